@@ -1,0 +1,1 @@
+"""wfm.core layer."""

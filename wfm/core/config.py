@@ -1,0 +1,685 @@
+"""Scenario configuration: frozen dataclasses, validated on construction.
+
+A scenario describes one contact centre: its channels and their queue models, customer
+segments with targets and AI policy, sites grouped into regions, skills and pools, shrinkage,
+shift rules and the settings of each stage. ``wfm.core.mapping.scenario_from_dict`` builds it
+from the plain mapping of a TOML file and adds the key path (``sites.lyon.tz``) to every error.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from wfm.core.checks import (
+    check_choice,
+    check_hhmm,
+    check_known,
+    check_positive,
+    check_rate,
+    check_slug,
+)
+from wfm.core.errors import ConfigError
+from wfm.core.units import ALLOWED_INTERVAL_MIN
+
+QueueModel = Literal["realtime", "concurrent", "deferred"]
+RealtimeModel = Literal["erlang_c", "erlang_a"]
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ChannelConfig:
+    """A medium of contact and the queue model that staffs it.
+
+    Attributes
+    ----------
+    name : str
+        Slug (``voice``, ``chat``, ``email``).
+    queue_model : {"realtime", "concurrent", "deferred"}
+        One contact per agent (Erlang), k conversations per agent, or work within a deadline.
+    realtime_model : {"erlang_c", "erlang_a"}
+        Queue formula for realtime and concurrent channels; Erlang A needs ``patience_s``.
+    max_concurrency : int
+        Conversations one agent handles at once (concurrent channels) [contacts].
+    concurrency_aht_factor : float
+        Relative growth of handle time per extra simultaneous conversation (0.1 → +10 % each).
+    deadline_h : float, optional
+        Answer-within time of deferred channels, counted in opening hours [h].
+    patience_s : float, optional
+        Mean time to abandon (Erlang A) [s].
+    """
+
+    name: str
+    queue_model: QueueModel
+    realtime_model: RealtimeModel = "erlang_c"
+    max_concurrency: int = 1
+    concurrency_aht_factor: float = 0.0
+    deadline_h: float | None = None
+    patience_s: float | None = None
+
+    def __post_init__(self) -> None:
+        check_slug("name", self.name)
+        check_choice("queue_model", self.queue_model, ("realtime", "concurrent", "deferred"))
+        check_choice("realtime_model", self.realtime_model, ("erlang_c", "erlang_a"))
+        check_positive("max_concurrency", self.max_concurrency)
+        check_positive("concurrency_aht_factor", self.concurrency_aht_factor, allow_zero=True)
+        if self.queue_model == "concurrent" and self.max_concurrency < 2:
+            raise ConfigError("a concurrent channel needs max_concurrency ≥ 2", key="max_concurrency")
+        if self.queue_model != "concurrent" and self.max_concurrency != 1:
+            raise ConfigError(
+                f"only concurrent channels take max_concurrency; this one is {self.queue_model}",
+                key="max_concurrency",
+            )
+        if self.queue_model == "deferred":
+            if self.deadline_h is None:
+                raise ConfigError("a deferred channel needs deadline_h (e.g. 24)", key="deadline_h")
+            check_positive("deadline_h", self.deadline_h)
+        elif self.deadline_h is not None:
+            raise ConfigError("only deferred channels take deadline_h", key="deadline_h")
+        if self.patience_s is not None:
+            check_positive("patience_s", self.patience_s)
+        if self.realtime_model == "erlang_a" and self.patience_s is None:
+            raise ConfigError("realtime_model 'erlang_a' needs patience_s", key="patience_s")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ServiceTarget:
+    """Service goal of one channel in one segment, e.g. 80 % answered within 20 s.
+
+    For deferred channels only ``sl_target_rate`` matters (share answered within the
+    channel's ``deadline_h``).
+    """
+
+    sl_target_rate: float = 0.80
+    sl_threshold_s: float = 20.0
+    asa_target_s: float | None = None
+    max_abandon_rate: float | None = None
+    max_occupancy_rate: float = 0.85
+
+    def __post_init__(self) -> None:
+        check_rate("sl_target_rate", self.sl_target_rate, low_open=True)
+        check_positive("sl_threshold_s", self.sl_threshold_s)
+        if self.asa_target_s is not None:
+            check_positive("asa_target_s", self.asa_target_s)
+        if self.max_abandon_rate is not None:
+            check_rate("max_abandon_rate", self.max_abandon_rate)
+        check_rate("max_occupancy_rate", self.max_occupancy_rate, low_open=True)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AiPolicy:
+    """How AI agents take one channel of one segment.
+
+    Attributes
+    ----------
+    ai_first_rate : float
+        Share of contacts offered to an AI agent first.
+    containment_rate : float
+        Share of AI-handled contacts the AI resolves without a person.
+    escalation_aht_factor : float
+        Human handle time of an escalated contact relative to the channel's AHT (≥ 1 typical).
+    escalation_delay_s : float
+        Time already spent with the AI before escalation [s].
+    max_ai_share_rate : float
+        Cap on the share of the segment's contacts the AI may resolve.
+    cost_per_ai_contact, cost_per_escalation : float
+        Variable AI cost per AI-handled contact, extra cost per escalation [currency].
+    """
+
+    ai_first_rate: float = 0.0
+    containment_rate: float = 0.0
+    escalation_aht_factor: float = 1.0
+    escalation_delay_s: float = 0.0
+    max_ai_share_rate: float = 1.0
+    cost_per_ai_contact: float = 0.0
+    cost_per_escalation: float = 0.0
+
+    def __post_init__(self) -> None:
+        check_rate("ai_first_rate", self.ai_first_rate)
+        check_rate("containment_rate", self.containment_rate)
+        check_positive("escalation_aht_factor", self.escalation_aht_factor)
+        check_positive("escalation_delay_s", self.escalation_delay_s, allow_zero=True)
+        check_rate("max_ai_share_rate", self.max_ai_share_rate)
+        check_positive("cost_per_ai_contact", self.cost_per_ai_contact, allow_zero=True)
+        check_positive("cost_per_escalation", self.cost_per_escalation, allow_zero=True)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SegmentPolicy:
+    """A customer service tier: which channels it uses, its targets, AI policy and routing rules.
+
+    Attributes
+    ----------
+    channels : tuple of str
+        Channels this segment may use.
+    targets : dict of str to ServiceTarget
+        Service target per channel; channels without one use ``ServiceTarget()`` defaults.
+    ai : dict of str to AiPolicy
+        AI policy per channel; channels without one get no AI.
+    must_reach_human : bool
+        Every contact is answered by a person (AI may not contain any).
+    stay_in_region : bool
+        Contacts never overflow out of their region.
+    onshore_only : bool
+        Contacts are only answered in onshore regions.
+    in_house_only : bool
+        Contacts are only answered by in-house (not outsourced) sites.
+    """
+
+    name: str
+    channels: tuple[str, ...]
+    targets: dict[str, ServiceTarget] = field(default_factory=dict)
+    ai: dict[str, AiPolicy] = field(default_factory=dict)
+    must_reach_human: bool = False
+    stay_in_region: bool = False
+    onshore_only: bool = False
+    in_house_only: bool = False
+
+    def __post_init__(self) -> None:
+        check_slug("name", self.name)
+        if not self.channels:
+            raise ConfigError("a segment needs at least one channel", key="channels")
+        check_known("targets", self.targets, self.channels, "channel of this segment")
+        check_known("ai", self.ai, self.channels, "channel of this segment")
+        if self.must_reach_human:
+            for ch, pol in self.ai.items():
+                if pol.containment_rate > 0 and pol.ai_first_rate > 0:
+                    raise ConfigError(
+                        "must_reach_human segments cannot have AI containment; set "
+                        "containment_rate = 0 or must_reach_human = false",
+                        key=f"ai.{ch}.containment_rate",
+                    )
+
+    def target(self, channel: str) -> ServiceTarget:
+        """Service target of ``channel`` (defaults when none is configured)."""
+        return self.targets.get(channel, ServiceTarget())
+
+    def ai_policy(self, channel: str) -> AiPolicy:
+        """AI policy of ``channel`` (no AI when none is configured)."""
+        return self.ai.get(channel, AiPolicy())
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RegionConfig:
+    """A group of sites that share overflow policy (e.g. one country)."""
+
+    name: str
+    onshore: bool = True
+
+    def __post_init__(self) -> None:
+        check_slug("name", self.name)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class OverflowPolicy:
+    """Which regions may answer which regions' contacts, and how much.
+
+    Attributes
+    ----------
+    pairs : tuple of (str, str)
+        Allowed (from_region, to_region) moves of contacts.
+    max_overflow_rate : float
+        Cap on the share of a region's contacts (per interval and skill) answered elsewhere.
+    cost_per_contact : float
+        Cost of one overflowed contact (routing, telecom) [currency].
+    """
+
+    pairs: tuple[tuple[str, str], ...] = ()
+    max_overflow_rate: float = 0.2
+    cost_per_contact: float = 0.0
+
+    def __post_init__(self) -> None:
+        check_rate("max_overflow_rate", self.max_overflow_rate)
+        check_positive("cost_per_contact", self.cost_per_contact, allow_zero=True)
+        for i, pair in enumerate(self.pairs):
+            if len(pair) != 2 or pair[0] == pair[1]:
+                raise ConfigError(
+                    f"must be [from_region, to_region] with two different regions; got {pair!r}",
+                    key=f"pairs[{i}]",
+                )
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SkillConfig:
+    """A competence: one channel for some segments (and a language).
+
+    Requirements are keyed by skill; each (channel, segment) maps to exactly one skill.
+    """
+
+    name: str
+    channel: str
+    segments: tuple[str, ...]
+    language: str = ""
+
+    def __post_init__(self) -> None:
+        check_slug("name", self.name)
+        if not self.segments:
+            raise ConfigError("a skill needs at least one segment", key="segments")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PoolConfig:
+    """Agents of one site who share a set of skills.
+
+    Attributes
+    ----------
+    skills : tuple of str
+        Skills every agent of the pool holds.
+    headcount : int
+        Agents employed in the pool [agents].
+    proficiency : dict of str to float
+        Optional productivity per skill in (0, 1] (1 = full speed).
+    """
+
+    name: str
+    skills: tuple[str, ...]
+    headcount: int
+    proficiency: dict[str, float] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        check_slug("name", self.name)
+        if not self.skills:
+            raise ConfigError("a pool needs at least one skill", key="skills")
+        check_positive("headcount", self.headcount, allow_zero=True)
+        check_known("proficiency", self.proficiency, self.skills, "skill of this pool")
+        for k, v in self.proficiency.items():
+            check_rate(f"proficiency.{k}", v, low_open=True)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SiteConfig:
+    """A place where agents work: in-house or outsourced, with its own time zone and hours.
+
+    Attributes
+    ----------
+    region : str
+        Region the site belongs to.
+    tz : str
+        IANA time zone (``Europe/Paris``).
+    country : str
+        ISO 3166 country code for public holidays (``FR``); empty for none.
+    hours : dict of str to str
+        Opening hours per weekday ``mon``..``sun`` as ``"HH:MM-HH:MM"`` or ``"closed"``; days
+        not listed are closed. ``"00:00-24:00"`` is open all day.
+    closed_on_holidays : bool
+        Whether the site closes on the country's public holidays.
+    cost_per_h : float
+        Loaded cost of one paid agent-hour [currency per h].
+    outsourced : bool
+        A BPO site (``in_house_only`` segments never go there).
+    pools : dict of str to PoolConfig
+        Agent pools with their skills and headcount.
+    shrinkage_rate : float, optional
+        Site shrinkage; overrides the scenario's per-channel and default values.
+    """
+
+    name: str
+    region: str
+    tz: str
+    country: str = ""
+    hours: dict[str, str] = field(default_factory=dict)
+    closed_on_holidays: bool = True
+    cost_per_h: float = 0.0
+    outsourced: bool = False
+    pools: dict[str, PoolConfig] = field(default_factory=dict)
+    shrinkage_rate: float | None = None
+
+    def __post_init__(self) -> None:
+        check_slug("name", self.name)
+        try:
+            ZoneInfo(self.tz)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ConfigError(
+                f"unknown time zone {self.tz!r}; expected an IANA name such as 'Europe/Paris'",
+                key="tz",
+            )
+        check_known("hours", self.hours, WEEKDAYS, "weekday")
+        for day, span in self.hours.items():
+            self.open_span_min(day)  # validates
+            del span
+        check_positive("cost_per_h", self.cost_per_h, allow_zero=True)
+        if self.shrinkage_rate is not None:
+            check_rate("shrinkage_rate", self.shrinkage_rate, high_open=True)
+
+    def open_span_min(self, weekday: str) -> tuple[int, int] | None:
+        """Opening span of ``weekday`` as (open, close) minutes after local midnight, or None.
+
+        A close before the open means the site closes after midnight (``"20:00-02:00"``).
+        """
+        span = self.hours.get(weekday, "closed").strip().lower()
+        if span == "closed":
+            return None
+        key = f"hours.{weekday}"
+        if span.count("-") != 1:
+            raise ConfigError(f"must be 'HH:MM-HH:MM' or 'closed'; got {span!r}", key=key)
+        a, b = span.split("-")
+        start, end = check_hhmm(key, a.strip()), check_hhmm(key, b.strip())
+        if start == end:
+            raise ConfigError(f"opening and closing times are equal in {span!r}", key=key)
+        return start, end
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ShrinkageConfig:
+    """Share of paid time not available for contacts (breaks, training, absence).
+
+    The rate of a (site, channel) is the site's own ``shrinkage_rate`` if set, else the
+    channel's value here, else ``default_rate``.
+    """
+
+    default_rate: float = 0.30
+    by_channel: dict[str, float] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        check_rate("default_rate", self.default_rate, high_open=True)
+        for k, v in self.by_channel.items():
+            check_rate(f"by_channel.{k}", v, high_open=True)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class BreakRule:
+    """One break in a shift; the solver places it inside its window.
+
+    Attributes
+    ----------
+    length_min : int
+        Break length [min].
+    earliest_after_min, latest_after_min : int
+        Window for the break start, counted from the shift start [min].
+    min_shift_length_min : int
+        The break applies to shifts at least this long [min].
+    paid : bool
+        Paid breaks cost but do not count as on-queue time.
+    """
+
+    length_min: int
+    earliest_after_min: int
+    latest_after_min: int
+    min_shift_length_min: int = 0
+    paid: bool = False
+
+    def __post_init__(self) -> None:
+        check_positive("length_min", self.length_min)
+        check_positive("earliest_after_min", self.earliest_after_min, allow_zero=True)
+        if self.latest_after_min < self.earliest_after_min:
+            raise ConfigError(
+                f"must be ≥ earliest_after_min ({self.earliest_after_min}); got "
+                f"{self.latest_after_min}",
+                key="latest_after_min",
+            )
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ShiftRules:
+    """Shift templates and weekly rules shared by all sites.
+
+    Attributes
+    ----------
+    start_step_min : int
+        Shifts start on multiples of this many minutes (site-local) [min].
+    lengths_min : tuple of int
+        Allowed paid shift lengths [min].
+    breaks : tuple of BreakRule
+        Breaks placed inside each shift they apply to.
+    earliest_start_local, latest_end_local : str
+        Bounds of shift times in site-local ``HH:MM``; ``latest_end_local`` before
+        ``earliest_start_local`` allows shifts that end after midnight.
+    max_days_per_week : int
+        Working days per agent per week.
+    min_rest_h : float
+        Rest between two shifts of one agent [h].
+    max_h_per_week : float
+        Paid hours per agent per week [h].
+    """
+
+    start_step_min: int = 30
+    lengths_min: tuple[int, ...] = (240, 360, 480)
+    breaks: tuple[BreakRule, ...] = ()
+    earliest_start_local: str = "00:00"
+    latest_end_local: str = "24:00"
+    max_days_per_week: int = 5
+    min_rest_h: float = 11.0
+    max_h_per_week: float = 40.0
+
+    def __post_init__(self) -> None:
+        check_positive("start_step_min", self.start_step_min)
+        if not self.lengths_min:
+            raise ConfigError("needs at least one shift length", key="lengths_min")
+        for i, v in enumerate(self.lengths_min):
+            check_positive(f"lengths_min[{i}]", v)
+        check_hhmm("earliest_start_local", self.earliest_start_local)
+        check_hhmm("latest_end_local", self.latest_end_local)
+        check_positive("max_days_per_week", self.max_days_per_week)
+        if self.max_days_per_week > 7:
+            raise ConfigError(f"must be in (0, 7]; got {self.max_days_per_week}",
+                              key="max_days_per_week")
+        check_positive("min_rest_h", self.min_rest_h, allow_zero=True)
+        check_positive("max_h_per_week", self.max_h_per_week)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ForecastConfig:
+    """Forecast stage settings.
+
+    Attributes
+    ----------
+    models : tuple of str
+        Candidate models tried by the backtest (registry names of ``wfm.forecast``).
+    level_rate : float
+        Prediction-interval level (0.8 → 10 %–90 % quantiles).
+    history_weeks : int
+        Weeks of history used (most recent).
+    """
+
+    models: tuple[str, ...] = ("seasonal_naive",)
+    level_rate: float = 0.80
+    history_weeks: int = 8
+
+    def __post_init__(self) -> None:
+        check_rate("level_rate", self.level_rate, low_open=True, high_open=True)
+        check_positive("history_weeks", self.history_weeks)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SolverConfig:
+    """Optimiser settings; the same seed and workers give the same schedule."""
+
+    time_limit_s: float = 60.0
+    gap_target_rate: float = 0.01
+    num_workers: int = 2
+    shortfall_cost_per_h: float = 200.0
+    overstaff_cost_per_h: float = 0.5
+
+    def __post_init__(self) -> None:
+        check_positive("time_limit_s", self.time_limit_s)
+        check_rate("gap_target_rate", self.gap_target_rate)
+        check_positive("num_workers", self.num_workers)
+        check_positive("shortfall_cost_per_h", self.shortfall_cost_per_h, allow_zero=True)
+        check_positive("overstaff_cost_per_h", self.overstaff_cost_per_h, allow_zero=True)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AiCapacityConfig:
+    """Capacity of the AI agents of one channel.
+
+    Attributes
+    ----------
+    max_sessions : int
+        Concurrent AI sessions (voicebot ports, chat sessions, licences) [sessions].
+    ai_aht_s : float
+        Mean time an AI session lasts [s].
+    hours : str
+        ``"24/7"`` or ``"site"`` (AI answers only while the home site is open).
+    """
+
+    name: str
+    max_sessions: int
+    ai_aht_s: float = 180.0
+    hours: Literal["24/7", "site"] = "24/7"
+
+    def __post_init__(self) -> None:
+        check_positive("max_sessions", self.max_sessions, allow_zero=True)
+        check_positive("ai_aht_s", self.ai_aht_s)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SimulationConfig:
+    """Simulation check settings."""
+
+    replications: int = 10
+    service_time: Literal["exponential", "lognormal"] = "exponential"
+    service_cv: float = 1.0
+
+    def __post_init__(self) -> None:
+        check_positive("replications", self.replications)
+        check_positive("service_cv", self.service_cv)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Scenario:
+    """One contact centre to plan.
+
+    Attributes
+    ----------
+    name : str
+        Scenario name.
+    interval_min : int
+        Interval length: 15, 30 or 60 [min].
+    horizon_days : int
+        Days planned after the end of history [days].
+    start_date : str
+        First planned date (``YYYY-MM-DD``); empty → the day after the last history day.
+    currency : str
+        ISO 4217 code used by every cost.
+    seed : int
+        Seed of every random draw and solver.
+    source_tz : str
+        IANA zone of naive timestamps in input files; empty → naive timestamps are an error.
+    abandoned_in_sl : bool
+        Whether abandoned contacts count in the service-level denominator (as failures).
+    default_site : str
+        Site given to history rows without a ``site`` column; empty → the first site.
+    """
+
+    name: str = "scenario"
+    interval_min: int = 30
+    horizon_days: int = 7
+    start_date: str = ""
+    currency: str = "EUR"
+    seed: int = 1
+    source_tz: str = ""
+    abandoned_in_sl: bool = True
+    default_site: str = ""
+    channels: dict[str, ChannelConfig] = field(default_factory=dict)
+    segments: dict[str, SegmentPolicy] = field(default_factory=dict)
+    regions: dict[str, RegionConfig] = field(default_factory=dict)
+    sites: dict[str, SiteConfig] = field(default_factory=dict)
+    skills: dict[str, SkillConfig] = field(default_factory=dict)
+    overflow: OverflowPolicy = field(default_factory=OverflowPolicy)
+    shrinkage: ShrinkageConfig = field(default_factory=ShrinkageConfig)
+    shifts: ShiftRules = field(default_factory=ShiftRules)
+    forecast: ForecastConfig = field(default_factory=ForecastConfig)
+    solver: SolverConfig = field(default_factory=SolverConfig)
+    ai_capacity: dict[str, AiCapacityConfig] = field(default_factory=dict)
+    simulation: SimulationConfig = field(default_factory=SimulationConfig)
+
+    def __post_init__(self) -> None:
+        check_choice("interval_min", self.interval_min, ALLOWED_INTERVAL_MIN)
+        check_positive("horizon_days", self.horizon_days)
+        if self.source_tz:
+            try:
+                ZoneInfo(self.source_tz)
+            except (ZoneInfoNotFoundError, ValueError):
+                raise ConfigError(f"unknown time zone {self.source_tz!r}", key="source_tz")
+        if not self.channels:
+            raise ConfigError("a scenario needs at least one channel", key="channels")
+        if not self.segments:
+            raise ConfigError("a scenario needs at least one segment", key="segments")
+        if not self.sites:
+            raise ConfigError("a scenario needs at least one site", key="sites")
+        for seg in self.segments.values():
+            check_known(f"segments.{seg.name}.channels", seg.channels, self.channels, "channel")
+        regions = self.region_names()
+        for site in self.sites.values():
+            check_known(f"sites.{site.name}.region", [site.region], regions, "region")
+        for i, (a, b) in enumerate(self.overflow.pairs):
+            check_known(f"overflow.pairs[{i}]", [a, b], regions, "region")
+        check_known("ai_capacity", self.ai_capacity, self.channels, "channel")
+        for ch in self.shrinkage.by_channel:
+            check_known("shrinkage.by_channel", [ch], self.channels, "channel")
+        for sk in self.skills.values():
+            check_known(f"skills.{sk.name}.channel", [sk.channel], self.channels, "channel")
+            check_known(f"skills.{sk.name}.segments", sk.segments, self.segments, "segment")
+        seen: dict[tuple[str, str], str] = {}
+        for sk in self.skills.values():
+            for seg in sk.segments:
+                pair = (sk.channel, seg)
+                if pair in seen:
+                    raise ConfigError(
+                        f"channel {sk.channel!r} of segment {seg!r} is already in skill "
+                        f"{seen[pair]!r}; each (channel, segment) belongs to one skill",
+                        key=f"skills.{sk.name}.segments",
+                    )
+                seen[pair] = sk.name
+        skills = self.skill_names()
+        for site in self.sites.values():
+            for pool in site.pools.values():
+                check_known(f"sites.{site.name}.pools.{pool.name}.skills", pool.skills, skills,
+                            "skill")
+        if self.default_site:
+            check_known("default_site", [self.default_site], self.sites, "site")
+
+    # -- derived views -------------------------------------------------------------------
+    def region_names(self) -> tuple[str, ...]:
+        """Regions declared or named by sites, in declaration order."""
+        names = list(self.regions)
+        for site in self.sites.values():
+            if site.region not in names:
+                names.append(site.region)
+        return tuple(names)
+
+    def region(self, name: str) -> RegionConfig:
+        """Region config (an undeclared region is onshore with no overflow)."""
+        return self.regions.get(name, RegionConfig(name=name))
+
+    def skill_for(self, channel: str, segment: str) -> str:
+        """Skill that answers ``channel`` contacts of ``segment``.
+
+        When no skill lists the pair, the skill is named ``{channel}_{segment}``.
+        """
+        for sk in self.skills.values():
+            if sk.channel == channel and segment in sk.segments:
+                return sk.name
+        return f"{channel}_{segment}"
+
+    def skill_names(self) -> tuple[str, ...]:
+        """Every skill: declared ones, then implicit ``{channel}_{segment}`` ones."""
+        names = list(self.skills)
+        for seg in self.segments.values():
+            for ch in seg.channels:
+                s = self.skill_for(ch, seg.name)
+                if s not in names:
+                    names.append(s)
+        return tuple(names)
+
+    def skill_channel(self, skill: str) -> str:
+        """Channel of a skill."""
+        if skill in self.skills:
+            return self.skills[skill].channel
+        for seg in self.segments.values():
+            for ch in seg.channels:
+                if self.skill_for(ch, seg.name) == skill:
+                    return ch
+        raise ConfigError(f"unknown skill {skill!r}", key="skills")
+
+    def shrinkage_rate(self, site: str, channel: str) -> float:
+        """Shrinkage of ``channel`` work at ``site`` (site override > channel > default)."""
+        own = self.sites[site].shrinkage_rate if site in self.sites else None
+        if own is not None:
+            return own
+        return self.shrinkage.by_channel.get(channel, self.shrinkage.default_rate)
+
+    def home_site(self) -> str:
+        """Site given to history rows that carry none."""
+        return self.default_site or next(iter(self.sites))

@@ -1,0 +1,81 @@
+"""Exceptions a planner can act on.
+
+Every error says where the problem is (file, line, column or key path) and what was
+expected. Exit codes are chosen by the CLI, not here.
+"""
+
+from __future__ import annotations
+
+
+class WfmError(Exception):
+    """Base class of every error `wfm` raises on purpose."""
+
+
+class InputError(WfmError):
+    """A data file does not meet its contract (bad CSV, unknown channel, DST gap, ...).
+
+    Parameters
+    ----------
+    message : str
+        What is wrong, in the planner's words.
+    source : str, optional
+        File name (or table name) the problem is in.
+    line : int, optional
+        1-based line number in the file (the header is line 1, first data row line 2).
+    key : str, optional
+        Column name or key path (``sites.lyon.tz``).
+    expected, got : str, optional
+        The expected form and the offending value.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        source: str | None = None,
+        line: int | None = None,
+        key: str | None = None,
+        expected: str | None = None,
+        got: object = None,
+    ) -> None:
+        self.reason = message
+        self.source = source
+        self.line = line
+        self.key = key
+        self.expected = expected
+        self.got = got
+        super().__init__(self._render())
+
+    def _render(self) -> str:
+        where = []
+        if self.source:
+            where.append(str(self.source))
+        if self.line is not None:
+            where.append(f"line {self.line}")
+        if self.key:
+            where.append(f"column {self.key}" if self.line is not None else str(self.key))
+        head = ", ".join(where)
+        text = f"{head}: {self.reason}" if head else self.reason
+        if self.got is not None:
+            text += f" (got {self.got!r})"
+        if self.expected:
+            text += f"; expected {self.expected}"
+        return text
+
+
+class ConfigError(WfmError):
+    """A scenario or configuration value is invalid; the message names the key path."""
+
+    def __init__(self, message: str, *, key: str | None = None, source: str | None = None):
+        self.key = key
+        self.source = source
+        head = ", ".join(p for p in (source, key) if p)
+        super().__init__(f"{head}: {message}" if head else message)
+
+
+class InfeasibleError(WfmError):
+    """A hard rule set cannot be met; the message names the rule, site and time."""
+
+
+class SolverError(WfmError):
+    """A solver stopped without a usable answer (time limit with no solution, crash)."""
