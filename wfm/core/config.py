@@ -65,7 +65,9 @@ class ChannelConfig:
         check_positive("max_concurrency", self.max_concurrency)
         check_positive("concurrency_aht_factor", self.concurrency_aht_factor, allow_zero=True)
         if self.queue_model == "concurrent" and self.max_concurrency < 2:
-            raise ConfigError("a concurrent channel needs max_concurrency ≥ 2", key="max_concurrency")
+            raise ConfigError(
+                "a concurrent channel needs max_concurrency ≥ 2", key="max_concurrency"
+            )
         if self.queue_model != "concurrent" and self.max_concurrency != 1:
             raise ConfigError(
                 f"only concurrent channels take max_concurrency; this one is {self.queue_model}",
@@ -333,7 +335,7 @@ class SiteConfig:
             raise ConfigError(
                 f"unknown time zone {self.tz!r}; expected an IANA name such as 'Europe/Paris'",
                 key="tz",
-            )
+            ) from None
         check_known("hours", self.hours, WEEKDAYS, "weekday")
         for day, span in self.hours.items():
             self.open_span_min(day)  # validates
@@ -591,7 +593,9 @@ class Scenario:
             try:
                 ZoneInfo(self.source_tz)
             except (ZoneInfoNotFoundError, ValueError):
-                raise ConfigError(f"unknown time zone {self.source_tz!r}", key="source_tz")
+                raise ConfigError(
+                    f"unknown time zone {self.source_tz!r}", key="source_tz"
+                ) from None
         if not self.channels:
             raise ConfigError("a scenario needs at least one channel", key="channels")
         if not self.segments:

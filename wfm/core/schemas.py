@@ -176,7 +176,31 @@ COVERAGE = TableSchema(
     ),
 )
 
-SCHEMAS = {s.name: s for s in (HISTORY, FORECAST, SPLIT, REQUIREMENTS, SCHEDULE, COVERAGE)}
+OVERFLOW = TableSchema(
+    "overflow",
+    (
+        Column("interval_start", "time", key=True),
+        Column("skill", "str", key=True),
+        Column("from_site", "str", key=True),
+        Column("to_site", "str", key=True),
+        _nonneg("contacts"),
+    ),
+)
+
+POOL_AGENTS = TableSchema(
+    "pool_agents",
+    (
+        Column("interval_start", "time", key=True),
+        Column("site", "str", key=True),
+        Column("pool", "str", key=True),
+        _nonneg("agents"),
+    ),
+)
+
+SCHEMAS = {
+    s.name: s
+    for s in (HISTORY, FORECAST, SPLIT, REQUIREMENTS, SCHEDULE, COVERAGE, OVERFLOW, POOL_AGENTS)
+}
 
 
 def check_table(df: pd.DataFrame, schema: TableSchema, *, source: str | None = None) -> None:
