@@ -103,11 +103,21 @@ class SeriesOutcome:
 def forecast_series(job: SeriesJob) -> SeriesOutcome:
     """Clean the history, choose a model by backtest, forecast, bound and adjust one series.
 
+    Linear algebra runs on one thread: series are the unit of parallelism, and the small
+    fits of one series only lose time to BLAS threads.
+
     Returns
     -------
     SeriesOutcome
         Closed intervals (site hours, public holidays when the site closes) are exactly 0.
     """
+    from threadpoolctl import threadpool_limits
+
+    with threadpool_limits(limits=1):
+        return _forecast_series(job)
+
+
+def _forecast_series(job: SeriesJob) -> SeriesOutcome:
     cfg = job.config
     label = "/".join(job.key)
     notes: list[str] = []
