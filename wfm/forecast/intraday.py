@@ -115,8 +115,9 @@ def day_panel(intervals: pd.DatetimeIndex, values: np.ndarray, tz: str, interval
     Returns
     -------
     DayPanel
-        Days with at least one row hold 0 where a slot has no row (the export omits closed
-        intervals); days with no row are ``NaN``.
+        Days with rows hold 0 where a slot has no row (the export omits closed intervals);
+        days with no row, or with fewer than half the usual rows of their weekday (a partial
+        export), are ``NaN``.
     """
     ords, slots = local_slots(intervals, tz, interval_min)
     if ords.size == 0:
@@ -130,7 +131,16 @@ def day_panel(intervals: pd.DatetimeIndex, values: np.ndarray, tz: str, interval
     np.add.at(count, (ords - day0, slots), 1.0)
     with np.errstate(invalid="ignore", divide="ignore"):
         mean = np.where(count > 0, total / np.maximum(count, 1.0), 0.0)
-    has_day = count.sum(axis=1) > 0
+    rows = (count > 0).sum(axis=1)
+    has_day = rows > 0
+    # a day with far fewer rows than usual for its weekday is a partial export (cut at a
+    # UTC midnight, a feed outage), not a quiet day: leave it out rather than read zeros
+    weekday = weekday_of(day0 + np.arange(n_days))
+    for wd in range(7):
+        same = has_day & (weekday == wd)
+        if same.any():
+            usual = np.median(rows[same])
+            has_day[same & (rows < 0.5 * usual)] = False
     mean[~has_day] = np.nan
     for o in exclude_ordinals:
         if day0 <= o < day0 + n_days:

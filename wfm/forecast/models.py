@@ -48,8 +48,9 @@ def seasonal_naive(panel: DayPanel, targets: np.ndarray, config: ForecastConfig)
     Notes
     -----
     ŷ(d, s) = y(d', s) with d' the latest history day with weekday(d') = weekday(d) and data;
-    missing days are skipped by date, so the weekly phase never shifts. A weekday never seen
-    takes the mean over every observed day.
+    missing days are skipped by date, so the weekly phase never shifts. A weekday absent from
+    two weeks or more of history has no contacts (forecast 0); in a shorter history it takes
+    the mean over every observed day.
 
     References
     ----------
@@ -98,6 +99,8 @@ def _same_weekday(panel: DayPanel, targets: np.ndarray, n: int,
     pooled_rows = recent_days(panel, None, 7 * max(n, 1))
     pooled = panel.values[pooled_rows].mean(axis=0) if pooled_rows.size else np.zeros(s)
     cache: dict[int, np.ndarray] = {}
+    if panel.n_days >= 14:  # a weekday absent from two weeks of history has no contacts
+        pooled = np.zeros(s)
     for i, wd in enumerate(weekday_of(np.asarray(targets))):
         wd = int(wd)
         if wd not in cache:
@@ -232,8 +235,9 @@ def direct_mstl(panel: DayPanel, targets: np.ndarray, config: ForecastConfig) ->
     missing days imputed from nearby same weekdays) and decomposed by MSTL into
     y_t = T_t + S^{(a)}_t + S^{(ap)}_t + R_t (daily and weekly seasons, STL by LOESS).
     The seasonally adjusted T_t + R_t is forecast by simple exponential smoothing
-    (ℓ_t = α x_t + (1 − α) ℓ_{t−1}); each season repeats its last cycle:
-    ŷ_{n+h} = ℓ_n + S^{(a)}_{n+h−a⌈h/a⌉} + S^{(ap)}_{n+h−ap⌈h/(ap)⌉}, floored at 0.
+    (ℓ_t = α x_t + (1 − α) ℓ_{t−1}); the seasons repeat their values of the last week
+    (the daily season drifts from weekday to weekday, so its last day alone would not do):
+    ŷ_{n+h} = ℓ_n + S^{(a)}_{n+h−ap⌈h/(ap)⌉} + S^{(ap)}_{n+h−ap⌈h/(ap)⌉}, floored at 0.
 
     References
     ----------
@@ -270,8 +274,8 @@ def direct_mstl(panel: DayPanel, targets: np.ndarray, config: ForecastConfig) ->
     steps = int(pos.max()) * a if pos.size else 0
     h = np.arange(steps)
     fc = np.full(steps, level_next)
-    for k, per in enumerate(periods):
-        fc += seas[y.size - per + (h % per), k]
+    week = periods[-1]
+    fc += seas[y.size - week + (h % week)].sum(axis=1)
     fc = np.maximum(fc, 0.0).reshape(-1, a) if steps else np.zeros((0, a))
     out = np.zeros((len(targets), panel.values.shape[1]))
     for i, k in enumerate(pos):
