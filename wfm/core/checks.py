@@ -49,10 +49,15 @@ def check_known(name: str, values: Iterable[str], known: Iterable[str], what: st
 
 def check_slug(name: str, value: str) -> None:
     """Identifiers are lower-case slugs: letters, digits and underscores, starting with a letter."""
-    if not value or not value[0].isalpha() or not all(c.isalnum() or c == "_" for c in value) \
-            or value != value.lower():
+    if (
+        not value
+        or not value[0].isalpha()
+        or not all(c.isalnum() or c == "_" for c in value)
+        or value != value.lower()
+    ):
         raise ConfigError(
-            f"must be a lower-case slug (letters, digits, '_', starting with a letter); got {value!r}",
+            "must be a lower-case slug (letters, digits, '_', starting with a letter); "
+            f"got {value!r}",
             key=name,
         )
 
@@ -65,5 +70,7 @@ def check_hhmm(name: str, value: str) -> int:
         if len(mm) != 2 or not 0 <= int(mm) < 60 or not 0 <= minutes <= 1440:
             raise ValueError
     except (ValueError, AttributeError):
-        raise ConfigError(f"must be a time HH:MM between 00:00 and 24:00; got {value!r}", key=name)
+        raise ConfigError(
+            f"must be a time HH:MM between 00:00 and 24:00; got {value!r}", key=name
+        ) from None
     return minutes

@@ -84,6 +84,8 @@ class StageResult:
         Scalar results for ``manifest.json`` and the report (JSON-serialisable).
     solve : SolveResult, optional
         Solver outcome, for stages that optimise.
+    wall_s : float
+        Wall time of the stage, set by the pipeline [s].
     """
 
     table: pd.DataFrame
@@ -91,3 +93,4 @@ class StageResult:
     notes: tuple[str, ...] = ()
     figures: dict = field(default_factory=dict)
     solve: SolveResult | None = None
+    wall_s: float = 0.0

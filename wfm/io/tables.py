@@ -1,0 +1,384 @@
+"""Tables in and out: validated CSV reading, atomic deterministic writing.
+
+Reading translates a CSV into a contract table and checks it at the edge, with errors that
+name the file, the line (header = line 1), the column and what was expected. Writing sorts
+rows by key, formats floats with a fixed format and replaces the target atomically, so two
+runs on the same input give byte-identical files and a failed run leaves no half-written file.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import re
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from wfm.core.config import Scenario
+from wfm.core.errors import InputError
+from wfm.core.schemas import HISTORY, TableSchema, check_table, order_table
+from wfm.io.files import atomic_path
+
+FLOAT_FORMAT = "%.6f"
+_OFFSET = re.compile(r"(?:Z|[+-]\d{2}:?\d{2})$")
+_ISO = "an ISO 8601 time with offset, e.g. 2025-03-03T08:30:00+01:00"
+
+
+def read_table(
+    path: str | os.PathLike,
+    schema: TableSchema,
+    *,
+    scenario: Scenario | None = None,
+    source_tz: str | None = None,
+) -> pd.DataFrame:
+    """Read a CSV file into a validated contract table.
+
+    Parameters
+    ----------
+    path : path-like
+        CSV file (UTF-8, comma, header row).
+    schema : TableSchema
+        Contract the table must meet (``wfm.core.schemas``).
+    scenario : Scenario, optional
+        When given, history tables are also checked against it: known channels, segments
+        and sites, channels allowed for the segment, timestamps on the interval grid, no
+        holes inside a day; naive timestamps are read in ``scenario.source_tz``.
+    source_tz : str, optional
+        IANA zone of naive timestamps (overrides ``scenario.source_tz``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns in schema order (extra columns after), ``interval_start`` as UTC.
+
+    Raises
+    ------
+    InputError
+        Naming the file, line, column and the expected form.
+    """
+    path = Path(path)
+    name = path.name
+    if not path.exists():
+        raise InputError("file not found", source=str(path), expected=f"a {schema.name} CSV file")
+    raw = _read_csv_strings(path)
+    tz = source_tz or (scenario.source_tz if scenario else "") or None
+    df = _convert_columns(raw, schema, name, tz)
+    check_table(df, schema, source=name)
+    if scenario is not None and schema.name in ("history", "forecast", "split"):
+        check_series_keys(df, scenario, source=name)
+    if scenario is not None and schema.name == "history":
+        check_history_grid(df, scenario.interval_min, source=name)
+    return order_table(df, schema)
+
+
+def _check_fields(path: Path) -> None:
+    """Header without duplicates; every row with as many fields as the header."""
+    name = path.name
+    with open(path, encoding="utf-8", newline="") as fh:
+        reader = csv.reader(fh)
+        header = next(reader, None)
+        if not header:
+            return
+        names = [h.strip() for h in header]
+        for i, h in enumerate(names):
+            if h in names[:i]:
+                raise InputError(
+                    f"column {h!r} appears twice in the header",
+                    source=name,
+                    line=1,
+                    expected="each column once",
+                )
+        width = len(header)
+        for row in reader:
+            if row and len(row) != width:
+                raise InputError(
+                    f"{len(row)} fields where the header has {width}",
+                    source=name,
+                    line=reader.line_num,
+                    expected="the same number of comma-separated fields as the header",
+                )
+
+
+def _read_csv_strings(path: Path) -> pd.DataFrame:
+    name = path.name
+    try:
+        _check_fields(path)
+        return pd.read_csv(
+            path,
+            dtype=str,
+            keep_default_na=False,
+            skip_blank_lines=False,
+            encoding="utf-8",
+            skipinitialspace=True,
+        )
+    except UnicodeDecodeError as err:
+        raise InputError(
+            f"not UTF-8 text ({err.reason} at byte {err.start})",
+            source=name,
+            expected="a UTF-8 CSV file",
+        ) from None
+    except pd.errors.EmptyDataError:
+        raise InputError(
+            "the file is empty", source=name, expected="a header row and data rows"
+        ) from None
+    except pd.errors.ParserError as err:
+        msg = str(err)
+        m = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", msg)
+        if m:
+            raise InputError(
+                f"{m.group(3)} fields where the header has {m.group(1)}",
+                source=name,
+                line=int(m.group(2)),
+                expected="the same number of comma-separated fields as the header",
+            ) from None
+        raise InputError(f"malformed CSV: {msg}", source=name) from None
+
+
+def _convert_columns(
+    raw: pd.DataFrame, schema: TableSchema, name: str, tz: str | None
+) -> pd.DataFrame:
+    raw.columns = [str(c).strip() for c in raw.columns]
+    dup = raw.columns[raw.columns.duplicated()]
+    if len(dup):
+        raise InputError(f"column {dup[0]!r} appears twice in the header", source=name, line=1)
+    for col in schema.columns:
+        if col.required and col.name not in raw.columns:
+            raise InputError(
+                f"missing column {col.name!r}",
+                source=name,
+                line=1,
+                expected="a header with " + ", ".join(c.name for c in schema.columns if c.required),
+                got=", ".join(raw.columns),
+            )
+    out: dict[str, pd.Series] = {}
+    for col_name in raw.columns:
+        s = raw[col_name].astype(str).str.strip()
+        if col_name not in schema.names:
+            out[col_name] = s
+            continue
+        col = schema.column(col_name)
+        if col.dtype == "time":
+            out[col_name] = parse_times(s, name, col_name, tz)
+        elif col.dtype in ("float", "int"):
+            empty = s == ""
+            values = pd.to_numeric(s.where(~empty, None), errors="coerce")
+            bad = values.isna() & ~empty
+            if bad.any():
+                row = int(np.argmax(bad.to_numpy()))
+                raise InputError(
+                    "not a number",
+                    source=name,
+                    line=row + 2,
+                    key=col_name,
+                    got=s.iloc[row],
+                    expected="a number with '.' as decimal mark",
+                )
+            if col.dtype == "int" and not values.isna().any():
+                frac = values != np.round(values)
+                if frac.any():
+                    row = int(np.argmax(frac.to_numpy()))
+                    raise InputError(
+                        "not a whole number",
+                        source=name,
+                        line=row + 2,
+                        key=col_name,
+                        got=s.iloc[row],
+                        expected="a whole number",
+                    )
+                values = values.astype("int64")
+            else:
+                values = values.astype("float64")
+            out[col_name] = values
+        else:
+            out[col_name] = s.where(s != "", None) if col.nullable else s
+            if not col.nullable:
+                empty = (s == "").to_numpy()
+                if empty.any():
+                    row = int(np.argmax(empty))
+                    raise InputError(
+                        "missing value", source=name, line=row + 2, key=col_name, expected="a value"
+                    )
+    return pd.DataFrame(out)
+
+
+def parse_times(values: pd.Series, source: str, column: str, tz: str | None) -> pd.Series:
+    """Parse ISO 8601 strings into UTC timestamps, line-aware.
+
+    Strings with an offset (``+01:00``, ``Z``) are exact. Naive strings are read in ``tz``
+    when given; a wall-clock time that does not exist (spring-forward gap) or exists twice
+    (fall-back) is an error naming the line, since guessing would misplace an hour of volume.
+    """
+    s = values.astype(str).str.strip()
+    empty = (s == "").to_numpy()
+    if empty.any():
+        row = int(np.argmax(empty))
+        raise InputError(
+            "missing timestamp", source=source, line=row + 2, key=column, expected=_ISO
+        )
+    has_offset = s.str.contains(_OFFSET).to_numpy()
+    if not has_offset.all() and tz is None:
+        row = int(np.argmax(~has_offset))
+        raise InputError(
+            "timestamp without a UTC offset",
+            source=source,
+            line=row + 2,
+            key=column,
+            got=s.iloc[row],
+            expected=_ISO + " (or set source_tz in the scenario)",
+        )
+    result = pd.Series(pd.NaT, index=s.index, dtype="datetime64[ns, UTC]")
+    if has_offset.any():
+        part = s[has_offset]
+        parsed = pd.to_datetime(part, format="ISO8601", utc=True, errors="coerce")
+        _raise_first_nat(parsed, part, source, column)
+        result[has_offset] = parsed
+    if (~has_offset).any():
+        part = s[~has_offset]
+        naive = pd.to_datetime(part, format="ISO8601", errors="coerce")
+        _raise_first_nat(naive, part, source, column)
+        idx = pd.DatetimeIndex(naive)
+        local = idx.tz_localize(tz, ambiguous="NaT", nonexistent="NaT")
+        bad = np.asarray(local.isna())
+        if bad.any():
+            i = int(np.argmax(bad))
+            row = int(part.index[i])
+            try:
+                idx[i : i + 1].tz_localize(tz, ambiguous="raise", nonexistent="raise")
+                why = "occurs twice"
+            except ValueError as err:
+                why = "does not exist" if "nonexistent" in str(err).lower() else "occurs twice"
+            kind = "DST gap" if why == "does not exist" else "DST change, ambiguous"
+            raise InputError(
+                f"{s.iloc[row]!r} {why} in {tz} ({kind})",
+                source=source,
+                line=row + 2,
+                key=column,
+                expected=_ISO,
+            )
+        result[~has_offset] = local.tz_convert("UTC")
+    return result
+
+
+def _raise_first_nat(parsed: pd.Series, raw: pd.Series, source: str, column: str) -> None:
+    bad = pd.isna(parsed).to_numpy() if hasattr(parsed, "to_numpy") else np.asarray(pd.isna(parsed))
+    if bad.any():
+        i = int(np.argmax(bad))
+        row = int(raw.index[i])
+        raise InputError(
+            "not a valid timestamp",
+            source=source,
+            line=row + 2,
+            key=column,
+            got=raw.iloc[i],
+            expected=_ISO,
+        )
+
+
+def check_series_keys(df: pd.DataFrame, scenario: Scenario, *, source: str) -> None:
+    """Raise on unknown channels, segments or sites, or a channel the segment may not use."""
+    checks = [("channel", scenario.channels), ("segment", scenario.segments)]
+    if "site" in df.columns:
+        checks.append(("site", scenario.sites))
+    for col, known in checks:
+        bad = ~df[col].isin(list(known)).to_numpy()
+        if bad.any():
+            row = int(np.argmax(bad))
+            raise InputError(
+                f"unknown {col} {df[col].iloc[row]!r}",
+                source=source,
+                line=row + 2,
+                key=col,
+                expected="one of " + ", ".join(sorted(known)),
+            )
+    allowed = {(ch, seg.name) for seg in scenario.segments.values() for ch in seg.channels}
+    pairs = list(zip(df["channel"], df["segment"], strict=True))
+    bad = np.array([p not in allowed for p in pairs], dtype=bool)
+    if bad.any():
+        row = int(np.argmax(bad))
+        ch, seg = pairs[row]
+        raise InputError(
+            f"segment {seg!r} does not use channel {ch!r}",
+            source=source,
+            line=row + 2,
+            key="channel",
+            expected=f"one of {', '.join(scenario.segments[seg].channels)} "
+            f"(segments.{seg}.channels)",
+        )
+
+
+def check_history_grid(df: pd.DataFrame, interval_min: int, *, source: str) -> None:
+    """Raise when a timestamp is off the interval grid or a day of a series has a hole.
+
+    Whole days may be missing (an outage, a closed day: the forecast treats them as gaps and
+    keeps the weekly phase from the real timestamps); an interval missing between the first
+    and last rows of a day of a series is an export error.
+    """
+    ts = df["interval_start"]
+    step_ns = interval_min * 60 * 1_000_000_000
+    off = (ts.astype("int64").to_numpy() % step_ns) != 0
+    if off.any():
+        row = int(np.argmax(off))
+        raise InputError(
+            f"{ts.iloc[row].isoformat()} is off the {interval_min}-minute grid",
+            source=source,
+            line=row + 2,
+            key="interval_start",
+            expected=f"interval starts on multiples of {interval_min} minutes",
+        )
+    keys = [k for k in ("channel", "segment", "site") if k in df.columns]
+    work = pd.DataFrame(
+        {"t": ts.astype("int64").to_numpy() // step_ns, "day": ts.dt.floor("D").to_numpy()}
+    )
+    for k in keys:
+        work[k] = df[k].to_numpy()
+    g = work.groupby(keys + ["day"], sort=False)["t"]
+    span = g.max() - g.min() + 1
+    count = g.count()
+    holes = span[span != count]
+    if len(holes):
+        key = holes.index[0]
+        grp = work.set_index(keys + ["day"]).loc[key, "t"]
+        have = set(np.asarray(grp).tolist())
+        first_missing = next(t for t in range(min(have), max(have) + 1) if t not in have)
+        when = pd.Timestamp(first_missing * step_ns, tz="UTC").isoformat()
+        series = ", ".join(f"{k}={v}" for k, v in zip(keys, key[:-1], strict=True))
+        raise InputError(
+            f"missing interval {when} for {series} (the day has rows before and after it)",
+            source=source,
+            key="interval_start",
+            expected="one row per interval inside each day of data (write 0 for no contacts)",
+        )
+
+
+def write_table(
+    df: pd.DataFrame, path: str | os.PathLike, schema: TableSchema | None = None
+) -> Path:
+    """Write a table as CSV atomically: sorted rows, ISO 8601 UTC times, fixed float format.
+
+    Returns the path written.
+    """
+    path = Path(path)
+    out = order_table(df, schema) if schema is not None else df.reset_index(drop=True)
+    out = out.copy()
+    for col in out.columns:
+        s = out[col]
+        if isinstance(s.dtype, pd.DatetimeTZDtype):
+            out[col] = s.dt.tz_convert("UTC").dt.strftime("%Y-%m-%dT%H:%M:%S+00:00")
+    with atomic_path(path) as tmp:
+        out.to_csv(
+            tmp,
+            index=False,
+            float_format=FLOAT_FORMAT,
+            lineterminator="\n",
+            quoting=csv.QUOTE_MINIMAL,
+        )
+    return path
+
+
+def read_history(
+    path: str | os.PathLike, scenario: Scenario | None = None, *, source_tz: str | None = None
+) -> pd.DataFrame:
+    """Read and validate a contact-history CSV (the HISTORY contract)."""
+    return read_table(path, HISTORY, scenario=scenario, source_tz=source_tz)

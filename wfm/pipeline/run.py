@@ -1,0 +1,297 @@
+"""Compose the stages into a plan, and write a plan folder.
+
+``plan_tables`` is pure: history + scenario → every stage's result. ``run_plan`` adds the
+I/O: it reads inputs, resumes from a previous plan folder's CSV when asked, writes every
+table and a ``manifest.json`` (inputs' hashes, versions, parameters, stage timings, solver
+status and gap) into a temporary folder and renames it into place, so a failed run leaves no
+half-written plan.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib.metadata
+import logging
+import platform
+import time
+from collections.abc import Callable
+from dataclasses import asdict, replace
+from pathlib import Path
+
+import pandas as pd
+
+from wfm import __version__
+from wfm.core.config import Scenario
+from wfm.core.errors import ConfigError
+from wfm.core.results import StageResult
+from wfm.core.schemas import (
+    FORECAST,
+    HISTORY,
+    OVERFLOW,
+    POOL_AGENTS,
+    REQUIREMENTS,
+    SCHEMAS,
+    SPLIT,
+    TableSchema,
+)
+from wfm.forecast.stage import forecast_contacts
+from wfm.io.files import atomic_dir, copy_file, read_json, sha256_file, write_json_atomic
+from wfm.io.scenario import load_scenario
+from wfm.io.tables import read_table, write_table
+from wfm.schedule.stage import schedule_shifts
+from wfm.simulate.stage import simulate_plan
+from wfm.split.stage import split_contacts
+from wfm.staffing.stage import staffing_requirements
+
+log = logging.getLogger(__name__)
+
+STAGES = ("forecast", "split", "requirements", "schedule", "simulation")
+"""Stage names in pipeline order; each writes ``<name>.csv``."""
+
+# tables each stage reads, by file stem (what a resumed run loads from the previous plan)
+_INPUTS: dict[str, tuple[str, ...]] = {
+    "forecast": ("history",),
+    "split": ("forecast",),
+    "requirements": ("split",),
+    "schedule": ("requirements",),
+    "simulation": ("split", "pool_agents", "overflow"),
+}
+_SCHEMA_OF: dict[str, TableSchema] = {
+    "history": HISTORY,
+    "forecast": FORECAST,
+    "split": SPLIT,
+    "requirements": REQUIREMENTS,
+    "pool_agents": POOL_AGENTS,
+    "overflow": OVERFLOW,
+}
+
+ProgressFn = Callable[[str, int, int, float | None], None]
+
+
+def _run_stage(name: str, tables: dict[str, pd.DataFrame], scenario: Scenario) -> StageResult:
+    if name == "forecast":
+        return forecast_contacts(tables["history"], scenario)
+    if name == "split":
+        return split_contacts(tables["forecast"], scenario)
+    if name == "requirements":
+        return staffing_requirements(tables["split"], scenario)
+    if name == "schedule":
+        return schedule_shifts(tables["requirements"], scenario)
+    if name == "simulation":
+        return simulate_plan(
+            tables["split"], tables["pool_agents"], scenario, overflow=tables.get("overflow")
+        )
+    raise ConfigError(f"unknown stage {name!r}; expected one of {', '.join(STAGES)}")
+
+
+def plan_tables(
+    history: pd.DataFrame | None,
+    scenario: Scenario,
+    *,
+    stop_after: str | None = None,
+    start_from: str | None = None,
+    given: dict[str, pd.DataFrame] | None = None,
+    progress: ProgressFn | None = None,
+) -> dict[str, StageResult]:
+    """Run the stages in order and return each stage's result.
+
+    Parameters
+    ----------
+    history : pandas.DataFrame or None
+        Validated HISTORY table (not needed when starting after the forecast).
+    scenario : Scenario
+        The centre to plan.
+    stop_after : str, optional
+        Last stage to run (``"requirements"`` for a fast what-if); default all.
+    start_from : str, optional
+        First stage to run; the tables it reads must be in ``given``.
+    given : dict of str to DataFrame, optional
+        Tables of earlier stages by file stem (``forecast``, ``split``, ``pool_agents``, ...).
+    progress : callable, optional
+        ``progress(stage, index, total, wall_s)``, called before (``wall_s`` None) and after
+        each stage.
+
+    Returns
+    -------
+    dict of str to StageResult
+        Keyed by stage name, in pipeline order.
+    """
+    first = STAGES.index(start_from) if start_from else 0
+    last = STAGES.index(stop_after) if stop_after else len(STAGES) - 1
+    if last < first:
+        raise ConfigError(f"stop_after {stop_after!r} comes before start_from {start_from!r}")
+    tables: dict[str, pd.DataFrame] = dict(given or {})
+    if history is not None:
+        tables["history"] = history
+    results: dict[str, StageResult] = {}
+    todo = STAGES[first : last + 1]
+    for i, name in enumerate(todo):
+        missing = [t for t in _INPUTS[name] if t not in tables and t != "overflow"]
+        if missing:
+            raise ConfigError(f"stage {name!r} needs the {', '.join(missing)} table(s)")
+        if progress:
+            progress(name, i + 1, len(todo), None)
+        t0 = time.perf_counter()
+        res = _run_stage(name, tables, scenario)
+        res = replace(res, wall_s=time.perf_counter() - t0)
+        log.info("stage %s done in %.2f s", name, res.wall_s)
+        if progress:
+            progress(name, i + 1, len(todo), res.wall_s)
+        results[name] = res
+        tables[name] = res.table
+        tables.update(res.tables)
+    return results
+
+
+def run_plan(
+    scenario_path: str | Path,
+    history_path: str | Path | None,
+    out_dir: str | Path,
+    *,
+    from_stage: str | None = None,
+    resume_dir: str | Path | None = None,
+    stop_after: str | None = None,
+    run_id: str | None = None,
+    progress: ProgressFn | None = None,
+) -> dict:
+    """Plan one scenario and write the plan folder atomically.
+
+    Parameters
+    ----------
+    scenario_path : path-like
+        Scenario TOML file.
+    history_path : path-like or None
+        History CSV (needed unless resuming after the forecast).
+    out_dir : path-like
+        Plan folder to write (replaced whole on success, untouched on failure).
+    from_stage : str, optional
+        Resume from this stage, reading earlier tables from ``resume_dir`` (default
+        ``out_dir``); earlier files are carried into the new folder.
+    resume_dir : path-like, optional
+        Plan folder to resume from.
+    stop_after : str, optional
+        Last stage to run.
+    run_id : str, optional
+        Identifier written in the manifest; default a UTC timestamp.
+    progress : callable, optional
+        See :func:`plan_tables`.
+
+    Returns
+    -------
+    dict
+        The manifest written to ``manifest.json``.
+    """
+    scenario_path = Path(scenario_path)
+    out_dir = Path(out_dir)
+    scenario = load_scenario(scenario_path)
+    started = dt.datetime.now(dt.UTC)
+    run_id = run_id or started.strftime("%Y%m%dT%H%M%SZ")
+    inputs = {scenario_path.name: sha256_file(scenario_path)}
+    given: dict[str, pd.DataFrame] = {}
+    history = None
+    carried: list[Path] = []
+    if from_stage is None or from_stage == "forecast":
+        if history_path is None:
+            raise ConfigError("a history file is needed to forecast (--history)")
+        history = read_table(history_path, HISTORY, scenario=scenario)
+        inputs[Path(history_path).name] = sha256_file(history_path)
+    else:
+        if from_stage not in STAGES:
+            raise ConfigError(f"unknown stage {from_stage!r}; expected one of {', '.join(STAGES)}")
+        src = Path(resume_dir) if resume_dir else out_dir
+        for stem in _INPUTS[from_stage]:
+            f = src / f"{stem}.csv"
+            if not f.exists():
+                if stem == "overflow":
+                    continue
+                raise ConfigError(
+                    f"cannot resume from {from_stage!r}: {f} is missing; run the "
+                    "earlier stages first"
+                )
+            given[stem] = read_table(f, _SCHEMA_OF[stem], scenario=scenario)
+            inputs[f"{src.name}/{f.name}"] = sha256_file(f)
+        earlier = STAGES[: STAGES.index(from_stage)]
+        carried = [src / f for f in sorted(_files_of(earlier, src)) if (src / f).exists()]
+    results = plan_tables(
+        history,
+        scenario,
+        start_from=from_stage,
+        stop_after=stop_after,
+        given=given,
+        progress=progress,
+    )
+    manifest = {
+        "run_id": run_id,
+        "created_utc": started.isoformat(timespec="seconds"),
+        "scenario": {"name": scenario.name, "file": scenario_path.name},
+        "inputs": inputs,
+        "versions": _versions(),
+        "parameters": _parameters(scenario),
+        "from_stage": from_stage or "forecast",
+        "stages": {},
+        "files": [],
+    }
+    previous = _read_manifest(Path(resume_dir) if resume_dir else out_dir) if from_stage else {}
+    for name in STAGES[: STAGES.index(from_stage)] if from_stage else ():
+        if name in previous.get("stages", {}):
+            manifest["stages"][name] = previous["stages"][name] | {"carried": True}
+    with atomic_dir(out_dir) as tmp:
+        for p in carried:
+            copy_file(p, tmp / p.name)
+            manifest["files"].append(p.name)
+        for name, res in results.items():
+            files = [f"{name}.csv"]
+            write_table(res.table, tmp / f"{name}.csv", SCHEMAS.get(name))
+            for side, table in res.tables.items():
+                write_table(table, tmp / f"{side}.csv", SCHEMAS.get(side))
+                files.append(f"{side}.csv")
+            manifest["files"].extend(files)
+            manifest["stages"][name] = {
+                "wall_s": round(res.wall_s, 3),
+                "files": files,
+                "notes": list(res.notes),
+                "figures": res.figures,
+            }
+            if res.solve is not None:
+                manifest["schedule"] = res.solve.to_dict()
+        manifest["files"] = sorted(set(manifest["files"]))
+        manifest["wall_s"] = round((dt.datetime.now(dt.UTC) - started).total_seconds(), 3)
+        write_json_atomic(tmp / "manifest.json", manifest)
+    return manifest
+
+
+def _read_manifest(folder: Path) -> dict:
+    return read_json(folder / "manifest.json")
+
+
+def _files_of(stages: tuple[str, ...], src: Path) -> set[str]:
+    """Files written by ``stages`` in a previous plan folder (from its manifest)."""
+    data = _read_manifest(src)
+    files = {f"{name}.csv" for name in stages}
+    for name in stages:
+        files.update(data.get("stages", {}).get(name, {}).get("files", []))
+    return files
+
+
+def _versions() -> dict[str, str]:
+    out = {"wfm": __version__, "python": platform.python_version()}
+    for pkg in ("numpy", "pandas", "statsmodels", "ortools", "click"):
+        try:
+            out[pkg] = importlib.metadata.version(pkg)
+        except importlib.metadata.PackageNotFoundError:
+            out[pkg] = "not installed"
+    return out
+
+
+def _parameters(scenario: Scenario) -> dict:
+    return {
+        "interval_min": scenario.interval_min,
+        "horizon_days": scenario.horizon_days,
+        "start_date": scenario.start_date or "day after history",
+        "seed": scenario.seed,
+        "currency": scenario.currency,
+        "abandoned_in_sl": scenario.abandoned_in_sl,
+        "solver": asdict(scenario.solver),
+        "forecast": asdict(scenario.forecast),
+        "simulation": asdict(scenario.simulation),
+    }
