@@ -97,8 +97,8 @@ def poisson_log_pmf(n: object, mean: object) -> np.ndarray:
 
     Examples
     --------
-    >>> float(np.exp(poisson_log_pmf(2, 1.0)))  # e^-1 / 2
-    0.18393972058572117
+    >>> round(float(np.exp(poisson_log_pmf(2, 1.0))), 12)  # e^-1 / 2
+    0.183939720586
     """
     n_arr, a_arr = _as_float(n, mean)
     out = np.empty_like(n_arr)
@@ -177,7 +177,7 @@ def erlang_b(agents: object, traffic_erlangs: object) -> np.ndarray:
 
     Examples
     --------
-    >>> float(erlang_b(2, 1.0))
+    >>> round(float(erlang_b(2, 1.0)), 12)
     0.2
     """
     n, a = _as_float(agents, traffic_erlangs)
