@@ -32,8 +32,14 @@ def test_agents_round_slots_up() -> None:
 def test_requirement_is_erlang_c_on_slots() -> None:
     # 200 chats / 30 min, 300 s alone, 2 at once with +10 %: slot AHT 330 s, load 36.67
     target = ServiceTarget(sl_target_rate=0.8, sl_threshold_s=60.0, max_occupancy_rate=0.9)
-    req = queue_requirement([200.0], [300.0], interval_min=30, target=target,
-                            max_concurrency=2, concurrency_aht_factor=0.1)
+    req = queue_requirement(
+        [200.0],
+        [300.0],
+        interval_min=30,
+        target=target,
+        max_concurrency=2,
+        concurrency_aht_factor=0.1,
+    )
     load = 200 * 330.0 / 1800.0
     slots = int(erlang.agents_for_target(load, 330.0, 60.0, 0.8, max_occupancy_rate=0.9))
     assert int(req.agents_required[0]) == -(-slots // 2)
@@ -48,7 +54,13 @@ def test_requirement_is_erlang_c_on_slots() -> None:
 def test_concurrency_without_slowdown_needs_fewer_agents(contacts: float, k: int) -> None:
     target = ServiceTarget()
     one = queue_requirement([contacts], [240.0], interval_min=30, target=target)
-    many = queue_requirement([contacts], [240.0], interval_min=30, target=target,
-                             max_concurrency=k, concurrency_aht_factor=0.0)
+    many = queue_requirement(
+        [contacts],
+        [240.0],
+        interval_min=30,
+        target=target,
+        max_concurrency=k,
+        concurrency_aht_factor=0.0,
+    )
     assert many.agents_required[0] <= one.agents_required[0]
     assert np.all(many.service_level_rate >= 0.8)

@@ -46,8 +46,7 @@ def _feasible(work, flags, due, agents, capacity_s) -> bool:
 
 @settings(max_examples=60, deadline=None)
 @given(
-    work=st.lists(st.sampled_from([0.0, 600.0, 1_800.0, 2_500.0, 3_600.0]), min_size=2,
-                  max_size=5),
+    work=st.lists(st.sampled_from([0.0, 600.0, 1_800.0, 2_500.0, 3_600.0]), min_size=2, max_size=5),
     closed=st.lists(st.booleans(), min_size=5, max_size=5),
     deadline_h=st.sampled_from([0.5, 1.0, 2.0]),
 )

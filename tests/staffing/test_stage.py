@@ -22,11 +22,18 @@ def _split(rows: list[tuple[str, str, list[float], float]], site: str | None = N
     frames = []
     for channel, segment, contacts, aht in rows:
         c = np.asarray(contacts, dtype=float)
-        f = pd.DataFrame({
-            "interval_start": INTERVALS[: len(c)], "channel": channel, "segment": segment,
-            "contacts": c, "ai_contained": 0.0, "escalated": 0.0, "human_contacts": c,
-            "human_aht_s": aht,
-        })
+        f = pd.DataFrame(
+            {
+                "interval_start": INTERVALS[: len(c)],
+                "channel": channel,
+                "segment": segment,
+                "contacts": c,
+                "ai_contained": 0.0,
+                "escalated": 0.0,
+                "human_contacts": c,
+                "human_aht_s": aht,
+            }
+        )
         if site:
             f["site"] = site
         frames.append(f)
@@ -58,8 +65,11 @@ def test_contract_and_reference_voice_case(tiny_scenario) -> None:
 
 def test_gross_at_least_net_everywhere(demo_scenario) -> None:
     rng = np.random.default_rng(5)
-    rows = [(ch, seg.name, list(rng.poisson(30, 8).astype(float)), 240.0)
-            for seg in demo_scenario.segments.values() for ch in seg.channels]
+    rows = [
+        (ch, seg.name, list(rng.poisson(30, 8).astype(float)), 240.0)
+        for seg in demo_scenario.segments.values()
+        for ch in seg.channels
+    ]
     res = staffing_requirements(_split(rows, site="lyon"), demo_scenario)
     t = res.table
     assert (t.agents_required_gross >= t.agents_required).all()
@@ -69,19 +79,18 @@ def test_gross_at_least_net_everywhere(demo_scenario) -> None:
     assert set(pool.pool) == {"premium", "generalist"}
     sep = t[t.skill.isin(["voice_open", "callback", "chat", "messaging", "email"])]
     gen = pool[pool.pool == "generalist"].set_index("interval_start")
-    assert (gen.agents_required_separate == sep.groupby("interval_start")
-            .agents_required.sum()).all()
+    assert (
+        gen.agents_required_separate == sep.groupby("interval_start").agents_required.sum()
+    ).all()
 
 
 def test_strictest_target_of_shared_skill(tiny_dict) -> None:
     d = copy.deepcopy(tiny_dict)
-    d["segments"]["premium"]["targets"] = {"voice": {"sl_target_rate": 0.9,
-                                                     "sl_threshold_s": 10}}
+    d["segments"]["premium"]["targets"] = {"voice": {"sl_target_rate": 0.9, "sl_threshold_s": 10}}
     d["skills"] = {"voice": {"channel": "voice", "segments": ["open", "premium"]}}
     d["sites"]["lyon"]["pools"]["all"]["skills"] = ["voice", "chat_open", "email_open"]
     sc = scenario_from_dict(d)
-    split = _split([("voice", "open", [60.0] * 8, 180.0), ("voice", "premium", [40.0] * 8,
-                                                           180.0)])
+    split = _split([("voice", "open", [60.0] * 8, 180.0), ("voice", "premium", [40.0] * 8, 180.0)])
     res = staffing_requirements(split, sc)
     voice = res.table[res.table.skill == "voice"]
     assert voice.contacts.tolist() == [100.0] * 8
@@ -94,11 +103,18 @@ def test_deferred_work_meets_deadlines_inside_opening_hours(tiny_dict) -> None:
     sc = scenario_from_dict(tiny_dict)
     intervals = pd.date_range("2026-03-02 00:00", periods=96, freq="30min", tz="UTC")
     contacts = np.where(np.arange(96) % 3 == 0, 20.0, 0.0)
-    split = pd.DataFrame({
-        "interval_start": intervals, "channel": "email", "segment": "open",
-        "contacts": contacts, "ai_contained": 0.0, "escalated": 0.0,
-        "human_contacts": contacts, "human_aht_s": 300.0,
-    })
+    split = pd.DataFrame(
+        {
+            "interval_start": intervals,
+            "channel": "email",
+            "segment": "open",
+            "contacts": contacts,
+            "ai_contained": 0.0,
+            "escalated": 0.0,
+            "human_contacts": contacts,
+            "human_aht_s": 300.0,
+        }
+    )
     res = staffing_requirements(split, sc)
     email = res.table[res.table.skill == "email_open"].reset_index(drop=True)
     flags = open_mask(intervals, sc.sites["lyon"], 30)
@@ -122,8 +138,11 @@ def test_erlang_a_channel_can_staff_below_load(tiny_dict) -> None:
     # Erlang A with 120 s patience, 80/20 and no occupancy cap: 10,000 contacts / 30 min at
     # 180 s = 1,000 Erlang need fewer than 1,000 agents (a peer never goes below the load)
     d = copy.deepcopy(tiny_dict)
-    d["channels"]["voice"] = {"queue_model": "realtime", "realtime_model": "erlang_a",
-                              "patience_s": 120}
+    d["channels"]["voice"] = {
+        "queue_model": "realtime",
+        "realtime_model": "erlang_a",
+        "patience_s": 120,
+    }
     d["segments"]["open"]["targets"] = {"voice": {"max_occupancy_rate": 1.0}}
     split = _split([("voice", "open", [10_000.0], 180.0)], site="lyon")
     res = staffing_requirements(split, scenario_from_dict(d))
