@@ -539,6 +539,98 @@ class SimulationConfig:
         check_positive("service_cv", self.service_cv)
 
 
+SamplePattern = Literal["office", "around_the_clock"]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SampleConfig:
+    """Synthetic history settings (``wfm sample``): volumes, origins, handle times, noise.
+
+    Attributes
+    ----------
+    daily_contacts : dict of str to dict of str to float
+        Mean contacts per day (a week's total / 7) per channel, then per segment
+        (``[sample.daily_contacts.voice]`` ``open = 5200``) [contacts per day]. Empty → every
+        (channel, segment) pair the segments allow gets ``default_daily_contacts``.
+    default_daily_contacts : float
+        Mean contacts per day of each pair when ``daily_contacts`` is empty [contacts per day].
+    origin_share : dict of str to float
+        Share of contacts arising at each site (sums to 1); the history then has a ``site``
+        column. Empty → no ``site`` column (every contact belongs to the home site).
+    aht_s : dict of str to float
+        Mean handle time per channel [s]; channels not listed use 300 s (realtime),
+        600 s (concurrent) or 480 s (deferred).
+    abandon_rate : dict of str to float
+        Mean share of contacts abandoned per channel; channels not listed use 0.05
+        (realtime), 0.03 (concurrent) or 0 (deferred).
+    pattern : dict of str to {"office", "around_the_clock"}
+        Daily cycle per channel: ``office`` arrives only while the origin site is open
+        (peaks late morning and mid-afternoon); ``around_the_clock`` arrives day and night
+        (low at night, peaks late morning and evening). Not listed → ``office`` for
+        realtime and concurrent channels, ``around_the_clock`` for deferred ones.
+    weekday_factors : dict of str to float
+        Relative volume of each weekday ``mon``..``sun``, normalised over the days a
+        channel arrives; a table in the scenario replaces the default whole, and weekdays
+        it leaves out get 1.
+    holiday_factor : float
+        Volume on a public holiday of the origin site's country relative to a normal
+        day, for around-the-clock channels and sites open on holidays.
+    noise_cv : float
+        Coefficient of variation of the day-to-day volume noise of each channel (on top
+        of Poisson arrivals).
+    """
+
+    daily_contacts: dict[str, dict[str, float]] = field(default_factory=dict)
+    default_daily_contacts: float = 500.0
+    origin_share: dict[str, float] = field(default_factory=dict)
+    aht_s: dict[str, float] = field(default_factory=dict)
+    abandon_rate: dict[str, float] = field(default_factory=dict)
+    pattern: dict[str, SamplePattern] = field(default_factory=dict)
+    weekday_factors: dict[str, float] = field(
+        default_factory=lambda: {
+            "mon": 1.25,
+            "tue": 1.10,
+            "wed": 1.05,
+            "thu": 1.00,
+            "fri": 0.95,
+            "sat": 0.55,
+            "sun": 0.30,
+        }
+    )
+    holiday_factor: float = 0.5
+    noise_cv: float = 0.08
+
+    def __post_init__(self) -> None:
+        for ch, by_segment in self.daily_contacts.items():
+            for seg, value in by_segment.items():
+                check_positive(f"daily_contacts.{ch}.{seg}", value, allow_zero=True)
+        check_positive("default_daily_contacts", self.default_daily_contacts, allow_zero=True)
+        for site, share in self.origin_share.items():
+            check_rate(f"origin_share.{site}", share)
+        if self.origin_share and abs(sum(self.origin_share.values()) - 1.0) > 1e-9:
+            raise ConfigError(
+                f"shares must sum to 1; got {sum(self.origin_share.values()):g}",
+                key="origin_share",
+            )
+        for ch, v in self.aht_s.items():
+            check_positive(f"aht_s.{ch}", v)
+        for ch, v in self.abandon_rate.items():
+            check_rate(f"abandon_rate.{ch}", v, high_open=True)
+        for ch, v in self.pattern.items():
+            check_choice(f"pattern.{ch}", v, ("office", "around_the_clock"))
+        check_known("weekday_factors", self.weekday_factors, WEEKDAYS, "weekday")
+        for day, v in self.weekday_factors.items():
+            check_positive(f"weekday_factors.{day}", v, allow_zero=True)
+        if not any(self.weekday_factor(day) > 0 for day in WEEKDAYS):
+            raise ConfigError("at least one weekday needs a factor > 0", key="weekday_factors")
+        check_positive("holiday_factor", self.holiday_factor, allow_zero=True)
+        check_positive("noise_cv", self.noise_cv, allow_zero=True)
+
+    def weekday_factor(self, weekday: str) -> float:
+        """Relative volume of ``weekday`` (``mon``..``sun``); 1 when not listed."""
+        return self.weekday_factors.get(weekday, 1.0)
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Scenario:
     """One contact centre to plan.
@@ -563,6 +655,8 @@ class Scenario:
         Whether abandoned contacts count in the service-level denominator (as failures).
     default_site : str
         Site given to history rows without a ``site`` column; empty → the first site.
+    sample : SampleConfig
+        Settings of the synthetic history (``wfm sample``).
     """
 
     name: str = "scenario"
@@ -586,6 +680,7 @@ class Scenario:
     solver: SolverConfig = field(default_factory=SolverConfig)
     ai_capacity: dict[str, AiCapacityConfig] = field(default_factory=dict)
     simulation: SimulationConfig = field(default_factory=SimulationConfig)
+    sample: SampleConfig = field(default_factory=SampleConfig)
 
     def __post_init__(self) -> None:
         check_choice("interval_min", self.interval_min, ALLOWED_INTERVAL_MIN)
@@ -636,6 +731,23 @@ class Scenario:
                 )
         if self.default_site:
             check_known("default_site", [self.default_site], self.sites, "site")
+        self._check_sample()
+
+    def _check_sample(self) -> None:
+        sample = self.sample
+        for ch, by_segment in sample.daily_contacts.items():
+            check_known("sample.daily_contacts", [ch], self.channels, "channel")
+            for seg in by_segment:
+                key = f"sample.daily_contacts.{ch}"
+                check_known(key, [seg], self.segments, "segment")
+                if ch not in self.segments[seg].channels:
+                    raise ConfigError(
+                        f"segment {seg!r} does not use channel {ch!r} (segments.{seg}.channels)",
+                        key=f"{key}.{seg}",
+                    )
+        check_known("sample.origin_share", sample.origin_share, self.sites, "site")
+        for name in ("aht_s", "abandon_rate", "pattern"):
+            check_known(f"sample.{name}", getattr(sample, name), self.channels, "channel")
 
     # -- derived views -------------------------------------------------------------------
     def region_names(self) -> tuple[str, ...]:
