@@ -127,6 +127,15 @@ class AiPolicy:
         Cap on the share of the segment's contacts the AI may resolve.
     cost_per_ai_contact, cost_per_escalation : float
         Variable AI cost per AI-handled contact, extra cost per escalation [currency].
+    min_ai_share_rate : float
+        Floor of the share of the segment's contacts the AI resolves that the shift optimiser
+        may move to (lower bound of the split's ``ai_min_rate``); 0 lets it send every
+        contact to a person.
+    ai_resolution_rate : float
+        First-contact resolution of AI-contained contacts: the rest come back as repeat
+        contacts (``split.repeat_delay_profile_rate``).
+    human_resolution_rate : float
+        First-contact resolution of contacts answered by a person on this channel.
     """
 
     ai_first_rate: float = 0.0
@@ -136,6 +145,9 @@ class AiPolicy:
     max_ai_share_rate: float = 1.0
     cost_per_ai_contact: float = 0.0
     cost_per_escalation: float = 0.0
+    min_ai_share_rate: float = 0.0
+    ai_resolution_rate: float = 1.0
+    human_resolution_rate: float = 1.0
 
     def __post_init__(self) -> None:
         check_rate("ai_first_rate", self.ai_first_rate)
@@ -145,6 +157,15 @@ class AiPolicy:
         check_rate("max_ai_share_rate", self.max_ai_share_rate)
         check_positive("cost_per_ai_contact", self.cost_per_ai_contact, allow_zero=True)
         check_positive("cost_per_escalation", self.cost_per_escalation, allow_zero=True)
+        check_rate("min_ai_share_rate", self.min_ai_share_rate)
+        if self.min_ai_share_rate > self.max_ai_share_rate:
+            raise ConfigError(
+                f"must be ≤ max_ai_share_rate ({self.max_ai_share_rate}); got "
+                f"{self.min_ai_share_rate}",
+                key="min_ai_share_rate",
+            )
+        check_rate("ai_resolution_rate", self.ai_resolution_rate)
+        check_rate("human_resolution_rate", self.human_resolution_rate)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -167,6 +188,9 @@ class SegmentPolicy:
         Contacts are only answered in onshore regions.
     in_house_only : bool
         Contacts are only answered by in-house (not outsourced) sites.
+    no_ai_channels : tuple of str
+        Channels on which AI agents may not take this segment's contacts at all (not even
+        to triage them before a person).
     """
 
     name: str
@@ -177,6 +201,7 @@ class SegmentPolicy:
     stay_in_region: bool = False
     onshore_only: bool = False
     in_house_only: bool = False
+    no_ai_channels: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         check_slug("name", self.name)
@@ -184,6 +209,14 @@ class SegmentPolicy:
             raise ConfigError("a segment needs at least one channel", key="channels")
         check_known("targets", self.targets, self.channels, "channel of this segment")
         check_known("ai", self.ai, self.channels, "channel of this segment")
+        check_known("no_ai_channels", self.no_ai_channels, self.channels, "channel of this segment")
+        for ch in self.no_ai_channels:
+            if ch in self.ai and self.ai[ch].ai_first_rate > 0:
+                raise ConfigError(
+                    f"channel {ch!r} is in no_ai_channels; set ai_first_rate = 0 or remove it "
+                    "from no_ai_channels",
+                    key=f"ai.{ch}.ai_first_rate",
+                )
         if self.must_reach_human:
             for ch, pol in self.ai.items():
                 if pol.containment_rate > 0 and pol.ai_first_rate > 0:
@@ -610,6 +643,35 @@ class AiCapacityConfig:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class SplitConfig:
+    """Settings of the human/AI split shared by every channel.
+
+    Attributes
+    ----------
+    backlog_deadline_h : float
+        Contacts that need a person while their site is closed wait for the opening and are
+        answered within this much opening time after it, spread evenly [h].
+    repeat_delay_profile_rate : tuple of float
+        Share of unresolved contacts (see ``AiPolicy.ai_resolution_rate`` and
+        ``human_resolution_rate``) that come back 1, 2, 3, ... days later on the same channel
+        and segment; sums to at most 1 (the rest never come back).
+    """
+
+    backlog_deadline_h: float = 2.0
+    repeat_delay_profile_rate: tuple[float, ...] = (0.5, 0.3, 0.2)
+
+    def __post_init__(self) -> None:
+        check_positive("backlog_deadline_h", self.backlog_deadline_h)
+        for i, v in enumerate(self.repeat_delay_profile_rate):
+            check_rate(f"repeat_delay_profile_rate[{i}]", v)
+        total = sum(self.repeat_delay_profile_rate)
+        if total > 1 + 1e-9:
+            raise ConfigError(
+                f"shares must sum to at most 1; got {total:g}", key="repeat_delay_profile_rate"
+            )
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class SimulationConfig:
     """Simulation check settings."""
 
@@ -740,6 +802,8 @@ class Scenario:
         Site given to history rows without a ``site`` column; empty → the first site.
     sample : SampleConfig
         Settings of the synthetic history (``wfm sample``).
+    split : SplitConfig
+        Out-of-hours backlog and repeat-contact settings of the human/AI split.
     """
 
     name: str = "scenario"
@@ -764,6 +828,7 @@ class Scenario:
     ai_capacity: dict[str, AiCapacityConfig] = field(default_factory=dict)
     simulation: SimulationConfig = field(default_factory=SimulationConfig)
     sample: SampleConfig = field(default_factory=SampleConfig)
+    split: SplitConfig = field(default_factory=SplitConfig)
 
     def __post_init__(self) -> None:
         check_choice("interval_min", self.interval_min, ALLOWED_INTERVAL_MIN)
