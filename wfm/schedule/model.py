@@ -421,9 +421,7 @@ def solve(problem: Problem, config: SolverConfig, seed: int) -> Solution:
 
 
 _INTEGRAL_TOL = 1e-6
-_DIVE_SHARE = 0.2
-_ROUND_UP_FROM = 0.5
-_FIX_ZEROS_ONLY = False
+_DIVE_SHARE = 0.2  # share of the fractional counts fixed per LP re-solve
 
 
 def _dive(lp: pywraplp.Solver, b: _Built, deadline: float) -> int:
@@ -446,26 +444,21 @@ def _dive(lp: pywraplp.Solver, b: _Built, deadline: float) -> int:
         fractional = np.flatnonzero(~fixed & ~whole)
         if len(fractional) == 0:
             break
-        pick = np.flatnonzero(~fixed & whole & (values < _INTEGRAL_TOL)) if _FIX_ZEROS_ONLY \
-            else np.flatnonzero(~fixed & whole)
+        pick = np.flatnonzero(~fixed & whole)
         if time.perf_counter() > deadline:
             chosen, targets = fractional, np.ceil(values[fractional])
         else:
             dist = np.minimum(frac[fractional], 1 - frac[fractional])
             k = max(1, int(len(fractional) * _DIVE_SHARE))
             chosen = fractional[np.argsort(dist, kind="stable")[:k]]
-            targets = np.floor(values[chosen]) + (frac[chosen] > _ROUND_UP_FROM)
-        for j, v in zip(chosen, targets, strict=True):
-            xs[j].SetBounds(float(v), float(v))
+            targets = np.round(values[chosen])
         for j in pick:
             v = float(np.round(values[j]))
             xs[j].SetBounds(v, v)
-        fixed[chosen] = True
         fixed[pick] = True
-        status = lp.Solve()
+        status = _fix_and_solve(lp, xs, chosen, targets, values)
+        fixed[chosen] = True
         rounds += 1
-        if status != pywraplp.Solver.OPTIMAL:
-            raise SolverError(f"LP dive stopped with status {_STATUS.get(status, status)}")
     z_on = {k: 1.0 if zv.solution_value() > _INTEGRAL_TOL else 0.0 for k, zv in b.z.items()}
     for j in np.flatnonzero(~fixed):
         v = float(np.round(values[j]))
@@ -477,6 +470,30 @@ def _dive(lp: pywraplp.Solver, b: _Built, deadline: float) -> int:
     if status != pywraplp.Solver.OPTIMAL:
         raise SolverError(f"LP dive stopped with status {_STATUS.get(status, status)}")
     return rounds
+
+
+def _fix_and_solve(lp: pywraplp.Solver, xs: list, chosen: np.ndarray, targets: np.ndarray,
+                   values: np.ndarray) -> int:
+    """Fix ``chosen`` counts to ``targets`` and re-solve; on a hard-rule conflict (headcount,
+    minimum on queue) fall back to fixing them one at a time, trying the other rounding."""
+    inf = lp.infinity()
+    for j, v in zip(chosen, targets, strict=True):
+        xs[j].SetBounds(float(v), float(v))
+    status = lp.Solve()
+    if status == pywraplp.Solver.OPTIMAL:
+        return status
+    for j in chosen:
+        xs[j].SetBounds(0.0, inf)
+    for j, v in zip(chosen, targets, strict=True):
+        for option in (float(v), float(np.floor(values[j])), float(np.ceil(values[j]))):
+            xs[j].SetBounds(option, option)
+            status = lp.Solve()
+            if status == pywraplp.Solver.OPTIMAL:
+                break
+        else:
+            raise SolverError("LP dive could not round a shift count without breaking a hard "
+                              "rule (headcount, minimum on queue); try solver.method = 'mip'")
+    return status
 
 
 def _extract(problem: Problem, b: _Built) -> dict:
