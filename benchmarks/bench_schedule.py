@@ -175,8 +175,8 @@ def main() -> None:
     d["solver"]["time_limit_s"] = 300
     d["solver"]["gap_target_rate"] = 0.02
     sc10 = scenario_from_dict(d)
-    scales = {"lyon": 1.0, "lille": 0.7, "paris": 1.2, "nantes": 0.6, "bordeaux": 0.5,
-              "marseille": 0.8}
+    scales = {"lyon": 0.65, "lille": 0.45, "paris": 0.5, "nantes": 0.4, "bordeaux": 0.35,
+              "marseille": 0.45}
     req10 = demo_requirements(sc10, scales=scales)
     t0 = time.perf_counter()
     res10 = schedule_shifts(req10, sc10)

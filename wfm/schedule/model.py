@@ -386,9 +386,14 @@ def solve(problem: Problem, config: SolverConfig, seed: int) -> Solution:
     detail: dict = {"lp_bound": lp_bound, "lp_wall_s": round(lp_wall, 3), "method": config.method,
                     "pattern_columns": len(problem.columns)}
     if config.method == "lp_guided":
-        rounds = _dive(lp, built, t0 + config.time_limit_s)
+        deadline = t0 + config.time_limit_s
+        rounds = _dive(lp, built, deadline)
+        dive_objective = lp.Objective().Value()
+        moves, tried = _improve(lp, built, problem, deadline, lp_bound, config.gap_target_rate)
         objective, bound, name = lp.Objective().Value(), lp_bound, "GLOP dive"
         detail["dive_rounds"] = rounds
+        detail["dive_objective"] = dive_objective
+        detail["improving_moves"], detail["moves_tried"] = moves, tried
         detail["variables"], detail["constraints"] = lp.NumVariables(), lp.NumConstraints()
     else:
         del built, lp
@@ -470,6 +475,79 @@ def _dive(lp: pywraplp.Solver, b: _Built, deadline: float) -> int:
     if status != pywraplp.Solver.OPTIMAL:
         raise SolverError(f"LP dive stopped with status {_STATUS.get(status, status)}")
     return rounds
+
+
+def _neighbours(problem: Problem, reach_min: float = 60.0) -> list[np.ndarray]:
+    """Columns of the same pool and day starting within ``reach_min`` of each column."""
+    groups: dict[tuple[int, int], list[int]] = {}
+    for j, col in enumerate(problem.columns):
+        groups.setdefault((col.pool, col.day), []).append(j)
+    out: list[np.ndarray] = [np.zeros(0, dtype=np.int64)] * len(problem.columns)
+    for js in groups.values():
+        arr = np.array(js, dtype=np.int64)
+        starts = np.array([problem.columns[j].start_min for j in js])
+        for k, j in enumerate(js):
+            near = arr[(np.abs(starts - starts[k]) <= reach_min) & (arr != j)]
+            out[j] = near
+    return out
+
+
+def _improve(lp: pywraplp.Solver, b: _Built, problem: Problem, deadline: float, bound: float,
+             gap_target_rate: float) -> tuple[int, int]:
+    """Local search on the whole schedule; return (moves kept, moves tried).
+
+    Moves: add one agent to a pattern, drop one, or move one agent to a pattern of the same
+    pool and day starting at most an hour apart (other length or break placement). With
+    every count fixed, the reduced cost of a count is the objective change per extra agent
+    on that pattern while the LP basis holds, so a move's promise is its reduced cost (or
+    the difference of two). Moves are tried most promising first and kept when the
+    re-solved objective falls; a move that does not pay is undone and not tried again.
+    Stops at the deadline, at the target gap, or when no promising move is left.
+    """
+    xs = b.x
+    near = _neighbours(problem)
+    best = lp.Objective().Value()
+    tabu: set[tuple[int, int]] = set()
+    kept = tried = 0
+    while time.perf_counter() < deadline:
+        if (best - bound) / max(abs(best), 1e-9) <= gap_target_rate:
+            break
+        rc = np.array([v.reduced_cost() for v in xs])
+        counts = np.array([v.lb() for v in xs])
+        moves: list[tuple[float, int, int]] = []
+        moves += [(rc[j], -1, int(j)) for j in np.flatnonzero(rc < -1e-6)]
+        used = np.flatnonzero(counts >= 1)
+        moves += [(-rc[j], int(j), -1) for j in used if rc[j] > 1e-6]
+        for j in used:
+            nb = near[j]
+            if len(nb):
+                gain = rc[nb] - rc[j]
+                moves += [(g, int(j), int(k)) for g, k in zip(gain, nb, strict=True)
+                          if g < -1e-6]
+        moves = sorted(m for m in moves if (m[1], m[2]) not in tabu)
+        improved = False
+        for _, out_j, in_j in moves[:40]:
+            if time.perf_counter() >= deadline:
+                break
+            tried += 1
+            for j, step in ((out_j, -1), (in_j, 1)):
+                if j >= 0:
+                    xs[j].SetBounds(counts[j] + step, counts[j] + step)
+            status = lp.Solve()
+            value = lp.Objective().Value() if status == pywraplp.Solver.OPTIMAL else np.inf
+            if value < best - 1e-6:
+                best, kept, improved = value, kept + 1, True
+                break
+            tabu.add((out_j, in_j))
+            for j in (out_j, in_j):
+                if j >= 0:
+                    xs[j].SetBounds(counts[j], counts[j])
+        if not improved:
+            break
+    status = lp.Solve()
+    if status != pywraplp.Solver.OPTIMAL:
+        raise SolverError(f"local search ended with LP status {_STATUS.get(status, status)}")
+    return kept, tried
 
 
 def _fix_and_solve(lp: pywraplp.Solver, xs: list, chosen: np.ndarray, targets: np.ndarray,
