@@ -466,6 +466,12 @@ class ShiftRules:
         Rest between two shifts of one agent [h].
     max_h_per_week : float
         Paid hours per agent per week [h].
+    break_step_min : int, optional
+        Step between candidate break starts inside their window [min]; default the
+        scenario's ``interval_min``.
+    min_agents_on_queue : int
+        Hard floor of on-queue agents per site during every open interval [agents]; a
+        headcount or template set that cannot meet it is an infeasible plan.
     """
 
     start_step_min: int = 30
@@ -476,9 +482,14 @@ class ShiftRules:
     max_days_per_week: int = 5
     min_rest_h: float = 11.0
     max_h_per_week: float = 40.0
+    break_step_min: int | None = None
+    min_agents_on_queue: int = 0
 
     def __post_init__(self) -> None:
         check_positive("start_step_min", self.start_step_min)
+        if self.break_step_min is not None:
+            check_positive("break_step_min", self.break_step_min)
+        check_positive("min_agents_on_queue", self.min_agents_on_queue, allow_zero=True)
         if not self.lengths_min:
             raise ConfigError("needs at least one shift length", key="lengths_min")
         for i, v in enumerate(self.lengths_min):
@@ -602,15 +613,36 @@ class ForecastConfig:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class SolverConfig:
-    """Optimiser settings; the same seed and workers give the same schedule."""
+    """Optimiser settings; the same seed and workers give the same schedule.
+
+    Attributes
+    ----------
+    time_limit_s : float
+        Wall-time limit of the shift solve [s].
+    gap_target_rate : float
+        Stop once the schedule is within this share of the best bound.
+    num_workers : int
+        Solver threads.
+    shortfall_cost_per_h, overstaff_cost_per_h : float
+        Penalty per uncovered / surplus on-queue agent-hour [currency per h].
+    solver : {"cbc", "scip", "highs"}
+        Mixed-integer solver of OR-Tools' linear-solver wrapper.
+    method : {"lp_guided", "mip"}
+        ``lp_guided``: solve the LP relaxation, keep the whole part of every shift count
+        and let the MIP solver place the rest; ``mip``: hand the whole model to the solver.
+    """
 
     time_limit_s: float = 60.0
     gap_target_rate: float = 0.01
     num_workers: int = 2
     shortfall_cost_per_h: float = 200.0
     overstaff_cost_per_h: float = 0.5
+    solver: Literal["cbc", "scip", "highs"] = "cbc"
+    method: Literal["lp_guided", "mip"] = "lp_guided"
 
     def __post_init__(self) -> None:
+        check_choice("solver", self.solver, ("cbc", "scip", "highs"))
+        check_choice("method", self.method, ("lp_guided", "mip"))
         check_positive("time_limit_s", self.time_limit_s)
         check_rate("gap_target_rate", self.gap_target_rate)
         check_positive("num_workers", self.num_workers)
