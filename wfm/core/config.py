@@ -705,15 +705,42 @@ class SplitConfig:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class SimulationConfig:
-    """Simulation check settings."""
+    """Simulation check settings.
+
+    Attributes
+    ----------
+    replications : int
+        Independent seeded runs of the plan; confidence intervals come from their spread.
+    service_time : {"exponential", "lognormal"}
+        Distribution of handle times around the split's ``human_aht_s``.
+    service_cv : float
+        Coefficient of variation of log-normal handle times (exponential: always 1).
+    shrinkage_draw : {"binomial", "expected", "none"}
+        How shrinkage removes scheduled agents: an independent binomial draw per interval,
+        pool and replication; the rounded expected count; or not at all (``pool_agents``
+        already net of absence and training).
+    overflow_wait_s : float, optional
+        Wait after which a contact may also be answered by another region's site, as the
+        overflow policy allows [s]; None: only the scheduler's overflow shares move contacts.
+    level_rate : float
+        Two-sided confidence level of the replication half-widths.
+    """
 
     replications: int = 10
     service_time: Literal["exponential", "lognormal"] = "exponential"
     service_cv: float = 1.0
+    shrinkage_draw: Literal["binomial", "expected", "none"] = "binomial"
+    overflow_wait_s: float | None = None
+    level_rate: float = 0.95
 
     def __post_init__(self) -> None:
         check_positive("replications", self.replications)
+        check_choice("service_time", self.service_time, ("exponential", "lognormal"))
         check_positive("service_cv", self.service_cv)
+        check_choice("shrinkage_draw", self.shrinkage_draw, ("binomial", "expected", "none"))
+        if self.overflow_wait_s is not None:
+            check_positive("overflow_wait_s", self.overflow_wait_s, allow_zero=True)
+        check_rate("level_rate", self.level_rate, low_open=True, high_open=True)
 
 
 SamplePattern = Literal["office", "around_the_clock"]
