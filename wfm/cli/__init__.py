@@ -50,8 +50,11 @@ class WfmGroup(click.Group):
         except Exception as err:  # noqa: BLE001 — last resort, exit 1
             if ctx.obj and ctx.obj.get("debug"):
                 raise
-            click.echo(f"wfm: internal error: {type(err).__name__}: {err} "
-                       "(run with --debug for the traceback)", err=True)
+            click.echo(
+                f"wfm: internal error: {type(err).__name__}: {err} "
+                "(run with --debug for the traceback)",
+                err=True,
+            )
             sys.exit(EXIT_INTERNAL)
 
 

@@ -73,8 +73,9 @@ def public_holidays(country: str, years: list[int] | tuple[int, ...]) -> frozens
     return _holiday_dates(country.upper(), tuple(sorted(set(years))))
 
 
-def open_mask(intervals: pd.DatetimeIndex | pd.Series, site: SiteConfig,
-              interval_min: int) -> np.ndarray:
+def open_mask(
+    intervals: pd.DatetimeIndex | pd.Series, site: SiteConfig, interval_min: int
+) -> np.ndarray:
     """Whether ``site`` is open during each UTC interval.
 
     An interval is open when its local start lies inside the opening span of its local
@@ -91,17 +92,23 @@ def open_mask(intervals: pd.DatetimeIndex | pd.Series, site: SiteConfig,
         return np.zeros(0, dtype=bool)
     local = idx.tz_convert(site.tz)
     minute = np.asarray(local.hour * 60 + local.minute)
-    weekday = np.asarray(local.weekday)
+    weekday = np.asarray(local.day_of_week)
     dates = np.asarray(local.date)
     prev_dates = np.asarray((local - pd.Timedelta(days=1)).date)
     closed_days: frozenset[dt.date] = frozenset()
     if site.closed_on_holidays and site.country:
         years = sorted({d.year for d in dates} | {d.year for d in prev_dates})
         closed_days = public_holidays(site.country, years)
-    is_holiday = np.array([d in closed_days for d in dates]) if closed_days else \
-        np.zeros(len(idx), dtype=bool)
-    prev_holiday = np.array([d in closed_days for d in prev_dates]) if closed_days else \
-        np.zeros(len(idx), dtype=bool)
+    is_holiday = (
+        np.array([d in closed_days for d in dates])
+        if closed_days
+        else np.zeros(len(idx), dtype=bool)
+    )
+    prev_holiday = (
+        np.array([d in closed_days for d in prev_dates])
+        if closed_days
+        else np.zeros(len(idx), dtype=bool)
+    )
     out = np.zeros(len(idx), dtype=bool)
     for wd, name in enumerate(WEEKDAYS):
         span = site.open_span_min(name)

@@ -49,8 +49,12 @@ def check_known(name: str, values: Iterable[str], known: Iterable[str], what: st
 
 def check_slug(name: str, value: str) -> None:
     """Identifiers are lower-case slugs: letters, digits and underscores, starting with a letter."""
-    if not value or not value[0].isalpha() or not all(c.isalnum() or c == "_" for c in value) \
-            or value != value.lower():
+    if (
+        not value
+        or not value[0].isalpha()
+        or not all(c.isalnum() or c == "_" for c in value)
+        or value != value.lower()
+    ):
         raise ConfigError(
             "must be a lower-case slug (letters, digits, '_', starting with a letter); "
             f"got {value!r}",

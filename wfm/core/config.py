@@ -454,8 +454,9 @@ class ShiftRules:
         check_hhmm("latest_end_local", self.latest_end_local)
         check_positive("max_days_per_week", self.max_days_per_week)
         if self.max_days_per_week > 7:
-            raise ConfigError(f"must be in (0, 7]; got {self.max_days_per_week}",
-                              key="max_days_per_week")
+            raise ConfigError(
+                f"must be in (0, 7]; got {self.max_days_per_week}", key="max_days_per_week"
+            )
         check_positive("min_rest_h", self.min_rest_h, allow_zero=True)
         check_positive("max_h_per_week", self.max_h_per_week)
 
@@ -605,8 +606,9 @@ class Scenario:
         for seg in self.segments.values():
             check_known(f"segments.{seg.name}.channels", seg.channels, self.channels, "channel")
         regions = self.region_names()
-        for site in self.sites.values():
-            check_known(f"sites.{site.name}.region", [site.region], regions, "region")
+        if self.regions:  # once regions are declared, sites must name one of them
+            for site in self.sites.values():
+                check_known(f"sites.{site.name}.region", [site.region], self.regions, "region")
         for i, (a, b) in enumerate(self.overflow.pairs):
             check_known(f"overflow.pairs[{i}]", [a, b], regions, "region")
         check_known("ai_capacity", self.ai_capacity, self.channels, "channel")
@@ -629,8 +631,9 @@ class Scenario:
         skills = self.skill_names()
         for site in self.sites.values():
             for pool in site.pools.values():
-                check_known(f"sites.{site.name}.pools.{pool.name}.skills", pool.skills, skills,
-                            "skill")
+                check_known(
+                    f"sites.{site.name}.pools.{pool.name}.skills", pool.skills, skills, "skill"
+                )
         if self.default_site:
             check_known("default_site", [self.default_site], self.sites, "site")
 

@@ -30,21 +30,27 @@ def from_mapping(cls: type, data: Any, *, path: str = "", source: str | None = N
     Dictionaries of dataclasses that have a ``name`` field take the name from their key.
     """
     if not isinstance(data, Mapping):
-        raise ConfigError(f"expected a table of keys, got {_kind(data)}", key=path or None,
-                          source=source)
+        raise ConfigError(
+            f"expected a table of keys, got {_kind(data)}", key=path or None, source=source
+        )
     hints = typing.get_type_hints(cls)
     fields = {f.name: f for f in dataclasses.fields(cls) if f.init}
     unknown = [k for k in data if k not in fields]
     if unknown:
         allowed = ", ".join(sorted(fields))
-        raise ConfigError(f"unknown key {unknown[0]!r}; allowed keys: {allowed}",
-                          key=_join(path, unknown[0]), source=source)
+        raise ConfigError(
+            f"unknown key {unknown[0]!r}; allowed keys: {allowed}",
+            key=_join(path, unknown[0]),
+            source=source,
+        )
     kwargs: dict[str, Any] = {}
     for name, value in data.items():
         kwargs[name] = _convert(hints[name], value, _join(path, name), source)
     missing = [
-        n for n, f in fields.items()
-        if n not in kwargs and f.default is dataclasses.MISSING
+        n
+        for n, f in fields.items()
+        if n not in kwargs
+        and f.default is dataclasses.MISSING
         and f.default_factory is dataclasses.MISSING  # type: ignore[misc]
     ]
     if missing:
@@ -55,7 +61,7 @@ def from_mapping(cls: type, data: Any, *, path: str = "", source: str | None = N
         key = _join(path, err.key) if err.key else (path or None)
         message = str(err)
         if err.key and message.startswith(f"{err.key}: "):
-            message = message[len(err.key) + 2:]
+            message = message[len(err.key) + 2 :]
         raise ConfigError(message, key=key, source=source) from None
 
 
@@ -70,13 +76,17 @@ def _convert(tp: Any, value: Any, path: str, source: str | None) -> Any:
     if origin is Literal:
         if value not in args:
             raise ConfigError(
-                f"must be one of {', '.join(map(repr, args))}; got {value!r}", key=path,
+                f"must be one of {', '.join(map(repr, args))}; got {value!r}",
+                key=path,
                 source=source,
             )
         return value
     if dataclasses.is_dataclass(tp):
-        if isinstance(value, Mapping) and "name" in {f.name for f in dataclasses.fields(tp)} \
-                and "name" not in value:
+        if (
+            isinstance(value, Mapping)
+            and "name" in {f.name for f in dataclasses.fields(tp)}
+            and "name" not in value
+        ):
             value = {"name": path.rsplit(".", 1)[-1], **value}
         return from_mapping(tp, value, path=path, source=source)
     if origin is dict:
@@ -98,21 +108,26 @@ def _convert(tp: Any, value: Any, path: str, source: str | None) -> Any:
         if len(args) == 2 and args[1] is Ellipsis:
             return tuple(_convert(args[0], v, f"{path}[{i}]", source) for i, v in enumerate(value))
         if len(value) != len(args):
-            raise ConfigError(f"expected a list of {len(args)} items, got {len(value)}",
-                              key=path, source=source)
-        return tuple(_convert(a, v, f"{path}[{i}]", source) for i, (a, v) in
-                     enumerate(zip(args, value, strict=True)))
+            raise ConfigError(
+                f"expected a list of {len(args)} items, got {len(value)}", key=path, source=source
+            )
+        return tuple(
+            _convert(a, v, f"{path}[{i}]", source)
+            for i, (a, v) in enumerate(zip(args, value, strict=True))
+        )
     if tp is bool:
         if not isinstance(value, bool):
-            raise ConfigError(f"expected true or false, got {_kind(value)}", key=path,
-                              source=source)
+            raise ConfigError(
+                f"expected true or false, got {_kind(value)}", key=path, source=source
+            )
         return value
     if tp is int:
         if isinstance(value, bool) or not isinstance(value, int):
             if isinstance(value, float) and value.is_integer():
                 return int(value)
-            raise ConfigError(f"expected a whole number, got {_kind(value)}", key=path,
-                              source=source)
+            raise ConfigError(
+                f"expected a whole number, got {_kind(value)}", key=path, source=source
+            )
         return value
     if tp is float:
         if isinstance(value, bool) or not isinstance(value, int | float):

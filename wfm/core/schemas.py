@@ -224,49 +224,79 @@ def check_table(df: pd.DataFrame, schema: TableSchema, *, source: str | None = N
         s = df[col.name]
         if col.dtype == "time":
             if not isinstance(s.dtype, pd.DatetimeTZDtype) or str(s.dtype.tz) != "UTC":
-                raise InputError(f"column {col.name!r} must hold UTC timestamps",
-                                 source=src, got=str(s.dtype))
+                raise InputError(
+                    f"column {col.name!r} must hold UTC timestamps", source=src, got=str(s.dtype)
+                )
         elif col.dtype in ("float", "int"):
             if not pd.api.types.is_numeric_dtype(s) or pd.api.types.is_bool_dtype(s):
-                raise InputError(f"column {col.name!r} must be numeric", source=src,
-                                 got=str(s.dtype))
+                raise InputError(
+                    f"column {col.name!r} must be numeric", source=src, got=str(s.dtype)
+                )
         na = s.isna().to_numpy()
         if na.any() and not col.nullable:
             row = int(np.argmax(na))
-            raise InputError("missing value", source=src, line=row + 2, key=col.name,
-                             expected="a value" if col.dtype != "time" else "a timestamp")
+            raise InputError(
+                "missing value",
+                source=src,
+                line=row + 2,
+                key=col.name,
+                expected="a value" if col.dtype != "time" else "a timestamp",
+            )
         if col.dtype in ("float", "int"):
             values = s.to_numpy(dtype=float, na_value=np.nan)
             if col.min_value is not None:
                 bad = values < col.min_value
                 if bad.any():
                     row = int(np.argmax(bad))
-                    raise InputError("value below its minimum", source=src, line=row + 2,
-                                     key=col.name, got=values[row],
-                                     expected=f"a number ≥ {col.min_value:g}")
+                    raise InputError(
+                        "value below its minimum",
+                        source=src,
+                        line=row + 2,
+                        key=col.name,
+                        got=values[row],
+                        expected=f"a number ≥ {col.min_value:g}",
+                    )
             if col.max_value is not None:
                 bad = values > col.max_value
                 if bad.any():
                     row = int(np.argmax(bad))
-                    raise InputError("value above its maximum", source=src, line=row + 2,
-                                     key=col.name, got=values[row],
-                                     expected=f"a number ≤ {col.max_value:g}")
+                    raise InputError(
+                        "value above its maximum",
+                        source=src,
+                        line=row + 2,
+                        key=col.name,
+                        got=values[row],
+                        expected=f"a number ≤ {col.max_value:g}",
+                    )
             if col.dtype == "int":
                 finite = values[~np.isnan(values)]
                 if (finite != np.round(finite)).any():
                     row = int(np.argmax(~np.isnan(values) & (values != np.round(values))))
-                    raise InputError("expected a whole number", source=src, line=row + 2,
-                                     key=col.name, got=values[row])
+                    raise InputError(
+                        "expected a whole number",
+                        source=src,
+                        line=row + 2,
+                        key=col.name,
+                        got=values[row],
+                    )
     keys = list(schema.present_keys(df))
     if keys:
         dup = df.duplicated(keys, keep="first").to_numpy()
         if dup.any():
             row = int(np.argmax(dup))
-            first = int(np.argmax(df.duplicated(keys, keep="last").to_numpy()
-                                  & (df[keys] == df[keys].iloc[row]).all(axis=1).to_numpy()))
+            first = int(
+                np.argmax(
+                    df.duplicated(keys, keep="last").to_numpy()
+                    & (df[keys] == df[keys].iloc[row]).all(axis=1).to_numpy()
+                )
+            )
             values = ", ".join(f"{k}={df[k].iloc[row]}" for k in keys)
-            raise InputError(f"duplicate key ({values}); first seen on line {first + 2}",
-                             source=src, line=row + 2, expected="one row per key")
+            raise InputError(
+                f"duplicate key ({values}); first seen on line {first + 2}",
+                source=src,
+                line=row + 2,
+                expected="one row per key",
+            )
 
 
 def order_table(df: pd.DataFrame, schema: TableSchema) -> pd.DataFrame:

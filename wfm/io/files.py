@@ -74,3 +74,17 @@ def sha256_file(path: str | os.PathLike) -> str:
         for chunk in iter(lambda: fh.read(1 << 20), b""):
             h.update(chunk)
     return h.hexdigest()
+
+
+def read_json(path: str | os.PathLike) -> dict:
+    """Parse a JSON file; an absent file gives an empty dict."""
+    path = Path(path)
+    if not path.exists():
+        return {}
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def copy_file(src: str | os.PathLike, dst: str | os.PathLike) -> Path:
+    """Copy a file's bytes (into a folder being built)."""
+    shutil.copyfile(src, dst)
+    return Path(dst)

@@ -22,7 +22,7 @@ from wfm.core.schemas import HISTORY, TableSchema, check_table, order_table
 from wfm.io.files import atomic_path
 
 FLOAT_FORMAT = "%.6f"
-_OFFSET = re.compile(r"(Z|[+-]\d{2}:?\d{2})$")
+_OFFSET = re.compile(r"(?:Z|[+-]\d{2}:?\d{2})$")
 _ISO = "an ISO 8601 time with offset, e.g. 2025-03-03T08:30:00+01:00"
 
 
@@ -73,9 +73,38 @@ def read_table(
     return order_table(df, schema)
 
 
+def _check_fields(path: Path) -> None:
+    """Header without duplicates; every row with as many fields as the header."""
+    name = path.name
+    with open(path, encoding="utf-8", newline="") as fh:
+        reader = csv.reader(fh)
+        header = next(reader, None)
+        if not header:
+            return
+        names = [h.strip() for h in header]
+        for i, h in enumerate(names):
+            if h in names[:i]:
+                raise InputError(
+                    f"column {h!r} appears twice in the header",
+                    source=name,
+                    line=1,
+                    expected="each column once",
+                )
+        width = len(header)
+        for row in reader:
+            if row and len(row) != width:
+                raise InputError(
+                    f"{len(row)} fields where the header has {width}",
+                    source=name,
+                    line=reader.line_num,
+                    expected="the same number of comma-separated fields as the header",
+                )
+
+
 def _read_csv_strings(path: Path) -> pd.DataFrame:
     name = path.name
     try:
+        _check_fields(path)
         return pd.read_csv(
             path,
             dtype=str,
@@ -85,24 +114,31 @@ def _read_csv_strings(path: Path) -> pd.DataFrame:
             skipinitialspace=True,
         )
     except UnicodeDecodeError as err:
-        raise InputError(f"not UTF-8 text ({err.reason} at byte {err.start})", source=name,
-                         expected="a UTF-8 CSV file") from None
+        raise InputError(
+            f"not UTF-8 text ({err.reason} at byte {err.start})",
+            source=name,
+            expected="a UTF-8 CSV file",
+        ) from None
     except pd.errors.EmptyDataError:
-        raise InputError("the file is empty", source=name,
-                         expected="a header row and data rows") from None
+        raise InputError(
+            "the file is empty", source=name, expected="a header row and data rows"
+        ) from None
     except pd.errors.ParserError as err:
         msg = str(err)
         m = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", msg)
         if m:
-            raise InputError(f"{m.group(3)} fields where the header has {m.group(1)}",
-                             source=name, line=int(m.group(2)),
-                             expected="the same number of comma-separated fields as the header"
-                             ) from None
+            raise InputError(
+                f"{m.group(3)} fields where the header has {m.group(1)}",
+                source=name,
+                line=int(m.group(2)),
+                expected="the same number of comma-separated fields as the header",
+            ) from None
         raise InputError(f"malformed CSV: {msg}", source=name) from None
 
 
-def _convert_columns(raw: pd.DataFrame, schema: TableSchema, name: str,
-                     tz: str | None) -> pd.DataFrame:
+def _convert_columns(
+    raw: pd.DataFrame, schema: TableSchema, name: str, tz: str | None
+) -> pd.DataFrame:
     raw.columns = [str(c).strip() for c in raw.columns]
     dup = raw.columns[raw.columns.duplicated()]
     if len(dup):
@@ -110,9 +146,10 @@ def _convert_columns(raw: pd.DataFrame, schema: TableSchema, name: str,
     for col in schema.columns:
         if col.required and col.name not in raw.columns:
             raise InputError(
-                f"missing column {col.name!r}", source=name, line=1,
-                expected="a header with " + ", ".join(c.name for c in schema.columns
-                                                        if c.required),
+                f"missing column {col.name!r}",
+                source=name,
+                line=1,
+                expected="a header with " + ", ".join(c.name for c in schema.columns if c.required),
                 got=", ".join(raw.columns),
             )
     out: dict[str, pd.Series] = {}
@@ -130,14 +167,26 @@ def _convert_columns(raw: pd.DataFrame, schema: TableSchema, name: str,
             bad = values.isna() & ~empty
             if bad.any():
                 row = int(np.argmax(bad.to_numpy()))
-                raise InputError("not a number", source=name, line=row + 2, key=col_name,
-                                 got=s.iloc[row], expected="a number with '.' as decimal mark")
+                raise InputError(
+                    "not a number",
+                    source=name,
+                    line=row + 2,
+                    key=col_name,
+                    got=s.iloc[row],
+                    expected="a number with '.' as decimal mark",
+                )
             if col.dtype == "int" and not values.isna().any():
                 frac = values != np.round(values)
                 if frac.any():
                     row = int(np.argmax(frac.to_numpy()))
-                    raise InputError("not a whole number", source=name, line=row + 2,
-                                     key=col_name, got=s.iloc[row], expected="a whole number")
+                    raise InputError(
+                        "not a whole number",
+                        source=name,
+                        line=row + 2,
+                        key=col_name,
+                        got=s.iloc[row],
+                        expected="a whole number",
+                    )
                 values = values.astype("int64")
             else:
                 values = values.astype("float64")
@@ -148,8 +197,9 @@ def _convert_columns(raw: pd.DataFrame, schema: TableSchema, name: str,
                 empty = (s == "").to_numpy()
                 if empty.any():
                     row = int(np.argmax(empty))
-                    raise InputError("missing value", source=name, line=row + 2, key=col_name,
-                                     expected="a value")
+                    raise InputError(
+                        "missing value", source=name, line=row + 2, key=col_name, expected="a value"
+                    )
     return pd.DataFrame(out)
 
 
@@ -164,14 +214,20 @@ def parse_times(values: pd.Series, source: str, column: str, tz: str | None) -> 
     empty = (s == "").to_numpy()
     if empty.any():
         row = int(np.argmax(empty))
-        raise InputError("missing timestamp", source=source, line=row + 2, key=column,
-                         expected=_ISO)
+        raise InputError(
+            "missing timestamp", source=source, line=row + 2, key=column, expected=_ISO
+        )
     has_offset = s.str.contains(_OFFSET).to_numpy()
     if not has_offset.all() and tz is None:
         row = int(np.argmax(~has_offset))
-        raise InputError("timestamp without a UTC offset", source=source, line=row + 2,
-                         key=column, got=s.iloc[row],
-                         expected=_ISO + " (or set source_tz in the scenario)")
+        raise InputError(
+            "timestamp without a UTC offset",
+            source=source,
+            line=row + 2,
+            key=column,
+            got=s.iloc[row],
+            expected=_ISO + " (or set source_tz in the scenario)",
+        )
     result = pd.Series(pd.NaT, index=s.index, dtype="datetime64[ns, UTC]")
     if has_offset.any():
         part = s[has_offset]
@@ -191,24 +247,33 @@ def parse_times(values: pd.Series, source: str, column: str, tz: str | None) -> 
             try:
                 idx[i : i + 1].tz_localize(tz, ambiguous="raise", nonexistent="raise")
                 why = "occurs twice"
-            except Exception as err:  # noqa: BLE001 — pytz/zoneinfo raise different types
-                why = "does not exist" if "nonexistent" in type(err).__name__.lower() \
-                    or "NonExistent" in str(type(err)) else "occurs twice"
+            except ValueError as err:
+                why = "does not exist" if "nonexistent" in str(err).lower() else "occurs twice"
             kind = "DST gap" if why == "does not exist" else "DST change, ambiguous"
-            raise InputError(f"{s.iloc[row]!r} {why} in {tz} ({kind})", source=source,
-                             line=row + 2, key=column, expected=_ISO)
+            raise InputError(
+                f"{s.iloc[row]!r} {why} in {tz} ({kind})",
+                source=source,
+                line=row + 2,
+                key=column,
+                expected=_ISO,
+            )
         result[~has_offset] = local.tz_convert("UTC")
     return result
 
 
 def _raise_first_nat(parsed: pd.Series, raw: pd.Series, source: str, column: str) -> None:
-    bad = pd.isna(parsed).to_numpy() if hasattr(parsed, "to_numpy") else np.asarray(
-        pd.isna(parsed))
+    bad = pd.isna(parsed).to_numpy() if hasattr(parsed, "to_numpy") else np.asarray(pd.isna(parsed))
     if bad.any():
         i = int(np.argmax(bad))
         row = int(raw.index[i])
-        raise InputError("not a valid timestamp", source=source, line=row + 2, key=column,
-                         got=raw.iloc[i], expected=_ISO)
+        raise InputError(
+            "not a valid timestamp",
+            source=source,
+            line=row + 2,
+            key=column,
+            got=raw.iloc[i],
+            expected=_ISO,
+        )
 
 
 def check_series_keys(df: pd.DataFrame, scenario: Scenario, *, source: str) -> None:
@@ -220,9 +285,13 @@ def check_series_keys(df: pd.DataFrame, scenario: Scenario, *, source: str) -> N
         bad = ~df[col].isin(list(known)).to_numpy()
         if bad.any():
             row = int(np.argmax(bad))
-            raise InputError(f"unknown {col} {df[col].iloc[row]!r}", source=source,
-                             line=row + 2, key=col,
-                             expected="one of " + ", ".join(sorted(known)))
+            raise InputError(
+                f"unknown {col} {df[col].iloc[row]!r}",
+                source=source,
+                line=row + 2,
+                key=col,
+                expected="one of " + ", ".join(sorted(known)),
+            )
     allowed = {(ch, seg.name) for seg in scenario.segments.values() for ch in seg.channels}
     pairs = list(zip(df["channel"], df["segment"], strict=True))
     bad = np.array([p not in allowed for p in pairs], dtype=bool)
@@ -230,10 +299,12 @@ def check_series_keys(df: pd.DataFrame, scenario: Scenario, *, source: str) -> N
         row = int(np.argmax(bad))
         ch, seg = pairs[row]
         raise InputError(
-            f"segment {seg!r} does not use channel {ch!r}", source=source, line=row + 2,
+            f"segment {seg!r} does not use channel {ch!r}",
+            source=source,
+            line=row + 2,
             key="channel",
             expected=f"one of {', '.join(scenario.segments[seg].channels)} "
-                     f"(segments.{seg}.channels)",
+            f"(segments.{seg}.channels)",
         )
 
 
@@ -249,12 +320,17 @@ def check_history_grid(df: pd.DataFrame, interval_min: int, *, source: str) -> N
     off = (ts.astype("int64").to_numpy() % step_ns) != 0
     if off.any():
         row = int(np.argmax(off))
-        raise InputError(f"{ts.iloc[row].isoformat()} is off the {interval_min}-minute grid",
-                         source=source, line=row + 2, key="interval_start",
-                         expected=f"interval starts on multiples of {interval_min} minutes")
+        raise InputError(
+            f"{ts.iloc[row].isoformat()} is off the {interval_min}-minute grid",
+            source=source,
+            line=row + 2,
+            key="interval_start",
+            expected=f"interval starts on multiples of {interval_min} minutes",
+        )
     keys = [k for k in ("channel", "segment", "site") if k in df.columns]
-    work = pd.DataFrame({"t": ts.astype("int64").to_numpy() // step_ns,
-                         "day": ts.dt.floor("D").to_numpy()})
+    work = pd.DataFrame(
+        {"t": ts.astype("int64").to_numpy() // step_ns, "day": ts.dt.floor("D").to_numpy()}
+    )
     for k in keys:
         work[k] = df[k].to_numpy()
     g = work.groupby(keys + ["day"], sort=False)["t"]
@@ -270,13 +346,15 @@ def check_history_grid(df: pd.DataFrame, interval_min: int, *, source: str) -> N
         series = ", ".join(f"{k}={v}" for k, v in zip(keys, key[:-1], strict=True))
         raise InputError(
             f"missing interval {when} for {series} (the day has rows before and after it)",
-            source=source, key="interval_start",
+            source=source,
+            key="interval_start",
             expected="one row per interval inside each day of data (write 0 for no contacts)",
         )
 
 
-def write_table(df: pd.DataFrame, path: str | os.PathLike,
-                schema: TableSchema | None = None) -> Path:
+def write_table(
+    df: pd.DataFrame, path: str | os.PathLike, schema: TableSchema | None = None
+) -> Path:
     """Write a table as CSV atomically: sorted rows, ISO 8601 UTC times, fixed float format.
 
     Returns the path written.
@@ -289,12 +367,18 @@ def write_table(df: pd.DataFrame, path: str | os.PathLike,
         if isinstance(s.dtype, pd.DatetimeTZDtype):
             out[col] = s.dt.tz_convert("UTC").dt.strftime("%Y-%m-%dT%H:%M:%S+00:00")
     with atomic_path(path) as tmp:
-        out.to_csv(tmp, index=False, float_format=FLOAT_FORMAT, lineterminator="\n",
-                   quoting=csv.QUOTE_MINIMAL)
+        out.to_csv(
+            tmp,
+            index=False,
+            float_format=FLOAT_FORMAT,
+            lineterminator="\n",
+            quoting=csv.QUOTE_MINIMAL,
+        )
     return path
 
 
-def read_history(path: str | os.PathLike, scenario: Scenario | None = None, *,
-                 source_tz: str | None = None) -> pd.DataFrame:
+def read_history(
+    path: str | os.PathLike, scenario: Scenario | None = None, *, source_tz: str | None = None
+) -> pd.DataFrame:
     """Read and validate a contact-history CSV (the HISTORY contract)."""
     return read_table(path, HISTORY, scenario=scenario, source_tz=source_tz)

@@ -35,7 +35,7 @@ from wfm.core.schemas import (
     TableSchema,
 )
 from wfm.forecast.stage import forecast_contacts
-from wfm.io.files import atomic_dir, sha256_file, write_json_atomic
+from wfm.io.files import atomic_dir, copy_file, read_json, sha256_file, write_json_atomic
 from wfm.io.scenario import load_scenario
 from wfm.io.tables import read_table, write_table
 from wfm.schedule.stage import schedule_shifts
@@ -78,8 +78,9 @@ def _run_stage(name: str, tables: dict[str, pd.DataFrame], scenario: Scenario) -
     if name == "schedule":
         return schedule_shifts(tables["requirements"], scenario)
     if name == "simulation":
-        return simulate_plan(tables["split"], tables["pool_agents"], scenario,
-                             overflow=tables.get("overflow"))
+        return simulate_plan(
+            tables["split"], tables["pool_agents"], scenario, overflow=tables.get("overflow")
+        )
     raise ConfigError(f"unknown stage {name!r}; expected one of {', '.join(STAGES)}")
 
 
@@ -203,14 +204,22 @@ def run_plan(
             if not f.exists():
                 if stem == "overflow":
                     continue
-                raise ConfigError(f"cannot resume from {from_stage!r}: {f} is missing; run the "
-                                  "earlier stages first")
+                raise ConfigError(
+                    f"cannot resume from {from_stage!r}: {f} is missing; run the "
+                    "earlier stages first"
+                )
             given[stem] = read_table(f, _SCHEMA_OF[stem], scenario=scenario)
             inputs[f"{src.name}/{f.name}"] = sha256_file(f)
         earlier = STAGES[: STAGES.index(from_stage)]
         carried = [src / f for f in sorted(_files_of(earlier, src)) if (src / f).exists()]
-    results = plan_tables(history, scenario, start_from=from_stage, stop_after=stop_after,
-                          given=given, progress=progress)
+    results = plan_tables(
+        history,
+        scenario,
+        start_from=from_stage,
+        stop_after=stop_after,
+        given=given,
+        progress=progress,
+    )
     manifest = {
         "run_id": run_id,
         "created_utc": started.isoformat(timespec="seconds"),
@@ -228,7 +237,7 @@ def run_plan(
             manifest["stages"][name] = previous["stages"][name] | {"carried": True}
     with atomic_dir(out_dir) as tmp:
         for p in carried:
-            (tmp / p.name).write_bytes(p.read_bytes())
+            copy_file(p, tmp / p.name)
             manifest["files"].append(p.name)
         for name, res in results.items():
             files = [f"{name}.csv"]
@@ -252,12 +261,7 @@ def run_plan(
 
 
 def _read_manifest(folder: Path) -> dict:
-    import json
-
-    man = folder / "manifest.json"
-    if not man.exists():
-        return {}
-    return json.loads(man.read_text(encoding="utf-8"))
+    return read_json(folder / "manifest.json")
 
 
 def _files_of(stages: tuple[str, ...], src: Path) -> set[str]:
