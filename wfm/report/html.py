@@ -47,7 +47,8 @@ background:#f6f7f9}
 header{background:#1f5f8b;color:#fff;padding:18px 28px}
 header h1{margin:0 0 4px;font-size:22px}
 main{padding:8px 28px 40px;max-width:1200px}
-section{background:#fff;border:1px solid #dde1e6;border-radius:6px;margin:18px 0;padding:8px 18px 16px}
+section{background:#fff;border:1px solid #dde1e6;border-radius:6px;margin:18px 0;
+padding:8px 18px 16px}
 h2{font-size:18px;margin:10px 0}
 p.source{color:#5c6670;font-size:12px;margin:2px 0 10px}
 .cards{display:flex;flex-wrap:wrap;gap:12px;margin:12px 0}
@@ -117,7 +118,7 @@ def _style(ax, title: str) -> None:
 
 
 def _time_axis(ax) -> None:
-    locator = mdates.AutoDateLocator(maxticks=6)
+    locator = mdates.AutoDateLocator()
     ax.xaxis.set_major_locator(locator)
     ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
 

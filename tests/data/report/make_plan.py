@@ -35,9 +35,10 @@ def main() -> None:
                              model="seasonal_naive"))
     fc = pd.DataFrame(rows)
     split = fc[["interval_start", "channel", "segment", "contacts"]].copy()
-    contained = [0.5 * c if ch == "chat" else 0.0 for ch, c in zip(fc.channel, fc.contacts)]
-    split["ai_contained"] = contained
-    split["escalated"] = [0.5 * c if ch == "chat" else 0.0 for ch, c in zip(fc.channel, fc.contacts)]
+    half_chat = [0.5 * c if ch == "chat" else 0.0
+                 for ch, c in zip(fc.channel, fc.contacts, strict=True)]
+    split["ai_contained"] = half_chat
+    split["escalated"] = half_chat
     split["human_contacts"] = split["contacts"] - split["ai_contained"]
     split["human_aht_s"] = fc["aht_s"] * [1.2 if ch == "chat" else 1.0 for ch in fc.channel]
     req = []
@@ -59,9 +60,9 @@ def main() -> None:
     cov["agents_required"] = req["agents_required"].astype(float)
     cov["agents_gap"] = cov["agents_scheduled"] - cov["agents_required"]
     cov["overflow_in_contacts"] = [3.0 if s == "tunis" and k == "voice_open" else 0.0
-                                   for s, k in zip(cov.site, cov.skill)]
+                                   for s, k in zip(cov.site, cov.skill, strict=True)]
     cov["overflow_out_contacts"] = [3.0 if s == "lyon" and k == "voice_open" else 0.0
-                                    for s, k in zip(cov.site, cov.skill)]
+                                    for s, k in zip(cov.site, cov.skill, strict=True)]
     over = pd.DataFrame(dict(interval_start=T, skill="voice_open", from_site="lyon",
                              to_site="tunis", contacts=3.0))
     sim = req[["interval_start", "site", "skill", "contacts"]].copy()
@@ -75,7 +76,8 @@ def main() -> None:
                               local_date="2025-03-03", shift=["s0800_480", "s0900_360",
                                                              "s0800_480"],
                               shift_start_local=["08:00", "09:00", "08:00"],
-                              shift_length_min=[480, 360, 480], breaks=["12:00+30", "none", "12:30+30"],
+                              shift_length_min=[480, 360, 480],
+                              breaks=["12:00+30", "none", "12:30+30"],
                               agents=[12, 6, 8]))
     cost = pd.DataFrame(dict(site=["lyon", "tunis"], paid_h=[132.0, 64.0],
                              cost=[3960.0, 768.0], contacts=[700.0, 180.0],
