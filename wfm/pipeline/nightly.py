@@ -123,7 +123,6 @@ def run_nightly(config: NightlyConfig, *, run_date: dt.date | None = None,
         raise ConfigError(f"unknown layout {unknown[0]!r}; expected one of "
                           f"{', '.join(LAYOUTS)}", key="exports")
     run_date = run_date or dt.datetime.now(dt.UTC).date()
-    plan = plan or _default_plan()
     handler = file_log_handler(config.log_path)
     root_log = logging.getLogger("wfm")
     root_log.addHandler(handler)
@@ -133,7 +132,7 @@ def run_nightly(config: NightlyConfig, *, run_date: dt.date | None = None,
         with nightly_lock(config.lock_path):
             log.info("nightly %s: start", run_date.isoformat())
             try:
-                result = _run_locked(config, run_date, plan)
+                result = _run_locked(config, run_date, plan or _default_plan())
             except Exception as err:
                 log.error("nightly %s failed, nothing changed: %s", run_date.isoformat(), err)
                 raise

@@ -513,7 +513,7 @@ LAYOUTS = {
 """Layout name → builder; the names the CLI's ``--layout`` accepts."""
 
 
-def export_layout(layout: str, tables: Mapping[str, pd.DataFrame], scenario: Scenario,
+def export_layout(layout: str, tables: Mapping[str, pd.DataFrame], scenario: Scenario | None,
                   options: ExportOptions | None = None) -> ExportTable:
     """Build the content of one export file from a plan's tables.
 
@@ -523,8 +523,9 @@ def export_layout(layout: str, tables: Mapping[str, pd.DataFrame], scenario: Sce
         One of :data:`LAYOUTS`.
     tables : mapping of str to pandas.DataFrame
         Plan tables by file stem (``forecast``, ``split``, ``requirements``, ...).
-    scenario : Scenario
-        The planned centre (skills, languages, interval, home site time zone).
+    scenario : Scenario or None
+        The planned centre (skills, languages, interval, home site time zone); only the
+        ``tidy`` layout works without it.
     options : ExportOptions, optional
         Layout choices.
 
@@ -536,4 +537,7 @@ def export_layout(layout: str, tables: Mapping[str, pd.DataFrame], scenario: Sce
     if layout not in LAYOUTS:
         raise ConfigError(f"unknown layout {layout!r}; expected one of {', '.join(LAYOUTS)}",
                           key="layout")
-    return LAYOUTS[layout](tables, scenario, options or ExportOptions())
+    if scenario is None and layout != "tidy":
+        raise ConfigError(f"layout {layout!r} needs the scenario (queues are its skills)",
+                          key="scenario")
+    return LAYOUTS[layout](tables, scenario, options or ExportOptions())  # type: ignore[arg-type]
