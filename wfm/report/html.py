@@ -88,11 +88,16 @@ def _table_html(df: pd.DataFrame, max_rows: int = 60) -> str:
     return text
 
 
-def _svg(fig: Figure, key: str) -> str:
-    """Figure → inline ``<svg>`` text (no XML prolog; ids salted per chart)."""
+def _svg(fig: Figure, key: str, *, tight: bool = True) -> str:
+    """Figure → inline ``<svg>`` text (no XML prolog; ids salted per chart).
+
+    Grids of small charts have fixed margins (``tight=False``): fitting each of tens of axes
+    to its labels would take most of the report's time.
+    """
     buf = io.StringIO()
     with matplotlib.rc_context({"svg.hashsalt": f"wfm-{key}", "svg.fonttype": "none"}):
-        fig.savefig(buf, format="svg", bbox_inches="tight", metadata={"Date": None})
+        fig.savefig(buf, format="svg", bbox_inches="tight" if tight else None,
+                    metadata={"Date": None})
     text = buf.getvalue()
     text = text[text.index("<svg"):]
     return f"<figure data-chart='{_esc(key)}'>{text}</figure>"
@@ -102,7 +107,10 @@ def _grid(n: int, *, width_in: float = 11.0, row_in: float = 2.4,
           ncols: int = 3) -> tuple[Figure, list]:
     ncols = max(1, min(ncols, n))
     nrows = int(np.ceil(n / ncols))
-    fig = Figure(figsize=(width_in, row_in * nrows), layout="constrained")
+    height_in = row_in * nrows + 0.4
+    fig = Figure(figsize=(width_in, height_in))
+    fig.subplots_adjust(left=0.07, right=0.99, bottom=0.55 / height_in,
+                        top=1 - 0.35 / height_in, hspace=0.75 * 2.4 / row_in, wspace=0.22)
     axes = fig.subplots(nrows, ncols, squeeze=False).ravel().tolist()
     for ax in axes[n:]:
         ax.set_visible(False)
@@ -118,7 +126,7 @@ def _style(ax, title: str) -> None:
 
 
 def _time_axis(ax) -> None:
-    locator = mdates.AutoDateLocator()
+    locator = mdates.AutoDateLocator(maxticks={mdates.MINUTELY: 5})
     ax.xaxis.set_major_locator(locator)
     ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
 
@@ -172,13 +180,13 @@ def _forecast_section(tables: Mapping[str, pd.DataFrame], history: pd.DataFrame 
         _style(ax, f"{ch} · {seg}")
         _time_axis(ax)
     axes[0].legend(fontsize=7, loc="upper left")
-    fig.supylabel("contacts per interval (UTC)", fontsize=8)
+    fig.supylabel("contacts per interval (UTC)", fontsize=8, x=0.005)
     models = (fc.groupby(["channel", "segment"], sort=True)
               .agg(model=("model", lambda s: ", ".join(sorted(set(map(str, s))))),
                    contacts=("contacts", "sum"), contacts_lo=("contacts_lo", "sum"),
                    contacts_hi=("contacts_hi", "sum"))
               .reset_index())
-    body = _svg(fig, "forecast") + "<h3>Model per series</h3>" + _table_html(models)
+    body = _svg(fig, "forecast", tight=False) + "<h3>Model per series</h3>" + _table_html(models)
     backtest = tables.get("backtest")
     body += "<h3>Backtest</h3>" + (_table_html(backtest) if backtest is not None
                                    else _not_run("backtest.csv"))
@@ -236,7 +244,7 @@ def _coverage_section(tables: Mapping[str, pd.DataFrame], interval_h: float) -> 
         _style(ax, f"{site} · {skill}")
         _time_axis(ax)
     axes[0].legend(fontsize=7)
-    fig.supylabel("agents (UTC)", fontsize=8)
+    fig.supylabel("agents (UTC)", fontsize=8, x=0.005)
     gap = cov["agents_gap"].to_numpy(dtype=float)
     summary = (cov.assign(short=np.clip(-gap, 0, None) * interval_h,
                           over=np.clip(gap, 0, None) * interval_h,
@@ -245,7 +253,7 @@ def _coverage_section(tables: Mapping[str, pd.DataFrame], interval_h: float) -> 
                .agg(intervals_short=("short_intervals", "sum"),
                     shortfall_agent_h=("short", "sum"), overstaff_agent_h=("over", "sum"))
                .reset_index())
-    body = _svg(fig, "coverage") + "<h3>Gaps</h3>" + _table_html(summary)
+    body = _svg(fig, "coverage", tight=False) + "<h3>Gaps</h3>" + _table_html(summary)
     return _section("coverage", "Required and scheduled agents", source, body)
 
 
@@ -307,7 +315,7 @@ def _simulation_section(tables: Mapping[str, pd.DataFrame], abandoned_in_sl: Any
         _style(ax, str(skill))
         _time_axis(ax)
     axes[0].legend(fontsize=7, loc="lower left")
-    fig.supylabel("service level (UTC)", fontsize=8)
+    fig.supylabel("service level (UTC)", fontsize=8, x=0.005)
     meets = sim["service_level_rate"].to_numpy(dtype=float) >= sim["sl_target_rate"].to_numpy(
         dtype=float)
     w = sim["contacts"].to_numpy(dtype=float)
@@ -321,7 +329,7 @@ def _simulation_section(tables: Mapping[str, pd.DataFrame], abandoned_in_sl: Any
     summary.insert(3, "service_level_rate", np.divide(summary["w_sl"].to_numpy(), c,
                                                       out=np.full(len(c), np.nan), where=c > 0))
     summary = summary.drop(columns="w_sl")
-    body = _svg(fig, "simulation") + _table_html(summary)
+    body = _svg(fig, "simulation", tight=False) + _table_html(summary)
     return _section("simulation", "Simulated service level", source, body)
 
 
