@@ -8,6 +8,7 @@ import logging
 import os
 import re
 import shutil
+import time
 import tomllib
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -92,7 +93,7 @@ def file_log_handler(path: str | os.PathLike) -> logging.Handler:
     handler = logging.FileHandler(path, encoding="utf-8")
     fmt = logging.Formatter("%(asctime)sZ %(levelname)s %(name)s: %(message)s",
                             datefmt="%Y-%m-%dT%H:%M:%S")
-    fmt.converter = __import__("time").gmtime
+    fmt.converter = time.gmtime
     handler.setFormatter(fmt)
     return handler
 

@@ -221,4 +221,8 @@ def refresh_accuracy(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 def table_counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
     """Row counts of the store's tables (for logs and checks)."""
     names = ("runs", "actuals", "forecast_snapshots")
-    return {n: int(con.execute(f"SELECT COUNT(*) FROM {n}").fetchone()[0]) for n in names}
+    out = {}
+    for n in names:
+        row = con.execute(f"SELECT COUNT(*) FROM {n}").fetchone()
+        out[n] = int(row[0]) if row else 0
+    return out

@@ -352,7 +352,8 @@ def amazon_connect(volumes: pd.DataFrame, interval_min: int, *,
     handled = vol["handled"].to_numpy(dtype=float)
     aht = np.divide(vol["handle_time_s"].to_numpy(dtype=float), handled,
                     out=np.zeros(len(vol)), where=handled > 0)
-    cols = AMAZON_HISTORICAL_COLUMNS if kind == "historical" else AMAZON_FORECAST_COLUMNS
+    cols: tuple[str, ...] = (AMAZON_HISTORICAL_COLUMNS if kind == "historical"
+                             else AMAZON_FORECAST_COLUMNS)
     data = {
         cols[0]: vol["queue"].to_numpy(),
         cols[1]: [ids.get(q, "") for q in vol["queue"]],

@@ -416,9 +416,9 @@ def _provenance_section(manifest: Mapping[str, Any]) -> str:
                        ("versions", "Versions")):
         value = manifest.get(key)
         if isinstance(value, Mapping) and value:
-            rows = "".join(f"<tr><td>{_esc(k)}</td><td>{_esc(v)}</td></tr>"
-                           for k, v in value.items())
-            parts.append(f"<h3>{title}</h3><table>{rows}</table>")
+            cells = "".join(f"<tr><td>{_esc(k)}</td><td>{_esc(v)}</td></tr>"
+                            for k, v in value.items())
+            parts.append(f"<h3>{title}</h3><table>{cells}</table>")
     return _section("provenance", "Models, solver and parameters",
                     "manifest.json of the run", "".join(parts))
 
