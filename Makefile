@@ -15,6 +15,7 @@ $(STAMP): pyproject.toml
 
 demo: $(STAMP)
 	$(BIN)/wfm plan examples/demo/scenario.toml --history examples/demo/history.csv --out forecasts/demo
+	$(BIN)/wfm report forecasts/demo --out forecasts/demo/report.html --scenario examples/demo/scenario.toml
 
 test: $(STAMP)
 	$(BIN)/pytest -q -n 2

@@ -116,3 +116,20 @@ def test_zero_actuals_give_a_missing_wmape_not_a_number(con):
                                snapshot_date=dt.date(2025, 3, 3), run_id="a")
     acc = runstore.forecast_accuracy(con)
     assert len(acc) == 1 and pd.isna(acc["wmape"].iloc[0])
+
+
+def test_sql_accuracy_agrees_with_the_forecast_metrics(con):
+    metrics = pytest.importorskip("wfm.forecast.metrics",
+                                  reason="wfm.forecast.metrics is not on this branch yet")
+    rng = np.random.default_rng(5)
+    t = pd.date_range("2025-03-03T08:00Z", periods=30, freq="30min")  # one UTC day
+    actual = rng.poisson(20, len(t)).astype(float)
+    forecast = actual * rng.uniform(0.7, 1.3, len(t))
+    runstore.load_actuals(con, pd.DataFrame({"interval_start": t, "channel": "voice",
+                                             "segment": "open", "contacts": actual}))
+    runstore.snapshot_forecast(con, _forecast(forecast, [x.isoformat() for x in t]),
+                               snapshot_date=dt.date(2025, 3, 3), run_id="a")
+    acc = runstore.forecast_accuracy(con)
+    assert acc["wmape"].iloc[0] == pytest.approx(metrics.wmape(actual, forecast), rel=1e-12)
+    assert acc["bias_rate"].iloc[0] == pytest.approx(metrics.bias_rate(actual, forecast),
+                                                     rel=1e-12)
