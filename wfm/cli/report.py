@@ -24,7 +24,8 @@ def _scenario_for(plan_dir: str, scenario: str | None, needed: bool):
 
     if scenario:
         return load_scenario(scenario)
-    named = (read_manifest(plan_dir).get("scenario") or {}).get("file", "")
+    named = read_manifest(plan_dir).get("scenario")
+    named = named.get("file", "") if isinstance(named, dict) else ""
     for candidate in (Path(plan_dir) / named, Path(plan_dir).parent / named):
         if named and candidate.is_file():
             return load_scenario(candidate)
