@@ -1009,3 +1009,61 @@ class Scenario:
     def home_site(self) -> str:
         """Site given to history rows that carry none."""
         return self.default_site or next(iter(self.sites))
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class NightlyConfig:
+    """Settings of the nightly job (its own TOML file, not part of a scenario).
+
+    Relative paths are resolved against the folder of the config file by the loader.
+
+    Attributes
+    ----------
+    scenario_path : str
+        Scenario TOML file to plan.
+    actuals_path : str
+        New actuals: one history CSV, or a folder whose ``*.csv`` files are all read.
+    out_root : str
+        Folder that receives one dated plan folder per night (``out_root/YYYY-MM-DD``).
+    store_path : str
+        DuckDB run store (runs, actuals, forecast snapshots, accuracy).
+    lock_path : str
+        Lock file that keeps two nightly runs from overlapping; empty →
+        ``out_root/.nightly.lock``.
+    log_path : str
+        Log file the run appends to; empty → ``out_root/nightly.log``.
+    horizon_days : int, optional
+        Days to plan; overrides the scenario's ``horizon_days`` when set [days].
+    exports : tuple of str
+        Export layouts written to ``exports/`` in each dated folder.
+    export_tz : str
+        IANA zone of local-time exports (Calabrio); empty → the scenario's home site.
+    report : bool
+        Whether to write ``report.html`` in each dated folder.
+    """
+
+    scenario_path: str
+    actuals_path: str
+    out_root: str
+    store_path: str
+    lock_path: str = ""
+    log_path: str = ""
+    horizon_days: int | None = None
+    exports: tuple[str, ...] = ("genesys-historical", "amazon-connect-forecast", "calabrio")
+    export_tz: str = ""
+    report: bool = True
+
+    def __post_init__(self) -> None:
+        for name in ("scenario_path", "actuals_path", "out_root", "store_path"):
+            if not getattr(self, name).strip():
+                raise ConfigError("must be a path; got an empty string", key=name)
+        if self.horizon_days is not None:
+            check_positive("horizon_days", self.horizon_days)
+        if self.export_tz:
+            try:
+                ZoneInfo(self.export_tz)
+            except (ZoneInfoNotFoundError, ValueError):
+                raise ConfigError(f"unknown time zone {self.export_tz!r}",
+                                  key="export_tz") from None
+        if len(set(self.exports)) != len(self.exports):
+            raise ConfigError("lists a layout twice", key="exports")
