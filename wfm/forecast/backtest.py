@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from wfm.core.config import ForecastConfig
-from wfm.forecast.intervals import error_rate_sq, prediction_bounds
+from wfm.forecast.intervals import calibrated_error_sq, prediction_bounds
 from wfm.forecast.intraday import DayPanel
 from wfm.forecast.metrics import (
     bias_rate,
@@ -44,7 +44,8 @@ class ModelScore:
         Pooled over origins (see :mod:`wfm.forecast.metrics`); coverage uses, for each
         origin, the error rate measured on the other origins (leave one origin out).
     error_sq : float
-        φ² measured on every origin, used for the final prediction intervals.
+        φ² calibrated on every origin (:func:`~wfm.forecast.intervals.calibrated_error_sq`),
+        used for the final prediction intervals.
     fit_s : float
         Wall time of the model's fits over all origins [s].
     """
@@ -176,12 +177,12 @@ def _score(model: str, fcs: list, actuals: list[np.ndarray], scales: list[float]
     a = np.concatenate([actuals[i].ravel() for i in ok])
     f = np.concatenate([fcs[i].ravel() for i in ok])
     per_origin_sq = [(actuals[i].ravel(), fcs[i].ravel()) for i in ok]
-    error_sq = error_rate_sq(a, f)
+    error_sq = calibrated_error_sq(a, f, config.level_rate)
     lo_parts, hi_parts = [], []
     for j, (_, fj) in enumerate(per_origin_sq):
         others = [per_origin_sq[k] for k in range(len(ok)) if k != j] or per_origin_sq
-        sq = error_rate_sq(np.concatenate([x for x, _ in others]),
-                           np.concatenate([y for _, y in others]))
+        sq = calibrated_error_sq(np.concatenate([x for x, _ in others]),
+                                 np.concatenate([y for _, y in others]), config.level_rate)
         lo, hi = prediction_bounds(fj, sq if np.isfinite(sq) else config.fallback_error_rate ** 2,
                                    config.level_rate)
         lo_parts.append(lo)
