@@ -31,7 +31,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from wfm.core.calendar import interval_grid
+from wfm.core.calendar import interval_grid, open_mask
 from wfm.core.config import FORECAST_MODELS, Scenario
 from wfm.core.mapping import scenario_from_dict
 from wfm.forecast import forecast_contacts
@@ -206,7 +206,8 @@ def anonymous_bank_table() -> pd.DataFrame:
         wall = time.perf_counter() - t0
         act = hist[hist["interval_start"] >= cut].merge(
             res.table, on=["interval_start", "channel", "segment"], suffixes=("", "_fc"))
-        act = act[act["contacts_hi"] > 0]  # open intervals
+        site = sc.sites["tel_aviv"]
+        act = act[open_mask(pd.DatetimeIndex(act["interval_start"]), site, 30)]
         for seg, part in act.groupby("segment"):
             rows.append({"segment": seg, "model": "selected" if len(models) > 1 else models[0],
                          "chosen": res.figures["chosen_model"][f"voice/{seg}"],

@@ -36,7 +36,11 @@ channels = ["voice"]
 region = "fr"
 tz = "Europe/Paris"
 country = "FR"
-hours = { mon = "08:00-20:00", tue = "08:00-20:00", wed = "08:00-20:00", thu = "08:00-20:00", fri = "08:00-20:00" }
+hours.mon = "08:00-20:00"
+hours.tue = "08:00-20:00"
+hours.wed = "08:00-20:00"
+hours.thu = "08:00-20:00"
+hours.fri = "08:00-20:00"
 [forecast]
 models = ["seasonal_naive", "week_average"]
 workers = 1

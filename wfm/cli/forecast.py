@@ -42,11 +42,11 @@ def _options(fn):
 
 def _run(scenario, history, start, days, events, tz, source_tz, workers, dask_scheduler):
     from wfm.core.config import ForecastConfig
+    from wfm.core.schemas import HISTORY
     from wfm.forecast import forecast_contacts, forecast_history
     from wfm.forecast.events import EVENTS
     from wfm.io.scenario import load_scenario
     from wfm.io.tables import read_table
-    from wfm.core.schemas import HISTORY
 
     sc = load_scenario(scenario) if scenario else None
     fc = dataclasses.replace(sc.forecast if sc else ForecastConfig(), workers=workers,

@@ -153,8 +153,10 @@ def rolling_backtest(panel: DayPanel, open_cells: np.ndarray, config: ForecastCo
                          and np.isfinite(sc.wmape)), key=lambda sc: sc.wmape)
         members = tuple(sc.model for sc in ranked[: config.ensemble_size])
         if len(members) >= 2:
-            ens = [np.mean([forecasts[m][i] for m in members], axis=0)
-                   for i in range(len(origins))]
+            ens: list[np.ndarray | None] = [
+                np.mean([np.asarray(forecasts[m][i]) for m in members], axis=0)
+                for i in range(len(origins))
+            ]
             scores.append(_score(ENSEMBLE, ens, actuals, scales, config, 0.0))
         else:
             members = ()

@@ -158,8 +158,8 @@ def _forecast_series(job: SeriesJob) -> SeriesOutcome:
     )
 
 
-def _panels(job: SeriesJob) -> tuple[DayPanel, DayPanel | None]:
-    """History panel (cleaned of holidays and events) and the handle-time work panel."""
+def _panels(job: SeriesJob) -> tuple[DayPanel, tuple[DayPanel, DayPanel] | None]:
+    """History panel (cleaned of holidays and events), and contacts and work panels of AHT."""
     cfg = job.config
     idx = pd.DatetimeIndex(pd.to_datetime(job.intervals, utc=True))
     ords, _ = local_slots(idx, job.site.tz, job.interval_min)
@@ -183,9 +183,9 @@ def _panels(job: SeriesJob) -> tuple[DayPanel, DayPanel | None]:
         known = ~np.isnan(aht)
         if known.any():
             c = np.where(known, contacts, 0.0)
-            work = day_panel(idx, c * np.nan_to_num(aht), job.site.tz, job.interval_min)
-            work = (day_panel(idx, c, job.site.tz, job.interval_min), work)
-    return panel, work  # type: ignore[return-value]
+            work = (day_panel(idx, c, job.site.tz, job.interval_min),
+                    day_panel(idx, c * np.nan_to_num(aht), job.site.tz, job.interval_min))
+    return panel, work
 
 
 def _open_cells(panel: DayPanel, site: SiteConfig, interval_min: int) -> np.ndarray:
@@ -246,8 +246,8 @@ def _choose_and_fit(panel: DayPanel, job: SeriesJob, targets: np.ndarray
     return cfg.fallback_model, fmat, fallback_sq, result.scores, notes
 
 
-def _aht(job: SeriesJob, panel: DayPanel, work, g_ord: np.ndarray, g_slot: np.ndarray
-         ) -> tuple[np.ndarray, str]:
+def _aht(job: SeriesJob, panel: DayPanel, work: tuple[DayPanel, DayPanel] | None,
+         g_ord: np.ndarray, g_slot: np.ndarray) -> tuple[np.ndarray, str]:
     cfg = job.config
     if work is None:
         return np.full(len(g_ord), cfg.default_aht_s), \
@@ -268,7 +268,7 @@ def _apply_events(events: tuple[Event, ...], g_ord: np.ndarray, is_open: np.ndar
         if not day.any():
             continue
         if v is None:
-            factor = np.full(day.sum(), float(m))
+            factor = np.full(day.sum(), float(m or 0.0))
         else:
             total = mean[day].sum()
             if total > 0:

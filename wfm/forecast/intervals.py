@@ -60,8 +60,9 @@ def calibrated_error_sq(actual: np.ndarray, forecast: np.ndarray, level_rate: fl
     Notes
     -----
     An interval covers a when φ² ≥ ((a − f)²/z² − f)/f², so the least φ² covering a share
-    ``level_rate`` is that quantile of the right-hand side over the backtest. Unlike the moment estimator :func:`error_rate_sq`, a few outlying days (a holiday
-    eve, an outage) do not inflate the width of every interval.
+    ``level_rate`` is that quantile of the right-hand side over the backtest. Unlike the
+    moment estimator :func:`error_rate_sq`, a few outlying days (a holiday eve, an outage)
+    do not inflate the width of every interval.
     """
     a = np.asarray(actual, dtype=float).ravel()
     f = np.asarray(forecast, dtype=float).ravel()

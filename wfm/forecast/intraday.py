@@ -86,8 +86,8 @@ def local_slots(intervals: pd.DatetimeIndex, tz: str, interval_min: int
         Date ordinals and slot numbers (local minutes after midnight // ``interval_min``).
     """
     local = pd.DatetimeIndex(intervals).tz_convert(tz)
-    # days since 1970-01-01 of the local wall-clock date, turned into proleptic ordinals
-    wall = local.tz_localize(None).as_unit("ns").asi8 // 60_000_000_000  # wall-clock minutes since epoch
+    # wall-clock minutes since 1970-01-01; their days become proleptic date ordinals
+    wall = local.tz_localize(None).as_unit("ns").asi8 // 60_000_000_000
     days = wall // MIN_PER_DAY
     ordinals = days + dt.date(1970, 1, 1).toordinal()
     slots = (wall % MIN_PER_DAY) // interval_min
