@@ -185,3 +185,16 @@ def test_scenarioless_forecast_infers_the_interval_on_real_bank_calls():
     assert (t.loc[local.dt.day_of_week >= 5, "contacts"] == 0).all()
     assert t.loc[local.dt.day_of_week < 5, "contacts"].sum() > 10_000
     assert res.figures["backtest_wmape_rate"] < 0.2
+
+
+def test_history_is_not_mutated(tiny_dict):
+    hist = history(days=28, series=ALL_TINY, noise_seed=9)
+    before = hist.copy(deep=True)
+    forecast_contacts(hist, scenario(tiny_dict))
+    pd.testing.assert_frame_equal(hist, before)
+
+
+def test_interval_inference_needs_two_times():
+    one = history(days=1).iloc[:1]
+    with pytest.raises(InputError, match="fewer than two times"):
+        forecast_history(one)
