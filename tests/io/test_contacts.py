@@ -160,6 +160,26 @@ arrival_start,channel,segment,wait_s,handle_s,outcome
     assert len(history) == 25
 
 
+def test_days_follow_the_log_time_zone_across_dst(tmp_path):
+    log = _log(
+        tmp_path,
+        """
+arrival_start,channel,segment,wait_s,handle_s,outcome
+2025-10-25T09:00:00+02:00,voice,open,5,100,answered
+2025-10-26T02:30:00+01:00,voice,open,5,100,answered
+""",
+    )
+    history = history_from_contacts(read_contacts(log), 30, day_tz="Europe/Paris")
+    # local days 25 October (24 h) and 26 October (25 h, fall-back) → 48 + 50 half-hours
+    assert len(history) == 98
+    assert history["interval_start"].min() == pd.Timestamp("2025-10-24T22:00Z")
+    assert history["interval_start"].max() == pd.Timestamp("2025-10-26T22:30Z")
+    # 02:30+01:00 is 01:30 UTC, the second 02:30 of the night
+    assert history.loc[history["contacts"] > 0, "interval_start"].tolist()[-1] == pd.Timestamp(
+        "2025-10-26T01:30Z"
+    )
+
+
 def test_short_abandons_and_durations_in_clock_form(tmp_path):
     log = _log(
         tmp_path,
