@@ -352,3 +352,27 @@ def test_cli_bad_log_exits_2_and_writes_nothing(tmp_path):
     assert res.exit_code == 2
     assert "log.csv, line 3, column outcome: unknown outcome code" in res.output
     assert not out.exists()
+
+
+def test_cli_with_a_scenario_uses_its_grid_and_home_site_days(tmp_path, demo_scenario):
+    scenario = Path(__file__).resolve().parents[2] / "examples" / "demo" / "scenario.toml"
+    log = _log(
+        tmp_path,
+        f"""
+{HEADER}
+2025-03-03T08:10:00+01:00,Voice,Open,5,120,answered
+2025-03-03T08:20:00+01:00,voice,open,35,,abandoned
+""",
+    )
+    out = tmp_path / "history.csv"
+    res = CliRunner().invoke(
+        main, ["history", "from-contacts", str(log), "--out", str(out), "--scenario", str(scenario)]
+    )
+    assert res.exit_code == 0, res.output
+    history = read_table(out, HISTORY, scenario=demo_scenario)
+    # demo: 30-minute intervals, home site lyon (Europe/Paris, UTC+1 in March)
+    assert len(history) == 48
+    assert history["interval_start"].min() == pd.Timestamp("2025-03-02T23:00Z")
+    busy = history[history["contacts"] > 0]
+    assert busy["interval_start"].tolist() == [pd.Timestamp("2025-03-03T07:00Z")]
+    assert busy[["contacts", "abandoned", "aht_s"]].iloc[0].tolist() == [2.0, 1.0, 120.0]

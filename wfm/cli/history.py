@@ -44,7 +44,7 @@ def _codes(ctx: click.Context, param: click.Parameter, value: str) -> tuple[str,
     "--tz",
     "source_tz",
     help="IANA zone of naive arrival times and of the days "
-    "covered (default: the scenario's source_tz; UTC otherwise).",
+    "covered (default: the scenario's source_tz, days of its home site; else UTC).",
 )
 @click.option(
     "--arrival-col",
@@ -146,7 +146,8 @@ def from_contacts(log, out_path, scenario, interval_min, source_tz, **mapping):
     if sc is not None:
         check_series_keys(contacts, sc, source=click.format_filename(log, shorten=True))
     step = int(interval_min) if interval_min else (sc.interval_min if sc else 30)
-    table = logs.history_from_contacts(contacts, step, day_tz=tz or "UTC")
+    day_tz = tz or (sc.sites[sc.home_site()].tz if sc else "UTC")
+    table = logs.history_from_contacts(contacts, step, day_tz=day_tz)
     write_table(table, out_path, HISTORY)
     click.echo(logs.contact_totals(contacts).to_string(index=False))
     click.echo(f"history: {len(table)} rows, {step}-minute intervals → {out_path}")
