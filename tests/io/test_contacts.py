@@ -376,3 +376,42 @@ def test_cli_with_a_scenario_uses_its_grid_and_home_site_days(tmp_path, demo_sce
     busy = history[history["contacts"] > 0]
     assert busy["interval_start"].tolist() == [pd.Timestamp("2025-03-03T07:00Z")]
     assert busy[["contacts", "abandoned", "aht_s"]].iloc[0].tolist() == [2.0, 1.0, 120.0]
+
+
+REPEATED = """
+arrival_start,channel,segment,wait_s,handle_s,outcome
+2025-10-26T01:50:00,voice,open,1,10,answered
+2025-10-26T02:10:00,voice,open,1,10,answered
+2025-10-26T02:40:00,voice,open,1,10,answered
+2025-10-26T02:05:00,voice,open,1,10,answered
+2025-10-26T02:50:00+01:00,voice,open,1,10,answered
+2025-10-26T03:10:00,voice,open,1,10,answered
+"""
+
+
+def test_repeated_hour_resolved_by_file_order(tmp_path):
+    log = _log(tmp_path, REPEATED)
+    got = read_contacts(log, source_tz="Europe/Paris", repeated_hour="in_order")
+    # Paris falls back at 03:00 CEST = 01:00 UTC: 02:10 and 02:40 are the first pass
+    # (UTC+2), 02:05 the second (UTC+1); offsets and unambiguous times as usual
+    assert got["arrival_start"].dt.strftime("%H:%M").tolist() == [
+        "23:50", "00:10", "00:40", "01:05", "01:50", "02:10"]  # fmt: skip
+    with pytest.raises(InputError, match="line 3, column arrival_start: .* occurs twice"):
+        read_contacts(log, source_tz="Europe/Paris")
+
+
+@pytest.mark.parametrize(
+    ("row", "fragment"),
+    [
+        ("2025-10-26T02:30:00", "which pass of the repeated hour"),
+        ("2025-03-30T02:30:00", "does not exist in Europe/Paris"),
+        ("2025-03-30 2h30", "not a valid timestamp"),
+    ],
+)
+def test_repeated_hour_in_order_still_names_bad_lines(tmp_path, row, fragment):
+    log = _log(tmp_path, f"{HEADER}\n2025-10-25T12:00:00,voice,open,1,10,answered\n"
+                         f"{row},voice,open,1,10,answered")  # fmt: skip
+    with pytest.raises(InputError) as err:
+        read_contacts(log, source_tz="Europe/Paris", repeated_hour="in_order")
+    assert "log.csv, line 3, column arrival_start" in str(err.value)
+    assert fragment in str(err.value)
