@@ -17,6 +17,7 @@ DEMO_HISTORY := examples/demo/history.csv
 
 demo: $(STAMP) $(DEMO_HISTORY)
 	$(BIN)/wfm plan examples/demo/scenario.toml --history $(DEMO_HISTORY) --out forecasts/demo
+	$(BIN)/wfm report forecasts/demo --out forecasts/demo/report.html --scenario examples/demo/scenario.toml
 
 # 10 weeks of seeded synthetic history ending on the last Sunday; generated once, git-ignored
 $(DEMO_HISTORY): | $(STAMP)
