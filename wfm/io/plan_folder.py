@@ -23,7 +23,7 @@ from wfm.io.tables import _read_csv_strings, parse_times, read_table
 
 PLAN_TABLES = (
     "forecast", "backtest", "split", "requirements", "pooling", "schedule", "coverage",
-    "overflow", "cost", "simulation", "whatif",
+    "overflow", "cost", "simulation", "summary", "split_summary", "whatif",
 )
 """File stems a plan folder may hold (each ``<stem>.csv``)."""
 
