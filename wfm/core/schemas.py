@@ -157,8 +157,7 @@ SCHEDULE = TableSchema(
         Column("shift", "str", key=True),
         Column("shift_start_local", "str"),
         Column("shift_length_min", "int", min_value=0),
-        # "10:30+30;15:00+15" local start + length; empty for a shift without breaks
-        Column("breaks", "str", nullable=True),
+        Column("breaks", "str", nullable=True),  # empty: a shift without breaks
         Column("agents", "int", min_value=0),
     ),
 )
