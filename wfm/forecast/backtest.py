@@ -62,7 +62,11 @@ class ModelScore:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class BacktestResult:
-    """Scores of every candidate, the chosen model and the ensemble's members."""
+    """Scores of every candidate, the chosen model and the ensemble's members.
+
+    ``members`` are the models the ``ensemble`` candidate averages (empty when it was not a
+    candidate or had fewer than two members), whether or not it was chosen.
+    """
 
     scores: tuple[ModelScore, ...]
     chosen: str
@@ -164,8 +168,7 @@ def rolling_backtest(panel: DayPanel, open_cells: np.ndarray, config: ForecastCo
     if not eligible:
         return None
     chosen = min(eligible, key=lambda sc: sc.wmape).model
-    return BacktestResult(scores=tuple(scores), chosen=chosen,
-                          members=members if chosen == ENSEMBLE else (),
+    return BacktestResult(scores=tuple(scores), chosen=chosen, members=members,
                           origins=tuple(origins), notes=tuple(notes))
 
 
