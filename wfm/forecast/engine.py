@@ -163,7 +163,11 @@ def _panels(job: SeriesJob) -> tuple[DayPanel, tuple[DayPanel, DayPanel] | None]
     cfg = job.config
     idx = pd.DatetimeIndex(pd.to_datetime(job.intervals, utc=True))
     ords, _ = local_slots(idx, job.site.tz, job.interval_min)
-    first_kept = int(ords.max()) - 7 * cfg.history_weeks + 1
+    # the fitting window, plus the span of the backtest so that every origin trains on a
+    # full window too
+    span = 7 * cfg.history_weeks + cfg.backtest_step_days * (cfg.backtest_origins - 1) \
+        + job.horizon_days
+    first_kept = int(ords.max()) - span + 1
     keep = ords >= first_kept
     idx, contacts = idx[keep], job.contacts[keep]
     years = sorted({dt.date.fromordinal(int(o)).year for o in (ords.min(), ords.max())})
@@ -223,8 +227,10 @@ def _choose_and_fit(panel: DayPanel, job: SeriesJob, targets: np.ndarray
         if result is None:
             notes.append(f"history too short for a {job.horizon_days}-day backtest: "
                          f"{cfg.fallback_model}, intervals from fallback_error_rate")
+    end = panel.day0 + panel.n_days
+    recent = panel.between(end - 7 * cfg.history_weeks, end)
     if result is None:
-        fmat = MODELS[cfg.fallback_model](panel, targets, cfg)
+        fmat = MODELS[cfg.fallback_model](recent, targets, cfg)
         return cfg.fallback_model, fmat, fallback_sq, (), notes
     notes.extend(result.notes)
     ranked = sorted((s for s in result.scores if np.isfinite(s.wmape)
@@ -232,9 +238,10 @@ def _choose_and_fit(panel: DayPanel, job: SeriesJob, targets: np.ndarray
     for sc in ranked:
         try:
             if sc.model == ENSEMBLE:
-                fmat = np.mean([MODELS[m](panel, targets, cfg) for m in result.members], axis=0)
+                fmat = np.mean([MODELS[m](recent, targets, cfg) for m in result.members],
+                               axis=0)
             else:
-                fmat = MODELS[sc.model](panel, targets, cfg)
+                fmat = MODELS[sc.model](recent, targets, cfg)
         except ModelUnfitError as err:
             notes.append(f"{sc.model} won the backtest but failed on the full history ({err})")
             continue
@@ -242,7 +249,7 @@ def _choose_and_fit(panel: DayPanel, job: SeriesJob, targets: np.ndarray
         chosen = sc.model if sc.model != ENSEMBLE else \
             f"{ENSEMBLE}({'+'.join(result.members)})"
         return chosen, fmat, sq, result.scores, notes
-    fmat = MODELS[cfg.fallback_model](panel, targets, cfg)
+    fmat = MODELS[cfg.fallback_model](recent, targets, cfg)
     return cfg.fallback_model, fmat, fallback_sq, result.scores, notes
 
 
@@ -309,7 +316,9 @@ def run_jobs(jobs: Sequence[SeriesJob], *, workers: int | None = None,
         return _run_dask(jobs, dask_scheduler)
     n = workers or os.cpu_count() or 1
     if n <= 1 or len(jobs) < 2 * n:
+        log.info("forecasting %d series in this process", len(jobs))
         return [forecast_series(j) for j in jobs]
+    log.info("forecasting %d series in %d local processes", len(jobs), n)
     chunk = max(1, len(jobs) // (4 * n))
     with ProcessPoolExecutor(max_workers=n) as pool:
         return list(pool.map(forecast_series, jobs, chunksize=chunk))
@@ -319,6 +328,7 @@ def _run_dask(jobs: Sequence[SeriesJob], address: str) -> list[SeriesOutcome]:
     from distributed import Client
 
     out: list[SeriesOutcome] = []
+    log.info("forecasting %d series on the Dask scheduler %s", len(jobs), address)
     with Client(address, set_as_default=False) as client:
         n_workers = max(1, len(client.scheduler_info().get("workers", {})))
         batch = 4 * n_workers
