@@ -19,6 +19,7 @@ from __future__ import annotations
 import math
 import sys
 import time
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -110,7 +111,7 @@ def bench_erlang_c() -> None:
     for max_load in (2_000.0, 20_000.0):
         rng = np.random.default_rng(SEED)
         load, aht, thr, target, _ = _workload(rng, max_load)
-        wall, n = _best_of(lambda: erlang.agents_for_target(load, aht, thr, target))
+        wall, n = _best_of(partial(erlang.agents_for_target, load, aht, thr, target))
         n = np.asarray(n)
         ok = erlang.service_level(n, load, aht, thr) >= target
         prev = erlang.service_level(n - 1, load, aht, thr) < target
@@ -149,7 +150,7 @@ def bench_erlang_a() -> None:
         rng = np.random.default_rng(SEED + 1)
         load, aht, thr, target, patience = _workload(rng, max_load)
         wall, n = _best_of(
-            lambda: erlang_a.agents_for_target(load, aht, patience, thr, target), repeat=2
+            partial(erlang_a.agents_for_target, load, aht, patience, thr, target), repeat=2
         )
         n = np.asarray(n)
         ok = erlang_a.service_level(n, load, aht, patience, thr) >= target

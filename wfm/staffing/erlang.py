@@ -111,7 +111,7 @@ def _log_pmf(n_arr: np.ndarray, a_arr: np.ndarray) -> np.ndarray:
         pos = ~zero_n
         npos, apos = n_arr[pos], a_arr[pos]
     else:
-        pos = slice(None)
+        pos = Ellipsis  # type: ignore[assignment]
         npos, apos = n_arr, a_arr
     with np.errstate(divide="ignore", invalid="ignore"):
         u = (apos - npos) / npos
