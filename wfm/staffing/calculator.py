@@ -14,8 +14,6 @@ from wfm.core.errors import InputError
 from wfm.core.schemas import Column, TableSchema
 from wfm.staffing import erlang, erlang_a
 
-__all__ = ["CASE_SCHEMAS", "OUTPUT_COLUMNS", "erlang_cases"]
-
 
 def _num(name: str, **kw) -> Column:
     return Column(name, "float", min_value=0.0, **kw)

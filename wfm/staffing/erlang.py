@@ -32,16 +32,6 @@ from __future__ import annotations
 import numpy as np
 from scipy import special
 
-__all__ = [
-    "agents_for_target",
-    "asa_s",
-    "erlang_b",
-    "occupancy",
-    "poisson_log_pmf",
-    "service_level",
-    "wait_probability",
-]
-
 _LOG_2PI = float(np.log(2.0 * np.pi))
 # below this log-probability the Poisson distribution function may leave the normal range
 _LOG_TINY = -600.0

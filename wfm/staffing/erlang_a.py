@@ -39,17 +39,6 @@ from scipy import special
 
 from wfm.staffing import erlang
 
-__all__ = [
-    "ErlangAKpis",
-    "abandon_probability",
-    "agents_for_target",
-    "asa_s",
-    "kpis",
-    "occupancy",
-    "service_level",
-    "wait_probability",
-]
-
 _LOG_TINY = -600.0
 
 

@@ -17,8 +17,6 @@ from wfm.staffing.multiskill import pooling_table
 from wfm.staffing.queues import queue_requirement, strictest_target
 from wfm.staffing.shrinkage import gross_agents
 
-__all__ = ["skill_targets", "staffing_requirements"]
-
 log = logging.getLogger(__name__)
 
 SHRINKAGE_NOTE = (
