@@ -175,9 +175,9 @@ def staffing_requirements(split: pd.DataFrame, scenario: Scenario) -> StageResul
                 occ = np.divide(plan.worked_s, cap, out=np.full_like(cap, np.nan), where=cap > 0)
                 if plan.carried_s > 0:
                     notes.append(
-                        f"{site}/{skill}: {plan.carried_s / 3600.0:.1f} agent-hours of work "
-                        f"arrive late in the plan with deadlines after its last interval; they "
-                        f"are not staffed here."
+                        f"{site}/{skill}: {plan.carried_s / 3600.0:.1f} hours of work arrive "
+                        f"too late in the plan for their deadline to fall inside it; they are "
+                        f"not staffed here."
                     )
             else:
                 req = queue_requirement(
