@@ -186,3 +186,34 @@ def test_agents_for_target_is_least(a: float, patience: float, target: float) ->
     n = int(erlang_a.agents_for_target(a, 240.0, patience, 20.0, target))
     assert float(erlang_a.service_level(n, a, 240.0, patience, 20.0)) >= target
     assert n == 1 or float(erlang_a.service_level(n - 1, a, 240.0, patience, 20.0)) < target
+
+
+@pytest.mark.parametrize(
+    ("n", "a", "aht", "patience"),
+    [
+        (12, 10.0, 180.0, 120.0),
+        (8, 10.0, 180.0, 90.0),
+        (40, 50.0, 300.0, 60.0),
+        (95, 100.0, 200.0, 400.0),
+    ],
+)
+def test_mean_wait_of_answered_contacts_against_tagged_chain(
+    n: int, a: float, aht: float, patience: float
+) -> None:
+    # absorbing chain of the arriving contact: P(answered | i ahead) = (−Q)^{-1} r and
+    # E[wait · 1{answered} | i ahead] = (−Q)^{-1} P(answered | ·)
+    mu, theta, tail = 1.0 / aht, 1.0 / patience, 300
+    p = _chain(n, a, aht, patience, tail)
+    q = np.zeros((tail + 1, tail + 1))
+    r = np.zeros(tail + 1)
+    r[0] = n * mu
+    for i in range(tail + 1):
+        if i > 0:
+            q[i, i - 1] = n * mu + i * theta
+        q[i, i] = -(n * mu + i * theta + theta)
+    answered = np.linalg.solve(-q, r)
+    wait_answered = np.linalg.solve(-q, answered)
+    ahead = p[n : n + tail + 1]
+    expected = ahead @ wait_answered / (p[:n].sum() + ahead @ answered)
+    got = erlang_a.kpis(n, a, aht, patience, 20.0).asa_answered_s
+    assert float(got) == pytest.approx(expected, rel=1e-6)  # a-derivative by central difference

@@ -67,6 +67,7 @@ OUTPUT_COLUMNS = {
         "abandon_probability",
         "service_level_rate",
         "asa_s",
+        "asa_answered_s",
         "occupancy_rate",
     ),
 }
@@ -206,5 +207,6 @@ def erlang_cases(
     out["abandon_probability"] = k.abandon_probability
     out["service_level_rate"] = k.service_level_rate
     out["asa_s"] = k.asa_s
+    out["asa_answered_s"] = k.asa_answered_s
     out["occupancy_rate"] = k.occupancy_rate
     return out
