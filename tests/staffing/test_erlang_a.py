@@ -217,3 +217,16 @@ def test_mean_wait_of_answered_contacts_against_tagged_chain(
     expected = ahead @ wait_answered / (p[:n].sum() + ahead @ answered)
     got = erlang_a.kpis(n, a, aht, patience, 20.0).asa_answered_s
     assert float(got) == pytest.approx(expected, rel=1e-6)  # a-derivative by central difference
+
+
+def test_deep_overstaffing_series_agrees_with_gamma_functions(monkeypatch) -> None:
+    # where both are representable, the series used far above the load gives the same
+    # measures as the incomplete-gamma route (forced here by moving the switch point)
+    n = np.array([120.0, 300.0])
+    a = np.array([50.0, 100.0])
+    args = (n, a, np.full(2, 180.0), np.full(2, 2_000.0), np.full(2, 20.0), True)
+    gamma_route = erlang_a._kpis(*args)
+    monkeypatch.setattr(erlang_a, "_LOG_TINY", 0.0)
+    series_route = erlang_a._kpis(*args)
+    for g, s in zip(gamma_route, series_route, strict=True):
+        np.testing.assert_allclose(s, g, rtol=1e-8)
