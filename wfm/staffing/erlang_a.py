@@ -1,0 +1,467 @@
+"""Erlang A (M/M/N+M) kernels: a queue whose contacts abandon after an exponential patience.
+
+Arrivals are Poisson, handle times exponential with mean ``aht_s``, and each waiting contact
+abandons after an exponential time with mean ``patience_s``. The queue is stable for any
+number of agents, so the least N meeting a target can be below the offered load.
+
+Conventions
+-----------
+- ``wait_probability``: share of arrivals that find every agent busy (they queue).
+- ``abandon_probability``: share of arrivals that hang up before answer.
+- ``service_level`` with ``abandoned_in_sl=True`` (default): contacts answered within
+  ``sl_threshold_s`` over all arrivals; an abandoned contact is a failure whenever it
+  abandons. With ``abandoned_in_sl=False``: answered within the threshold over answered
+  contacts (abandoned contacts leave the denominator).
+- ``asa_s``: mean time in queue over all arrivals (answered, abandoned and those answered at
+  once), E[Q]/λ by Little's law. It equals ``abandon_probability × patience_s``.
+- ``occupancy``: answered load over agents, A·(1 − P_ab) / N.
+
+Notation: λ arrivals per second, μ = 1/AHT, θ = 1/patience, A = λ/μ, x = λ/θ, a = Nμ/θ,
+ρ = A/N = x/a, B = Erlang B(N, A), J = Σ_{j≥0} x^j / Π_{k=1}^{j} (a + k)
+= P(a, x) / p(a; x) with P the regularised lower incomplete gamma function and p the
+Poisson probability of a for mean x.
+
+References
+----------
+.. [1] A. Mandelbaum, S. Zeltyn, "The M/M/n+G queue: summary of performance measures,"
+   Technion, 2005 (exponential-patience formulas: P(wait), P(ab | wait) = 1/(ρJ) + 1 − 1/ρ).
+.. [2] O. Garnett, A. Mandelbaum, M. Reiman, "Designing a call center with impatient
+   customers," Manuf. Serv. Oper. Manag., 4(3), pp. 208–227, 2002.
+.. [3] N. Gans, G. Koole, A. Mandelbaum, Manuf. Serv. Oper. Manag., 5(2), 2003.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from scipy import special
+
+from wfm.staffing import erlang
+
+__all__ = [
+    "ErlangAKpis",
+    "abandon_probability",
+    "agents_for_target",
+    "asa_s",
+    "kpis",
+    "occupancy",
+    "service_level",
+    "wait_probability",
+]
+
+_LOG_TINY = -600.0
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ErlangAKpis:
+    """Every Erlang A measure at one staffing (arrays of the broadcast shape).
+
+    Attributes
+    ----------
+    wait_probability, abandon_probability : numpy.ndarray
+        Share of arrivals that queue; share that abandon.
+    service_level_rate : numpy.ndarray
+        Answered within the threshold, under the convention chosen.
+    asa_s : numpy.ndarray
+        Mean time in queue over all arrivals [s].
+    occupancy_rate : numpy.ndarray
+        Answered load per agent; NaN where N = 0.
+    """
+
+    wait_probability: np.ndarray
+    abandon_probability: np.ndarray
+    service_level_rate: np.ndarray
+    asa_s: np.ndarray
+    occupancy_rate: np.ndarray
+
+
+def _series(s: np.ndarray, z: np.ndarray) -> np.ndarray:
+    """S(s, z) = Σ_{j≥0} z^j / Π_{k=1}^{j} (s + k), for z < s (terms fall at least as z/s)."""
+    total = np.ones_like(s)
+    term = np.ones_like(s)
+    active = np.ones(s.shape, dtype=bool)
+    k = 1
+    while active.any() and k < 100_000:
+        idx = np.flatnonzero(active)
+        term[idx] *= z[idx] / (s[idx] + k)
+        total[idx] += term[idx]
+        active[idx[term[idx] <= 1e-17 * total[idx]]] = False
+        k += 1
+    return total
+
+
+def _kpis(
+    n: np.ndarray,
+    a_load: np.ndarray,
+    aht: np.ndarray,
+    patience: np.ndarray,
+    thr: np.ndarray,
+    abandoned_in_sl: bool,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """(P_wait, P_ab, SL, ASA, occupancy) on validated float arrays of one shape."""
+    shape = n.shape
+    p_wait = np.zeros(shape)
+    p_ab = np.zeros(shape)
+    sl = np.ones(shape)
+    live = (a_load > 0.0) & (n > 0.0)
+    if live.any():
+        nl, al = n[live], a_load[live]
+        ratio = patience[live] / aht[live]  # μ/θ
+        x = al * ratio
+        a = nl * ratio
+        y = x * np.exp(-thr[live] / patience[live])  # x·e^{−θT}
+        b = erlang._erlang_b(nl, al)
+        lp = erlang.poisson_log_pmf(a, x)
+        p_a = special.gammainc(a, x)
+        p_a1 = special.gammainc(a + 1.0, x)
+        p_y1 = special.gammainc(a + 1.0, y)
+        with np.errstate(divide="ignore", invalid="ignore", under="ignore", over="ignore"):
+            inv_j = np.exp(lp) / p_a  # 1/J
+            r1 = p_a1 / p_a  # (J − 1)/J
+            ry = p_y1 / p_a  # p(a; x)^{-1}·P(a + 1, y) / J
+        deep = (lp < _LOG_TINY) & (x < a)
+        if deep.any():
+            ad, xd, yd = a[deep], x[deep], y[deep]
+            j_minus_1 = xd / (ad + 1.0) * _series(ad + 1.0, xd)
+            j = 1.0 + j_minus_1
+            theta_t = thr[live][deep] / patience[live][deep]
+            with np.errstate(under="ignore"):
+                scaled_y = np.exp(xd - yd - ad * theta_t) * yd / (ad + 1.0)
+            scaled_y = scaled_y * _series(ad + 1.0, yd)
+            inv_j[deep] = 1.0 / j
+            r1[deep] = j_minus_1 / j
+            ry[deep] = scaled_y / j
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            inv_b = 1.0 / b
+            pw = 1.0 / (1.0 + (inv_b - 1.0) * inv_j)
+        pw = np.where(b == 0.0, 0.0, pw)
+        inv_rho = a / x
+        pa = pw * (inv_j + r1 * (1.0 - inv_rho))
+        answered_late = pw - pw * inv_rho * (r1 - ry)  # waited and not answered within T
+        pw = np.clip(pw, 0.0, 1.0)
+        pa = np.clip(pa, 0.0, 1.0)
+        fail = np.clip(answered_late, 0.0, 1.0)
+        if abandoned_in_sl:
+            sll = 1.0 - fail
+        else:
+            with np.errstate(divide="ignore", invalid="ignore"):
+                sll = (1.0 - fail) / (1.0 - pa)
+            sll = np.where(pa >= 1.0, 0.0, sll)
+        p_wait[live], p_ab[live], sl[live] = pw, pa, np.clip(sll, 0.0, 1.0)
+    no_agents = (n == 0.0) & (a_load > 0.0)
+    p_wait[no_agents] = 1.0
+    p_ab[no_agents] = 1.0
+    sl[no_agents] = 0.0
+    asa = p_ab * patience
+    with np.errstate(divide="ignore", invalid="ignore"):
+        occ = a_load * (1.0 - p_ab) / n
+    occ = np.where(n == 0.0, np.nan, np.clip(occ, 0.0, 1.0))
+    return p_wait, p_ab, sl, asa, occ
+
+
+def _logit(p: np.ndarray) -> np.ndarray:
+    """log(p / (1 − p)) with p kept inside [1e-15, 1 − 1e-15] so slacks stay finite."""
+    q = np.clip(p, 1e-15, 1.0 - 1e-15)
+    return np.log(q) - np.log1p(-q)
+
+
+def _inputs(*arrays: object) -> list[np.ndarray]:
+    out = erlang._as_float(*arrays)
+    if (out[2] <= 0.0).any():
+        raise ValueError("aht_s must be positive")
+    if (out[3] <= 0.0).any():
+        raise ValueError("patience_s must be positive")
+    return out
+
+
+def kpis(
+    agents: object,
+    traffic_erlangs: object,
+    aht_s: object,
+    patience_s: object,
+    sl_threshold_s: object,
+    *,
+    abandoned_in_sl: bool = True,
+) -> ErlangAKpis:
+    """All Erlang A measures of a given staffing in one pass.
+
+    Parameters
+    ----------
+    agents : array_like
+        Productive agents on queue N [agents].
+    traffic_erlangs : array_like
+        Offered load A = arrivals per second × AHT [Erlang].
+    aht_s, patience_s, sl_threshold_s : array_like
+        Average handle time; mean time to abandon; answer-within threshold [s].
+    abandoned_in_sl : bool
+        Abandoned contacts count as failures over all arrivals (True) or leave the
+        denominator (False).
+
+    Returns
+    -------
+    ErlangAKpis
+
+    Notes
+    -----
+    With π_N = B / (1 + (J − 1)·B) the probability of state N:
+
+    - P_wait = π_N·J
+    - P_ab = π_N·(1 + (J − 1)(1 − 1/ρ)), i.e. P(ab | wait) = 1/(ρJ) + 1 − 1/ρ [1]_
+    - answered within T after waiting = π_N·(a/x)·[P(a+1, x) − P(a+1, x·e^{−θT})] / p(a; x),
+      from the density of the offered wait with j contacts ahead,
+      Π_{i=0}^{j}(Nμ + iθ) / (θ^j j!) · e^{−Nμv}(1 − e^{−θv})^j, weighted by e^{−θv}
+      (the contact's own patience) and summed over j.
+    - SL = 1 − P_wait + (answered within T after waiting); ASA = P_ab / θ; occupancy
+      A(1 − P_ab)/N.
+
+    References
+    ----------
+    .. [1] A. Mandelbaum, S. Zeltyn, "The M/M/n+G queue: summary of performance measures,"
+       Technion, 2005.
+
+    Examples
+    --------
+    >>> k = kpis(12, 10.0, 180.0, 120.0, 20.0)
+    >>> round(float(k.abandon_probability), 4), round(float(k.service_level_rate), 4)
+    (0.0616, 0.8256)
+    """
+    n, a, aht, pat, thr = _inputs(agents, traffic_erlangs, aht_s, patience_s, sl_threshold_s)
+    pw, pa, sl, asa, occ = _kpis(n, a, aht, pat, thr, abandoned_in_sl)
+    return ErlangAKpis(
+        wait_probability=pw,
+        abandon_probability=pa,
+        service_level_rate=sl,
+        asa_s=asa,
+        occupancy_rate=occ,
+    )
+
+
+def wait_probability(
+    agents: object, traffic_erlangs: object, aht_s: object, patience_s: object
+) -> np.ndarray:
+    """Share of arrivals that queue in an M/M/N+M queue (Erlang A); see :func:`kpis`.
+
+    Examples
+    --------
+    >>> round(float(wait_probability(12, 10.0, 180.0, 120.0)), 4)
+    0.2798
+    """
+    return kpis(agents, traffic_erlangs, aht_s, patience_s, 0.0).wait_probability
+
+
+def abandon_probability(
+    agents: object, traffic_erlangs: object, aht_s: object, patience_s: object
+) -> np.ndarray:
+    """Share of arrivals that abandon in an M/M/N+M queue (Erlang A); see :func:`kpis`.
+
+    Examples
+    --------
+    >>> round(float(abandon_probability(12, 10.0, 180.0, 120.0)), 4)
+    0.0616
+    """
+    return kpis(agents, traffic_erlangs, aht_s, patience_s, 0.0).abandon_probability
+
+
+def service_level(
+    agents: object,
+    traffic_erlangs: object,
+    aht_s: object,
+    patience_s: object,
+    sl_threshold_s: object,
+    *,
+    abandoned_in_sl: bool = True,
+) -> np.ndarray:
+    """Share answered within ``sl_threshold_s`` in an M/M/N+M queue; see :func:`kpis`.
+
+    Examples
+    --------
+    >>> round(float(service_level(12, 10.0, 180.0, 120.0, 20.0)), 4)
+    0.8256
+    """
+    return kpis(
+        agents, traffic_erlangs, aht_s, patience_s, sl_threshold_s, abandoned_in_sl=abandoned_in_sl
+    ).service_level_rate
+
+
+def asa_s(agents: object, traffic_erlangs: object, aht_s: object, patience_s: object) -> np.ndarray:
+    """Mean time in queue over all arrivals of an M/M/N+M queue [s]; see :func:`kpis`.
+
+    Examples
+    --------
+    >>> round(float(asa_s(12, 10.0, 180.0, 120.0)), 3)
+    7.392
+    """
+    return kpis(agents, traffic_erlangs, aht_s, patience_s, 0.0).asa_s
+
+
+def occupancy(
+    agents: object, traffic_erlangs: object, aht_s: object, patience_s: object
+) -> np.ndarray:
+    """Answered load per agent, A·(1 − P_ab)/N, of an M/M/N+M queue; see :func:`kpis`.
+
+    Examples
+    --------
+    >>> round(float(occupancy(12, 10.0, 180.0, 120.0)), 4)
+    0.782
+    """
+    return kpis(agents, traffic_erlangs, aht_s, patience_s, 0.0).occupancy_rate
+
+
+def agents_for_target(
+    traffic_erlangs: object,
+    aht_s: object,
+    patience_s: object,
+    sl_threshold_s: object,
+    sl_target_rate: object,
+    *,
+    asa_target_s: object | None = None,
+    max_abandon_rate: object | None = None,
+    max_occupancy_rate: object | None = None,
+    abandoned_in_sl: bool = True,
+) -> np.ndarray:
+    """Least agents meeting every target given, for an M/M/N+M queue (Erlang A).
+
+    Parameters
+    ----------
+    traffic_erlangs : array_like
+        Offered load A [Erlang].
+    aht_s, patience_s, sl_threshold_s : array_like
+        Average handle time; mean time to abandon; answer-within threshold [s].
+    sl_target_rate : array_like
+        Service-level target in (0, 1).
+    asa_target_s : array_like, optional
+        Largest acceptable mean time in queue [s].
+    max_abandon_rate : array_like, optional
+        Largest acceptable abandonment probability.
+    max_occupancy_rate : array_like, optional
+        Largest acceptable occupancy.
+    abandoned_in_sl : bool
+        Service-level convention, see :func:`kpis`.
+
+    Returns
+    -------
+    numpy.ndarray of int64
+        Least N ≥ 1 meeting every target (0 where A = 0); it may be below A.
+
+    Notes
+    -----
+    Every measure improves with N, so the least N is bracketed and the bracket closed by a
+    safeguarded regula falsi on integers (Illinois variant, a bisection every fourth step),
+    run for all intervals at once. The upper end starts at the Erlang C answer (raised where
+    Erlang A needs more); the lower end at ⌈target·A⌉ − 1 when abandoned contacts count as
+    failures (the answered load cannot exceed N, so SL ≤ N/A), else at 0.
+
+    References
+    ----------
+    .. [1] A. Mandelbaum, S. Zeltyn, Technion, 2005.
+    .. [2] O. Garnett, A. Mandelbaum, M. Reiman, Manuf. Serv. Oper. Manag., 4(3), 2002.
+
+    Examples
+    --------
+    >>> agents_for_target(10.0, 180.0, 120.0, 20.0, 0.8).tolist()
+    12
+    """
+    use_asa = asa_target_s is not None
+    use_ab = max_abandon_rate is not None
+    use_occ = max_occupancy_rate is not None
+    arrays = _inputs(
+        traffic_erlangs,
+        sl_threshold_s,
+        aht_s,
+        patience_s,
+        sl_target_rate,
+        asa_target_s if use_asa else np.inf,
+        max_abandon_rate if use_ab else 1.0,
+        max_occupancy_rate if use_occ else 1.0,
+    )
+    shape = arrays[0].shape
+    a, thr, aht, pat, target, asa_t, max_ab, max_occ = (x.ravel() for x in arrays)
+    if ((target <= 0.0) | (target >= 1.0)).any():
+        raise ValueError("sl_target_rate must be in (0, 1)")
+    if ((max_occ <= 0.0) | (max_occ > 1.0)).any():
+        raise ValueError("max_occupancy_rate must be in (0, 1]")
+    if use_ab and ((max_ab <= 0.0) | (max_ab > 1.0)).any():
+        raise ValueError("max_abandon_rate must be in (0, 1]")
+    result = np.zeros(a.shape, dtype=np.int64)
+    live = np.flatnonzero(a > 0.0)
+    if live.size == 0:
+        return result.reshape(shape)
+    a, thr, aht, pat, target, asa_t, max_ab, max_occ = (
+        v[live] for v in (a, thr, aht, pat, target, asa_t, max_ab, max_occ)
+    )
+
+    def margin(n: np.ndarray, idx: np.ndarray) -> np.ndarray:
+        """Smallest slack over the targets in log-odds; ≥ 0 exactly when N meets all."""
+        _, pa, sl, asa, occ = _kpis(n, a[idx], aht[idx], pat[idx], thr[idx], abandoned_in_sl)
+        m = _logit(sl) - _logit(target[idx])
+        m = np.fmin(m, _logit(max_occ[idx]) - _logit(occ))  # occupancy is NaN at N = 0
+        if use_asa:
+            with np.errstate(divide="ignore"):
+                m = np.minimum(m, np.log(asa_t[idx]) - np.log(asa))
+        if use_ab:
+            m = np.minimum(m, _logit(max_ab[idx]) - _logit(pa))
+        return np.where(n >= 1.0, m, np.minimum(m, -1e-12))
+
+    every = np.arange(a.size)
+    hi = np.maximum(erlang.agents_for_target(a, aht, thr, target).astype(np.float64), 1.0)
+    f_hi = margin(hi, every)
+    # raise the upper end where Erlang A needs more (stricter abandonment or ASA targets)
+    idx = np.flatnonzero(f_hi < 0.0)
+    while idx.size:
+        hi[idx] = np.ceil(hi[idx] * 1.5) + 1.0
+        f_hi[idx] = margin(hi[idx], idx)
+        idx = idx[f_hi[idx] < 0.0]
+    # lower end: answered load cannot exceed N, so SL ≤ N/A when abandoned contacts fail
+    floor_n = np.zeros_like(hi)
+    if abandoned_in_sl:
+        floor_n = np.clip(np.ceil(target * a) - 1.0, 0.0, hi - 1.0)
+    # gallop down from hi in steps of √A, doubling, until a staffing fails
+    lo = np.empty_like(hi)
+    f_lo = np.empty_like(hi)
+    stride = np.ceil(np.sqrt(a)) + 1.0
+    idx = every
+    while idx.size:
+        probe = np.maximum(hi[idx] - stride[idx], floor_n[idx])
+        fp = margin(probe, idx)
+        ok = (fp >= 0.0) & (probe < hi[idx])
+        fails = ~ok
+        lo[idx[fails]] = probe[fails]
+        f_lo[idx[fails]] = fp[fails]
+        hi[idx[ok]] = probe[ok]
+        f_hi[idx[ok]] = fp[ok]
+        stride[idx] *= 2.0
+        idx = idx[ok]
+        at_floor = hi[idx] <= floor_n[idx]
+        if at_floor.any():  # the bound said it fails; fall back to N = 0
+            lo[idx[at_floor]] = 0.0
+            f_lo[idx[at_floor]] = margin(lo[idx[at_floor]], idx[at_floor])
+            idx = idx[~at_floor]
+    # safeguarded regula falsi (Illinois) on integers: lo always fails, hi always meets;
+    # a bisection step follows any step that did not halve the bracket
+    side = np.zeros_like(hi)
+    last_width = np.full_like(hi, np.inf)
+    idx = np.flatnonzero(hi - lo > 1.0)
+    while idx.size:
+        lo_i, hi_i, fl, fh = lo[idx], hi[idx], f_lo[idx], f_hi[idx]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            guess = np.ceil(lo_i + (hi_i - lo_i) * (-fl) / (fh - fl))
+        slow = (hi_i - lo_i) > 0.5 * last_width[idx]
+        mid = np.where(slow | ~np.isfinite(guess), np.floor(0.5 * (lo_i + hi_i)), guess)
+        mid = np.clip(mid, lo_i + 1.0, hi_i - 1.0)
+        last_width[idx] = hi_i - lo_i
+        fm = margin(mid, idx)
+        ok = fm >= 0.0
+        hi[idx[ok]] = mid[ok]
+        f_hi[idx[ok]] = fm[ok]
+        lo[idx[~ok]] = mid[~ok]
+        f_lo[idx[~ok]] = fm[~ok]
+        # Illinois: halve the slack of an end kept twice in a row
+        keep_lo = ok & (side[idx] > 0.0)
+        keep_hi = ~ok & (side[idx] < 0.0)
+        f_lo[idx[keep_lo]] *= 0.5
+        f_hi[idx[keep_hi]] *= 0.5
+        side[idx] = np.where(ok, 1.0, -1.0)
+        idx = idx[hi[idx] - lo[idx] > 1.0]
+    result[live] = hi.astype(np.int64)
+    return result.reshape(shape)

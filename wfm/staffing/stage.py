@@ -1,0 +1,280 @@
+"""Staffing stage: the human part of the forecast → agents required per interval and skill."""
+
+from __future__ import annotations
+
+import logging
+
+import numpy as np
+import pandas as pd
+
+from wfm.core.calendar import open_mask
+from wfm.core.config import Scenario, ServiceTarget
+from wfm.core.errors import InputError
+from wfm.core.results import StageResult
+from wfm.core.schemas import REQUIREMENTS
+from wfm.staffing.deferred import deferred_agents
+from wfm.staffing.multiskill import pooling_table
+from wfm.staffing.queues import queue_requirement, strictest_target
+from wfm.staffing.shrinkage import gross_agents
+
+__all__ = ["skill_targets", "staffing_requirements"]
+
+log = logging.getLogger(__name__)
+
+SHRINKAGE_NOTE = (
+    "agents_required_gross = agents_required / (1 − shrinkage_rate): shrinkage covers "
+    "absence, training, coaching and other time off queue; breaks are placed by the "
+    "scheduler and are not in it."
+)
+
+
+def _sl_note(scenario: Scenario) -> str:
+    if scenario.abandoned_in_sl:
+        return (
+            "service_level_rate: contacts answered within the threshold over all arrivals; "
+            "abandoned contacts count as failures (abandoned_in_sl = true)."
+        )
+    return (
+        "service_level_rate: contacts answered within the threshold over answered contacts; "
+        "abandoned contacts leave the denominator (abandoned_in_sl = false)."
+    )
+
+
+def skill_targets(scenario: Scenario) -> tuple[dict[str, ServiceTarget], dict[str, list[str]]]:
+    """Target of every skill: the strictest among the segments that share it.
+
+    Returns
+    -------
+    (dict of str to ServiceTarget, dict of str to list of str)
+        The target per skill and the segments behind it.
+    """
+    segments: dict[str, list[str]] = {}
+    per_skill: dict[str, list[ServiceTarget]] = {}
+    for seg in scenario.segments.values():
+        for ch in seg.channels:
+            sk = scenario.skill_for(ch, seg.name)
+            segments.setdefault(sk, []).append(seg.name)
+            per_skill.setdefault(sk, []).append(seg.target(ch))
+    return {sk: strictest_target(t) for sk, t in per_skill.items()}, segments
+
+
+def _prepare(split: pd.DataFrame, scenario: Scenario) -> pd.DataFrame:
+    """Skill and site of every split row; work in seconds."""
+    df = split[["interval_start", "channel", "segment", "human_contacts", "human_aht_s"]].copy()
+    df["site"] = split["site"].to_numpy() if "site" in split.columns else scenario.home_site()
+    for ch in df["channel"].unique():
+        if ch not in scenario.channels:
+            raise InputError(
+                f"channel {ch!r} is not in the scenario",
+                source="split",
+                key="channel",
+                expected=", ".join(scenario.channels),
+                got=str(ch),
+            )
+    for site in df["site"].unique():
+        if site not in scenario.sites:
+            raise InputError(
+                f"site {site!r} is not in the scenario",
+                source="split",
+                key="site",
+                expected=", ".join(scenario.sites),
+                got=str(site),
+            )
+    pairs = df[["channel", "segment"]].drop_duplicates()
+    for ch, seg in pairs.itertuples(index=False):
+        if seg not in scenario.segments or ch not in scenario.segments[seg].channels:
+            raise InputError(
+                f"segment {seg!r} does not use channel {ch!r} in the scenario",
+                source="split",
+                key="segment",
+                got=f"{seg}/{ch}",
+            )
+    skill_of = {(c, s): scenario.skill_for(c, s) for c, s in pairs.itertuples(index=False)}
+    df["skill"] = [skill_of[p] for p in zip(df["channel"], df["segment"], strict=True)]
+    df["work_s"] = df["human_contacts"] * df["human_aht_s"]
+    return df
+
+
+def staffing_requirements(split: pd.DataFrame, scenario: Scenario) -> StageResult:
+    """Agents required per interval, site and skill to meet the service targets.
+
+    Parameters
+    ----------
+    split : pandas.DataFrame
+        SPLIT table: ``interval_start`` (UTC), ``channel``, ``segment``, optional ``site``
+        (the scenario's home site when absent), ``human_contacts``, ``human_aht_s``.
+    scenario : Scenario
+        Channels (queue model, concurrency, deadline, patience), segment targets, sites
+        (opening hours), shrinkage, interval length and ``abandoned_in_sl``.
+
+    Returns
+    -------
+    StageResult
+        ``table``: REQUIREMENTS, one row per (interval_start, site, skill), complete on the
+        grid of the split's intervals × its sites × the scenario's skills (0 agents where
+        there is no work), with ``contacts`` (human contacts of the skill), ``aht_s``
+        (contact-weighted; 0 where there are no contacts), ``agents_required`` (on queue),
+        ``agents_required_gross`` (paid, fractional), ``service_level_rate``, ``asa_s``,
+        ``occupancy_rate`` at ``agents_required`` (NaN where they do not apply).
+        ``tables["pooling"]``: pooled vs separate requirement per (interval, site, pool).
+
+    Notes
+    -----
+    - A skill answers one channel for one or more segments. Its contacts are summed over
+      those segments and staffed to the **strictest** of their targets (highest service-level
+      rate, shortest threshold, shortest ASA, lowest abandonment and occupancy caps), which
+      meets every segment's target.
+    - Realtime channels: least N on Erlang C or Erlang A (``realtime_model``); concurrent
+      channels: the same on slots of ``max_concurrency`` conversations per agent with the
+      stretched handle time (:mod:`wfm.staffing.concurrency`); deferred channels: the least
+      agent-hours that answer every contact within ``deadline_h`` of opening hours at the
+      site (:mod:`wfm.staffing.deferred`); their ``service_level_rate`` is the planned share
+      answered in time (1) and ``asa_s`` does not apply (NaN).
+    - ``agents_required_gross = agents_required / (1 − shrinkage_rate(site, channel))``,
+      kept fractional. Shrinkage is time off queue other than breaks, which the scheduler
+      places.
+    - Erlang C has no abandonment, so ``max_abandon_rate`` targets bind only under Erlang A.
+    """
+    interval_min = scenario.interval_min
+    targets, segs_of = skill_targets(scenario)
+    notes: list[str] = [_sl_note(scenario), SHRINKAGE_NOTE]
+    if split.empty:
+        table = pd.DataFrame({c: pd.Series(dtype=object) for c in REQUIREMENTS.names})
+        return StageResult(table=table, notes=tuple(notes), figures={"intervals": 0})
+    df = _prepare(split, scenario)
+    start, end = df["interval_start"].min(), df["interval_start"].max()
+    intervals = pd.date_range(start, end, freq=f"{interval_min}min")
+    sites = sorted(df["site"].unique())
+    skills = list(scenario.skill_names())
+    grouped = df.groupby(["site", "skill", "interval_start"])[["human_contacts", "work_s"]].sum()
+
+    frames = []
+    for site in sites:
+        for skill in skills:
+            ch = scenario.channels[scenario.skill_channel(skill)]
+            target = targets.get(skill, ServiceTarget())
+            try:
+                part = grouped.loc[(site, skill)].reindex(intervals, fill_value=0.0)
+                contacts = part["human_contacts"].to_numpy(dtype=np.float64)
+                work = part["work_s"].to_numpy(dtype=np.float64)
+            except KeyError:
+                contacts = np.zeros(len(intervals))
+                work = np.zeros(len(intervals))
+            aht = np.divide(work, contacts, out=np.zeros_like(work), where=contacts > 0)
+            if ch.queue_model == "deferred":
+                flags = open_mask(intervals, scenario.sites[site], interval_min)
+                plan = deferred_agents(
+                    work,
+                    flags,
+                    interval_min,
+                    float(ch.deadline_h or 0.0),
+                    target.max_occupancy_rate,
+                )
+                agents = plan.agents_required
+                sl = np.where((contacts > 0) & (plan.due_index >= 0), 1.0, np.nan)
+                asa = np.full(len(intervals), np.nan)
+                cap = agents * interval_min * 60.0
+                occ = np.divide(plan.worked_s, cap, out=np.full_like(cap, np.nan), where=cap > 0)
+                if plan.carried_s > 0:
+                    notes.append(
+                        f"{site}/{skill}: {plan.carried_s / 3600.0:.1f} agent-hours of work "
+                        f"arrive late in the plan with deadlines after its last interval; they "
+                        f"are not staffed here."
+                    )
+            else:
+                req = queue_requirement(
+                    contacts,
+                    aht,
+                    interval_min=interval_min,
+                    target=target,
+                    realtime_model=ch.realtime_model,
+                    patience_s=ch.patience_s,
+                    max_concurrency=ch.max_concurrency,
+                    concurrency_aht_factor=ch.concurrency_aht_factor,
+                    abandoned_in_sl=scenario.abandoned_in_sl,
+                )
+                agents, sl, asa, occ = (
+                    req.agents_required,
+                    req.service_level_rate,
+                    req.asa_s,
+                    req.occupancy_rate,
+                )
+            gross = gross_agents(agents, scenario.shrinkage_rate(site, ch.name))
+            frames.append(
+                pd.DataFrame(
+                    {
+                        "interval_start": intervals,
+                        "site": site,
+                        "skill": skill,
+                        "contacts": contacts,
+                        "aht_s": aht,
+                        "agents_required": agents.astype(np.int64),
+                        "agents_required_gross": gross,
+                        "service_level_rate": sl,
+                        "asa_s": asa,
+                        "occupancy_rate": occ,
+                    }
+                )
+            )
+    table = pd.concat(frames, ignore_index=True)
+    table = table.sort_values(["interval_start", "site", "skill"], ignore_index=True)
+    table = table[list(REQUIREMENTS.names)]
+
+    for skill, segs in segs_of.items():
+        distinct = {_target_of(scenario, skill, s) for s in segs}
+        if len(segs) > 1 and len(distinct) > 1:
+            notes.append(
+                f"skill {skill}: segments {', '.join(segs)} have different targets; staffed to "
+                f"the strictest ({_describe(targets[skill], scenario, skill)})."
+            )
+    for skill in skills:
+        ch = scenario.channels[scenario.skill_channel(skill)]
+        t = targets.get(skill, ServiceTarget())
+        if ch.queue_model != "deferred" and t.sl_target_rate >= 1.0:
+            notes.append(f"skill {skill}: a 100 % service level is planned as 99.99 %.")
+        if (
+            t.max_abandon_rate is not None
+            and ch.queue_model != "deferred"
+            and ch.realtime_model == "erlang_c"
+        ):
+            notes.append(
+                f"skill {skill}: max_abandon_rate is not used under Erlang C (no abandonment "
+                f"in the model); set realtime_model = 'erlang_a' and patience_s to use it."
+            )
+    pooling = pooling_table(table, scenario, targets)
+    hours = interval_min / 60.0
+    figures = {
+        "intervals": len(intervals),
+        "agent_hours_net": float(table["agents_required"].sum() * hours),
+        "agent_hours_gross": float(table["agents_required_gross"].sum() * hours),
+        "peak_agents_required": int(table.groupby("interval_start")["agents_required"].sum().max()),
+        "pooling_gain_agent_hours": float(pooling["pooling_gain"].sum() * hours)
+        if len(pooling)
+        else 0.0,
+        "abandoned_in_sl": bool(scenario.abandoned_in_sl),
+    }
+    log.info("staffing: %d rows, %.0f net agent-hours", len(table), figures["agent_hours_net"])
+    return StageResult(
+        table=table, tables={"pooling": pooling}, notes=tuple(notes), figures=figures
+    )
+
+
+def _target_of(scenario: Scenario, skill: str, segment: str) -> ServiceTarget:
+    """Target of ``segment`` on the channel of ``skill``."""
+    return scenario.segments[segment].target(scenario.skill_channel(skill))
+
+
+def _describe(t: ServiceTarget, scenario: Scenario, skill: str) -> str:
+    ch = scenario.channels[scenario.skill_channel(skill)]
+    if ch.queue_model == "deferred":
+        return (
+            f"every contact within {ch.deadline_h:g} h of opening hours, occupancy ≤ "
+            f"{t.max_occupancy_rate:.0%}"
+        )
+    parts = [f"{t.sl_target_rate:.0%} within {t.sl_threshold_s:g} s"]
+    if t.asa_target_s is not None:
+        parts.append(f"ASA ≤ {t.asa_target_s:g} s")
+    if t.max_abandon_rate is not None:
+        parts.append(f"abandonment ≤ {t.max_abandon_rate:.1%}")
+    parts.append(f"occupancy ≤ {t.max_occupancy_rate:.0%}")
+    return ", ".join(parts)
