@@ -333,3 +333,16 @@ def test_every_row_of_the_split_is_reported_per_site_and_skill():
     voice = res.table[res.table["skill"] == "voice"]
     # contact-weighted target of premium (0.80 default) and open (0.80)
     assert np.allclose(voice["sl_target_rate"], 0.8)
+
+
+def test_summary_by_segment_and_channel_adds_up():
+    split, agents = _multi_tables(lyon_agents=6, tunis_agents=0)
+    s = simulate_plan(split, agents, _multi()).tables["summary"]
+    seg = s[s["scope"] == "segment"].set_index("name")
+    pairs = s[s["scope"] == "segment_channel"]
+    assert set(pairs["name"]) == {"premium.voice", "open.voice", "open.chat", "open.email"}
+    for col in ("contacts", "missed_target_contacts", "abandoned"):
+        by_pair = pairs.assign(seg=pairs["name"].str.split(".").str[0]).groupby("seg")[col].sum()
+        assert np.allclose(by_pair.sort_index(), seg[col].sort_index())
+    overall = s[s["scope"] == "overall"].iloc[0]
+    assert overall["contacts"] == pytest.approx(seg["contacts"].sum())

@@ -172,9 +172,12 @@ def simulate_plan(
         ``table``: one row per (interval_start, site, skill) of the split, columns
         :data:`SIMULATION_COLUMNS` (means over replications; half-widths of the
         ``simulation.level_rate`` confidence interval). ``tables["summary"]``: overall, per
-        segment and per channel, with the contacts that missed their target.
+        segment, per channel and per ``segment.channel`` (scope, name), with the contacts
+        that missed their target (not answered within their threshold, abandoned included)
+        and ``wait_s``, the mean time in queue of all answered or abandoned contacts.
         ``tables["pool_occupancy"]``: per (interval_start, site, pool) agents scheduled,
-        available after shrinkage, and occupancy.
+        available after shrinkage, and occupancy. ``tables["replications"]``: overall
+        figures of each replication.
 
     Notes
     -----
@@ -597,6 +600,9 @@ def _count(
         "n": len(rows),
         "group": tally(group, n_g),
         "segment": tally(model.row_segment[rows], n_seg),
+        "segment_channel": tally(
+            model.row_segment[rows] * n_ch + model.row_channel[rows], n_seg * n_ch
+        ),
         "channel": tally(model.row_channel[rows], n_ch),
         "overall": tally(np.zeros(len(rows), dtype=int), 1),
         "busy_s": busy.ravel(),
@@ -706,6 +712,11 @@ def _summary_table(model: _Model, per_rep: list[dict], scenario: Scenario) -> pd
     for scope, names, key in (
         ("overall", ["all"], np.zeros(len(model.row_segment), dtype=int)),
         ("segment", model.segments, model.row_segment),
+        (
+            "segment_channel",
+            [f"{g}.{c}" for g in model.segments for c in model.channels],
+            model.row_segment * len(model.channels) + model.row_channel,
+        ),
         ("channel", model.channels, model.row_channel),
     ):
         k = _kpis([r[scope] for r in per_rep], scenario.abandoned_in_sl, level)
