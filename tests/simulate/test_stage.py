@@ -346,3 +346,22 @@ def test_summary_by_segment_and_channel_adds_up():
         assert np.allclose(by_pair.sort_index(), seg[col].sort_index())
     overall = s[s["scope"] == "overall"].iloc[0]
     assert overall["contacts"] == pytest.approx(seg["contacts"].sum())
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "match"),
+    [
+        ("shrinkage_draw", "poisson", "shrinkage_draw"),
+        ("overflow_wait_s", -1.0, "overflow_wait_s"),
+        ("level_rate", 1.0, "level_rate"),
+        ("service_time", "gamma", "service_time"),
+    ],
+)
+def test_simulation_config_is_validated_with_key_path(key, value, match):
+    from wfm.core.errors import ConfigError
+
+    d = copy.deepcopy(MULTI)
+    d["simulation"][key] = value
+    with pytest.raises(ConfigError, match=match) as err:
+        scenario_from_dict(d)
+    assert "simulation" in str(err.value)
