@@ -344,31 +344,36 @@ def _build_model(
     # routing by the scheduler's overflow shares
     over_dest: dict[int, list[tuple[int, float]]] = {}
     if overflow is not None and len(overflow):
-        ov = overflow.copy()
-        ov["b"] = idx(ov["interval_start"], "overflow")
-        sp_b = pd.DataFrame(
-            {
-                "b": row_interval,
-                "site": sp["site"],
-                "skill": sp["skill"],
-                "segment": sp["segment"],
-                "h": contacts,
-                "row": np.arange(len(sp)),
-            }
+        ov = overflow.assign(b=idx(overflow["interval_start"], "overflow"))
+        ov = ov.sort_values(["b", "skill", "from_site", "to_site"], kind="mergesort")
+        rows_of = (
+            pd.DataFrame({"b": row_interval, "site": sp["site"], "skill": sp["skill"]})
+            .groupby(["b", "site", "skill"])
+            .indices
         )
-        for (b, skill, src), grp in ov.groupby(["b", "skill", "from_site"], sort=True):
-            rows = sp_b[(sp_b["b"] == b) & (sp_b["site"] == src) & (sp_b["skill"] == skill)]
-            for _, orow in grp.sort_values("to_site").iterrows():
-                dst = orow["to_site"]
-                if dst not in scenario.sites:
-                    raise InputError(f"unknown site {dst!r}", source="overflow", key="to_site")
-                ok = rows[[_may_overflow(scenario, g, src, dst) for g in rows["segment"]]]
-                allowed = ok["h"].sum()
-                if allowed <= 0 or orow["contacts"] <= 0:
-                    continue
-                share = min(1.0, float(orow["contacts"]) / allowed)
-                for r_, g in zip(ok["row"], ok["segment"], strict=True):
-                    over_dest.setdefault(int(r_), []).append((q_of((dst, skill, g)), share))
+        seg_arr = sp["segment"].to_numpy()
+        allowed_of: dict[tuple[str, str, str], bool] = {}
+        for b, skill, src, dst, moved_contacts in zip(
+            ov["b"], ov["skill"], ov["from_site"], ov["to_site"], ov["contacts"], strict=True
+        ):
+            if dst not in scenario.sites:
+                raise InputError(f"unknown site {dst!r}", source="overflow", key="to_site")
+            rows = rows_of.get((b, src, skill))
+            if rows is None or moved_contacts <= 0:
+                continue
+            ok = []
+            for r_ in rows:
+                key = (str(seg_arr[r_]), src, dst)
+                if key not in allowed_of:
+                    allowed_of[key] = _may_overflow(scenario, *key)
+                if allowed_of[key]:
+                    ok.append(int(r_))
+            allowed = float(contacts[ok].sum()) if ok else 0.0
+            if allowed <= 0:
+                continue
+            share = min(1.0, float(moved_contacts) / allowed)
+            for r_ in ok:
+                over_dest.setdefault(r_, []).append((q_of((dst, skill, str(seg_arr[r_]))), share))
     width = max((len(v) for v in over_dest.values()), default=0)
     over_q = np.zeros((len(sp), max(width, 1)), dtype=int)
     over_cum = np.zeros((len(sp), max(width, 1)), dtype=float)
