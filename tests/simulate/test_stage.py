@@ -109,6 +109,7 @@ def test_unstaffed_contacts_are_unserved_and_miss_target():
     assert o["answered"] == 0 and o["unserved"] == o["contacts"] > 0
     assert o["service_level_rate"] == 0.0
     assert not res.table["meets_target"].any()
+    assert any("3 interval×site×skill rows fall short" in n and "worst" in n for n in res.notes)
 
 
 def test_same_seed_same_result_other_seed_differs():

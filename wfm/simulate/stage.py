@@ -230,7 +230,7 @@ def simulate_plan(
     reps = _replication_table(per_rep, scenario)
     wall = time.perf_counter() - t_start
     below = int((~table["meets_target"]).sum())
-    notes = _notes(scenario, model, below)
+    notes = _notes(scenario, model, table)
     overall = summary[summary["scope"] == "overall"].iloc[0]
     figures = {
         "replications": cfg.replications,
@@ -798,7 +798,7 @@ def _pool_table(model: _Model, per_rep: list[dict]) -> pd.DataFrame:
     )
 
 
-def _notes(scenario: Scenario, model: _Model, below: int) -> list[str]:
+def _notes(scenario: Scenario, model: _Model, table: pd.DataFrame) -> list[str]:
     cfg = scenario.simulation
     sl_rule = (
         "abandoned contacts count in the service-level denominator (as failures)"
@@ -819,8 +819,16 @@ def _notes(scenario: Scenario, model: _Model, below: int) -> list[str]:
         f"half-widths are {100 * cfg.level_rate:g} % t intervals over replications",
         f"shrinkage removes scheduled agents by a {cfg.shrinkage_draw} draw per interval and pool",
     ]
-    if below:
-        notes.append(f"{below} interval×site×skill rows fall short of their service-level target")
+    short = table[~table["meets_target"]]
+    if len(short):
+        gap = short["sl_target_rate"] - short["service_level_rate"]
+        w = short.loc[gap.idxmax()]
+        notes.append(
+            f"{len(short)} interval×site×skill rows fall short of their service-level target; "
+            f"worst {w['interval_start'].isoformat()} {w['site']} {w['skill']}: "
+            f"{w['service_level_rate']:.2f} ± {w['service_level_half_width_rate']:.2f} "
+            f"against {w['sl_target_rate']:.2f} ({w['contacts']:.1f} contacts)"
+        )
     no_pool = sorted(
         {k for s, k, _ in model.queue_keys}
         - {k for s, site in scenario.sites.items() for p in site.pools.values() for k in p.skills}
