@@ -325,7 +325,7 @@ def _times_in_order(values: pd.Series, source: str, column: str, tz: str) -> pd.
     wall = pd.DatetimeIndex(as_utc[naive].dt.tz_localize(None))
     try:
         local = wall.tz_localize(tz, ambiguous="infer", nonexistent="NaT")
-    except ValueError as err:
+    except Exception as err:  # noqa: BLE001 — ValueError (pandas 3), pytz errors (pandas 2)
         both = wall.tz_localize(tz, ambiguous="NaT", nonexistent="shift_forward")
         row = int(s.index[naive][int(np.argmax(np.asarray(both.isna())))])
         raise InputError(
