@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import math
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -133,11 +134,17 @@ def split_contacts(forecast: pd.DataFrame, scenario: Scenario) -> StageResult:
 
 
 # -- the grid: forecast as (series × interval) matrices -------------------------------------
+@dataclass(frozen=True, slots=True, kw_only=True)
 class _Grid:
     """Forecast in matrix form: one row per series, one column per interval."""
 
-    def __init__(self, **kw):
-        self.__dict__.update(kw)
+    series: pd.DataFrame
+    times: pd.DatetimeIndex
+    n_times: int
+    contacts: np.ndarray
+    aht_s: np.ndarray
+    is_open: np.ndarray
+    interval_min: int
 
     @classmethod
     def build(cls, forecast: pd.DataFrame, scenario: Scenario) -> _Grid:
@@ -196,11 +203,36 @@ class _Grid:
         )
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
 class _Run:
-    """Every matrix of the solved split."""
+    """Every matrix (series × interval) of the solved split, and what the notes need."""
 
-    def __init__(self, **kw):
-        self.__dict__.update(kw)
+    passes: int
+    arrivals: np.ndarray
+    repeats: np.ndarray
+    repeats_ai: np.ndarray
+    repeats_human: np.ndarray
+    handled: np.ndarray
+    blocked: np.ndarray
+    contained: np.ndarray
+    escalated: np.ndarray
+    human: np.ndarray
+    work_s: np.ndarray
+    contacts: np.ndarray
+    backlog_out: np.ndarray
+    backlog_in: np.ndarray
+    moves: dict[str, BacklogMoves]
+    site_rows: dict[str, np.ndarray]
+    stranded: np.ndarray
+    escalation_delay_s: np.ndarray
+    ai_cost: np.ndarray
+    ai_min_rate: np.ndarray
+    ai_max_rate: np.ndarray
+    cap_channels: list[str]
+    cap_load: dict[str, np.ndarray]
+    used_s: np.ndarray
+    tau_s: int
+    offered_channels: list[str]
 
 
 def _solve(grid: _Grid, pol: SeriesPolicy, scenario: Scenario) -> _Run:
@@ -269,14 +301,14 @@ def _solve(grid: _Grid, pol: SeriesPolicy, scenario: Scenario) -> _Run:
             accept[rows] = accepted_rate(total, scenario.ai_capacity[ch].max_sessions * tau_s)
         handled = offered * accept
         contained = handled * c
-        escalated = handled - contained
+        escalated = handled * (1.0 - c)
         direct = arrivals - handled
         human_new = escalated + direct
         work_new = (escalated * pol.escalation_aht_factor[:, None] + direct) * grid.aht_s
         backlog_out = np.where(closed, human_new, 0.0)
         backlog_in = moved(backlog_out)
         work_in = moved(np.where(closed, work_new, 0.0))
-        human = human_new - backlog_out + backlog_in
+        human = np.where(closed, 0.0, human_new) + backlog_in
         work_s = np.where(closed, 0.0, work_new) + work_in
         unresolved_ai = contained * (1.0 - r_ai)
         unresolved_human = human * (1.0 - r_h)
@@ -306,7 +338,7 @@ def _solve(grid: _Grid, pol: SeriesPolicy, scenario: Scenario) -> _Run:
     )
     max_count = np.maximum(max_count, contained)
     min_count = np.minimum(pol.min_ai_share_rate[:, None] * arrivals, contained)
-    contacts = arrivals - backlog_out + backlog_in
+    contacts = contained + human  # = arrivals − backlog_out + backlog_in, without cancellation
     return _Run(
         passes=passes,
         arrivals=arrivals,
@@ -314,7 +346,7 @@ def _solve(grid: _Grid, pol: SeriesPolicy, scenario: Scenario) -> _Run:
         repeats_ai=repeat_arrivals(unresolved_ai, profile, ipd),
         repeats_human=repeat_arrivals(unresolved_human, profile, ipd),
         handled=handled,
-        blocked=offered - handled,
+        blocked=offered * (1.0 - accept),
         contained=contained,
         escalated=escalated,
         human=human,
@@ -398,9 +430,6 @@ def _long_table(grid: _Grid, run: _Run) -> pd.DataFrame:
         out[k] = arr.ravel() if arr.ndim == 2 else arr
     df = pd.DataFrame(out)
     df["interval_start"] = pd.DatetimeIndex(df["interval_start"]).tz_convert("UTC")
-    # tiny negative residues of subtraction are rounding, not contacts
-    for col in ("contacts", "ai_contained", "escalated", "human_contacts", "ai_blocked_contacts"):
-        df[col] = df[col].clip(lower=0.0)
     return df
 
 
