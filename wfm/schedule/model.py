@@ -1,0 +1,617 @@
+"""The shift and overflow optimisation model (OR-Tools linear solver wrapper).
+
+Pure: a :class:`Problem` (arrays built by ``wfm.schedule.stage``) in, a :class:`Solution`
+out; no pandas tables, no files.
+
+Model
+-----
+Sets: pattern columns j (site, pool, local day, template), pools p, skills k, UTC intervals
+i, overflow arcs (k, o → r).
+
+Variables
+
+* x_j ∈ ℤ≥0 — agents working pattern j;
+* y_pki ≥ 0 — on-queue agents of pool p answering skill k in interval i;
+* s_ski, u_ski ≥ 0 — shortfall and surplus of on-queue agents of skill k at site s;
+* f_kori ≥ 0 — contacts of skill k moved from site o to site r in interval i;
+* z_kri ∈ {0, 1} — site r receives skill k in interval i (fixed charge of the queue model).
+
+Constraints
+
+* pool time: Σ_k y_pki = Σ_j a_ji x_j (a_ji: on-queue share of interval i in pattern j,
+  breaks removed);
+* cover: Σ_p π_pk y_pki + s_ski − u_ski + Σ_r σ_koi f_kori − φ_ksi z_ksi − Σ_o ρ_ksi f_kosi
+  = R_ski, with R the gross requirement, π the proficiency, σ the agents an outgoing contact
+  saves, φ and ρ the fixed and per-contact agents of an incoming load (``overflow`` module);
+* overflow cap: Σ_r f_kori ≤ m · C_koi (``max_overflow_rate`` of the origin's contacts);
+  Σ_o f_kori ≤ F_kri z_kri;
+* headcount per pool and day: Σ_{j on d} x_j ≤ H_p;
+* working days: Σ_j x_j ≤ D · H_p (``max_days_per_week`` per 7 days of horizon);
+* paid hours: Σ_j paid_h_j x_j ≤ W · H_p (``max_h_per_week``);
+* rest: for consecutive days d, d + 1 and every end time τ of day d,
+  Σ_{j on d, end_j ≥ τ} x_j + Σ_{j on d+1, start_j < τ + rest} x_j ≤ H_p (an agent ending at
+  or after τ cannot start before τ + rest);
+* minimum on queue: Σ_{p at s} Σ_j a_ji x_j ≥ M_s in every open interval of site s.
+
+Objective (minimised, [currency])
+
+    Σ_j c_site · paid_h_j · x_j + c_short · Σ s + c_surplus · Σ u + c_flow · Σ f
+
+The headcount, days, hours and rest rows aggregate over agents; they are necessary
+conditions of a roster of named agents, which a later step can build from the counts.
+
+Solving
+-------
+``lp_guided``: solve the LP relaxation (GLOP), which gives the lower bound reported as
+``best_bound``; keep ⌊x_j⌋ of the relaxed solution as a lower bound on each shift count and
+let the MIP solver choose the rest within the time limit and target gap. ``mip``: hand the
+whole model to the MIP solver (its own bound is reported, never below the LP bound).
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+from ortools.linear_solver import pywraplp
+
+from wfm.core.config import SolverConfig
+from wfm.core.errors import InfeasibleError, SolverError
+
+log = logging.getLogger(__name__)
+
+_SOLVERS = {"cbc": "CBC", "scip": "SCIP", "highs": "HIGHS"}
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PatternColumn:
+    """One integer column: a pattern of a pool.
+
+    Attributes
+    ----------
+    pool : int
+        Index into ``Problem.pools``.
+    day : int
+        Index of the local day (consecutive days differ by 1).
+    intervals, on_queue_rate : numpy.ndarray
+        Grid intervals covered and the on-queue share of each.
+    paid_h : float
+        Paid hours [h].
+    start_min, end_min : float
+        Start and end in minutes after the grid start (UTC elapsed) [min].
+    """
+
+    pool: int
+    day: int
+    intervals: np.ndarray
+    on_queue_rate: np.ndarray
+    paid_h: float
+    start_min: float
+    end_min: float
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PoolSpec:
+    """A pool of one site: skills with proficiency, headcount and hourly cost."""
+
+    site: str
+    name: str
+    skills: tuple[str, ...]
+    proficiency: tuple[float, ...]
+    headcount: int
+    cost_per_h: float
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Arc:
+    """Overflow of one skill from one site to another.
+
+    Attributes
+    ----------
+    cap_contacts : numpy.ndarray
+        Upper bound on the contacts moved per interval.
+    save_agents_per_contact : numpy.ndarray
+        Gross agents one moved contact saves at the origin.
+    """
+
+    skill: str
+    from_site: str
+    to_site: str
+    cap_contacts: np.ndarray
+    save_agents_per_contact: np.ndarray
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Receiver:
+    """Linear-with-fixed-charge agents a site needs for the load it receives (gross)."""
+
+    fixed_agents: np.ndarray
+    agents_per_contact: np.ndarray
+    cap_contacts: np.ndarray
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Problem:
+    """Everything the model needs, as arrays over the UTC interval grid."""
+
+    n_intervals: int
+    interval_min: int
+    pools: tuple[PoolSpec, ...]
+    columns: tuple[PatternColumn, ...]
+    need: dict[tuple[str, str], np.ndarray]
+    open_mask: dict[str, np.ndarray]
+    arcs: tuple[Arc, ...] = ()
+    receivers: dict[tuple[str, str], Receiver] = field(default_factory=dict)
+    max_days_per_week: int = 5
+    max_h_per_week: float = 40.0
+    min_rest_min: float = 0.0
+    min_agents_on_queue: int = 0
+    horizon_days: int = 7
+    shortfall_cost: float = 100.0
+    overstaff_cost: float = 0.25
+    overflow_cost_per_contact: float = 0.0
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Solution:
+    """Values of the solved model.
+
+    Attributes
+    ----------
+    counts : numpy.ndarray of int
+        Agents per pattern column.
+    on_queue : dict of int to numpy.ndarray
+        On-queue agents per pool index and interval.
+    allocated : dict of (str, str) to numpy.ndarray
+        On-queue agents (proficiency-weighted) per (site, skill) and interval.
+    shortfall, surplus : dict of (str, str) to numpy.ndarray
+        Per (site, skill) and interval [agents].
+    required : dict of (str, str) to numpy.ndarray
+        Requirement after overflow, as the model priced it [agents].
+    flows : dict of int to numpy.ndarray
+        Contacts per arc index and interval.
+    status, objective, best_bound, lp_bound, wall_s : as in SolveResult
+    """
+
+    counts: np.ndarray
+    on_queue: dict[int, np.ndarray]
+    allocated: dict[tuple[str, str], np.ndarray]
+    shortfall: dict[tuple[str, str], np.ndarray]
+    surplus: dict[tuple[str, str], np.ndarray]
+    required: dict[tuple[str, str], np.ndarray]
+    flows: dict[int, np.ndarray]
+    status: str
+    objective: float
+    best_bound: float
+    lp_bound: float
+    wall_s: float
+    solver: str
+    detail: dict
+
+
+class _Built:
+    """Handles of one built model."""
+
+    def __init__(self) -> None:
+        self.x: list = []
+        self.y: dict[tuple[int, str, int], object] = {}
+        self.short: dict[tuple[str, str, int], object] = {}
+        self.over: dict[tuple[str, str, int], object] = {}
+        self.flow: dict[tuple[int, int], object] = {}
+        self.z: dict[tuple[str, str, int], object] = {}
+
+
+def _build(problem: Problem, solver: pywraplp.Solver, integer: bool,
+           lower: np.ndarray | None = None) -> _Built:
+    inf = solver.infinity()
+    b = _Built()
+    n = problem.n_intervals
+    step_h = problem.interval_min / 60.0
+    objective = solver.Objective()
+    # pattern columns
+    pool_time: dict[tuple[int, int], list[tuple[int, float]]] = {}
+    for j, col in enumerate(problem.columns):
+        lo = float(lower[j]) if lower is not None else 0.0
+        var = solver.IntVar(lo, inf, f"x{j}") if integer else solver.NumVar(lo, inf, f"x{j}")
+        b.x.append(var)
+        pool = problem.pools[col.pool]
+        objective.SetCoefficient(var, pool.cost_per_h * col.paid_h)
+        for i, a in zip(col.intervals, col.on_queue_rate, strict=True):
+            pool_time.setdefault((col.pool, int(i)), []).append((j, float(a)))
+    # pool time rows with skill allocation
+    cover_terms: dict[tuple[str, str, int], list[tuple[object, float]]] = {}
+    for (p, i), terms in sorted(pool_time.items()):
+        pool = problem.pools[p]
+        row = solver.Constraint(0.0, 0.0, f"pool{p}_{i}")
+        for j, a in terms:
+            row.SetCoefficient(b.x[j], a)
+        for skill, prof in zip(pool.skills, pool.proficiency, strict=True):
+            yv = solver.NumVar(0.0, inf, f"y{p}_{skill}_{i}")
+            b.y[(p, skill, i)] = yv
+            row.SetCoefficient(yv, -1.0)
+            cover_terms.setdefault((pool.site, skill, i), []).append((yv, prof))
+    # overflow flows
+    for a_idx, arc in enumerate(problem.arcs):
+        for i in np.flatnonzero(arc.cap_contacts > 1e-9):
+            fv = solver.NumVar(0.0, float(arc.cap_contacts[i]), f"f{a_idx}_{i}")
+            b.flow[(a_idx, int(i))] = fv
+            objective.SetCoefficient(fv, problem.overflow_cost_per_contact)
+            cover_terms.setdefault((arc.from_site, arc.skill, int(i)), []).append(
+                (fv, float(arc.save_agents_per_contact[i])))
+    out_rows: dict[tuple[str, str, int], object] = {}
+    for (a_idx, i), fv in b.flow.items():
+        arc = problem.arcs[a_idx]
+        key = (arc.from_site, arc.skill, i)
+        if key not in out_rows:
+            out_rows[key] = solver.Constraint(-inf, float(arc.cap_contacts[i]), f"cap_{key}")
+        out_rows[key].SetCoefficient(fv, 1.0)
+    in_flows: dict[tuple[str, str, int], list] = {}
+    for (a_idx, i), fv in b.flow.items():
+        arc = problem.arcs[a_idx]
+        in_flows.setdefault((arc.to_site, arc.skill, i), []).append(fv)
+    for (site, skill, i), fvs in in_flows.items():
+        rec = problem.receivers[(site, skill)]
+        zv = solver.IntVar(0, 1, f"z{site}_{skill}_{i}") if integer else \
+            solver.NumVar(0, 1, f"z{site}_{skill}_{i}")
+        b.z[(site, skill, i)] = zv
+        link = solver.Constraint(-inf, 0.0, f"link_{site}_{skill}_{i}")
+        link.SetCoefficient(zv, -float(rec.cap_contacts[i]))
+        terms = cover_terms.setdefault((site, skill, i), [])
+        terms.append((zv, -float(rec.fixed_agents[i])))
+        for fv in fvs:
+            link.SetCoefficient(fv, 1.0)
+            terms.append((fv, -float(rec.agents_per_contact[i])))
+    # cover rows
+    keys = set(cover_terms)
+    for (site, skill), need in problem.need.items():
+        keys.update((site, skill, int(i)) for i in np.flatnonzero(need > 0))
+    for key in sorted(keys):
+        site, skill, i = key
+        need = problem.need.get((site, skill))
+        rhs = float(need[i]) if need is not None else 0.0
+        row = solver.Constraint(rhs, rhs, f"cover_{site}_{skill}_{i}")
+        sv = solver.NumVar(0.0, inf, f"s_{site}_{skill}_{i}")
+        uv = solver.NumVar(0.0, inf, f"u_{site}_{skill}_{i}")
+        b.short[key], b.over[key] = sv, uv
+        row.SetCoefficient(sv, 1.0)
+        row.SetCoefficient(uv, -1.0)
+        objective.SetCoefficient(sv, problem.shortfall_cost * step_h)
+        objective.SetCoefficient(uv, problem.overstaff_cost * step_h)
+        for var, coef in cover_terms.get(key, []):
+            row.SetCoefficient(var, coef)
+    _weekly_rows(problem, solver, b)
+    # minimum on queue while open
+    if problem.min_agents_on_queue > 0:
+        for site, mask in problem.open_mask.items():
+            pools = [p for p, spec in enumerate(problem.pools) if spec.site == site]
+            for i in np.flatnonzero(mask):
+                row = solver.Constraint(float(problem.min_agents_on_queue), inf,
+                                        f"min_{site}_{i}")
+                for p in pools:
+                    for j, a in pool_time.get((p, int(i)), []):
+                        row.SetCoefficient(b.x[j], a)
+    objective.SetMinimization()
+    del n
+    return b
+
+
+def _weekly_rows(problem: Problem, solver: pywraplp.Solver, b: _Built) -> None:
+    inf = solver.infinity()
+    weeks = max(1, -(-problem.horizon_days // 7))
+    by_pool: dict[int, list[int]] = {}
+    for j, col in enumerate(problem.columns):
+        by_pool.setdefault(col.pool, []).append(j)
+    for p, cols in by_pool.items():
+        head = float(problem.pools[p].headcount)
+        days_row = solver.Constraint(-inf, problem.max_days_per_week * head * weeks,
+                                     f"days{p}")
+        hours_row = solver.Constraint(-inf, problem.max_h_per_week * head * weeks, f"hours{p}")
+        per_day: dict[int, list[int]] = {}
+        for j in cols:
+            days_row.SetCoefficient(b.x[j], 1.0)
+            hours_row.SetCoefficient(b.x[j], problem.columns[j].paid_h)
+            per_day.setdefault(problem.columns[j].day, []).append(j)
+        for d, js in per_day.items():
+            row = solver.Constraint(-inf, head, f"head{p}_{d}")
+            for j in js:
+                row.SetCoefficient(b.x[j], 1.0)
+        if problem.min_rest_min <= 0:
+            continue
+        for d, js in per_day.items():
+            nxt = per_day.get(d + 1)
+            if not nxt:
+                continue
+            for tau in sorted({problem.columns[j].end_min for j in js}):
+                late = [j for j in js if problem.columns[j].end_min >= tau]
+                early = [j for j in nxt
+                         if problem.columns[j].start_min < tau + problem.min_rest_min]
+                if not early:
+                    continue
+                row = solver.Constraint(-inf, head, f"rest{p}_{d}_{tau}")
+                for j in late + early:
+                    row.SetCoefficient(b.x[j], 1.0)
+
+
+def _new_solver(name: str, config: SolverConfig, seed: int) -> pywraplp.Solver:
+    solver = pywraplp.Solver.CreateSolver(name)
+    if solver is None:
+        raise SolverError(f"OR-Tools has no {name} solver in this build")
+    if name in ("SCIP", "HIGHS"):
+        solver.SetNumThreads(config.num_workers)
+    if name == "SCIP":
+        solver.SetSolverSpecificParametersAsString(f"randomization/randomseedshift = {seed}\n")
+    return solver
+
+
+def _params(config: SolverConfig) -> pywraplp.MPSolverParameters:
+    params = pywraplp.MPSolverParameters()
+    params.SetDoubleParam(pywraplp.MPSolverParameters.RELATIVE_MIP_GAP, config.gap_target_rate)
+    return params
+
+
+_STATUS = {
+    pywraplp.Solver.OPTIMAL: "OPTIMAL",
+    pywraplp.Solver.FEASIBLE: "FEASIBLE",
+    pywraplp.Solver.INFEASIBLE: "INFEASIBLE",
+    pywraplp.Solver.UNBOUNDED: "UNBOUNDED",
+    pywraplp.Solver.ABNORMAL: "ABNORMAL",
+    pywraplp.Solver.NOT_SOLVED: "NOT_SOLVED",
+}
+
+
+def solve(problem: Problem, config: SolverConfig, seed: int) -> Solution:
+    """Solve ``problem`` as configured (see module notes).
+
+    Raises
+    ------
+    InfeasibleError
+        The hard rules (headcount, weekly rules, minimum on queue) cannot all hold.
+    SolverError
+        The solver stopped without a schedule (time limit too short, solver failure).
+    """
+    t0 = time.perf_counter()
+    lp = _new_solver("GLOP", config, seed)
+    built = _build(problem, lp, integer=False)
+    lp_status = lp.Solve()
+    if lp_status == pywraplp.Solver.INFEASIBLE:
+        raise InfeasibleError("the hard rules (headcount per pool and day, working days, paid "
+                              "hours, rest, minimum on queue) cannot all be met; relax "
+                              "min_agents_on_queue or the weekly rules, or raise headcount")
+    if lp_status != pywraplp.Solver.OPTIMAL:
+        raise SolverError(f"LP relaxation ended with status {_STATUS.get(lp_status, lp_status)}")
+    lp_bound = lp.Objective().Value()
+    lp_wall = time.perf_counter() - t0
+    detail: dict = {"lp_bound": lp_bound, "lp_wall_s": round(lp_wall, 3), "method": config.method,
+                    "pattern_columns": len(problem.columns)}
+    if config.method == "lp_guided":
+        deadline = t0 + config.time_limit_s
+        rounds = _dive(lp, built, deadline)
+        dive_objective = lp.Objective().Value()
+        moves, tried = _improve(lp, built, problem, deadline, lp_bound, config.gap_target_rate)
+        objective, bound, name = lp.Objective().Value(), lp_bound, "GLOP dive"
+        detail["dive_rounds"] = rounds
+        detail["dive_objective"] = dive_objective
+        detail["improving_moves"], detail["moves_tried"] = moves, tried
+        detail["variables"], detail["constraints"] = lp.NumVariables(), lp.NumConstraints()
+    else:
+        del built, lp
+        name = _SOLVERS[config.solver]
+        mip = _new_solver(name, config, seed)
+        built = _build(problem, mip, integer=True)
+        remaining_s = max(config.time_limit_s - (time.perf_counter() - t0), 1.0)
+        mip.SetTimeLimit(int(remaining_s * 1000))
+        status = mip.Solve(_params(config))
+        if status == pywraplp.Solver.INFEASIBLE:
+            raise InfeasibleError("the hard rules cannot all be met with whole shift counts")
+        if status not in (pywraplp.Solver.OPTIMAL, pywraplp.Solver.FEASIBLE):
+            raise SolverError(f"{name} found no schedule within {config.time_limit_s:g} s "
+                              f"(status {_STATUS.get(status, status)}); raise "
+                              "solver.time_limit_s or use method 'lp_guided'")
+        objective = mip.Objective().Value()
+        bound = max(lp_bound, mip.Objective().BestBound())
+        detail["mip_status"] = _STATUS.get(status, str(status))
+        detail["variables"], detail["constraints"] = mip.NumVariables(), mip.NumConstraints()
+    bound = min(bound, objective)
+    gap = (objective - bound) / max(abs(objective), 1e-9)
+    out_status = "OPTIMAL" if gap <= 1e-6 else "FEASIBLE"
+    sol = _extract(problem, built)
+    wall = time.perf_counter() - t0
+    return Solution(counts=sol["counts"], on_queue=sol["on_queue"],
+                    allocated=sol["allocated"], shortfall=sol["shortfall"],
+                    surplus=sol["surplus"], required=sol["required"], flows=sol["flows"],
+                    status=out_status, objective=objective, best_bound=bound,
+                    lp_bound=lp_bound, wall_s=wall, solver=name, detail=detail)
+
+
+_INTEGRAL_TOL = 1e-6
+_DIVE_SHARE = 0.2  # share of the fractional counts fixed per LP re-solve
+
+
+def _dive(lp: pywraplp.Solver, b: _Built, deadline: float) -> int:
+    """Fix shift counts to whole numbers by LP diving; return the number of LP re-solves.
+
+    Each round keeps every count the relaxation already makes whole, fixes the fifth of the
+    fractional counts closest to a whole number (rounded to it) and re-solves the LP from
+    its previous basis, so the remaining counts re-balance. Past the deadline the remaining
+    fractional counts are rounded up (coverage is never lost by rounding up). Finally every
+    receiving switch z with a positive value is fixed to 1 (its fixed charge paid in full)
+    and the others to 0, and the flows are re-optimised.
+    """
+    xs = b.x
+    fixed = np.zeros(len(xs), dtype=bool)
+    rounds = 0
+    while True:
+        values = np.array([v.solution_value() for v in xs])
+        frac = values - np.floor(values)
+        whole = (frac < _INTEGRAL_TOL) | (frac > 1 - _INTEGRAL_TOL)
+        fractional = np.flatnonzero(~fixed & ~whole)
+        if len(fractional) == 0:
+            break
+        pick = np.flatnonzero(~fixed & whole)
+        if time.perf_counter() > deadline:
+            chosen, targets = fractional, np.ceil(values[fractional])
+        else:
+            dist = np.minimum(frac[fractional], 1 - frac[fractional])
+            k = max(1, int(len(fractional) * _DIVE_SHARE))
+            chosen = fractional[np.argsort(dist, kind="stable")[:k]]
+            targets = np.round(values[chosen])
+        for j in pick:
+            v = float(np.round(values[j]))
+            xs[j].SetBounds(v, v)
+        fixed[pick] = True
+        status = _fix_and_solve(lp, xs, chosen, targets, values)
+        fixed[chosen] = True
+        rounds += 1
+    z_on = {k: 1.0 if zv.solution_value() > _INTEGRAL_TOL else 0.0 for k, zv in b.z.items()}
+    for j in np.flatnonzero(~fixed):
+        v = float(np.round(values[j]))
+        xs[j].SetBounds(v, v)
+    for k, zv in b.z.items():
+        zv.SetBounds(z_on[k], z_on[k])
+    status = lp.Solve()
+    rounds += 1
+    if status != pywraplp.Solver.OPTIMAL:
+        raise SolverError(f"LP dive stopped with status {_STATUS.get(status, status)}")
+    return rounds
+
+
+def _neighbours(problem: Problem, reach_min: float = 60.0) -> list[np.ndarray]:
+    """Columns of the same pool and day starting within ``reach_min`` of each column."""
+    groups: dict[tuple[int, int], list[int]] = {}
+    for j, col in enumerate(problem.columns):
+        groups.setdefault((col.pool, col.day), []).append(j)
+    out: list[np.ndarray] = [np.zeros(0, dtype=np.int64)] * len(problem.columns)
+    for js in groups.values():
+        arr = np.array(js, dtype=np.int64)
+        starts = np.array([problem.columns[j].start_min for j in js])
+        for k, j in enumerate(js):
+            near = arr[(np.abs(starts - starts[k]) <= reach_min) & (arr != j)]
+            out[j] = near
+    return out
+
+
+def _improve(lp: pywraplp.Solver, b: _Built, problem: Problem, deadline: float, bound: float,
+             gap_target_rate: float) -> tuple[int, int]:
+    """Local search on the whole schedule; return (moves kept, moves tried).
+
+    Moves: add one agent to a pattern, drop one, or move one agent to a pattern of the same
+    pool and day starting at most an hour apart (other length or break placement). With
+    every count fixed, the reduced cost of a count is the objective change per extra agent
+    on that pattern while the LP basis holds, so a move's promise is its reduced cost (or
+    the difference of two). Moves are tried most promising first and kept when the
+    re-solved objective falls; a move that does not pay is undone and not tried again.
+    Stops at the deadline, at the target gap, or when no promising move is left.
+    """
+    xs = b.x
+    near = _neighbours(problem)
+    best = lp.Objective().Value()
+    tabu: set[tuple[int, int]] = set()
+    kept = tried = 0
+    while time.perf_counter() < deadline:
+        if (best - bound) / max(abs(best), 1e-9) <= gap_target_rate:
+            break
+        rc = np.array([v.reduced_cost() for v in xs])
+        counts = np.array([v.lb() for v in xs])
+        moves: list[tuple[float, int, int]] = []
+        moves += [(rc[j], -1, int(j)) for j in np.flatnonzero(rc < -1e-6)]
+        used = np.flatnonzero(counts >= 1)
+        moves += [(-rc[j], int(j), -1) for j in used if rc[j] > 1e-6]
+        for j in used:
+            nb = near[j]
+            if len(nb):
+                gain = rc[nb] - rc[j]
+                moves += [(g, int(j), int(k)) for g, k in zip(gain, nb, strict=True)
+                          if g < -1e-6]
+        moves = sorted(m for m in moves if (m[1], m[2]) not in tabu)
+        improved = False
+        for _, out_j, in_j in moves[:40]:
+            if time.perf_counter() >= deadline:
+                break
+            tried += 1
+            for j, step in ((out_j, -1), (in_j, 1)):
+                if j >= 0:
+                    xs[j].SetBounds(counts[j] + step, counts[j] + step)
+            status = lp.Solve()
+            value = lp.Objective().Value() if status == pywraplp.Solver.OPTIMAL else np.inf
+            if value < best - 1e-6:
+                best, kept, improved = value, kept + 1, True
+                break
+            tabu.add((out_j, in_j))
+            for j in (out_j, in_j):
+                if j >= 0:
+                    xs[j].SetBounds(counts[j], counts[j])
+        if not improved:
+            break
+    status = lp.Solve()
+    if status != pywraplp.Solver.OPTIMAL:
+        raise SolverError(f"local search ended with LP status {_STATUS.get(status, status)}")
+    return kept, tried
+
+
+def _fix_and_solve(lp: pywraplp.Solver, xs: list, chosen: np.ndarray, targets: np.ndarray,
+                   values: np.ndarray) -> int:
+    """Fix ``chosen`` counts to ``targets`` and re-solve; on a hard-rule conflict (headcount,
+    minimum on queue) fall back to fixing them one at a time, trying the other rounding."""
+    inf = lp.infinity()
+    for j, v in zip(chosen, targets, strict=True):
+        xs[j].SetBounds(float(v), float(v))
+    status = lp.Solve()
+    if status == pywraplp.Solver.OPTIMAL:
+        return status
+    for j in chosen:
+        xs[j].SetBounds(0.0, inf)
+    for j, v in zip(chosen, targets, strict=True):
+        for option in (float(v), float(np.floor(values[j])), float(np.ceil(values[j]))):
+            xs[j].SetBounds(option, option)
+            status = lp.Solve()
+            if status == pywraplp.Solver.OPTIMAL:
+                break
+        else:
+            raise SolverError("LP dive could not round a shift count without breaking a hard "
+                              "rule (headcount, minimum on queue); try solver.method = 'mip'")
+    return status
+
+
+def _extract(problem: Problem, b: _Built) -> dict:
+    n = problem.n_intervals
+    counts = np.array([int(round(v.solution_value())) for v in b.x], dtype=np.int64)
+    on_queue: dict[int, np.ndarray] = {p: np.zeros(n) for p in range(len(problem.pools))}
+    for j, col in enumerate(problem.columns):
+        if counts[j]:
+            on_queue[col.pool][col.intervals] += counts[j] * col.on_queue_rate
+    allocated: dict[tuple[str, str], np.ndarray] = {}
+    for (p, skill, i), var in b.y.items():
+        pool = problem.pools[p]
+        prof = pool.proficiency[pool.skills.index(skill)]
+        arr = allocated.setdefault((pool.site, skill), np.zeros(n))
+        arr[i] += prof * var.solution_value()
+    shortfall: dict[tuple[str, str], np.ndarray] = {}
+    surplus: dict[tuple[str, str], np.ndarray] = {}
+    for (site, skill, i), var in b.short.items():
+        shortfall.setdefault((site, skill), np.zeros(n))[i] = var.solution_value()
+        surplus.setdefault((site, skill), np.zeros(n))[i] = b.over[(site, skill, i)] \
+            .solution_value()
+    flows: dict[int, np.ndarray] = {}
+    for (a_idx, i), var in b.flow.items():
+        flows.setdefault(a_idx, np.zeros(n))[i] = var.solution_value()
+    required: dict[tuple[str, str], np.ndarray] = {}
+    for key, need in problem.need.items():
+        required[key] = need.astype(float).copy()
+    for a_idx, arc in enumerate(problem.arcs):
+        f = flows.get(a_idx)
+        if f is None:
+            continue
+        req = required.setdefault((arc.from_site, arc.skill), np.zeros(n))
+        req -= arc.save_agents_per_contact * f
+        rec = problem.receivers[(arc.to_site, arc.skill)]
+        rreq = required.setdefault((arc.to_site, arc.skill), np.zeros(n))
+        rreq += rec.agents_per_contact * f
+    for (site, skill, i), var in b.z.items():
+        if var.solution_value() > 0.5:
+            required[(site, skill)][i] += problem.receivers[(site, skill)].fixed_agents[i]
+    for key in list(required):
+        required[key] = np.clip(required[key], 0.0, None)
+    return {"counts": counts, "on_queue": on_queue, "allocated": allocated,
+            "shortfall": shortfall, "surplus": surplus, "flows": flows, "required": required}

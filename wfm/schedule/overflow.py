@@ -1,0 +1,186 @@
+"""Overflow arcs between regions, their caps, and the agents a moved contact costs or saves.
+
+Policy (``scenario.overflow`` and the segments' routing flags) decides which arcs exist: a
+skill's contacts at an origin site may go to a site of another region when the
+(from_region, to_region) pair is allowed, the receiving site has a pool holding the skill,
+and *every* segment answered by the skill may go there: ``stay_in_region`` segments never
+leave their region, ``onshore_only`` segments never reach an offshore region, and
+``in_house_only`` segments never reach an outsourced site.
+
+Pricing through the queue model (pooling economies)
+---------------------------------------------------
+Agents needed for an offered load A [Erlang] are taken in the square-root staffing form
+
+    g(A) = A + β √A,
+
+with β calibrated on each requirement row from the staffing stage's own answer
+(β = (N − A) / √A for N agents required at load A), so the form reproduces the requirement
+exactly at the forecast load and carries the row's service target and queue model. Because
+g is concave, the linear terms the optimiser uses are conservative:
+
+* at the origin, moving δ contacts away saves at least g′(A) · δ agents (the tangent at the
+  forecast load), so the model never counts on more savings than the queue gives;
+* at the receiving site, taking I ≥ 0 more load costs h(I) = g(A_r + I) − g(A_r), and the
+  tangent of h at I₀ = I_max / 2 bounds it from above on all of [0, I_max]:
+  h(I) ≤ a + h′(I₀) · I with a = h(I₀) − h′(I₀) I₀ ≥ 0, a fixed charge paid only when the
+  arc is used (a binary switch). Taking a small load is thus dearer per contact than a large
+  one, as in an Erlang table.
+
+Deferred channels (email, back office) are a workload, so their requirement is linear in the
+contacts: N / contacts agents per contact at the origin's rate.
+
+References
+----------
+.. [1] S. Halfin, W. Whitt, "Heavy-traffic limits for queues with many exponential servers,"
+   Operations Research, 29(3), 567–588, 1981 (square-root staffing).
+.. [2] N. Gans, G. Koole, A. Mandelbaum, "Telephone call centers: tutorial, review, and
+   research prospects," Manuf. Serv. Oper. Manag., 5(2), 79–141, 2003 (pooling, §4).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from wfm.core.config import Scenario
+from wfm.core.units import S_PER_MIN
+
+
+def skill_may_overflow(scenario: Scenario, skill: str, from_site: str, to_site: str) -> bool:
+    """Whether contacts of ``skill`` at ``from_site`` may be answered at ``to_site``.
+
+    Requires an allowed region pair, a pool of ``to_site`` holding the skill, and every
+    segment of the skill allowed there (stay-in-region, onshore-only, in-house-only).
+    """
+    src, dst = scenario.sites[from_site], scenario.sites[to_site]
+    if src.region == dst.region or (src.region, dst.region) not in scenario.overflow.pairs:
+        return False
+    if not any(skill in pool.skills for pool in dst.pools.values()):
+        return False
+    if scenario.overflow.max_overflow_rate <= 0:
+        return False
+    for seg in _skill_segments(scenario, skill):
+        pol = scenario.segments[seg]
+        if pol.stay_in_region:
+            return False
+        if pol.onshore_only and not scenario.region(dst.region).onshore:
+            return False
+        if pol.in_house_only and dst.outsourced:
+            return False
+    return True
+
+
+def _skill_segments(scenario: Scenario, skill: str) -> tuple[str, ...]:
+    if skill in scenario.skills:
+        return scenario.skills[skill].segments
+    return tuple(seg.name for seg in scenario.segments.values()
+                 for ch in seg.channels if scenario.skill_for(ch, seg.name) == skill)
+
+
+def overflow_arcs(scenario: Scenario, origins: dict[str, set[str]]) -> list[tuple[str, str, str]]:
+    """Allowed ``(skill, from_site, to_site)`` arcs.
+
+    Parameters
+    ----------
+    scenario : Scenario
+        Regions, pairs, segments and sites.
+    origins : dict of str to set of str
+        Skills with requirements at each site.
+    """
+    arcs = []
+    for from_site in sorted(origins):
+        for skill in sorted(origins[from_site]):
+            for to_site in sorted(scenario.sites):
+                if to_site != from_site and skill_may_overflow(scenario, skill, from_site,
+                                                               to_site):
+                    arcs.append((skill, from_site, to_site))
+    return arcs
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class LoadPricing:
+    """Square-root staffing form calibrated on requirement rows (see module notes).
+
+    Attributes
+    ----------
+    erlangs_per_contact : numpy.ndarray
+        Offered load of one contact in its interval, AHT / interval / concurrency [Erlang].
+    load_erlangs : numpy.ndarray
+        Forecast load A [Erlang].
+    beta : numpy.ndarray
+        Safety factor β of g(A) = A + β√A (0 where the load is 0).
+    linear_agents_per_contact : numpy.ndarray or None
+        For deferred work: agents per contact (the requirement is linear).
+    """
+
+    erlangs_per_contact: np.ndarray
+    load_erlangs: np.ndarray
+    beta: np.ndarray
+    linear_agents_per_contact: np.ndarray | None = None
+
+
+def calibrate(contacts: np.ndarray, aht_s: np.ndarray, agents_required: np.ndarray,
+              interval_min: int, *, queue_model: str, max_concurrency: int) -> LoadPricing:
+    """Fit g(A) = A + β√A to each row (β = (N − A)/√A, clipped at 0).
+
+    Parameters
+    ----------
+    contacts, aht_s, agents_required : numpy.ndarray
+        Contacts per interval, AHT [s] and net agents required, per row.
+    interval_min : int
+        Interval length [min].
+    queue_model : str
+        ``realtime``, ``concurrent`` or ``deferred``.
+    max_concurrency : int
+        Conversations per agent (concurrent channels).
+    """
+    contacts = np.asarray(contacts, dtype=float)
+    aht_s = np.asarray(aht_s, dtype=float)
+    net = np.asarray(agents_required, dtype=float)
+    per_contact = aht_s / (interval_min * S_PER_MIN) / max(max_concurrency, 1)
+    load = contacts * per_contact
+    root = np.sqrt(load)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        beta = np.where(load > 0, (net - load) / np.where(root > 0, root, 1.0), 0.0)
+    beta = np.clip(beta, 0.0, None)
+    linear = None
+    if queue_model == "deferred":
+        with np.errstate(divide="ignore", invalid="ignore"):
+            linear = np.where(contacts > 0, net / np.where(contacts > 0, contacts, 1.0),
+                              per_contact)
+    return LoadPricing(erlangs_per_contact=per_contact, load_erlangs=load, beta=beta,
+                       linear_agents_per_contact=linear)
+
+
+def agents_for_load(load_erlangs: np.ndarray, beta: np.ndarray) -> np.ndarray:
+    """g(A) = A + β√A [agents]."""
+    load = np.clip(np.asarray(load_erlangs, dtype=float), 0.0, None)
+    return load + np.asarray(beta, dtype=float) * np.sqrt(load)
+
+
+def marginal_agents(load_erlangs: np.ndarray, beta: np.ndarray) -> np.ndarray:
+    """g′(A) = 1 + β / (2√A) [agents per Erlang]; infinite slope at A = 0 is left as inf."""
+    load = np.asarray(load_erlangs, dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return 1.0 + np.asarray(beta, dtype=float) / (2.0 * np.sqrt(load))
+
+
+def receiver_line(base_erlangs: float, max_in_erlangs: float,
+                  beta: float) -> tuple[float, float]:
+    """Fixed charge and slope of a line above h(I) = g(A_r + I) − g(A_r) on [0, I_max].
+
+    Tangent of the concave h at I₀ = I_max / 2.
+
+    Returns
+    -------
+    (float, float)
+        ``(fixed_agents, agents_per_erlang)``, both ≥ 0.
+    """
+    i0 = max_in_erlangs / 2.0
+    if i0 <= 0:
+        return 0.0, 0.0
+    base = max(base_erlangs, 0.0)
+    h0 = float(agents_for_load(base + i0, beta) - agents_for_load(base, beta))
+    slope = float(marginal_agents(base + i0, beta))
+    return max(h0 - slope * i0, 0.0), slope

@@ -1,0 +1,262 @@
+"""Shift templates in site-local time and the on-queue coverage they give on the UTC grid.
+
+A template is a start time, a length and a placement of each of its breaks. Templates are
+generated from :class:`wfm.core.config.ShiftRules`: starts on multiples of
+``start_step_min`` between ``earliest_start_local`` and ``latest_end_local`` (a latest end
+before the earliest start allows shifts that end after midnight), every allowed length, and
+every start of each break inside its window on a ``break_step_min`` grid (the solver picks
+one placement by choosing a template).
+
+A template worked on a site-local day becomes a *pattern*: its local start is turned into a
+UTC instant with the site's time zone, and the shift then lasts ``shift_length_min`` minutes
+of elapsed time. So a night shift that starts at 22:00 on the night clocks go back covers
+the same eight elapsed hours as on any other night, and ends at 05:00 local instead of
+06:00. Coverage is the on-queue share of each UTC interval, breaks removed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from wfm.core.calendar import public_holidays, weekday_name
+from wfm.core.checks import check_hhmm
+from wfm.core.config import BreakRule, ShiftRules, SiteConfig
+from wfm.core.errors import InfeasibleError
+from wfm.core.units import MIN_PER_DAY, MIN_PER_H
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ShiftTemplate:
+    """One way to work a day: start, length and where each break falls.
+
+    Attributes
+    ----------
+    start_min : int
+        Start after local midnight [min].
+    length_min : int
+        Elapsed length from start to end, breaks included [min].
+    breaks : tuple of (int, int, bool)
+        ``(offset_min, length_min, paid)`` of each break, offset from the shift start [min].
+    """
+
+    start_min: int
+    length_min: int
+    breaks: tuple[tuple[int, int, bool], ...] = ()
+
+    @property
+    def end_min(self) -> int:
+        """End after local midnight of the start day (past 1440 for night shifts) [min]."""
+        return self.start_min + self.length_min
+
+    @property
+    def paid_min(self) -> int:
+        """Paid minutes: the length less unpaid breaks [min]."""
+        return self.length_min - sum(b[1] for b in self.breaks if not b[2])
+
+    @property
+    def name(self) -> str:
+        """Identifier such as ``s0800_l480_b1030``: start, length, break starts (local)."""
+        parts = [f"s{_hhmm(self.start_min, sep='')}", f"l{self.length_min}"]
+        parts += [f"b{_hhmm(self.start_min + off, sep='')}" for off, _, _ in self.breaks]
+        return "_".join(parts)
+
+    def breaks_text(self) -> str:
+        """Breaks as ``"10:30+30"`` local start and length, ``;``-separated ("" for none)."""
+        return ";".join(f"{_hhmm(self.start_min + off)}+{length}"
+                        for off, length, _ in self.breaks)
+
+    def on_queue_spans(self) -> list[tuple[int, int]]:
+        """On-queue spans ``[a, b)`` as offsets from the shift start [min]."""
+        spans, cursor = [], 0
+        for off, length, _ in sorted(self.breaks):
+            if off > cursor:
+                spans.append((cursor, off))
+            cursor = max(cursor, off + length)
+        if cursor < self.length_min:
+            spans.append((cursor, self.length_min))
+        return spans
+
+
+def _hhmm(minutes: int, sep: str = ":") -> str:
+    minutes %= MIN_PER_DAY
+    return f"{minutes // MIN_PER_H:02d}{sep}{minutes % MIN_PER_H:02d}"
+
+
+def _break_options(rule: BreakRule, length_min: int, step_min: int) -> list[tuple[int, int, bool]]:
+    latest = min(rule.latest_after_min, length_min - rule.length_min)
+    return [(off, rule.length_min, rule.paid)
+            for off in range(rule.earliest_after_min, latest + 1, step_min)]
+
+
+def shift_templates(rules: ShiftRules, interval_min: int) -> list[ShiftTemplate]:
+    """Every template the rules allow, ignoring opening hours.
+
+    Parameters
+    ----------
+    rules : ShiftRules
+        Starts, lengths, breaks and the local time window of shifts.
+    interval_min : int
+        Interval of the scenario; default step of break starts [min].
+
+    Returns
+    -------
+    list of ShiftTemplate
+        Sorted by start, length, break placement. A length whose breaks cannot all be placed
+        without overlapping inside the shift gives no template.
+    """
+    first = check_hhmm("earliest_start_local", rules.earliest_start_local)
+    last_end = check_hhmm("latest_end_local", rules.latest_end_local)
+    if last_end <= first:
+        last_end += MIN_PER_DAY
+    step = rules.break_step_min or interval_min
+    out: list[ShiftTemplate] = []
+    for length in sorted(rules.lengths_min):
+        applicable = [r for r in rules.breaks if length >= r.min_shift_length_min]
+        options = [_break_options(r, length, step) for r in applicable]
+        placements = []
+        for combo in itertools.product(*options):
+            ordered = sorted(combo)
+            if all(a[0] + a[1] <= b[0] for a, b in itertools.pairwise(ordered)):
+                placements.append(tuple(ordered))
+        for start in range(first, last_end - length + 1, rules.start_step_min):
+            if start >= MIN_PER_DAY:
+                break
+            out.extend(ShiftTemplate(start_min=start, length_min=length, breaks=p)
+                       for p in placements)
+    return sorted(out, key=lambda t: (t.start_min, t.length_min, t.breaks))
+
+
+def open_window_min(site: SiteConfig, day: dt.date,
+                    holidays: frozenset[dt.date] = frozenset()) -> tuple[int, int] | None:
+    """Opening window of ``site`` on local ``day`` in minutes after its midnight, or None.
+
+    A window that reaches 24:00 runs on into the next day's window when that one opens at
+    00:00 (so a site open around the clock takes night shifts).
+    """
+    if site.closed_on_holidays and day in holidays:
+        return None
+    span = site.open_span_min(weekday_name(day))
+    if span is None:
+        return None
+    start, end = span
+    if end <= start:
+        end += MIN_PER_DAY
+    if end == MIN_PER_DAY:
+        nxt = day + dt.timedelta(days=1)
+        nspan = None if (site.closed_on_holidays and nxt in holidays) else \
+            site.open_span_min(weekday_name(nxt))
+        if nspan is not None and nspan[0] == 0:
+            nend = nspan[1] if nspan[1] > 0 else MIN_PER_DAY
+            end = MIN_PER_DAY + nend
+    return start, end
+
+
+def site_holidays(site: SiteConfig, days: list[dt.date]) -> frozenset[dt.date]:
+    """Public holidays of the site's country over the years of ``days``."""
+    if not site.country or not days:
+        return frozenset()
+    years = sorted({d.year for d in days} | {(d + dt.timedelta(days=1)).year for d in days})
+    return public_holidays(site.country, years)
+
+
+def local_start_utc(day: dt.date, start_min: int, tz: str) -> pd.Timestamp | None:
+    """UTC instant of local ``day`` + ``start_min``; None when that wall time does not exist.
+
+    A wall time that occurs twice (clocks going back) is taken at its first occurrence.
+    """
+    wall = pd.Timestamp(day) + pd.Timedelta(minutes=start_min)
+    ts = wall.tz_localize(tz, ambiguous=True, nonexistent="NaT")
+    if ts is pd.NaT:
+        return None
+    return ts.tz_convert("UTC")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Pattern:
+    """A template worked on one site-local day, placed on the UTC interval grid.
+
+    Attributes
+    ----------
+    local_date : datetime.date
+        Site-local day the shift starts on.
+    template : ShiftTemplate
+        The shift.
+    start_utc : pandas.Timestamp
+        UTC start instant.
+    intervals : numpy.ndarray of int
+        Indices of grid intervals the shift has on-queue time in.
+    on_queue_rate : numpy.ndarray of float
+        On-queue share of each of those intervals (1.0 = the whole interval).
+    """
+
+    local_date: dt.date
+    template: ShiftTemplate
+    start_utc: pd.Timestamp
+    intervals: np.ndarray
+    on_queue_rate: np.ndarray
+
+
+def site_patterns(
+    site: SiteConfig,
+    templates: list[ShiftTemplate],
+    days: list[dt.date],
+    grid_start: pd.Timestamp,
+    n_intervals: int,
+    interval_min: int,
+) -> list[Pattern]:
+    """Patterns of ``site`` on local ``days``: templates inside the day's opening window.
+
+    A template fits a day when it starts and ends inside the opening window and its local
+    start exists (not inside a spring-forward gap).
+
+    Raises
+    ------
+    InfeasibleError
+        The site is open on a day and no template fits its opening window (rule
+        ``shift templates``).
+    """
+    holidays = site_holidays(site, days)
+    out: list[Pattern] = []
+    for day in days:
+        window = open_window_min(site, day, holidays)
+        if window is None:
+            continue
+        fits = [t for t in templates if t.start_min >= window[0] and t.end_min <= window[1]]
+        if not fits:
+            shortest = min((t.length_min for t in templates), default=0)
+            raise InfeasibleError(
+                f"rule 'shift templates': no shift template fits the opening hours of site "
+                f"{site.name!r} on {day.isoformat()} ({_hhmm(window[0])}-{_hhmm(window[1])}); "
+                f"shortest template {shortest} min within "
+                f"[earliest_start_local, latest_end_local]"
+            )
+        for t in fits:
+            start = local_start_utc(day, t.start_min, site.tz)
+            if start is None:
+                continue
+            offset_min = (start - grid_start).total_seconds() / 60.0
+            idx, rate = _coverage(t.on_queue_spans(), offset_min, n_intervals, interval_min)
+            if len(idx) == 0:
+                continue
+            out.append(Pattern(local_date=day, template=t, start_utc=start, intervals=idx,
+                               on_queue_rate=rate))
+    return out
+
+
+def _coverage(spans: list[tuple[int, int]], offset_min: float, n_intervals: int,
+              interval_min: int) -> tuple[np.ndarray, np.ndarray]:
+    share: dict[int, float] = {}
+    for a, b in spans:
+        lo, hi = offset_min + a, offset_min + b
+        first, last = int(np.floor(lo / interval_min)), int(np.ceil(hi / interval_min))
+        for i in range(max(first, 0), min(last, n_intervals)):
+            overlap = min(hi, (i + 1) * interval_min) - max(lo, i * interval_min)
+            if overlap > 1e-9:
+                share[i] = share.get(i, 0.0) + overlap / interval_min
+    idx = np.array(sorted(share), dtype=np.int64)
+    return idx, np.array([share[i] for i in idx], dtype=float)
