@@ -7,6 +7,7 @@ and staffing stages (``_split_and_staff`` takes the forecast where a plan takes 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 from pathlib import Path
 
@@ -165,14 +166,20 @@ def test_more_containment_never_needs_more_people_on_the_demo(demo_dict):
     assert table["service_level_rate"].between(0.5, 1).all()
 
 
-def test_default_run_plans_the_demo_through_requirements(demo_dict, tmp_path):
-    pytest.importorskip("wfm.forecast.stage", reason="the forecast stage is not merged yet")
-    sample = pytest.importorskip("wfm.sample", reason="demo history sampler not merged yet")
-    sc = scenario_from_dict(demo_dict)
-    history = sample.sample_history(
+def test_default_run_plans_the_demo_through_requirements(demo_dict):
+    from wfm.pipeline.run import plan_tables
+    from wfm.sample import sample_history
+
+    data = set_key(demo_dict, "forecast.history_weeks", 3)
+    sc = scenario_from_dict(data)
+    history = sample_history(
         sc, start=dt.date(2025, 2, 3), weeks=3, rng=np.random.default_rng(sc.seed)
     )
-    data = set_key(demo_dict, "forecast.history_weeks", 3)
-    table = sweep(data, history, [f"{CHAT_KEY}=0.3:0.6:0.15"], max_workers=2)
+    axes = [f"{CHAT_KEY}=0.3:0.6:0.15"]
+    table = sweep(data, history, axes, max_workers=2)  # forecasts once (AI key)
     assert (np.diff(table["human_fte_gross"].to_numpy()) <= 1e-9).all()
+    assert (np.diff(table["ai_share_rate"].to_numpy()) > 0).all()
     assert (table["basis"] == "requirements").all()
+    # the shared forecast gives the same table as planning every point from history
+    full = functools.partial(plan_tables, stop_after="requirements")
+    pd.testing.assert_frame_equal(table, sweep(data, history, axes, run=full, max_workers=2))

@@ -10,6 +10,7 @@ share.
 
 from __future__ import annotations
 
+import fnmatch
 import functools
 import itertools
 import logging
@@ -108,7 +109,9 @@ def sweep(
         One or two axes, parsed with :func:`parse_axis` when given as text.
     run : callable, optional
         ``run(history, scenario) -> {stage name: StageResult}``; default
-        :func:`wfm.pipeline.run.plan_tables` stopped after ``through``. Must be picklable
+        :func:`wfm.pipeline.run.plan_tables` stopped after ``through`` (when no swept key
+        changes the forecast, e.g. AI policy, capacity, targets or costs, the forecast is
+        computed once and every point starts from the split). Must be picklable
         (a module-level function or a ``functools.partial`` of one) when ``max_workers`` > 1.
     max_workers : int
         Processes planning points at once; 1 plans them one after the other in this process.
@@ -139,9 +142,7 @@ def sweep(
     keys = [k for k, _ in parsed]
     scenarios = [_point_scenario(base_scenario, keys, p) for p in points]
     if run is None:
-        from wfm.pipeline.run import plan_tables
-
-        run = functools.partial(plan_tables, stop_after=through)
+        run = _default_run(base_scenario, history, keys, through)
     if max_workers <= 1 or len(points) == 1:
         rows = [_plan_point(run, history, sc) for sc in scenarios]
     else:
@@ -152,6 +153,38 @@ def sweep(
         [dict(zip(keys, p, strict=True)) | r for p, r in zip(points, rows, strict=True)]
     )
     return table[keys + list(KPI_COLUMNS)]
+
+
+# keys that do not change the forecast: a sweep over them forecasts once and re-plans the rest
+_AFTER_FORECAST = (
+    "segments.*.ai.*",
+    "segments.*.targets.*",
+    "segments.*.must_reach_human",
+    "segments.*.no_ai_channels",
+    "ai_capacity.*",
+    "split.*",
+    "shrinkage.*",
+    "shifts.*",
+    "solver.*",
+    "overflow.*",
+    "simulation.*",
+    "sites.*.cost_per_h",
+    "sites.*.pools.*",
+    "abandoned_in_sl",
+)
+
+
+def _default_run(base: dict[str, Any], history: pd.DataFrame, keys: list[str], through: str):
+    """``plan_tables`` up to ``through``; from a shared forecast when no key changes it."""
+    from wfm.pipeline.run import plan_tables
+
+    if not all(any(fnmatch.fnmatchcase(k, pat) for pat in _AFTER_FORECAST) for k in keys):
+        return functools.partial(plan_tables, stop_after=through)
+    forecast = plan_tables(history, scenario_from_dict(base), stop_after="forecast")["forecast"]
+    log.info("what-if: the swept keys do not change the forecast; it is computed once")
+    return functools.partial(
+        plan_tables, start_from="split", stop_after=through, given={"forecast": forecast.table}
+    )
 
 
 def _point_scenario(base: dict[str, Any], keys: list[str], point: tuple[float, ...]) -> Scenario:
