@@ -93,8 +93,8 @@ def split_contacts(forecast: pd.DataFrame, scenario: Scenario) -> StageResult:
     Per row, with X = forecast + repeat contacts, a = offered share, f = accepted share of
     the AI capacity, c = containment:
 
-    - offered share a = ``ai_first_rate`` while AI answers, capped so that
-      a · c ≤ ``max_ai_share_rate``;
+    - offered share a = ``ai_first_rate`` (``ai_first_closed_rate`` while the site is
+      closed) while AI answers, capped so that a · c ≤ ``max_ai_share_rate``;
     - AI-handled H = X·a·f, contained C = H·c, escalated E = H − C, blocked X·a·(1 − f);
     - arriving for people P = X − C, with work (E·k + X − H)·AHT (k the escalation factor);
     - while the site is closed P moves to the opening (``backlog_out_contacts``), so
@@ -251,13 +251,12 @@ def _solve(grid: _Grid, pol: SeriesPolicy, scenario: Scenario) -> _Run:
         if ch in scenario.ai_capacity and scenario.ai_capacity[ch].hours == "site":
             ai_open[i] = grid.is_open[i]
     c = pol.containment_rate[:, None]
+    first = np.where(grid.is_open, pol.ai_first_rate[:, None], pol.ai_first_closed_rate[:, None])
     offer_rate = (
         np.where(
             c > 0,
-            np.minimum(
-                pol.ai_first_rate[:, None], pol.max_ai_share_rate[:, None] / np.maximum(c, 1e-300)
-            ),
-            pol.ai_first_rate[:, None],
+            np.minimum(first, pol.max_ai_share_rate[:, None] / np.maximum(c, 1e-300)),
+            first,
         )
         * ai_open
     )
