@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from pathlib import Path
+
+import pandas as pd
 from click.testing import CliRunner
 
 from wfm.cli import main
-from wfm.core.schemas import FORECAST, SPLIT
+from wfm.core.calendar import interval_grid
+from wfm.core.schemas import FORECAST, HISTORY, SPLIT
 from wfm.io.tables import read_table, write_table
 
 
@@ -47,8 +52,6 @@ hours = { mon = "08:00-20:00" }
 
 
 def test_whatif_rejects_a_bad_axis(tmp_path):
-    from pathlib import Path
-
     demo = Path(__file__).resolve().parents[2] / "examples" / "demo" / "scenario.toml"
     hist = tmp_path / "history.csv"
     hist.write_text(
@@ -60,3 +63,67 @@ def test_whatif_rejects_a_bad_axis(tmp_path):
     )
     assert result.exit_code == 2
     assert "cannot read sweep values" in result.output
+
+
+def test_whatif_command_prints_and_writes_the_sweep(tmp_path):
+    scenario = tmp_path / "scenario.toml"
+    scenario.write_text(
+        """
+interval_min = 60
+horizon_days = 1
+[channels.chat]
+queue_model = "concurrent"
+max_concurrency = 2
+[segments.open]
+channels = ["chat"]
+ai.chat = { ai_first_rate = 1.0, containment_rate = 0.5 }
+[sites.lyon]
+region = "fr"
+tz = "Europe/Paris"
+cost_per_h = 30.0
+closed_on_holidays = false
+[forecast]
+history_weeks = 2
+[sites.lyon.hours]
+mon = "00:00-24:00"
+tue = "00:00-24:00"
+wed = "00:00-24:00"
+thu = "00:00-24:00"
+fri = "00:00-24:00"
+sat = "00:00-24:00"
+sun = "00:00-24:00"
+"""
+    )
+    times = interval_grid(dt.date(2025, 3, 3), 14, 60, "Europe/Paris")
+    hist = pd.DataFrame(
+        {
+            "interval_start": times.tz_convert("UTC"),
+            "channel": "chat",
+            "segment": "open",
+            "contacts": 40.0,
+            "aht_s": 300.0,
+        }
+    )
+    write_table(hist, tmp_path / "history.csv", HISTORY)
+    out = tmp_path / "whatif.csv"
+    result = CliRunner().invoke(
+        main,
+        [
+            "whatif",
+            str(scenario),
+            "--history",
+            str(tmp_path / "history.csv"),
+            "--set",
+            "segments.open.ai.chat.containment_rate=0.2,0.6",
+            "--workers",
+            "1",
+            "--out",
+            str(out),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    table = pd.read_csv(out)
+    assert table["segments.open.ai.chat.containment_rate"].tolist() == [0.2, 0.6]
+    assert table["ai_share_rate"].tolist() == [0.2, 0.6]
+    assert table["human_fte_gross"].iloc[1] < table["human_fte_gross"].iloc[0]
+    assert "human_fte_gross" in result.output
