@@ -833,8 +833,8 @@ class SampleConfig:
             check_positive(f"aht_s.{ch}", v)
         for ch, v in self.abandon_rate.items():
             check_rate(f"abandon_rate.{ch}", v, high_open=True)
-        for ch, v in self.pattern.items():
-            check_choice(f"pattern.{ch}", v, ("office", "around_the_clock"))
+        for ch, pattern in self.pattern.items():
+            check_choice(f"pattern.{ch}", pattern, ("office", "around_the_clock"))
         check_known("weekday_factors", self.weekday_factors, WEEKDAYS, "weekday")
         for day, v in self.weekday_factors.items():
             check_positive(f"weekday_factors.{day}", v, allow_zero=True)
