@@ -114,6 +114,20 @@ def test_schedule_basis_uses_paid_shifts_and_overflow(tiny_dict):
     k = point_kpis(res, sc)
     assert k["basis"] == "schedule" and k["paid_agent_h"] == pytest.approx(24.0)
     assert k["overflow_share_rate"] == pytest.approx(10.0 / 100.0)  # containment 0: 100 human
+    assert k["overflow_cost"] == pytest.approx(10.0 * sc.overflow.cost_per_contact)
+    # the schedule's cost table gives paid hours net of unpaid breaks: 3 × 7.5 h
+    costs = pd.DataFrame(
+        {
+            "site": ["lyon", "lyon"],
+            "item": ["labour", "overflow"],
+            "quantity": [22.5, 10.0],
+            "cost": [675.0, 0.0],
+        }
+    )
+    res["schedule"] = StageResult(table=sched, tables={"coverage": cov, "cost": costs})
+    k = point_kpis(res, sc)
+    assert k["paid_agent_h"] == pytest.approx(22.5)
+    assert k["human_cost"] == pytest.approx(22.5 * 30.0)
 
 
 def _demo_forecast(scenario) -> pd.DataFrame:

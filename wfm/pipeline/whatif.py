@@ -214,7 +214,8 @@ def point_kpis(results: Mapping[str, StageResult], scenario: Scenario) -> dict[s
     -------
     dict
         ``KPI_COLUMNS``. With a schedule (``basis`` = "schedule"): paid agent-hours are the
-        shifts' paid hours and overflow comes from the coverage table; otherwise
+        shifts' paid hours (the ``labour`` rows of its ``cost`` table, else agents × shift
+        length) and overflow comes from the coverage table; otherwise
         (``basis`` = "requirements") they are the gross agents required summed over
         intervals, and ``overflow_share_rate`` is NaN (no overflow is planned before the
         shift optimiser).
@@ -237,9 +238,17 @@ def point_kpis(results: Mapping[str, StageResult], scenario: Scenario) -> dict[s
     site_cost = {name: s.cost_per_h for name, s in scenario.sites.items()}
     if "schedule" in results:
         sched = results["schedule"].table
-        hours_by_site = (
-            (sched["agents"] * sched["shift_length_min"] / MIN_PER_H).groupby(sched["site"]).sum()
-        )
+        costs = results["schedule"].tables.get("cost")
+        if costs is not None and {"site", "item", "quantity"} <= set(costs.columns):
+            # the schedule's own paid hours per site (shift length less unpaid breaks)
+            labour = costs[costs["item"] == "labour"]
+            hours_by_site = labour.groupby("site")["quantity"].sum()
+        else:
+            hours_by_site = (
+                (sched["agents"] * sched["shift_length_min"] / MIN_PER_H)
+                .groupby(sched["site"])
+                .sum()
+            )
         cov = results["schedule"].tables.get("coverage")
         overflow = float(cov["overflow_in_contacts"].sum()) if cov is not None else 0.0
         human = float(split["human_contacts"].sum())
