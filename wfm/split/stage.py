@@ -323,20 +323,9 @@ def _solve(grid: _Grid, pol: SeriesPolicy, scenario: Scenario) -> _Run:
             key="split.repeat_delay_profile_rate",
         )
     used_s = handled * hold_s
-    room = np.full_like(arrivals, np.inf)
-    for ch in cap_channels:
-        rows = channels == ch
-        spare_s = np.maximum(
-            scenario.ai_capacity[ch].max_sessions * tau_s - used_s[rows].sum(axis=0), 0.0
-        )
-        with np.errstate(divide="ignore", invalid="ignore"):
-            room[rows] = np.where(hold_s[rows] > 0, (spare_s + used_s[rows]) / hold_s[rows], np.inf)
-    eligible = arrivals * (pol.ai_allowed[:, None] & ai_open)
-    max_count = np.minimum(
-        np.minimum(eligible, room) * c, pol.max_ai_share_rate[:, None] * arrivals
+    min_count, max_count = _bound_counts(
+        channels, cap_channels, scenario, tau_s, pol, arrivals, contained, used_s, hold_s, ai_open
     )
-    max_count = np.maximum(max_count, contained)
-    min_count = np.minimum(pol.min_ai_share_rate[:, None] * arrivals, contained)
     contacts = contained + human  # = arrivals − backlog_out + backlog_in, without cancellation
     return _Run(
         passes=passes,
@@ -375,6 +364,41 @@ def _solve(grid: _Grid, pol: SeriesPolicy, scenario: Scenario) -> _Run:
             {ch for ch, a in zip(channels, offer_rate.max(axis=1), strict=True) if a > 0}
         ),
     )
+
+
+def _bound_counts(
+    channels: np.ndarray,
+    cap_channels: list[str],
+    scenario: Scenario,
+    tau_s: int,
+    pol: SeriesPolicy,
+    arrivals: np.ndarray,
+    contained: np.ndarray,
+    used_s: np.ndarray,
+    hold_s: np.ndarray,
+    ai_open: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Least and most AI-contained contacts per row, the others staying as planned.
+
+    The most: every eligible contact offered, within ``max_ai_share_rate`` and the sessions
+    left free by the other rows of the channel (the row's own planned use plus the spare).
+    """
+    c = pol.containment_rate[:, None]
+    room = np.full_like(arrivals, np.inf)
+    for ch in cap_channels:
+        rows = channels == ch
+        spare_s = np.maximum(
+            scenario.ai_capacity[ch].max_sessions * tau_s - used_s[rows].sum(axis=0), 0.0
+        )
+        with np.errstate(divide="ignore", invalid="ignore"):
+            room[rows] = np.where(hold_s[rows] > 0, (spare_s + used_s[rows]) / hold_s[rows], np.inf)
+    eligible = arrivals * (pol.ai_allowed[:, None] & ai_open)
+    max_count = np.minimum(
+        np.minimum(eligible, room) * c, pol.max_ai_share_rate[:, None] * arrivals
+    )
+    max_count = np.maximum(max_count, contained)
+    min_count = np.minimum(pol.min_ai_share_rate[:, None] * arrivals, contained)
+    return min_count, max_count
 
 
 def _check_repeats_settle(pol: SeriesPolicy, profile: tuple[float, ...]) -> None:
