@@ -308,3 +308,10 @@ def test_ai_takes_every_contact_while_people_are_closed(ai_dict, build, make_for
     assert night.ai_contained == pytest.approx(4.0)
     assert night.backlog_out_contacts == pytest.approx(6.0)
     assert _at(t, "voice", "open", "Mon 12:00").ai_handled == pytest.approx(5.0)
+
+
+def test_empty_forecast_gives_empty_split(ai_dict, build, make_forecast):
+    fc = make_forecast([("voice", "open")]).head(0)
+    res = split_contacts(fc, build(ai_dict))
+    check_table(res.table, SPLIT)
+    assert len(res.table) == 0 and res.notes == ("empty forecast",)
