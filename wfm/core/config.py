@@ -405,10 +405,12 @@ class SiteConfig:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ShrinkageConfig:
-    """Share of paid time not available for contacts (breaks, training, absence).
+    """Share of paid time not available for contacts other than breaks (absence, training,
+    coaching, meetings); the scheduler places breaks itself (``ShiftRules.breaks``).
 
     The rate of a (site, channel) is the site's own ``shrinkage_rate`` if set, else the
-    channel's value here, else ``default_rate``.
+    channel's value here, else ``default_rate``. Staffing turns on-queue agents into paid
+    agents as ``agents_required / (1 − rate)``.
     """
 
     default_rate: float = 0.30
