@@ -136,6 +136,9 @@ class AiPolicy:
         contacts (``split.repeat_delay_profile_rate``).
     human_resolution_rate : float
         First-contact resolution of contacts answered by a person on this channel.
+    ai_first_closed_rate : float, optional
+        Share offered to an AI agent first while the site is closed (e.g. 1.0: out of hours
+        the bot takes every contact); default ``ai_first_rate``.
     """
 
     ai_first_rate: float = 0.0
@@ -148,6 +151,7 @@ class AiPolicy:
     min_ai_share_rate: float = 0.0
     ai_resolution_rate: float = 1.0
     human_resolution_rate: float = 1.0
+    ai_first_closed_rate: float | None = None
 
     def __post_init__(self) -> None:
         check_rate("ai_first_rate", self.ai_first_rate)
@@ -166,6 +170,8 @@ class AiPolicy:
             )
         check_rate("ai_resolution_rate", self.ai_resolution_rate)
         check_rate("human_resolution_rate", self.human_resolution_rate)
+        if self.ai_first_closed_rate is not None:
+            check_rate("ai_first_closed_rate", self.ai_first_closed_rate)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -211,7 +217,9 @@ class SegmentPolicy:
         check_known("ai", self.ai, self.channels, "channel of this segment")
         check_known("no_ai_channels", self.no_ai_channels, self.channels, "channel of this segment")
         for ch in self.no_ai_channels:
-            if ch in self.ai and self.ai[ch].ai_first_rate > 0:
+            if ch in self.ai and (
+                self.ai[ch].ai_first_rate > 0 or (self.ai[ch].ai_first_closed_rate or 0) > 0
+            ):
                 raise ConfigError(
                     f"channel {ch!r} is in no_ai_channels; set ai_first_rate = 0 or remove it "
                     "from no_ai_channels",
@@ -512,8 +520,13 @@ ForecastModel = Literal[
     "direct_mstl", "ensemble",
 ]
 FORECAST_MODELS: tuple[str, ...] = (
-    "seasonal_naive", "week_average", "week_median", "top_down_ets", "top_down_factors",
-    "direct_mstl", "ensemble",
+    "seasonal_naive",
+    "week_average",
+    "week_median",
+    "top_down_ets",
+    "top_down_factors",
+    "direct_mstl",
+    "ensemble",
 )
 
 
@@ -1067,7 +1080,8 @@ class NightlyConfig:
             try:
                 ZoneInfo(self.export_tz)
             except (ZoneInfoNotFoundError, ValueError):
-                raise ConfigError(f"unknown time zone {self.export_tz!r}",
-                                  key="export_tz") from None
+                raise ConfigError(
+                    f"unknown time zone {self.export_tz!r}", key="export_tz"
+                ) from None
         if len(set(self.exports)) != len(self.exports):
             raise ConfigError("lists a layout twice", key="exports")
