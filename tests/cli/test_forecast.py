@@ -18,11 +18,16 @@ def history(days: int) -> pd.DataFrame:
     grid = interval_grid(dt.date(2025, 1, 6), days, 30, "Europe/Paris")
     local = grid.tz_convert("Europe/Paris")
     hour = np.asarray(local.hour + local.minute / 60)
-    mean = np.where((hour >= 8) & (hour < 20) & (np.asarray(local.day_of_week) < 5),
-                    20 * np.exp(-((hour - 12) ** 2) / 8), 0.0)
+    mean = np.where(
+        (hour >= 8) & (hour < 20) & (np.asarray(local.day_of_week) < 5),
+        20 * np.exp(-((hour - 12) ** 2) / 8),
+        0.0,
+    )
     contacts = np.random.default_rng(1).poisson(mean).astype(float)
-    return pd.DataFrame({"interval_start": grid, "channel": "voice", "segment": "open",
-                         "contacts": contacts})
+    return pd.DataFrame(
+        {"interval_start": grid, "channel": "voice", "segment": "open", "contacts": contacts}
+    )
+
 
 SCENARIO = """
 name = "cli"
@@ -58,13 +63,22 @@ def _files(tmp_path):
 def test_forecast_with_scenario_writes_forecast_and_backtest(tmp_path):
     hist, sc = _files(tmp_path)
     out = tmp_path / "out" / "forecast.csv"
-    result = CliRunner().invoke(main, ["forecast", str(sc), "--history", str(hist),
-                                       "--out", str(out)])
+    result = CliRunner().invoke(
+        main, ["forecast", str(sc), "--history", str(hist), "--out", str(out)]
+    )
     assert result.exit_code == 0, result.output
     table = pd.read_csv(out)
     assert len(table) == 3 * 48
-    assert list(table.columns) == ["interval_start", "channel", "segment", "contacts",
-                                   "contacts_lo", "contacts_hi", "aht_s", "model"]
+    assert list(table.columns) == [
+        "interval_start",
+        "channel",
+        "segment",
+        "contacts",
+        "contacts_lo",
+        "contacts_hi",
+        "aht_s",
+        "model",
+    ]
     assert (out.parent / "backtest.csv").exists()
     assert "1 series, 144 rows" in result.output
 
@@ -72,9 +86,22 @@ def test_forecast_with_scenario_writes_forecast_and_backtest(tmp_path):
 def test_forecast_without_scenario_uses_defaults(tmp_path):
     hist, _ = _files(tmp_path)
     out = tmp_path / "f.csv"
-    result = CliRunner().invoke(main, ["forecast", "--history", str(hist), "--days", "2",
-                                       "--tz", "Europe/Paris", "--workers", "1",
-                                       "--out", str(out)])
+    result = CliRunner().invoke(
+        main,
+        [
+            "forecast",
+            "--history",
+            str(hist),
+            "--days",
+            "2",
+            "--tz",
+            "Europe/Paris",
+            "--workers",
+            "1",
+            "--out",
+            str(out),
+        ],
+    )
     assert result.exit_code == 0, result.output
     assert len(pd.read_csv(out)) == 2 * 48
 
@@ -82,8 +109,9 @@ def test_forecast_without_scenario_uses_defaults(tmp_path):
 def test_backtest_prints_scores(tmp_path):
     hist, sc = _files(tmp_path)
     out = tmp_path / "bt.csv"
-    result = CliRunner().invoke(main, ["backtest", str(sc), "--history", str(hist),
-                                       "--out", str(out)])
+    result = CliRunner().invoke(
+        main, ["backtest", str(sc), "--history", str(hist), "--out", str(out)]
+    )
     assert result.exit_code == 0, result.output
     assert "wmape_rate" in result.output and "week_average" in result.output
     assert set(pd.read_csv(out)["model"]) == {"seasonal_naive", "week_average"}
@@ -92,11 +120,14 @@ def test_backtest_prints_scores(tmp_path):
 def test_bad_history_exits_2_and_writes_nothing(tmp_path):
     _, sc = _files(tmp_path)
     bad = tmp_path / "bad.csv"
-    bad.write_text("interval_start,channel,segment,contacts\n"
-                   "2025-01-06T08:00:00+01:00,voice,open,-3\n", encoding="utf-8")
+    bad.write_text(
+        "interval_start,channel,segment,contacts\n2025-01-06T08:00:00+01:00,voice,open,-3\n",
+        encoding="utf-8",
+    )
     out = tmp_path / "f.csv"
-    result = CliRunner().invoke(main, ["forecast", str(sc), "--history", str(bad),
-                                       "--out", str(out)])
+    result = CliRunner().invoke(
+        main, ["forecast", str(sc), "--history", str(bad), "--out", str(out)]
+    )
     assert result.exit_code == 2
     assert "bad.csv, line 2, column contacts" in result.output
     assert not out.exists()

@@ -79,8 +79,9 @@ class BacktestResult:
         return next(s for s in self.scores if s.model == model)
 
 
-def backtest_origins(panel: DayPanel, horizon_days: int, n_origins: int, step_days: int
-                     ) -> list[int]:
+def backtest_origins(
+    panel: DayPanel, horizon_days: int, n_origins: int, step_days: int
+) -> list[int]:
     """Origins (local date ordinals), latest last, each with two weeks of data before it."""
     valid = np.flatnonzero(panel.valid)
     if valid.size == 0:
@@ -95,9 +96,15 @@ def backtest_origins(panel: DayPanel, horizon_days: int, n_origins: int, step_da
     return sorted(out)
 
 
-def rolling_backtest(panel: DayPanel, open_cells: np.ndarray, config: ForecastConfig,
-                     horizon_days: int, *, origins: list[int] | None = None,
-                     models: tuple[str, ...] | None = None) -> BacktestResult | None:
+def rolling_backtest(
+    panel: DayPanel,
+    open_cells: np.ndarray,
+    config: ForecastConfig,
+    horizon_days: int,
+    *,
+    origins: list[int] | None = None,
+    models: tuple[str, ...] | None = None,
+) -> BacktestResult | None:
     """Score every candidate of ``config.models`` from rolling origins and choose one.
 
     Parameters
@@ -122,8 +129,9 @@ def rolling_backtest(panel: DayPanel, open_cells: np.ndarray, config: ForecastCo
     """
     models = tuple(models or config.models)
     if origins is None:
-        origins = backtest_origins(panel, horizon_days, config.backtest_origins,
-                                   config.backtest_step_days)
+        origins = backtest_origins(
+            panel, horizon_days, config.backtest_origins, config.backtest_step_days
+        )
     if not origins:
         return None
     s = panel.values.shape[1]
@@ -153,8 +161,10 @@ def rolling_backtest(panel: DayPanel, open_cells: np.ndarray, config: ForecastCo
     scores = [_score(m, forecasts[m], actuals, scales, config, fit_s[m]) for m in forecasts]
     members: tuple[str, ...] = ()
     if ENSEMBLE in models:
-        ranked = sorted((sc for sc in scores if sc.origins == len(origins)
-                         and np.isfinite(sc.wmape)), key=lambda sc: sc.wmape)
+        ranked = sorted(
+            (sc for sc in scores if sc.origins == len(origins) and np.isfinite(sc.wmape)),
+            key=lambda sc: sc.wmape,
+        )
         members = tuple(sc.model for sc in ranked[: config.ensemble_size])
         if len(members) >= 2:
             ens: list[np.ndarray | None] = [
@@ -168,17 +178,36 @@ def rolling_backtest(panel: DayPanel, open_cells: np.ndarray, config: ForecastCo
     if not eligible:
         return None
     chosen = min(eligible, key=lambda sc: sc.wmape).model
-    return BacktestResult(scores=tuple(scores), chosen=chosen, members=members,
-                          origins=tuple(origins), notes=tuple(notes))
+    return BacktestResult(
+        scores=tuple(scores),
+        chosen=chosen,
+        members=members,
+        origins=tuple(origins),
+        notes=tuple(notes),
+    )
 
 
-def _score(model: str, fcs: list, actuals: list[np.ndarray], scales: list[float],
-           config: ForecastConfig, fit_s: float) -> ModelScore:
+def _score(
+    model: str,
+    fcs: list,
+    actuals: list[np.ndarray],
+    scales: list[float],
+    config: ForecastConfig,
+    fit_s: float,
+) -> ModelScore:
     ok = [i for i, f in enumerate(fcs) if f is not None]
     if not ok:
         nan = float("nan")
-        return ModelScore(model=model, origins=0, wmape=nan, mase=nan, bias_rate=nan,
-                          coverage_rate=nan, error_sq=nan, fit_s=fit_s)
+        return ModelScore(
+            model=model,
+            origins=0,
+            wmape=nan,
+            mase=nan,
+            bias_rate=nan,
+            coverage_rate=nan,
+            error_sq=nan,
+            fit_s=fit_s,
+        )
     a = np.concatenate([actuals[i].ravel() for i in ok])
     f = np.concatenate([fcs[i].ravel() for i in ok])
     per_origin_sq = [(actuals[i].ravel(), fcs[i].ravel()) for i in ok]
@@ -186,21 +215,27 @@ def _score(model: str, fcs: list, actuals: list[np.ndarray], scales: list[float]
     lo_parts, hi_parts = [], []
     for j, (_, fj) in enumerate(per_origin_sq):
         others = [per_origin_sq[k] for k in range(len(ok)) if k != j] or per_origin_sq
-        sq = calibrated_error_sq(np.concatenate([x for x, _ in others]),
-                                 np.concatenate([y for _, y in others]), config.level_rate)
-        lo, hi = prediction_bounds(fj, sq if np.isfinite(sq) else config.fallback_error_rate ** 2,
-                                   config.level_rate)
+        sq = calibrated_error_sq(
+            np.concatenate([x for x, _ in others]),
+            np.concatenate([y for _, y in others]),
+            config.level_rate,
+        )
+        lo, hi = prediction_bounds(
+            fj, sq if np.isfinite(sq) else config.fallback_error_rate**2, config.level_rate
+        )
         lo_parts.append(lo)
         hi_parts.append(hi)
     mases = [mase(actuals[i], fcs[i], scales[i]) for i in ok]
     mases = [m for m in mases if np.isfinite(m)]
     return ModelScore(
-        model=model, origins=len(ok), wmape=wmape(a, f),
+        model=model,
+        origins=len(ok),
+        wmape=wmape(a, f),
         mase=float(np.mean(mases)) if mases else float("nan"),
         bias_rate=bias_rate(a, f),
-        coverage_rate=interval_coverage_rate(a, np.concatenate(lo_parts),
-                                             np.concatenate(hi_parts)),
-        error_sq=error_sq, fit_s=fit_s,
+        coverage_rate=interval_coverage_rate(a, np.concatenate(lo_parts), np.concatenate(hi_parts)),
+        error_sq=error_sq,
+        fit_s=fit_s,
     )
 
 

@@ -76,8 +76,9 @@ def calibrated_error_sq(actual: np.ndarray, forecast: np.ndarray, level_rate: fl
     return float(min(np.quantile(need, level_rate), 16.0))
 
 
-def prediction_bounds(forecast: np.ndarray, error_sq: float, level_rate: float
-                      ) -> tuple[np.ndarray, np.ndarray]:
+def prediction_bounds(
+    forecast: np.ndarray, error_sq: float, level_rate: float
+) -> tuple[np.ndarray, np.ndarray]:
     """Lower and upper bounds of a central prediction interval for counts.
 
     Parameters

@@ -92,8 +92,9 @@ def week_median(panel: DayPanel, targets: np.ndarray, config: ForecastConfig) ->
     return _same_weekday(panel, targets, config.average_weeks, np.median)
 
 
-def _same_weekday(panel: DayPanel, targets: np.ndarray, n: int,
-                  reduce: Callable[..., np.ndarray]) -> np.ndarray:
+def _same_weekday(
+    panel: DayPanel, targets: np.ndarray, n: int, reduce: Callable[..., np.ndarray]
+) -> np.ndarray:
     s = panel.values.shape[1]
     out = np.zeros((len(targets), s))
     pooled_rows = recent_days(panel, None, 7 * max(n, 1))
@@ -123,9 +124,14 @@ def _open_days(panel: DayPanel) -> tuple[np.ndarray, np.ndarray]:
         raise ModelUnfitError("no observed day")
     totals = np.nansum(panel.values, axis=1)
     wds = panel.weekdays
-    open_wd = np.array([wd for wd in range(7)
-                        if (valid & (wds == wd)).any()
-                        and np.median(totals[valid & (wds == wd)]) > 0], dtype=int)
+    open_wd = np.array(
+        [
+            wd
+            for wd in range(7)
+            if (valid & (wds == wd)).any() and np.median(totals[valid & (wds == wd)]) > 0
+        ],
+        dtype=int,
+    )
     if open_wd.size == 0:
         raise ModelUnfitError("no weekday with contacts")
     first = int(np.flatnonzero(valid)[0])
@@ -169,8 +175,12 @@ def _holt_winters(y: np.ndarray, period: int, steps: int, *, damped: bool) -> np
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         fit = ExponentialSmoothing(
-            y, trend="add" if damped else None, damped_trend=damped, seasonal=seasonal,
-            seasonal_periods=period if seasonal else None, initialization_method="estimated",
+            y,
+            trend="add" if damped else None,
+            damped_trend=damped,
+            seasonal=seasonal,
+            seasonal_periods=period if seasonal else None,
+            initialization_method="estimated",
         ).fit(use_brute=False)
         return np.asarray(fit.forecast(steps), dtype=float)
 
@@ -221,8 +231,7 @@ def top_down_ets(panel: DayPanel, targets: np.ndarray, config: ForecastConfig) -
     return out
 
 
-def top_down_factors(panel: DayPanel, targets: np.ndarray, config: ForecastConfig
-                     ) -> np.ndarray:
+def top_down_factors(panel: DayPanel, targets: np.ndarray, config: ForecastConfig) -> np.ndarray:
     """Recent level × weekday factor × weekday intraday profile (multiplicative decomposition).
 
     Notes
@@ -259,7 +268,7 @@ def top_down_factors(panel: DayPanel, targets: np.ndarray, config: ForecastConfi
         factor[w] = float(np.median(r)) if r else 0.0
     if not (factor[open_wd] > 0).all():
         raise ModelUnfitError("needs a full week of data for each open weekday")
-    recent = rows[valid[rows]][-config.average_weeks * open_wd.size:]
+    recent = rows[valid[rows]][-config.average_weeks * open_wd.size :]
     level = float(np.mean(totals[recent] / factor[wds[recent]]))
     prof = weekday_profiles(panel, config.profile_weeks)
     wd_t = weekday_of(np.asarray(targets))
