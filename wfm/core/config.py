@@ -48,6 +48,10 @@ class ChannelConfig:
         Answer-within time of deferred channels, counted in opening hours [h].
     patience_s : float, optional
         Mean time to abandon (Erlang A) [s].
+    arrives_when_closed : bool, optional
+        Whether contacts keep arriving while the site is closed (email, messaging) — then
+        they are forecast around the clock and answered after opening — or cannot arrive
+        (voice, chat widget closed). Default: true for deferred channels, false otherwise.
     """
 
     name: str
@@ -57,6 +61,7 @@ class ChannelConfig:
     concurrency_aht_factor: float = 0.0
     deadline_h: float | None = None
     patience_s: float | None = None
+    arrives_when_closed: bool | None = None
 
     def __post_init__(self) -> None:
         check_slug("name", self.name)
@@ -83,6 +88,12 @@ class ChannelConfig:
             check_positive("patience_s", self.patience_s)
         if self.realtime_model == "erlang_a" and self.patience_s is None:
             raise ConfigError("realtime_model 'erlang_a' needs patience_s", key="patience_s")
+
+    def arrivals_when_closed(self) -> bool:
+        """Whether contacts of this channel arrive while the site is closed."""
+        if self.arrives_when_closed is not None:
+            return self.arrives_when_closed
+        return self.queue_model == "deferred"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
