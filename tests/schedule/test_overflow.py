@@ -98,3 +98,33 @@ def test_small_load_costs_more_per_contact_than_large():
     per_erlang_small = (fixed + slope * 1.0) / 1.0
     per_erlang_full = (fixed + slope * 10.0) / 10.0
     assert per_erlang_small > per_erlang_full
+
+
+@settings(max_examples=60, deadline=None)
+@given(base=st.floats(0.0, 80.0), max_in=st.floats(0.05, 30.0), aht_s=st.floats(60.0, 900.0))
+def test_tabled_receiver_line_covers_erlang_c_everywhere(base, max_in, aht_s):
+    from wfm.core.config import ServiceTarget
+    from wfm.schedule.overflow import receiver_line_tabled
+    from wfm.staffing.erlang import agents_for_target
+
+    target = ServiceTarget(sl_target_rate=0.8, sl_threshold_s=20.0, max_occupancy_rate=0.85)
+    fixed, slope = receiver_line_tabled(np.array([base]), np.array([max_in]),
+                                        np.array([aht_s]), target)
+    taken = np.linspace(0.0, max_in, 401)[1:]  # a dense check between the table's 9 points
+    need = agents_for_target(base + taken, aht_s, 20.0, 0.8, max_occupancy_rate=0.85) \
+        - agents_for_target(base, aht_s, 20.0, 0.8, max_occupancy_rate=0.85)
+    assert (fixed[0] + slope[0] * taken >= need - 1e-9).all()
+
+
+def test_skill_target_is_the_strictest(two_sites, build):
+    two_sites["skills"] = {"voice": {"channel": "voice", "segments": ["premium", "open"]}}
+    two_sites["segments"]["premium"]["targets"] = {"voice": {"sl_target_rate": 0.9,
+                                                             "sl_threshold_s": 30}}
+    two_sites["segments"]["open"]["targets"] = {"voice": {"sl_target_rate": 0.8,
+                                                          "sl_threshold_s": 20}}
+    two_sites["sites"]["lyon"]["pools"] = {"all": {"skills": ["voice"], "headcount": 30}}
+    two_sites["sites"]["tunis"]["pools"] = {"all": {"skills": ["voice"], "headcount": 30}}
+    from wfm.schedule.overflow import skill_target
+
+    t = skill_target(build(two_sites), "voice")
+    assert (t.sl_target_rate, t.sl_threshold_s) == (0.9, 20)

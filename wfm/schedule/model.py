@@ -427,21 +427,30 @@ def solve(problem: Problem, config: SolverConfig, seed: int) -> Solution:
 
 _INTEGRAL_TOL = 1e-6
 _DIVE_SHARE = 0.2  # share of the fractional counts fixed per LP re-solve
+_SWITCH_ON_FROM = 1e-6  # a receiving switch z above this in the relaxation is opened
 
 
 def _dive(lp: pywraplp.Solver, b: _Built, deadline: float) -> int:
     """Fix shift counts to whole numbers by LP diving; return the number of LP re-solves.
 
-    Each round keeps every count the relaxation already makes whole, fixes the fifth of the
-    fractional counts closest to a whole number (rounded to it) and re-solves the LP from
-    its previous basis, so the remaining counts re-balance. Past the deadline the remaining
-    fractional counts are rounded up (coverage is never lost by rounding up). Finally every
-    receiving switch z with a positive value is fixed to 1 (its fixed charge paid in full)
-    and the others to 0, and the flows are re-optimised.
+    First every receiving switch z is fixed: open (its fixed charge paid in full) where the
+    relaxation gives it any weight, closed otherwise, and the LP re-solved so the shifts
+    follow. Then each round keeps every count the relaxation already makes whole, fixes the
+    fifth of the fractional counts closest to a whole number (rounded to it) and re-solves
+    the LP from its previous basis, so the remaining counts re-balance. Past the deadline
+    the remaining fractional counts are rounded up.
     """
     xs = b.x
     fixed = np.zeros(len(xs), dtype=bool)
     rounds = 0
+    if b.z:
+        opened = [zv.solution_value() > _SWITCH_ON_FROM for zv in b.z.values()]
+        for zv, on in zip(b.z.values(), opened, strict=True):
+            zv.SetBounds(float(on), float(on))
+        status = lp.Solve()
+        rounds += 1
+        if status != pywraplp.Solver.OPTIMAL:
+            raise SolverError(f"LP dive stopped with status {_STATUS.get(status, status)}")
     while True:
         values = np.array([v.solution_value() for v in xs])
         frac = values - np.floor(values)
@@ -464,12 +473,9 @@ def _dive(lp: pywraplp.Solver, b: _Built, deadline: float) -> int:
         status = _fix_and_solve(lp, xs, chosen, targets, values)
         fixed[chosen] = True
         rounds += 1
-    z_on = {k: 1.0 if zv.solution_value() > _INTEGRAL_TOL else 0.0 for k, zv in b.z.items()}
     for j in np.flatnonzero(~fixed):
         v = float(np.round(values[j]))
         xs[j].SetBounds(v, v)
-    for k, zv in b.z.items():
-        zv.SetBounds(z_on[k], z_on[k])
     status = lp.Solve()
     rounds += 1
     if status != pywraplp.Solver.OPTIMAL:

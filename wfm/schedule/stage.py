@@ -20,6 +20,7 @@ from wfm.core.config import Scenario
 from wfm.core.errors import InfeasibleError
 from wfm.core.results import SolveResult, StageResult
 from wfm.core.schemas import COVERAGE, OVERFLOW, POOL_AGENTS, SCHEDULE, order_table
+from wfm.core.units import S_PER_MIN
 from wfm.schedule.model import (
     Arc,
     PatternColumn,
@@ -29,7 +30,13 @@ from wfm.schedule.model import (
     Solution,
     solve,
 )
-from wfm.schedule.overflow import calibrate, marginal_agents, overflow_arcs, receiver_line
+from wfm.schedule.overflow import (
+    calibrate,
+    marginal_agents,
+    overflow_arcs,
+    receiver_line_tabled,
+    skill_target,
+)
 from wfm.schedule.templates import Pattern, shift_templates, site_patterns
 
 log = logging.getLogger(__name__)
@@ -109,8 +116,10 @@ def schedule_shifts(requirements: pd.DataFrame, scenario: Scenario) -> StageResu
             f"{worst['interval_start'].isoformat()} at {worst['site']} skill {worst['skill']}: "
             f"{-worst['agents_gap']:.1f} agents short")
     if arcs:
-        notes.append("overflow priced with the square-root staffing form calibrated on each "
-                     "requirement row (conservative linearisation; see docs/schedule.md)")
+        notes.append("overflow priced conservatively: savings at the origin by the tangent of "
+                     "the square-root staffing form calibrated on each requirement row, agents "
+                     "at the receiving site from a tabled Erlang C requirement with a fixed "
+                     "charge (see docs/schedule.md)")
     detail = dict(sol.detail)
     detail["shortfall_agent_h"] = round(short_h, 6)
     result = SolveResult(
@@ -246,17 +255,19 @@ def _arcs(scenario: Scenario, rows: dict, grid: pd.DatetimeIndex):
                                   max_concurrency=ch.max_concurrency)
         cap_total = np.sum([s[0] for s in srcs], axis=0)
         fixed, per_contact = np.zeros(n), np.zeros(n)
-        for i in np.flatnonzero(cap_total > 0):
-            w = np.array([s[0][i] for s in srcs])
-            epc = float(np.dot(w, [s[1][i] for s in srcs]) / w.sum())
-            if ch.queue_model == "deferred":
-                per_contact[i] = max(float(s[3][i]) for s in srcs if s[3] is not None) * ratio
-                continue
-            base, beta = 0.0, max(float(s[2][i]) for s in srcs)
-            if own_price is not None and own_price.load_erlangs[i] > 0:
-                base, beta = float(own_price.load_erlangs[i]), float(own_price.beta[i])
-            a, m = receiver_line(base, cap_total[i] * epc, beta)
-            fixed[i], per_contact[i] = a * ratio, m * epc * ratio
+        live = np.flatnonzero(cap_total > 0)
+        w = np.array([s[0][live] for s in srcs])
+        epc = np.sum(w * np.array([s[1][live] for s in srcs]), axis=0) / w.sum(axis=0)
+        if ch.queue_model == "deferred":
+            linear = np.max([s[3][live] for s in srcs if s[3] is not None], axis=0)
+            per_contact[live] = linear * ratio
+        else:
+            base = own_price.load_erlangs[live] if own_price is not None else np.zeros(len(live))
+            conc = max(ch.max_concurrency, 1)
+            aht = epc * scenario.interval_min * S_PER_MIN * conc
+            a, m = receiver_line_tabled(base, cap_total[live] * epc, aht,
+                                        skill_target(scenario, skill))
+            fixed[live], per_contact[live] = a * ratio, m * epc * ratio
         receivers[(to_site, skill)] = Receiver(fixed_agents=fixed,
                                                agents_per_contact=per_contact,
                                                cap_contacts=cap_total)
