@@ -224,3 +224,38 @@ def test_night_shift_across_fall_back_in_schedule(two_sites, build):
     assert (row["local_date"], row["shift_start_local"], row["agents"]) == \
         ("2026-10-24", "22:00", 1)
     assert res.solve.objective == pytest.approx(8 * 34.0)
+
+
+def _ai_case(two_sites, build, cost_per_ai_contact: float):
+    two_sites["segments"]["open"]["ai"] = {"voice": {"ai_first_rate": 0.5,
+                                                     "containment_rate": 0.3,
+                                                     "cost_per_ai_contact": cost_per_ai_contact}}
+    two_sites["segments"]["premium"]["must_reach_human"] = True
+    two_sites["ai_capacity"] = {"voice": {"max_sessions": 2, "ai_aht_s": 300}}
+    two_sites["overflow"] = {}
+    sc = build(two_sites)
+    req = make_requirements(sc, "lyon", {"voice_open": 900, "voice_premium": 300}, DAY)
+    req["ai_movable_contacts"] = 0.3 * req["contacts"]
+    return req, schedule_shifts(req, sc)
+
+
+def test_cheap_ai_takes_contacts_within_bounds_and_capacity(two_sites, build):
+    req, res = _ai_case(two_sites, build, cost_per_ai_contact=0.05)
+    cov = res.tables["coverage"].merge(
+        req[["interval_start", "site", "skill", "ai_movable_contacts"]],
+        on=["interval_start", "site", "skill"])
+    assert cov["ai_moved_contacts"].sum() > 0
+    assert (cov["ai_moved_contacts"] <= cov["ai_movable_contacts"] + 1e-6).all()
+    # must_reach_human: premium contacts never go to AI
+    assert cov.loc[cov["skill"] == "voice_premium", "ai_moved_contacts"].sum() == 0
+    # capacity: 2 sessions × 3600 s / 300 s = 24 contacts per hour at most
+    per_hour = cov.groupby("interval_start")["ai_moved_contacts"].sum()
+    assert (per_hour <= 24 + 1e-6).all()
+    cost = res.tables["cost"]
+    ai_cost = cost.loc[cost["item"] == "ai", "cost"].sum()
+    assert ai_cost == pytest.approx(0.05 * cov["ai_moved_contacts"].sum())
+
+
+def test_dear_ai_takes_nothing(two_sites, build):
+    _, res = _ai_case(two_sites, build, cost_per_ai_contact=500.0)
+    assert res.tables["coverage"]["ai_moved_contacts"].sum() == pytest.approx(0.0)

@@ -14,17 +14,22 @@ Variables
 * y_pki ≥ 0 — on-queue agents of pool p answering skill k in interval i;
 * s_ski, u_ski ≥ 0 — shortfall and surplus of on-queue agents of skill k at site s;
 * f_kori ≥ 0 — contacts of skill k moved from site o to site r in interval i;
-* z_kri ∈ {0, 1} — site r receives skill k in interval i (fixed charge of the queue model).
+* z_kri ∈ {0, 1} — site r receives skill k in interval i (fixed charge of the queue model);
+* g_ski ≥ 0 — contacts of skill k at site s handed to AI agents beyond the split (only when
+  the requirements carry ``ai_movable_contacts``).
 
 Constraints
 
 * pool time: Σ_k y_pki = Σ_j a_ji x_j (a_ji: on-queue share of interval i in pattern j,
   breaks removed);
 * cover: Σ_p π_pk y_pki + s_ski − u_ski + Σ_r σ_koi f_kori − φ_ksi z_ksi − Σ_o ρ_ksi f_kosi
-  = R_ski, with R the gross requirement, π the proficiency, σ the agents an outgoing contact
-  saves, φ and ρ the fixed and per-contact agents of an incoming load (``overflow`` module);
+  + σ_ksi g_ski = R_ski, with R the gross requirement, π the proficiency, σ the agents an
+  outgoing contact saves, φ and ρ the fixed and per-contact agents of an incoming load
+  (``overflow`` module);
 * overflow cap: Σ_r f_kori ≤ m · C_koi (``max_overflow_rate`` of the origin's contacts);
   Σ_o f_kori ≤ F_kri z_kri;
+* AI: g_ski ≤ movable contacts; Σ_{s, k of channel c} g_ski · ai_aht_s / interval ≤ free AI
+  sessions of c in interval i (``ai_capacity``);
 * headcount per pool and day: Σ_{j on d} x_j ≤ H_p;
 * working days: Σ_j x_j ≤ D · H_p (``max_days_per_week`` per 7 days of horizon);
 * paid hours: Σ_j paid_h_j x_j ≤ W · H_p (``max_h_per_week``);
@@ -35,7 +40,7 @@ Constraints
 
 Objective (minimised, [currency])
 
-    Σ_j c_site · paid_h_j · x_j + c_short · Σ s + c_surplus · Σ u + c_flow · Σ f
+    Σ_j c_site · paid_h_j · x_j + c_short · Σ s + c_surplus · Σ u + c_flow · Σ f + c_ai · Σ g
 
 The headcount, days, hours and rest rows aggregate over agents; they are necessary
 conditions of a roster of named agents, which a later step can build from the counts.
@@ -133,6 +138,31 @@ class Receiver:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class AiMove:
+    """Contacts of one site and skill the model may still hand to AI agents.
+
+    Attributes
+    ----------
+    cap_contacts : numpy.ndarray
+        Contacts per interval that may still go to AI (the split's upper bound less what it
+        already sent).
+    save_agents_per_contact : numpy.ndarray
+        Gross agents one contact handed to AI saves (as for an outgoing overflow).
+    cost_per_contact : float
+        AI cost of one contact [currency].
+    channel : str
+        Channel, for the AI capacity row.
+    """
+
+    site: str
+    skill: str
+    channel: str
+    cap_contacts: np.ndarray
+    save_agents_per_contact: np.ndarray
+    cost_per_contact: float
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Problem:
     """Everything the model needs, as arrays over the UTC interval grid."""
 
@@ -152,6 +182,9 @@ class Problem:
     shortfall_cost: float = 100.0
     overstaff_cost: float = 0.25
     overflow_cost_per_contact: float = 0.0
+    ai_moves: tuple[AiMove, ...] = ()
+    ai_sessions_per_contact: dict[str, float] = field(default_factory=dict)
+    ai_free_sessions: dict[str, np.ndarray] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -182,6 +215,7 @@ class Solution:
     surplus: dict[tuple[str, str], np.ndarray]
     required: dict[tuple[str, str], np.ndarray]
     flows: dict[int, np.ndarray]
+    ai_contacts: dict[int, np.ndarray]
     status: str
     objective: float
     best_bound: float
@@ -201,6 +235,7 @@ class _Built:
         self.over: dict[tuple[str, str, int], object] = {}
         self.flow: dict[tuple[int, int], object] = {}
         self.z: dict[tuple[str, str, int], object] = {}
+        self.ai: dict[tuple[int, int], object] = {}
 
 
 def _build(problem: Problem, solver: pywraplp.Solver, integer: bool,
@@ -263,6 +298,23 @@ def _build(problem: Problem, solver: pywraplp.Solver, integer: bool,
         for fv in fvs:
             link.SetCoefficient(fv, 1.0)
             terms.append((fv, -float(rec.agents_per_contact[i])))
+    # contacts handed to AI agents within the split's bounds and AI capacity
+    capacity_rows: dict[tuple[str, int], object] = {}
+    for m_idx, move in enumerate(problem.ai_moves):
+        for i in np.flatnonzero(move.cap_contacts > 1e-9):
+            av = solver.NumVar(0.0, float(move.cap_contacts[i]), f"ai{m_idx}_{i}")
+            b.ai[(m_idx, int(i))] = av
+            objective.SetCoefficient(av, move.cost_per_contact)
+            cover_terms.setdefault((move.site, move.skill, int(i)), []).append(
+                (av, float(move.save_agents_per_contact[i])))
+            free = problem.ai_free_sessions.get(move.channel)
+            if free is None:
+                continue
+            key = (move.channel, int(i))
+            if key not in capacity_rows:
+                capacity_rows[key] = solver.Constraint(-inf, float(max(free[i], 0.0)),
+                                                       f"aicap_{move.channel}_{i}")
+            capacity_rows[key].SetCoefficient(av, problem.ai_sessions_per_contact[move.channel])
     # cover rows
     keys = set(cover_terms)
     for (site, skill), need in problem.need.items():
@@ -421,6 +473,7 @@ def solve(problem: Problem, config: SolverConfig, seed: int) -> Solution:
     return Solution(counts=sol["counts"], on_queue=sol["on_queue"],
                     allocated=sol["allocated"], shortfall=sol["shortfall"],
                     surplus=sol["surplus"], required=sol["required"], flows=sol["flows"],
+                    ai_contacts=sol["ai_contacts"],
                     status=out_status, objective=objective, best_bound=bound,
                     lp_bound=lp_bound, wall_s=wall, solver=name, detail=detail)
 
@@ -619,5 +672,15 @@ def _extract(problem: Problem, b: _Built) -> dict:
             required[(site, skill)][i] += problem.receivers[(site, skill)].fixed_agents[i]
     for key in list(required):
         required[key] = np.clip(required[key], 0.0, None)
-    return {"counts": counts, "on_queue": on_queue, "allocated": allocated,
+    ai_contacts: dict[int, np.ndarray] = {}
+    for (m_idx, i), var in b.ai.items():
+        ai_contacts.setdefault(m_idx, np.zeros(n))[i] = var.solution_value()
+    for m_idx, a in ai_contacts.items():
+        move = problem.ai_moves[m_idx]
+        req = required.setdefault((move.site, move.skill), np.zeros(n))
+        req -= move.save_agents_per_contact * a
+    for key in list(required):
+        required[key] = np.clip(required[key], 0.0, None)
+    return {"ai_contacts": ai_contacts, "counts": counts, "on_queue": on_queue,
+            "allocated": allocated,
             "shortfall": shortfall, "surplus": surplus, "flows": flows, "required": required}

@@ -22,6 +22,7 @@ from wfm.core.results import SolveResult, StageResult
 from wfm.core.schemas import COVERAGE, OVERFLOW, POOL_AGENTS, SCHEDULE, order_table
 from wfm.core.units import S_PER_MIN
 from wfm.schedule.model import (
+    AiMove,
     Arc,
     PatternColumn,
     PoolSpec,
@@ -88,6 +89,7 @@ def schedule_shifts(requirements: pd.DataFrame, scenario: Scenario) -> StageResu
             notes.append(f"site {site} has a requirement for skill {skill} but no pool holding "
                          "it; it can only be met by overflow or stays short")
     arcs, receivers = _arcs(scenario, rows, grid)
+    ai_moves, ai_per_contact, ai_free = _ai_moves(scenario, rows, n, notes)
     masks = {s: open_mask(grid, cfg, interval_min) for s, cfg in scenario.sites.items()}
     _check_minimum(scenario, pools, columns, masks, grid)
     problem = Problem(
@@ -101,6 +103,7 @@ def schedule_shifts(requirements: pd.DataFrame, scenario: Scenario) -> StageResu
         shortfall_cost=scenario.solver.shortfall_cost_per_h,
         overstaff_cost=scenario.solver.overstaff_cost_per_h,
         overflow_cost_per_contact=scenario.overflow.cost_per_contact,
+        ai_moves=tuple(ai_moves), ai_sessions_per_contact=ai_per_contact, ai_free_sessions=ai_free,
     )
     sol = solve(problem, scenario.solver, scenario.seed)
     schedule = _schedule_table(sol, problem, patterns)
@@ -193,7 +196,8 @@ def _need(req: pd.DataFrame, grid: pd.DatetimeIndex):
     rows: dict[tuple[str, str], dict[str, np.ndarray]] = {}
     n = len(grid)
     cols = {c: req[c].to_numpy(dtype=float) for c in
-            ("agents_required_gross", "agents_required", "contacts", "aht_s") if c in req}
+            ("agents_required_gross", "agents_required", "contacts", "aht_s",
+             "ai_movable_contacts", "ai_sessions_used") if c in req}
     for (site, skill), pos in req.groupby(["site", "skill"], sort=True).indices.items():
         at = idx[pos]
         arrays = {}
@@ -218,23 +222,8 @@ def _arcs(scenario: Scenario, rows: dict, grid: pd.DatetimeIndex):
     incoming: dict[tuple[str, str], list[tuple[np.ndarray, np.ndarray, np.ndarray,
                                                np.ndarray | None]]] = {}
     for skill, from_site, to_site in overflow_arcs(scenario, origins):
-        channel = scenario.skill_channel(skill)
-        ch = scenario.channels[channel]
         r = rows[(from_site, skill)]
-        price = calibrate(r["contacts"], r["aht_s"], r["agents_required"], scenario.interval_min,
-                          queue_model=ch.queue_model, max_concurrency=ch.max_concurrency)
-        shrink = scenario.shrinkage_rate(from_site, channel)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            ratio = np.where(r["agents_required"] > 0,
-                             r["agents_required_gross"] / np.where(r["agents_required"] > 0,
-                                                                   r["agents_required"], 1.0),
-                             1.0 / (1.0 - shrink))
-        if price.linear_agents_per_contact is not None:
-            save = price.linear_agents_per_contact * ratio
-        else:
-            slope = marginal_agents(price.load_erlangs, price.beta)
-            save = np.where(price.load_erlangs > 0,
-                            slope * price.erlangs_per_contact, 0.0) * ratio
+        price, save = _origin_savings(scenario, r, from_site, skill)
         cap = scenario.overflow.max_overflow_rate * r["contacts"]
         cap = np.where(np.isfinite(save), cap, 0.0)
         save = np.where(np.isfinite(save), save, 0.0)
@@ -272,6 +261,58 @@ def _arcs(scenario: Scenario, rows: dict, grid: pd.DatetimeIndex):
                                                agents_per_contact=per_contact,
                                                cap_contacts=cap_total)
     return arcs, receivers
+
+
+def _origin_savings(scenario: Scenario, r: dict[str, np.ndarray], site: str, skill: str):
+    """Queue-model pricing of a row set and the gross agents one contact sent away saves."""
+    channel = scenario.skill_channel(skill)
+    ch = scenario.channels[channel]
+    price = calibrate(r["contacts"], r["aht_s"], r["agents_required"], scenario.interval_min,
+                      queue_model=ch.queue_model, max_concurrency=ch.max_concurrency)
+    shrink = scenario.shrinkage_rate(site, channel)
+    net = r["agents_required"]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = np.where(net > 0, r["agents_required_gross"] / np.where(net > 0, net, 1.0),
+                         1.0 / (1.0 - shrink))
+    if price.linear_agents_per_contact is not None:
+        save = price.linear_agents_per_contact * ratio
+    else:
+        slope = marginal_agents(price.load_erlangs, price.beta)
+        save = np.where(price.load_erlangs > 0, slope * price.erlangs_per_contact, 0.0) * ratio
+    return price, np.where(np.isfinite(save), save, 0.0)
+
+
+def _ai_moves(scenario: Scenario, rows: dict, n: int, notes: list[str]):
+    """Contacts the model may still hand to AI (requirements column ``ai_movable_contacts``)."""
+    moves: list[AiMove] = []
+    free: dict[str, np.ndarray] = {}
+    per_contact: dict[str, float] = {}
+    for (site, skill), r in sorted(rows.items()):
+        movable = r.get("ai_movable_contacts")
+        if movable is None or not (movable > 0).any():
+            continue
+        channel = scenario.skill_channel(skill)
+        segments = [seg for seg in scenario.segments.values() if channel in seg.channels
+                    and scenario.skill_for(channel, seg.name) == skill]
+        if any(seg.must_reach_human for seg in segments):
+            continue
+        cost = max(seg.ai_policy(channel).cost_per_ai_contact for seg in segments)
+        _, save = _origin_savings(scenario, r, site, skill)
+        cap = np.where(save > 0, movable, 0.0)
+        moves.append(AiMove(site=site, skill=skill, channel=channel, cap_contacts=cap,
+                            save_agents_per_contact=save, cost_per_contact=cost))
+        if channel in scenario.ai_capacity and channel not in free:
+            acfg = scenario.ai_capacity[channel]
+            per_contact[channel] = acfg.ai_aht_s / (scenario.interval_min * S_PER_MIN)
+            used = np.zeros(n)
+            for (_, k), rr in rows.items():
+                if scenario.skill_channel(k) == channel and "ai_sessions_used" in rr:
+                    used = np.maximum(used, rr["ai_sessions_used"])
+            free[channel] = acfg.max_sessions - used
+    if moves:
+        notes.append("contacts may move to AI agents within ai_movable_contacts and AI "
+                     "capacity, at each segment's cost_per_ai_contact")
+    return moves, per_contact, free
 
 
 def _check_minimum(scenario: Scenario, pools: list[PoolSpec], columns: list[PatternColumn],
@@ -332,8 +373,12 @@ def _coverage_table(sol: Solution, problem: Problem, grid: pd.DatetimeIndex,
         out_out[(arc.from_site, arc.skill)] += f
         out_in.setdefault((arc.to_site, arc.skill), np.zeros(n))
         out_in[(arc.to_site, arc.skill)] += f
-    keys = sorted(set(rows) | set(sol.allocated) | set(out_in))
     zero = np.zeros(n)
+    ai: dict[tuple[str, str], np.ndarray] = {}
+    for m_idx, a in sol.ai_contacts.items():
+        move = problem.ai_moves[m_idx]
+        ai[(move.site, move.skill)] = ai.get((move.site, move.skill), zero) + a
+    keys = sorted(set(rows) | set(sol.allocated) | set(out_in))
     frames = []
     for site, skill in keys:
         sched = sol.allocated.get((site, skill), zero)
@@ -346,6 +391,7 @@ def _coverage_table(sol: Solution, problem: Problem, grid: pd.DatetimeIndex,
             "overflow_in_contacts": np.clip(out_in.get((site, skill), zero), 0.0, None),
             "overflow_out_contacts": np.clip(out_out.get((site, skill), zero), 0.0, None),
             "shortfall_agents": sol.shortfall.get((site, skill), zero),
+            "ai_moved_contacts": ai.get((site, skill), zero),
         }))
     df = pd.concat(frames, ignore_index=True)
     return order_table(df, COVERAGE)
@@ -392,6 +438,12 @@ def _cost_table(sol: Solution, problem: Problem, scenario: Scenario) -> pd.DataF
         moved = sum(f.sum() for a, f in sol.flows.items() if problem.arcs[a].from_site == site)
         recs.append({"site": site, "item": "overflow", "quantity": moved, "unit": "contacts",
                      "cost": moved * problem.overflow_cost_per_contact})
+        ai_n = sum(a.sum() for m, a in sol.ai_contacts.items()
+                   if problem.ai_moves[m].site == site)
+        ai_cost = sum((a * problem.ai_moves[m].cost_per_contact).sum()
+                      for m, a in sol.ai_contacts.items() if problem.ai_moves[m].site == site)
+        recs.append({"site": site, "item": "ai", "quantity": ai_n, "unit": "contacts",
+                     "cost": ai_cost})
     df = pd.DataFrame(recs)
     total = pd.DataFrame([{"site": "all", "item": "total", "quantity": np.nan, "unit": "",
                            "cost": df["cost"].sum()}])
