@@ -259,3 +259,15 @@ def test_cheap_ai_takes_contacts_within_bounds_and_capacity(two_sites, build):
 def test_dear_ai_takes_nothing(two_sites, build):
     _, res = _ai_case(two_sites, build, cost_per_ai_contact=500.0)
     assert res.tables["coverage"]["ai_moved_contacts"].sum() == pytest.approx(0.0)
+
+
+@pytest.mark.parametrize("solver", ["cbc", "scip"])
+def test_mip_method_reaches_the_same_optimum(two_sites, build, solver):
+    d = _single_site(two_sites)
+    d["solver"].update(method="mip", solver=solver)
+    sc = build(d)
+    need = {h: 2.0 for h in range(8, 16)} | {h: 1.0 for h in range(16, 20)}
+    res = schedule_shifts(_flat_requirement("lyon", "voice_open", need), sc)
+    assert res.solve.objective == pytest.approx(680.0)  # hand optimum, as above
+    assert res.solve.solver == solver.upper()
+    assert res.solve.status == "OPTIMAL"

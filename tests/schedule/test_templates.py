@@ -131,3 +131,8 @@ def test_holiday_closes_the_day():
     pats = site_patterns(site, t, [dt.date(2026, 5, 1)], pd.Timestamp("2026-04-30T22:00Z"),
                          48, 30)
     assert pats == []
+
+
+def test_break_step_sets_candidate_break_starts():
+    t = shift_templates(_rules(break_step_min=60, lengths_min=(480,)), interval_min=30)
+    assert {x.breaks[0][0] for x in t} == {120, 180, 240}
