@@ -58,6 +58,7 @@ from __future__ import annotations
 import logging
 import time
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 from ortools.linear_solver import pywraplp
@@ -229,17 +230,18 @@ class _Built:
     """Handles of one built model."""
 
     def __init__(self) -> None:
-        self.x: list = []
-        self.y: dict[tuple[int, str, int], object] = {}
-        self.short: dict[tuple[str, str, int], object] = {}
-        self.over: dict[tuple[str, str, int], object] = {}
-        self.flow: dict[tuple[int, int], object] = {}
-        self.z: dict[tuple[str, str, int], object] = {}
-        self.ai: dict[tuple[int, int], object] = {}
+        self.x: list[Any] = []
+        self.y: dict[tuple[int, str, int], Any] = {}
+        self.short: dict[tuple[str, str, int], Any] = {}
+        self.over: dict[tuple[str, str, int], Any] = {}
+        self.flow: dict[tuple[int, int], Any] = {}
+        self.z: dict[tuple[str, str, int], Any] = {}
+        self.ai: dict[tuple[int, int], Any] = {}
 
 
-def _build(problem: Problem, solver: pywraplp.Solver, integer: bool,
-           lower: np.ndarray | None = None) -> _Built:
+def _build(
+    problem: Problem, solver: pywraplp.Solver, integer: bool, lower: np.ndarray | None = None
+) -> _Built:
     inf = solver.infinity()
     b = _Built()
     n = problem.n_intervals
@@ -256,7 +258,7 @@ def _build(problem: Problem, solver: pywraplp.Solver, integer: bool,
         for i, a in zip(col.intervals, col.on_queue_rate, strict=True):
             pool_time.setdefault((col.pool, int(i)), []).append((j, float(a)))
     # pool time rows with skill allocation
-    cover_terms: dict[tuple[str, str, int], list[tuple[object, float]]] = {}
+    cover_terms: dict[tuple[str, str, int], list[tuple[Any, float]]] = {}
     for (p, i), terms in sorted(pool_time.items()):
         pool = problem.pools[p]
         row = solver.Constraint(0.0, 0.0, f"pool{p}_{i}")
@@ -274,8 +276,9 @@ def _build(problem: Problem, solver: pywraplp.Solver, integer: bool,
             b.flow[(a_idx, int(i))] = fv
             objective.SetCoefficient(fv, problem.overflow_cost_per_contact)
             cover_terms.setdefault((arc.from_site, arc.skill, int(i)), []).append(
-                (fv, float(arc.save_agents_per_contact[i])))
-    out_rows: dict[tuple[str, str, int], object] = {}
+                (fv, float(arc.save_agents_per_contact[i]))
+            )
+    out_rows: dict[tuple[str, str, int], Any] = {}
     for (a_idx, i), fv in b.flow.items():
         arc = problem.arcs[a_idx]
         key = (arc.from_site, arc.skill, i)
@@ -288,41 +291,46 @@ def _build(problem: Problem, solver: pywraplp.Solver, integer: bool,
         in_flows.setdefault((arc.to_site, arc.skill, i), []).append(fv)
     for (site, skill, i), fvs in in_flows.items():
         rec = problem.receivers[(site, skill)]
-        zv = solver.IntVar(0, 1, f"z{site}_{skill}_{i}") if integer else \
-            solver.NumVar(0, 1, f"z{site}_{skill}_{i}")
+        zv = (
+            solver.IntVar(0, 1, f"z{site}_{skill}_{i}")
+            if integer
+            else solver.NumVar(0, 1, f"z{site}_{skill}_{i}")
+        )
         b.z[(site, skill, i)] = zv
         link = solver.Constraint(-inf, 0.0, f"link_{site}_{skill}_{i}")
         link.SetCoefficient(zv, -float(rec.cap_contacts[i]))
-        terms = cover_terms.setdefault((site, skill, i), [])
-        terms.append((zv, -float(rec.fixed_agents[i])))
+        recv_terms = cover_terms.setdefault((site, skill, i), [])
+        recv_terms.append((zv, -float(rec.fixed_agents[i])))
         for fv in fvs:
             link.SetCoefficient(fv, 1.0)
-            terms.append((fv, -float(rec.agents_per_contact[i])))
+            recv_terms.append((fv, -float(rec.agents_per_contact[i])))
     # contacts handed to AI agents within the split's bounds and AI capacity
-    capacity_rows: dict[tuple[str, int], object] = {}
+    capacity_rows: dict[tuple[str, int], Any] = {}
     for m_idx, move in enumerate(problem.ai_moves):
         for i in np.flatnonzero(move.cap_contacts > 1e-9):
             av = solver.NumVar(0.0, float(move.cap_contacts[i]), f"ai{m_idx}_{i}")
             b.ai[(m_idx, int(i))] = av
             objective.SetCoefficient(av, move.cost_per_contact)
             cover_terms.setdefault((move.site, move.skill, int(i)), []).append(
-                (av, float(move.save_agents_per_contact[i])))
+                (av, float(move.save_agents_per_contact[i]))
+            )
             free = problem.ai_free_sessions.get(move.channel)
             if free is None:
                 continue
-            key = (move.channel, int(i))
-            if key not in capacity_rows:
-                capacity_rows[key] = solver.Constraint(-inf, float(max(free[i], 0.0)),
-                                                       f"aicap_{move.channel}_{i}")
-            capacity_rows[key].SetCoefficient(av, problem.ai_sessions_per_contact[move.channel])
+            cap_key = (move.channel, int(i))
+            if cap_key not in capacity_rows:
+                capacity_rows[cap_key] = solver.Constraint(
+                    -inf, float(max(free[i], 0.0)), f"aicap_{move.channel}_{i}"
+                )
+            capacity_rows[cap_key].SetCoefficient(av, problem.ai_sessions_per_contact[move.channel])
     # cover rows
     keys = set(cover_terms)
     for (site, skill), need in problem.need.items():
         keys.update((site, skill, int(i)) for i in np.flatnonzero(need > 0))
     for key in sorted(keys):
         site, skill, i = key
-        need = problem.need.get((site, skill))
-        rhs = float(need[i]) if need is not None else 0.0
+        row_need = problem.need.get((site, skill))
+        rhs = float(row_need[i]) if row_need is not None else 0.0
         row = solver.Constraint(rhs, rhs, f"cover_{site}_{skill}_{i}")
         sv = solver.NumVar(0.0, inf, f"s_{site}_{skill}_{i}")
         uv = solver.NumVar(0.0, inf, f"u_{site}_{skill}_{i}")
@@ -339,8 +347,7 @@ def _build(problem: Problem, solver: pywraplp.Solver, integer: bool,
         for site, mask in problem.open_mask.items():
             pools = [p for p, spec in enumerate(problem.pools) if spec.site == site]
             for i in np.flatnonzero(mask):
-                row = solver.Constraint(float(problem.min_agents_on_queue), inf,
-                                        f"min_{site}_{i}")
+                row = solver.Constraint(float(problem.min_agents_on_queue), inf, f"min_{site}_{i}")
                 for p in pools:
                     for j, a in pool_time.get((p, int(i)), []):
                         row.SetCoefficient(b.x[j], a)
@@ -357,8 +364,7 @@ def _weekly_rows(problem: Problem, solver: pywraplp.Solver, b: _Built) -> None:
         by_pool.setdefault(col.pool, []).append(j)
     for p, cols in by_pool.items():
         head = float(problem.pools[p].headcount)
-        days_row = solver.Constraint(-inf, problem.max_days_per_week * head * weeks,
-                                     f"days{p}")
+        days_row = solver.Constraint(-inf, problem.max_days_per_week * head * weeks, f"days{p}")
         hours_row = solver.Constraint(-inf, problem.max_h_per_week * head * weeks, f"hours{p}")
         per_day: dict[int, list[int]] = {}
         for j in cols:
@@ -377,8 +383,9 @@ def _weekly_rows(problem: Problem, solver: pywraplp.Solver, b: _Built) -> None:
                 continue
             for tau in sorted({problem.columns[j].end_min for j in js}):
                 late = [j for j in js if problem.columns[j].end_min >= tau]
-                early = [j for j in nxt
-                         if problem.columns[j].start_min < tau + problem.min_rest_min]
+                early = [
+                    j for j in nxt if problem.columns[j].start_min < tau + problem.min_rest_min
+                ]
                 if not early:
                     continue
                 row = solver.Constraint(-inf, head, f"rest{p}_{d}_{tau}")
@@ -428,15 +435,21 @@ def solve(problem: Problem, config: SolverConfig, seed: int) -> Solution:
     built = _build(problem, lp, integer=False)
     lp_status = lp.Solve()
     if lp_status == pywraplp.Solver.INFEASIBLE:
-        raise InfeasibleError("the hard rules (headcount per pool and day, working days, paid "
-                              "hours, rest, minimum on queue) cannot all be met; relax "
-                              "min_agents_on_queue or the weekly rules, or raise headcount")
+        raise InfeasibleError(
+            "the hard rules (headcount per pool and day, working days, paid "
+            "hours, rest, minimum on queue) cannot all be met; relax "
+            "min_agents_on_queue or the weekly rules, or raise headcount"
+        )
     if lp_status != pywraplp.Solver.OPTIMAL:
         raise SolverError(f"LP relaxation ended with status {_STATUS.get(lp_status, lp_status)}")
     lp_bound = lp.Objective().Value()
     lp_wall = time.perf_counter() - t0
-    detail: dict = {"lp_bound": lp_bound, "lp_wall_s": round(lp_wall, 3), "method": config.method,
-                    "pattern_columns": len(problem.columns)}
+    detail: dict = {
+        "lp_bound": lp_bound,
+        "lp_wall_s": round(lp_wall, 3),
+        "method": config.method,
+        "pattern_columns": len(problem.columns),
+    }
     if config.method == "lp_guided":
         deadline = t0 + config.time_limit_s
         rounds = _dive(lp, built, deadline)
@@ -458,9 +471,11 @@ def solve(problem: Problem, config: SolverConfig, seed: int) -> Solution:
         if status == pywraplp.Solver.INFEASIBLE:
             raise InfeasibleError("the hard rules cannot all be met with whole shift counts")
         if status not in (pywraplp.Solver.OPTIMAL, pywraplp.Solver.FEASIBLE):
-            raise SolverError(f"{name} found no schedule within {config.time_limit_s:g} s "
-                              f"(status {_STATUS.get(status, status)}); raise "
-                              "solver.time_limit_s or use method 'lp_guided'")
+            raise SolverError(
+                f"{name} found no schedule within {config.time_limit_s:g} s "
+                f"(status {_STATUS.get(status, status)}); raise "
+                "solver.time_limit_s or use method 'lp_guided'"
+            )
         objective = mip.Objective().Value()
         bound = max(lp_bound, mip.Objective().BestBound())
         detail["mip_status"] = _STATUS.get(status, str(status))
@@ -470,12 +485,23 @@ def solve(problem: Problem, config: SolverConfig, seed: int) -> Solution:
     out_status = "OPTIMAL" if gap <= 1e-6 else "FEASIBLE"
     sol = _extract(problem, built)
     wall = time.perf_counter() - t0
-    return Solution(counts=sol["counts"], on_queue=sol["on_queue"],
-                    allocated=sol["allocated"], shortfall=sol["shortfall"],
-                    surplus=sol["surplus"], required=sol["required"], flows=sol["flows"],
-                    ai_contacts=sol["ai_contacts"],
-                    status=out_status, objective=objective, best_bound=bound,
-                    lp_bound=lp_bound, wall_s=wall, solver=name, detail=detail)
+    return Solution(
+        counts=sol["counts"],
+        on_queue=sol["on_queue"],
+        allocated=sol["allocated"],
+        shortfall=sol["shortfall"],
+        surplus=sol["surplus"],
+        required=sol["required"],
+        flows=sol["flows"],
+        ai_contacts=sol["ai_contacts"],
+        status=out_status,
+        objective=objective,
+        best_bound=bound,
+        lp_bound=lp_bound,
+        wall_s=wall,
+        solver=name,
+        detail=detail,
+    )
 
 
 _INTEGRAL_TOL = 1e-6
@@ -551,8 +577,14 @@ def _neighbours(problem: Problem, reach_min: float = 60.0) -> list[np.ndarray]:
     return out
 
 
-def _improve(lp: pywraplp.Solver, b: _Built, problem: Problem, deadline: float, bound: float,
-             gap_target_rate: float) -> tuple[int, int]:
+def _improve(
+    lp: pywraplp.Solver,
+    b: _Built,
+    problem: Problem,
+    deadline: float,
+    bound: float,
+    gap_target_rate: float,
+) -> tuple[int, int]:
     """Local search on the whole schedule; return (moves kept, moves tried).
 
     Moves: add one agent to a pattern, drop one, or move one agent to a pattern of the same
@@ -581,26 +613,25 @@ def _improve(lp: pywraplp.Solver, b: _Built, problem: Problem, deadline: float, 
             nb = near[j]
             if len(nb):
                 gain = rc[nb] - rc[j]
-                moves += [(g, int(j), int(k)) for g, k in zip(gain, nb, strict=True)
-                          if g < -1e-6]
+                moves += [(g, int(j), int(k)) for g, k in zip(gain, nb, strict=True) if g < -1e-6]
         moves = sorted(m for m in moves if (m[1], m[2]) not in tabu)
         improved = False
         for _, out_j, in_j in moves[:40]:
             if time.perf_counter() >= deadline:
                 break
             tried += 1
-            for j, step in ((out_j, -1), (in_j, 1)):
-                if j >= 0:
-                    xs[j].SetBounds(counts[j] + step, counts[j] + step)
+            for col, step in ((out_j, -1), (in_j, 1)):
+                if col >= 0:
+                    xs[col].SetBounds(counts[col] + step, counts[col] + step)
             status = lp.Solve()
             value = lp.Objective().Value() if status == pywraplp.Solver.OPTIMAL else np.inf
             if value < best - 1e-6:
                 best, kept, improved = value, kept + 1, True
                 break
             tabu.add((out_j, in_j))
-            for j in (out_j, in_j):
-                if j >= 0:
-                    xs[j].SetBounds(counts[j], counts[j])
+            for col in (out_j, in_j):
+                if col >= 0:
+                    xs[col].SetBounds(counts[col], counts[col])
         if not improved:
             break
     status = lp.Solve()
@@ -609,8 +640,9 @@ def _improve(lp: pywraplp.Solver, b: _Built, problem: Problem, deadline: float, 
     return kept, tried
 
 
-def _fix_and_solve(lp: pywraplp.Solver, xs: list, chosen: np.ndarray, targets: np.ndarray,
-                   values: np.ndarray) -> int:
+def _fix_and_solve(
+    lp: pywraplp.Solver, xs: list, chosen: np.ndarray, targets: np.ndarray, values: np.ndarray
+) -> int:
     """Fix ``chosen`` counts to ``targets`` and re-solve; on a hard-rule conflict (headcount,
     minimum on queue) fall back to fixing them one at a time, trying the other rounding."""
     inf = lp.infinity()
@@ -628,8 +660,10 @@ def _fix_and_solve(lp: pywraplp.Solver, xs: list, chosen: np.ndarray, targets: n
             if status == pywraplp.Solver.OPTIMAL:
                 break
         else:
-            raise SolverError("LP dive could not round a shift count without breaking a hard "
-                              "rule (headcount, minimum on queue); try solver.method = 'mip'")
+            raise SolverError(
+                "LP dive could not round a shift count without breaking a hard "
+                "rule (headcount, minimum on queue); try solver.method = 'mip'"
+            )
     return status
 
 
@@ -650,8 +684,9 @@ def _extract(problem: Problem, b: _Built) -> dict:
     surplus: dict[tuple[str, str], np.ndarray] = {}
     for (site, skill, i), var in b.short.items():
         shortfall.setdefault((site, skill), np.zeros(n))[i] = var.solution_value()
-        surplus.setdefault((site, skill), np.zeros(n))[i] = b.over[(site, skill, i)] \
-            .solution_value()
+        surplus.setdefault((site, skill), np.zeros(n))[i] = b.over[
+            (site, skill, i)
+        ].solution_value()
     flows: dict[int, np.ndarray] = {}
     for (a_idx, i), var in b.flow.items():
         flows.setdefault(a_idx, np.zeros(n))[i] = var.solution_value()
@@ -681,6 +716,13 @@ def _extract(problem: Problem, b: _Built) -> dict:
         req -= move.save_agents_per_contact * a
     for key in list(required):
         required[key] = np.clip(required[key], 0.0, None)
-    return {"ai_contacts": ai_contacts, "counts": counts, "on_queue": on_queue,
-            "allocated": allocated,
-            "shortfall": shortfall, "surplus": surplus, "flows": flows, "required": required}
+    return {
+        "ai_contacts": ai_contacts,
+        "counts": counts,
+        "on_queue": on_queue,
+        "allocated": allocated,
+        "shortfall": shortfall,
+        "surplus": surplus,
+        "flows": flows,
+        "required": required,
+    }

@@ -81,8 +81,12 @@ def skill_may_overflow(scenario: Scenario, skill: str, from_site: str, to_site: 
 def _skill_segments(scenario: Scenario, skill: str) -> tuple[str, ...]:
     if skill in scenario.skills:
         return scenario.skills[skill].segments
-    return tuple(seg.name for seg in scenario.segments.values()
-                 for ch in seg.channels if scenario.skill_for(ch, seg.name) == skill)
+    return tuple(
+        seg.name
+        for seg in scenario.segments.values()
+        for ch in seg.channels
+        if scenario.skill_for(ch, seg.name) == skill
+    )
 
 
 def overflow_arcs(scenario: Scenario, origins: dict[str, set[str]]) -> list[tuple[str, str, str]]:
@@ -99,8 +103,7 @@ def overflow_arcs(scenario: Scenario, origins: dict[str, set[str]]) -> list[tupl
     for from_site in sorted(origins):
         for skill in sorted(origins[from_site]):
             for to_site in sorted(scenario.sites):
-                if to_site != from_site and skill_may_overflow(scenario, skill, from_site,
-                                                               to_site):
+                if to_site != from_site and skill_may_overflow(scenario, skill, from_site, to_site):
                     arcs.append((skill, from_site, to_site))
     return arcs
 
@@ -127,8 +130,15 @@ class LoadPricing:
     linear_agents_per_contact: np.ndarray | None = None
 
 
-def calibrate(contacts: np.ndarray, aht_s: np.ndarray, agents_required: np.ndarray,
-              interval_min: int, *, queue_model: str, max_concurrency: int) -> LoadPricing:
+def calibrate(
+    contacts: np.ndarray,
+    aht_s: np.ndarray,
+    agents_required: np.ndarray,
+    interval_min: int,
+    *,
+    queue_model: str,
+    max_concurrency: int,
+) -> LoadPricing:
     """Fit g(A) = A + β√A to each row (β = (N − A)/√A, clipped at 0).
 
     Parameters
@@ -154,27 +164,31 @@ def calibrate(contacts: np.ndarray, aht_s: np.ndarray, agents_required: np.ndarr
     linear = None
     if queue_model == "deferred":
         with np.errstate(divide="ignore", invalid="ignore"):
-            linear = np.where(contacts > 0, net / np.where(contacts > 0, contacts, 1.0),
-                              per_contact)
-    return LoadPricing(erlangs_per_contact=per_contact, load_erlangs=load, beta=beta,
-                       linear_agents_per_contact=linear)
+            linear = np.where(
+                contacts > 0, net / np.where(contacts > 0, contacts, 1.0), per_contact
+            )
+    return LoadPricing(
+        erlangs_per_contact=per_contact,
+        load_erlangs=load,
+        beta=beta,
+        linear_agents_per_contact=linear,
+    )
 
 
-def agents_for_load(load_erlangs: np.ndarray, beta: np.ndarray) -> np.ndarray:
+def agents_for_load(load_erlangs: np.ndarray | float, beta: np.ndarray | float) -> np.ndarray:
     """g(A) = A + β√A [agents]."""
     load = np.clip(np.asarray(load_erlangs, dtype=float), 0.0, None)
     return load + np.asarray(beta, dtype=float) * np.sqrt(load)
 
 
-def marginal_agents(load_erlangs: np.ndarray, beta: np.ndarray) -> np.ndarray:
+def marginal_agents(load_erlangs: np.ndarray | float, beta: np.ndarray | float) -> np.ndarray:
     """g′(A) = 1 + β / (2√A) [agents per Erlang]; infinite slope at A = 0 is left as inf."""
     load = np.asarray(load_erlangs, dtype=float)
     with np.errstate(divide="ignore", invalid="ignore"):
         return 1.0 + np.asarray(beta, dtype=float) / (2.0 * np.sqrt(load))
 
 
-def receiver_line(base_erlangs: float, max_in_erlangs: float,
-                  beta: float) -> tuple[float, float]:
+def receiver_line(base_erlangs: float, max_in_erlangs: float, beta: float) -> tuple[float, float]:
     """Fixed charge and slope of a line above h(I) = g(A_r + I) − g(A_r) on [0, I_max].
 
     Tangent of the concave h at I₀ = I_max / 2.
@@ -206,9 +220,9 @@ def skill_target(scenario: Scenario, skill: str) -> ServiceTarget:
     )
 
 
-def receiver_line_tabled(base_erlangs: np.ndarray, max_in_erlangs: np.ndarray,
-                         aht_s: np.ndarray, target: ServiceTarget) -> tuple[np.ndarray,
-                                                                             np.ndarray]:
+def receiver_line_tabled(
+    base_erlangs: np.ndarray, max_in_erlangs: np.ndarray, aht_s: np.ndarray, target: ServiceTarget
+) -> tuple[np.ndarray, np.ndarray]:
     """Fixed charge and slope of lines above the tabled Erlang C increment (module notes).
 
     Parameters
@@ -229,9 +243,14 @@ def receiver_line_tabled(base_erlangs: np.ndarray, max_in_erlangs: np.ndarray,
     steps = np.arange(_TABLE_POINTS + 1, dtype=float)[None, :] / _TABLE_POINTS
     loads = base + top * steps
     aht = np.broadcast_to(np.asarray(aht_s, dtype=float)[:, None], loads.shape)
-    agents = agents_for_target(loads, aht, target.sl_threshold_s, target.sl_target_rate,
-                               asa_target_s=target.asa_target_s,
-                               max_occupancy_rate=target.max_occupancy_rate).astype(float)
+    agents = agents_for_target(
+        loads,
+        aht,
+        target.sl_threshold_s,
+        target.sl_target_rate,
+        asa_target_s=target.asa_target_s,
+        max_occupancy_rate=target.max_occupancy_rate,
+    ).astype(float)
     h = agents - agents[:, :1]
     half = _TABLE_POINTS // 2
     span = top[:, 0] * (1 - half / _TABLE_POINTS)
