@@ -13,8 +13,15 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-demo: $(STAMP)
-	$(BIN)/wfm plan examples/demo/scenario.toml --history examples/demo/history.csv --out forecasts/demo
+DEMO_HISTORY := examples/demo/history.csv
+
+demo: $(STAMP) $(DEMO_HISTORY)
+	$(BIN)/wfm plan examples/demo/scenario.toml --history $(DEMO_HISTORY) --out forecasts/demo
+	$(BIN)/wfm report forecasts/demo --out forecasts/demo/report.html --scenario examples/demo/scenario.toml
+
+# 10 weeks of seeded synthetic history ending on the last Sunday; generated once, git-ignored
+$(DEMO_HISTORY): | $(STAMP)
+	$(BIN)/wfm sample examples/demo/scenario.toml --weeks 10 --out $@
 
 test: $(STAMP)
 	$(BIN)/pytest -q -n 2

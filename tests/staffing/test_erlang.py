@@ -136,8 +136,7 @@ def test_published_erlang_c() -> None:
     # Erlang C calculator page: 20 Erlang, AHT 120 s
     assert _least(lambda n: erlang.wait_probability(n, 20.0) <= 0.15, 21) == _value("C10")
     assert float(erlang.asa_s(26, 20.0, 120.0)) == pytest.approx(_value("C11"), abs=_tol("C11"))
-    assert float(erlang.wait_probability(30, 20.0)) == pytest.approx(_value("C12"),
-                                                                     abs=_tol("C12"))
+    assert float(erlang.wait_probability(30, 20.0)) == pytest.approx(_value("C12"), abs=_tol("C12"))
     load = _max_load(lambda n, x: float(erlang.wait_probability(n, x)), 30, 0.15)
     assert load == pytest.approx(_value("C13"), abs=_tol("C13"))
 
@@ -245,7 +244,7 @@ def test_service_level_rises_and_asa_falls_with_agents(a: float, aht: float, thr
     assert (np.diff(sl) >= -1e-12).all()
     finite = np.isfinite(asa)
     assert (np.diff(asa[finite]) <= 1e-9).all()
-    assert not finite.any() or finite[np.argmax(finite):].all()
+    assert not finite.any() or finite[np.argmax(finite) :].all()
     assert ((pw >= 0) & (pw <= 1)).all() and ((sl >= 0) & (sl <= 1)).all()
 
 

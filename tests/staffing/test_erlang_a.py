@@ -52,8 +52,13 @@ def _chain(n: int, a: float, aht: float, patience: float, tail: int = 400) -> np
 
 @pytest.mark.parametrize(
     ("n", "a", "aht", "patience"),
-    [(12, 10.0, 180.0, 120.0), (8, 10.0, 180.0, 90.0), (40, 50.0, 300.0, 60.0),
-     (3, 0.4, 240.0, 600.0), (95, 100.0, 200.0, 400.0)],
+    [
+        (12, 10.0, 180.0, 120.0),
+        (8, 10.0, 180.0, 90.0),
+        (40, 50.0, 300.0, 60.0),
+        (3, 0.4, 240.0, 600.0),
+        (95, 100.0, 200.0, 400.0),
+    ],
 )
 def test_against_birth_death_chain(n: int, a: float, aht: float, patience: float) -> None:
     p = _chain(n, a, aht, patience)
@@ -107,9 +112,7 @@ def test_least_n_can_be_below_load() -> None:
 def test_other_targets_bind() -> None:
     a = 100.0
     base = int(erlang_a.agents_for_target(a, 180.0, 120.0, 20.0, 0.8))
-    strict = int(
-        erlang_a.agents_for_target(a, 180.0, 120.0, 20.0, 0.8, max_abandon_rate=0.005)
-    )
+    strict = int(erlang_a.agents_for_target(a, 180.0, 120.0, 20.0, 0.8, max_abandon_rate=0.005))
     assert strict > base
     assert float(erlang_a.abandon_probability(strict, a, 180.0, 120.0)) <= 0.005
     assert float(erlang_a.abandon_probability(strict - 1, a, 180.0, 120.0)) > 0.005
@@ -152,7 +155,7 @@ def test_heavy_overload_and_deep_overstaffing_are_finite() -> None:
     aht=st.floats(min_value=30.0, max_value=900.0),
 )
 def test_tends_to_erlang_c_as_patience_grows(a: float, aht: float) -> None:
-    n = math.floor(a) + 1 + int(math.sqrt(a))
+    n = math.ceil(a + 0.5 + math.sqrt(a))  # keep away from N = A, where the limit is slow
     c_sl = float(erlang.service_level(n, a, aht, 20.0))
     c_pw = float(erlang.wait_probability(n, a))
     k = erlang_a.kpis(n, a, aht, aht * 1e7, 20.0)

@@ -157,7 +157,7 @@ SCHEDULE = TableSchema(
         Column("shift", "str", key=True),
         Column("shift_start_local", "str"),
         Column("shift_length_min", "int", min_value=0),
-        Column("breaks", "str"),
+        Column("breaks", "str", nullable=True),  # empty: a shift without breaks
         Column("agents", "int", min_value=0),
     ),
 )

@@ -18,6 +18,7 @@ from collections.abc import Callable
 from dataclasses import asdict, replace
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from wfm import __version__
@@ -37,7 +38,7 @@ from wfm.core.schemas import (
 from wfm.forecast.stage import forecast_contacts
 from wfm.io.files import atomic_dir, copy_file, read_json, sha256_file, write_json_atomic
 from wfm.io.scenario import load_scenario
-from wfm.io.tables import read_table, write_table
+from wfm.io.tables import FLOAT_FORMAT, read_table, write_table
 from wfm.schedule.stage import schedule_shifts
 from wfm.simulate.stage import simulate_plan
 from wfm.split.stage import split_contacts
@@ -138,9 +139,27 @@ def plan_tables(
         if progress:
             progress(name, i + 1, len(todo), res.wall_s)
         results[name] = res
-        tables[name] = res.table
-        tables.update(res.tables)
+        tables[name] = as_written(res.table)
+        tables.update({k: as_written(v) for k, v in res.tables.items()})
     return results
+
+
+def as_written(df: pd.DataFrame) -> pd.DataFrame:
+    """The table as it reads back from its CSV (floats at the written precision).
+
+    Later stages consume exactly what the plan folder holds, so resuming from any stage's
+    CSV gives the same files as a full run.
+    """
+    out = df.copy()
+    for col in out.columns:
+        if pd.api.types.is_float_dtype(out[col]):
+            values = out[col].to_numpy()
+            finite = np.isfinite(values)
+            text = np.char.mod(FLOAT_FORMAT, values[finite])
+            values = values.copy()
+            values[finite] = text.astype(float)
+            out[col] = values
+    return out
 
 
 def run_plan(

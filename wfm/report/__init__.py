@@ -1,1 +1,6 @@
-"""wfm.report layer."""
+"""Exports in the layouts of WFM suites, and the HTML report of a plan."""
+
+from wfm.report.exports import LAYOUTS, ExportOptions, ExportTable, export_layout
+from wfm.report.html import render_report
+
+__all__ = ["LAYOUTS", "ExportOptions", "ExportTable", "export_layout", "render_report"]

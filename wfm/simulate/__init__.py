@@ -1,1 +1,5 @@
-"""wfm.simulate layer."""
+"""Simulation check: a discrete-event run of a plan before it ships."""
+
+from wfm.simulate.stage import simulate_plan
+
+__all__ = ["simulate_plan"]

@@ -27,7 +27,9 @@ import numpy as np
 __all__ = ["agents_from_slots", "slot_aht_s", "slots_of_agents"]
 
 
-def slot_aht_s(aht_s: object, max_concurrency: object, concurrency_aht_factor: object) -> np.ndarray:
+def slot_aht_s(
+    aht_s: object, max_concurrency: object, concurrency_aht_factor: object
+) -> np.ndarray:
     """Handle time of one conversation when an agent runs ``max_concurrency`` at once [s].
 
     Parameters

@@ -63,9 +63,7 @@ def _stirling_error(n: np.ndarray) -> np.ndarray:
     big = n >= 15.0
     nb = n[big]
     nb2 = nb * nb
-    out[big] = (
-        1.0 / 12.0 - (1.0 / 360.0 - (1.0 / 1260.0 - (1.0 / 1680.0) / nb2) / nb2) / nb2
-    ) / nb
+    out[big] = (1.0 / 12.0 - (1.0 / 360.0 - (1.0 / 1260.0 - (1.0 / 1680.0) / nb2) / nb2) / nb2) / nb
     ns = n[~big]
     out[~big] = special.gammaln(ns + 1.0) - ((ns + 0.5) * np.log(ns) - ns + 0.5 * _LOG_2PI)
     return out
@@ -434,9 +432,7 @@ def agents_for_target(
     live = np.flatnonzero(a > 0.0)
     if live.size == 0:
         return result.reshape(shape)
-    a, aht, thr, target, asa_t, max_occ = (
-        x[live] for x in (a, aht, thr, target, asa_t, max_occ)
-    )
+    a, aht, thr, target, asa_t, max_occ = (x[live] for x in (a, aht, thr, target, asa_t, max_occ))
 
     lower = np.floor(a) + 1.0
     lower = np.maximum(lower, _least_n_occupancy(a, max_occ))

@@ -443,13 +443,13 @@ def agents_for_target(
     last_width = np.full_like(hi, np.inf)
     idx = np.flatnonzero(hi - lo > 1.0)
     while idx.size:
-        l, h, fl, fh = lo[idx], hi[idx], f_lo[idx], f_hi[idx]
+        lo_i, hi_i, fl, fh = lo[idx], hi[idx], f_lo[idx], f_hi[idx]
         with np.errstate(divide="ignore", invalid="ignore"):
-            guess = np.ceil(l + (h - l) * (-fl) / (fh - fl))
-        slow = (h - l) > 0.5 * last_width[idx]
-        mid = np.where(slow | ~np.isfinite(guess), np.floor(0.5 * (l + h)), guess)
-        mid = np.clip(mid, l + 1.0, h - 1.0)
-        last_width[idx] = h - l
+            guess = np.ceil(lo_i + (hi_i - lo_i) * (-fl) / (fh - fl))
+        slow = (hi_i - lo_i) > 0.5 * last_width[idx]
+        mid = np.where(slow | ~np.isfinite(guess), np.floor(0.5 * (lo_i + hi_i)), guess)
+        mid = np.clip(mid, lo_i + 1.0, hi_i - 1.0)
+        last_width[idx] = hi_i - lo_i
         fm = margin(mid, idx)
         ok = fm >= 0.0
         hi[idx[ok]] = mid[ok]

@@ -202,6 +202,9 @@ def queue_requirement(
         )
         agents[live], sl[live], asa[live], occ[live], ab[live] = out
     return QueueRequirement(
-        agents_required=agents, service_level_rate=sl, asa_s=asa, occupancy_rate=occ,
+        agents_required=agents,
+        service_level_rate=sl,
+        asa_s=asa,
+        occupancy_rate=occ,
         abandon_rate=ab,
     )

@@ -164,7 +164,10 @@ def staffing_requirements(split: pd.DataFrame, scenario: Scenario) -> StageResul
             if ch.queue_model == "deferred":
                 flags = open_mask(intervals, scenario.sites[site], interval_min)
                 plan = deferred_agents(
-                    work, flags, interval_min, float(ch.deadline_h or 0.0),
+                    work,
+                    flags,
+                    interval_min,
+                    float(ch.deadline_h or 0.0),
                     target.max_occupancy_rate,
                 )
                 agents = plan.agents_required
@@ -191,7 +194,10 @@ def staffing_requirements(split: pd.DataFrame, scenario: Scenario) -> StageResul
                     abandoned_in_sl=scenario.abandoned_in_sl,
                 )
                 agents, sl, asa, occ = (
-                    req.agents_required, req.service_level_rate, req.asa_s, req.occupancy_rate
+                    req.agents_required,
+                    req.service_level_rate,
+                    req.asa_s,
+                    req.occupancy_rate,
                 )
             gross = gross_agents(agents, scenario.shrinkage_rate(site, ch.name))
             frames.append(
@@ -226,8 +232,11 @@ def staffing_requirements(split: pd.DataFrame, scenario: Scenario) -> StageResul
         t = targets.get(skill, ServiceTarget())
         if ch.queue_model != "deferred" and t.sl_target_rate >= 1.0:
             notes.append(f"skill {skill}: a 100 % service level is planned as 99.99 %.")
-        if t.max_abandon_rate is not None and ch.queue_model != "deferred" \
-                and ch.realtime_model == "erlang_c":
+        if (
+            t.max_abandon_rate is not None
+            and ch.queue_model != "deferred"
+            and ch.realtime_model == "erlang_c"
+        ):
             notes.append(
                 f"skill {skill}: max_abandon_rate is not used under Erlang C (no abandonment "
                 f"in the model); set realtime_model = 'erlang_a' and patience_s to use it."
@@ -238,17 +247,16 @@ def staffing_requirements(split: pd.DataFrame, scenario: Scenario) -> StageResul
         "intervals": len(intervals),
         "agent_hours_net": float(table["agents_required"].sum() * hours),
         "agent_hours_gross": float(table["agents_required_gross"].sum() * hours),
-        "peak_agents_required": int(
-            table.groupby("interval_start")["agents_required"].sum().max()
-        ),
+        "peak_agents_required": int(table.groupby("interval_start")["agents_required"].sum().max()),
         "pooling_gain_agent_hours": float(pooling["pooling_gain"].sum() * hours)
         if len(pooling)
         else 0.0,
         "abandoned_in_sl": bool(scenario.abandoned_in_sl),
     }
     log.info("staffing: %d rows, %.0f net agent-hours", len(table), figures["agent_hours_net"])
-    return StageResult(table=table, tables={"pooling": pooling}, notes=tuple(notes),
-                       figures=figures)
+    return StageResult(
+        table=table, tables={"pooling": pooling}, notes=tuple(notes), figures=figures
+    )
 
 
 def _target_of(scenario: Scenario, skill: str, segment: str) -> ServiceTarget:
@@ -259,8 +267,10 @@ def _target_of(scenario: Scenario, skill: str, segment: str) -> ServiceTarget:
 def _describe(t: ServiceTarget, scenario: Scenario, skill: str) -> str:
     ch = scenario.channels[scenario.skill_channel(skill)]
     if ch.queue_model == "deferred":
-        return f"every contact within {ch.deadline_h:g} h of opening hours, occupancy ≤ " \
+        return (
+            f"every contact within {ch.deadline_h:g} h of opening hours, occupancy ≤ "
             f"{t.max_occupancy_rate:.0%}"
+        )
     parts = [f"{t.sl_target_rate:.0%} within {t.sl_threshold_s:g} s"]
     if t.asa_target_s is not None:
         parts.append(f"ASA ≤ {t.asa_target_s:g} s")

@@ -1,0 +1,88 @@
+"""Rolling-origin backtest: origins, scores against direct computation, selection."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from forecast.helpers import history
+from wfm.core.config import ForecastConfig
+from wfm.forecast.backtest import backtest_origins, rolling_backtest
+from wfm.forecast.intraday import day_panel
+from wfm.forecast.metrics import wmape
+from wfm.forecast.models import MODELS
+
+START = dt.date(2025, 1, 6)
+FAST = ("seasonal_naive", "week_average", "week_median")
+
+
+def _panel(days=42, **kw):
+    hist = history(START, days, tz="UTC", **kw)
+    return day_panel(pd.DatetimeIndex(hist["interval_start"]), hist["contacts"].to_numpy(),
+                     "UTC", 30)
+
+
+def test_origins_step_back_from_the_end_and_keep_two_weeks_of_training():
+    panel = _panel(28)
+    end = START.toordinal() + 28
+    assert backtest_origins(panel, 7, 3, 7) == [end - 7 - 7, end - 7]  # the third is too early
+    assert backtest_origins(_panel(14), 7, 3, 7) == []
+
+
+def test_scores_match_a_direct_computation():
+    panel = _panel(42, scale=50.0, noise_seed=4)
+    cells = np.ones(panel.values.shape, dtype=bool)
+    cfg = ForecastConfig(models=FAST, backtest_origins=2)
+    res = rolling_backtest(panel, cells, cfg, 7)
+    assert res is not None and len(res.origins) == 2
+    a, f = [], []
+    for o in res.origins:
+        targets = o + np.arange(7)
+        a.append(panel.values[targets - panel.day0])
+        f.append(MODELS["week_average"](panel.between(o - 56, o), targets, cfg))
+    assert res.score("week_average").wmape == pytest.approx(
+        wmape(np.concatenate(a), np.concatenate(f)), rel=1e-12)
+
+
+def test_selection_picks_the_model_that_wins_the_backtest():
+    # the last week is a level shift: seasonal naive (last week only) adapts, averages lag
+    panel = _panel(42, scale=50.0, noise_seed=5)
+    panel.values[28:] *= 2.0
+    cells = np.ones(panel.values.shape, dtype=bool)
+    cfg = ForecastConfig(models=FAST, backtest_origins=1, backtest_step_days=7)
+    res = rolling_backtest(panel, cells, cfg, 7)
+    best = min(res.scores, key=lambda s: s.wmape)
+    assert res.chosen == best.model == "seasonal_naive"
+
+
+def test_ensemble_averages_the_best_members():
+    panel = _panel(42, scale=50.0, noise_seed=6)
+    cells = np.ones(panel.values.shape, dtype=bool)
+    cfg = ForecastConfig(models=(*FAST, "ensemble"), ensemble_size=2, backtest_origins=2)
+    res = rolling_backtest(panel, cells, cfg, 7)
+    ranked = sorted((s for s in res.scores if s.model != "ensemble"), key=lambda s: s.wmape)
+    assert res.score("ensemble").origins == 2
+    assert res.chosen in {s.model for s in res.scores}
+    if res.chosen == "ensemble":
+        assert res.members == tuple(s.model for s in ranked[:2])
+
+
+def test_closed_cells_are_not_scored():
+    panel = _panel(42, scale=50.0, noise_seed=7)
+    cells = np.ones(panel.values.shape, dtype=bool)
+    cells[:, :20] = False
+    cfg = ForecastConfig(models=("seasonal_naive",), backtest_origins=1)
+    open_only = rolling_backtest(panel, cells, cfg, 7).score("seasonal_naive")
+    everything = rolling_backtest(panel, np.ones_like(cells), cfg, 7).score("seasonal_naive")
+    assert open_only.wmape != everything.wmape
+
+
+def test_coverage_is_near_the_level_on_poisson_data():
+    panel = _panel(70, scale=100.0, noise_seed=8)
+    cells = panel.values > 0
+    cfg = ForecastConfig(models=("week_average",), backtest_origins=4, history_weeks=6)
+    sc = rolling_backtest(panel, cells, cfg, 7).score("week_average")
+    assert sc.coverage_rate == pytest.approx(0.8, abs=0.06)

@@ -1,0 +1,55 @@
+"""Reading plan folders (tolerant of absent tables, strict on malformed ones); export files."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from wfm.core.errors import InputError
+from wfm.io.plan_folder import read_plan_folder, read_side_table, write_export
+
+PLAN = Path(__file__).resolve().parents[1] / "data" / "report" / "plan"
+
+
+def test_reads_every_table_present_and_skips_absent_ones():
+    tables, manifest = read_plan_folder(PLAN)
+    assert set(tables) == {"forecast", "backtest", "split", "requirements", "pooling",
+                           "schedule", "coverage", "overflow", "cost", "simulation"}
+    assert manifest["schedule"]["status"] == "FEASIBLE"
+    assert str(tables["coverage"]["interval_start"].dtype) == "datetime64[ns, UTC]"
+
+
+def test_side_table_types():
+    sim = read_side_table(PLAN / "simulation.csv")
+    assert sim["meets_target"].dtype == bool
+    assert sim["service_level_rate"].dtype == "float64"
+    assert str(sim["interval_start"].dt.tz) == "UTC"
+    assert sim["skill"].iloc[0] == "chat"
+
+
+def test_malformed_contract_table_names_file_and_line(tmp_path):
+    plan = shutil.copytree(PLAN, tmp_path / "plan")
+    lines = (plan / "coverage.csv").read_text().splitlines()
+    lines[3] = lines[3].rsplit(",", 1)[0] + ",many"  # CSV line 4
+    (plan / "coverage.csv").write_text("\n".join(lines) + "\n")
+    with pytest.raises(InputError, match=r"coverage.csv, line 4, column overflow_out_contacts"):
+        read_plan_folder(plan)
+
+
+def test_missing_manifest_or_folder_is_an_error(tmp_path):
+    with pytest.raises(InputError, match="plan folder not found"):
+        read_plan_folder(tmp_path / "nope")
+    with pytest.raises(InputError, match="no manifest.json"):
+        read_plan_folder(tmp_path)
+    (tmp_path / "manifest.json").write_text("{not json")
+    with pytest.raises(InputError, match="manifest.json, line 1: not valid JSON"):
+        read_plan_folder(tmp_path)
+
+
+def test_write_export_with_and_without_header(tmp_path):
+    df = pd.DataFrame({"a": ["x", "y,z"], "b": ["1", "2"]})
+    assert write_export(df, tmp_path / "h.csv").read_text() == 'a,b\nx,1\n"y,z",2\n'
+    assert write_export(df, tmp_path / "n.csv", header=False).read_text() == 'x,1\n"y,z",2\n'

@@ -1,0 +1,129 @@
+"""The HTML report: content, escaping, self-containment, and rendering in headless Chromium."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from wfm.core.errors import InputError
+from wfm.io.plan_folder import read_plan_folder
+from wfm.report.html import render_report
+
+DATA = Path(__file__).resolve().parents[1] / "data" / "report"
+REGIONS = {"lyon": "france", "tunis": "maghreb"}
+SECTIONS = ("forecast", "split", "coverage", "overflow", "simulation", "cost", "schedule",
+            "whatif", "provenance")
+
+
+@pytest.fixture(scope="module")
+def plan():
+    return read_plan_folder(DATA / "plan")
+
+
+@pytest.fixture(scope="module")
+def page(plan) -> str:
+    tables, manifest = plan
+    return render_report(tables, manifest, site_regions=REGIONS)
+
+
+def test_every_section_and_chart_is_there(page):
+    for anchor in SECTIONS:
+        assert f"<section id='{anchor}'>" in page
+    charts = re.findall(r"data-chart='(\w+)'", page)
+    assert charts == ["forecast", "split", "coverage", "overflow", "simulation", "cost"]
+    assert page.count("<svg") == 6
+
+
+def test_solver_status_gap_and_notes_are_stated(page):
+    assert "status <b>FEASIBLE</b>" in page
+    assert "gap <b>0.59%</b>" in page  # (4728 − 4700) / 4728 written as 0.0059 in the fixture
+    assert "seasonal_naive" in page
+    assert "email: too little history, seasonal naive" in page
+    # overall cost per contact: (3960 + 768) / (700 + 180) = 5.3727…
+    assert "5.37 EUR" in page
+    # AI share: chat/open is half contained, 60 × (1 + 1.1 + 1.2 + 1.3) / 2 = 138 of 1150
+    assert "<b>12.0%</b> of 1,150 contacts" in page
+    assert "france" in page and "maghreb" in page
+
+
+def test_page_is_self_contained_and_escapes_text(page):
+    assert "<script" not in page.lower()
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert not re.search(r"""(src|href)=["']https?://""", page)
+    assert "@import" not in page
+    assert set(re.findall(r"url\((.)", page)) <= {"#"}  # only in-page references
+
+
+def test_absent_tables_say_not_run(plan):
+    tables, manifest = plan
+    page = render_report({}, {"run_id": "x"})
+    assert page.count("not run") == 9  # 8 table sections and the solver result
+    assert "<svg" not in page
+    page = render_report({k: v for k, v in tables.items() if k != "overflow"}, manifest)
+    assert "not run: the plan has no overflow.csv" in page
+
+
+def test_whatif_table_is_shown_when_present(plan):
+    tables, manifest = plan
+    whatif = pd.DataFrame({"key": ["segments.open.ai.chat.containment_rate"], "value": [0.45],
+                           "cost": [4500.0], "service_level_rate": [0.84]})
+    page = render_report({**tables, "whatif": whatif}, manifest)
+    assert "segments.open.ai.chat.containment_rate" in page
+    assert "not run: the plan has no what-if" not in page
+
+
+def test_malformed_table_is_an_error(plan):
+    tables, manifest = plan
+    bad = tables["coverage"].drop(columns=["agents_scheduled"])
+    with pytest.raises(InputError, match="coverage.csv.*agents_scheduled"):
+        render_report({**tables, "coverage": bad}, manifest)
+
+
+def test_same_plan_gives_the_same_page(plan, page):
+    tables, manifest = plan
+    assert render_report(tables, manifest, site_regions=REGIONS) == page
+
+
+def test_history_is_drawn_behind_the_forecast(plan):
+    tables, manifest = plan
+    fc = tables["forecast"]
+    hist = fc[["interval_start", "channel", "segment", "contacts"]].assign(
+        interval_start=fc["interval_start"] - pd.Timedelta(days=7))
+    page = render_report(tables, manifest, history=hist)
+    assert "history: the actuals" in page
+
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="Debian package 'chromium' is not installed "
+                    "(apt-get install -y chromium); the report is not checked in a browser")
+def test_report_renders_in_headless_chromium(page, tmp_path):
+    html_path = tmp_path / "report.html"
+    html_path.write_text(page, encoding="utf-8")
+    base = [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu",
+            "--disable-background-networking", "--disable-component-update", "--disable-sync",
+            "--no-first-run", "--enable-logging=stderr", "--v=0"]
+    dom = subprocess.run(
+        base + [f"--user-data-dir={tmp_path / 'profile-dom'}", "--dump-dom",
+                html_path.as_uri()], capture_output=True, text=True, timeout=120)
+    assert dom.returncode == 0, dom.stderr[-2000:]
+    for anchor in SECTIONS:
+        assert f'id="{anchor}"' in dom.stdout
+    assert dom.stdout.count("<svg") == 6
+    shot = tmp_path / "report.png"
+    run = subprocess.run(
+        base + [f"--user-data-dir={tmp_path / 'profile-shot'}", f"--screenshot={shot}",
+                "--window-size=1280,2400", html_path.as_uri()],
+        capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert shot.exists() and shot.stat().st_size > 20_000  # a blank page is a few kB
+    logs = dom.stderr + run.stderr
+    console = [ln for ln in logs.splitlines() if "CONSOLE" in ln or "Uncaught" in ln]
+    assert console == [], console
+    assert "net::ERR" not in logs

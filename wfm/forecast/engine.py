@@ -1,0 +1,328 @@
+"""Forecast one series end to end, and many series in parallel (local processes or Dask).
+
+A :class:`SeriesJob` carries everything one series needs (plain arrays and frozen configs,
+so it pickles cheaply); :func:`forecast_series` turns it into a :class:`SeriesOutcome`.
+Series are independent, so :func:`run_jobs` maps them over local processes by default, or
+over a Dask cluster when a scheduler address is given; both run the same function and give
+the same numbers.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from wfm.core.calendar import interval_grid, open_mask, public_holidays
+from wfm.core.config import ForecastConfig, SiteConfig
+from wfm.forecast.backtest import BacktestResult, ModelScore, rolling_backtest
+from wfm.forecast.events import Event
+from wfm.forecast.intervals import prediction_bounds
+from wfm.forecast.intraday import (
+    DayPanel,
+    aht_profile,
+    day_panel,
+    local_slots,
+    weekday_of,
+)
+from wfm.forecast.models import ENSEMBLE, MODELS, ModelUnfitError
+
+log = logging.getLogger(__name__)
+
+SEED_MODEL = "seed"
+"""Model name written for series forecast from a configured seed volume."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SeriesJob:
+    """One series to forecast.
+
+    Attributes
+    ----------
+    key : tuple of str
+        (channel, segment) or (channel, segment, site).
+    intervals : numpy.ndarray
+        UTC interval starts of the history rows, int64 nanoseconds since the epoch.
+    contacts : numpy.ndarray
+        Contacts per history row [contacts].
+    aht_s : numpy.ndarray, optional
+        Handle time per history row (``NaN`` where unknown) [s].
+    site : SiteConfig
+        Site whose time zone, hours and holidays apply.
+    interval_min : int
+        Interval length [min].
+    start : datetime.date
+        First forecast day (site-local).
+    days : int
+        Forecast days [days].
+    horizon_days : int
+        Days forecast from each backtest origin [days].
+    config : ForecastConfig
+        Models and settings.
+    events : tuple of Event
+        Special days of this series.
+    seed_contacts_per_day : float, optional
+        Daily volume of a new series without history [contacts].
+    """
+
+    key: tuple[str, ...]
+    intervals: np.ndarray
+    contacts: np.ndarray
+    aht_s: np.ndarray | None
+    site: SiteConfig
+    interval_min: int
+    start: dt.date
+    days: int
+    horizon_days: int
+    config: ForecastConfig
+    events: tuple[Event, ...] = ()
+    seed_contacts_per_day: float | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SeriesOutcome:
+    """Forecast of one series on its interval grid, with its backtest."""
+
+    key: tuple[str, ...]
+    intervals: np.ndarray
+    contacts: np.ndarray
+    contacts_lo: np.ndarray
+    contacts_hi: np.ndarray
+    aht_s: np.ndarray
+    model: str
+    scores: tuple[ModelScore, ...]
+    notes: tuple[str, ...]
+
+
+def forecast_series(job: SeriesJob) -> SeriesOutcome:
+    """Clean the history, choose a model by backtest, forecast, bound and adjust one series.
+
+    Linear algebra runs on one thread: series are the unit of parallelism, and the small
+    fits of one series only lose time to BLAS threads.
+
+    Returns
+    -------
+    SeriesOutcome
+        Closed intervals (site hours, public holidays when the site closes) are exactly 0.
+    """
+    from threadpoolctl import threadpool_limits
+
+    with threadpool_limits(limits=1):
+        return _forecast_series(job)
+
+
+def _forecast_series(job: SeriesJob) -> SeriesOutcome:
+    cfg = job.config
+    label = "/".join(job.key)
+    notes: list[str] = []
+    grid = interval_grid(job.start, job.days, job.interval_min, job.site.tz)
+    is_open = open_mask(grid, job.site, job.interval_min)
+    g_ord, g_slot = local_slots(grid, job.site.tz, job.interval_min)
+    targets = np.unique(g_ord)
+    row_of = np.searchsorted(targets, g_ord)
+    scores: tuple[ModelScore, ...] = ()
+    error_sq = cfg.fallback_error_rate ** 2
+    if job.intervals.size == 0:
+        if job.seed_contacts_per_day is None:
+            raise ValueError(f"series {label} has no history and no seed volume")
+        per_day = np.zeros(len(targets))
+        np.add.at(per_day, row_of, is_open.astype(float))
+        mean = np.where(is_open, job.seed_contacts_per_day / np.maximum(per_day[row_of], 1), 0.0)
+        model = SEED_MODEL
+        notes.append(f"{label}: no history; {job.seed_contacts_per_day:g} contacts a day from "
+                     "forecast.seed_contacts_per_day, spread evenly over open intervals")
+        aht = np.full(len(grid), cfg.default_aht_s)
+        panel = None
+    else:
+        panel, work = _panels(job)
+        model, fmat, error_sq, scores, more = _choose_and_fit(panel, job, targets)
+        notes.extend(f"{label}: {n}" for n in more)
+        mean = np.where(is_open, fmat[row_of, g_slot], 0.0)
+        aht, aht_note = _aht(job, panel, work, g_ord, g_slot)
+        if aht_note:
+            notes.append(f"{label}: {aht_note}")
+    lo, hi = prediction_bounds(mean, error_sq, cfg.level_rate)
+    mean, lo, hi = _apply_events(job.events, g_ord, is_open, mean, lo, hi)
+    lo = np.where(is_open, np.minimum(lo, mean), 0.0)
+    hi = np.where(is_open, np.maximum(hi, mean), 0.0)
+    return SeriesOutcome(
+        key=job.key, intervals=grid.as_unit("ns").asi8, contacts=mean, contacts_lo=lo,
+        contacts_hi=hi, aht_s=np.maximum(aht, 0.0), model=model, scores=scores,
+        notes=tuple(notes),
+    )
+
+
+def _panels(job: SeriesJob) -> tuple[DayPanel, DayPanel | None]:
+    """History panel (cleaned of holidays and events) and the handle-time work panel."""
+    cfg = job.config
+    idx = pd.DatetimeIndex(pd.to_datetime(job.intervals, utc=True))
+    ords, _ = local_slots(idx, job.site.tz, job.interval_min)
+    first_kept = int(ords.max()) - 7 * cfg.history_weeks + 1
+    keep = ords >= first_kept
+    idx, contacts = idx[keep], job.contacts[keep]
+    years = sorted({dt.date.fromordinal(int(o)).year for o in (ords.min(), ords.max())})
+    years = list(range(years[0], years[-1] + 1))
+    excluded = {d.toordinal() for d in public_holidays(job.site.country, years)}
+    for o, m, v in job.events:
+        if v is not None or m == 0:
+            excluded.add(o)
+    panel = day_panel(idx, contacts, job.site.tz, job.interval_min,
+                      exclude_ordinals=frozenset(excluded))
+    for o, m, v in job.events:
+        if v is None and m and panel.day0 <= o < panel.day0 + panel.n_days:
+            panel.values[o - panel.day0] /= m
+    work = None
+    if job.aht_s is not None:
+        aht = job.aht_s[keep]
+        known = ~np.isnan(aht)
+        if known.any():
+            c = np.where(known, contacts, 0.0)
+            work = day_panel(idx, c * np.nan_to_num(aht), job.site.tz, job.interval_min)
+            work = (day_panel(idx, c, job.site.tz, job.interval_min), work)
+    return panel, work  # type: ignore[return-value]
+
+
+def _open_cells(panel: DayPanel, site: SiteConfig, interval_min: int) -> np.ndarray:
+    start = dt.date.fromordinal(panel.day0)
+    grid = interval_grid(start, panel.n_days, interval_min, site.tz)
+    ords, slots = local_slots(grid, site.tz, interval_min)
+    cells = np.zeros(panel.values.shape, dtype=bool)
+    ok = (ords - panel.day0 >= 0) & (ords - panel.day0 < panel.n_days)
+    cells[ords[ok] - panel.day0, slots[ok]] = open_mask(grid, site, interval_min)[ok]
+    return cells
+
+
+def _choose_and_fit(panel: DayPanel, job: SeriesJob, targets: np.ndarray
+                    ) -> tuple[str, np.ndarray, float, tuple[ModelScore, ...], list[str]]:
+    cfg = job.config
+    notes: list[str] = []
+    valid = np.flatnonzero(panel.valid)
+    weeks = (valid[-1] - valid[0] + 1) / 7 if valid.size else 0.0
+    volume = float(np.nansum(panel.values))
+    result: BacktestResult | None = None
+    fallback_sq = cfg.fallback_error_rate ** 2
+    if valid.size == 0:
+        notes.append("no usable history day (all holidays or events); forecast 0")
+        return cfg.fallback_model, np.zeros((len(targets), panel.values.shape[1])), \
+            fallback_sq, (), notes
+    if volume <= 0:
+        notes.append(f"no contacts in the history; {cfg.fallback_model} forecasts 0")
+    elif weeks < cfg.min_history_weeks:
+        notes.append(f"short history ({weeks:.1f} weeks < min_history_weeks "
+                     f"{cfg.min_history_weeks:g}): {cfg.fallback_model} without backtest, "
+                     f"intervals from fallback_error_rate {cfg.fallback_error_rate:g}")
+    else:
+        result = rolling_backtest(panel, _open_cells(panel, job.site, job.interval_min), cfg,
+                                  job.horizon_days)
+        if result is None:
+            notes.append(f"history too short for a {job.horizon_days}-day backtest: "
+                         f"{cfg.fallback_model}, intervals from fallback_error_rate")
+    if result is None:
+        fmat = MODELS[cfg.fallback_model](panel, targets, cfg)
+        return cfg.fallback_model, fmat, fallback_sq, (), notes
+    notes.extend(result.notes)
+    ranked = sorted((s for s in result.scores if np.isfinite(s.wmape)
+                     and s.origins == len(result.origins)), key=lambda s: s.wmape)
+    for sc in ranked:
+        try:
+            if sc.model == ENSEMBLE:
+                fmat = np.mean([MODELS[m](panel, targets, cfg) for m in result.members], axis=0)
+            else:
+                fmat = MODELS[sc.model](panel, targets, cfg)
+        except ModelUnfitError as err:
+            notes.append(f"{sc.model} won the backtest but failed on the full history ({err})")
+            continue
+        sq = sc.error_sq if np.isfinite(sc.error_sq) else fallback_sq
+        chosen = sc.model if sc.model != ENSEMBLE else \
+            f"{ENSEMBLE}({'+'.join(result.members)})"
+        return chosen, fmat, sq, result.scores, notes
+    fmat = MODELS[cfg.fallback_model](panel, targets, cfg)
+    return cfg.fallback_model, fmat, fallback_sq, result.scores, notes
+
+
+def _aht(job: SeriesJob, panel: DayPanel, work, g_ord: np.ndarray, g_slot: np.ndarray
+         ) -> tuple[np.ndarray, str]:
+    cfg = job.config
+    if work is None:
+        return np.full(len(g_ord), cfg.default_aht_s), \
+            f"no handle time in the history; aht_s = default_aht_s {cfg.default_aht_s:g} s"
+    prof = aht_profile(work[0], work[1], cfg.profile_weeks, cfg.aht_prior_contacts,
+                       cfg.default_aht_s)
+    return prof[weekday_of(g_ord), g_slot], ""
+
+
+def _apply_events(events: tuple[Event, ...], g_ord: np.ndarray, is_open: np.ndarray,
+                  mean: np.ndarray, lo: np.ndarray, hi: np.ndarray
+                  ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    if not events:
+        return mean, lo, hi
+    mean, lo, hi = mean.copy(), lo.copy(), hi.copy()
+    for o, m, v in events:
+        day = (g_ord == o) & is_open
+        if not day.any():
+            continue
+        if v is None:
+            factor = np.full(day.sum(), float(m))
+        else:
+            total = mean[day].sum()
+            if total > 0:
+                factor = np.full(day.sum(), v / total)
+            else:
+                base = np.full(day.sum(), v / day.sum())
+                width = hi[day] - lo[day]
+                mean[day], lo[day], hi[day] = base, np.maximum(base - width / 2, 0), \
+                    base + width / 2
+                continue
+        mean[day] *= factor
+        lo[day] *= factor
+        hi[day] *= factor
+    return mean, lo, hi
+
+
+# -- running many series ----------------------------------------------------------------------
+def run_jobs(jobs: Sequence[SeriesJob], *, workers: int | None = None,
+             dask_scheduler: str = "") -> list[SeriesOutcome]:
+    """Forecast every job, in order, in this process, local processes or on a Dask cluster.
+
+    Parameters
+    ----------
+    jobs : sequence of SeriesJob
+        Independent series.
+    workers : int, optional
+        Local processes; default every core. Fewer than two jobs per worker run here.
+    dask_scheduler : str
+        Scheduler address; when given, jobs run on that cluster in batches of a few per
+        worker, so memory stays bounded.
+
+    Returns
+    -------
+    list of SeriesOutcome
+        In the order of ``jobs``.
+    """
+    if dask_scheduler:
+        return _run_dask(jobs, dask_scheduler)
+    n = workers or os.cpu_count() or 1
+    if n <= 1 or len(jobs) < 2 * n:
+        return [forecast_series(j) for j in jobs]
+    chunk = max(1, len(jobs) // (4 * n))
+    with ProcessPoolExecutor(max_workers=n) as pool:
+        return list(pool.map(forecast_series, jobs, chunksize=chunk))
+
+
+def _run_dask(jobs: Sequence[SeriesJob], address: str) -> list[SeriesOutcome]:
+    from distributed import Client
+
+    out: list[SeriesOutcome] = []
+    with Client(address, set_as_default=False) as client:
+        n_workers = max(1, len(client.scheduler_info().get("workers", {})))
+        batch = 4 * n_workers
+        for i in range(0, len(jobs), batch):
+            futures = client.map(forecast_series, list(jobs[i : i + batch]), pure=False)
+            out.extend(client.gather(futures))
+    return out

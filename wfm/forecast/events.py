@@ -1,0 +1,89 @@
+"""Special days and events: a small table that cleans history and adjusts the forecast.
+
+Each row names a site-local ``date``, a ``scope`` and either a ``multiplier`` of the usual
+volume or the day's absolute ``contacts``:
+
+=============  =================================================================
+``scope``      ``all`` (or ``*``) for every series, else ``channel``,
+               ``channel/segment`` or ``channel/segment/site``; ``*`` matches any
+``multiplier`` the day's volume relative to a usual day (2.0 = double; 0 = closed)
+``contacts``   the day's total contacts of the series, spread by its profile
+=============  =================================================================
+
+In history the day is divided by its multiplier (or left out when the multiplier is 0 or
+an absolute volume is given), so models learn a usual day; in the forecast the multiplier
+or absolute volume is applied.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+
+from wfm.core.errors import InputError
+from wfm.core.schemas import Column, TableSchema, check_table
+
+EVENTS = TableSchema(
+    "events",
+    (
+        Column("date", "str", key=True),
+        Column("scope", "str", key=True),
+        Column("multiplier", "float", required=False, nullable=True, min_value=0.0),
+        Column("contacts", "float", required=False, nullable=True, min_value=0.0),
+    ),
+)
+"""Contract of the special-days table."""
+
+Event = tuple[int, float | None, float | None]
+"""(local date ordinal, multiplier, contacts) of one event for one series."""
+
+
+def check_events(events: pd.DataFrame, *, source: str = "events") -> None:
+    """Raise :class:`InputError` unless ``events`` meets :data:`EVENTS` and its row rules."""
+    check_table(events, EVENTS, source=source)
+    mult = _column(events, "multiplier")
+    vol = _column(events, "contacts")
+    for i in range(len(events)):
+        try:
+            dt.date.fromisoformat(str(events["date"].iloc[i]))
+        except ValueError:
+            raise InputError("not a date", source=source, line=i + 2, key="date",
+                             got=events["date"].iloc[i], expected="YYYY-MM-DD") from None
+        if np.isnan(mult[i]) == np.isnan(vol[i]):
+            raise InputError("give exactly one of multiplier and contacts", source=source,
+                             line=i + 2, key="multiplier",
+                             expected="a multiplier (e.g. 1.5) or the day's contacts")
+
+
+def events_for(events: pd.DataFrame | None, channel: str, segment: str,
+               site: str | None) -> tuple[Event, ...]:
+    """Events that apply to one series, by date (a later matching row wins for its date)."""
+    if events is None or events.empty:
+        return ()
+    mult = _column(events, "multiplier")
+    vol = _column(events, "contacts")
+    found: dict[int, Event] = {}
+    for i in range(len(events)):
+        if _matches(str(events["scope"].iloc[i]), channel, segment, site):
+            o = dt.date.fromisoformat(str(events["date"].iloc[i])).toordinal()
+            m = None if np.isnan(mult[i]) else float(mult[i])
+            v = None if np.isnan(vol[i]) else float(vol[i])
+            found[o] = (o, m, v)
+    return tuple(found[o] for o in sorted(found))
+
+
+def _matches(scope: str, channel: str, segment: str, site: str | None) -> bool:
+    scope = scope.strip().lower()
+    if scope in ("all", "*", ""):
+        return True
+    parts = scope.split("/")
+    values = (channel, segment, site or "")
+    return all(p in ("*", v) for p, v in zip(parts, values, strict=False))
+
+
+def _column(events: pd.DataFrame, name: str) -> np.ndarray:
+    if name not in events.columns:
+        return np.full(len(events), np.nan)
+    return pd.to_numeric(events[name], errors="coerce").to_numpy(dtype=float)

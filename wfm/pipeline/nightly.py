@@ -1,0 +1,229 @@
+"""The nightly job: load new actuals, re-plan, export, snapshot the forecast, score accuracy.
+
+One run, for a run date D (default: today, UTC):
+
+1. take the lock (a second, overlapping run stops at once and changes nothing);
+2. read and validate the new actuals;
+3. in one run-store transaction: upsert the actuals, write every stored actual as the
+   history of the plan, plan the scenario into a hidden scratch folder, write the export
+   files and the report next to it, snapshot the forecast under date D, recompute accuracy
+   and record the run;
+4. rename the scratch folder to ``out_root/D`` (replacing a previous run of the same day)
+   and commit.
+
+A failure anywhere before step 4 rolls the store back and removes the scratch folder, so the
+store and the dated folders stay as they were; a run killed outright leaves only a hidden
+``.*.tmp`` folder, which the next run removes under the lock, and an uncommitted DuckDB
+transaction, which DuckDB discards. Running twice on the same day gives the same store
+content and the same folder: actuals are keyed, the snapshot of D and the run id
+``nightly-D`` are replaced.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from wfm.core.config import NightlyConfig
+from wfm.core.errors import ConfigError
+from wfm.core.schemas import HISTORY
+from wfm.io.files import atomic_dir, write_json_atomic
+from wfm.io.nightly import (
+    file_log_handler,
+    nightly_lock,
+    read_actuals_files,
+    remove_stale_scratch,
+    write_scenario_copy,
+)
+from wfm.io.plan_folder import read_plan_folder, write_export, write_report
+from wfm.io.scenario import load_scenario
+from wfm.io.tables import write_table
+from wfm.pipeline import runstore
+from wfm.report.exports import LAYOUTS, ExportOptions, export_layout
+from wfm.report.html import render_report
+
+log = logging.getLogger(__name__)
+
+PlanFn = Callable[..., dict]
+"""``plan(scenario_path, history_path, out_dir, *, run_id=None) -> manifest``."""
+
+HISTORY_SHOWN_DAYS = 28
+"""Days of actuals drawn behind the forecast in the nightly report [days]."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class NightlyResult:
+    """What one nightly run did.
+
+    Attributes
+    ----------
+    run_id : str
+        ``nightly-YYYY-MM-DD``.
+    run_date : datetime.date
+        Date of the run (the forecast snapshot's date).
+    out_dir : str
+        The dated plan folder written.
+    actuals_rows : int
+        Rows of new actuals loaded (inserted or replaced).
+    snapshot_rows : int
+        Forecast rows snapshotted.
+    exports : tuple of str
+        Export files written (relative to ``out_dir``).
+    timings_s : dict of str to float
+        Wall time of each step [s].
+    accuracy : pandas.DataFrame
+        Forecast accuracy after this run (see :func:`runstore.forecast_accuracy`).
+    notes : tuple of str
+        What the planner must know (export notes, scratch folders removed).
+    """
+
+    run_id: str
+    run_date: dt.date
+    out_dir: str
+    actuals_rows: int
+    snapshot_rows: int
+    exports: tuple[str, ...]
+    timings_s: dict[str, float]
+    accuracy: pd.DataFrame
+    notes: tuple[str, ...] = field(default=())
+
+
+def _default_plan() -> PlanFn:
+    from wfm.pipeline.run import run_plan
+
+    return run_plan
+
+
+def run_nightly(config: NightlyConfig, *, run_date: dt.date | None = None,
+                plan: PlanFn | None = None) -> NightlyResult:
+    """Run the nightly job once (see the module docstring for the steps and guarantees).
+
+    Parameters
+    ----------
+    config : NightlyConfig
+        Paths, horizon and exports.
+    run_date : datetime.date, optional
+        Date of the run; default today (UTC).
+    plan : callable, optional
+        Plan function with the signature of :func:`wfm.pipeline.run.run_plan`; default that.
+
+    Returns
+    -------
+    NightlyResult
+    """
+    unknown = [name for name in config.exports if name not in LAYOUTS]
+    if unknown:
+        raise ConfigError(f"unknown layout {unknown[0]!r}; expected one of "
+                          f"{', '.join(LAYOUTS)}", key="exports")
+    run_date = run_date or dt.datetime.now(dt.UTC).date()
+    handler = file_log_handler(config.log_path)
+    root_log = logging.getLogger("wfm")
+    root_log.addHandler(handler)
+    previous_level = root_log.level
+    root_log.setLevel(min(previous_level or logging.INFO, logging.INFO))
+    try:
+        with nightly_lock(config.lock_path):
+            log.info("nightly %s: start", run_date.isoformat())
+            try:
+                result = _run_locked(config, run_date, plan or _default_plan())
+            except Exception as err:
+                log.error("nightly %s failed, nothing changed: %s", run_date.isoformat(), err)
+                raise
+            log.info("nightly %s: done in %.1f s (%s)", run_date.isoformat(),
+                     result.timings_s["total"],
+                     ", ".join(f"{k} {v:.1f} s" for k, v in result.timings_s.items()))
+            return result
+    finally:
+        root_log.removeHandler(handler)
+        root_log.setLevel(previous_level)
+        handler.close()
+
+
+def _run_locked(config: NightlyConfig, run_date: dt.date, plan: PlanFn) -> NightlyResult:
+    t_start = time.perf_counter()
+    timings: dict[str, float] = {}
+    notes: list[str] = []
+    out_root = Path(config.out_root)
+    removed = remove_stale_scratch(out_root)
+    if removed:
+        notes.append(f"removed scratch folders of an interrupted run: {', '.join(removed)}")
+        log.warning(notes[-1])
+    run_id = f"nightly-{run_date.isoformat()}"
+    dated = out_root / run_date.isoformat()
+
+    t0 = time.perf_counter()
+    scenario = load_scenario(config.scenario_path)
+    new_actuals = read_actuals_files(config.actuals_path, scenario)
+    timings["read_actuals"] = time.perf_counter() - t0
+    log.info("read %d rows of actuals from %s", len(new_actuals), config.actuals_path)
+
+    con = runstore.connect(config.store_path)
+    try:
+        with runstore.transaction(con):
+            t0 = time.perf_counter()
+            n_actuals = runstore.load_actuals(con, new_actuals)
+            history = runstore.read_actuals(con)
+            timings["load_actuals"] = time.perf_counter() - t0
+            with atomic_dir(dated) as tmp, tempfile.TemporaryDirectory(
+                    prefix=".nightly-", suffix=".tmp", dir=out_root) as scratch_dir:
+                scratch = Path(scratch_dir)
+                scenario_copy = write_scenario_copy(
+                    config.scenario_path, scratch / Path(config.scenario_path).name,
+                    config.horizon_days)
+                history_path = write_table(history, scratch / "history.csv", HISTORY)
+                t0 = time.perf_counter()
+                manifest = plan(scenario_copy, history_path, tmp / "plan", run_id=run_id)
+                timings["plan"] = time.perf_counter() - t0
+
+                t0 = time.perf_counter()
+                tables, manifest = read_plan_folder(tmp / "plan")
+                scenario = load_scenario(scenario_copy)
+                options = ExportOptions(tz=config.export_tz)
+                written = []
+                for layout in config.exports:
+                    export = export_layout(layout, tables, scenario, options)
+                    name = f"exports/{layout}.csv"
+                    write_export(export.table, tmp / name, header=export.header)
+                    written.append(name)
+                    notes.extend(f"{layout}: {n}" for n in export.notes)
+                timings["exports"] = time.perf_counter() - t0
+
+                if config.report:
+                    t0 = time.perf_counter()
+                    since = history["interval_start"].max() - pd.Timedelta(
+                        days=HISTORY_SHOWN_DAYS)
+                    page = render_report(
+                        tables, manifest,
+                        history=history[history["interval_start"] > since],
+                        site_regions={s.name: s.region for s in scenario.sites.values()})
+                    write_report(page, tmp / "report.html")
+                    timings["report"] = time.perf_counter() - t0
+
+                t0 = time.perf_counter()
+                n_snap = runstore.snapshot_forecast(con, tables["forecast"],
+                                                    snapshot_date=run_date, run_id=run_id)
+                accuracy = runstore.refresh_accuracy(con)
+                write_table(accuracy, tmp / "accuracy.csv")
+                runstore.record_run(con, run_id=run_id, run_date=run_date,
+                                    scenario=scenario.name, out_dir=str(dated), status="ok",
+                                    manifest=manifest)
+                timings["store"] = time.perf_counter() - t0
+                timings["total"] = time.perf_counter() - t_start
+                write_json_atomic(tmp / "nightly.json", {
+                    "run_id": run_id, "run_date": run_date.isoformat(),
+                    "actuals_rows": n_actuals, "snapshot_rows": n_snap,
+                    "exports": written, "notes": notes,
+                    "timings_s": {k: round(v, 3) for k, v in timings.items()},
+                })
+    finally:
+        con.close()
+    return NightlyResult(run_id=run_id, run_date=run_date, out_dir=str(dated),
+                         actuals_rows=n_actuals, snapshot_rows=n_snap, exports=tuple(written),
+                         timings_s=timings, accuracy=accuracy, notes=tuple(notes))

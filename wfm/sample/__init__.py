@@ -1,0 +1,6 @@
+"""Synthetic contact history for demonstrations and tests (``wfm sample``)."""
+
+from wfm.core.config import SampleConfig
+from wfm.sample.history import sample_history
+
+__all__ = ["SampleConfig", "sample_history"]

@@ -1,0 +1,212 @@
+"""Erlang calculator over a table of cases: least agents for a target, or the KPIs of a staffing.
+
+Backs ``wfm erlang c|a``: one case from command-line options, or every row of a CSV whose
+columns are named like the options (a batch calculator). Rows with ``agents`` answer the
+reverse question: what a given staffing achieves.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from wfm.core.errors import InputError
+from wfm.core.schemas import Column, TableSchema
+from wfm.staffing import erlang, erlang_a
+
+__all__ = ["CASE_SCHEMAS", "OUTPUT_COLUMNS", "erlang_cases"]
+
+
+def _num(name: str, **kw) -> Column:
+    return Column(name, "float", min_value=0.0, **kw)
+
+
+_COMMON = (
+    _num("contacts"),
+    _num("interval_min"),
+    _num("aht_s"),
+    _num("sl_threshold_s"),
+    Column("sl_target_rate", "float", required=False, nullable=True, min_value=0.0, max_value=1.0),
+    _num("agents", required=False, nullable=True),
+    _num("asa_target_s", required=False, nullable=True),
+    Column(
+        "max_occupancy_rate", "float", required=False, nullable=True, min_value=0.0, max_value=1.0
+    ),
+)
+
+CASE_SCHEMAS: dict[str, TableSchema] = {
+    "c": TableSchema("erlang_c_cases", _COMMON),
+    "a": TableSchema(
+        "erlang_a_cases",
+        _COMMON
+        + (
+            _num("patience_s"),
+            Column(
+                "max_abandon_rate",
+                "float",
+                required=False,
+                nullable=True,
+                min_value=0.0,
+                max_value=1.0,
+            ),
+        ),
+    ),
+}
+
+OUTPUT_COLUMNS = {
+    "c": (
+        "traffic_erlangs",
+        "agents",
+        "wait_probability",
+        "service_level_rate",
+        "asa_s",
+        "occupancy_rate",
+    ),
+    "a": (
+        "traffic_erlangs",
+        "agents",
+        "wait_probability",
+        "abandon_probability",
+        "service_level_rate",
+        "asa_s",
+        "occupancy_rate",
+    ),
+}
+
+
+def _column(cases: pd.DataFrame, name: str) -> np.ndarray:
+    if name not in cases.columns:
+        return np.full(len(cases), np.nan)
+    return pd.to_numeric(cases[name], errors="coerce").to_numpy(dtype=np.float64)
+
+
+def _fail(mask: np.ndarray, message: str, source: str, key: str, values: np.ndarray) -> None:
+    if mask.any():
+        row = int(np.argmax(mask))
+        raise InputError(message, source=source, line=row + 2, key=key, got=values[row])
+
+
+def erlang_cases(
+    cases: pd.DataFrame,
+    model: str,
+    *,
+    abandoned_in_sl: bool = True,
+    source: str = "cases",
+) -> pd.DataFrame:
+    """Solve every row of ``cases`` with Erlang C (``model="c"``) or Erlang A (``"a"``).
+
+    Parameters
+    ----------
+    cases : pandas.DataFrame
+        Columns of ``CASE_SCHEMAS[model]``: ``contacts`` per interval, ``interval_min``,
+        ``aht_s``, ``sl_threshold_s``, and per row either ``sl_target_rate`` (find the least
+        agents; ``asa_target_s``, ``max_occupancy_rate``, ``max_abandon_rate`` optional) or
+        ``agents`` (KPIs of that staffing); ``patience_s`` for Erlang A.
+    model : {"c", "a"}
+        Queue model.
+    abandoned_in_sl : bool
+        Erlang A service-level convention (abandoned contacts count as failures over all
+        arrivals, or leave the denominator).
+    source : str
+        Name used in error messages (file name); line = row + 2.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The input columns, then ``OUTPUT_COLUMNS[model]``. Erlang C rows whose agents do not
+        exceed the load have ``asa_s`` = inf (the queue grows without bound).
+
+    Raises
+    ------
+    InputError
+        Naming the line and column of the first bad value.
+
+    Examples
+    --------
+    >>> out = erlang_cases(pd.DataFrame({"contacts": [100.0], "interval_min": [30.0],
+    ...     "aht_s": [180.0], "sl_threshold_s": [20.0], "sl_target_rate": [0.8]}), "c")
+    >>> int(out.agents[0]), round(float(out.service_level_rate[0]), 4)
+    (14, 0.8884)
+    """
+    if model not in CASE_SCHEMAS:
+        raise ValueError(f"model must be 'c' or 'a'; got {model!r}")
+    schema = CASE_SCHEMAS[model]
+    for col in schema.columns:
+        if col.required and col.name not in cases.columns:
+            raise InputError(
+                f"missing column {col.name!r}",
+                source=source,
+                line=1,
+                expected=", ".join(c.name for c in schema.columns if c.required),
+            )
+    contacts, interval_min, aht, thr = (
+        _column(cases, c) for c in ("contacts", "interval_min", "aht_s", "sl_threshold_s")
+    )
+    target, agents = _column(cases, "sl_target_rate"), _column(cases, "agents")
+    asa_t, max_occ = _column(cases, "asa_target_s"), _column(cases, "max_occupancy_rate")
+    for name, values in (("contacts", contacts), ("sl_threshold_s", thr)):
+        _fail(np.isnan(values) | (values < 0), "must be a number ≥ 0", source, name, values)
+    for name, values in (("interval_min", interval_min), ("aht_s", aht)):
+        _fail(~(values > 0), "must be a number > 0", source, name, values)
+    find = np.isnan(agents)
+    _fail(
+        find & np.isnan(target),
+        "give sl_target_rate (to find agents) or agents",
+        source,
+        "sl_target_rate",
+        target,
+    )
+    _fail(
+        find & ((target <= 0) | (target >= 1)),
+        "must be in (0, 1)",
+        source,
+        "sl_target_rate",
+        target,
+    )
+    _fail(~find & (agents != np.round(agents)), "must be a whole number", source, "agents", agents)
+    _fail(max_occ <= 0, "must be in (0, 1]", source, "max_occupancy_rate", max_occ)
+    _fail(asa_t <= 0, "must be > 0", source, "asa_target_s", asa_t)
+    load = contacts * aht / (interval_min * 60.0)
+    n = np.where(find, 0.0, agents)
+    out = cases.copy()
+    out["traffic_erlangs"] = load
+    if model == "c":
+        if find.any():
+            n[find] = erlang.agents_for_target(
+                load[find],
+                aht[find],
+                thr[find],
+                target[find],
+                asa_target_s=np.where(np.isnan(asa_t), np.inf, asa_t)[find],
+                max_occupancy_rate=np.where(np.isnan(max_occ), 1.0, max_occ)[find],
+            )
+        out["agents"] = n.astype(np.int64)
+        out["wait_probability"] = erlang.wait_probability(n, load)
+        out["service_level_rate"] = erlang.service_level(n, load, aht, thr)
+        out["asa_s"] = erlang.asa_s(n, load, aht)
+        out["occupancy_rate"] = erlang.occupancy(n, load)
+        return out
+    patience = _column(cases, "patience_s")
+    _fail(~(patience > 0), "must be a number > 0", source, "patience_s", patience)
+    max_ab = _column(cases, "max_abandon_rate")
+    _fail(max_ab <= 0, "must be in (0, 1]", source, "max_abandon_rate", max_ab)
+    if find.any():
+        n[find] = erlang_a.agents_for_target(
+            load[find],
+            aht[find],
+            patience[find],
+            thr[find],
+            target[find],
+            asa_target_s=np.where(np.isnan(asa_t), np.inf, asa_t)[find],
+            max_abandon_rate=np.where(np.isnan(max_ab), 1.0, max_ab)[find],
+            max_occupancy_rate=np.where(np.isnan(max_occ), 1.0, max_occ)[find],
+            abandoned_in_sl=abandoned_in_sl,
+        )
+    k = erlang_a.kpis(n, load, aht, patience, thr, abandoned_in_sl=abandoned_in_sl)
+    out["agents"] = n.astype(np.int64)
+    out["wait_probability"] = k.wait_probability
+    out["abandon_probability"] = k.abandon_probability
+    out["service_level_rate"] = k.service_level_rate
+    out["asa_s"] = k.asa_s
+    out["occupancy_rate"] = k.occupancy_rate
+    return out
