@@ -288,7 +288,9 @@ def _build(
     in_flows: dict[tuple[str, str, int], list] = {}
     for (a_idx, i), fv in b.flow.items():
         arc = problem.arcs[a_idx]
-        in_flows.setdefault((arc.to_site, arc.skill, i), []).append(fv)
+        in_flows.setdefault((arc.to_site, arc.skill, i), []).append(
+            (fv, float(arc.cap_contacts[i]))
+        )
     for (site, skill, i), fvs in in_flows.items():
         rec = problem.receivers[(site, skill)]
         zv = (
@@ -297,12 +299,13 @@ def _build(
             else solver.NumVar(0, 1, f"z{site}_{skill}_{i}")
         )
         b.z[(site, skill, i)] = zv
-        link = solver.Constraint(-inf, 0.0, f"link_{site}_{skill}_{i}")
-        link.SetCoefficient(zv, -float(rec.cap_contacts[i]))
         recv_terms = cover_terms.setdefault((site, skill, i), [])
         recv_terms.append((zv, -float(rec.fixed_agents[i])))
-        for fv in fvs:
+        for fv, cap in fvs:
+            # per-arc link f ≤ cap · z (tighter than one aggregate row with the summed cap)
+            link = solver.Constraint(-inf, 0.0, f"link_{site}_{skill}_{i}_{len(recv_terms)}")
             link.SetCoefficient(fv, 1.0)
+            link.SetCoefficient(zv, -cap)
             recv_terms.append((fv, -float(rec.agents_per_contact[i])))
     # contacts handed to AI agents within the split's bounds and AI capacity
     capacity_rows: dict[tuple[str, int], Any] = {}
@@ -454,7 +457,9 @@ def solve(problem: Problem, config: SolverConfig, seed: int) -> Solution:
         deadline = t0 + config.time_limit_s
         rounds = _dive(lp, built, deadline)
         dive_objective = lp.Objective().Value()
+        closed = _close_switches(lp, built, deadline)
         moves, tried = _improve(lp, built, problem, deadline, lp_bound, config.gap_target_rate)
+        detail["switches_closed"] = closed
         objective, bound, name = lp.Objective().Value(), lp_bound, "GLOP dive"
         detail["dive_rounds"] = rounds
         detail["dive_objective"] = dive_objective
@@ -560,6 +565,40 @@ def _dive(lp: pywraplp.Solver, b: _Built, deadline: float) -> int:
     if status != pywraplp.Solver.OPTIMAL:
         raise SolverError(f"LP dive stopped with status {_STATUS.get(status, status)}")
     return rounds
+
+
+def _close_switches(lp: pywraplp.Solver, b: _Built, deadline: float, batches: int = 6) -> int:
+    """Close open receiving switches whose fixed charge costs more than their flows save.
+
+    With the switches fixed, a positive reduced cost of an open switch says the model would
+    rather not pay its fixed charge. All such switches are closed at once and the LP
+    re-solved; the batch is kept if the objective falls, else undone. Repeats while it pays.
+    Returns the number of switches closed.
+    """
+    keys = list(b.z)
+    closed = 0
+    for _ in range(batches):
+        if time.perf_counter() >= deadline or not keys:
+            break
+        best = lp.Objective().Value()
+        rc = [b.z[k].reduced_cost() for k in keys]
+        lb = [b.z[k].lb() for k in keys]
+        batch = [k for k, r, lo in zip(keys, rc, lb, strict=True) if lo > 0.5 and r > 1e-6]
+        if not batch:
+            break
+        for k in batch:
+            b.z[k].SetBounds(0.0, 0.0)
+        status = lp.Solve()
+        if status == pywraplp.Solver.OPTIMAL and lp.Objective().Value() < best - 1e-6:
+            closed += len(batch)
+            continue
+        for k in batch:
+            b.z[k].SetBounds(1.0, 1.0)
+        status = lp.Solve()
+        if status != pywraplp.Solver.OPTIMAL:
+            raise SolverError(f"switch closing ended with LP status {_STATUS.get(status, status)}")
+        break
+    return closed
 
 
 def _neighbours(problem: Problem, reach_min: float = 60.0) -> list[np.ndarray]:
