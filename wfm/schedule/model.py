@@ -26,8 +26,8 @@ Constraints
   + σ_ksi g_ski = R_ski, with R the gross requirement, π the proficiency, σ the agents an
   outgoing contact saves, φ and ρ the fixed and per-contact agents of an incoming load
   (``overflow`` module);
-* overflow cap: Σ_r f_kori ≤ m · C_koi (``max_overflow_rate`` of the origin's contacts);
-  Σ_o f_kori ≤ F_kri z_kri;
+* overflow cap: Σ_r f_kori ≤ m · C_koi (``max_overflow_rate`` of the origin's contacts) and,
+  per arc, f_kori ≤ m · C_koi · z_kri;
 * AI: g_ski ≤ movable contacts; Σ_{s, k of channel c} g_ski · ai_aht_s / interval ≤ free AI
   sessions of c in interval i (``ai_capacity``);
 * headcount per pool and day: Σ_{j on d} x_j ≤ H_p;
@@ -47,10 +47,12 @@ conditions of a roster of named agents, which a later step can build from the co
 
 Solving
 -------
-``lp_guided``: solve the LP relaxation (GLOP), which gives the lower bound reported as
-``best_bound``; keep ⌊x_j⌋ of the relaxed solution as a lower bound on each shift count and
-let the MIP solver choose the rest within the time limit and target gap. ``mip``: hand the
-whole model to the MIP solver (its own bound is reported, never below the LP bound).
+``lp_guided``: solve the LP relaxation (GLOP), whose optimum is the lower bound reported as
+``best_bound``; open the receiving switches the relaxation uses; fix the shift counts to
+whole numbers by LP diving (``_dive``); close switches that do not pay
+(``_close_switches``); then a local search adds, drops or moves single shifts
+(``_improve``). ``mip``: hand the whole model to the MIP solver (its own bound is
+reported when above the LP bound).
 """
 
 from __future__ import annotations
