@@ -148,6 +148,7 @@ def _pyworkforce_case() -> str:
         return "(b) pyworkforce not installed (pip install -e '.[bench]'): case skipped"
     d = demo_dict()
     d["sites"] = {"lyon": d["sites"]["lyon"]}
+    d.pop("sample", None)  # synthetic-history settings name the other sites
     d["sites"]["lyon"]["pools"] = {"all": {"skills": ["voice_open"], "headcount": 500}}
     d["overflow"] = {}
     d["shifts"] = {
