@@ -26,9 +26,18 @@ $(DEMO_HISTORY): | $(STAMP)
 test: $(STAMP)
 	$(BIN)/pytest -q -n 2
 
-bench: $(STAMP)
-	$(BIN)/pip install --quiet -e '.[dev,bench]'
-	$(BIN)/python benchmarks/bench.py
+# the peers (statsforecast, pyworkforce) pin older libraries: they get a venv of their own
+BENCH_VENV := .venv-bench
+BENCH_STAMP := $(BENCH_VENV)/.installed
+
+$(BENCH_STAMP): pyproject.toml
+	$(PYTHON) -m venv $(BENCH_VENV)
+	$(BENCH_VENV)/bin/pip install --quiet --upgrade pip
+	$(BENCH_VENV)/bin/pip install --quiet -e '.[dev,bench]'
+	touch $(BENCH_STAMP)
+
+bench: $(BENCH_STAMP)
+	$(BENCH_VENV)/bin/python benchmarks/bench.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check wfm tests benchmarks
@@ -36,4 +45,4 @@ lint: $(STAMP)
 	$(BIN)/mypy wfm
 
 clean:
-	rm -rf $(VENV) build dist *.egg-info
+	rm -rf $(VENV) $(BENCH_VENV) build dist *.egg-info

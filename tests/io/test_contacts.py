@@ -160,6 +160,26 @@ arrival_start,channel,segment,wait_s,handle_s,outcome
     assert len(history) == 25
 
 
+def test_days_follow_the_log_time_zone_across_dst(tmp_path):
+    log = _log(
+        tmp_path,
+        """
+arrival_start,channel,segment,wait_s,handle_s,outcome
+2025-10-25T09:00:00+02:00,voice,open,5,100,answered
+2025-10-26T02:30:00+01:00,voice,open,5,100,answered
+""",
+    )
+    history = history_from_contacts(read_contacts(log), 30, day_tz="Europe/Paris")
+    # local days 25 October (24 h) and 26 October (25 h, fall-back) → 48 + 50 half-hours
+    assert len(history) == 98
+    assert history["interval_start"].min() == pd.Timestamp("2025-10-24T22:00Z")
+    assert history["interval_start"].max() == pd.Timestamp("2025-10-26T22:30Z")
+    # 02:30+01:00 is 01:30 UTC, the second 02:30 of the night
+    assert history.loc[history["contacts"] > 0, "interval_start"].tolist()[-1] == pd.Timestamp(
+        "2025-10-26T01:30Z"
+    )
+
+
 def test_short_abandons_and_durations_in_clock_form(tmp_path):
     log = _log(
         tmp_path,
@@ -332,3 +352,66 @@ def test_cli_bad_log_exits_2_and_writes_nothing(tmp_path):
     assert res.exit_code == 2
     assert "log.csv, line 3, column outcome: unknown outcome code" in res.output
     assert not out.exists()
+
+
+def test_cli_with_a_scenario_uses_its_grid_and_home_site_days(tmp_path, demo_scenario):
+    scenario = Path(__file__).resolve().parents[2] / "examples" / "demo" / "scenario.toml"
+    log = _log(
+        tmp_path,
+        f"""
+{HEADER}
+2025-03-03T08:10:00+01:00,Voice,Open,5,120,answered
+2025-03-03T08:20:00+01:00,voice,open,35,,abandoned
+""",
+    )
+    out = tmp_path / "history.csv"
+    res = CliRunner().invoke(
+        main, ["history", "from-contacts", str(log), "--out", str(out), "--scenario", str(scenario)]
+    )
+    assert res.exit_code == 0, res.output
+    history = read_table(out, HISTORY, scenario=demo_scenario)
+    # demo: 30-minute intervals, home site lyon (Europe/Paris, UTC+1 in March)
+    assert len(history) == 48
+    assert history["interval_start"].min() == pd.Timestamp("2025-03-02T23:00Z")
+    busy = history[history["contacts"] > 0]
+    assert busy["interval_start"].tolist() == [pd.Timestamp("2025-03-03T07:00Z")]
+    assert busy[["contacts", "abandoned", "aht_s"]].iloc[0].tolist() == [2.0, 1.0, 120.0]
+
+
+REPEATED = """
+arrival_start,channel,segment,wait_s,handle_s,outcome
+2025-10-26T01:50:00,voice,open,1,10,answered
+2025-10-26T02:10:00,voice,open,1,10,answered
+2025-10-26T02:40:00,voice,open,1,10,answered
+2025-10-26T02:05:00,voice,open,1,10,answered
+2025-10-26T02:50:00+01:00,voice,open,1,10,answered
+2025-10-26T03:10:00,voice,open,1,10,answered
+"""
+
+
+def test_repeated_hour_resolved_by_file_order(tmp_path):
+    log = _log(tmp_path, REPEATED)
+    got = read_contacts(log, source_tz="Europe/Paris", repeated_hour="in_order")
+    # Paris falls back at 03:00 CEST = 01:00 UTC: 02:10 and 02:40 are the first pass
+    # (UTC+2), 02:05 the second (UTC+1); offsets and unambiguous times as usual
+    assert got["arrival_start"].dt.strftime("%H:%M").tolist() == [
+        "23:50", "00:10", "00:40", "01:05", "01:50", "02:10"]  # fmt: skip
+    with pytest.raises(InputError, match="line 3, column arrival_start: .* occurs twice"):
+        read_contacts(log, source_tz="Europe/Paris")
+
+
+@pytest.mark.parametrize(
+    ("row", "fragment"),
+    [
+        ("2025-10-26T02:30:00", "which pass of the repeated hour"),
+        ("2025-03-30T02:30:00", "does not exist in Europe/Paris"),
+        ("2025-03-30 2h30", "not a valid timestamp"),
+    ],
+)
+def test_repeated_hour_in_order_still_names_bad_lines(tmp_path, row, fragment):
+    log = _log(tmp_path, f"{HEADER}\n2025-10-25T12:00:00,voice,open,1,10,answered\n"
+                         f"{row},voice,open,1,10,answered")  # fmt: skip
+    with pytest.raises(InputError) as err:
+        read_contacts(log, source_tz="Europe/Paris", repeated_hour="in_order")
+    assert "log.csv, line 3, column arrival_start" in str(err.value)
+    assert fragment in str(err.value)

@@ -53,3 +53,11 @@ def test_write_export_with_and_without_header(tmp_path):
     df = pd.DataFrame({"a": ["x", "y,z"], "b": ["1", "2"]})
     assert write_export(df, tmp_path / "h.csv").read_text() == 'a,b\nx,1\n"y,z",2\n'
     assert write_export(df, tmp_path / "n.csv", header=False).read_text() == 'x,1\n"y,z",2\n'
+
+
+def test_a_shift_without_breaks_reads_back(tmp_path):
+    plan = shutil.copytree(PLAN, tmp_path / "plan")
+    text = (plan / "schedule.csv").read_text().replace(",none,", ",,")
+    (plan / "schedule.csv").write_text(text)  # the schedule stage writes "" for no breaks
+    tables, _ = read_plan_folder(plan)
+    assert tables["schedule"]["breaks"].isna().sum() == 1

@@ -30,23 +30,30 @@ def standin_plan(scenario_path, history_path, out_dir, *, run_id=None, **_ignore
     scenario = load_scenario(scenario_path)
     hist = read_table(history_path, HISTORY, scenario=scenario)
     hist = hist.assign(tod=hist["interval_start"] - hist["interval_start"].dt.floor("D"))
-    prof = (hist.groupby(["channel", "segment", "tod"], as_index=False)
-            .agg(contacts=("contacts", "mean"), aht_s=("aht_s", "mean")))
+    prof = hist.groupby(["channel", "segment", "tod"], as_index=False).agg(
+        contacts=("contacts", "mean"), aht_s=("aht_s", "mean")
+    )
     first = hist["interval_start"].max().floor("D") + pd.Timedelta(days=1)
     rows = []
     for day in range(scenario.horizon_days):
         part = prof.assign(interval_start=first + pd.Timedelta(days=day) + prof["tod"])
         rows.append(part)
     fc = pd.concat(rows, ignore_index=True).drop(columns="tod")
-    fc = fc.assign(contacts_lo=0.8 * fc["contacts"], contacts_hi=1.2 * fc["contacts"],
-                   model="profile_mean")
+    fc = fc.assign(
+        contacts_lo=0.8 * fc["contacts"], contacts_hi=1.2 * fc["contacts"], model="profile_mean"
+    )
     split = fc[["interval_start", "channel", "segment", "contacts"]].assign(
-        ai_contained=0.0, escalated=0.0, human_contacts=fc["contacts"],
-        human_aht_s=fc["aht_s"])
-    manifest = {"run_id": run_id, "scenario": {"name": scenario.name},
-                "parameters": {"interval_min": scenario.interval_min,
-                               "horizon_days": scenario.horizon_days},
-                "stages": {"forecast": {"wall_s": 0.0, "notes": [], "figures": {}}}}
+        ai_contained=0.0, escalated=0.0, human_contacts=fc["contacts"], human_aht_s=fc["aht_s"]
+    )
+    manifest = {
+        "run_id": run_id,
+        "scenario": {"name": scenario.name},
+        "parameters": {
+            "interval_min": scenario.interval_min,
+            "horizon_days": scenario.horizon_days,
+        },
+        "stages": {"forecast": {"wall_s": 0.0, "notes": [], "figures": {}}},
+    }
     with atomic_dir(out_dir) as tmp:
         write_table(fc, tmp / "forecast.csv", FORECAST)
         write_table(split, tmp / "split.csv", SPLIT)

@@ -31,21 +31,33 @@ DAY1, DAY2 = dt.date(2025, 3, 4), dt.date(2025, 3, 5)
 def _actuals(day: str, scale: float = 1.0) -> pd.DataFrame:
     t = pd.date_range(f"{day}T08:00:00Z", periods=4, freq="30min")
     rows = []
-    for ch, seg, base, aht in (("voice", "premium", 10, 300), ("voice", "open", 30, 240),
-                               ("chat", "open", 12, 420)):
+    for ch, seg, base, aht in (
+        ("voice", "premium", 10, 300),
+        ("voice", "open", 30, 240),
+        ("chat", "open", 12, 420),
+    ):
         for i, ts in enumerate(t):
-            rows.append({"interval_start": ts.strftime("%Y-%m-%dT%H:%M:%S+00:00"),
-                         "channel": ch, "segment": seg, "site": "lyon",
-                         "contacts": round(scale * base * (1 + 0.25 * i), 3), "aht_s": aht})
+            rows.append(
+                {
+                    "interval_start": ts.strftime("%Y-%m-%dT%H:%M:%S+00:00"),
+                    "channel": ch,
+                    "segment": seg,
+                    "site": "lyon",
+                    "contacts": round(scale * base * (1 + 0.25 * i), 3),
+                    "aht_s": aht,
+                }
+            )
     return pd.DataFrame(rows)
 
 
 def _config(tmp_path: Path, **extra) -> Path:
     (tmp_path / "actuals").mkdir(exist_ok=True)
     _actuals("2025-03-03").to_csv(tmp_path / "actuals" / "2025-03-03.csv", index=False)
-    text = (f'scenario_path = "{SCENARIO}"\nactuals_path = "actuals"\nout_root = "plans"\n'
-            'store_path = "store/runs.duckdb"\nhorizon_days = 2\n'
-            'exports = ["genesys-historical", "amazon-connect-forecast", "tidy"]\n')
+    text = (
+        f'scenario_path = "{SCENARIO}"\nactuals_path = "actuals"\nout_root = "plans"\n'
+        'store_path = "store/runs.duckdb"\nhorizon_days = 2\n'
+        'exports = ["genesys-historical", "amazon-connect-forecast", "tidy"]\n'
+    )
     for k, v in extra.items():
         text += f"{k} = {v}\n"
     path = tmp_path / "nightly.toml"
@@ -54,8 +66,11 @@ def _config(tmp_path: Path, **extra) -> Path:
 
 
 def _hashes(folder: Path) -> dict[str, str]:
-    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file() and p.suffix == ".csv"}
+    return {
+        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and p.suffix == ".csv"
+    }
 
 
 def _store_state(path: Path) -> dict:
@@ -65,8 +80,9 @@ def _store_state(path: Path) -> dict:
             "counts": runstore.table_counts(con),
             "actuals": con.execute("SELECT * FROM actuals ORDER BY ALL").fetchall(),
             "snapshots": con.execute("SELECT * FROM forecast_snapshots ORDER BY ALL").fetchall(),
-            "runs": con.execute("SELECT run_id, run_date, status FROM runs ORDER BY ALL")
-            .fetchall(),
+            "runs": con.execute(
+                "SELECT run_id, run_date, status FROM runs ORDER BY ALL"
+            ).fetchall(),
         }
     finally:
         con.close()
@@ -94,6 +110,7 @@ def _bad_config(tmp_path: Path) -> Path:
 def test_unknown_export_layout_is_refused_before_anything_runs(tmp_path):
     cfg = load_nightly_config(_config(tmp_path, report="false"))
     from dataclasses import replace
+
     with pytest.raises(ConfigError, match="unknown layout 'iex'"):
         run_nightly(replace(cfg, exports=("iex",)), run_date=DAY1, plan=standin_plan)
     assert not (tmp_path / "store").exists()
@@ -109,11 +126,19 @@ def test_nightly_twice_on_the_same_day_is_idempotent(tmp_path):
     assert _store_state(Path(cfg.store_path)) == store1
     assert store1["counts"] == {"runs": 1, "actuals": 12, "forecast_snapshots": 3 * 4 * 2}
     assert second.snapshot_rows == 24  # 3 series × 4 half-hours × horizon 2 days
-    assert {"exports/genesys-historical.csv", "exports/amazon-connect-forecast.csv",
-            "exports/tidy.csv", "accuracy.csv", "plan/forecast.csv"} <= set(files1)
+    assert {
+        "exports/genesys-historical.csv",
+        "exports/amazon-connect-forecast.csv",
+        "exports/tidy.csv",
+        "accuracy.csv",
+        "plan/forecast.csv",
+    } <= set(files1)
     assert (folder / "report.html").exists() and (folder / "nightly.json").exists()
     assert sorted(p.name for p in (tmp_path / "plans").iterdir()) == [
-        ".nightly.lock", "2025-03-04", "nightly.log"]
+        ".nightly.lock",
+        "2025-03-04",
+        "nightly.log",
+    ]
     assert "nightly 2025-03-04: done" in Path(cfg.log_path).read_text()
 
 
@@ -121,8 +146,7 @@ def test_second_night_scores_the_first_nights_forecast(tmp_path):
     cfg = load_nightly_config(_config(tmp_path))
     run_nightly(cfg, run_date=DAY1, plan=standin_plan)
     # actuals of 2025-03-04 arrive: 10 % above the single history day the forecast echoed
-    _actuals("2025-03-04", scale=1.1).to_csv(tmp_path / "actuals" / "2025-03-04.csv",
-                                             index=False)
+    _actuals("2025-03-04", scale=1.1).to_csv(tmp_path / "actuals" / "2025-03-04.csv", index=False)
     res = run_nightly(cfg, run_date=DAY2, plan=standin_plan)
     acc = res.accuracy.set_index(["channel", "segment", "days_ahead"])
     # snapshot of 03-04 forecast 03-04 (days ahead 0) at the 03-03 values: F = A / 1.1, so
@@ -178,8 +202,9 @@ def test_a_nightly_killed_midway_leaves_no_partial_folder(tmp_path):
     _actuals("2025-03-04").to_csv(tmp_path / "actuals" / "2025-03-04.csv", index=False)
     marker = tmp_path / "stalled"
     env = dict(os.environ, WFM_TEST_STALL_MARKER=str(marker))
-    proc = subprocess.Popen([sys.executable, "-c", _KILL_SCRIPT.format(
-        here=str(HERE), cfg=str(cfg_path))], env=env)
+    proc = subprocess.Popen(
+        [sys.executable, "-c", _KILL_SCRIPT.format(here=str(HERE), cfg=str(cfg_path))], env=env
+    )
     try:
         deadline = time.monotonic() + 60
         while not marker.exists():

@@ -7,6 +7,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -127,3 +128,39 @@ def test_report_renders_in_headless_chromium(page, tmp_path):
     console = [ln for ln in logs.splitlines() if "CONSOLE" in ln or "Uncaught" in ln]
     assert console == [], console
     assert "net::ERR" not in logs
+
+
+def test_cost_per_contact_from_the_schedule_stage_layout(plan):
+    from wfm.report.html import cost_per_contact
+
+    tables, manifest = plan
+    cost = pd.DataFrame({
+        "site": ["lyon", "lyon", "lyon", "tunis", "tunis", ""],
+        "item": ["labour", "overflow", "shortfall_penalty", "labour", "overstaff_penalty",
+                 "total"],
+        "quantity": [132.0, 12.0, 5.0, 64.0, 2.0, 0.0],
+        "unit": ["agent_h", "contacts", "agent_h", "agent_h", "agent_h", ""],
+        "cost": [3960.0, 3.6, 1000.0, 768.0, 1.0, 5732.6],
+    })
+    split_summary = pd.DataFrame({"ai_cost": [10.0, 20.0]})
+    t = {**tables, "cost": cost, "split_summary": split_summary}
+    per_site, overall, how = cost_per_contact(t)
+    # money: lyon 3960 + 3.6, tunis 768; penalties and the total row left out; AI 30;
+    # all forecast contacts of the fixture: 1150 → (3963.6 + 768 + 30) / 1150
+    assert overall == pytest.approx((3963.6 + 768 + 30) / 1150, rel=1e-12)
+    lyon = per_site.set_index("site").loc["lyon"]
+    # a site's contacts are its simulated contacts
+    sim = tables["simulation"]
+    assert lyon["contacts"] == pytest.approx(sim.loc[sim["site"] == "lyon", "contacts"].sum())
+    assert lyon["cost_per_contact"] == pytest.approx(3963.6 / lyon["contacts"], rel=1e-12)
+    assert "penalties" in how
+    page = render_report(t, manifest)
+    assert f"{overall:,.2f} EUR" in page
+
+
+def test_nan_service_levels_of_empty_intervals_are_ignored(plan):
+    tables, manifest = plan
+    sim = tables["simulation"].copy()
+    sim.loc[0, ["contacts", "service_level_rate"]] = [0.0, np.nan]
+    page = render_report({**tables, "simulation": sim}, manifest)
+    assert "nan%" not in page

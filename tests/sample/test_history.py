@@ -62,6 +62,31 @@ def test_dst_week_has_one_interval_pair_fewer(tiny_scenario):
     assert (h.groupby(["channel", "segment"]).size() == 7 * 48 - 2).all()
 
 
+def test_fall_back_day_has_one_interval_pair_more(tiny_scenario):
+    # Europe/Paris falls back on Sunday 2025-10-26: that local day has 25 h = 50 slots
+    h = _draw(tiny_scenario, weeks=1, start=dt.date(2025, 10, 20))
+    assert (h.groupby(["channel", "segment"]).size() == 7 * 48 + 2).all()
+    local = h["interval_start"].dt.tz_convert("Europe/Paris")
+    assert local.dt.date.min() == dt.date(2025, 10, 20)
+    assert local.dt.date.max() == dt.date(2025, 10, 26)
+
+
+def test_sites_open_on_holidays_get_the_holiday_factor(tiny_dict):
+    data = copy.deepcopy(tiny_dict)
+    data["sites"]["lyon"]["closed_on_holidays"] = False
+    data["sample"] = {
+        "daily_contacts": {"voice": {"open": 4000.0}},
+        "noise_cv": 0.0,
+        "holiday_factor": 0.5,
+    }
+    h = _draw(scenario_from_dict(data), weeks=1, start=dt.date(2025, 4, 28))
+    local = h["interval_start"].dt.tz_convert("Europe/Paris").dt.date
+    may1 = h.loc[local == dt.date(2025, 5, 1), "contacts"].sum()
+    apr30 = h.loc[local == dt.date(2025, 4, 30), "contacts"].sum()
+    # Thursday (1.00) × 0.5 against Wednesday (1.05); Poisson counts of ~2,000 and ~4,000
+    assert may1 / apr30 == pytest.approx(0.5 / 1.05, rel=0.08)
+
+
 def test_same_seed_same_history_other_seed_other_history(tiny_scenario):
     a, b, c = _draw(tiny_scenario), _draw(tiny_scenario), _draw(tiny_scenario, seed=4)
     pd.testing.assert_frame_equal(a, b)

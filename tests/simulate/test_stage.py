@@ -109,6 +109,7 @@ def test_unstaffed_contacts_are_unserved_and_miss_target():
     assert o["answered"] == 0 and o["unserved"] == o["contacts"] > 0
     assert o["service_level_rate"] == 0.0
     assert not res.table["meets_target"].any()
+    assert any("3 interval×site×skill rows fall short" in n and "worst" in n for n in res.notes)
 
 
 def test_same_seed_same_result_other_seed_differs():
@@ -333,3 +334,35 @@ def test_every_row_of_the_split_is_reported_per_site_and_skill():
     voice = res.table[res.table["skill"] == "voice"]
     # contact-weighted target of premium (0.80 default) and open (0.80)
     assert np.allclose(voice["sl_target_rate"], 0.8)
+
+
+def test_summary_by_segment_and_channel_adds_up():
+    split, agents = _multi_tables(lyon_agents=6, tunis_agents=0)
+    s = simulate_plan(split, agents, _multi()).tables["summary"]
+    seg = s[s["scope"] == "segment"].set_index("name")
+    pairs = s[s["scope"] == "segment_channel"]
+    assert set(pairs["name"]) == {"premium.voice", "open.voice", "open.chat", "open.email"}
+    for col in ("contacts", "missed_target_contacts", "abandoned"):
+        by_pair = pairs.assign(seg=pairs["name"].str.split(".").str[0]).groupby("seg")[col].sum()
+        assert np.allclose(by_pair.sort_index(), seg[col].sort_index())
+    overall = s[s["scope"] == "overall"].iloc[0]
+    assert overall["contacts"] == pytest.approx(seg["contacts"].sum())
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "match"),
+    [
+        ("shrinkage_draw", "poisson", "shrinkage_draw"),
+        ("overflow_wait_s", -1.0, "overflow_wait_s"),
+        ("level_rate", 1.0, "level_rate"),
+        ("service_time", "gamma", "service_time"),
+    ],
+)
+def test_simulation_config_is_validated_with_key_path(key, value, match):
+    from wfm.core.errors import ConfigError
+
+    d = copy.deepcopy(MULTI)
+    d["simulation"][key] = value
+    with pytest.raises(ConfigError, match=match) as err:
+        scenario_from_dict(d)
+    assert "simulation" in str(err.value)

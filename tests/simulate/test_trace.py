@@ -77,3 +77,20 @@ def test_replay_reproduces_the_day_roughly(replay):
 def test_missing_column_is_an_input_error():
     with pytest.raises(InputError, match="q_time"):
         replay_calls(CALLS.drop(columns="q_time"))
+
+
+def test_presence_agents_with_no_gap_are_busy_agent_equivalents():
+    res = replay_calls(CALLS, replications=2, seed=2, agents_from="presence", presence_gap_s=0)
+    t = res.table
+    row = t[t["interval_start"] == pd.Timestamp("1999-08-02 07:00", tz="UTC")].iloc[0]
+    # busy agent-seconds of named servers inside 10:00–10:30 local, computed here
+    served = (CALLS["outcome"] == "AGENT") & (CALLS["server"] != "NO_SERVER")
+    start = pd.to_datetime(CALLS.loc[served, "ser_start_ts"])
+    end = start + pd.to_timedelta(CALLS.loc[served, "ser_time"].astype(float), unit="s")
+    lo, hi = pd.Timestamp("1999-08-02 10:00"), pd.Timestamp("1999-08-02 10:30")
+    overlap = (end.clip(upper=hi) - start.clip(lower=lo)).dt.total_seconds().clip(lower=0)
+    assert row["agents"] == round(overlap.sum() / 1800)
+    # bridging idle gaps only adds presence
+    wide = replay_calls(CALLS, replications=2, seed=2, agents_from="presence", presence_gap_s=900)
+    assert (wide.table["agents"].to_numpy() >= t["agents"].to_numpy()).all()
+    assert "server presence" in res.notes[0]

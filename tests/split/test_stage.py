@@ -224,7 +224,10 @@ def test_optimiser_bounds(ai_dict, build, make_forecast):
 
 
 @settings(
-    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    derandomize=True,
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 @given(
     first=st.floats(0, 1),
@@ -293,3 +296,22 @@ def test_figures_and_summary(ai_dict, build, make_forecast):
     assert s.loc[("voice", "open"), "human_share_rate"] == pytest.approx(0.8)
     assert res.figures["ai_cost"] == pytest.approx(48 * 2.3)
     assert any("ai_capacity.chat" in n for n in res.notes)
+
+
+def test_ai_takes_every_contact_while_people_are_closed(ai_dict, build, make_forecast):
+    # voice/open offers 50 % to AI while open, 100 % while closed: at 22:00 all 10 contacts
+    # go to the bot, 4 are contained and 6 wait for the morning
+    sc = build(ai_dict, {"segments.open.ai.voice.ai_first_closed_rate": 1.0})
+    t = split_contacts(make_forecast([("voice", "open")]), sc).table
+    night = _at(t, "voice", "open", "Mon 22:00")
+    assert night.ai_handled == pytest.approx(10.0)
+    assert night.ai_contained == pytest.approx(4.0)
+    assert night.backlog_out_contacts == pytest.approx(6.0)
+    assert _at(t, "voice", "open", "Mon 12:00").ai_handled == pytest.approx(5.0)
+
+
+def test_empty_forecast_gives_empty_split(ai_dict, build, make_forecast):
+    fc = make_forecast([("voice", "open")]).head(0)
+    res = split_contacts(fc, build(ai_dict))
+    check_table(res.table, SPLIT)
+    assert len(res.table) == 0 and res.notes == ("empty forecast",)

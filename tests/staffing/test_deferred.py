@@ -7,7 +7,7 @@ import itertools
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from wfm.staffing import deferred
@@ -50,6 +50,9 @@ def _feasible(work, flags, due, agents, capacity_s) -> bool:
     closed=st.lists(st.booleans(), min_size=5, max_size=5),
     deadline_h=st.sampled_from([0.5, 1.0, 2.0]),
 )
+# work piled up while closed needs 4 agents at opening: more than a fixed 0..3 search covers
+@example(work=[0.0, 600.0, 3_600.0, 3_600.0, 3_600.0], closed=[False, True, True, True, False],
+         deadline_h=0.5)
 def test_greedy_meets_deadlines_with_least_agent_hours(work, closed, deadline_h) -> None:
     flags = np.array([not c for c in closed[: len(work)]])
     flags[-1] = True
@@ -59,11 +62,12 @@ def test_greedy_meets_deadlines_with_least_agent_hours(work, closed, deadline_h)
     assert _feasible(work, flags, plan.due_index, plan.agents_required, cap)
     assert plan.late_s == 0.0
     assert (plan.agents_required[~flags] == 0).all()
-    # brute force over every staffing with 0..3 agents per interval: none feasible is cheaper
-    # (work whose deadline is past the grid is not required, as in the greedy)
+    # brute force over every staffing with 0..max+1 agents per interval: none feasible is
+    # cheaper (work whose deadline is past the grid is not required, as in the greedy)
+    top = int(plan.agents_required.max()) + 2
     best = min(
         sum(n)
-        for n in itertools.product(range(4), repeat=len(work))
+        for n in itertools.product(range(top), repeat=len(work))
         if _feasible(work, flags, plan.due_index, np.array(n), cap)
     )
     assert plan.agents_required.sum() == best

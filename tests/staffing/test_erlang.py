@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from wfm.staffing import erlang
@@ -270,6 +270,8 @@ def test_littles_law_against_birth_death_chain(a: float, extra: int) -> None:
     # queue length from the stationary distribution of the M/M/N chain (log space, truncated
     # far in the tail) equals arrivals per second × ASA
     n = math.floor(a) + extra
+    # a load within 0.1 % of N makes the chain's tail (and the truncated sum) astronomically long
+    assume(a / n < 0.999)
     aht = 200.0
     k = np.arange(0, n + 100 + int(60.0 / -math.log(a / n)))
     log_p = np.where(

@@ -186,3 +186,47 @@ def test_agents_for_target_is_least(a: float, patience: float, target: float) ->
     n = int(erlang_a.agents_for_target(a, 240.0, patience, 20.0, target))
     assert float(erlang_a.service_level(n, a, 240.0, patience, 20.0)) >= target
     assert n == 1 or float(erlang_a.service_level(n - 1, a, 240.0, patience, 20.0)) < target
+
+
+@pytest.mark.parametrize(
+    ("n", "a", "aht", "patience"),
+    [
+        (12, 10.0, 180.0, 120.0),
+        (8, 10.0, 180.0, 90.0),
+        (40, 50.0, 300.0, 60.0),
+        (95, 100.0, 200.0, 400.0),
+    ],
+)
+def test_mean_wait_of_answered_contacts_against_tagged_chain(
+    n: int, a: float, aht: float, patience: float
+) -> None:
+    # absorbing chain of the arriving contact: P(answered | i ahead) = (−Q)^{-1} r and
+    # E[wait · 1{answered} | i ahead] = (−Q)^{-1} P(answered | ·)
+    mu, theta, tail = 1.0 / aht, 1.0 / patience, 300
+    p = _chain(n, a, aht, patience, tail)
+    q = np.zeros((tail + 1, tail + 1))
+    r = np.zeros(tail + 1)
+    r[0] = n * mu
+    for i in range(tail + 1):
+        if i > 0:
+            q[i, i - 1] = n * mu + i * theta
+        q[i, i] = -(n * mu + i * theta + theta)
+    answered = np.linalg.solve(-q, r)
+    wait_answered = np.linalg.solve(-q, answered)
+    ahead = p[n : n + tail + 1]
+    expected = ahead @ wait_answered / (p[:n].sum() + ahead @ answered)
+    got = erlang_a.kpis(n, a, aht, patience, 20.0).asa_answered_s
+    assert float(got) == pytest.approx(expected, rel=1e-6)  # a-derivative by central difference
+
+
+def test_deep_overstaffing_series_agrees_with_gamma_functions(monkeypatch) -> None:
+    # where both are representable, the series used far above the load gives the same
+    # measures as the incomplete-gamma route (forced here by moving the switch point)
+    n = np.array([120.0, 300.0])
+    a = np.array([50.0, 100.0])
+    args = (n, a, np.full(2, 180.0), np.full(2, 2_000.0), np.full(2, 20.0), True)
+    gamma_route = erlang_a._kpis(*args)
+    monkeypatch.setattr(erlang_a, "_LOG_TINY", 0.0)
+    series_route = erlang_a._kpis(*args)
+    for g, s in zip(gamma_route, series_route, strict=True):
+        np.testing.assert_allclose(s, g, rtol=1e-8)

@@ -155,3 +155,30 @@ def test_empty_split(tiny_scenario) -> None:
     split = _split([("voice", "open", [], 180.0)])
     res = staffing_requirements(split, tiny_scenario)
     assert res.table.empty and list(res.table.columns) == list(REQUIREMENTS.names)
+
+
+def test_answered_only_convention_is_stated_and_used(tiny_dict) -> None:
+    d = copy.deepcopy(tiny_dict)
+    d["abandoned_in_sl"] = False
+    d["channels"]["voice"] = {
+        "queue_model": "realtime",
+        "realtime_model": "erlang_a",
+        "patience_s": 60,
+    }
+    sc = scenario_from_dict(d)
+    res = staffing_requirements(_split([("voice", "open", [300.0], 180.0)]), sc)
+    assert any("abandoned_in_sl = false" in n for n in res.notes)
+    assert any("mean time in queue over all arrivals" in n for n in res.notes)
+    assert res.figures["abandoned_in_sl"] is False
+
+
+def test_concurrent_channel_staffed_on_slots(tiny_scenario) -> None:
+    # tiny chat: 2 conversations per agent, no slowdown; 120 chats / 30 min at 300 s = 20
+    # Erlang of slots → least slots for 80/20 and occupancy ≤ 85 %, halved and rounded up
+    from wfm.staffing import erlang
+
+    res = staffing_requirements(_split([("chat", "open", [120.0], 300.0)]), tiny_scenario)
+    chat = res.table[res.table.skill == "chat_open"].iloc[0]
+    slots = int(erlang.agents_for_target(20.0, 300.0, 20.0, 0.8, max_occupancy_rate=0.85))
+    assert chat.agents_required == -(-slots // 2)
+    assert chat.occupancy_rate == pytest.approx(20.0 / (2 * chat.agents_required))

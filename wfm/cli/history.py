@@ -44,7 +44,15 @@ def _codes(ctx: click.Context, param: click.Parameter, value: str) -> tuple[str,
     "--tz",
     "source_tz",
     help="IANA zone of naive arrival times and of the days "
-    "covered (default: the scenario's source_tz; UTC otherwise).",
+    "covered (default: the scenario's source_tz, days of its home site; else UTC).",
+)
+@click.option(
+    "--repeated-hour",
+    type=click.Choice(["error", "in_order"]),
+    default="error",
+    show_default=True,
+    help="Naive times in the hour that occurs twice when DST ends: refuse them, or resolve "
+    "them by file order (a log sorted by arrival).",
 )
 @click.option(
     "--arrival-col",
@@ -130,10 +138,9 @@ def _codes(ctx: click.Context, param: click.Parameter, value: str) -> tuple[str,
 def from_contacts(log, out_path, scenario, interval_min, source_tz, **mapping):
     """Turn a per-contact LOG (ACD or CRM export) into the interval history CSV.
 
-    Contacts are the answered ones plus those abandoned after queueing, in the interval
-    of their arrival (floored in UTC); aht_s is the mean handle time of the answered ones;
-    every interval of the days covered is written, zeros included. Prints the contacts of
-    each outcome per channel and segment.
+    contacts = answered + abandoned after queueing, per interval of arrival (floored in
+    UTC); aht_s = mean handle time of the answered; every interval of the days covered, zeros
+    included. Prints the contacts of each outcome per channel and segment.
     """
     from wfm.core.schemas import HISTORY
     from wfm.io import contacts as logs
@@ -142,11 +149,14 @@ def from_contacts(log, out_path, scenario, interval_min, source_tz, **mapping):
 
     sc = load_scenario(scenario) if scenario else None
     tz = source_tz or (sc.source_tz if sc else "") or None
-    contacts = logs.read_contacts(log, logs.ContactColumns(**mapping), source_tz=tz)
+    repeated = mapping.pop("repeated_hour")
+    columns = logs.ContactColumns(**mapping)
+    contacts = logs.read_contacts(log, columns, source_tz=tz, repeated_hour=repeated)
     if sc is not None:
         check_series_keys(contacts, sc, source=click.format_filename(log, shorten=True))
     step = int(interval_min) if interval_min else (sc.interval_min if sc else 30)
-    table = logs.history_from_contacts(contacts, step, day_tz=tz or "UTC")
+    day_tz = tz or (sc.sites[sc.home_site()].tz if sc else "UTC")
+    table = logs.history_from_contacts(contacts, step, day_tz=day_tz)
     write_table(table, out_path, HISTORY)
     click.echo(logs.contact_totals(contacts).to_string(index=False))
     click.echo(f"history: {len(table)} rows, {step}-minute intervals → {out_path}")

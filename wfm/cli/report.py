@@ -59,7 +59,8 @@ def export(plan_dir, layout, out_file, scenario, table, volumes, tz, queue_ids, 
     from wfm.io.plan_folder import read_plan_folder, write_export
     from wfm.report.exports import ExportOptions, export_layout
 
-    tables, _ = read_plan_folder(plan_dir)
+    needs = {"calabrio": "requirements", "tidy": table}.get(layout, volumes)
+    tables, _ = read_plan_folder(plan_dir, only=[needs])
     sc = _scenario_for(plan_dir, scenario, needed=layout != "tidy")
     ids = dict(q.split("=", 1) for q in queue_ids if "=" in q)
     opt = ExportOptions(tz=tz, queue_ids=ids, table=table, volume_source=volumes, daily=daily)

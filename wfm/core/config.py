@@ -136,6 +136,9 @@ class AiPolicy:
         contacts (``split.repeat_delay_profile_rate``).
     human_resolution_rate : float
         First-contact resolution of contacts answered by a person on this channel.
+    ai_first_closed_rate : float, optional
+        Share offered to an AI agent first while the site is closed (e.g. 1.0: out of hours
+        the bot takes every contact); default ``ai_first_rate``.
     """
 
     ai_first_rate: float = 0.0
@@ -148,6 +151,7 @@ class AiPolicy:
     min_ai_share_rate: float = 0.0
     ai_resolution_rate: float = 1.0
     human_resolution_rate: float = 1.0
+    ai_first_closed_rate: float | None = None
 
     def __post_init__(self) -> None:
         check_rate("ai_first_rate", self.ai_first_rate)
@@ -166,6 +170,8 @@ class AiPolicy:
             )
         check_rate("ai_resolution_rate", self.ai_resolution_rate)
         check_rate("human_resolution_rate", self.human_resolution_rate)
+        if self.ai_first_closed_rate is not None:
+            check_rate("ai_first_closed_rate", self.ai_first_closed_rate)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -211,7 +217,9 @@ class SegmentPolicy:
         check_known("ai", self.ai, self.channels, "channel of this segment")
         check_known("no_ai_channels", self.no_ai_channels, self.channels, "channel of this segment")
         for ch in self.no_ai_channels:
-            if ch in self.ai and self.ai[ch].ai_first_rate > 0:
+            if ch in self.ai and (
+                self.ai[ch].ai_first_rate > 0 or (self.ai[ch].ai_first_closed_rate or 0) > 0
+            ):
                 raise ConfigError(
                     f"channel {ch!r} is in no_ai_channels; set ai_first_rate = 0 or remove it "
                     "from no_ai_channels",
@@ -397,10 +405,12 @@ class SiteConfig:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ShrinkageConfig:
-    """Share of paid time not available for contacts (breaks, training, absence).
+    """Share of paid time not available for contacts other than breaks (absence, training,
+    coaching, meetings); the scheduler places breaks itself (``ShiftRules.breaks``).
 
     The rate of a (site, channel) is the site's own ``shrinkage_rate`` if set, else the
-    channel's value here, else ``default_rate``.
+    channel's value here, else ``default_rate``. Staffing turns on-queue agents into paid
+    agents as ``agents_required / (1 − rate)``.
     """
 
     default_rate: float = 0.30
@@ -509,7 +519,12 @@ ForecastModel = Literal[
     "seasonal_naive", "week_average", "week_median", "top_down_ets", "direct_mstl", "ensemble"
 ]
 FORECAST_MODELS: tuple[str, ...] = (
-    "seasonal_naive", "week_average", "week_median", "top_down_ets", "direct_mstl", "ensemble"
+    "seasonal_naive",
+    "week_average",
+    "week_median",
+    "top_down_ets",
+    "direct_mstl",
+    "ensemble",
 )
 
 
@@ -820,8 +835,8 @@ class SampleConfig:
             check_positive(f"aht_s.{ch}", v)
         for ch, v in self.abandon_rate.items():
             check_rate(f"abandon_rate.{ch}", v, high_open=True)
-        for ch, v in self.pattern.items():
-            check_choice(f"pattern.{ch}", v, ("office", "around_the_clock"))
+        for ch, pattern in self.pattern.items():
+            check_choice(f"pattern.{ch}", pattern, ("office", "around_the_clock"))
         check_known("weekday_factors", self.weekday_factors, WEEKDAYS, "weekday")
         for day, v in self.weekday_factors.items():
             check_positive(f"weekday_factors.{day}", v, allow_zero=True)
@@ -1063,7 +1078,8 @@ class NightlyConfig:
             try:
                 ZoneInfo(self.export_tz)
             except (ZoneInfoNotFoundError, ValueError):
-                raise ConfigError(f"unknown time zone {self.export_tz!r}",
-                                  key="export_tz") from None
+                raise ConfigError(
+                    f"unknown time zone {self.export_tz!r}", key="export_tz"
+                ) from None
         if len(set(self.exports)) != len(self.exports):
             raise ConfigError("lists a layout twice", key="exports")

@@ -13,6 +13,7 @@ import datetime as dt
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import numpy as np
@@ -31,6 +32,7 @@ before (or too soon after) joining the queue, so never offered to an agent; igno
 log's own codes (e.g. test or phantom calls)."""
 
 _DURATION = "seconds (e.g. 95 or 95.5) or H:MM:SS"
+_OFFSET = r"(?:Z|[+-]\d{2}:?\d{2})$"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -100,11 +102,15 @@ class ContactColumns:
             raise ConfigError("name at least one answered outcome code", key="answered_values")
 
 
+RepeatedHour = Literal["error", "in_order"]
+
+
 def read_contacts(
     path: str | os.PathLike,
     columns: ContactColumns | None = None,
     *,
     source_tz: str | None = None,
+    repeated_hour: RepeatedHour = "error",
 ) -> pd.DataFrame:
     """Read a contact log into one classified row per contact.
 
@@ -117,6 +123,10 @@ def read_contacts(
     source_tz : str, optional
         IANA zone of naive arrival times (``Asia/Jerusalem``); without it naive times are
         an error.
+    repeated_hour : {"error", "in_order"}
+        Naive times in the hour that occurs twice when DST ends: an error naming the line,
+        or resolved by file order (the first pass, then the second), which holds for a log
+        sorted by arrival.
 
     Returns
     -------
@@ -165,13 +175,13 @@ def read_contacts(
                 expected="a header with " + ", ".join(dict.fromkeys(needed)),
                 got=", ".join(raw.columns),
             )
-    out = pd.DataFrame(
-        {
-            "arrival_start": parse_times(
-                raw[columns.arrival_column], name, columns.arrival_column, source_tz
-            )
-        }
+    check_choice("repeated_hour", repeated_hour, ("error", "in_order"))
+    arrivals = (
+        _times_in_order(raw[columns.arrival_column], name, columns.arrival_column, source_tz)
+        if repeated_hour == "in_order" and source_tz
+        else parse_times(raw[columns.arrival_column], name, columns.arrival_column, source_tz)
     )
+    out = pd.DataFrame({"arrival_start": arrivals})
     for what in ("channel", "segment", "site"):
         const, col = getattr(columns, what), getattr(columns, f"{what}_column")
         if const:
@@ -304,6 +314,40 @@ def contact_totals(contacts: pd.DataFrame) -> pd.DataFrame:
 
 
 # -- helpers -------------------------------------------------------------------------------
+
+
+def _times_in_order(values: pd.Series, source: str, column: str, tz: str) -> pd.Series:
+    """Like ``parse_times``, resolving the repeated hour of a DST end by file order."""
+    s = values.astype(str).str.strip()
+    naive = ~s.str.contains(_OFFSET).to_numpy()
+    # read naive times as UTC first: every malformed value is reported with its line
+    as_utc = parse_times(s.where(~naive, s + "Z"), source, column, None)
+    wall = pd.DatetimeIndex(as_utc[naive].dt.tz_localize(None))
+    try:
+        local = wall.tz_localize(tz, ambiguous="infer", nonexistent="NaT")
+    except Exception as err:  # noqa: BLE001 — ValueError (pandas 3), pytz errors (pandas 2)
+        both = wall.tz_localize(tz, ambiguous="NaT", nonexistent="shift_forward")
+        row = int(s.index[naive][int(np.argmax(np.asarray(both.isna())))])
+        raise InputError(
+            f"cannot tell which pass of the repeated hour {s.iloc[row]!r} belongs to ({err})",
+            source=source,
+            line=row + 2,
+            key=column,
+            expected="rows in arrival order through the DST change, or times with offsets",
+        ) from None
+    gap = np.asarray(local.isna())
+    if gap.any():
+        row = int(s.index[naive][int(np.argmax(gap))])
+        raise InputError(
+            f"{s.iloc[row]!r} does not exist in {tz} (DST gap)",
+            source=source,
+            line=row + 2,
+            key=column,
+            expected="an existing local time, or a time with offset",
+        )
+    out = as_utc.copy()
+    out[naive] = local.tz_convert("UTC")
+    return out
 
 
 def _check_tz(tz: str, key: str) -> None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import json
 import os
+from collections.abc import Iterable
 from pathlib import Path
 
 import pandas as pd
@@ -23,7 +24,7 @@ from wfm.io.tables import _read_csv_strings, parse_times, read_table
 
 PLAN_TABLES = (
     "forecast", "backtest", "split", "requirements", "pooling", "schedule", "coverage",
-    "overflow", "cost", "simulation", "whatif",
+    "overflow", "cost", "simulation", "summary", "split_summary", "whatif",
 )
 """File stems a plan folder may hold (each ``<stem>.csv``)."""
 
@@ -65,8 +66,9 @@ def read_manifest(folder: str | os.PathLike) -> dict:
     return data
 
 
-def read_plan_folder(folder: str | os.PathLike) -> tuple[dict[str, pd.DataFrame], dict]:
-    """Every table present in a plan folder, and its manifest.
+def read_plan_folder(folder: str | os.PathLike, *,
+                     only: Iterable[str] | None = None) -> tuple[dict[str, pd.DataFrame], dict]:
+    """Every table present in a plan folder (or the ones in ``only``), and its manifest.
 
     Returns
     -------
@@ -81,7 +83,8 @@ def read_plan_folder(folder: str | os.PathLike) -> tuple[dict[str, pd.DataFrame]
                          expected="a folder written by 'wfm plan'")
     manifest = read_manifest(folder)
     tables: dict[str, pd.DataFrame] = {}
-    for stem in PLAN_TABLES:
+    wanted = PLAN_TABLES if only is None else tuple(only)
+    for stem in wanted:
         path = folder / f"{stem}.csv"
         if not path.exists():
             continue

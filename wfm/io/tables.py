@@ -247,8 +247,9 @@ def parse_times(values: pd.Series, source: str, column: str, tz: str | None) -> 
             try:
                 idx[i : i + 1].tz_localize(tz, ambiguous="raise", nonexistent="raise")
                 why = "occurs twice"
-            except ValueError as err:
-                why = "does not exist" if "nonexistent" in str(err).lower() else "occurs twice"
+            except Exception as err:  # noqa: BLE001 — ValueError (pandas 3), pytz errors (pandas 2)
+                text = f"{type(err).__name__} {err}".lower()
+                why = "does not exist" if "nonexistent" in text else "occurs twice"
             kind = "DST gap" if why == "does not exist" else "DST change, ambiguous"
             raise InputError(
                 f"{s.iloc[row]!r} {why} in {tz} ({kind})",

@@ -48,7 +48,7 @@ header{background:#1f5f8b;color:#fff;padding:18px 28px}
 header h1{margin:0 0 4px;font-size:22px}
 main{padding:8px 28px 40px;max-width:1200px}
 section{background:#fff;border:1px solid #dde1e6;border-radius:6px;margin:18px 0;
-padding:8px 18px 16px}
+padding:8px 18px 16px;overflow-x:auto}
 h2{font-size:18px;margin:10px 0}
 p.source{color:#5c6670;font-size:12px;margin:2px 0 10px}
 .cards{display:flex;flex-wrap:wrap;gap:12px;margin:12px 0}
@@ -188,8 +188,14 @@ def _forecast_section(tables: Mapping[str, pd.DataFrame], history: pd.DataFrame 
               .reset_index())
     body = _svg(fig, "forecast", tight=False) + "<h3>Model per series</h3>" + _table_html(models)
     backtest = tables.get("backtest")
-    body += "<h3>Backtest</h3>" + (_table_html(backtest) if backtest is not None
-                                   else _not_run("backtest.csv"))
+    if backtest is None:
+        body += "<h3>Backtest</h3>" + _not_run("backtest.csv")
+    elif "chosen" in backtest.columns:
+        chosen = backtest[backtest["chosen"].astype(str).str.lower() == "true"]
+        body += ("<h3>Backtest: the chosen model of each series</h3>" + _table_html(chosen)
+                 + f"<p class='source'>{len(backtest)} candidate scores in backtest.csv</p>")
+    else:
+        body += "<h3>Backtest</h3>" + _table_html(backtest)
     return _section("forecast", "History and forecast", source, body)
 
 
@@ -316,10 +322,12 @@ def _simulation_section(tables: Mapping[str, pd.DataFrame], abandoned_in_sl: Any
         _time_axis(ax)
     axes[0].legend(fontsize=7, loc="lower left")
     fig.supylabel("service level (UTC)", fontsize=8, x=0.005)
-    meets = sim["service_level_rate"].to_numpy(dtype=float) >= sim["sl_target_rate"].to_numpy(
-        dtype=float)
-    w = sim["contacts"].to_numpy(dtype=float)
-    summary = (sim.assign(meets=meets, w_sl=sim["service_level_rate"] * w)
+    sl_all = sim["service_level_rate"].to_numpy(dtype=float)
+    busy = sim[(sim["contacts"].to_numpy(dtype=float) > 0) & ~np.isnan(sl_all)]
+    meets = (busy["meets_target"].astype(bool).to_numpy() if "meets_target" in busy.columns
+             else busy["service_level_rate"].to_numpy(dtype=float)
+             >= busy["sl_target_rate"].to_numpy(dtype=float))
+    summary = (busy.assign(meets=meets, w_sl=busy["service_level_rate"] * busy["contacts"])
                .groupby(["site", "skill"], sort=True)
                .agg(contacts=("contacts", "sum"), w_sl=("w_sl", "sum"),
                     sl_target_rate=("sl_target_rate", "max"),
@@ -329,36 +337,91 @@ def _simulation_section(tables: Mapping[str, pd.DataFrame], abandoned_in_sl: Any
     summary.insert(3, "service_level_rate", np.divide(summary["w_sl"].to_numpy(), c,
                                                       out=np.full(len(c), np.nan), where=c > 0))
     summary = summary.drop(columns="w_sl")
-    body = _svg(fig, "simulation", tight=False) + _table_html(summary)
+    body = _svg(fig, "simulation", tight=False)
+    overall = tables.get("summary")
+    if overall is not None:
+        body += "<h3>Summary (summary.csv)</h3>" + _table_html(overall)
+    body += "<h3>Per site and skill, intervals with contacts</h3>" + _table_html(summary)
     return _section("simulation", "Simulated service level", source, body)
 
 
+def cost_per_contact(tables: Mapping[str, pd.DataFrame]) -> tuple[pd.DataFrame, float, str]:
+    """Cost per contact by site and overall, from ``cost.csv`` in either of its layouts.
+
+    Long layout (``site``, ``item``, ``cost``, as the schedule stage writes it): money is
+    every item but ``total`` and the ``*_penalty`` items (solver objective terms, not paid);
+    a site's contacts are its simulated contacts (else its required contacts); overall =
+    (money + AI cost of ``split_summary.csv``) / all forecast contacts. Wide layout: the
+    table's own ``cost`` and ``contacts`` (and ``cost_per_contact``) columns.
+
+    Returns
+    -------
+    (pandas.DataFrame, float, str)
+        Per-site table (``site``, ``cost``, ``contacts``, ``cost_per_contact``), the overall
+        cost per contact (NaN when there are no contacts) and how it was computed.
+    """
+    cost = tables["cost"]
+    if {"item", "cost", "site"} <= set(cost.columns):
+        items = cost["item"].astype(str)
+        money = cost[(items != "total") & ~items.str.endswith("_penalty")]
+        by_site = money.groupby("site", sort=True)["cost"].sum()
+        volume = tables.get("simulation")
+        if volume is None:
+            volume = tables.get("requirements")
+        contacts = (volume.groupby("site")["contacts"].sum()
+                    if volume is not None and "contacts" in volume.columns else pd.Series())
+        per_site = pd.DataFrame({"site": by_site.index, "cost": by_site.to_numpy(),
+                                 "contacts": contacts.reindex(by_site.index).to_numpy()})
+        split_summary = tables.get("split_summary")
+        ai_cost = (float(split_summary["ai_cost"].sum())
+                   if split_summary is not None and "ai_cost" in split_summary.columns else 0.0)
+        fc = tables.get("forecast")
+        n_all = float(fc["contacts"].sum()) if fc is not None else float("nan")
+        overall = (float(by_site.sum()) + ai_cost) / n_all if n_all > 0 else float("nan")
+        how = ("(labour and overflow cost + AI cost) / all forecast contacts; penalties of "
+               "the shift solver are not money and are left out")
+    else:
+        missing = [c for c in ("cost", "contacts") if c not in cost.columns]
+        if missing:
+            raise InputError(f"missing column {missing[0]!r}", source="cost.csv", line=1,
+                             expected="site, item, cost (or cost and contacts columns)")
+        label = "site" if "site" in cost.columns else cost.columns[0]
+        per_site = pd.DataFrame({"site": cost[label].astype(str).to_numpy(),
+                                 "cost": cost["cost"].to_numpy(dtype=float),
+                                 "contacts": cost["contacts"].to_numpy(dtype=float)})
+        n_all = float(per_site["contacts"].sum())
+        overall = float(per_site["cost"].sum()) / n_all if n_all > 0 else float("nan")
+        how = "total cost / total contacts of cost.csv"
+    c = per_site["contacts"].to_numpy(dtype=float)
+    per_site["cost_per_contact"] = np.divide(per_site["cost"].to_numpy(dtype=float), c,
+                                             out=np.full(len(c), np.nan), where=c > 0)
+    return per_site, overall, how
+
+
 def _cost_section(tables: Mapping[str, pd.DataFrame], currency: str) -> str:
-    cost = tables.get("cost")
     source = f"cost.csv (currency {currency})" if currency else "cost.csv"
-    if cost is None:
+    if "cost" not in tables:
         return _section("cost", "Cost per contact", source, _not_run("cost.csv"))
+    per_site, overall, how = cost_per_contact(tables)
     body = ""
-    if {"cost_per_contact"} <= set(cost.columns):
-        label_cols = [c for c in cost.columns if cost[c].dtype == object]
-        labels = (cost[label_cols].astype(str).agg(" · ".join, axis=1) if label_cols
-                  else pd.Series([str(i) for i in range(len(cost))]))
-        fig = Figure(figsize=(8, 0.35 * len(cost) + 1.2), layout="constrained")
+    if not np.isnan(overall):
+        body += (f"<p>Overall: <b>{overall:,.2f} {_esc(currency)}</b> per contact "
+                 f"({_esc(how)}).</p>")
+    shown = per_site[np.isfinite(per_site["cost_per_contact"].to_numpy(dtype=float))]
+    if len(shown):
+        fig = Figure(figsize=(8, 0.35 * len(shown) + 1.2), layout="constrained")
         ax = fig.subplots()
-        y = np.arange(len(cost))
-        ax.barh(y, cost["cost_per_contact"].to_numpy(dtype=float), color=_COLOURS[4])
-        ax.set_yticks(y, labels.tolist())
+        y = np.arange(len(shown))
+        ax.barh(y, shown["cost_per_contact"].to_numpy(dtype=float), color=_COLOURS[4])
+        ax.set_yticks(y, shown["site"].tolist())
         ax.invert_yaxis()
         ax.set_xlabel(f"cost per contact [{currency}]" if currency else "cost per contact",
                       fontsize=8)
-        _style(ax, "Cost per contact")
+        _style(ax, "Cost per contact by site (labour and overflow / contacts at the site)")
         body += _svg(fig, "cost")
-    if {"cost", "contacts"} <= set(cost.columns):
-        total, n = float(cost["cost"].sum()), float(cost["contacts"].sum())
-        if n > 0:
-            body = (f"<p>Overall: <b>{total / n:,.2f} {_esc(currency)}</b> per contact "
-                    f"({total:,.0f} {_esc(currency)} for {n:,.0f} contacts).</p>" + body)
-    return _section("cost", "Cost per contact", source, body + _table_html(cost))
+    return _section("cost", "Cost per contact", source,
+                    body + _table_html(per_site) + "<h3>cost.csv</h3>"
+                    + _table_html(tables["cost"]))
 
 
 def _schedule_section(tables: Mapping[str, pd.DataFrame]) -> str:
@@ -423,6 +486,21 @@ def _provenance_section(manifest: Mapping[str, Any]) -> str:
                     "manifest.json of the run", "".join(parts))
 
 
+def _overall_service_level(tables: Mapping[str, pd.DataFrame]) -> float | None:
+    """The simulation's overall service level (its summary row, else contact-weighted)."""
+    summary = tables.get("summary")
+    if summary is not None and {"scope", "service_level_rate"} <= set(summary.columns):
+        row = summary[summary["scope"] == "overall"]
+        if len(row):
+            return float(row["service_level_rate"].iloc[0])
+    sim = tables.get("simulation")
+    if sim is None or not {"service_level_rate", "contacts"} <= set(sim.columns):
+        return None
+    sl = sim["service_level_rate"].to_numpy(dtype=float)
+    w = np.where(np.isnan(sl), 0.0, sim["contacts"].to_numpy(dtype=float))
+    return float(np.nansum(sl * w) / w.sum()) if w.sum() > 0 else None
+
+
 def _cards(tables: Mapping[str, pd.DataFrame], manifest: Mapping[str, Any],
            currency: str) -> str:
     cards = []
@@ -434,18 +512,13 @@ def _cards(tables: Mapping[str, pd.DataFrame], manifest: Mapping[str, Any],
         c = float(split["contacts"].sum())
         cards.append((f"{float(split['ai_contained'].sum()) / c:.1%}" if c else "–",
                       "resolved by AI agents"))
-    sim = tables.get("simulation")
-    if sim is not None and {"service_level_rate", "contacts"} <= set(sim.columns):
-        w = sim["contacts"].to_numpy(dtype=float)
-        if w.sum() > 0:
-            sl = float((sim["service_level_rate"].to_numpy(dtype=float) * w).sum() / w.sum())
-            cards.append((f"{sl:.1%}", "simulated service level"))
-    cost = tables.get("cost")
-    if cost is not None and {"cost", "contacts"} <= set(cost.columns):
-        n = float(cost["contacts"].sum())
-        if n > 0:
-            cards.append((f"{float(cost['cost'].sum()) / n:,.2f} {currency}",
-                          "cost per contact"))
+    sl = _overall_service_level(tables)
+    if sl is not None:
+        cards.append((f"{sl:.1%}", "simulated service level"))
+    if "cost" in tables:
+        overall = cost_per_contact(tables)[1]
+        if not np.isnan(overall):
+            cards.append((f"{overall:,.2f} {currency}", "cost per contact"))
     solve = manifest.get("schedule")
     if isinstance(solve, Mapping):
         gap = solve.get("gap_rate")

@@ -172,9 +172,12 @@ def simulate_plan(
         ``table``: one row per (interval_start, site, skill) of the split, columns
         :data:`SIMULATION_COLUMNS` (means over replications; half-widths of the
         ``simulation.level_rate`` confidence interval). ``tables["summary"]``: overall, per
-        segment and per channel, with the contacts that missed their target.
+        segment, per channel and per ``segment.channel`` (scope, name), with the contacts
+        that missed their target (not answered within their threshold, abandoned included)
+        and ``wait_s``, the mean time in queue of all answered or abandoned contacts.
         ``tables["pool_occupancy"]``: per (interval_start, site, pool) agents scheduled,
-        available after shrinkage, and occupancy.
+        available after shrinkage, and occupancy. ``tables["replications"]``: overall
+        figures of each replication.
 
     Notes
     -----
@@ -227,7 +230,7 @@ def simulate_plan(
     reps = _replication_table(per_rep, scenario)
     wall = time.perf_counter() - t_start
     below = int((~table["meets_target"]).sum())
-    notes = _notes(scenario, model, below)
+    notes = _notes(scenario, model, table)
     overall = summary[summary["scope"] == "overall"].iloc[0]
     figures = {
         "replications": cfg.replications,
@@ -341,31 +344,36 @@ def _build_model(
     # routing by the scheduler's overflow shares
     over_dest: dict[int, list[tuple[int, float]]] = {}
     if overflow is not None and len(overflow):
-        ov = overflow.copy()
-        ov["b"] = idx(ov["interval_start"], "overflow")
-        sp_b = pd.DataFrame(
-            {
-                "b": row_interval,
-                "site": sp["site"],
-                "skill": sp["skill"],
-                "segment": sp["segment"],
-                "h": contacts,
-                "row": np.arange(len(sp)),
-            }
+        ov = overflow.assign(b=idx(overflow["interval_start"], "overflow"))
+        ov = ov.sort_values(["b", "skill", "from_site", "to_site"], kind="mergesort")
+        rows_of = (
+            pd.DataFrame({"b": row_interval, "site": sp["site"], "skill": sp["skill"]})
+            .groupby(["b", "site", "skill"])
+            .indices
         )
-        for (b, skill, src), grp in ov.groupby(["b", "skill", "from_site"], sort=True):
-            rows = sp_b[(sp_b["b"] == b) & (sp_b["site"] == src) & (sp_b["skill"] == skill)]
-            for _, orow in grp.sort_values("to_site").iterrows():
-                dst = orow["to_site"]
-                if dst not in scenario.sites:
-                    raise InputError(f"unknown site {dst!r}", source="overflow", key="to_site")
-                ok = rows[[_may_overflow(scenario, g, src, dst) for g in rows["segment"]]]
-                allowed = ok["h"].sum()
-                if allowed <= 0 or orow["contacts"] <= 0:
-                    continue
-                share = min(1.0, float(orow["contacts"]) / allowed)
-                for r_, g in zip(ok["row"], ok["segment"], strict=True):
-                    over_dest.setdefault(int(r_), []).append((q_of((dst, skill, g)), share))
+        seg_arr = sp["segment"].to_numpy()
+        allowed_of: dict[tuple[str, str, str], bool] = {}
+        for b, skill, src, dst, moved_contacts in zip(
+            ov["b"], ov["skill"], ov["from_site"], ov["to_site"], ov["contacts"], strict=True
+        ):
+            if dst not in scenario.sites:
+                raise InputError(f"unknown site {dst!r}", source="overflow", key="to_site")
+            rows = rows_of.get((b, src, skill))
+            if rows is None or moved_contacts <= 0:
+                continue
+            ok = []
+            for r_ in rows:
+                key = (str(seg_arr[r_]), src, dst)
+                if key not in allowed_of:
+                    allowed_of[key] = _may_overflow(scenario, *key)
+                if allowed_of[key]:
+                    ok.append(int(r_))
+            allowed = float(contacts[ok].sum()) if ok else 0.0
+            if allowed <= 0:
+                continue
+            share = min(1.0, float(moved_contacts) / allowed)
+            for r_ in ok:
+                over_dest.setdefault(r_, []).append((q_of((dst, skill, str(seg_arr[r_]))), share))
     width = max((len(v) for v in over_dest.values()), default=0)
     over_q = np.zeros((len(sp), max(width, 1)), dtype=int)
     over_cum = np.zeros((len(sp), max(width, 1)), dtype=float)
@@ -597,6 +605,9 @@ def _count(
         "n": len(rows),
         "group": tally(group, n_g),
         "segment": tally(model.row_segment[rows], n_seg),
+        "segment_channel": tally(
+            model.row_segment[rows] * n_ch + model.row_channel[rows], n_seg * n_ch
+        ),
         "channel": tally(model.row_channel[rows], n_ch),
         "overall": tally(np.zeros(len(rows), dtype=int), 1),
         "busy_s": busy.ravel(),
@@ -706,6 +717,11 @@ def _summary_table(model: _Model, per_rep: list[dict], scenario: Scenario) -> pd
     for scope, names, key in (
         ("overall", ["all"], np.zeros(len(model.row_segment), dtype=int)),
         ("segment", model.segments, model.row_segment),
+        (
+            "segment_channel",
+            [f"{g}.{c}" for g in model.segments for c in model.channels],
+            model.row_segment * len(model.channels) + model.row_channel,
+        ),
         ("channel", model.channels, model.row_channel),
     ):
         k = _kpis([r[scope] for r in per_rep], scenario.abandoned_in_sl, level)
@@ -782,7 +798,7 @@ def _pool_table(model: _Model, per_rep: list[dict]) -> pd.DataFrame:
     )
 
 
-def _notes(scenario: Scenario, model: _Model, below: int) -> list[str]:
+def _notes(scenario: Scenario, model: _Model, table: pd.DataFrame) -> list[str]:
     cfg = scenario.simulation
     sl_rule = (
         "abandoned contacts count in the service-level denominator (as failures)"
@@ -803,8 +819,16 @@ def _notes(scenario: Scenario, model: _Model, below: int) -> list[str]:
         f"half-widths are {100 * cfg.level_rate:g} % t intervals over replications",
         f"shrinkage removes scheduled agents by a {cfg.shrinkage_draw} draw per interval and pool",
     ]
-    if below:
-        notes.append(f"{below} interval×site×skill rows fall short of their service-level target")
+    short = table[~table["meets_target"]]
+    if len(short):
+        gap = short["sl_target_rate"] - short["service_level_rate"]
+        w = short.loc[gap.idxmax()]
+        notes.append(
+            f"{len(short)} interval×site×skill rows fall short of their service-level target; "
+            f"worst {w['interval_start'].isoformat()} {w['site']} {w['skill']}: "
+            f"{w['service_level_rate']:.2f} ± {w['service_level_half_width_rate']:.2f} "
+            f"against {w['sl_target_rate']:.2f} ({w['contacts']:.1f} contacts)"
+        )
     no_pool = sorted(
         {k for s, k, _ in model.queue_keys}
         - {k for s, site in scenario.sites.items() for p in site.pools.values() for k in p.skills}

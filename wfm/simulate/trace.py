@@ -8,6 +8,8 @@ the Technion "Anonymous Bank" call log: ``outcome`` (AGENT, HANG, PHANTOM), ``q_
 
 from __future__ import annotations
 
+from typing import Literal
+
 import numpy as np
 import pandas as pd
 
@@ -32,6 +34,8 @@ def replay_calls(
     sl_threshold_s: float = 20.0,
     tz: str = "Asia/Jerusalem",
     level_rate: float = 0.95,
+    agents_from: Literal["servers", "presence"] = "servers",
+    presence_gap_s: float = 600.0,
 ) -> StageResult:
     """Replay a call log with its own arrivals, handle times, patience and agents.
 
@@ -52,6 +56,12 @@ def replay_calls(
         IANA zone of the log's naive timestamps.
     level_rate : float
         Confidence level of the half-widths.
+    agents_from : {"servers", "presence"}
+        Agents of an interval: the distinct servers who started a call in it, or the
+        agent-time present in it / interval length (rounded), a server being present from
+        the start to the end of its calls, bridged over idle gaps up to ``presence_gap_s``.
+    presence_gap_s : float
+        Longest idle time between two calls of a server still counted as present [s].
 
     Returns
     -------
@@ -104,18 +114,27 @@ def replay_calls(
     arrival = (utc - t0).dt.total_seconds().to_numpy()
     n_int = int(arrival[-1] // ivl) + 1
     slot = (arrival // ivl).astype(int)
-    # agents: distinct servers starting a call per interval
+    # agents per interval, from the servers' own calls
     start_local = pd.to_datetime(df["ser_start_ts"].where(served))
     start_utc = start_local.dt.tz_localize(tz, ambiguous="NaT", nonexistent="NaT").dt.tz_convert(
         "UTC"
     )
-    start_slot = ((start_utc - t0).dt.total_seconds() // ivl).to_numpy()
-    named = served & (df["server"].astype(str).to_numpy() != NO_SERVER) & ~np.isnan(start_slot)
-    pairs = pd.DataFrame({"b": start_slot[named].astype(int), "server": df["server"][named]})
-    pairs = pairs[(pairs["b"] >= 0) & (pairs["b"] < n_int)]
+    start_s = (start_utc - t0).dt.total_seconds().to_numpy()
+    named = served & (df["server"].astype(str).to_numpy() != NO_SERVER) & ~np.isnan(start_s)
+    servers = df["server"].astype(str).to_numpy()[named]
     agents = np.zeros((n_int + 1, 1), dtype=np.int64)
-    counts = pairs.drop_duplicates().groupby("b").size()
-    agents[counts.index.to_numpy(), 0] = counts.to_numpy()
+    if agents_from == "servers":
+        pairs = pd.DataFrame({"b": (start_s[named] // ivl).astype(int), "server": servers})
+        pairs = pairs[(pairs["b"] >= 0) & (pairs["b"] < n_int)]
+        counts = pairs.drop_duplicates().groupby("b").size()
+        agents[counts.index.to_numpy(), 0] = counts.to_numpy()
+    elif agents_from == "presence":
+        present_s = _presence_s(
+            servers, start_s[named], ser_time[named], presence_gap_s, ivl, n_int
+        )
+        agents[:n_int, 0] = np.rint(present_s / ivl).astype(np.int64)
+    else:
+        raise ValueError(f"agents_from must be 'servers' or 'presence'; got {agents_from!r}")
     agents[n_int, 0] = agents[n_int - 1, 0]  # the last callers are answered
     n_abandoned = int((~served).sum())
     mean_patience_s = q_time.sum() / n_abandoned if n_abandoned else np.inf
@@ -207,10 +226,43 @@ def replay_calls(
             )
         ),
     }
+    who = (
+        "distinct servers per interval"
+        if agents_from == "servers"
+        else f"server presence per interval (idle gaps ≤ {presence_gap_s:g} s bridged)"
+    )
     notes = (
         f"trace replay of {n} calls: real arrival and handle times, recorded patience of "
         f"abandoned calls, wait + Exp({mean_patience_s:.0f} s) for answered ones; agents = "
-        "distinct servers per interval on one FIFO queue",
+        f"{who} on one FIFO queue",
         "per-interval errors are over intervals with at least 10 calls",
     )
     return StageResult(table=table, notes=notes, figures=figures)
+
+
+def _presence_s(
+    servers: np.ndarray,
+    start_s: np.ndarray,
+    handle_s: np.ndarray,
+    gap_s: float,
+    ivl: float,
+    n_int: int,
+) -> np.ndarray:
+    """Agent-seconds present per interval: each server's calls, merged over gaps ≤ gap_s."""
+    order = np.lexsort((start_s, servers))
+    srv, start, end = servers[order], start_s[order], start_s[order] + handle_s[order]
+    present = np.zeros(n_int)
+    i = 0
+    while i < len(srv):
+        span_start, span_end = start[i], end[i]
+        j = i + 1
+        while j < len(srv) and srv[j] == srv[i] and start[j] - span_end <= gap_s:
+            span_end = max(span_end, end[j])
+            j += 1
+        b = int(span_start // ivl)
+        while b < n_int and b * ivl < span_end:
+            lo, hi = max(span_start, b * ivl), min(span_end, (b + 1) * ivl)
+            present[b] += max(hi - lo, 0.0)
+            b += 1
+        i = j
+    return present

@@ -110,5 +110,6 @@ def move_backlog(backlog_out: np.ndarray, moves: BacklogMoves) -> np.ndarray:
     out = np.asarray(backlog_out, dtype=float)
     backlog_in = np.zeros_like(out)
     if len(moves.src):
-        np.add.at(backlog_in, (slice(None), moves.dst), out[:, moves.src] * moves.share_rate)
+        # add along the interval axis of a transposed view (repeated destinations add up)
+        np.add.at(backlog_in.T, moves.dst, (out[:, moves.src] * moves.share_rate).T)
     return backlog_in

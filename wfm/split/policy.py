@@ -22,9 +22,9 @@ class SeriesPolicy:
 
     Attributes
     ----------
-    ai_first_rate, containment_rate : numpy.ndarray
-        Share offered to AI first; share of those the AI resolves (0 where AI may not
-        contain).
+    ai_first_rate, ai_first_closed_rate, containment_rate : numpy.ndarray
+        Share offered to AI first while the site is open and while it is closed; share of
+        those the AI resolves (0 where AI may not contain).
     ai_allowed : numpy.ndarray of bool
         Whether an AI agent may take the series' contacts at all.
     escalation_aht_factor, escalation_delay_s : numpy.ndarray
@@ -38,6 +38,7 @@ class SeriesPolicy:
     """
 
     ai_first_rate: np.ndarray
+    ai_first_closed_rate: np.ndarray
     containment_rate: np.ndarray
     ai_allowed: np.ndarray
     escalation_aht_factor: np.ndarray
@@ -81,6 +82,7 @@ def series_policy(series: pd.DataFrame, scenario: Scenario) -> SeriesPolicy:
     """
     values: dict[str, list[float]] = {name: [] for name in _FIELDS}
     allowed: list[bool] = []
+    closed: list[float] = []
     for channel, segment in zip(series["channel"], series["segment"], strict=True):
         seg = scenario.segments[segment]
         pol = seg.ai_policy(channel)
@@ -88,11 +90,19 @@ def series_policy(series: pd.DataFrame, scenario: Scenario) -> SeriesPolicy:
         allowed.append(ok)
         for name in _FIELDS:
             values[name].append(float(getattr(pol, name)))
+        closed.append(
+            pol.ai_first_rate if pol.ai_first_closed_rate is None else pol.ai_first_closed_rate
+        )
         if not ok:
             values["ai_first_rate"][-1] = 0.0
+            closed[-1] = 0.0
         if seg.must_reach_human or not ok:
             values["containment_rate"][-1] = 0.0
             values["max_ai_share_rate"][-1] = 0.0
             values["min_ai_share_rate"][-1] = 0.0
     arrays = {name: np.asarray(v, dtype=float) for name, v in values.items()}
-    return SeriesPolicy(ai_allowed=np.asarray(allowed, dtype=bool), **arrays)
+    return SeriesPolicy(
+        ai_allowed=np.asarray(allowed, dtype=bool),
+        ai_first_closed_rate=np.asarray(closed, dtype=float),
+        **arrays,
+    )

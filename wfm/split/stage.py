@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import math
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -92,8 +93,8 @@ def split_contacts(forecast: pd.DataFrame, scenario: Scenario) -> StageResult:
     Per row, with X = forecast + repeat contacts, a = offered share, f = accepted share of
     the AI capacity, c = containment:
 
-    - offered share a = ``ai_first_rate`` while AI answers, capped so that
-      a · c ≤ ``max_ai_share_rate``;
+    - offered share a = ``ai_first_rate`` (``ai_first_closed_rate`` while the site is
+      closed) while AI answers, capped so that a · c ≤ ``max_ai_share_rate``;
     - AI-handled H = X·a·f, contained C = H·c, escalated E = H − C, blocked X·a·(1 − f);
     - arriving for people P = X − C, with work (E·k + X − H)·AHT (k the escalation factor);
     - while the site is closed P moves to the opening (``backlog_out_contacts``), so
@@ -133,11 +134,17 @@ def split_contacts(forecast: pd.DataFrame, scenario: Scenario) -> StageResult:
 
 
 # -- the grid: forecast as (series × interval) matrices -------------------------------------
+@dataclass(frozen=True, slots=True, kw_only=True)
 class _Grid:
     """Forecast in matrix form: one row per series, one column per interval."""
 
-    def __init__(self, **kw):
-        self.__dict__.update(kw)
+    series: pd.DataFrame
+    times: pd.DatetimeIndex
+    n_times: int
+    contacts: np.ndarray
+    aht_s: np.ndarray
+    is_open: np.ndarray
+    interval_min: int
 
     @classmethod
     def build(cls, forecast: pd.DataFrame, scenario: Scenario) -> _Grid:
@@ -196,11 +203,36 @@ class _Grid:
         )
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
 class _Run:
-    """Every matrix of the solved split."""
+    """Every matrix (series × interval) of the solved split, and what the notes need."""
 
-    def __init__(self, **kw):
-        self.__dict__.update(kw)
+    passes: int
+    arrivals: np.ndarray
+    repeats: np.ndarray
+    repeats_ai: np.ndarray
+    repeats_human: np.ndarray
+    handled: np.ndarray
+    blocked: np.ndarray
+    contained: np.ndarray
+    escalated: np.ndarray
+    human: np.ndarray
+    work_s: np.ndarray
+    contacts: np.ndarray
+    backlog_out: np.ndarray
+    backlog_in: np.ndarray
+    moves: dict[str, BacklogMoves]
+    site_rows: dict[str, np.ndarray]
+    stranded: np.ndarray
+    escalation_delay_s: np.ndarray
+    ai_cost: np.ndarray
+    ai_min_rate: np.ndarray
+    ai_max_rate: np.ndarray
+    cap_channels: list[str]
+    cap_load: dict[str, np.ndarray]
+    used_s: np.ndarray
+    tau_s: int
+    offered_channels: list[str]
 
 
 def _solve(grid: _Grid, pol: SeriesPolicy, scenario: Scenario) -> _Run:
@@ -219,13 +251,12 @@ def _solve(grid: _Grid, pol: SeriesPolicy, scenario: Scenario) -> _Run:
         if ch in scenario.ai_capacity and scenario.ai_capacity[ch].hours == "site":
             ai_open[i] = grid.is_open[i]
     c = pol.containment_rate[:, None]
+    first = np.where(grid.is_open, pol.ai_first_rate[:, None], pol.ai_first_closed_rate[:, None])
     offer_rate = (
         np.where(
             c > 0,
-            np.minimum(
-                pol.ai_first_rate[:, None], pol.max_ai_share_rate[:, None] / np.maximum(c, 1e-300)
-            ),
-            pol.ai_first_rate[:, None],
+            np.minimum(first, pol.max_ai_share_rate[:, None] / np.maximum(c, 1e-300)),
+            first,
         )
         * ai_open
     )
@@ -269,14 +300,14 @@ def _solve(grid: _Grid, pol: SeriesPolicy, scenario: Scenario) -> _Run:
             accept[rows] = accepted_rate(total, scenario.ai_capacity[ch].max_sessions * tau_s)
         handled = offered * accept
         contained = handled * c
-        escalated = handled - contained
+        escalated = handled * (1.0 - c)
         direct = arrivals - handled
         human_new = escalated + direct
         work_new = (escalated * pol.escalation_aht_factor[:, None] + direct) * grid.aht_s
         backlog_out = np.where(closed, human_new, 0.0)
         backlog_in = moved(backlog_out)
         work_in = moved(np.where(closed, work_new, 0.0))
-        human = human_new - backlog_out + backlog_in
+        human = np.where(closed, 0.0, human_new) + backlog_in
         work_s = np.where(closed, 0.0, work_new) + work_in
         unresolved_ai = contained * (1.0 - r_ai)
         unresolved_human = human * (1.0 - r_h)
@@ -292,21 +323,10 @@ def _solve(grid: _Grid, pol: SeriesPolicy, scenario: Scenario) -> _Run:
             key="split.repeat_delay_profile_rate",
         )
     used_s = handled * hold_s
-    room = np.full_like(arrivals, np.inf)
-    for ch in cap_channels:
-        rows = channels == ch
-        spare_s = np.maximum(
-            scenario.ai_capacity[ch].max_sessions * tau_s - used_s[rows].sum(axis=0), 0.0
-        )
-        with np.errstate(divide="ignore", invalid="ignore"):
-            room[rows] = np.where(hold_s[rows] > 0, (spare_s + used_s[rows]) / hold_s[rows], np.inf)
-    eligible = arrivals * (pol.ai_allowed[:, None] & ai_open)
-    max_count = np.minimum(
-        np.minimum(eligible, room) * c, pol.max_ai_share_rate[:, None] * arrivals
+    min_count, max_count = _bound_counts(
+        channels, cap_channels, scenario, tau_s, pol, arrivals, contained, used_s, hold_s, ai_open
     )
-    max_count = np.maximum(max_count, contained)
-    min_count = np.minimum(pol.min_ai_share_rate[:, None] * arrivals, contained)
-    contacts = arrivals - backlog_out + backlog_in
+    contacts = contained + human  # = arrivals − backlog_out + backlog_in, without cancellation
     return _Run(
         passes=passes,
         arrivals=arrivals,
@@ -314,7 +334,7 @@ def _solve(grid: _Grid, pol: SeriesPolicy, scenario: Scenario) -> _Run:
         repeats_ai=repeat_arrivals(unresolved_ai, profile, ipd),
         repeats_human=repeat_arrivals(unresolved_human, profile, ipd),
         handled=handled,
-        blocked=offered - handled,
+        blocked=offered * (1.0 - accept),
         contained=contained,
         escalated=escalated,
         human=human,
@@ -344,6 +364,41 @@ def _solve(grid: _Grid, pol: SeriesPolicy, scenario: Scenario) -> _Run:
             {ch for ch, a in zip(channels, offer_rate.max(axis=1), strict=True) if a > 0}
         ),
     )
+
+
+def _bound_counts(
+    channels: np.ndarray,
+    cap_channels: list[str],
+    scenario: Scenario,
+    tau_s: int,
+    pol: SeriesPolicy,
+    arrivals: np.ndarray,
+    contained: np.ndarray,
+    used_s: np.ndarray,
+    hold_s: np.ndarray,
+    ai_open: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Least and most AI-contained contacts per row, the others staying as planned.
+
+    The most: every eligible contact offered, within ``max_ai_share_rate`` and the sessions
+    left free by the other rows of the channel (the row's own planned use plus the spare).
+    """
+    c = pol.containment_rate[:, None]
+    room = np.full_like(arrivals, np.inf)
+    for ch in cap_channels:
+        rows = channels == ch
+        spare_s = np.maximum(
+            scenario.ai_capacity[ch].max_sessions * tau_s - used_s[rows].sum(axis=0), 0.0
+        )
+        with np.errstate(divide="ignore", invalid="ignore"):
+            room[rows] = np.where(hold_s[rows] > 0, (spare_s + used_s[rows]) / hold_s[rows], np.inf)
+    eligible = arrivals * (pol.ai_allowed[:, None] & ai_open)
+    max_count = np.minimum(
+        np.minimum(eligible, room) * c, pol.max_ai_share_rate[:, None] * arrivals
+    )
+    max_count = np.maximum(max_count, contained)
+    min_count = np.minimum(pol.min_ai_share_rate[:, None] * arrivals, contained)
+    return min_count, max_count
 
 
 def _check_repeats_settle(pol: SeriesPolicy, profile: tuple[float, ...]) -> None:
@@ -398,9 +453,6 @@ def _long_table(grid: _Grid, run: _Run) -> pd.DataFrame:
         out[k] = arr.ravel() if arr.ndim == 2 else arr
     df = pd.DataFrame(out)
     df["interval_start"] = pd.DatetimeIndex(df["interval_start"]).tz_convert("UTC")
-    # tiny negative residues of subtraction are rounding, not contacts
-    for col in ("contacts", "ai_contained", "escalated", "human_contacts", "ai_blocked_contacts"):
-        df[col] = df[col].clip(lower=0.0)
     return df
 
 

@@ -14,8 +14,6 @@ from wfm.core.errors import InputError
 from wfm.core.schemas import Column, TableSchema
 from wfm.staffing import erlang, erlang_a
 
-__all__ = ["CASE_SCHEMAS", "OUTPUT_COLUMNS", "erlang_cases"]
-
 
 def _num(name: str, **kw) -> Column:
     return Column(name, "float", min_value=0.0, **kw)
@@ -69,6 +67,7 @@ OUTPUT_COLUMNS = {
         "abandon_probability",
         "service_level_rate",
         "asa_s",
+        "asa_answered_s",
         "occupancy_rate",
     ),
 }
@@ -208,5 +207,6 @@ def erlang_cases(
     out["abandon_probability"] = k.abandon_probability
     out["service_level_rate"] = k.service_level_rate
     out["asa_s"] = k.asa_s
+    out["asa_answered_s"] = k.asa_answered_s
     out["occupancy_rate"] = k.occupancy_rate
     return out

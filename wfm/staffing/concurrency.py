@@ -24,8 +24,6 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["agents_from_slots", "slot_aht_s", "slots_of_agents"]
-
 
 def slot_aht_s(
     aht_s: object, max_concurrency: object, concurrency_aht_factor: object

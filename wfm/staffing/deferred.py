@@ -13,8 +13,6 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["DeferredPlan", "deadline_index", "deferred_agents"]
-
 # a requirement of 2.000000001 agents is 2 agents: rounding noise of the work sums
 _CEIL_SLACK = 1e-9
 

@@ -32,16 +32,6 @@ from __future__ import annotations
 import numpy as np
 from scipy import special
 
-__all__ = [
-    "agents_for_target",
-    "asa_s",
-    "erlang_b",
-    "occupancy",
-    "poisson_log_pmf",
-    "service_level",
-    "wait_probability",
-]
-
 _LOG_2PI = float(np.log(2.0 * np.pi))
 # below this log-probability the Poisson distribution function may leave the normal range
 _LOG_TINY = -600.0
@@ -99,11 +89,20 @@ def poisson_log_pmf(n: object, mean: object) -> np.ndarray:
     0.183939720586
     """
     n_arr, a_arr = _as_float(n, mean)
+    return _log_pmf(n_arr, a_arr)
+
+
+def _log_pmf(n_arr: np.ndarray, a_arr: np.ndarray) -> np.ndarray:
+    """:func:`poisson_log_pmf` on validated float arrays of one shape."""
     out = np.empty_like(n_arr)
     zero_n = n_arr == 0.0
-    out[zero_n] = -a_arr[zero_n]
-    pos = ~zero_n
-    npos, apos = n_arr[pos], a_arr[pos]
+    if zero_n.any():
+        out[zero_n] = -a_arr[zero_n]
+        pos = ~zero_n
+        npos, apos = n_arr[pos], a_arr[pos]
+    else:
+        pos = Ellipsis  # type: ignore[assignment]
+        npos, apos = n_arr, a_arr
     with np.errstate(divide="ignore", invalid="ignore"):
         u = (apos - npos) / npos
         core = npos * (np.log1p(u) - u)
@@ -119,7 +118,7 @@ def _erlang_b(n: np.ndarray, a: np.ndarray) -> np.ndarray:
     b[no_load] = np.where(n[no_load] == 0.0, 1.0, 0.0)
     live = ~no_load
     nl, al = n[live], a[live]
-    log_pmf = poisson_log_pmf(nl, al)
+    log_pmf = _log_pmf(nl, al)
     cdf = special.gammaincc(nl + 1.0, al)  # P(Poisson(A) ≤ N), real N allowed
     with np.errstate(divide="ignore", invalid="ignore", under="ignore"):
         bl = np.exp(log_pmf) / cdf

@@ -39,17 +39,6 @@ from scipy import special
 
 from wfm.staffing import erlang
 
-__all__ = [
-    "ErlangAKpis",
-    "abandon_probability",
-    "agents_for_target",
-    "asa_s",
-    "kpis",
-    "occupancy",
-    "service_level",
-    "wait_probability",
-]
-
 _LOG_TINY = -600.0
 
 
@@ -65,6 +54,8 @@ class ErlangAKpis:
         Answered within the threshold, under the convention chosen.
     asa_s : numpy.ndarray
         Mean time in queue over all arrivals [s].
+    asa_answered_s : numpy.ndarray
+        Mean wait of answered contacts (zero waits included) [s]; NaN where N = 0.
     occupancy_rate : numpy.ndarray
         Answered load per agent; NaN where N = 0.
     """
@@ -73,6 +64,7 @@ class ErlangAKpis:
     abandon_probability: np.ndarray
     service_level_rate: np.ndarray
     asa_s: np.ndarray
+    asa_answered_s: np.ndarray
     occupancy_rate: np.ndarray
 
 
@@ -112,7 +104,7 @@ def _kpis(
         a = nl * ratio
         y = x * np.exp(-thr[live] / patience[live])  # x·e^{−θT}
         b = erlang._erlang_b(nl, al)
-        lp = erlang.poisson_log_pmf(a, x)
+        lp = erlang._log_pmf(a, x)
         p_a = special.gammainc(a, x)
         p_a1 = special.gammainc(a + 1.0, x)
         p_y1 = special.gammainc(a + 1.0, y)
@@ -158,6 +150,44 @@ def _kpis(
         occ = a_load * (1.0 - p_ab) / n
     occ = np.where(n == 0.0, np.nan, np.clip(occ, 0.0, 1.0))
     return p_wait, p_ab, sl, asa, occ
+
+
+def _asa_answered(
+    n: np.ndarray,
+    a_load: np.ndarray,
+    aht: np.ndarray,
+    patience: np.ndarray,
+    p_wait: np.ndarray,
+    p_ab: np.ndarray,
+    asa_all: np.ndarray,
+) -> np.ndarray:
+    """Mean wait of answered contacts, E[V; answered] / (1 − P_ab) [s].
+
+    E[V; answered] = P_wait · (a/x) · r₁ · (−L'(a)) / θ with r₁ = P(a+1, x)/P(a, x) and
+    L(a) = ln Γ(a+1) + ln P(a+1, x) − (a+1) ln x, the log of ∫₀¹ w^a e^{−xw} dw; the
+    derivative of ln P in a is taken by a central difference (relative error ~1e-8).
+    """
+    out = np.where(n == 0.0, np.nan, 0.0)
+    live = (a_load > 0.0) & (n > 0.0) & (p_wait > 0.0)
+    if not live.any():
+        return out
+    ratio = patience[live] / aht[live]
+    x, a = a_load[live] * ratio, n[live] * ratio
+    step = 1e-4 * (1.0 + a)
+    p0, p1 = special.gammainc(a, x), special.gammainc(a + 1.0, x)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        d_log_p = (
+            np.log(special.gammainc(a + 1.0 + step, x))
+            - np.log(special.gammainc(a + 1.0 - step, x))
+        ) / (2.0 * step)
+        slope = special.digamma(a + 1.0) + d_log_p - np.log(x)
+        served_wait = p_wait[live] * (a / x) * (p1 / p0) * (-slope) * patience[live]
+        value = served_wait / (1.0 - p_ab[live])
+    # deep overstaffing (P(a, x) out of range): nearly nobody waits; fall back on the mean
+    # time in queue, which is then as small
+    fallback = asa_all[live] / np.maximum(1.0 - p_ab[live], 1e-300)
+    out[live] = np.where(np.isfinite(value) & (p0 > 0.0), np.maximum(value, 0.0), fallback)
+    return out
 
 
 def _logit(p: np.ndarray) -> np.ndarray:
@@ -214,6 +244,9 @@ def kpis(
       (the contact's own patience) and summed over j.
     - SL = 1 − P_wait + (answered within T after waiting); ASA = P_ab / θ; occupancy
       A(1 − P_ab)/N.
+    - Mean wait of answered contacts: E[V·e^{−θV}] summed the same way is
+      π_N·(a/θ)·e^x·∫₀¹(−ln w)·w^a·e^{−xw} dw, the a-derivative of an incomplete gamma
+      function, divided by 1 − P_ab.
 
     References
     ----------
@@ -233,6 +266,7 @@ def kpis(
         abandon_probability=pa,
         service_level_rate=sl,
         asa_s=asa,
+        asa_answered_s=_asa_answered(n, a, aht, pat, pw, pa, asa),
         occupancy_rate=occ,
     )
 
@@ -347,10 +381,12 @@ def agents_for_target(
     Notes
     -----
     Every measure improves with N, so the least N is bracketed and the bracket closed by a
-    safeguarded regula falsi on integers (Illinois variant, a bisection every fourth step),
-    run for all intervals at once. The upper end starts at the Erlang C answer (raised where
-    Erlang A needs more); the lower end at ⌈target·A⌉ − 1 when abandoned contacts count as
-    failures (the answered load cannot exceed N, so SL ≤ N/A), else at 0.
+    safeguarded regula falsi on integers (Illinois variant; a bisection step after any step
+    that did not halve the bracket), run for all intervals at once on the log-odds of the
+    slack. The first guess is fluid: N ≈ A·max(target, e^{−T/patience}, 1 − max abandonment)
+    (answered load cannot exceed N, and the fluid wait −patience·ln(N/A) must stay under T);
+    from there the search gallops in steps of √A + 1, doubling, until the least N is
+    bracketed.
 
     References
     ----------
@@ -404,63 +440,70 @@ def agents_for_target(
         return np.where(n >= 1.0, m, np.minimum(m, -1e-12))
 
     every = np.arange(a.size)
-    hi = np.maximum(erlang.agents_for_target(a, aht, thr, target).astype(np.float64), 1.0)
-    f_hi = margin(hi, every)
-    # raise the upper end where Erlang A needs more (stricter abandonment or ASA targets)
-    idx = np.flatnonzero(f_hi < 0.0)
-    while idx.size:
-        hi[idx] = np.ceil(hi[idx] * 1.5) + 1.0
-        f_hi[idx] = margin(hi[idx], idx)
-        idx = idx[f_hi[idx] < 0.0]
-    # lower end: answered load cannot exceed N, so SL ≤ N/A when abandoned contacts fail
-    floor_n = np.zeros_like(hi)
+    # fluid first guess: SL ≤ N/A when abandoned contacts fail; the fluid wait
+    # −patience·ln(N/A) stays under T only for N ≥ A·e^{−T/patience}; P_ab ≈ 1 − N/A
+    share = np.exp(-thr / pat)
     if abandoned_in_sl:
-        floor_n = np.clip(np.ceil(target * a) - 1.0, 0.0, hi - 1.0)
-    # gallop down from hi in steps of √A, doubling, until a staffing fails
-    lo = np.empty_like(hi)
-    f_lo = np.empty_like(hi)
+        share = np.maximum(share, target)
+    if use_ab:
+        share = np.maximum(share, 1.0 - max_ab)
+    guess = np.maximum(np.round(a * share), 1.0)
+    f_guess = margin(guess, every)
+    meets0 = f_guess >= 0.0
+    lo = np.where(meets0, 0.0, guess)
+    f_lo = np.where(meets0, -np.inf, f_guess)
+    hi = np.where(meets0, guess, np.inf)
+    f_hi = np.where(meets0, f_guess, np.inf)
+    # gallop away from the guess in steps of √A + 1, doubling, until the target is bracketed
     stride = np.ceil(np.sqrt(a)) + 1.0
     idx = every
     while idx.size:
-        probe = np.maximum(hi[idx] - stride[idx], floor_n[idx])
+        up = ~meets0[idx]  # guess failed: look higher; else look lower
+        probe = np.where(up, guess[idx] + stride[idx], np.maximum(guess[idx] - stride[idx], 0.0))
         fp = margin(probe, idx)
-        ok = (fp >= 0.0) & (probe < hi[idx])
-        fails = ~ok
-        lo[idx[fails]] = probe[fails]
-        f_lo[idx[fails]] = fp[fails]
-        hi[idx[ok]] = probe[ok]
-        f_hi[idx[ok]] = fp[ok]
+        ok = fp >= 0.0
+        hit_hi = up & ok
+        hit_lo = ~up & ~ok
+        hi[idx[hit_hi]], f_hi[idx[hit_hi]] = probe[hit_hi], fp[hit_hi]
+        lo[idx[hit_lo]], f_lo[idx[hit_lo]] = probe[hit_lo], fp[hit_lo]
+        move_up = up & ~ok  # still failing: it becomes the new lower end
+        lo[idx[move_up]], f_lo[idx[move_up]] = probe[move_up], fp[move_up]
+        move_down = ~up & ok
+        hi[idx[move_down]], f_hi[idx[move_down]] = probe[move_down], fp[move_down]
+        guess[idx] = probe
         stride[idx] *= 2.0
-        idx = idx[ok]
-        at_floor = hi[idx] <= floor_n[idx]
-        if at_floor.any():  # the bound said it fails; fall back to N = 0
-            lo[idx[at_floor]] = 0.0
-            f_lo[idx[at_floor]] = margin(lo[idx[at_floor]], idx[at_floor])
-            idx = idx[~at_floor]
-    # safeguarded regula falsi (Illinois) on integers: lo always fails, hi always meets;
-    # a bisection step follows any step that did not halve the bracket
+        idx = idx[(move_up | move_down) & ~(~up & (probe <= 0.0))]
+    # safeguarded regula falsi on integers (Anderson–Björck): lo always fails, hi always
+    # meets; a bisection step follows any step that did not halve the bracket
     side = np.zeros_like(hi)
-    last_width = np.full_like(hi, np.inf)
+    width_1 = np.full_like(hi, np.inf)
     idx = np.flatnonzero(hi - lo > 1.0)
     while idx.size:
         lo_i, hi_i, fl, fh = lo[idx], hi[idx], f_lo[idx], f_hi[idx]
+        width = hi_i - lo_i
         with np.errstate(divide="ignore", invalid="ignore"):
-            guess = np.ceil(lo_i + (hi_i - lo_i) * (-fl) / (fh - fl))
-        slow = (hi_i - lo_i) > 0.5 * last_width[idx]
-        mid = np.where(slow | ~np.isfinite(guess), np.floor(0.5 * (lo_i + hi_i)), guess)
-        mid = np.clip(mid, lo_i + 1.0, hi_i - 1.0)
-        last_width[idx] = hi_i - lo_i
+            guess = np.ceil(lo_i + width * (-fl) / (fh - fl))
+        guess = np.clip(np.where(np.isfinite(guess), guess, lo_i + 1.0), lo_i + 1.0, hi_i - 1.0)
+        slow = width > 0.5 * width_1[idx]
+        mid = np.where(slow, np.floor(0.5 * (lo_i + hi_i)), guess)
+        width_1[idx] = width
         fm = margin(mid, idx)
         ok = fm >= 0.0
+        # Anderson–Björck: scale the slack of an end kept twice in a row by 1 − f_new/f_old
+        # (0.5 when that is not positive)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            m_lo = 1.0 - fm / fh  # new point replaced hi again: scale the kept lo
+            m_hi = 1.0 - fm / fl
+        m_lo = np.where((m_lo > 0.0) & np.isfinite(m_lo), m_lo, 0.5)
+        m_hi = np.where((m_hi > 0.0) & np.isfinite(m_hi), m_hi, 0.5)
+        keep_lo = ok & (side[idx] > 0.0)
+        keep_hi = ~ok & (side[idx] < 0.0)
+        f_lo[idx[keep_lo]] *= m_lo[keep_lo]
+        f_hi[idx[keep_hi]] *= m_hi[keep_hi]
         hi[idx[ok]] = mid[ok]
         f_hi[idx[ok]] = fm[ok]
         lo[idx[~ok]] = mid[~ok]
         f_lo[idx[~ok]] = fm[~ok]
-        # Illinois: halve the slack of an end kept twice in a row
-        keep_lo = ok & (side[idx] > 0.0)
-        keep_hi = ~ok & (side[idx] < 0.0)
-        f_lo[idx[keep_lo]] *= 0.5
-        f_hi[idx[keep_hi]] *= 0.5
         side[idx] = np.where(ok, 1.0, -1.0)
         idx = idx[hi[idx] - lo[idx] > 1.0]
     result[live] = hi.astype(np.int64)

@@ -31,8 +31,6 @@ import pandas as pd
 from wfm.core.config import Scenario, ServiceTarget
 from wfm.staffing.queues import queue_requirement, strictest_target
 
-__all__ = ["POOLING_COLUMNS", "pooling_table"]
-
 POOLING_COLUMNS = (
     "interval_start",
     "site",

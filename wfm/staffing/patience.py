@@ -11,8 +11,6 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-__all__ = ["estimate_patience", "patience_from_totals"]
-
 
 def patience_from_totals(total_wait_s: object, abandoned: object) -> np.ndarray:
     """Mean patience from the total time waited and the number of abandonments [s].

@@ -17,8 +17,6 @@ import numpy as np
 from wfm.core.config import ServiceTarget
 from wfm.staffing import concurrency, erlang, erlang_a
 
-__all__ = ["REALTIME_MODELS", "QueueRequirement", "queue_requirement", "strictest_target"]
-
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class QueueRequirement:

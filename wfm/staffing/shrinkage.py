@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["gross_agents", "net_agents"]
-
 
 def gross_agents(agents_required: object, shrinkage_rate: object) -> np.ndarray:
     """Paid agents needed so that ``agents_required`` are on queue after shrinkage.

@@ -17,8 +17,6 @@ from wfm.staffing.multiskill import pooling_table
 from wfm.staffing.queues import queue_requirement, strictest_target
 from wfm.staffing.shrinkage import gross_agents
 
-__all__ = ["skill_targets", "staffing_requirements"]
-
 log = logging.getLogger(__name__)
 
 SHRINKAGE_NOTE = (
@@ -134,6 +132,8 @@ def staffing_requirements(split: pd.DataFrame, scenario: Scenario) -> StageResul
       kept fractional. Shrinkage is time off queue other than breaks, which the scheduler
       places.
     - Erlang C has no abandonment, so ``max_abandon_rate`` targets bind only under Erlang A.
+    - ``asa_s`` is the mean wait over all contacts; under Erlang A that includes the time
+      abandoned contacts waited (mean time in queue over all arrivals).
     """
     interval_min = scenario.interval_min
     targets, segs_of = skill_targets(scenario)
@@ -177,9 +177,9 @@ def staffing_requirements(split: pd.DataFrame, scenario: Scenario) -> StageResul
                 occ = np.divide(plan.worked_s, cap, out=np.full_like(cap, np.nan), where=cap > 0)
                 if plan.carried_s > 0:
                     notes.append(
-                        f"{site}/{skill}: {plan.carried_s / 3600.0:.1f} agent-hours of work "
-                        f"arrive late in the plan with deadlines after its last interval; they "
-                        f"are not staffed here."
+                        f"{site}/{skill}: {plan.carried_s / 3600.0:.1f} hours of work arrive "
+                        f"too late in the plan for their deadline to fall inside it; they are "
+                        f"not staffed here."
                     )
             else:
                 req = queue_requirement(
@@ -241,6 +241,17 @@ def staffing_requirements(split: pd.DataFrame, scenario: Scenario) -> StageResul
                 f"skill {skill}: max_abandon_rate is not used under Erlang C (no abandonment "
                 f"in the model); set realtime_model = 'erlang_a' and patience_s to use it."
             )
+    erlang_a_skills = [
+        sk
+        for sk in skills
+        if scenario.channels[scenario.skill_channel(sk)].queue_model != "deferred"
+        and scenario.channels[scenario.skill_channel(sk)].realtime_model == "erlang_a"
+    ]
+    if erlang_a_skills:
+        notes.append(
+            f"asa_s of Erlang A skills ({', '.join(erlang_a_skills)}) is the mean time in queue "
+            f"over all arrivals, abandoned contacts included (= abandonment × patience_s)."
+        )
     pooling = pooling_table(table, scenario, targets)
     hours = interval_min / 60.0
     figures = {

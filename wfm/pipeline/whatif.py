@@ -1,0 +1,298 @@
+"""What-if sweeps: re-plan a scenario over a grid of one or two numeric keys, in parallel.
+
+A sweep axis is written ``key=lo:hi:step`` (both ends included) or ``key=v1,v2,...``, with
+any numeric scenario key (``segments.open.ai.chat.containment_rate=0.3:0.6:0.05``). Every
+point rebuilds the scenario from its plain mapping with the key set, so the scenario's own
+validation applies; each point is planned in a separate process and summarised by the
+planner's figures: human FTE, cost, cost per contact, service level, AI share and overflow
+share.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import functools
+import itertools
+import logging
+import math
+from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+
+from wfm.core.config import Scenario
+from wfm.core.errors import ConfigError
+from wfm.core.mapping import scenario_from_dict, set_key
+from wfm.core.results import StageResult
+from wfm.core.units import MIN_PER_H
+
+log = logging.getLogger(__name__)
+
+Axis = tuple[str, tuple[float, ...]]
+Through = Literal["requirements", "schedule"]
+RunFn = Callable[[pd.DataFrame, Scenario], Mapping[str, StageResult]]
+
+KPI_COLUMNS = (
+    "human_fte_gross",
+    "paid_agent_h",
+    "human_cost",
+    "ai_cost",
+    "overflow_cost",
+    "cost",
+    "cost_per_contact",
+    "service_level_rate",
+    "ai_share_rate",
+    "overflow_share_rate",
+    "forecast_contacts",
+    "contacts",
+    "human_contacts",
+    "repeat_contacts",
+    "basis",
+)
+"""Columns of a sweep table after the axis columns (see :func:`point_kpis`)."""
+
+_MAX_POINTS = 400
+
+
+def parse_axis(text: str) -> Axis:
+    """Parse ``key=lo:hi:step`` or ``key=v1,v2,...`` into ``(key, values)``.
+
+    Examples
+    --------
+    >>> parse_axis("segments.open.ai.chat.containment_rate=0.3:0.4:0.05")
+    ('segments.open.ai.chat.containment_rate', (0.3, 0.35, 0.4))
+    >>> parse_axis("ai_capacity.voice.max_sessions=40,60")
+    ('ai_capacity.voice.max_sessions', (40.0, 60.0))
+    """
+    key, sep, spec = text.partition("=")
+    key, spec = key.strip(), spec.strip()
+    if not sep or not key or not spec:
+        raise ConfigError(f"a sweep axis is KEY=LO:HI:STEP or KEY=V1,V2; got {text!r}")
+    try:
+        if ":" in spec:
+            lo, hi, step = (float(p) for p in spec.split(":"))
+            if step <= 0 or hi < lo:
+                raise ValueError
+            n = math.floor((hi - lo) / step + 1e-9) + 1
+            values = tuple(round(lo + i * step, 12) for i in range(n))
+        else:
+            values = tuple(float(v) for v in spec.split(","))
+    except ValueError:
+        raise ConfigError(
+            f"cannot read sweep values {spec!r}; expected LO:HI:STEP with STEP > 0 and "
+            "HI ≥ LO, or numbers separated by commas",
+            key=key,
+        ) from None
+    return key, values
+
+
+def sweep(
+    base_scenario: dict[str, Any],
+    history: pd.DataFrame,
+    axes: Sequence[Axis | str],
+    *,
+    run: RunFn | None = None,
+    max_workers: int = 2,
+    through: Through = "requirements",
+) -> pd.DataFrame:
+    """Plan every point of a grid of scenario keys and summarise each point.
+
+    Parameters
+    ----------
+    base_scenario : dict
+        Scenario as a plain mapping (parsed TOML).
+    history : pandas.DataFrame
+        HISTORY table given to ``run`` at every point.
+    axes : sequence of (str, tuple of float) or str
+        One or two axes, parsed with :func:`parse_axis` when given as text.
+    run : callable, optional
+        ``run(history, scenario) -> {stage name: StageResult}``; default
+        :func:`wfm.pipeline.run.plan_tables` stopped after ``through`` (when no swept key
+        changes the forecast, e.g. AI policy, capacity, targets or costs, the forecast is
+        computed once and every point starts from the split). Must be picklable
+        (a module-level function or a ``functools.partial`` of one) when ``max_workers`` > 1.
+    max_workers : int
+        Processes planning points at once; 1 plans them one after the other in this process.
+    through : {"requirements", "schedule"}
+        Last stage of the default ``run`` (requirements: fast, FTE from requirements;
+        schedule: FTE and cost of the optimised shifts).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per point in grid order: one column per axis key, then ``KPI_COLUMNS``.
+
+    Raises
+    ------
+    ConfigError
+        A bad axis, too many points, or a point whose scenario is invalid (named).
+    """
+    parsed = [parse_axis(a) if isinstance(a, str) else (a[0], tuple(a[1])) for a in axes]
+    if not 1 <= len(parsed) <= 2:
+        raise ConfigError(f"a sweep takes one or two keys; got {len(parsed)}")
+    if len({k for k, _ in parsed}) != len(parsed):
+        raise ConfigError("the two sweep keys are the same")
+    if through not in ("requirements", "schedule"):
+        raise ConfigError(f"through must be 'requirements' or 'schedule'; got {through!r}")
+    points = list(itertools.product(*(values for _, values in parsed)))
+    if len(points) > _MAX_POINTS:
+        raise ConfigError(f"{len(points)} sweep points; at most {_MAX_POINTS}")
+    keys = [k for k, _ in parsed]
+    scenarios = [_point_scenario(base_scenario, keys, p) for p in points]
+    if run is None:
+        run = _default_run(base_scenario, history, keys, through)
+    if max_workers <= 1 or len(points) == 1:
+        rows = [_plan_point(run, history, sc) for sc in scenarios]
+    else:
+        with ProcessPoolExecutor(max_workers=min(max_workers, len(points))) as pool:
+            futures = [pool.submit(_plan_point, run, history, sc) for sc in scenarios]
+            rows = [f.result() for f in futures]
+    table = pd.DataFrame(
+        [dict(zip(keys, p, strict=True)) | r for p, r in zip(points, rows, strict=True)]
+    )
+    return table[keys + list(KPI_COLUMNS)]
+
+
+# keys that do not change the forecast: a sweep over them forecasts once and re-plans the rest
+_AFTER_FORECAST = (
+    "segments.*.ai.*",
+    "segments.*.targets.*",
+    "segments.*.must_reach_human",
+    "segments.*.no_ai_channels",
+    "ai_capacity.*",
+    "split.*",
+    "shrinkage.*",
+    "shifts.*",
+    "solver.*",
+    "overflow.*",
+    "simulation.*",
+    "sites.*.cost_per_h",
+    "sites.*.pools.*",
+    "abandoned_in_sl",
+)
+
+
+def _default_run(base: dict[str, Any], history: pd.DataFrame, keys: list[str], through: str):
+    """``plan_tables`` up to ``through``; from a shared forecast when no key changes it."""
+    from wfm.pipeline.run import plan_tables
+
+    if not all(any(fnmatch.fnmatchcase(k, pat) for pat in _AFTER_FORECAST) for k in keys):
+        return functools.partial(plan_tables, stop_after=through)
+    forecast = plan_tables(history, scenario_from_dict(base), stop_after="forecast")["forecast"]
+    log.info("what-if: the swept keys do not change the forecast; it is computed once")
+    return functools.partial(
+        plan_tables, start_from="split", stop_after=through, given={"forecast": forecast.table}
+    )
+
+
+def _point_scenario(base: dict[str, Any], keys: list[str], point: tuple[float, ...]) -> Scenario:
+    data = base
+    for key, value in zip(keys, point, strict=True):
+        data = set_key(data, key, value)
+    label = ", ".join(f"{k}={v:g}" for k, v in zip(keys, point, strict=True))
+    return scenario_from_dict(data, source=f"what-if point {label}")
+
+
+def _plan_point(run: RunFn, history: pd.DataFrame, scenario: Scenario) -> dict[str, Any]:
+    results = run(history, scenario)
+    return point_kpis(results, scenario)
+
+
+def point_kpis(results: Mapping[str, StageResult], scenario: Scenario) -> dict[str, Any]:
+    """Planner's figures of one planned scenario, from the stage results present.
+
+    Parameters
+    ----------
+    results : mapping of str to StageResult
+        At least ``split`` and ``requirements``; ``schedule`` when the plan went that far.
+    scenario : Scenario
+        The point's scenario (costs, shift rules, horizon).
+
+    Returns
+    -------
+    dict
+        ``KPI_COLUMNS``. With a schedule (``basis`` = "schedule"): paid agent-hours are the
+        shifts' paid hours (the ``labour`` rows of its ``cost`` table, else agents × shift
+        length) and overflow comes from the coverage table; otherwise
+        (``basis`` = "requirements") they are the gross agents required summed over
+        intervals, and ``overflow_share_rate`` is NaN (no overflow is planned before the
+        shift optimiser).
+
+    Notes
+    -----
+    human_fte_gross = paid agent-hours · 7 / horizon_days / ``shifts.max_h_per_week``;
+    cost = Σ_site paid hours · ``cost_per_h`` + AI cost of the split + overflow contacts ·
+    ``overflow.cost_per_contact``; cost_per_contact = cost / forecast contacts (repeat
+    contacts raise the cost of serving the same demand); service_level_rate = the
+    contact-weighted mean of the requirements' (or the schedule's, when it reports one).
+    """
+    split = results["split"].table
+    contacts = float(split["contacts"].sum())
+    forecast_contacts = (
+        float(split["forecast_contacts"].sum()) if "forecast_contacts" in split else contacts
+    )
+    ai_cost = float(split["ai_cost"].sum()) if "ai_cost" in split else 0.0
+    req = results["requirements"].table
+    site_cost = {name: s.cost_per_h for name, s in scenario.sites.items()}
+    if "schedule" in results:
+        sched = results["schedule"].table
+        costs = results["schedule"].tables.get("cost")
+        if costs is not None and {"site", "item", "quantity"} <= set(costs.columns):
+            # the schedule's own paid hours per site (shift length less unpaid breaks)
+            labour = costs[costs["item"] == "labour"]
+            hours_by_site = labour.groupby("site")["quantity"].sum()
+        else:
+            hours_by_site = (
+                (sched["agents"] * sched["shift_length_min"] / MIN_PER_H)
+                .groupby(sched["site"])
+                .sum()
+            )
+        cov = results["schedule"].tables.get("coverage")
+        overflow = float(cov["overflow_in_contacts"].sum()) if cov is not None else 0.0
+        human = float(split["human_contacts"].sum())
+        overflow_share = overflow / human if human > 0 else 0.0
+        basis = "schedule"
+        sl = results["schedule"].figures.get("service_level_rate")
+    else:
+        hours_by_site = (
+            (req["agents_required_gross"] * scenario.interval_min / MIN_PER_H)
+            .groupby(req["site"])
+            .sum()
+        )
+        overflow, overflow_share, basis, sl = 0.0, math.nan, "requirements", None
+    if sl is None:
+        sl = _weighted_service_level(req)
+    paid_h = float(hours_by_site.sum())
+    human_cost = float(sum(h * site_cost.get(site, 0.0) for site, h in hours_by_site.items()))
+    overflow_cost = overflow * scenario.overflow.cost_per_contact
+    cost = human_cost + ai_cost + overflow_cost
+    return {
+        "human_fte_gross": paid_h * 7.0 / scenario.horizon_days / scenario.shifts.max_h_per_week,
+        "paid_agent_h": paid_h,
+        "human_cost": human_cost,
+        "ai_cost": ai_cost,
+        "overflow_cost": overflow_cost,
+        "cost": cost,
+        "cost_per_contact": cost / forecast_contacts if forecast_contacts > 0 else math.nan,
+        "service_level_rate": sl,
+        "ai_share_rate": float(split["ai_contained"].sum()) / contacts if contacts > 0 else 0.0,
+        "overflow_share_rate": overflow_share,
+        "forecast_contacts": forecast_contacts,
+        "contacts": contacts,
+        "human_contacts": float(split["human_contacts"].sum()),
+        "repeat_contacts": float(split["repeat_contacts"].sum())
+        if "repeat_contacts" in split
+        else 0.0,
+        "basis": basis,
+    }
+
+
+def _weighted_service_level(req: pd.DataFrame) -> float:
+    if "service_level_rate" not in req or "contacts" not in req:
+        return math.nan
+    sl = req["service_level_rate"].to_numpy(dtype=float)
+    w = req["contacts"].to_numpy(dtype=float)
+    ok = ~np.isnan(sl) & (w > 0)
+    return float((sl[ok] * w[ok]).sum() / w[ok].sum()) if ok.any() else math.nan
