@@ -514,6 +514,7 @@ def solve(problem: Problem, config: SolverConfig, seed: int) -> Solution:
 _INTEGRAL_TOL = 1e-6
 _DIVE_SHARE = 0.2  # share of the fractional counts fixed per LP re-solve
 _SWITCH_ON_FROM = 1e-6  # a receiving switch z above this in the relaxation is opened
+_MOVES_PER_ROUND = 40  # local-search moves tried before giving up on a round
 
 
 def _dive(lp: pywraplp.Solver, b: _Built, deadline: float) -> int:
@@ -657,7 +658,7 @@ def _improve(
                 moves += [(g, int(j), int(k)) for g, k in zip(gain, nb, strict=True) if g < -1e-6]
         moves = sorted(m for m in moves if (m[1], m[2]) not in tabu)
         improved = False
-        for _, out_j, in_j in moves[:40]:
+        for _, out_j, in_j in moves[:_MOVES_PER_ROUND]:
             if time.perf_counter() >= deadline:
                 break
             tried += 1
