@@ -148,3 +148,33 @@ def test_sample_history_is_plausible(small_demo):
     assert 50_000 < weekly < 200_000
     assert set(hist["site"]) == {"lyon", "lille"}
     assert isinstance(hist["interval_start"].dtype, pd.DatetimeTZDtype)
+
+
+def test_plan_applies_special_days_file(small_demo, plan_dir, tmp_path):
+    """forecast.events_file (next to the scenario) reaches the forecast: a 1.5× day for chat."""
+    import shutil
+    import tomllib
+
+    folder = tmp_path / "with_events"
+    folder.mkdir()
+    data = tomllib.loads((small_demo / "scenario.toml").read_text())
+    data = set_key(data, "forecast.events_file", "events.csv")
+    (folder / "scenario.toml").write_text(_to_toml(data))
+    (folder / "events.csv").write_text("date,scope,multiplier\n2025-02-24,chat/open/lyon,1.5\n")
+    shutil.copy(small_demo / "history.csv", folder / "history.csv")
+    out = folder / "plan"
+    result = CliRunner().invoke(main, ["plan", str(folder / "scenario.toml"), "--history",
+                                       str(folder / "history.csv"), "--out", str(out),
+                                       "--stop-after", "forecast"])
+    assert result.exit_code == 0, result.output
+    base = read_table(plan_dir / "forecast.csv", SCHEMAS["forecast"])
+    bumped = read_table(out / "forecast.csv", SCHEMAS["forecast"])
+    key = ["channel", "segment", "site"]
+    b = base.groupby(key)["contacts"].sum()
+    e = bumped.groupby(key)["contacts"].sum()
+    assert e[("chat", "open", "lyon")] == pytest.approx(1.5 * b[("chat", "open", "lyon")],
+                                                        rel=1e-6)
+    others = [k for k in b.index if k != ("chat", "open", "lyon")]
+    assert np.allclose(e[others], b[others])
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert "events.csv" in manifest["inputs"]

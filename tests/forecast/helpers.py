@@ -15,8 +15,9 @@ WEEKDAY_LEVEL = (1.2, 1.0, 1.0, 0.9, 0.8, 0.0, 0.0)  # Mon..Sun; the site is clo
 FAST_MODELS = ["seasonal_naive", "week_average", "week_median"]
 
 
-def pattern(intervals: pd.DatetimeIndex, tz: str = "Europe/Paris", scale: float = 20.0
-            ) -> np.ndarray:
+def pattern(
+    intervals: pd.DatetimeIndex, tz: str = "Europe/Paris", scale: float = 20.0
+) -> np.ndarray:
     """Expected contacts: weekday level × two intraday bumps, 08:00–20:00 local, else 0."""
     local = intervals.tz_convert(tz)
     hour = np.asarray(local.hour + local.minute / 60.0)
@@ -26,9 +27,16 @@ def pattern(intervals: pd.DatetimeIndex, tz: str = "Europe/Paris", scale: float 
     return np.where(open_, scale * level * (0.2 + bumps), 0.0)
 
 
-def history(start: dt.date = dt.date(2025, 1, 6), days: int = 28, *,
-            series=(("voice", "open"),), tz: str = "Europe/Paris", scale: float = 20.0,
-            noise_seed: int | None = None, aht_s: float | None = None) -> pd.DataFrame:
+def history(
+    start: dt.date = dt.date(2025, 1, 6),
+    days: int = 28,
+    *,
+    series=(("voice", "open"),),
+    tz: str = "Europe/Paris",
+    scale: float = 20.0,
+    noise_seed: int | None = None,
+    aht_s: float | None = None,
+) -> pd.DataFrame:
     """History table of ``series``, exact pattern or Poisson draws around it."""
     grid = interval_grid(start, days, 30, tz)
     mean = pattern(grid, tz, scale)
@@ -36,8 +44,9 @@ def history(start: dt.date = dt.date(2025, 1, 6), days: int = 28, *,
     frames = []
     for ch, seg in series:
         values = rng.poisson(mean).astype(float) if rng is not None else mean.copy()
-        frame = pd.DataFrame({"interval_start": grid, "channel": ch, "segment": seg,
-                              "contacts": values})
+        frame = pd.DataFrame(
+            {"interval_start": grid, "channel": ch, "segment": seg, "contacts": values}
+        )
         if aht_s is not None:
             frame["aht_s"] = aht_s
         frames.append(frame)

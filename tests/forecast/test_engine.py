@@ -18,8 +18,9 @@ def _jobs(tiny_dict, n=4):
     series = [("voice", f"s{i}") for i in range(n)]
     hist = history(days=28, series=series, noise_seed=11)
     return [
-        _job(("voice", seg), part, sc.sites["lyon"], 30, dt.date(2025, 2, 3), 7, 7,
-             sc.forecast, None)
+        _job(
+            ("voice", seg), part, sc.sites["lyon"], 30, dt.date(2025, 2, 3), 7, 7, sc.forecast, None
+        )
         for (_, seg), part in hist.groupby(["channel", "segment"])
     ]
 
@@ -42,8 +43,9 @@ def test_dask_cluster_matches_local(tiny_dict):
     distributed = pytest.importorskip("distributed")
     jobs = _jobs(tiny_dict, n=3)
     local = [forecast_series(j) for j in jobs]
-    with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=False,
-                                  dashboard_address=None) as cluster:
+    with distributed.LocalCluster(
+        n_workers=1, threads_per_worker=1, processes=False, dashboard_address=None
+    ) as cluster:
         remote = run_jobs(jobs, dask_scheduler=cluster.scheduler_address)
     _same(local, remote)
 

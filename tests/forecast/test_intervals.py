@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from wfm.forecast.intervals import error_rate_sq, prediction_bounds
+from wfm.forecast.intervals import calibrated_error_sq, error_rate_sq, prediction_bounds
 
 
 @given(
@@ -39,3 +39,18 @@ def test_error_rate_recovers_overdispersion_and_bounds_are_calibrated():
     lo, hi = prediction_bounds(mean, sq, 0.8)
     covered = ((a >= lo) & (a <= hi)).mean()
     assert covered == pytest.approx(0.8, abs=0.02)
+
+
+def test_calibrated_error_sq_hits_the_level_on_its_own_sample():
+    rng = np.random.default_rng(5)
+    f = rng.uniform(20, 400, 5000)
+    a = rng.poisson(f * rng.gamma(25.0, 1 / 25.0, f.size))  # φ = 0.2
+    sq = calibrated_error_sq(a, f, 0.8)
+    assert sq == pytest.approx(0.04, rel=0.25)
+    lo, hi = prediction_bounds(f, sq, 0.8)
+    assert ((a >= lo) & (a <= hi)).mean() == pytest.approx(0.8, abs=0.005)
+    # one wild day does not widen every interval the way the moment estimator does
+    a_out = a.astype(float).copy()
+    a_out[:50] *= 10
+    assert calibrated_error_sq(a_out, f, 0.8) < 1.2 * sq
+    assert error_rate_sq(a_out, f) > 5 * error_rate_sq(a, f)

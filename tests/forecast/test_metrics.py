@@ -43,8 +43,9 @@ def test_bias_rate_sign():
 
 
 def test_interval_coverage_rate_counts_inclusive_bounds():
-    assert interval_coverage_rate([4, 9, 20, np.nan], [4, 4, 4, 4], [10, 10, 10, 10]) == \
-        pytest.approx(2 / 3)
+    assert interval_coverage_rate(
+        [4, 9, 20, np.nan], [4, 4, 4, 4], [10, 10, 10, 10]
+    ) == pytest.approx(2 / 3)
 
 
 def test_length_mismatch_is_an_error():

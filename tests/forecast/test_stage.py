@@ -17,8 +17,12 @@ from wfm.core.schemas import FORECAST, check_table
 from wfm.forecast import forecast_contacts, forecast_history
 
 ALL_TINY = (("voice", "open"), ("chat", "open"), ("email", "open"), ("voice", "premium"))
-BANK = Path(__file__).resolve().parents[1] / "data" / "forecast" / \
-    "bank_calls_30min_2003_03_10_to_04_18.csv"
+BANK = (
+    Path(__file__).resolve().parents[1]
+    / "data"
+    / "forecast"
+    / "bank_calls_30min_2003_03_10_to_04_18.csv"
+)
 
 
 def _local_date(table: pd.DataFrame, tz: str = "Europe/Paris") -> pd.Series:
@@ -46,8 +50,7 @@ def test_contract_complete_grid_and_closed_intervals(tiny_dict):
 
 
 def test_chosen_model_is_the_backtest_winner(tiny_dict):
-    res = forecast_contacts(history(days=35, series=ALL_TINY, noise_seed=2),
-                            scenario(tiny_dict))
+    res = forecast_contacts(history(days=35, series=ALL_TINY, noise_seed=2), scenario(tiny_dict))
     bt = res.tables["backtest"]
     for (ch, seg), part in bt.groupby(["channel", "segment"]):
         winner = part.loc[part["wmape_rate"].idxmin(), "model"]
@@ -67,11 +70,13 @@ def test_forecast_reproduces_the_pattern_across_the_spring_dst_change(tiny_dict)
     want = pattern(pd.DatetimeIndex(voice["interval_start"]))
     np.testing.assert_allclose(voice["contacts"].to_numpy(), want, atol=1e-9)
     cut = pd.Timestamp("2025-03-24T00:00:00+01:00")
-    res = forecast_contacts(hist[hist["interval_start"] < cut], sc,
-                            start=dt.date(2025, 3, 24), days=14)
+    res = forecast_contacts(
+        hist[hist["interval_start"] < cut], sc, start=dt.date(2025, 3, 24), days=14
+    )
     voice = res.table[(res.table["channel"] == "voice") & (res.table["segment"] == "open")]
-    np.testing.assert_allclose(voice["contacts"].to_numpy(),
-                               pattern(pd.DatetimeIndex(voice["interval_start"])), atol=1e-9)
+    np.testing.assert_allclose(
+        voice["contacts"].to_numpy(), pattern(pd.DatetimeIndex(voice["interval_start"])), atol=1e-9
+    )
     sunday = voice[_local_date(voice) == dt.date(2025, 3, 30)]
     assert len(sunday) == 46  # a 23-hour local day
 
@@ -86,13 +91,15 @@ def test_public_holiday_is_closed_in_the_forecast_and_left_out_of_history(tiny_d
     t = res.table[res.table["channel"] == "email"]
     assert (t.loc[_local_date(t) == dt.date(2025, 5, 1), "contacts"] == 0).all()
     monday = t[_local_date(t) == dt.date(2025, 4, 28)]
-    np.testing.assert_allclose(monday["contacts"].to_numpy(),
-                               pattern(pd.DatetimeIndex(monday["interval_start"])), atol=1e-9)
+    np.testing.assert_allclose(
+        monday["contacts"].to_numpy(),
+        pattern(pd.DatetimeIndex(monday["interval_start"])),
+        atol=1e-9,
+    )
 
 
 def test_short_history_falls_back_with_a_note(tiny_dict):
-    res = forecast_contacts(history(days=10, series=ALL_TINY, noise_seed=3),
-                            scenario(tiny_dict))
+    res = forecast_contacts(history(days=10, series=ALL_TINY, noise_seed=3), scenario(tiny_dict))
     assert set(res.table["model"]) == {"week_average"}
     assert any("short history" in n for n in res.notes)
     assert res.tables["backtest"].empty
@@ -127,8 +134,9 @@ def test_partial_last_day_is_left_out(tiny_dict):
     hist = hist[hist["interval_start"] < pd.Timestamp("2025-02-03T09:00:00+01:00")]
     res = forecast_contacts(hist, sc, start=dt.date(2025, 2, 3), days=1)
     voice = res.table[res.table["channel"] == "voice"]
-    np.testing.assert_allclose(voice["contacts"].to_numpy(),
-                               pattern(pd.DatetimeIndex(voice["interval_start"])), atol=1e-9)
+    np.testing.assert_allclose(
+        voice["contacts"].to_numpy(), pattern(pd.DatetimeIndex(voice["interval_start"])), atol=1e-9
+    )
 
 
 def test_aht_forecast_and_default_note(tiny_dict):
@@ -145,28 +153,36 @@ def test_events_clean_history_and_adjust_the_forecast(tiny_dict):
     hist = history(days=28, series=ALL_TINY)
     local = _local_date(hist)
     hist.loc[local == dt.date(2025, 1, 27), "contacts"] *= 3  # a campaign day, known
-    events = pd.DataFrame({"date": ["2025-01-27", "2025-02-04", "2025-02-05"],
-                           "scope": ["all", "voice/open", "email"],
-                           "multiplier": [3.0, 2.0, np.nan],
-                           "contacts": [np.nan, np.nan, 500.0]})
+    events = pd.DataFrame(
+        {
+            "date": ["2025-01-27", "2025-02-04", "2025-02-05"],
+            "scope": ["all", "voice/open", "email"],
+            "multiplier": [3.0, 2.0, np.nan],
+            "contacts": [np.nan, np.nan, 500.0],
+        }
+    )
     res = forecast_contacts(hist, sc, events=events, days=7)
     t = res.table
     day = _local_date(t)
     voice = t[(t["channel"] == "voice") & (t["segment"] == "open")]
     prem = t[(t["channel"] == "voice") & (t["segment"] == "premium")]
     mon = _local_date(voice) == dt.date(2025, 2, 3)
-    np.testing.assert_allclose(voice.loc[mon, "contacts"].to_numpy(),
-                               pattern(pd.DatetimeIndex(voice.loc[mon, "interval_start"])))
+    np.testing.assert_allclose(
+        voice.loc[mon, "contacts"].to_numpy(),
+        pattern(pd.DatetimeIndex(voice.loc[mon, "interval_start"])),
+    )
     tue = dt.date(2025, 2, 4)
     assert voice.loc[_local_date(voice) == tue, "contacts"].sum() == pytest.approx(
-        2 * prem.loc[_local_date(prem) == tue, "contacts"].sum())
+        2 * prem.loc[_local_date(prem) == tue, "contacts"].sum()
+    )
     email = t[(t["channel"] == "email") & (day == dt.date(2025, 2, 5))]
     assert email["contacts"].sum() == pytest.approx(500.0)
 
 
 def test_bad_events_table_is_an_input_error(tiny_dict):
-    events = pd.DataFrame({"date": ["2025-02-04"], "scope": ["all"], "multiplier": [2.0],
-                           "contacts": [100.0]})
+    events = pd.DataFrame(
+        {"date": ["2025-02-04"], "scope": ["all"], "multiplier": [2.0], "contacts": [100.0]}
+    )
     with pytest.raises(InputError, match="exactly one of multiplier and contacts"):
         forecast_contacts(history(days=28, series=ALL_TINY), scenario(tiny_dict), events=events)
 
@@ -185,3 +201,16 @@ def test_scenarioless_forecast_infers_the_interval_on_real_bank_calls():
     assert (t.loc[local.dt.day_of_week >= 5, "contacts"] == 0).all()
     assert t.loc[local.dt.day_of_week < 5, "contacts"].sum() > 10_000
     assert res.figures["backtest_wmape_rate"] < 0.2
+
+
+def test_history_is_not_mutated(tiny_dict):
+    hist = history(days=28, series=ALL_TINY, noise_seed=9)
+    before = hist.copy(deep=True)
+    forecast_contacts(hist, scenario(tiny_dict))
+    pd.testing.assert_frame_equal(hist, before)
+
+
+def test_interval_inference_needs_two_times():
+    one = history(days=1).iloc[:1]
+    with pytest.raises(InputError, match="fewer than two times"):
+        forecast_history(one)

@@ -516,13 +516,20 @@ class ShiftRules:
 
 
 ForecastModel = Literal[
-    "seasonal_naive", "week_average", "week_median", "top_down_ets", "direct_mstl", "ensemble"
+    "seasonal_naive",
+    "week_average",
+    "week_median",
+    "top_down_ets",
+    "top_down_factors",
+    "direct_mstl",
+    "ensemble",
 ]
 FORECAST_MODELS: tuple[str, ...] = (
     "seasonal_naive",
     "week_average",
     "week_median",
     "top_down_ets",
+    "top_down_factors",
     "direct_mstl",
     "ensemble",
 )

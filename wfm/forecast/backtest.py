@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from wfm.core.config import ForecastConfig
-from wfm.forecast.intervals import error_rate_sq, prediction_bounds
+from wfm.forecast.intervals import calibrated_error_sq, prediction_bounds
 from wfm.forecast.intraday import DayPanel
 from wfm.forecast.metrics import (
     bias_rate,
@@ -44,7 +44,8 @@ class ModelScore:
         Pooled over origins (see :mod:`wfm.forecast.metrics`); coverage uses, for each
         origin, the error rate measured on the other origins (leave one origin out).
     error_sq : float
-        φ² measured on every origin, used for the final prediction intervals.
+        φ² calibrated on every origin (:func:`~wfm.forecast.intervals.calibrated_error_sq`),
+        used for the final prediction intervals.
     fit_s : float
         Wall time of the model's fits over all origins [s].
     """
@@ -61,7 +62,11 @@ class ModelScore:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class BacktestResult:
-    """Scores of every candidate, the chosen model and the ensemble's members."""
+    """Scores of every candidate, the chosen model and the ensemble's members.
+
+    ``members`` are the models the ``ensemble`` candidate averages (empty when it was not a
+    candidate or had fewer than two members), whether or not it was chosen.
+    """
 
     scores: tuple[ModelScore, ...]
     chosen: str
@@ -74,8 +79,9 @@ class BacktestResult:
         return next(s for s in self.scores if s.model == model)
 
 
-def backtest_origins(panel: DayPanel, horizon_days: int, n_origins: int, step_days: int
-                     ) -> list[int]:
+def backtest_origins(
+    panel: DayPanel, horizon_days: int, n_origins: int, step_days: int
+) -> list[int]:
     """Origins (local date ordinals), latest last, each with two weeks of data before it."""
     valid = np.flatnonzero(panel.valid)
     if valid.size == 0:
@@ -90,9 +96,15 @@ def backtest_origins(panel: DayPanel, horizon_days: int, n_origins: int, step_da
     return sorted(out)
 
 
-def rolling_backtest(panel: DayPanel, open_cells: np.ndarray, config: ForecastConfig,
-                     horizon_days: int, *, origins: list[int] | None = None,
-                     models: tuple[str, ...] | None = None) -> BacktestResult | None:
+def rolling_backtest(
+    panel: DayPanel,
+    open_cells: np.ndarray,
+    config: ForecastConfig,
+    horizon_days: int,
+    *,
+    origins: list[int] | None = None,
+    models: tuple[str, ...] | None = None,
+) -> BacktestResult | None:
     """Score every candidate of ``config.models`` from rolling origins and choose one.
 
     Parameters
@@ -117,8 +129,9 @@ def rolling_backtest(panel: DayPanel, open_cells: np.ndarray, config: ForecastCo
     """
     models = tuple(models or config.models)
     if origins is None:
-        origins = backtest_origins(panel, horizon_days, config.backtest_origins,
-                                   config.backtest_step_days)
+        origins = backtest_origins(
+            panel, horizon_days, config.backtest_origins, config.backtest_step_days
+        )
     if not origins:
         return None
     s = panel.values.shape[1]
@@ -148,12 +161,16 @@ def rolling_backtest(panel: DayPanel, open_cells: np.ndarray, config: ForecastCo
     scores = [_score(m, forecasts[m], actuals, scales, config, fit_s[m]) for m in forecasts]
     members: tuple[str, ...] = ()
     if ENSEMBLE in models:
-        ranked = sorted((sc for sc in scores if sc.origins == len(origins)
-                         and np.isfinite(sc.wmape)), key=lambda sc: sc.wmape)
+        ranked = sorted(
+            (sc for sc in scores if sc.origins == len(origins) and np.isfinite(sc.wmape)),
+            key=lambda sc: sc.wmape,
+        )
         members = tuple(sc.model for sc in ranked[: config.ensemble_size])
         if len(members) >= 2:
-            ens = [np.mean([forecasts[m][i] for m in members], axis=0)
-                   for i in range(len(origins))]
+            ens: list[np.ndarray | None] = [
+                np.mean([np.asarray(forecasts[m][i]) for m in members], axis=0)
+                for i in range(len(origins))
+            ]
             scores.append(_score(ENSEMBLE, ens, actuals, scales, config, 0.0))
         else:
             members = ()
@@ -161,40 +178,64 @@ def rolling_backtest(panel: DayPanel, open_cells: np.ndarray, config: ForecastCo
     if not eligible:
         return None
     chosen = min(eligible, key=lambda sc: sc.wmape).model
-    return BacktestResult(scores=tuple(scores), chosen=chosen,
-                          members=members if chosen == ENSEMBLE else (),
-                          origins=tuple(origins), notes=tuple(notes))
+    return BacktestResult(
+        scores=tuple(scores),
+        chosen=chosen,
+        members=members,
+        origins=tuple(origins),
+        notes=tuple(notes),
+    )
 
 
-def _score(model: str, fcs: list, actuals: list[np.ndarray], scales: list[float],
-           config: ForecastConfig, fit_s: float) -> ModelScore:
+def _score(
+    model: str,
+    fcs: list,
+    actuals: list[np.ndarray],
+    scales: list[float],
+    config: ForecastConfig,
+    fit_s: float,
+) -> ModelScore:
     ok = [i for i, f in enumerate(fcs) if f is not None]
     if not ok:
         nan = float("nan")
-        return ModelScore(model=model, origins=0, wmape=nan, mase=nan, bias_rate=nan,
-                          coverage_rate=nan, error_sq=nan, fit_s=fit_s)
+        return ModelScore(
+            model=model,
+            origins=0,
+            wmape=nan,
+            mase=nan,
+            bias_rate=nan,
+            coverage_rate=nan,
+            error_sq=nan,
+            fit_s=fit_s,
+        )
     a = np.concatenate([actuals[i].ravel() for i in ok])
     f = np.concatenate([fcs[i].ravel() for i in ok])
     per_origin_sq = [(actuals[i].ravel(), fcs[i].ravel()) for i in ok]
-    error_sq = error_rate_sq(a, f)
+    error_sq = calibrated_error_sq(a, f, config.level_rate)
     lo_parts, hi_parts = [], []
     for j, (_, fj) in enumerate(per_origin_sq):
         others = [per_origin_sq[k] for k in range(len(ok)) if k != j] or per_origin_sq
-        sq = error_rate_sq(np.concatenate([x for x, _ in others]),
-                           np.concatenate([y for _, y in others]))
-        lo, hi = prediction_bounds(fj, sq if np.isfinite(sq) else config.fallback_error_rate ** 2,
-                                   config.level_rate)
+        sq = calibrated_error_sq(
+            np.concatenate([x for x, _ in others]),
+            np.concatenate([y for _, y in others]),
+            config.level_rate,
+        )
+        lo, hi = prediction_bounds(
+            fj, sq if np.isfinite(sq) else config.fallback_error_rate**2, config.level_rate
+        )
         lo_parts.append(lo)
         hi_parts.append(hi)
     mases = [mase(actuals[i], fcs[i], scales[i]) for i in ok]
     mases = [m for m in mases if np.isfinite(m)]
     return ModelScore(
-        model=model, origins=len(ok), wmape=wmape(a, f),
+        model=model,
+        origins=len(ok),
+        wmape=wmape(a, f),
         mase=float(np.mean(mases)) if mases else float("nan"),
         bias_rate=bias_rate(a, f),
-        coverage_rate=interval_coverage_rate(a, np.concatenate(lo_parts),
-                                             np.concatenate(hi_parts)),
-        error_sq=error_sq, fit_s=fit_s,
+        coverage_rate=interval_coverage_rate(a, np.concatenate(lo_parts), np.concatenate(hi_parts)),
+        error_sq=error_sq,
+        fit_s=fit_s,
     )
 
 

@@ -127,7 +127,7 @@ def _forecast_series(job: SeriesJob) -> SeriesOutcome:
     targets = np.unique(g_ord)
     row_of = np.searchsorted(targets, g_ord)
     scores: tuple[ModelScore, ...] = ()
-    error_sq = cfg.fallback_error_rate ** 2
+    error_sq = cfg.fallback_error_rate**2
     if job.intervals.size == 0:
         if job.seed_contacts_per_day is None:
             raise ValueError(f"series {label} has no history and no seed volume")
@@ -135,8 +135,10 @@ def _forecast_series(job: SeriesJob) -> SeriesOutcome:
         np.add.at(per_day, row_of, is_open.astype(float))
         mean = np.where(is_open, job.seed_contacts_per_day / np.maximum(per_day[row_of], 1), 0.0)
         model = SEED_MODEL
-        notes.append(f"{label}: no history; {job.seed_contacts_per_day:g} contacts a day from "
-                     "forecast.seed_contacts_per_day, spread evenly over open intervals")
+        notes.append(
+            f"{label}: no history; {job.seed_contacts_per_day:g} contacts a day from "
+            "forecast.seed_contacts_per_day, spread evenly over open intervals"
+        )
         aht = np.full(len(grid), cfg.default_aht_s)
         panel = None
     else:
@@ -152,18 +154,31 @@ def _forecast_series(job: SeriesJob) -> SeriesOutcome:
     lo = np.where(is_open, np.minimum(lo, mean), 0.0)
     hi = np.where(is_open, np.maximum(hi, mean), 0.0)
     return SeriesOutcome(
-        key=job.key, intervals=grid.as_unit("ns").asi8, contacts=mean, contacts_lo=lo,
-        contacts_hi=hi, aht_s=np.maximum(aht, 0.0), model=model, scores=scores,
+        key=job.key,
+        intervals=grid.as_unit("ns").asi8,
+        contacts=mean,
+        contacts_lo=lo,
+        contacts_hi=hi,
+        aht_s=np.maximum(aht, 0.0),
+        model=model,
+        scores=scores,
         notes=tuple(notes),
     )
 
 
-def _panels(job: SeriesJob) -> tuple[DayPanel, DayPanel | None]:
-    """History panel (cleaned of holidays and events) and the handle-time work panel."""
+def _panels(job: SeriesJob) -> tuple[DayPanel, tuple[DayPanel, DayPanel] | None]:
+    """History panel (cleaned of holidays and events), and contacts and work panels of AHT."""
     cfg = job.config
     idx = pd.DatetimeIndex(pd.to_datetime(job.intervals, utc=True))
     ords, _ = local_slots(idx, job.site.tz, job.interval_min)
-    first_kept = int(ords.max()) - 7 * cfg.history_weeks + 1
+    # the fitting window, plus the span of the backtest so that every origin trains on a
+    # full window too
+    span = (
+        7 * cfg.history_weeks
+        + cfg.backtest_step_days * (cfg.backtest_origins - 1)
+        + job.horizon_days
+    )
+    first_kept = int(ords.max()) - span + 1
     keep = ords >= first_kept
     idx, contacts = idx[keep], job.contacts[keep]
     years = sorted({dt.date.fromordinal(int(o)).year for o in (ords.min(), ords.max())})
@@ -172,8 +187,9 @@ def _panels(job: SeriesJob) -> tuple[DayPanel, DayPanel | None]:
     for o, m, v in job.events:
         if v is not None or m == 0:
             excluded.add(o)
-    panel = day_panel(idx, contacts, job.site.tz, job.interval_min,
-                      exclude_ordinals=frozenset(excluded))
+    panel = day_panel(
+        idx, contacts, job.site.tz, job.interval_min, exclude_ordinals=frozenset(excluded)
+    )
     for o, m, v in job.events:
         if v is None and m and panel.day0 <= o < panel.day0 + panel.n_days:
             panel.values[o - panel.day0] /= m
@@ -183,9 +199,11 @@ def _panels(job: SeriesJob) -> tuple[DayPanel, DayPanel | None]:
         known = ~np.isnan(aht)
         if known.any():
             c = np.where(known, contacts, 0.0)
-            work = day_panel(idx, c * np.nan_to_num(aht), job.site.tz, job.interval_min)
-            work = (day_panel(idx, c, job.site.tz, job.interval_min), work)
-    return panel, work  # type: ignore[return-value]
+            work = (
+                day_panel(idx, c, job.site.tz, job.interval_min),
+                day_panel(idx, c * np.nan_to_num(aht), job.site.tz, job.interval_min),
+            )
+    return panel, work
 
 
 def _open_cells(panel: DayPanel, site: SiteConfig, interval_min: int) -> np.ndarray:
@@ -198,68 +216,94 @@ def _open_cells(panel: DayPanel, site: SiteConfig, interval_min: int) -> np.ndar
     return cells
 
 
-def _choose_and_fit(panel: DayPanel, job: SeriesJob, targets: np.ndarray
-                    ) -> tuple[str, np.ndarray, float, tuple[ModelScore, ...], list[str]]:
+def _choose_and_fit(
+    panel: DayPanel, job: SeriesJob, targets: np.ndarray
+) -> tuple[str, np.ndarray, float, tuple[ModelScore, ...], list[str]]:
     cfg = job.config
     notes: list[str] = []
     valid = np.flatnonzero(panel.valid)
     weeks = (valid[-1] - valid[0] + 1) / 7 if valid.size else 0.0
     volume = float(np.nansum(panel.values))
     result: BacktestResult | None = None
-    fallback_sq = cfg.fallback_error_rate ** 2
+    fallback_sq = cfg.fallback_error_rate**2
     if valid.size == 0:
         notes.append("no usable history day (all holidays or events); forecast 0")
-        return cfg.fallback_model, np.zeros((len(targets), panel.values.shape[1])), \
-            fallback_sq, (), notes
+        return (
+            cfg.fallback_model,
+            np.zeros((len(targets), panel.values.shape[1])),
+            fallback_sq,
+            (),
+            notes,
+        )
     if volume <= 0:
         notes.append(f"no contacts in the history; {cfg.fallback_model} forecasts 0")
     elif weeks < cfg.min_history_weeks:
-        notes.append(f"short history ({weeks:.1f} weeks < min_history_weeks "
-                     f"{cfg.min_history_weeks:g}): {cfg.fallback_model} without backtest, "
-                     f"intervals from fallback_error_rate {cfg.fallback_error_rate:g}")
+        notes.append(
+            f"short history ({weeks:.1f} weeks < min_history_weeks "
+            f"{cfg.min_history_weeks:g}): {cfg.fallback_model} without backtest, "
+            f"intervals from fallback_error_rate {cfg.fallback_error_rate:g}"
+        )
     else:
-        result = rolling_backtest(panel, _open_cells(panel, job.site, job.interval_min), cfg,
-                                  job.horizon_days)
+        result = rolling_backtest(
+            panel, _open_cells(panel, job.site, job.interval_min), cfg, job.horizon_days
+        )
         if result is None:
-            notes.append(f"history too short for a {job.horizon_days}-day backtest: "
-                         f"{cfg.fallback_model}, intervals from fallback_error_rate")
+            notes.append(
+                f"history too short for a {job.horizon_days}-day backtest: "
+                f"{cfg.fallback_model}, intervals from fallback_error_rate"
+            )
+    end = panel.day0 + panel.n_days
+    recent = panel.between(end - 7 * cfg.history_weeks, end)
     if result is None:
-        fmat = MODELS[cfg.fallback_model](panel, targets, cfg)
+        fmat = MODELS[cfg.fallback_model](recent, targets, cfg)
         return cfg.fallback_model, fmat, fallback_sq, (), notes
     notes.extend(result.notes)
-    ranked = sorted((s for s in result.scores if np.isfinite(s.wmape)
-                     and s.origins == len(result.origins)), key=lambda s: s.wmape)
+    ranked = sorted(
+        (s for s in result.scores if np.isfinite(s.wmape) and s.origins == len(result.origins)),
+        key=lambda s: s.wmape,
+    )
     for sc in ranked:
         try:
             if sc.model == ENSEMBLE:
-                fmat = np.mean([MODELS[m](panel, targets, cfg) for m in result.members], axis=0)
+                fmat = np.mean([MODELS[m](recent, targets, cfg) for m in result.members], axis=0)
             else:
-                fmat = MODELS[sc.model](panel, targets, cfg)
+                fmat = MODELS[sc.model](recent, targets, cfg)
         except ModelUnfitError as err:
             notes.append(f"{sc.model} won the backtest but failed on the full history ({err})")
             continue
         sq = sc.error_sq if np.isfinite(sc.error_sq) else fallback_sq
-        chosen = sc.model if sc.model != ENSEMBLE else \
-            f"{ENSEMBLE}({'+'.join(result.members)})"
+        chosen = sc.model if sc.model != ENSEMBLE else f"{ENSEMBLE}({'+'.join(result.members)})"
         return chosen, fmat, sq, result.scores, notes
-    fmat = MODELS[cfg.fallback_model](panel, targets, cfg)
+    fmat = MODELS[cfg.fallback_model](recent, targets, cfg)
     return cfg.fallback_model, fmat, fallback_sq, result.scores, notes
 
 
-def _aht(job: SeriesJob, panel: DayPanel, work, g_ord: np.ndarray, g_slot: np.ndarray
-         ) -> tuple[np.ndarray, str]:
+def _aht(
+    job: SeriesJob,
+    panel: DayPanel,
+    work: tuple[DayPanel, DayPanel] | None,
+    g_ord: np.ndarray,
+    g_slot: np.ndarray,
+) -> tuple[np.ndarray, str]:
     cfg = job.config
     if work is None:
-        return np.full(len(g_ord), cfg.default_aht_s), \
-            f"no handle time in the history; aht_s = default_aht_s {cfg.default_aht_s:g} s"
-    prof = aht_profile(work[0], work[1], cfg.profile_weeks, cfg.aht_prior_contacts,
-                       cfg.default_aht_s)
+        return np.full(
+            len(g_ord), cfg.default_aht_s
+        ), f"no handle time in the history; aht_s = default_aht_s {cfg.default_aht_s:g} s"
+    prof = aht_profile(
+        work[0], work[1], cfg.profile_weeks, cfg.aht_prior_contacts, cfg.default_aht_s
+    )
     return prof[weekday_of(g_ord), g_slot], ""
 
 
-def _apply_events(events: tuple[Event, ...], g_ord: np.ndarray, is_open: np.ndarray,
-                  mean: np.ndarray, lo: np.ndarray, hi: np.ndarray
-                  ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _apply_events(
+    events: tuple[Event, ...],
+    g_ord: np.ndarray,
+    is_open: np.ndarray,
+    mean: np.ndarray,
+    lo: np.ndarray,
+    hi: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     if not events:
         return mean, lo, hi
     mean, lo, hi = mean.copy(), lo.copy(), hi.copy()
@@ -268,7 +312,7 @@ def _apply_events(events: tuple[Event, ...], g_ord: np.ndarray, is_open: np.ndar
         if not day.any():
             continue
         if v is None:
-            factor = np.full(day.sum(), float(m))
+            factor = np.full(day.sum(), float(m or 0.0))
         else:
             total = mean[day].sum()
             if total > 0:
@@ -276,8 +320,11 @@ def _apply_events(events: tuple[Event, ...], g_ord: np.ndarray, is_open: np.ndar
             else:
                 base = np.full(day.sum(), v / day.sum())
                 width = hi[day] - lo[day]
-                mean[day], lo[day], hi[day] = base, np.maximum(base - width / 2, 0), \
-                    base + width / 2
+                mean[day], lo[day], hi[day] = (
+                    base,
+                    np.maximum(base - width / 2, 0),
+                    base + width / 2,
+                )
                 continue
         mean[day] *= factor
         lo[day] *= factor
@@ -286,8 +333,9 @@ def _apply_events(events: tuple[Event, ...], g_ord: np.ndarray, is_open: np.ndar
 
 
 # -- running many series ----------------------------------------------------------------------
-def run_jobs(jobs: Sequence[SeriesJob], *, workers: int | None = None,
-             dask_scheduler: str = "") -> list[SeriesOutcome]:
+def run_jobs(
+    jobs: Sequence[SeriesJob], *, workers: int | None = None, dask_scheduler: str = ""
+) -> list[SeriesOutcome]:
     """Forecast every job, in order, in this process, local processes or on a Dask cluster.
 
     Parameters
@@ -309,7 +357,9 @@ def run_jobs(jobs: Sequence[SeriesJob], *, workers: int | None = None,
         return _run_dask(jobs, dask_scheduler)
     n = workers or os.cpu_count() or 1
     if n <= 1 or len(jobs) < 2 * n:
+        log.info("forecasting %d series in this process", len(jobs))
         return [forecast_series(j) for j in jobs]
+    log.info("forecasting %d series in %d local processes", len(jobs), n)
     chunk = max(1, len(jobs) // (4 * n))
     with ProcessPoolExecutor(max_workers=n) as pool:
         return list(pool.map(forecast_series, jobs, chunksize=chunk))
@@ -319,6 +369,7 @@ def _run_dask(jobs: Sequence[SeriesJob], address: str) -> list[SeriesOutcome]:
     from distributed import Client
 
     out: list[SeriesOutcome] = []
+    log.info("forecasting %d series on the Dask scheduler %s", len(jobs), address)
     with Client(address, set_as_default=False) as client:
         n_workers = max(1, len(client.scheduler_info().get("workers", {})))
         batch = 4 * n_workers

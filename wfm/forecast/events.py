@@ -49,16 +49,27 @@ def check_events(events: pd.DataFrame, *, source: str = "events") -> None:
         try:
             dt.date.fromisoformat(str(events["date"].iloc[i]))
         except ValueError:
-            raise InputError("not a date", source=source, line=i + 2, key="date",
-                             got=events["date"].iloc[i], expected="YYYY-MM-DD") from None
+            raise InputError(
+                "not a date",
+                source=source,
+                line=i + 2,
+                key="date",
+                got=events["date"].iloc[i],
+                expected="YYYY-MM-DD",
+            ) from None
         if np.isnan(mult[i]) == np.isnan(vol[i]):
-            raise InputError("give exactly one of multiplier and contacts", source=source,
-                             line=i + 2, key="multiplier",
-                             expected="a multiplier (e.g. 1.5) or the day's contacts")
+            raise InputError(
+                "give exactly one of multiplier and contacts",
+                source=source,
+                line=i + 2,
+                key="multiplier",
+                expected="a multiplier (e.g. 1.5) or the day's contacts",
+            )
 
 
-def events_for(events: pd.DataFrame | None, channel: str, segment: str,
-               site: str | None) -> tuple[Event, ...]:
+def events_for(
+    events: pd.DataFrame | None, channel: str, segment: str, site: str | None
+) -> tuple[Event, ...]:
     """Events that apply to one series, by date (a later matching row wins for its date)."""
     if events is None or events.empty:
         return ()

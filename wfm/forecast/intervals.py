@@ -41,8 +41,44 @@ def error_rate_sq(actual: np.ndarray, forecast: np.ndarray) -> float:
     return max(0.0, float((((a - f) ** 2) - f).sum()) / den)
 
 
-def prediction_bounds(forecast: np.ndarray, error_sq: float, level_rate: float
-                      ) -> tuple[np.ndarray, np.ndarray]:
+def calibrated_error_sq(actual: np.ndarray, forecast: np.ndarray, level_rate: float) -> float:
+    """Least φ² whose bounds (:func:`prediction_bounds`) cover ``level_rate`` of the actuals.
+
+    Parameters
+    ----------
+    actual, forecast : numpy.ndarray
+        Aligned observed and forecast contacts from a backtest; ``NaN`` actuals are
+        skipped [contacts].
+    level_rate : float
+        Target coverage.
+
+    Returns
+    -------
+    float
+        φ² in [0, 16], or ``nan`` when there is nothing to calibrate on.
+
+    Notes
+    -----
+    An interval covers a when φ² ≥ ((a − f)²/z² − f)/f², so the least φ² covering a share
+    ``level_rate`` is that quantile of the right-hand side over the backtest. Unlike the
+    moment estimator :func:`error_rate_sq`, a few outlying days (a holiday eve, an outage)
+    do not inflate the width of every interval.
+    """
+    a = np.asarray(actual, dtype=float).ravel()
+    f = np.asarray(forecast, dtype=float).ravel()
+    keep = ~np.isnan(a) & ~np.isnan(f) & (f > 0)
+    a, f = a[keep], f[keep]
+    if a.size == 0:
+        return float("nan")
+    z = NormalDist().inv_cdf(0.5 + level_rate / 2.0)
+    # |a - f| <= z sqrt(f + φ² f²)  ⇔  φ² >= ((a - f)² / z² - f) / f²
+    need = np.maximum(((a - f) ** 2 / (z * z) - f) / (f * f), 0.0)
+    return float(min(np.quantile(need, level_rate), 16.0))
+
+
+def prediction_bounds(
+    forecast: np.ndarray, error_sq: float, level_rate: float
+) -> tuple[np.ndarray, np.ndarray]:
     """Lower and upper bounds of a central prediction interval for counts.
 
     Parameters

@@ -62,8 +62,7 @@ class DayPanel:
         """The panel restricted to days ``first <= ordinal < end`` (a training window)."""
         a = max(0, min(self.n_days, first - self.day0))
         b = max(a, min(self.n_days, end - self.day0))
-        return DayPanel(day0=self.day0 + a, values=self.values[a:b],
-                        interval_min=self.interval_min)
+        return DayPanel(day0=self.day0 + a, values=self.values[a:b], interval_min=self.interval_min)
 
 
 def weekday_of(ordinals: np.ndarray | int) -> np.ndarray:
@@ -76,8 +75,9 @@ def slots_per_day(interval_min: int) -> int:
     return MIN_PER_DAY // interval_min
 
 
-def local_slots(intervals: pd.DatetimeIndex, tz: str, interval_min: int
-                ) -> tuple[np.ndarray, np.ndarray]:
+def local_slots(
+    intervals: pd.DatetimeIndex, tz: str, interval_min: int
+) -> tuple[np.ndarray, np.ndarray]:
     """Local date ordinal and slot of the day of each UTC interval start.
 
     Returns
@@ -86,16 +86,22 @@ def local_slots(intervals: pd.DatetimeIndex, tz: str, interval_min: int
         Date ordinals and slot numbers (local minutes after midnight // ``interval_min``).
     """
     local = pd.DatetimeIndex(intervals).tz_convert(tz)
-    # days since 1970-01-01 of the local wall-clock date, turned into proleptic ordinals
-    wall = local.tz_localize(None).as_unit("ns").asi8 // 60_000_000_000  # wall-clock minutes since epoch
+    # wall-clock minutes since 1970-01-01; their days become proleptic date ordinals
+    wall = local.tz_localize(None).as_unit("ns").asi8 // 60_000_000_000
     days = wall // MIN_PER_DAY
     ordinals = days + dt.date(1970, 1, 1).toordinal()
     slots = (wall % MIN_PER_DAY) // interval_min
     return ordinals.astype(np.int64), slots.astype(np.int64)
 
 
-def day_panel(intervals: pd.DatetimeIndex, values: np.ndarray, tz: str, interval_min: int,
-              *, exclude_ordinals: frozenset[int] = frozenset()) -> DayPanel:
+def day_panel(
+    intervals: pd.DatetimeIndex,
+    values: np.ndarray,
+    tz: str,
+    interval_min: int,
+    *,
+    exclude_ordinals: frozenset[int] = frozenset(),
+) -> DayPanel:
     """Arrange one series' history as local days × slots.
 
     Parameters
@@ -209,8 +215,13 @@ def _median_shares(block: np.ndarray) -> np.ndarray:
     return med / med.sum()
 
 
-def aht_profile(panel_contacts: DayPanel, panel_work_s: DayPanel, weeks: int,
-                prior_contacts: float, default_aht_s: float) -> np.ndarray:
+def aht_profile(
+    panel_contacts: DayPanel,
+    panel_work_s: DayPanel,
+    weeks: int,
+    prior_contacts: float,
+    default_aht_s: float,
+) -> np.ndarray:
     """Handle time per weekday and slot, volume-weighted and shrunk where data are thin.
 
     Parameters

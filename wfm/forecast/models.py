@@ -92,8 +92,9 @@ def week_median(panel: DayPanel, targets: np.ndarray, config: ForecastConfig) ->
     return _same_weekday(panel, targets, config.average_weeks, np.median)
 
 
-def _same_weekday(panel: DayPanel, targets: np.ndarray, n: int,
-                  reduce: Callable[..., np.ndarray]) -> np.ndarray:
+def _same_weekday(
+    panel: DayPanel, targets: np.ndarray, n: int, reduce: Callable[..., np.ndarray]
+) -> np.ndarray:
     s = panel.values.shape[1]
     out = np.zeros((len(targets), s))
     pooled_rows = recent_days(panel, None, 7 * max(n, 1))
@@ -123,9 +124,14 @@ def _open_days(panel: DayPanel) -> tuple[np.ndarray, np.ndarray]:
         raise ModelUnfitError("no observed day")
     totals = np.nansum(panel.values, axis=1)
     wds = panel.weekdays
-    open_wd = np.array([wd for wd in range(7)
-                        if (valid & (wds == wd)).any()
-                        and np.median(totals[valid & (wds == wd)]) > 0], dtype=int)
+    open_wd = np.array(
+        [
+            wd
+            for wd in range(7)
+            if (valid & (wds == wd)).any() and np.median(totals[valid & (wds == wd)]) > 0
+        ],
+        dtype=int,
+    )
     if open_wd.size == 0:
         raise ModelUnfitError("no weekday with contacts")
     first = int(np.flatnonzero(valid)[0])
@@ -169,8 +175,12 @@ def _holt_winters(y: np.ndarray, period: int, steps: int, *, damped: bool) -> np
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         fit = ExponentialSmoothing(
-            y, trend="add" if damped else None, damped_trend=damped, seasonal=seasonal,
-            seasonal_periods=period if seasonal else None, initialization_method="estimated",
+            y,
+            trend="add" if damped else None,
+            damped_trend=damped,
+            seasonal=seasonal,
+            seasonal_periods=period if seasonal else None,
+            initialization_method="estimated",
         ).fit(use_brute=False)
         return np.asarray(fit.forecast(steps), dtype=float)
 
@@ -219,6 +229,50 @@ def top_down_ets(panel: DayPanel, targets: np.ndarray, config: ForecastConfig) -
         if k > 0:
             out[i] = daily[k - 1] * prof[int(wd)]
     return out
+
+
+def top_down_factors(panel: DayPanel, targets: np.ndarray, config: ForecastConfig) -> np.ndarray:
+    """Recent level × weekday factor × weekday intraday profile (multiplicative decomposition).
+
+    Notes
+    -----
+    With T_d the daily totals, the weekday factor is the median over the history's weeks of
+    T_d / T̄_week (the mean total of the open days of d's week, weeks with at least three
+    observed days): f_w = median(T_d / T̄_week(d)). The level is the mean of the adjusted
+    totals T_d / f_{w(d)} over the last ``average_weeks`` weeks of open days, and
+    ŷ(d, s) = level · f_{w(d)} · π_{w(d)}(s), with π the weekday profile of
+    :func:`~wfm.forecast.intraday.weekday_profiles` over ``profile_weeks``. Pooling the level
+    over every weekday averages out more noise than a same-weekday average, while the
+    factors and profiles keep each weekday's shape.
+
+    References
+    ----------
+    .. [1] L. Brown, N. Gans, A. Mandelbaum, A. Sakov, H. Shen, S. Zeltyn, L. Zhao,
+       "Statistical analysis of a telephone call center: a queueing-science perspective",
+       JASA, 100(469), 36–50, 2005 (multiplicative day-of-week × intraday model).
+    """
+    open_wd, rows = _open_days(panel)
+    valid = panel.valid
+    totals = np.nansum(panel.values, axis=1)
+    wds = panel.weekdays
+    week = (panel.ordinals - 1) // 7
+    ratios: dict[int, list[float]] = {int(w): [] for w in open_wd}
+    for wk in np.unique(week[rows]):
+        days = rows[(week[rows] == wk) & valid[rows]]
+        mean = totals[days].mean() if days.size else 0.0
+        if days.size >= min(3, open_wd.size) and mean > 0:
+            for r in days:
+                ratios[int(wds[r])].append(totals[r] / mean)
+    factor = np.zeros(7)
+    for w, r in ratios.items():
+        factor[w] = float(np.median(r)) if r else 0.0
+    if not (factor[open_wd] > 0).all():
+        raise ModelUnfitError("needs a full week of data for each open weekday")
+    recent = rows[valid[rows]][-config.average_weeks * open_wd.size :]
+    level = float(np.mean(totals[recent] / factor[wds[recent]]))
+    prof = weekday_profiles(panel, config.profile_weeks)
+    wd_t = weekday_of(np.asarray(targets))
+    return level * factor[wd_t][:, None] * prof[wd_t]
 
 
 # -- direct intraday ----------------------------------------------------------------------------
@@ -289,6 +343,7 @@ MODELS: dict[str, ModelFn] = {
     "week_average": week_average,
     "week_median": week_median,
     "top_down_ets": top_down_ets,
+    "top_down_factors": top_down_factors,
     "direct_mstl": direct_mstl,
 }
 """Registry of fitted candidate models by name (``ensemble`` is built by the backtest)."""

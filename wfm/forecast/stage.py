@@ -23,14 +23,27 @@ from wfm.forecast.engine import SeriesJob, SeriesOutcome, run_jobs
 from wfm.forecast.events import check_events, events_for
 from wfm.forecast.intraday import local_slots
 
-BACKTEST_COLUMNS = ("model", "origins", "wmape_rate", "mase", "bias_rate", "coverage_rate",
-                    "fit_s", "chosen")
+BACKTEST_COLUMNS = (
+    "model",
+    "origins",
+    "wmape_rate",
+    "mase",
+    "bias_rate",
+    "coverage_rate",
+    "fit_s",
+    "chosen",
+)
 """Value columns of the backtest table (after the series keys)."""
 
 
-def forecast_contacts(history: pd.DataFrame, scenario: Scenario, *,
-                      start: dt.date | None = None, days: int | None = None,
-                      events: pd.DataFrame | None = None) -> StageResult:
+def forecast_contacts(
+    history: pd.DataFrame,
+    scenario: Scenario,
+    *,
+    start: dt.date | None = None,
+    days: int | None = None,
+    events: pd.DataFrame | None = None,
+) -> StageResult:
     """Forecast contacts per interval for every series of the scenario.
 
     Parameters
@@ -76,8 +89,7 @@ def forecast_contacts(history: pd.DataFrame, scenario: Scenario, *,
     keys = ["channel", "segment", "site"] if has_site else ["channel", "segment"]
     for key, part in _groups(history, keys):
         site = scenario.sites[key[2] if has_site else home]
-        jobs.append(_job(key, part, site, scenario.interval_min, start, days, horizon, cfg,
-                         events))
+        jobs.append(_job(key, part, site, scenario.interval_min, start, days, horizon, cfg, events))
     seen = {(k[0], k[1]) for k in (j.key for j in jobs)}
     for seg in scenario.segments.values():
         for ch in seg.channels:
@@ -87,25 +99,42 @@ def forecast_contacts(history: pd.DataFrame, scenario: Scenario, *,
             if seed is None:
                 raise InputError(
                     f"no history for channel {ch!r} of segment {seg.name!r}",
-                    source="history", key="channel",
+                    source="history",
+                    key="channel",
                     expected=f"history rows for it, or forecast.seed_contacts_per_day."
-                             f"\"{ch}/{seg.name}\" in the scenario",
+                    f'"{ch}/{seg.name}" in the scenario',
                 )
             key = (ch, seg.name, site_name) if has_site else (ch, seg.name)
-            jobs.append(SeriesJob(
-                key=key, intervals=np.zeros(0, dtype=np.int64), contacts=np.zeros(0),
-                aht_s=None, site=scenario.sites[site_name], interval_min=scenario.interval_min,
-                start=start, days=days, horizon_days=horizon, config=cfg,
-                events=events_for(events, ch, seg.name, site_name if has_site else None),
-                seed_contacts_per_day=seed))
+            jobs.append(
+                SeriesJob(
+                    key=key,
+                    intervals=np.zeros(0, dtype=np.int64),
+                    contacts=np.zeros(0),
+                    aht_s=None,
+                    site=scenario.sites[site_name],
+                    interval_min=scenario.interval_min,
+                    start=start,
+                    days=days,
+                    horizon_days=horizon,
+                    config=cfg,
+                    events=events_for(events, ch, seg.name, site_name if has_site else None),
+                    seed_contacts_per_day=seed,
+                )
+            )
     outcomes = run_jobs(jobs, workers=cfg.workers, dask_scheduler=cfg.dask_scheduler)
     return _assemble(outcomes, keys, cfg)
 
 
-def forecast_history(history: pd.DataFrame, *, start: dt.date | None = None, days: int = 7,
-                     interval_min: int | None = None, tz: str = "UTC",
-                     config: ForecastConfig | None = None,
-                     events: pd.DataFrame | None = None) -> StageResult:
+def forecast_history(
+    history: pd.DataFrame,
+    *,
+    start: dt.date | None = None,
+    days: int = 7,
+    interval_min: int | None = None,
+    tz: str = "UTC",
+    config: ForecastConfig | None = None,
+    events: pd.DataFrame | None = None,
+) -> StageResult:
     """Forecast every series of a history without a scenario (defaults, open all day).
 
     Parameters
@@ -132,15 +161,22 @@ def forecast_history(history: pd.DataFrame, *, start: dt.date | None = None, day
     """
     cfg = config or ForecastConfig()
     step = interval_min or infer_interval_min(history)
-    site = SiteConfig(name="all", region="all", tz=tz, closed_on_holidays=False,
-                      hours=dict.fromkeys(WEEKDAYS, "00:00-24:00"))
+    site = SiteConfig(
+        name="all",
+        region="all",
+        tz=tz,
+        closed_on_holidays=False,
+        hours=dict.fromkeys(WEEKDAYS, "00:00-24:00"),
+    )
     start = start or _day_after(history, tz)
     if events is not None:
         check_events(events)
     horizon = cfg.backtest_horizon_days or min(max(days, 7), 14)
     keys = [k for k in ("channel", "segment", "site") if k in history.columns]
-    jobs = [_job(key, part, site, step, start, days, horizon, cfg, events)
-            for key, part in _groups(history, keys)]
+    jobs = [
+        _job(key, part, site, step, start, days, horizon, cfg, events)
+        for key, part in _groups(history, keys)
+    ]
     outcomes = run_jobs(jobs, workers=cfg.workers, dask_scheduler=cfg.dask_scheduler)
     return _assemble(outcomes, keys, cfg)
 
@@ -155,13 +191,19 @@ def infer_interval_min(history: pd.DataFrame) -> int:
     """
     ts = np.unique(history["interval_start"].dt.as_unit("ns").astype("int64").to_numpy())
     if ts.size < 2:
-        raise InputError("cannot infer the interval length from fewer than two times",
-                         source="history", key="interval_start")
+        raise InputError(
+            "cannot infer the interval length from fewer than two times",
+            source="history",
+            key="interval_start",
+        )
     step = int(np.diff(ts).min() // 60_000_000_000)
     if step <= 0 or 1440 % step:
-        raise InputError(f"inferred interval of {step} min does not divide a day",
-                         source="history", key="interval_start",
-                         expected="15, 30 or 60-minute intervals")
+        raise InputError(
+            f"inferred interval of {step} min does not divide a day",
+            source="history",
+            key="interval_start",
+            expected="15, 30 or 60-minute intervals",
+        )
     return step
 
 
@@ -170,22 +212,34 @@ def _groups(history: pd.DataFrame, keys: list[str]):
         yield tuple(str(k) for k in key), part
 
 
-def _job(key: tuple[str, ...], part: pd.DataFrame, site: SiteConfig, interval_min: int,
-         start: dt.date, days: int, horizon: int, cfg: ForecastConfig,
-         events: pd.DataFrame | None) -> SeriesJob:
+def _job(
+    key: tuple[str, ...],
+    part: pd.DataFrame,
+    site: SiteConfig,
+    interval_min: int,
+    start: dt.date,
+    days: int,
+    horizon: int,
+    cfg: ForecastConfig,
+    events: pd.DataFrame | None,
+) -> SeriesJob:
     aht = part["aht_s"].to_numpy(dtype=float, na_value=np.nan) if "aht_s" in part else None
     return SeriesJob(
         key=key,
         intervals=part["interval_start"].dt.as_unit("ns").astype("int64").to_numpy(),
         contacts=part["contacts"].to_numpy(dtype=float),
-        aht_s=aht, site=site, interval_min=interval_min, start=start, days=days,
-        horizon_days=horizon, config=cfg,
+        aht_s=aht,
+        site=site,
+        interval_min=interval_min,
+        start=start,
+        days=days,
+        horizon_days=horizon,
+        config=cfg,
         events=events_for(events, key[0], key[1], key[2] if len(key) > 2 else None),
     )
 
 
-def _seed(cfg: ForecastConfig, channel: str, segment: str, home: str
-          ) -> tuple[str, float | None]:
+def _seed(cfg: ForecastConfig, channel: str, segment: str, home: str) -> tuple[str, float | None]:
     for k, v in cfg.seed_contacts_per_day.items():
         parts = k.split("/")
         if parts[0] == channel and parts[1] == segment:
@@ -201,8 +255,7 @@ def _day_after(history: pd.DataFrame, tz: str) -> dt.date:
     return dt.date.fromordinal(int(ords[0]) + 1)
 
 
-def _assemble(outcomes: list[SeriesOutcome], keys: list[str], cfg: ForecastConfig
-              ) -> StageResult:
+def _assemble(outcomes: list[SeriesOutcome], keys: list[str], cfg: ForecastConfig) -> StageResult:
     frames = []
     score_rows = []
     notes: list[str] = []
@@ -213,18 +266,31 @@ def _assemble(outcomes: list[SeriesOutcome], keys: list[str], cfg: ForecastConfi
         frame = {"interval_start": pd.to_datetime(out.intervals, utc=True).as_unit("ns")}
         for k, v in zip(keys, out.key, strict=True):
             frame[k] = np.full(n, v, dtype=object)
-        frame.update(contacts=out.contacts, contacts_lo=out.contacts_lo,
-                     contacts_hi=out.contacts_hi, aht_s=out.aht_s,
-                     model=np.full(n, out.model, dtype=object))
+        frame.update(
+            contacts=out.contacts,
+            contacts_lo=out.contacts_lo,
+            contacts_hi=out.contacts_hi,
+            aht_s=out.aht_s,
+            model=np.full(n, out.model, dtype=object),
+        )
         frames.append(pd.DataFrame(frame))
         label = "/".join(out.key)
         chosen[label] = out.model
         base = out.model.split("(")[0]
         for sc in out.scores:
-            score_rows.append({**dict(zip(keys, out.key, strict=True)), "model": sc.model,
-                               "origins": sc.origins, "wmape_rate": sc.wmape, "mase": sc.mase,
-                               "bias_rate": sc.bias_rate, "coverage_rate": sc.coverage_rate,
-                               "fit_s": sc.fit_s, "chosen": sc.model == base})
+            score_rows.append(
+                {
+                    **dict(zip(keys, out.key, strict=True)),
+                    "model": sc.model,
+                    "origins": sc.origins,
+                    "wmape_rate": sc.wmape,
+                    "mase": sc.mase,
+                    "bias_rate": sc.bias_rate,
+                    "coverage_rate": sc.coverage_rate,
+                    "fit_s": sc.fit_s,
+                    "chosen": sc.model == base,
+                }
+            )
             if sc.model == base and math.isfinite(sc.wmape):
                 vol = float(out.contacts.sum())
                 num += sc.wmape * vol
@@ -240,5 +306,6 @@ def _assemble(outcomes: list[SeriesOutcome], keys: list[str], cfg: ForecastConfi
         "backtest_wmape_rate": (num / den) if den > 0 else None,
         "level_rate": cfg.level_rate,
     }
-    return StageResult(table=table, tables={"backtest": backtest}, notes=tuple(notes),
-                       figures=figures)
+    return StageResult(
+        table=table, tables={"backtest": backtest}, notes=tuple(notes), figures=figures
+    )

@@ -35,6 +35,7 @@ from wfm.core.schemas import (
     SPLIT,
     TableSchema,
 )
+from wfm.forecast.events import EVENTS, check_events
 from wfm.forecast.stage import forecast_contacts
 from wfm.io.files import atomic_dir, copy_file, read_json, sha256_file, write_json_atomic
 from wfm.io.scenario import load_scenario
@@ -71,7 +72,7 @@ ProgressFn = Callable[[str, int, int, float | None], None]
 
 def _run_stage(name: str, tables: dict[str, pd.DataFrame], scenario: Scenario) -> StageResult:
     if name == "forecast":
-        return forecast_contacts(tables["history"], scenario)
+        return forecast_contacts(tables["history"], scenario, events=tables.get("events"))
     if name == "split":
         return split_contacts(tables["forecast"], scenario)
     if name == "requirements":
@@ -214,6 +215,11 @@ def run_plan(
             raise ConfigError("a history file is needed to forecast (--history)")
         history = read_table(history_path, HISTORY, scenario=scenario)
         inputs[Path(history_path).name] = sha256_file(history_path)
+        if scenario.forecast.events_file:
+            events_path = scenario_path.parent / scenario.forecast.events_file
+            given["events"] = read_table(events_path, EVENTS)
+            check_events(given["events"], source=events_path.name)
+            inputs[events_path.name] = sha256_file(events_path)
     else:
         if from_stage not in STAGES:
             raise ConfigError(f"unknown stage {from_stage!r}; expected one of {', '.join(STAGES)}")

@@ -1,0 +1,67 @@
+"""Charts of the plan report: matplotlib figures drawn as inline SVG.
+
+Charts are drawn with matplotlib's object API (``Figure``, no global pyplot state) and
+inlined as SVG with text kept as text, in one palette, with small titled axes in grids and
+UTC time axes.
+"""
+
+from __future__ import annotations
+
+import io
+
+import matplotlib
+import matplotlib.dates as mdates
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+
+from wfm.report.markup import _esc
+
+_COLOURS = ("#1f5f8b", "#d9822b", "#3a8f5c", "#b23a48", "#6b4c9a", "#7a7a7a")
+
+
+def _svg(fig: Figure, key: str, *, tight: bool = True) -> str:
+    """Figure → inline ``<svg>`` text (no XML prolog; ids salted per chart).
+
+    Grids of small charts have fixed margins (``tight=False``): fitting each of tens of axes
+    to its labels would take most of the report's time.
+    """
+    buf = io.StringIO()
+    with matplotlib.rc_context({"svg.hashsalt": f"wfm-{key}", "svg.fonttype": "none"}):
+        fig.savefig(buf, format="svg", bbox_inches="tight" if tight else None,
+                    metadata={"Date": None})
+    text = buf.getvalue()
+    text = text[text.index("<svg"):]
+    return f"<figure data-chart='{_esc(key)}'>{text}</figure>"
+
+
+def _grid(n: int, *, width_in: float = 11.0, row_in: float = 2.4,
+          ncols: int = 3) -> tuple[Figure, list]:
+    ncols = max(1, min(ncols, n))
+    nrows = int(np.ceil(n / ncols))
+    height_in = row_in * nrows + 0.4
+    fig = Figure(figsize=(width_in, height_in))
+    fig.subplots_adjust(left=0.07, right=0.99, bottom=0.55 / height_in,
+                        top=1 - 0.35 / height_in, hspace=0.75 * 2.4 / row_in, wspace=0.22)
+    axes = fig.subplots(nrows, ncols, squeeze=False).ravel().tolist()
+    for ax in axes[n:]:
+        ax.set_visible(False)
+    return fig, axes[:n]
+
+
+def _style(ax, title: str) -> None:
+    ax.set_title(title, fontsize=9)
+    ax.tick_params(labelsize=7)
+    ax.grid(alpha=0.3)
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+
+
+def _time_axis(ax) -> None:
+    locator = mdates.AutoDateLocator(maxticks={mdates.MINUTELY: 5})
+    ax.xaxis.set_major_locator(locator)
+    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
+
+
+def _naive_utc(ts: pd.Series) -> np.ndarray:
+    return pd.to_datetime(ts, utc=True).dt.tz_convert("UTC").dt.tz_localize(None).to_numpy()

@@ -1,0 +1,208 @@
+"""Simulation model of a plan: the split, queues and agent grid as arrays, built once.
+
+:func:`_build_model` checks the split and pool-agent tables against the scenario, puts them
+on one interval grid from the first interval start, gives every split row its queue,
+handle time, escalation, patience and answer-within threshold, and assembles the routing
+(:mod:`wfm.simulate.routing`) and the agents per pool (:mod:`wfm.simulate.pools`) into the
+:class:`_Model` every replication reads.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from wfm.core.config import Scenario
+from wfm.core.errors import InputError
+from wfm.core.units import S_PER_H, interval_s
+from wfm.simulate.kpis import ratio
+from wfm.simulate.network import Network
+from wfm.simulate.pools import _keep_rate, _pool_order, _pool_staff
+from wfm.simulate.routing import _network, _overflow_routes
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class _Model:
+    """Everything a replication needs, built once from the tables and the scenario."""
+
+    t0: pd.Timestamp
+    n_int: int
+    interval_s: float
+    network: Network
+    queue_keys: list[tuple[str, str, str]]  # (site, skill, segment)
+    pool_keys: list[tuple[str, str]]  # (site, pool)
+    # split rows (one per interval, channel, segment, site with human contacts)
+    row_interval: np.ndarray
+    row_queue: np.ndarray
+    row_contacts: np.ndarray
+    row_aht_s: np.ndarray
+    row_escalated_rate: np.ndarray
+    row_delay_s: np.ndarray
+    row_patience_s: np.ndarray  # mean patience, inf for none
+    row_threshold_s: np.ndarray
+    row_segment: np.ndarray
+    row_channel: np.ndarray
+    row_group: np.ndarray  # (interval, site, skill) group
+    row_over_queue: np.ndarray  # (rows, D) destination queues
+    row_over_cum: np.ndarray  # (rows, D) cumulative shares
+    staff: np.ndarray  # (intervals, pools) scheduled agents, float
+    keep_rate: np.ndarray  # (pools,) 1 − shrinkage
+    site_skills: list[tuple[str, str]]
+    ss_pools: np.ndarray  # (pools, site_skills) 0/1: pool at the site holding the skill
+    queue_ss: np.ndarray  # (queues,) site-skill of each queue
+    segments: list[str]
+    channels: list[str]
+
+
+def _build_model(
+    split: pd.DataFrame,
+    pool_agents: pd.DataFrame,
+    scenario: Scenario,
+    overflow: pd.DataFrame | None,
+) -> _Model:
+    """Check the split and pool-agent tables and build the model every replication reads."""
+    ivl = float(interval_s(scenario.interval_min))
+    sp = split.copy()
+    if "site" not in sp.columns:
+        sp["site"] = scenario.home_site()
+    for col in ("interval_start", "channel", "segment", "human_contacts", "human_aht_s"):
+        if col not in sp.columns:
+            raise InputError(f"missing column {col!r}", source="split", line=1)
+    for col in ("interval_start", "site", "pool", "agents"):
+        if col not in pool_agents.columns:
+            raise InputError(f"missing column {col!r}", source="pool_agents", line=1)
+    unknown = sorted(set(sp["site"]) - set(scenario.sites))
+    if unknown:
+        raise InputError(f"unknown site {unknown[0]!r}", source="split", key="site")
+    sp["skill"] = [
+        scenario.skill_for(c, s) for c, s in zip(sp["channel"], sp["segment"], strict=True)
+    ]
+    times = pd.concat([sp["interval_start"], pool_agents["interval_start"]])
+    if times.empty:
+        raise InputError("nothing to simulate: split and pool_agents are empty", source="split")
+    t0 = times.min()
+    step = pd.Timedelta(seconds=ivl)
+    n_int = int((times.max() - t0) / step) + 1
+
+    def idx(ts: pd.Series, source: str) -> np.ndarray:
+        off = (ts - t0) / step
+        k = np.floor(off.to_numpy(dtype=float)).astype(np.int64)
+        if (off.to_numpy(dtype=float) != k).any():
+            raise InputError(
+                f"interval_start not on the {scenario.interval_min}-minute grid", source=source
+            )
+        return k
+
+    # queues: (site, skill, segment), own site first; overflow destinations added below
+    segments = list(scenario.segments)
+    channels = list(scenario.channels)
+    queue_keys: list[tuple[str, str, str]] = []
+    qindex: dict[tuple[str, str, str], int] = {}
+
+    def q_of(key: tuple[str, str, str]) -> int:
+        if key not in qindex:
+            qindex[key] = len(queue_keys)
+            queue_keys.append(key)
+        return qindex[key]
+
+    sp = sp.sort_values(["interval_start", "site", "channel", "segment"], kind="mergesort")
+    sp = sp.reset_index(drop=True)
+    row_queue = np.array(
+        [q_of((s, k, g)) for s, k, g in zip(sp["site"], sp["skill"], sp["segment"], strict=True)],
+        dtype=int,
+    )
+    row_interval = idx(sp["interval_start"], "split")
+    contacts = sp["human_contacts"].to_numpy(dtype=float)
+    esc = sp["escalated"].to_numpy(dtype=float) if "escalated" in sp else np.zeros(len(sp))
+    esc_rate = np.clip(ratio(esc, contacts), 0.0, 1.0)
+    esc_rate = np.nan_to_num(esc_rate, nan=0.0)
+    if "escalation_delay_s" in sp:
+        delay = sp["escalation_delay_s"].to_numpy(dtype=float)
+    else:
+        delay = np.array(
+            [
+                scenario.segments[g].ai_policy(c).escalation_delay_s
+                if g in scenario.segments
+                else 0.0
+                for c, g in zip(sp["channel"], sp["segment"], strict=True)
+            ]
+        )
+    patience = np.array(
+        [
+            scenario.channels[c].patience_s
+            if scenario.channels[c].queue_model != "deferred"
+            and scenario.channels[c].patience_s is not None
+            else np.inf
+            for c in sp["channel"]
+        ],
+        dtype=float,
+    )
+    threshold = np.array(
+        [_threshold_s(scenario, c, g) for c, g in zip(sp["channel"], sp["segment"], strict=True)]
+    )
+
+    over_q, over_cum = _overflow_routes(sp, overflow, row_interval, contacts, scenario, idx, q_of)
+    pool_keys = _pool_order(scenario)
+    staff = _pool_staff(pool_agents, pool_keys, n_int, idx)
+    keep = _keep_rate(scenario, pool_keys)
+    network = _network(scenario, queue_keys, pool_keys, channels, ivl)
+
+    # (site, skill) pairs of the output table and their pools
+    site_skills: list[tuple[str, str]] = []
+    ss_index: dict[tuple[str, str], int] = {}
+    for s, k in zip(sp["site"], sp["skill"], strict=True):
+        if (s, k) not in ss_index:
+            ss_index[(s, k)] = len(site_skills)
+            site_skills.append((s, k))
+    for s, k, _ in queue_keys:
+        if (s, k) not in ss_index:
+            ss_index[(s, k)] = len(site_skills)
+            site_skills.append((s, k))
+    ss_pools = np.zeros((len(pool_keys), len(site_skills)))
+    for j, (s, k) in enumerate(site_skills):
+        for i, (ps, p) in enumerate(pool_keys):
+            if ps == s and k in scenario.sites[ps].pools[p].skills:
+                ss_pools[i, j] = 1.0
+    queue_ss = np.array([ss_index[(s, k)] for s, k, _ in queue_keys], dtype=int)
+    row_ss = np.array(
+        [ss_index[(s, k)] for s, k in zip(sp["site"], sp["skill"], strict=True)], dtype=int
+    )
+    return _Model(
+        t0=t0,
+        n_int=n_int,
+        interval_s=ivl,
+        network=network,
+        queue_keys=queue_keys,
+        pool_keys=pool_keys,
+        row_interval=row_interval,
+        row_queue=row_queue,
+        row_contacts=contacts,
+        row_aht_s=sp["human_aht_s"].to_numpy(dtype=float),
+        row_escalated_rate=esc_rate,
+        row_delay_s=delay,
+        row_patience_s=patience,
+        row_threshold_s=threshold,
+        row_segment=np.array([segments.index(g) for g in sp["segment"]], dtype=int),
+        row_channel=np.array([channels.index(c) for c in sp["channel"]], dtype=int),
+        row_group=row_interval * len(site_skills) + row_ss,
+        row_over_queue=over_q,
+        row_over_cum=over_cum,
+        staff=staff,
+        keep_rate=keep,
+        site_skills=site_skills,
+        ss_pools=ss_pools,
+        queue_ss=queue_ss,
+        segments=segments,
+        channels=channels,
+    )
+
+
+def _threshold_s(scenario: Scenario, channel: str, segment: str) -> float:
+    """Answer-within time of one contact: the segment's threshold, or the deadline [s]."""
+    ch = scenario.channels[channel]
+    target = scenario.segments[segment].target(channel)
+    if ch.queue_model == "deferred":
+        return float(ch.deadline_h) * S_PER_H  # type: ignore[arg-type]
+    return float(target.sl_threshold_s)
