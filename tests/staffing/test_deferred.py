@@ -7,8 +7,7 @@ import itertools
 
 import numpy as np
 import pytest
-from hypothesis import example, given, settings
-from hypothesis import strategies as st
+from hypothesis import example, given, settings, strategies as st
 
 from wfm.staffing import deferred
 
@@ -51,8 +50,11 @@ def _feasible(work, flags, due, agents, capacity_s) -> bool:
     deadline_h=st.sampled_from([0.5, 1.0, 2.0]),
 )
 # work piled up while closed needs 4 agents at opening: more than a fixed 0..3 search covers
-@example(work=[0.0, 600.0, 3_600.0, 3_600.0, 3_600.0], closed=[False, True, True, True, False],
-         deadline_h=0.5)
+@example(
+    work=[0.0, 600.0, 3_600.0, 3_600.0, 3_600.0],
+    closed=[False, True, True, True, False],
+    deadline_h=0.5,
+)
 def test_greedy_meets_deadlines_with_least_agent_hours(work, closed, deadline_h) -> None:
     flags = np.array([not c for c in closed[: len(work)]])
     flags[-1] = True
@@ -95,8 +97,9 @@ def test_bad_inputs() -> None:
 
 @settings(max_examples=60, deadline=None)
 @given(
-    work=st.lists(st.sampled_from([0.0, 600.0, 1_800.0, 2_500.0, 3_600.0, 9_000.0]), min_size=2,
-                  max_size=12),
+    work=st.lists(
+        st.sampled_from([0.0, 600.0, 1_800.0, 2_500.0, 3_600.0, 9_000.0]), min_size=2, max_size=12
+    ),
     closed=st.lists(st.booleans(), min_size=12, max_size=12),
     deadline_h=st.sampled_from([0.5, 1.0, 2.0, 4.0]),
 )

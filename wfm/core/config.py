@@ -16,16 +16,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from wfm.core.channels import (
-    ChannelConfig as ChannelConfig,
-)
 from wfm.core.channels import (  # re-exported: the one place config types are imported from
+    ChannelConfig as ChannelConfig,
     QueueModel as QueueModel,
-)
-from wfm.core.channels import (
     RealtimeModel as RealtimeModel,
-)
-from wfm.core.channels import (
     ServiceTarget as ServiceTarget,
 )
 from wfm.core.checks import (
@@ -34,68 +28,34 @@ from wfm.core.checks import (
     check_positive,
 )
 from wfm.core.errors import ConfigError
-from wfm.core.policy import (
-    AiCapacityConfig as AiCapacityConfig,
-)
 from wfm.core.policy import (  # re-exported: the one place config types are imported from
+    AiCapacityConfig as AiCapacityConfig,
     AiPolicy as AiPolicy,
-)
-from wfm.core.policy import (
     SegmentPolicy as SegmentPolicy,
-)
-from wfm.core.policy import (
     SplitConfig as SplitConfig,
 )
-from wfm.core.settings import (
-    FORECAST_MODELS as FORECAST_MODELS,
-)
-from wfm.core.settings import (
-    ForecastConfig as ForecastConfig,
-)
 from wfm.core.settings import (  # re-exported: the one place config types are imported from
+    FORECAST_MODELS as FORECAST_MODELS,
+    ForecastConfig as ForecastConfig,
     ForecastModel as ForecastModel,
-)
-from wfm.core.settings import (
     NightlyConfig as NightlyConfig,
-)
-from wfm.core.settings import (
     SampleConfig as SampleConfig,
-)
-from wfm.core.settings import (
     SamplePattern as SamplePattern,
-)
-from wfm.core.settings import (
     SimulationConfig as SimulationConfig,
-)
-from wfm.core.settings import (
     SolverConfig as SolverConfig,
 )
 from wfm.core.sites import (  # re-exported: the one place config types are imported from
     WEEKDAYS as WEEKDAYS,
-)
-from wfm.core.sites import (
     OverflowPolicy as OverflowPolicy,
-)
-from wfm.core.sites import (
     PoolConfig as PoolConfig,
-)
-from wfm.core.sites import (
     RegionConfig as RegionConfig,
-)
-from wfm.core.sites import (
     SiteConfig as SiteConfig,
-)
-from wfm.core.sites import (
     SkillConfig as SkillConfig,
 )
 from wfm.core.units import ALLOWED_INTERVAL_MIN
-from wfm.core.workforce import (
-    BreakRule as BreakRule,
-)
-from wfm.core.workforce import (
-    ShiftRules as ShiftRules,
-)
 from wfm.core.workforce import (  # re-exported: the one place config types are imported from
+    BreakRule as BreakRule,
+    ShiftRules as ShiftRules,
     ShrinkageConfig as ShrinkageConfig,
 )
 

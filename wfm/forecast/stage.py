@@ -10,8 +10,8 @@ the backtest. Closed intervals are 0.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import replace
 import math
+from dataclasses import replace
 
 import numpy as np
 import pandas as pd

@@ -148,7 +148,8 @@ def deferred_agents(
 
     Examples
     --------
-    >>> deferred_agents([3600.0, 0, 0, 0], [True] * 4, 60, 2.0, profile="latest").agents_required.tolist()
+    >>> late = deferred_agents([3600.0, 0, 0, 0], [True] * 4, 60, 2.0, profile="latest")
+    >>> late.agents_required.tolist()
     [0, 1, 0, 0]
     >>> deferred_agents([7200.0, 0, 0, 0], [True] * 4, 60, 2.0).agents_required.tolist()
     [1, 1, 0, 0]
