@@ -146,11 +146,11 @@ class Scenario:
             check_known(f"skills.{sk.name}.segments", sk.segments, self.segments, "segment")
         seen: dict[tuple[str, str], str] = {}
         for sk in self.skills.values():
-            for seg in sk.segments:
-                pair = (sk.channel, seg)
+            for seg_name in sk.segments:
+                pair = (sk.channel, seg_name)
                 if pair in seen:
                     raise ConfigError(
-                        f"channel {sk.channel!r} of segment {seg!r} is already in skill "
+                        f"channel {sk.channel!r} of segment {seg_name!r} is already in skill "
                         f"{seen[pair]!r}; each (channel, segment) belongs to one skill",
                         key=f"skills.{sk.name}.segments",
                     )
