@@ -135,6 +135,10 @@ def test_coverage_meets_requirements_without_shortfall(plan_dir):
     np.testing.assert_allclose(
         cov["agents_gap"], cov["agents_scheduled"] - cov["agents_required"], atol=1e-5
     )
+    # contacts the optimiser handed to AI stay within the split's bounds (no premium: human only)
+    both = cov.merge(req, on=["interval_start", "site", "skill"])
+    assert (both["ai_moved_contacts"] <= both["ai_movable_contacts"] + 1e-6).all()
+    assert both.loc[both["skill"] == "voice_premium", "ai_moved_contacts"].eq(0).all()
 
 
 def test_resume_from_requirements_gives_same_files(plan_dir, small_demo):

@@ -45,6 +45,8 @@ PINNED = {
         "service_level_rate",
         "asa_s",
         "occupancy_rate",
+        "ai_movable_contacts",
+        "ai_sessions_used",
     ],
     "schedule": [
         "site",
@@ -65,6 +67,8 @@ PINNED = {
         "agents_gap",
         "overflow_in_contacts",
         "overflow_out_contacts",
+        "shortfall_agents",
+        "ai_moved_contacts",
     ],
     "overflow": ["interval_start", "skill", "from_site", "to_site", "contacts"],
     "pool_agents": ["interval_start", "site", "pool", "agents"],

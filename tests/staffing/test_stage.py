@@ -47,7 +47,7 @@ def test_contract_and_reference_voice_case(tiny_scenario) -> None:
     table = res.table
     check_table(table, REQUIREMENTS, source="requirements")
     pd.testing.assert_frame_equal(split, before)  # input untouched
-    assert list(table.columns) == list(REQUIREMENTS.names)
+    assert list(table.columns) == [c.name for c in REQUIREMENTS.columns if c.required]
     skills = tiny_scenario.skill_names()
     assert len(table) == len(INTERVALS) * len(skills)  # complete on the grid
     voice = table[table.skill == "voice_open"]
@@ -182,3 +182,26 @@ def test_concurrent_channel_staffed_on_slots(tiny_scenario) -> None:
     slots = int(erlang.agents_for_target(20.0, 300.0, 20.0, 0.8, max_occupancy_rate=0.85))
     assert chat.agents_required == -(-slots // 2)
     assert chat.occupancy_rate == pytest.approx(20.0 / (2 * chat.agents_required))
+
+
+def test_ai_room_for_the_scheduler(tiny_dict) -> None:
+    """Requirements carry the split's optimiser bounds as contacts the schedule may hand to AI."""
+    tiny_dict["ai_capacity"] = {"voice": {"max_sessions": 10, "ai_aht_s": 180.0}}
+    sc = scenario_from_dict(tiny_dict)
+    split = _split([("voice", "open", [100.0, 50.0], 240.0), ("voice", "premium", [40.0], 300.0)])
+    split["ai_contained"] = [20.0, 10.0, 0.0]
+    split["escalated"] = [10.0, 5.0, 0.0]
+    split["human_contacts"] = split["contacts"] - split["ai_contained"]
+    split["escalation_delay_s"] = 60.0
+    split["ai_max_rate"] = [0.5, 0.1, 0.0]
+    table = staffing_requirements(split, sc).table
+    first = table[table["interval_start"] == INTERVALS[0]].set_index("skill")
+    # open voice: 0.5 × 100 − 20 = 30 more contacts may go to AI; premium none
+    assert first.loc["voice_open", "ai_movable_contacts"] == pytest.approx(30.0)
+    assert first.loc["voice_premium", "ai_movable_contacts"] == 0.0
+    second = table[table["interval_start"] == INTERVALS[1]].set_index("skill")
+    # 0.1 × 50 − 10 < 0: nothing more may move
+    assert second.loc["voice_open", "ai_movable_contacts"] == 0.0
+    # sessions busy on voice: (20 × 180 + 10 × 60) / 1800 s = 2.333..., on every voice row
+    assert first.loc["voice_open", "ai_sessions_used"] == pytest.approx(4200.0 / 1800.0)
+    assert first.loc["voice_premium", "ai_sessions_used"] == pytest.approx(4200.0 / 1800.0)

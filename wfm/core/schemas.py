@@ -145,6 +145,9 @@ REQUIREMENTS = TableSchema(
         _rate("service_level_rate", nullable=True),
         _nonneg("asa_s", nullable=True),
         _rate("occupancy_rate", nullable=True),
+        # optional: room the scheduler has to hand contacts to AI (the split's bounds)
+        _nonneg("ai_movable_contacts", required=False),
+        _nonneg("ai_sessions_used", required=False),
     ),
 )
 
@@ -173,6 +176,8 @@ COVERAGE = TableSchema(
         Column("agents_gap", "float"),
         _nonneg("overflow_in_contacts"),
         _nonneg("overflow_out_contacts"),
+        _nonneg("shortfall_agents", required=False),
+        _nonneg("ai_moved_contacts", required=False),
     ),
 )
 

@@ -218,7 +218,8 @@ def staffing_requirements(split: pd.DataFrame, scenario: Scenario) -> StageResul
             )
     table = pd.concat(frames, ignore_index=True)
     table = table.sort_values(["interval_start", "site", "skill"], ignore_index=True)
-    table = table[list(REQUIREMENTS.names)]
+    table = table[[c for c in REQUIREMENTS.names if c in table.columns]]
+    table = _with_ai_room(table, split, scenario)
 
     for skill, segs in segs_of.items():
         distinct = {_target_of(scenario, skill, s) for s in segs}
@@ -289,3 +290,69 @@ def _describe(t: ServiceTarget, scenario: Scenario, skill: str) -> str:
         parts.append(f"abandonment ≤ {t.max_abandon_rate:.1%}")
     parts.append(f"occupancy ≤ {t.max_occupancy_rate:.0%}")
     return ", ".join(parts)
+
+
+def _with_ai_room(table: pd.DataFrame, split: pd.DataFrame, scenario: Scenario) -> pd.DataFrame:
+    """Add what the scheduler may still hand to AI agents (the split's optimiser bounds).
+
+    ``ai_movable_contacts`` = Σ over the skill's split rows of
+    max(0, min(ai_max_rate · contacts − ai_contained, human_contacts)); ``ai_sessions_used`` =
+    AI sessions busy on the skill's channel in the interval, Σ (ai_contained · ai_aht_s +
+    escalated · escalation_delay_s) / interval_s over the channel's rows (the same value on
+    every row of the channel). Without the split's bound columns the table is unchanged.
+    """
+    need = {"ai_max_rate", "ai_contained", "contacts", "escalated"}
+    if not need <= set(split.columns) or table.empty:
+        return table
+    site = (
+        split["site"]
+        if "site" in split.columns
+        else pd.Series(scenario.home_site(), index=split.index)
+    )
+    skill = [
+        scenario.skill_for(c, g) for c, g in zip(split["channel"], split["segment"], strict=True)
+    ]
+    movable = np.clip(
+        split["ai_max_rate"].to_numpy(float) * split["contacts"].to_numpy(float)
+        - split["ai_contained"].to_numpy(float),
+        0.0,
+        split["human_contacts"].to_numpy(float),
+    )
+    interval_s = scenario.interval_min * 60.0
+    ai_aht = (
+        split["channel"]
+        .map({ch: c.ai_aht_s for ch, c in scenario.ai_capacity.items()})
+        .to_numpy(float)
+    )
+    delay = (
+        split["escalation_delay_s"].to_numpy(float)
+        if "escalation_delay_s" in split.columns
+        else np.zeros(len(split))
+    )
+    sessions = np.nan_to_num(
+        (
+            split["ai_contained"].to_numpy(float) * ai_aht
+            + split["escalated"].to_numpy(float) * delay
+        )
+        / interval_s
+    )
+    rows = pd.DataFrame(
+        {
+            "interval_start": split["interval_start"].to_numpy(),
+            "site": site.to_numpy(),
+            "skill": skill,
+            "channel": split["channel"].to_numpy(),
+            "ai_movable_contacts": movable,
+            "sessions": sessions,
+        }
+    )
+    per_skill = rows.groupby(["interval_start", "site", "skill"], as_index=False)[
+        "ai_movable_contacts"
+    ].sum()
+    per_channel = rows.groupby(["interval_start", "channel"], as_index=False)["sessions"].sum()
+    out = table.merge(per_skill, on=["interval_start", "site", "skill"], how="left")
+    out["channel"] = [scenario.skill_channel(k) for k in out["skill"]]
+    out = out.merge(per_channel, on=["interval_start", "channel"], how="left")
+    out["ai_movable_contacts"] = out["ai_movable_contacts"].fillna(0.0)
+    out["ai_sessions_used"] = out["sessions"].fillna(0.0)
+    return out.drop(columns=["channel", "sessions"])
