@@ -46,10 +46,18 @@ def _actuals(sc, days: int, rng: np.random.Generator) -> pd.DataFrame:
     for ch, seg in _series(sc):
         for site in sc.sites:
             shape = 20 * np.sin(np.pi * np.clip((t.hour + t.minute / 60 - 6) / 16, 0, 1))
-            frames.append(pd.DataFrame({
-                "interval_start": t, "channel": ch, "segment": seg, "site": site,
-                "contacts": np.round(rng.poisson(shape + 0.1), 0).astype(float),
-                "aht_s": 300.0}))
+            frames.append(
+                pd.DataFrame(
+                    {
+                        "interval_start": t,
+                        "channel": ch,
+                        "segment": seg,
+                        "site": site,
+                        "contacts": np.round(rng.poisson(shape + 0.1), 0).astype(float),
+                        "aht_s": 300.0,
+                    }
+                )
+            )
     return pd.concat(frames, ignore_index=True)
 
 
@@ -58,47 +66,107 @@ def _plan(sc, rng: np.random.Generator) -> tuple[dict[str, pd.DataFrame], dict]:
     fc = []
     for ch, seg in _series(sc):
         c = 60 * np.sin(np.pi * np.clip((t.hour + t.minute / 60 - 6) / 16, 0, 1)) + 0.1
-        fc.append(pd.DataFrame({"interval_start": t, "channel": ch, "segment": seg,
-                                "contacts": c, "contacts_lo": 0.8 * c, "contacts_hi": 1.2 * c,
-                                "aht_s": 300.0, "model": "seasonal_naive"}))
+        fc.append(
+            pd.DataFrame(
+                {
+                    "interval_start": t,
+                    "channel": ch,
+                    "segment": seg,
+                    "contacts": c,
+                    "contacts_lo": 0.8 * c,
+                    "contacts_hi": 1.2 * c,
+                    "aht_s": 300.0,
+                    "model": "seasonal_naive",
+                }
+            )
+        )
     fc = pd.concat(fc, ignore_index=True)
     split = fc[["interval_start", "channel", "segment", "contacts"]].assign(
-        ai_contained=0.2 * fc["contacts"], escalated=0.1 * fc["contacts"],
-        human_contacts=0.8 * fc["contacts"], human_aht_s=320.0)
+        ai_contained=0.2 * fc["contacts"],
+        escalated=0.1 * fc["contacts"],
+        human_contacts=0.8 * fc["contacts"],
+        human_aht_s=320.0,
+    )
     req = []
     for site in sc.sites.values():
         skills = sorted({k for p in site.pools.values() for k in p.skills})
         for skill in skills:
             c = rng.uniform(0, 40, len(t))
-            req.append(pd.DataFrame({
-                "interval_start": t, "site": site.name, "skill": skill, "contacts": c,
-                "aht_s": 300.0, "agents_required": np.ceil(c * 300 / 1800 + 1).astype("int64"),
-                "agents_required_gross": np.ceil(c * 300 / 1800 + 1) / 0.7,
-                "service_level_rate": 0.85, "asa_s": 10.0, "occupancy_rate": 0.8}))
+            req.append(
+                pd.DataFrame(
+                    {
+                        "interval_start": t,
+                        "site": site.name,
+                        "skill": skill,
+                        "contacts": c,
+                        "aht_s": 300.0,
+                        "agents_required": np.ceil(c * 300 / 1800 + 1).astype("int64"),
+                        "agents_required_gross": np.ceil(c * 300 / 1800 + 1) / 0.7,
+                        "service_level_rate": 0.85,
+                        "asa_s": 10.0,
+                        "occupancy_rate": 0.8,
+                    }
+                )
+            )
     req = pd.concat(req, ignore_index=True)
     sched = req["agents_required"].to_numpy() + rng.integers(-1, 3, len(req))
     cov = req[["interval_start", "site", "skill"]].assign(
         agents_scheduled=sched.clip(0).astype(float),
-        agents_required=req["agents_required"].astype(float))
+        agents_required=req["agents_required"].astype(float),
+    )
     cov["agents_gap"] = cov["agents_scheduled"] - cov["agents_required"]
     cov["overflow_in_contacts"] = 0.0
     cov["overflow_out_contacts"] = 0.0
-    over = pd.DataFrame({"interval_start": t, "skill": "voice_open", "from_site": "lyon",
-                         "to_site": "tunis", "contacts": rng.uniform(0, 5, len(t))})
+    over = pd.DataFrame(
+        {
+            "interval_start": t,
+            "skill": "voice_open",
+            "from_site": "lyon",
+            "to_site": "tunis",
+            "contacts": rng.uniform(0, 5, len(t)),
+        }
+    )
     sim = req[["interval_start", "site", "skill", "contacts"]].assign(
-        service_level_rate=rng.uniform(0.6, 1.0, len(req)), asa_s=12.0, abandon_rate=0.03,
-        occupancy_rate=0.8, sl_target_rate=0.8)
+        service_level_rate=rng.uniform(0.6, 1.0, len(req)),
+        asa_s=12.0,
+        abandon_rate=0.03,
+        occupancy_rate=0.8,
+        sl_target_rate=0.8,
+    )
     sim["meets_target"] = sim["service_level_rate"] >= sim["sl_target_rate"]
-    cost = pd.DataFrame({"site": list(sc.sites), "cost": [50000.0, 40000.0, 20000.0],
-                         "contacts": [12000.0, 10000.0, 9000.0]})
+    cost = pd.DataFrame(
+        {
+            "site": list(sc.sites),
+            "cost": [50000.0, 40000.0, 20000.0],
+            "contacts": [12000.0, 10000.0, 9000.0],
+        }
+    )
     cost["cost_per_contact"] = cost["cost"] / cost["contacts"]
-    tables = {"forecast": fc, "split": split, "requirements": req, "coverage": cov,
-              "overflow": over, "simulation": sim, "cost": cost}
-    manifest = {"run_id": "bench", "scenario": {"name": sc.name, "file": DEMO.name},
-                "parameters": {"interval_min": 30, "currency": "EUR"},
-                "stages": {}, "schedule": {"status": "FEASIBLE", "objective": 1.0,
-                                           "best_bound": 1.0, "gap_rate": 0.0, "wall_s": 1.0,
-                                           "num_workers": 2, "seed": 7, "solver": "CP-SAT"}}
+    tables = {
+        "forecast": fc,
+        "split": split,
+        "requirements": req,
+        "coverage": cov,
+        "overflow": over,
+        "simulation": sim,
+        "cost": cost,
+    }
+    manifest = {
+        "run_id": "bench",
+        "scenario": {"name": sc.name, "file": DEMO.name},
+        "parameters": {"interval_min": 30, "currency": "EUR"},
+        "stages": {},
+        "schedule": {
+            "status": "FEASIBLE",
+            "objective": 1.0,
+            "best_bound": 1.0,
+            "gap_rate": 0.0,
+            "wall_s": 1.0,
+            "num_workers": 2,
+            "seed": 7,
+            "solver": "CP-SAT",
+        },
+    }
     return tables, manifest
 
 
@@ -120,6 +188,7 @@ def _standin(tables: dict[str, pd.DataFrame], manifest: dict):
                 write_table(tables[name], tmp / f"{name}.csv")
             write_json_atomic(tmp / "manifest.json", manifest | {"run_id": run_id})
         return manifest
+
     return plan
 
 
@@ -129,8 +198,7 @@ def main() -> None:
     tables, manifest = _plan(sc, rng)
     rows: list[tuple[str, int | None, float]] = []
     for layout in LAYOUTS:
-        wall, out = _timed(lambda layout=layout: export_layout(layout, tables, sc,
-                                                               ExportOptions()))
+        wall, out = _timed(lambda layout=layout: export_layout(layout, tables, sc, ExportOptions()))
         rows.append((f"export {layout}", len(out.table), wall))
     wall, page = _timed(lambda: render_report(tables, manifest), repeat=1)
     rows.append((f"report ({len(page) / 1e6:.1f} MB HTML)", page.count("<svg"), wall))
@@ -141,9 +209,14 @@ def main() -> None:
         rows.append(("store: load 8 weeks of actuals (upsert)", len(actuals), wall))
         # last week's forecast, scored against the last week of actuals
         past = tables["forecast"].assign(
-            interval_start=tables["forecast"]["interval_start"] - pd.Timedelta(days=7))
-        wall, _ = _timed(lambda: runstore.snapshot_forecast(
-            con, past, snapshot_date=dt.date(2025, 2, 24), run_id="b"), repeat=2)
+            interval_start=tables["forecast"]["interval_start"] - pd.Timedelta(days=7)
+        )
+        wall, _ = _timed(
+            lambda: runstore.snapshot_forecast(
+                con, past, snapshot_date=dt.date(2025, 2, 24), run_id="b"
+            ),
+            repeat=2,
+        )
         rows.append(("store: snapshot a 7-day forecast", len(tables["forecast"]), wall))
         wall, acc = _timed(lambda: runstore.refresh_accuracy(con))
         rows.append(("store: accuracy by channel, segment, day", len(acc), wall))
@@ -154,7 +227,8 @@ def main() -> None:
         (base / "nightly.toml").write_text(
             f'scenario_path = "{DEMO}"\nactuals_path = "actuals"\nout_root = "plans"\n'
             'store_path = "runs.duckdb"\n'
-            'exports = ["genesys-historical", "amazon-connect-forecast", "calabrio"]\n')
+            'exports = ["genesys-historical", "amazon-connect-forecast", "calabrio"]\n'
+        )
         cfg = load_nightly_config(base / "nightly.toml")
         plan = None
         if "--real" not in sys.argv:
@@ -162,8 +236,13 @@ def main() -> None:
         kind = "real plan" if plan is None else "stand-in plan"
         for night in (1, 2):
             res = run_nightly(cfg, run_date=dt.date(2025, 3, 3), plan=plan)
-            rows.append((f"nightly run {night} of the same day ({kind})", res.snapshot_rows,
-                         res.timings_s["total"]))
+            rows.append(
+                (
+                    f"nightly run {night} of the same day ({kind})",
+                    res.snapshot_rows,
+                    res.timings_s["total"],
+                )
+            )
             for step, wall in res.timings_s.items():
                 if step != "total":
                     rows.append((f"  {step}", None, wall))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -19,8 +20,6 @@ from wfm.core.mapping import set_key
 from wfm.core.schemas import SCHEMAS, check_table
 from wfm.io.scenario import load_scenario_dict
 from wfm.io.tables import read_table, write_table
-
-from pathlib import Path
 
 DEMO_SCENARIO = Path(__file__).resolve().parents[1] / "examples" / "demo" / "scenario.toml"
 
@@ -35,12 +34,17 @@ def small_demo(tmp_path_factory):
 
     folder = tmp_path_factory.mktemp("demo")
     data = load_scenario_dict(DEMO_SCENARIO)
-    for key, value in [("horizon_days", 1), ("solver.time_limit_s", 20.0),
-                       ("simulation.replications", 2), ("forecast.history_weeks", 3)]:
+    for key, value in [
+        ("horizon_days", 1),
+        ("solver.time_limit_s", 20.0),
+        ("simulation.replications", 2),
+        ("forecast.history_weeks", 3),
+    ]:
         data = set_key(data, key, value)
     scenario = scenario_from_dict(data)
-    history = sample_history(scenario, start=dt.date(2025, 2, 3), weeks=3,
-                             rng=np.random.default_rng(scenario.seed))
+    history = sample_history(
+        scenario, start=dt.date(2025, 2, 3), weeks=3, rng=np.random.default_rng(scenario.seed)
+    )
     write_table(history, folder / "history.csv", SCHEMAS["history"])
     (folder / "scenario.toml").write_text(_to_toml(data))
     assert scenario_from_dict(tomllib.loads(_to_toml(data))) == scenario
@@ -49,6 +53,7 @@ def small_demo(tmp_path_factory):
 
 def _to_toml(data: dict, prefix: str = "") -> str:
     """Minimal TOML writer for the scenario dict (tables, arrays, inline tables)."""
+
     def val(v):
         if isinstance(v, bool):
             return "true" if v else "false"
@@ -78,9 +83,19 @@ def _to_toml(data: dict, prefix: str = "") -> str:
 @pytest.fixture(scope="module")
 def plan_dir(small_demo):
     out = small_demo / "plan"
-    result = CliRunner().invoke(main, ["plan", str(small_demo / "scenario.toml"), "--history",
-                                       str(small_demo / "history.csv"), "--out", str(out),
-                                       "--run-id", "test"])
+    result = CliRunner().invoke(
+        main,
+        [
+            "plan",
+            str(small_demo / "scenario.toml"),
+            "--history",
+            str(small_demo / "history.csv"),
+            "--out",
+            str(out),
+            "--run-id",
+            "test",
+        ],
+    )
     assert result.exit_code == 0, result.output
     return out
 
@@ -92,8 +107,13 @@ def test_plan_writes_every_contract_table(plan_dir):
         assert len(df) > 0, name
     manifest = json.loads((plan_dir / "manifest.json").read_text())
     assert manifest["run_id"] == "test"
-    assert set(manifest["stages"]) == {"forecast", "split", "requirements", "schedule",
-                                       "simulation"}
+    assert set(manifest["stages"]) == {
+        "forecast",
+        "split",
+        "requirements",
+        "schedule",
+        "simulation",
+    }
     sched = manifest["schedule"]
     assert sched["status"] in {"OPTIMAL", "FEASIBLE"}
     assert 0 <= sched["gap_rate"] <= 1
@@ -105,26 +125,37 @@ def test_split_conserves_forecast(plan_dir):
     fc = read_table(plan_dir / "forecast.csv", SCHEMAS["forecast"])
     sp = read_table(plan_dir / "split.csv", SCHEMAS["split"])
     assert sp["contacts"].sum() == pytest.approx(fc["contacts"].sum(), rel=1e-6)
-    np.testing.assert_allclose(sp["ai_contained"] + sp["human_contacts"], sp["contacts"],
-                               atol=1e-5)
+    np.testing.assert_allclose(sp["ai_contained"] + sp["human_contacts"], sp["contacts"], atol=1e-5)
 
 
 def test_coverage_meets_requirements_without_shortfall(plan_dir):
     cov = read_table(plan_dir / "coverage.csv", SCHEMAS["coverage"])
     req = read_table(plan_dir / "requirements.csv", SCHEMAS["requirements"])
     assert (req["agents_required_gross"] >= req["agents_required"] - 1e-9).all()
-    np.testing.assert_allclose(cov["agents_gap"], cov["agents_scheduled"] - cov["agents_required"],
-                               atol=1e-5)
+    np.testing.assert_allclose(
+        cov["agents_gap"], cov["agents_scheduled"] - cov["agents_required"], atol=1e-5
+    )
 
 
 def test_resume_from_requirements_gives_same_files(plan_dir, small_demo):
     out = small_demo / "resumed"
-    result = CliRunner().invoke(main, ["plan", str(small_demo / "scenario.toml"), "--from",
-                                       "requirements", "--resume", str(plan_dir), "--out",
-                                       str(out), "--run-id", "test"])
+    result = CliRunner().invoke(
+        main,
+        [
+            "plan",
+            str(small_demo / "scenario.toml"),
+            "--from",
+            "requirements",
+            "--resume",
+            str(plan_dir),
+            "--out",
+            str(out),
+            "--run-id",
+            "test",
+        ],
+    )
     assert result.exit_code == 0, result.output
-    for name in ("forecast.csv", "split.csv", "requirements.csv", "schedule.csv",
-                 "coverage.csv"):
+    for name in ("forecast.csv", "split.csv", "requirements.csv", "schedule.csv", "coverage.csv"):
         assert (out / name).read_bytes() == (plan_dir / name).read_bytes(), name
 
 
@@ -134,8 +165,9 @@ def test_failed_plan_leaves_no_output(small_demo, tmp_path):
     text[5] = text[5].replace(",chat,", ",fax,")
     bad.write_text("\n".join(text) + "\n")
     out = tmp_path / "plan"
-    result = CliRunner().invoke(main, ["plan", str(small_demo / "scenario.toml"), "--history",
-                                       str(bad), "--out", str(out)])
+    result = CliRunner().invoke(
+        main, ["plan", str(small_demo / "scenario.toml"), "--history", str(bad), "--out", str(out)]
+    )
     assert result.exit_code == 2
     assert "history.csv, line 6, column channel: unknown channel 'fax'" in result.output
     assert not out.exists()
@@ -163,17 +195,26 @@ def test_plan_applies_special_days_file(small_demo, plan_dir, tmp_path):
     (folder / "events.csv").write_text("date,scope,multiplier\n2025-02-24,chat/open/lyon,1.5\n")
     shutil.copy(small_demo / "history.csv", folder / "history.csv")
     out = folder / "plan"
-    result = CliRunner().invoke(main, ["plan", str(folder / "scenario.toml"), "--history",
-                                       str(folder / "history.csv"), "--out", str(out),
-                                       "--stop-after", "forecast"])
+    result = CliRunner().invoke(
+        main,
+        [
+            "plan",
+            str(folder / "scenario.toml"),
+            "--history",
+            str(folder / "history.csv"),
+            "--out",
+            str(out),
+            "--stop-after",
+            "forecast",
+        ],
+    )
     assert result.exit_code == 0, result.output
     base = read_table(plan_dir / "forecast.csv", SCHEMAS["forecast"])
     bumped = read_table(out / "forecast.csv", SCHEMAS["forecast"])
     key = ["channel", "segment", "site"]
     b = base.groupby(key)["contacts"].sum()
     e = bumped.groupby(key)["contacts"].sum()
-    assert e[("chat", "open", "lyon")] == pytest.approx(1.5 * b[("chat", "open", "lyon")],
-                                                        rel=1e-6)
+    assert e[("chat", "open", "lyon")] == pytest.approx(1.5 * b[("chat", "open", "lyon")], rel=1e-6)
     others = [k for k in b.index if k != ("chat", "open", "lyon")]
     assert np.allclose(e[others], b[others])
     manifest = json.loads((out / "manifest.json").read_text())

@@ -18,17 +18,31 @@ DATA = Path(__file__).resolve().parents[1] / "data" / "report"
 PLAN = DATA / "plan"
 
 
-@pytest.mark.parametrize("layout,first", [
-    ("genesys-historical", "Interval Start UTC Date,Queue,Media Type"),
-    ("amazon-connect-historical", "QueueName,QueueId,ChannelType,TimeStamp"),
-    ("amazon-connect-forecast", "QueueName,QueueId,ChannelType,TimeStamp"),
-    ("calabrio", "chat,20250303 08:00,20250303 08:30,"),  # 07:00Z in Paris (CET)
-    ("tidy", "interval_start,channel,segment"),
-])
+@pytest.mark.parametrize(
+    "layout,first",
+    [
+        ("genesys-historical", "Interval Start UTC Date,Queue,Media Type"),
+        ("amazon-connect-historical", "QueueName,QueueId,ChannelType,TimeStamp"),
+        ("amazon-connect-forecast", "QueueName,QueueId,ChannelType,TimeStamp"),
+        ("calabrio", "chat,20250303 08:00,20250303 08:30,"),  # 07:00Z in Paris (CET)
+        ("tidy", "interval_start,channel,segment"),
+    ],
+)
 def test_export_each_layout(layout, first, tmp_path):
     out = tmp_path / "out.csv"
-    res = CliRunner().invoke(main, ["export", str(PLAN), "--layout", layout, "--out", str(out),
-                                    "--scenario", str(DATA / "scenario.toml")])
+    res = CliRunner().invoke(
+        main,
+        [
+            "export",
+            str(PLAN),
+            "--layout",
+            layout,
+            "--out",
+            str(out),
+            "--scenario",
+            str(DATA / "scenario.toml"),
+        ],
+    )
     assert res.exit_code == 0, res.output
     assert out.read_text().startswith(first)
     assert f"{layout}: " in res.output
@@ -36,21 +50,44 @@ def test_export_each_layout(layout, first, tmp_path):
 
 def test_export_finds_the_scenario_named_in_the_manifest(tmp_path):
     out = tmp_path / "g.csv"
-    res = CliRunner().invoke(main, ["export", str(PLAN), "--layout", "amazon-connect-forecast",
-                                    "--out", str(out), "--queue-id", "chat=q-1"])
+    res = CliRunner().invoke(
+        main,
+        [
+            "export",
+            str(PLAN),
+            "--layout",
+            "amazon-connect-forecast",
+            "--out",
+            str(out),
+            "--queue-id",
+            "chat=q-1",
+        ],
+    )
     assert res.exit_code == 0, res.output
     assert "chat,q-1,CHAT," in out.read_text()
 
 
 def test_export_without_scenario_exits_2(tmp_path):
     plan = shutil.copytree(PLAN, tmp_path / "plan")
-    res = CliRunner().invoke(main, ["export", str(plan), "--layout", "calabrio",
-                                    "--out", str(tmp_path / "c.csv")])
+    res = CliRunner().invoke(
+        main, ["export", str(plan), "--layout", "calabrio", "--out", str(tmp_path / "c.csv")]
+    )
     assert res.exit_code == 2
     assert "needs the scenario" in res.output
     assert not (tmp_path / "c.csv").exists()
-    res = CliRunner().invoke(main, ["export", str(plan), "--layout", "tidy", "--table",
-                                    "coverage", "--out", str(tmp_path / "t.csv")])
+    res = CliRunner().invoke(
+        main,
+        [
+            "export",
+            str(plan),
+            "--layout",
+            "tidy",
+            "--table",
+            "coverage",
+            "--out",
+            str(tmp_path / "t.csv"),
+        ],
+    )
     assert res.exit_code == 0, res.output
 
 
@@ -82,8 +119,10 @@ def test_report_without_manifest_exits_2(tmp_path):
 
 def test_nightly_refuses_to_overlap(tmp_path):
     cfg = tmp_path / "nightly.toml"
-    cfg.write_text(f'scenario_path = "{DATA / "scenario.toml"}"\nactuals_path = "a"\n'
-                   'out_root = "plans"\nstore_path = "runs.duckdb"\n')
+    cfg.write_text(
+        f'scenario_path = "{DATA / "scenario.toml"}"\nactuals_path = "a"\n'
+        'out_root = "plans"\nstore_path = "runs.duckdb"\n'
+    )
     with nightly_lock(tmp_path / "plans" / ".nightly.lock"):
         res = CliRunner().invoke(main, ["nightly", str(cfg), "--date", "2025-03-04"])
     assert res.exit_code != 0
@@ -92,8 +131,10 @@ def test_nightly_refuses_to_overlap(tmp_path):
 
 def test_nightly_bad_config_exits_2(tmp_path):
     cfg = tmp_path / "nightly.toml"
-    cfg.write_text('scenario_path = "s.toml"\nactuals_path = "a"\nout_root = "p"\n'
-                   'store_path = "r.duckdb"\nhorizon = 3\n')
+    cfg.write_text(
+        'scenario_path = "s.toml"\nactuals_path = "a"\nout_root = "p"\n'
+        'store_path = "r.duckdb"\nhorizon = 3\n'
+    )
     res = CliRunner().invoke(main, ["nightly", str(cfg)])
     assert res.exit_code == 2
     assert "nightly.toml, horizon: unknown key 'horizon'" in res.output
@@ -103,12 +144,29 @@ def test_accuracy_prints_the_table(tmp_path):
     store = tmp_path / "runs.duckdb"
     con = runstore.connect(store)
     t = pd.Series(pd.to_datetime(["2025-03-03T08:00Z"], utc=True))
-    runstore.load_actuals(con, pd.DataFrame({"interval_start": t, "channel": "voice",
-                                             "segment": "open", "contacts": [20.0]}))
-    runstore.snapshot_forecast(con, pd.DataFrame({
-        "interval_start": t, "channel": "voice", "segment": "open", "contacts": [25.0],
-        "contacts_lo": [20.0], "contacts_hi": [30.0], "aht_s": [200.0], "model": "m"}),
-        snapshot_date=dt.date(2025, 3, 2), run_id="r")
+    runstore.load_actuals(
+        con,
+        pd.DataFrame(
+            {"interval_start": t, "channel": "voice", "segment": "open", "contacts": [20.0]}
+        ),
+    )
+    runstore.snapshot_forecast(
+        con,
+        pd.DataFrame(
+            {
+                "interval_start": t,
+                "channel": "voice",
+                "segment": "open",
+                "contacts": [25.0],
+                "contacts_lo": [20.0],
+                "contacts_hi": [30.0],
+                "aht_s": [200.0],
+                "model": "m",
+            }
+        ),
+        snapshot_date=dt.date(2025, 3, 2),
+        run_id="r",
+    )
     con.close()
     out = tmp_path / "acc.csv"
     res = CliRunner().invoke(main, ["accuracy", "--store", str(store), "--out", str(out)])

@@ -48,15 +48,25 @@ num_workers = 1
 def _write_inputs(tmp_path, headcount: int):
     scenario = tmp_path / "scenario.toml"
     scenario.write_text(SCENARIO.replace("HEADCOUNT", str(headcount)), encoding="utf-8")
-    grid = pd.date_range(pd.Timestamp(dt.date(2026, 1, 13), tz="Europe/Paris"), periods=24,
-                         freq="60min").tz_convert("UTC")
+    grid = pd.date_range(
+        pd.Timestamp(dt.date(2026, 1, 13), tz="Europe/Paris"), periods=24, freq="60min"
+    ).tz_convert("UTC")
     hours = grid.tz_convert("Europe/Paris").hour
     need = np.where((hours >= 8) & (hours < 20), 3.0, 0.0)
-    req = pd.DataFrame({"interval_start": grid, "site": "lyon", "skill": "voice_open",
-                        "contacts": need * 10, "aht_s": 300.0,
-                        "agents_required": need.astype(np.int64), "agents_required_gross": need,
-                        "service_level_rate": np.nan, "asa_s": np.nan,
-                        "occupancy_rate": np.nan})
+    req = pd.DataFrame(
+        {
+            "interval_start": grid,
+            "site": "lyon",
+            "skill": "voice_open",
+            "contacts": need * 10,
+            "aht_s": 300.0,
+            "agents_required": need.astype(np.int64),
+            "agents_required_gross": need,
+            "service_level_rate": np.nan,
+            "asa_s": np.nan,
+            "occupancy_rate": np.nan,
+        }
+    )
     path = tmp_path / "requirements.csv"
     write_table(req, path, REQUIREMENTS)
     return scenario, path
@@ -65,8 +75,9 @@ def _write_inputs(tmp_path, headcount: int):
 def test_schedule_writes_tables_and_reports(tmp_path):
     scenario, req = _write_inputs(tmp_path, headcount=10)
     out = tmp_path / "plan"
-    result = CliRunner().invoke(main, ["schedule", str(scenario), "--requirements", str(req),
-                                       "--out", str(out)])
+    result = CliRunner().invoke(
+        main, ["schedule", str(scenario), "--requirements", str(req), "--out", str(out)]
+    )
     assert result.exit_code == 0, result.output
     assert "OPTIMAL" in result.output
     for name in ("schedule", "coverage", "overflow", "pool_agents", "cost"):
@@ -81,8 +92,9 @@ def test_schedule_writes_tables_and_reports(tmp_path):
 def test_schedule_infeasible_exit_code_and_nothing_written(tmp_path):
     scenario, req = _write_inputs(tmp_path, headcount=1)
     out = tmp_path / "plan"
-    result = CliRunner().invoke(main, ["schedule", str(scenario), "--requirements", str(req),
-                                       "--out", str(out)])
+    result = CliRunner().invoke(
+        main, ["schedule", str(scenario), "--requirements", str(req), "--out", str(out)]
+    )
     assert result.exit_code == 3
     assert "min_agents_on_queue" in result.output and "lyon" in result.output
     assert not out.exists()

@@ -16,8 +16,18 @@ PLAN = Path(__file__).resolve().parents[1] / "data" / "report" / "plan"
 
 def test_reads_every_table_present_and_skips_absent_ones():
     tables, manifest = read_plan_folder(PLAN)
-    assert set(tables) == {"forecast", "backtest", "split", "requirements", "pooling",
-                           "schedule", "coverage", "overflow", "cost", "simulation"}
+    assert set(tables) == {
+        "forecast",
+        "backtest",
+        "split",
+        "requirements",
+        "pooling",
+        "schedule",
+        "coverage",
+        "overflow",
+        "cost",
+        "simulation",
+    }
     assert manifest["schedule"]["status"] == "FEASIBLE"
     assert str(tables["coverage"]["interval_start"].dtype) == "datetime64[ns, UTC]"
 

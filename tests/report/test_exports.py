@@ -7,8 +7,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
+from hypothesis import given, strategies as st
 
 from wfm.core.errors import ConfigError, InputError
 from wfm.io.plan_folder import read_plan_folder, write_export
@@ -39,14 +38,16 @@ def history() -> pd.DataFrame:
     # one 30-minute interval starting 2025-03-30T00:30Z (01:30 in Paris, 30 min before the
     # spring-forward change): voice/open 30 contacts, 6 abandoned, AHT 200 s → 24 handled,
     # 4800 s of handling; chat/open 10 contacts, AHT 300 s → 3000 s
-    return pd.DataFrame({
-        "interval_start": pd.to_datetime(["2025-03-30T00:30:00Z"] * 2, utc=True),
-        "channel": ["voice", "chat"],
-        "segment": ["open", "open"],
-        "contacts": [30.0, 10.0],
-        "aht_s": [200.0, 300.0],
-        "abandoned": [6.0, 0.0],
-    })
+    return pd.DataFrame(
+        {
+            "interval_start": pd.to_datetime(["2025-03-30T00:30:00Z"] * 2, utc=True),
+            "channel": ["voice", "chat"],
+            "segment": ["open", "open"],
+            "contacts": [30.0, 10.0],
+            "aht_s": [200.0, 300.0],
+            "abandoned": [6.0, 0.0],
+        }
+    )
 
 
 @pytest.fixture
@@ -54,19 +55,22 @@ def requirements() -> pd.DataFrame:
     # 00:30Z: lyon 20 contacts × 210 s + tunis 10 contacts × 180 s → 30 contacts, AHT
     # (4200 + 1800) / 30 = 200 s, agents 5 + 3 = 8; 01:00Z: lyon 20 × 180 s, 3 agents.
     # Local Paris times: 00:30Z = 01:30 CET, 01:00Z = 03:00 CEST (02:00–03:00 does not exist).
-    return pd.DataFrame({
-        "interval_start": pd.to_datetime(["2025-03-30T00:30:00Z", "2025-03-30T00:30:00Z",
-                                          "2025-03-30T01:00:00Z"], utc=True),
-        "site": ["lyon", "tunis", "lyon"],
-        "skill": ["voice_open"] * 3,
-        "contacts": [20.0, 10.0, 20.0],
-        "aht_s": [210.0, 180.0, 180.0],
-        "agents_required": np.array([5, 3, 3], dtype="int64"),
-        "agents_required_gross": [7.0, 4.0, 4.0],
-        "service_level_rate": [0.8, 0.8, 0.8],
-        "asa_s": [10.0, 10.0, 10.0],
-        "occupancy_rate": [0.7, 0.7, 0.7],
-    })
+    return pd.DataFrame(
+        {
+            "interval_start": pd.to_datetime(
+                ["2025-03-30T00:30:00Z", "2025-03-30T00:30:00Z", "2025-03-30T01:00:00Z"], utc=True
+            ),
+            "site": ["lyon", "tunis", "lyon"],
+            "skill": ["voice_open"] * 3,
+            "contacts": [20.0, 10.0, 20.0],
+            "aht_s": [210.0, 180.0, 180.0],
+            "agents_required": np.array([5, 3, 3], dtype="int64"),
+            "agents_required_gross": [7.0, 4.0, 4.0],
+            "service_level_rate": [0.8, 0.8, 0.8],
+            "asa_s": [10.0, 10.0, 10.0],
+            "occupancy_rate": [0.7, 0.7, 0.7],
+        }
+    )
 
 
 def _expected(name: str) -> str:
@@ -114,24 +118,34 @@ def test_calabrio_is_headerless_local_time_across_dst(requirements, scenario, tm
 
 
 def test_calabrio_time_zone_option(requirements, scenario):
-    out = export_layout("calabrio", {"requirements": requirements}, scenario,
-                        ExportOptions(tz="UTC")).table
+    out = export_layout(
+        "calabrio", {"requirements": requirements}, scenario, ExportOptions(tz="UTC")
+    ).table
     assert out.iloc[0, 1] == "20250330 00:30"
     assert out.iloc[0, 2] == "20250330 01:00"
 
 
 def test_channels_without_a_target_type_are_left_out_with_a_note(scenario):
-    email = pd.DataFrame({
-        "interval_start": pd.to_datetime(["2025-03-03T08:00:00Z"] * 2, utc=True),
-        "channel": ["email", "voice"], "segment": ["open", "premium"],
-        "contacts": [5.0, 4.0], "aht_s": [600.0, 100.0],
-    })
-    out = export_layout("amazon-connect-forecast", {"forecast": email}, scenario,
-                        ExportOptions(volume_source="forecast"))
+    email = pd.DataFrame(
+        {
+            "interval_start": pd.to_datetime(["2025-03-03T08:00:00Z"] * 2, utc=True),
+            "channel": ["email", "voice"],
+            "segment": ["open", "premium"],
+            "contacts": [5.0, 4.0],
+            "aht_s": [600.0, 100.0],
+        }
+    )
+    out = export_layout(
+        "amazon-connect-forecast",
+        {"forecast": email},
+        scenario,
+        ExportOptions(volume_source="forecast"),
+    )
     assert list(out.table["QueueName"]) == ["voice_premium"]
     assert any("'email' left out" in n for n in out.notes)
-    genesys = export_layout("genesys-historical", {"forecast": email}, scenario,
-                            ExportOptions(volume_source="forecast"))
+    genesys = export_layout(
+        "genesys-historical", {"forecast": email}, scenario, ExportOptions(volume_source="forecast")
+    )
     assert set(genesys.table["Media Type"]) == {"email", "Voice"}
     assert genesys.notes == ()
 
@@ -167,8 +181,13 @@ def test_missing_table_and_unknown_layout_are_errors(scenario):
         export_layout("calabrio", {}, scenario)
     with pytest.raises(ConfigError, match="unknown layout"):
         export_layout("iex", {}, scenario)
-    assert set(LAYOUTS) == {"genesys-historical", "amazon-connect-historical",
-                            "amazon-connect-forecast", "calabrio", "tidy"}
+    assert set(LAYOUTS) == {
+        "genesys-historical",
+        "amazon-connect-historical",
+        "amazon-connect-forecast",
+        "calabrio",
+        "tidy",
+    }
 
 
 def test_history_without_aht_for_handled_contacts_is_an_error(history, scenario):
@@ -177,24 +196,38 @@ def test_history_without_aht_for_handled_contacts_is_an_error(history, scenario)
         queue_volumes(bad, scenario, "history")
 
 
-@pytest.mark.parametrize("cell,expected", [
-    ("=1+1", "'=1+1"), ("+33 1 23", "'+33 1 23"), ("-cmd", "'-cmd"), ("@SUM(A1)", "'@SUM(A1)"),
-    ("\t=1", "'\t=1"), ("-1.5", "-1.5"), ("+2", "+2"), ("1e-3", "1e-3"), ("voice", "voice"),
-    ("", ""),
-])
+@pytest.mark.parametrize(
+    "cell,expected",
+    [
+        ("=1+1", "'=1+1"),
+        ("+33 1 23", "'+33 1 23"),
+        ("-cmd", "'-cmd"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("\t=1", "'\t=1"),
+        ("-1.5", "-1.5"),
+        ("+2", "+2"),
+        ("1e-3", "1e-3"),
+        ("voice", "voice"),
+        ("", ""),
+    ],
+)
 def test_neutralise_cell(cell, expected):
     assert neutralise_cell(cell) == expected
 
 
 def test_formula_in_a_name_is_neutralised_in_every_layout(scenario):
-    df = pd.DataFrame({"interval_start": pd.to_datetime(["2025-03-03T08:00:00Z"], utc=True),
-                       "site": ["=cmd|' /C calc'!A0"], "value": [1.0]})
+    df = pd.DataFrame(
+        {
+            "interval_start": pd.to_datetime(["2025-03-03T08:00:00Z"], utc=True),
+            "site": ["=cmd|' /C calc'!A0"],
+            "value": [1.0],
+        }
+    )
     out = tidy(df, "scratch").table
     assert out["site"].iloc[0].startswith("'=")
 
 
-@given(st.lists(st.floats(min_value=-1e6, max_value=1e6, allow_nan=False), min_size=1,
-                max_size=20))
+@given(st.lists(st.floats(min_value=-1e6, max_value=1e6, allow_nan=False), min_size=1, max_size=20))
 def test_format_number_is_within_half_a_cent(values):
     text = format_number(np.array(values))
     assert np.all(np.abs(np.array([float(t) for t in text]) - values) <= 0.005 + 1e-9)

@@ -17,8 +17,17 @@ from wfm.report.html import render_report
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "report"
 REGIONS = {"lyon": "france", "tunis": "maghreb"}
-SECTIONS = ("forecast", "split", "coverage", "overflow", "simulation", "cost", "schedule",
-            "whatif", "provenance")
+SECTIONS = (
+    "forecast",
+    "split",
+    "coverage",
+    "overflow",
+    "simulation",
+    "cost",
+    "schedule",
+    "whatif",
+    "provenance",
+)
 
 
 @pytest.fixture(scope="module")
@@ -71,8 +80,14 @@ def test_absent_tables_say_not_run(plan):
 
 def test_whatif_table_is_shown_when_present(plan):
     tables, manifest = plan
-    whatif = pd.DataFrame({"key": ["segments.open.ai.chat.containment_rate"], "value": [0.45],
-                           "cost": [4500.0], "service_level_rate": [0.84]})
+    whatif = pd.DataFrame(
+        {
+            "key": ["segments.open.ai.chat.containment_rate"],
+            "value": [0.45],
+            "cost": [4500.0],
+            "service_level_rate": [0.84],
+        }
+    )
     page = render_report({**tables, "whatif": whatif}, manifest)
     assert "segments.open.ai.chat.containment_rate" in page
     assert "not run: the plan has no what-if" not in page
@@ -94,7 +109,8 @@ def test_history_is_drawn_behind_the_forecast(plan):
     tables, manifest = plan
     fc = tables["forecast"]
     hist = fc[["interval_start", "channel", "segment", "contacts"]].assign(
-        interval_start=fc["interval_start"] - pd.Timedelta(days=7))
+        interval_start=fc["interval_start"] - pd.Timedelta(days=7)
+    )
     page = render_report(tables, manifest, history=hist)
     assert "history: the actuals" in page
 
@@ -102,26 +118,49 @@ def test_history_is_drawn_behind_the_forecast(plan):
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
 
-@pytest.mark.skipif(CHROMIUM is None, reason="Debian package 'chromium' is not installed "
-                    "(apt-get install -y chromium); the report is not checked in a browser")
+@pytest.mark.skipif(
+    CHROMIUM is None,
+    reason="Debian package 'chromium' is not installed "
+    "(apt-get install -y chromium); the report is not checked in a browser",
+)
 def test_report_renders_in_headless_chromium(page, tmp_path):
     html_path = tmp_path / "report.html"
     html_path.write_text(page, encoding="utf-8")
-    base = [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu",
-            "--disable-background-networking", "--disable-component-update", "--disable-sync",
-            "--no-first-run", "--enable-logging=stderr", "--v=0"]
+    base = [
+        CHROMIUM,
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        "--enable-logging=stderr",
+        "--v=0",
+    ]
     dom = subprocess.run(
-        base + [f"--user-data-dir={tmp_path / 'profile-dom'}", "--dump-dom",
-                html_path.as_uri()], capture_output=True, text=True, timeout=120)
+        base + [f"--user-data-dir={tmp_path / 'profile-dom'}", "--dump-dom", html_path.as_uri()],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert dom.returncode == 0, dom.stderr[-2000:]
     for anchor in SECTIONS:
         assert f'id="{anchor}"' in dom.stdout
     assert dom.stdout.count("<svg") == 6
     shot = tmp_path / "report.png"
     run = subprocess.run(
-        base + [f"--user-data-dir={tmp_path / 'profile-shot'}", f"--screenshot={shot}",
-                "--window-size=1280,2400", html_path.as_uri()],
-        capture_output=True, text=True, timeout=120)
+        base
+        + [
+            f"--user-data-dir={tmp_path / 'profile-shot'}",
+            f"--screenshot={shot}",
+            "--window-size=1280,2400",
+            html_path.as_uri(),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert run.returncode == 0, run.stderr[-2000:]
     assert shot.exists() and shot.stat().st_size > 20_000  # a blank page is a few kB
     logs = dom.stderr + run.stderr
@@ -134,14 +173,22 @@ def test_cost_per_contact_from_the_schedule_stage_layout(plan):
     from wfm.report.html import cost_per_contact
 
     tables, manifest = plan
-    cost = pd.DataFrame({
-        "site": ["lyon", "lyon", "lyon", "tunis", "tunis", ""],
-        "item": ["labour", "overflow", "shortfall_penalty", "labour", "overstaff_penalty",
-                 "total"],
-        "quantity": [132.0, 12.0, 5.0, 64.0, 2.0, 0.0],
-        "unit": ["agent_h", "contacts", "agent_h", "agent_h", "agent_h", ""],
-        "cost": [3960.0, 3.6, 1000.0, 768.0, 1.0, 5732.6],
-    })
+    cost = pd.DataFrame(
+        {
+            "site": ["lyon", "lyon", "lyon", "tunis", "tunis", ""],
+            "item": [
+                "labour",
+                "overflow",
+                "shortfall_penalty",
+                "labour",
+                "overstaff_penalty",
+                "total",
+            ],
+            "quantity": [132.0, 12.0, 5.0, 64.0, 2.0, 0.0],
+            "unit": ["agent_h", "contacts", "agent_h", "agent_h", "agent_h", ""],
+            "cost": [3960.0, 3.6, 1000.0, 768.0, 1.0, 5732.6],
+        }
+    )
     split_summary = pd.DataFrame({"ai_cost": [10.0, 20.0]})
     t = {**tables, "cost": cost, "split_summary": split_summary}
     per_site, overall, how = cost_per_contact(t)

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
+from hypothesis import given, settings, strategies as st
 
 from wfm.schedule.overflow import (
     agents_for_load,
@@ -57,16 +56,28 @@ def test_overflow_arcs_lists_allowed_moves(two_sites, build):
 def test_calibration_reproduces_the_requirement():
     # 100 contacts / 30 min at AHT 180 s → A = 10 Erlang; Erlang C 80/20 gives 14 agents
     # (Call Centre Helper worked example, recomputed in STYLE.md § 6)
-    p = calibrate(np.array([100.0]), np.array([180.0]), np.array([14]), 30,
-                  queue_model="realtime", max_concurrency=1)
+    p = calibrate(
+        np.array([100.0]),
+        np.array([180.0]),
+        np.array([14]),
+        30,
+        queue_model="realtime",
+        max_concurrency=1,
+    )
     assert p.load_erlangs[0] == pytest.approx(10.0)
     assert p.beta[0] == pytest.approx(4 / np.sqrt(10))
     assert agents_for_load(p.load_erlangs, p.beta)[0] == pytest.approx(14.0)
 
 
 def test_deferred_work_is_linear():
-    p = calibrate(np.array([120.0, 0.0]), np.array([480.0, 480.0]), np.array([40, 0]), 60,
-                  queue_model="deferred", max_concurrency=1)
+    p = calibrate(
+        np.array([120.0, 0.0]),
+        np.array([480.0, 480.0]),
+        np.array([40, 0]),
+        60,
+        queue_model="deferred",
+        max_concurrency=1,
+    )
     assert p.linear_agents_per_contact[0] == pytest.approx(40 / 120)
     assert p.linear_agents_per_contact[1] == pytest.approx(480 / 3600)
 
@@ -81,8 +92,12 @@ def test_origin_tangent_never_overstates_savings(load, beta, share):
 
 
 @settings(max_examples=200, deadline=None)
-@given(base=st.floats(0.0, 200.0), max_in=st.floats(0.01, 60.0), beta=st.floats(0.0, 3.0),
-       share=st.floats(0.0, 1.0))
+@given(
+    base=st.floats(0.0, 200.0),
+    max_in=st.floats(0.01, 60.0),
+    beta=st.floats(0.0, 3.0),
+    share=st.floats(0.0, 1.0),
+)
 def test_receiver_line_never_understates_agents(base, max_in, beta, share):
     fixed, slope = receiver_line(base, max_in, beta)
     taken = share * max_in
@@ -98,3 +113,37 @@ def test_small_load_costs_more_per_contact_than_large():
     per_erlang_small = (fixed + slope * 1.0) / 1.0
     per_erlang_full = (fixed + slope * 10.0) / 10.0
     assert per_erlang_small > per_erlang_full
+
+
+@settings(max_examples=60, deadline=None)
+@given(base=st.floats(0.0, 80.0), max_in=st.floats(0.05, 30.0), aht_s=st.floats(60.0, 900.0))
+def test_tabled_receiver_line_covers_erlang_c_everywhere(base, max_in, aht_s):
+    from wfm.core.config import ServiceTarget
+    from wfm.schedule.overflow import receiver_line_tabled
+    from wfm.staffing.erlang import agents_for_target
+
+    target = ServiceTarget(sl_target_rate=0.8, sl_threshold_s=20.0, max_occupancy_rate=0.85)
+    fixed, slope = receiver_line_tabled(
+        np.array([base]), np.array([max_in]), np.array([aht_s]), target
+    )
+    taken = np.linspace(0.0, max_in, 401)[1:]  # a dense check between the table's 9 points
+    need = agents_for_target(
+        base + taken, aht_s, 20.0, 0.8, max_occupancy_rate=0.85
+    ) - agents_for_target(base, aht_s, 20.0, 0.8, max_occupancy_rate=0.85)
+    assert (fixed[0] + slope[0] * taken >= need - 1e-9).all()
+
+
+def test_skill_target_is_the_strictest(two_sites, build):
+    two_sites["skills"] = {"voice": {"channel": "voice", "segments": ["premium", "open"]}}
+    two_sites["segments"]["premium"]["targets"] = {
+        "voice": {"sl_target_rate": 0.9, "sl_threshold_s": 30}
+    }
+    two_sites["segments"]["open"]["targets"] = {
+        "voice": {"sl_target_rate": 0.8, "sl_threshold_s": 20}
+    }
+    two_sites["sites"]["lyon"]["pools"] = {"all": {"skills": ["voice"], "headcount": 30}}
+    two_sites["sites"]["tunis"]["pools"] = {"all": {"skills": ["voice"], "headcount": 30}}
+    from wfm.schedule.overflow import skill_target
+
+    t = skill_target(build(two_sites), "voice")
+    assert (t.sl_target_rate, t.sl_threshold_s) == (0.9, 20)

@@ -28,16 +28,26 @@ def _single_site(two_sites: dict) -> dict:
     return d
 
 
-def _flat_requirement(site: str, skill: str, local_hours_need: dict[int, float],
-                      tz: str = "Europe/Paris") -> pd.DataFrame:
+def _flat_requirement(
+    site: str, skill: str, local_hours_need: dict[int, float], tz: str = "Europe/Paris"
+) -> pd.DataFrame:
     grid = pd.date_range(pd.Timestamp(DAY, tz=tz), periods=24, freq="60min").tz_convert("UTC")
     hours = grid.tz_convert(tz).hour
     need = np.array([local_hours_need.get(h, 0.0) for h in hours])
-    return pd.DataFrame({
-        "interval_start": grid, "site": site, "skill": skill, "contacts": need * 10,
-        "aht_s": 300.0, "agents_required": need.astype(np.int64),
-        "agents_required_gross": need, "service_level_rate": np.nan, "asa_s": np.nan,
-        "occupancy_rate": np.nan})
+    return pd.DataFrame(
+        {
+            "interval_start": grid,
+            "site": site,
+            "skill": skill,
+            "contacts": need * 10,
+            "aht_s": 300.0,
+            "agents_required": need.astype(np.int64),
+            "agents_required_gross": need,
+            "service_level_rate": np.nan,
+            "asa_s": np.nan,
+            "occupancy_rate": np.nan,
+        }
+    )
 
 
 def test_single_site_covering_at_least_cost(two_sites, build):
@@ -49,8 +59,9 @@ def test_single_site_covering_at_least_cost(two_sites, build):
     assert res.solve.status == "OPTIMAL"
     assert res.solve.objective == pytest.approx(680.0)
     sched = res.table
-    got = sorted(zip(sched["shift_start_local"], sched["shift_length_min"], sched["agents"],
-                     strict=True))
+    got = sorted(
+        zip(sched["shift_start_local"], sched["shift_length_min"], sched["agents"], strict=True)
+    )
     assert got == [("08:00", 480, 2), ("16:00", 240, 1)]
     assert res.figures["shortfall_agent_h"] == pytest.approx(0.0)
 
@@ -94,9 +105,11 @@ def test_overflow_respects_caps_and_policy(two_sites, build):
     assert len(flows) > 0  # scarce Lyon generalists: cheap Tunis takes some contacts
     assert set(flows["skill"]) == {"voice_open"}  # premium never leaves France
     assert set(flows["to_site"]) == {"tunis"}
-    merged = flows.merge(req[["interval_start", "site", "skill", "contacts"]],
-                         left_on=["interval_start", "from_site", "skill"],
-                         right_on=["interval_start", "site", "skill"])
+    merged = flows.merge(
+        req[["interval_start", "site", "skill", "contacts"]],
+        left_on=["interval_start", "from_site", "skill"],
+        right_on=["interval_start", "site", "skill"],
+    )
     assert (merged["contacts_x"] <= 0.25 * merged["contacts_y"] + 1e-6).all()
     cov = res.tables["coverage"]
     tunis_in = cov.loc[cov["site"] == "tunis", "overflow_in_contacts"].sum()
@@ -152,8 +165,9 @@ def test_pool_agents_match_schedule(two_sites, build):
     paid_on_queue_h = pa["agents"].sum() * sc.interval_min / 60
     sched = res.table
     # on-queue hours = paid hours − unpaid breaks (all breaks here are unpaid, 60 min)
-    expected = ((sched["shift_length_min"] - sched["breaks"].ne("").astype(int) * 60)
-                * sched["agents"]).sum() / 60
+    expected = (
+        (sched["shift_length_min"] - sched["breaks"].ne("").astype(int) * 60) * sched["agents"]
+    ).sum() / 60
     assert paid_on_queue_h == pytest.approx(expected)
 
 
@@ -207,20 +221,87 @@ def test_min_agents_held_every_open_interval(two_sites, build):
 
 def test_night_shift_across_fall_back_in_schedule(two_sites, build):
     d = _single_site(two_sites)
-    d["sites"]["lyon"]["hours"] = {k: "00:00-24:00" for k in
-                                  ("mon", "tue", "wed", "thu", "fri", "sat", "sun")}
-    d["shifts"].update(earliest_start_local="22:00", latest_end_local="06:00",
-                       lengths_min=[480], start_step_min=60)
+    d["sites"]["lyon"]["hours"] = {
+        k: "00:00-24:00" for k in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+    }
+    d["shifts"].update(
+        earliest_start_local="22:00", latest_end_local="06:00", lengths_min=[480], start_step_min=60
+    )
     sc = build(d)
     # one agent needed 22:00 on 2026-10-24 for 8 elapsed hours (through the clock change)
     grid = pd.date_range("2026-10-24T20:00Z", periods=8, freq="60min")
-    req = pd.DataFrame({"interval_start": grid, "site": "lyon", "skill": "voice_open",
-                        "contacts": 10.0, "aht_s": 300.0, "agents_required": 1,
-                        "agents_required_gross": 1.0, "service_level_rate": np.nan,
-                        "asa_s": np.nan, "occupancy_rate": np.nan})
+    req = pd.DataFrame(
+        {
+            "interval_start": grid,
+            "site": "lyon",
+            "skill": "voice_open",
+            "contacts": 10.0,
+            "aht_s": 300.0,
+            "agents_required": 1,
+            "agents_required_gross": 1.0,
+            "service_level_rate": np.nan,
+            "asa_s": np.nan,
+            "occupancy_rate": np.nan,
+        }
+    )
     res = schedule_shifts(req, sc)
     assert res.figures["shortfall_agent_h"] == pytest.approx(0.0)
     row = res.table.iloc[0]
-    assert (row["local_date"], row["shift_start_local"], row["agents"]) == \
-        ("2026-10-24", "22:00", 1)
+    assert (row["local_date"], row["shift_start_local"], row["agents"]) == (
+        "2026-10-24",
+        "22:00",
+        1,
+    )
     assert res.solve.objective == pytest.approx(8 * 34.0)
+
+
+def _ai_case(two_sites, build, cost_per_ai_contact: float):
+    two_sites["segments"]["open"]["ai"] = {
+        "voice": {
+            "ai_first_rate": 0.5,
+            "containment_rate": 0.3,
+            "cost_per_ai_contact": cost_per_ai_contact,
+        }
+    }
+    two_sites["segments"]["premium"]["must_reach_human"] = True
+    two_sites["ai_capacity"] = {"voice": {"max_sessions": 2, "ai_aht_s": 300}}
+    two_sites["overflow"] = {}
+    sc = build(two_sites)
+    req = make_requirements(sc, "lyon", {"voice_open": 900, "voice_premium": 300}, DAY)
+    req["ai_movable_contacts"] = 0.3 * req["contacts"]
+    return req, schedule_shifts(req, sc)
+
+
+def test_cheap_ai_takes_contacts_within_bounds_and_capacity(two_sites, build):
+    req, res = _ai_case(two_sites, build, cost_per_ai_contact=0.05)
+    cov = res.tables["coverage"].merge(
+        req[["interval_start", "site", "skill", "ai_movable_contacts"]],
+        on=["interval_start", "site", "skill"],
+    )
+    assert cov["ai_moved_contacts"].sum() > 0
+    assert (cov["ai_moved_contacts"] <= cov["ai_movable_contacts"] + 1e-6).all()
+    # must_reach_human: premium contacts never go to AI
+    assert cov.loc[cov["skill"] == "voice_premium", "ai_moved_contacts"].sum() == 0
+    # capacity: 2 sessions × 3600 s / 300 s = 24 contacts per hour at most
+    per_hour = cov.groupby("interval_start")["ai_moved_contacts"].sum()
+    assert (per_hour <= 24 + 1e-6).all()
+    cost = res.tables["cost"]
+    ai_cost = cost.loc[cost["item"] == "ai", "cost"].sum()
+    assert ai_cost == pytest.approx(0.05 * cov["ai_moved_contacts"].sum())
+
+
+def test_dear_ai_takes_nothing(two_sites, build):
+    _, res = _ai_case(two_sites, build, cost_per_ai_contact=500.0)
+    assert res.tables["coverage"]["ai_moved_contacts"].sum() == pytest.approx(0.0)
+
+
+@pytest.mark.parametrize("solver", ["cbc", "scip"])
+def test_mip_method_reaches_the_same_optimum(two_sites, build, solver):
+    d = _single_site(two_sites)
+    d["solver"].update(method="mip", solver=solver)
+    sc = build(d)
+    need = {h: 2.0 for h in range(8, 16)} | {h: 1.0 for h in range(16, 20)}
+    res = schedule_shifts(_flat_requirement("lyon", "voice_open", need), sc)
+    assert res.solve.objective == pytest.approx(680.0)  # hand optimum, as above
+    assert res.solve.solver == solver.upper()
+    assert res.solve.status == "OPTIMAL"

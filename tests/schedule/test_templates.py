@@ -21,10 +21,20 @@ ALL_WEEK = {d: "00:00-24:00" for d in ("mon", "tue", "wed", "thu", "fri", "sat",
 
 
 def _rules(**kw) -> ShiftRules:
-    base = dict(start_step_min=60, lengths_min=(240, 480), earliest_start_local="08:00",
-                latest_end_local="20:00",
-                breaks=(BreakRule(length_min=30, earliest_after_min=120, latest_after_min=240,
-                                  min_shift_length_min=360),))
+    base = dict(
+        start_step_min=60,
+        lengths_min=(240, 480),
+        earliest_start_local="08:00",
+        latest_end_local="20:00",
+        breaks=(
+            BreakRule(
+                length_min=30,
+                earliest_after_min=120,
+                latest_after_min=240,
+                min_shift_length_min=360,
+            ),
+        ),
+    )
     base.update(kw)
     return ShiftRules(**base)
 
@@ -52,18 +62,22 @@ def test_breaks_inside_their_window_and_off_queue():
 
 
 def test_two_breaks_never_overlap():
-    rules = _rules(breaks=(
-        BreakRule(length_min=30, earliest_after_min=60, latest_after_min=180),
-        BreakRule(length_min=60, earliest_after_min=150, latest_after_min=300),
-    ), lengths_min=(480,))
+    rules = _rules(
+        breaks=(
+            BreakRule(length_min=30, earliest_after_min=60, latest_after_min=180),
+            BreakRule(length_min=60, earliest_after_min=150, latest_after_min=300),
+        ),
+        lengths_min=(480,),
+    )
     for t in shift_templates(rules, interval_min=30):
         (a, la, _), (b, _, _) = t.breaks
         assert a + la <= b
 
 
 def test_night_shift_crosses_midnight():
-    rules = _rules(earliest_start_local="20:00", latest_end_local="06:00", lengths_min=(480,),
-                   breaks=())
+    rules = _rules(
+        earliest_start_local="20:00", latest_end_local="06:00", lengths_min=(480,), breaks=()
+    )
     t = shift_templates(rules, interval_min=60)
     assert [x.start_min for x in t] == [20 * 60, 21 * 60, 22 * 60]
     assert t[-1].end_min == 22 * 60 + 480  # 06:00 next day
@@ -87,8 +101,7 @@ def _night_site() -> SiteConfig:
 def test_dst_night_shift_covers_eight_elapsed_hours(day, utc_start, local_end):
     t = ShiftTemplate(start_min=22 * 60, length_min=480)
     grid_start = pd.Timestamp(day, tz="Europe/Paris").tz_convert("UTC")
-    pats = site_patterns(_night_site(), [t], [day], grid_start, n_intervals=72,
-                         interval_min=30)
+    pats = site_patterns(_night_site(), [t], [day], grid_start, n_intervals=72, interval_min=30)
     assert len(pats) == 1
     p = pats[0]
     assert p.start_utc == pd.Timestamp(utc_start)
@@ -109,8 +122,9 @@ def test_partial_interval_coverage():
     # a 08:15 start on a 30-minute grid covers a quarter... half of the first interval
     t = ShiftTemplate(start_min=8 * 60 + 15, length_min=240)
     site = SiteConfig(name="a", region="r", tz="UTC", hours=ALL_WEEK)
-    pats = site_patterns(site, [t], [dt.date(2026, 1, 12)],
-                         pd.Timestamp("2026-01-12T00:00:00Z"), 48, 30)
+    pats = site_patterns(
+        site, [t], [dt.date(2026, 1, 12)], pd.Timestamp("2026-01-12T00:00:00Z"), 48, 30
+    )
     p = pats[0]
     assert p.intervals[0] == 16 and p.on_queue_rate[0] == pytest.approx(0.5)
     assert p.on_queue_rate.sum() == pytest.approx(8.0)  # 240 min / 30 min
@@ -124,10 +138,13 @@ def test_no_template_fits_opening_hours_names_site_and_day():
 
 
 def test_holiday_closes_the_day():
-    site = SiteConfig(name="lyon", region="fr", tz="Europe/Paris", country="FR",
-                      hours=ALL_WEEK)
+    site = SiteConfig(name="lyon", region="fr", tz="Europe/Paris", country="FR", hours=ALL_WEEK)
     t = shift_templates(_rules(), interval_min=30)
     # 2026-05-01 is Labour Day in France
-    pats = site_patterns(site, t, [dt.date(2026, 5, 1)], pd.Timestamp("2026-04-30T22:00Z"),
-                         48, 30)
+    pats = site_patterns(site, t, [dt.date(2026, 5, 1)], pd.Timestamp("2026-04-30T22:00Z"), 48, 30)
     assert pats == []
+
+
+def test_break_step_sets_candidate_break_starts():
+    t = shift_templates(_rules(break_step_min=60, lengths_min=(480,)), interval_min=30)
+    assert {x.breaks[0][0] for x in t} == {120, 180, 240}

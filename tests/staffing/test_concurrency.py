@@ -6,8 +6,7 @@ import doctest
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
+from hypothesis import given, settings, strategies as st
 
 from wfm.core.config import ServiceTarget
 from wfm.staffing import concurrency, erlang

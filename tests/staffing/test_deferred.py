@@ -7,8 +7,7 @@ import itertools
 
 import numpy as np
 import pytest
-from hypothesis import example, given, settings
-from hypothesis import strategies as st
+from hypothesis import example, given, settings, strategies as st
 
 from wfm.staffing import deferred
 
@@ -51,13 +50,16 @@ def _feasible(work, flags, due, agents, capacity_s) -> bool:
     deadline_h=st.sampled_from([0.5, 1.0, 2.0]),
 )
 # work piled up while closed needs 4 agents at opening: more than a fixed 0..3 search covers
-@example(work=[0.0, 600.0, 3_600.0, 3_600.0, 3_600.0], closed=[False, True, True, True, False],
-         deadline_h=0.5)
+@example(
+    work=[0.0, 600.0, 3_600.0, 3_600.0, 3_600.0],
+    closed=[False, True, True, True, False],
+    deadline_h=0.5,
+)
 def test_greedy_meets_deadlines_with_least_agent_hours(work, closed, deadline_h) -> None:
     flags = np.array([not c for c in closed[: len(work)]])
     flags[-1] = True
     interval_min = 60
-    plan = deferred.deferred_agents(work, flags, interval_min, deadline_h)
+    plan = deferred.deferred_agents(work, flags, interval_min, deadline_h, profile="latest")
     cap = interval_min * 60.0
     assert _feasible(work, flags, plan.due_index, plan.agents_required, cap)
     assert plan.late_s == 0.0
@@ -91,3 +93,37 @@ def test_bad_inputs() -> None:
         deferred.deferred_agents([1.0, 2.0], [True], 30, 1.0)
     with pytest.raises(ValueError):
         deferred.deferred_agents([1.0], [True], 30, 1.0, max_occupancy_rate=0.0)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    work=st.lists(
+        st.sampled_from([0.0, 600.0, 1_800.0, 2_500.0, 3_600.0, 9_000.0]), min_size=2, max_size=12
+    ),
+    closed=st.lists(st.booleans(), min_size=12, max_size=12),
+    deadline_h=st.sampled_from([0.5, 1.0, 2.0, 4.0]),
+)
+def test_level_profile_keeps_deadlines_with_a_lower_peak(work, closed, deadline_h) -> None:
+    flags = np.array([not c for c in closed[: len(work)]])
+    flags[-1] = True
+    level = deferred.deferred_agents(work, flags, 60, deadline_h)
+    latest = deferred.deferred_agents(work, flags, 60, deadline_h, profile="latest")
+    cap = 3600.0
+    assert _feasible(work, flags, level.due_index, level.agents_required, cap)
+    assert level.late_s == 0.0
+    assert (level.agents_required[~flags] == 0).all()
+    assert level.agents_required.max() <= latest.agents_required.max()
+    # each open interval's ceiling wastes less than one agent-interval
+    assert level.agents_required.sum() <= latest.agents_required.sum() + flags.sum()
+
+
+def test_level_spreads_overnight_email_over_the_day() -> None:
+    # 10 agent-hours of email arrive overnight; 24 h deadline in a 12-hour day: due at the end
+    # of the next day. "latest" puts all of it in the last open hour; "level" spreads it.
+    flags = np.r_[np.zeros(8, bool), np.ones(12, bool), np.zeros(12, bool), np.ones(12, bool)]
+    work = np.r_[np.full(8, 4_500.0), np.zeros(36)]  # 8 × 1.25 h = 10 agent-hours
+    latest = deferred.deferred_agents(work, flags, 60, 24.0, profile="latest")
+    level = deferred.deferred_agents(work, flags, 60, 24.0)
+    assert latest.agents_required.max() == 10
+    assert level.agents_required.max() == 1  # 10 h over 24 open hours: one agent at a time
+    assert level.agents_required.sum() == 10

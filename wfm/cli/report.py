@@ -4,8 +4,13 @@ from __future__ import annotations
 
 import click
 
-LAYOUT_NAMES = ("genesys-historical", "amazon-connect-historical", "amazon-connect-forecast",
-                "calabrio", "tidy")
+LAYOUT_NAMES = (
+    "genesys-historical",
+    "amazon-connect-historical",
+    "amazon-connect-forecast",
+    "calabrio",
+    "tidy",
+)
 
 
 def register(group: click.Group) -> None:
@@ -36,20 +41,45 @@ def _scenario_for(plan_dir: str, scenario: str | None, needed: bool):
 
 @click.command()
 @click.argument("plan_dir", type=click.Path(file_okay=False, exists=True))
-@click.option("--layout", required=True, type=click.Choice(LAYOUT_NAMES),
-              help="Import layout of the target WFM suite, or tidy for our own tables.")
-@click.option("--out", "out_file", required=True, type=click.Path(dir_okay=False),
-              help="CSV file to write (atomically).")
-@click.option("--scenario", type=click.Path(dir_okay=False, exists=True),
-              help="Scenario TOML of the plan (queues = skills, languages, time zones).")
-@click.option("--table", default="forecast", show_default=True,
-              help="tidy layout: which plan table to export.")
-@click.option("--volumes", type=click.Choice(["split", "forecast"]), default="split",
-              show_default=True,
-              help="Genesys/Amazon: human contacts of the split, or the whole forecast.")
+@click.option(
+    "--layout",
+    required=True,
+    type=click.Choice(LAYOUT_NAMES),
+    help="Import layout of the target WFM suite, or tidy for our own tables.",
+)
+@click.option(
+    "--out",
+    "out_file",
+    required=True,
+    type=click.Path(dir_okay=False),
+    help="CSV file to write (atomically).",
+)
+@click.option(
+    "--scenario",
+    type=click.Path(dir_okay=False, exists=True),
+    help="Scenario TOML of the plan (queues = skills, languages, time zones).",
+)
+@click.option(
+    "--table",
+    default="forecast",
+    show_default=True,
+    help="tidy layout: which plan table to export.",
+)
+@click.option(
+    "--volumes",
+    type=click.Choice(["split", "forecast"]),
+    default="split",
+    show_default=True,
+    help="Genesys/Amazon: human contacts of the split, or the whole forecast.",
+)
 @click.option("--tz", default="", help="Calabrio: time zone of the file (default home site).")
-@click.option("--queue-id", "queue_ids", multiple=True, metavar="QUEUE=ID",
-              help="Amazon Connect: queue id of a queue (skill); repeat for each queue.")
+@click.option(
+    "--queue-id",
+    "queue_ids",
+    multiple=True,
+    metavar="QUEUE=ID",
+    help="Amazon Connect: queue id of a queue (skill); repeat for each queue.",
+)
 @click.option("--daily", is_flag=True, help="Amazon Connect: one row per queue and UTC day.")
 def export(plan_dir, layout, out_file, scenario, table, volumes, tz, queue_ids, daily):
     """Write a plan as an import file of a WFM suite (or as one of our tidy tables).
@@ -73,12 +103,24 @@ def export(plan_dir, layout, out_file, scenario, table, volumes, tz, queue_ids, 
 
 @click.command()
 @click.argument("plan_dir", type=click.Path(file_okay=False, exists=True))
-@click.option("--out", "out_file", default="report.html", show_default=True,
-              type=click.Path(dir_okay=False), help="HTML file to write (atomically).")
-@click.option("--scenario", type=click.Path(dir_okay=False, exists=True),
-              help="Scenario TOML (to show overflow between regions rather than sites).")
-@click.option("--history", type=click.Path(dir_okay=False, exists=True),
-              help="History CSV to draw behind the forecast.")
+@click.option(
+    "--out",
+    "out_file",
+    default="report.html",
+    show_default=True,
+    type=click.Path(dir_okay=False),
+    help="HTML file to write (atomically).",
+)
+@click.option(
+    "--scenario",
+    type=click.Path(dir_okay=False, exists=True),
+    help="Scenario TOML (to show overflow between regions rather than sites).",
+)
+@click.option(
+    "--history",
+    type=click.Path(dir_okay=False, exists=True),
+    help="History CSV to draw behind the forecast.",
+)
 def report(plan_dir, out_file, scenario, history):
     """Write one self-contained HTML report of a plan folder (charts inline, no network)."""
     from wfm.io.plan_folder import read_plan_folder, write_report
@@ -98,8 +140,12 @@ def report(plan_dir, out_file, scenario, history):
 
 @click.command()
 @click.argument("config", type=click.Path(dir_okay=False, exists=True))
-@click.option("--date", "run_date", type=click.DateTime(["%Y-%m-%d"]),
-              help="Run date (default today, UTC); a second run of a day replaces the first.")
+@click.option(
+    "--date",
+    "run_date",
+    type=click.DateTime(["%Y-%m-%d"]),
+    help="Run date (default today, UTC); a second run of a day replaces the first.",
+)
 def nightly(config, run_date):
     """Load new actuals, re-plan, export to a dated folder, snapshot, update accuracy.
 
@@ -108,22 +154,28 @@ def nightly(config, run_date):
     from wfm.io.nightly import load_nightly_config
     from wfm.pipeline.nightly import run_nightly
 
-    res = run_nightly(load_nightly_config(config),
-                      run_date=run_date.date() if run_date else None)
+    res = run_nightly(load_nightly_config(config), run_date=run_date.date() if run_date else None)
     for note in res.notes:
         click.echo(f"note: {note}", err=True)
-    click.echo(f"{res.run_id}: {res.actuals_rows} actuals loaded, {res.snapshot_rows} forecast "
-               f"rows snapshotted, {len(res.exports)} exports, written to {res.out_dir}")
+    click.echo(
+        f"{res.run_id}: {res.actuals_rows} actuals loaded, {res.snapshot_rows} forecast "
+        f"rows snapshotted, {len(res.exports)} exports, written to {res.out_dir}"
+    )
     click.echo("timings: " + ", ".join(f"{k} {v:.1f} s" for k, v in res.timings_s.items()))
 
 
 @click.command()
-@click.option("--store", type=click.Path(dir_okay=False, exists=True),
-              help="Run store (DuckDB file).")
-@click.option("--config", type=click.Path(dir_okay=False, exists=True),
-              help="Nightly config whose store to read (instead of --store).")
-@click.option("--out", "out_file", type=click.Path(dir_okay=False),
-              help="Also write the table as CSV.")
+@click.option(
+    "--store", type=click.Path(dir_okay=False, exists=True), help="Run store (DuckDB file)."
+)
+@click.option(
+    "--config",
+    type=click.Path(dir_okay=False, exists=True),
+    help="Nightly config whose store to read (instead of --store).",
+)
+@click.option(
+    "--out", "out_file", type=click.Path(dir_okay=False), help="Also write the table as CSV."
+)
 def accuracy(store, config, out_file):
     """Forecast accuracy: wMAPE and bias by channel, segment and days ahead."""
     from wfm.core.errors import ConfigError
@@ -141,4 +193,3 @@ def accuracy(store, config, out_file):
     if out_file:
         write_table(table, out_file)
     click.echo(table.to_string(index=False) if len(table) else "no snapshot has actuals yet")
-

@@ -12,13 +12,21 @@ def register(group: click.Group) -> None:
 
 @click.command()
 @click.argument("scenario", type=click.Path(dir_okay=False))
-@click.option("--requirements", "requirements_path", required=True,
-              type=click.Path(dir_okay=False),
-              help="Requirements CSV (the requirements contract: agents per interval, site, "
-                   "skill).")
-@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False),
-              help="Folder to write schedule.csv, coverage.csv, overflow.csv, pool_agents.csv, "
-                   "cost.csv and schedule.json into (replaced whole on success).")
+@click.option(
+    "--requirements",
+    "requirements_path",
+    required=True,
+    type=click.Path(dir_okay=False),
+    help="Requirements CSV (the requirements contract: agents per interval, site, skill).",
+)
+@click.option(
+    "--out",
+    "out_dir",
+    required=True,
+    type=click.Path(file_okay=False),
+    help="Folder to write schedule.csv, coverage.csv, overflow.csv, pool_agents.csv, "
+    "cost.csv and schedule.json into (replaced whole on success).",
+)
 def schedule(scenario, requirements_path, out_dir):
     """Choose shifts per site and pool and route overflow between regions at least cost.
 
@@ -37,12 +45,15 @@ def schedule(scenario, requirements_path, out_dir):
         write_table(res.table, tmp / "schedule.csv", SCHEMAS["schedule"])
         for name, table in res.tables.items():
             write_table(table, tmp / f"{name}.csv", SCHEMAS.get(name))
-        write_json_atomic(tmp / "schedule.json", {"solve": res.solve.to_dict(),
-                                                  "notes": list(res.notes),
-                                                  "figures": res.figures})
+        write_json_atomic(
+            tmp / "schedule.json",
+            {"solve": res.solve.to_dict(), "notes": list(res.notes), "figures": res.figures},
+        )
     s = res.solve
-    click.echo(f"schedule: {s.status}, objective {s.objective:.2f}, bound {s.best_bound:.2f}, "
-               f"gap {100 * s.gap_rate:.2f} %, {s.wall_s:.1f} s ({s.solver})")
+    click.echo(
+        f"schedule: {s.status}, objective {s.objective:.2f}, bound {s.best_bound:.2f}, "
+        f"gap {100 * s.gap_rate:.2f} %, {s.wall_s:.1f} s ({s.solver})"
+    )
     for note in res.notes:
         click.echo(f"note: {note}")
     click.echo(f"{int(res.table['agents'].sum())} shifts written to {out_dir}")

@@ -88,7 +88,7 @@ def _convert(tp: Any, value: Any, path: str, source: str | None) -> Any:
             and "name" not in value
         ):
             value = {"name": path.rsplit(".", 1)[-1], **value}
-        return from_mapping(tp, value, path=path, source=source)
+        return from_mapping(typing.cast(type, tp), value, path=path, source=source)
     if origin is dict:
         if not isinstance(value, Mapping):
             raise ConfigError(f"expected a table, got {_kind(value)}", key=path, source=source)

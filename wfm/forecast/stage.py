@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from dataclasses import replace
 
 import numpy as np
 import pandas as pd
@@ -88,7 +89,7 @@ def forecast_contacts(
     jobs: list[SeriesJob] = []
     keys = ["channel", "segment", "site"] if has_site else ["channel", "segment"]
     for key, part in _groups(history, keys):
-        site = scenario.sites[key[2] if has_site else home]
+        site = _arrival_site(scenario, key[0], key[2] if has_site else home)
         jobs.append(_job(key, part, site, scenario.interval_min, start, days, horizon, cfg, events))
     seen = {(k[0], k[1]) for k in (j.key for j in jobs)}
     for seg in scenario.segments.values():
@@ -111,7 +112,7 @@ def forecast_contacts(
                     intervals=np.zeros(0, dtype=np.int64),
                     contacts=np.zeros(0),
                     aht_s=None,
-                    site=scenario.sites[site_name],
+                    site=_arrival_site(scenario, ch, site_name),
                     interval_min=scenario.interval_min,
                     start=start,
                     days=days,
@@ -123,6 +124,16 @@ def forecast_contacts(
             )
     outcomes = run_jobs(jobs, workers=cfg.workers, dask_scheduler=cfg.dask_scheduler)
     return _assemble(outcomes, keys, cfg)
+
+
+def _arrival_site(scenario: Scenario, channel: str, site: str) -> SiteConfig:
+    """The site as the channel's arrivals see it: open all day when contacts arrive while it
+    is closed (they are answered after opening: the split stage's backlog), its own opening
+    hours otherwise (closed intervals forecast as 0)."""
+    own = scenario.sites[site]
+    if not scenario.channels[channel].arrivals_when_closed():
+        return own
+    return replace(own, hours=dict.fromkeys(WEEKDAYS, "00:00-24:00"), closed_on_holidays=False)
 
 
 def forecast_history(

@@ -74,8 +74,9 @@ def nightly_lock(path: str | os.PathLike) -> Iterator[Path]:
             if err.errno in (errno.EAGAIN, errno.EACCES, errno.EWOULDBLOCK):
                 fh.seek(0)
                 holder = fh.read().strip() or "unknown"
-                raise WfmError(f"another nightly run holds the lock {path} (pid {holder}); "
-                               "nothing was changed") from None
+                raise WfmError(
+                    f"another nightly run holds the lock {path} (pid {holder}); nothing was changed"
+                ) from None
             raise
         fh.seek(0)
         fh.truncate()
@@ -91,8 +92,9 @@ def file_log_handler(path: str | os.PathLike) -> logging.Handler:
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     handler = logging.FileHandler(path, encoding="utf-8")
-    fmt = logging.Formatter("%(asctime)sZ %(levelname)s %(name)s: %(message)s",
-                            datefmt="%Y-%m-%dT%H:%M:%S")
+    fmt = logging.Formatter(
+        "%(asctime)sZ %(levelname)s %(name)s: %(message)s", datefmt="%Y-%m-%dT%H:%M:%S"
+    )
     fmt.converter = time.gmtime
     handler.setFormatter(fmt)
     return handler
@@ -108,13 +110,17 @@ def read_actuals_files(path: str | os.PathLike, scenario: Scenario) -> pd.DataFr
     if path.is_dir():
         files = sorted(p for p in path.glob("*.csv") if p.is_file())
         if not files:
-            raise InputError("no CSV file in the actuals folder", source=str(path),
-                             expected="one or more history CSV files")
+            raise InputError(
+                "no CSV file in the actuals folder",
+                source=str(path),
+                expected="one or more history CSV files",
+            )
     elif path.exists():
         files = [path]
     else:
-        raise InputError("actuals not found", source=str(path),
-                         expected="a history CSV file or a folder of them")
+        raise InputError(
+            "actuals not found", source=str(path), expected="a history CSV file or a folder of them"
+        )
     frames = [read_table(f, HISTORY, scenario=scenario) for f in files]
     df = pd.concat(frames, ignore_index=True)
     keys = [k for k in HISTORY.keys if k in df.columns]
@@ -125,8 +131,9 @@ def read_actuals_files(path: str | os.PathLike, scenario: Scenario) -> pd.DataFr
 _HORIZON_LINE = re.compile(r"^\s*horizon_days\s*=.*$", re.MULTILINE)
 
 
-def write_scenario_copy(src: str | os.PathLike, dst: str | os.PathLike,
-                        horizon_days: int | None) -> Path:
+def write_scenario_copy(
+    src: str | os.PathLike, dst: str | os.PathLike, horizon_days: int | None
+) -> Path:
     """Copy a scenario file, setting its top-level ``horizon_days`` when given."""
     text = Path(src).read_text(encoding="utf-8")
     if horizon_days is not None:

@@ -23,8 +23,19 @@ from wfm.io.files import atomic_path, write_text_atomic
 from wfm.io.tables import _read_csv_strings, parse_times, read_table
 
 PLAN_TABLES = (
-    "forecast", "backtest", "split", "requirements", "pooling", "schedule", "coverage",
-    "overflow", "cost", "simulation", "summary", "split_summary", "whatif",
+    "forecast",
+    "backtest",
+    "split",
+    "requirements",
+    "pooling",
+    "schedule",
+    "coverage",
+    "overflow",
+    "cost",
+    "simulation",
+    "summary",
+    "split_summary",
+    "whatif",
 )
 """File stems a plan folder may hold (each ``<stem>.csv``)."""
 
@@ -54,20 +65,25 @@ def read_manifest(folder: str | os.PathLike) -> dict:
     """The plan's ``manifest.json`` (an error when absent or not JSON)."""
     path = Path(folder) / "manifest.json"
     if not path.exists():
-        raise InputError("no manifest.json in the plan folder", source=str(folder),
-                         expected="a folder written by 'wfm plan'")
+        raise InputError(
+            "no manifest.json in the plan folder",
+            source=str(folder),
+            expected="a folder written by 'wfm plan'",
+        )
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except json.JSONDecodeError as err:
-        raise InputError(f"not valid JSON: {err.msg}", source="manifest.json",
-                         line=err.lineno) from None
+        raise InputError(
+            f"not valid JSON: {err.msg}", source="manifest.json", line=err.lineno
+        ) from None
     if not isinstance(data, dict):
         raise InputError("expected a JSON object", source="manifest.json")
     return data
 
 
-def read_plan_folder(folder: str | os.PathLike, *,
-                     only: Iterable[str] | None = None) -> tuple[dict[str, pd.DataFrame], dict]:
+def read_plan_folder(
+    folder: str | os.PathLike, *, only: Iterable[str] | None = None
+) -> tuple[dict[str, pd.DataFrame], dict]:
     """Every table present in a plan folder (or the ones in ``only``), and its manifest.
 
     Returns
@@ -79,8 +95,9 @@ def read_plan_folder(folder: str | os.PathLike, *,
     """
     folder = Path(folder)
     if not folder.is_dir():
-        raise InputError("plan folder not found", source=str(folder),
-                         expected="a folder written by 'wfm plan'")
+        raise InputError(
+            "plan folder not found", source=str(folder), expected="a folder written by 'wfm plan'"
+        )
     manifest = read_manifest(folder)
     tables: dict[str, pd.DataFrame] = {}
     wanted = PLAN_TABLES if only is None else tuple(only)
@@ -97,8 +114,14 @@ def write_export(table: pd.DataFrame, path: str | os.PathLike, *, header: bool =
     """Write a table of strings as UTF-8 CSV (comma, ``\\n``), atomically; return the path."""
     path = Path(path)
     with atomic_path(path) as tmp:
-        table.to_csv(tmp, index=False, header=header, lineterminator="\n",
-                     quoting=csv.QUOTE_MINIMAL, encoding="utf-8")
+        table.to_csv(
+            tmp,
+            index=False,
+            header=header,
+            lineterminator="\n",
+            quoting=csv.QUOTE_MINIMAL,
+            encoding="utf-8",
+        )
     return path
 
 

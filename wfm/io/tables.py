@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import os
 import re
+from collections.abc import Mapping
 from pathlib import Path
 
 import numpy as np
@@ -279,7 +280,10 @@ def _raise_first_nat(parsed: pd.Series, raw: pd.Series, source: str, column: str
 
 def check_series_keys(df: pd.DataFrame, scenario: Scenario, *, source: str) -> None:
     """Raise on unknown channels, segments or sites, or a channel the segment may not use."""
-    checks = [("channel", scenario.channels), ("segment", scenario.segments)]
+    checks: list[tuple[str, Mapping[str, object]]] = [
+        ("channel", scenario.channels),
+        ("segment", scenario.segments),
+    ]
     if "site" in df.columns:
         checks.append(("site", scenario.sites))
     for col, known in checks:

@@ -101,8 +101,9 @@ def _default_plan() -> PlanFn:
     return run_plan
 
 
-def run_nightly(config: NightlyConfig, *, run_date: dt.date | None = None,
-                plan: PlanFn | None = None) -> NightlyResult:
+def run_nightly(
+    config: NightlyConfig, *, run_date: dt.date | None = None, plan: PlanFn | None = None
+) -> NightlyResult:
     """Run the nightly job once (see the module docstring for the steps and guarantees).
 
     Parameters
@@ -120,8 +121,9 @@ def run_nightly(config: NightlyConfig, *, run_date: dt.date | None = None,
     """
     unknown = [name for name in config.exports if name not in LAYOUTS]
     if unknown:
-        raise ConfigError(f"unknown layout {unknown[0]!r}; expected one of "
-                          f"{', '.join(LAYOUTS)}", key="exports")
+        raise ConfigError(
+            f"unknown layout {unknown[0]!r}; expected one of {', '.join(LAYOUTS)}", key="exports"
+        )
     run_date = run_date or dt.datetime.now(dt.UTC).date()
     handler = file_log_handler(config.log_path)
     root_log = logging.getLogger("wfm")
@@ -136,9 +138,12 @@ def run_nightly(config: NightlyConfig, *, run_date: dt.date | None = None,
             except Exception as err:
                 log.error("nightly %s failed, nothing changed: %s", run_date.isoformat(), err)
                 raise
-            log.info("nightly %s: done in %.1f s (%s)", run_date.isoformat(),
-                     result.timings_s["total"],
-                     ", ".join(f"{k} {v:.1f} s" for k, v in result.timings_s.items()))
+            log.info(
+                "nightly %s: done in %.1f s (%s)",
+                run_date.isoformat(),
+                result.timings_s["total"],
+                ", ".join(f"{k} {v:.1f} s" for k, v in result.timings_s.items()),
+            )
             return result
     finally:
         root_log.removeHandler(handler)
@@ -171,12 +176,18 @@ def _run_locked(config: NightlyConfig, run_date: dt.date, plan: PlanFn) -> Night
             n_actuals = runstore.load_actuals(con, new_actuals)
             history = runstore.read_actuals(con)
             timings["load_actuals"] = time.perf_counter() - t0
-            with atomic_dir(dated) as tmp, tempfile.TemporaryDirectory(
-                    prefix=".nightly-", suffix=".tmp", dir=out_root) as scratch_dir:
+            with (
+                atomic_dir(dated) as tmp,
+                tempfile.TemporaryDirectory(
+                    prefix=".nightly-", suffix=".tmp", dir=out_root
+                ) as scratch_dir,
+            ):
                 scratch = Path(scratch_dir)
                 scenario_copy = write_scenario_copy(
-                    config.scenario_path, scratch / Path(config.scenario_path).name,
-                    config.horizon_days)
+                    config.scenario_path,
+                    scratch / Path(config.scenario_path).name,
+                    config.horizon_days,
+                )
                 history_path = write_table(history, scratch / "history.csv", HISTORY)
                 t0 = time.perf_counter()
                 manifest = plan(scenario_copy, history_path, tmp / "plan", run_id=run_id)
@@ -197,33 +208,55 @@ def _run_locked(config: NightlyConfig, run_date: dt.date, plan: PlanFn) -> Night
 
                 if config.report:
                     t0 = time.perf_counter()
-                    since = history["interval_start"].max() - pd.Timedelta(
-                        days=HISTORY_SHOWN_DAYS)
+                    since = history["interval_start"].max() - pd.Timedelta(days=HISTORY_SHOWN_DAYS)
                     page = render_report(
-                        tables, manifest,
+                        tables,
+                        manifest,
                         history=history[history["interval_start"] > since],
-                        site_regions={s.name: s.region for s in scenario.sites.values()})
+                        site_regions={s.name: s.region for s in scenario.sites.values()},
+                    )
                     write_report(page, tmp / "report.html")
                     timings["report"] = time.perf_counter() - t0
 
                 t0 = time.perf_counter()
-                n_snap = runstore.snapshot_forecast(con, tables["forecast"],
-                                                    snapshot_date=run_date, run_id=run_id)
+                n_snap = runstore.snapshot_forecast(
+                    con, tables["forecast"], snapshot_date=run_date, run_id=run_id
+                )
                 accuracy = runstore.refresh_accuracy(con)
                 write_table(accuracy, tmp / "accuracy.csv")
-                runstore.record_run(con, run_id=run_id, run_date=run_date,
-                                    scenario=scenario.name, out_dir=str(dated), status="ok",
-                                    manifest=manifest)
+                runstore.record_run(
+                    con,
+                    run_id=run_id,
+                    run_date=run_date,
+                    scenario=scenario.name,
+                    out_dir=str(dated),
+                    status="ok",
+                    manifest=manifest,
+                )
                 timings["store"] = time.perf_counter() - t0
                 timings["total"] = time.perf_counter() - t_start
-                write_json_atomic(tmp / "nightly.json", {
-                    "run_id": run_id, "run_date": run_date.isoformat(),
-                    "actuals_rows": n_actuals, "snapshot_rows": n_snap,
-                    "exports": written, "notes": notes,
-                    "timings_s": {k: round(v, 3) for k, v in timings.items()},
-                })
+                write_json_atomic(
+                    tmp / "nightly.json",
+                    {
+                        "run_id": run_id,
+                        "run_date": run_date.isoformat(),
+                        "actuals_rows": n_actuals,
+                        "snapshot_rows": n_snap,
+                        "exports": written,
+                        "notes": notes,
+                        "timings_s": {k: round(v, 3) for k, v in timings.items()},
+                    },
+                )
     finally:
         con.close()
-    return NightlyResult(run_id=run_id, run_date=run_date, out_dir=str(dated),
-                         actuals_rows=n_actuals, snapshot_rows=n_snap, exports=tuple(written),
-                         timings_s=timings, accuracy=accuracy, notes=tuple(notes))
+    return NightlyResult(
+        run_id=run_id,
+        run_date=run_date,
+        out_dir=str(dated),
+        actuals_rows=n_actuals,
+        snapshot_rows=n_snap,
+        exports=tuple(written),
+        timings_s=timings,
+        accuracy=accuracy,
+        notes=tuple(notes),
+    )

@@ -17,6 +17,7 @@ import time
 from collections.abc import Callable
 from dataclasses import asdict, replace
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -245,7 +246,7 @@ def run_plan(
         given=given,
         progress=progress,
     )
-    manifest = {
+    manifest: dict[str, Any] = {
         "run_id": run_id,
         "created_utc": started.isoformat(timespec="seconds"),
         "scenario": {"name": scenario.name, "file": scenario_path.name},

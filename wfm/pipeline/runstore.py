@@ -125,17 +125,25 @@ def _with_site(df: pd.DataFrame) -> pd.Series:
 
 def load_actuals(con: duckdb.DuckDBPyConnection, history: pd.DataFrame) -> int:
     """Insert or replace actuals (a HISTORY table); return the number of rows given."""
-    frame = pd.DataFrame({
-        "interval_start": _naive_utc(history["interval_start"]),
-        "channel": history["channel"].astype(str),
-        "segment": history["segment"].astype(str),
-        "site": _with_site(history),
-        "contacts": history["contacts"].astype(float),
-        "aht_s": (history["aht_s"].astype(float) if "aht_s" in history.columns
-                  else pd.Series(float("nan"), index=history.index)),
-        "abandoned": (history["abandoned"].astype(float) if "abandoned" in history.columns
-                      else pd.Series(float("nan"), index=history.index)),
-    })
+    frame = pd.DataFrame(
+        {
+            "interval_start": _naive_utc(history["interval_start"]),
+            "channel": history["channel"].astype(str),
+            "segment": history["segment"].astype(str),
+            "site": _with_site(history),
+            "contacts": history["contacts"].astype(float),
+            "aht_s": (
+                history["aht_s"].astype(float)
+                if "aht_s" in history.columns
+                else pd.Series(float("nan"), index=history.index)
+            ),
+            "abandoned": (
+                history["abandoned"].astype(float)
+                if "abandoned" in history.columns
+                else pd.Series(float("nan"), index=history.index)
+            ),
+        }
+    )
     con.register("_new_actuals", frame)
     try:
         con.execute("INSERT OR REPLACE INTO actuals SELECT * FROM _new_actuals")
@@ -147,8 +155,9 @@ def load_actuals(con: duckdb.DuckDBPyConnection, history: pd.DataFrame) -> int:
 def read_actuals(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """Every stored actual as a HISTORY table (``site`` only when the rows have one)."""
     df = con.execute("SELECT * FROM actuals ORDER BY interval_start, channel, segment, site").df()
-    df["interval_start"] = (pd.to_datetime(df["interval_start"]).dt.tz_localize("UTC")
-                            .astype("datetime64[ns, UTC]"))
+    df["interval_start"] = (
+        pd.to_datetime(df["interval_start"]).dt.tz_localize("UTC").astype("datetime64[ns, UTC]")
+    )
     if (df["site"] == "").all():
         df = df.drop(columns="site")
     if df["abandoned"].isna().all():
@@ -156,23 +165,26 @@ def read_actuals(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     return df.reset_index(drop=True)
 
 
-def snapshot_forecast(con: duckdb.DuckDBPyConnection, forecast: pd.DataFrame, *,
-                      snapshot_date: dt.date, run_id: str) -> int:
+def snapshot_forecast(
+    con: duckdb.DuckDBPyConnection, forecast: pd.DataFrame, *, snapshot_date: dt.date, run_id: str
+) -> int:
     """Store the forecast made on ``snapshot_date`` (replacing that date's snapshot)."""
     n = len(forecast)
-    frame = pd.DataFrame({
-        "snapshot_date": [snapshot_date] * n,
-        "run_id": [run_id] * n,
-        "interval_start": _naive_utc(forecast["interval_start"]),
-        "channel": forecast["channel"].astype(str),
-        "segment": forecast["segment"].astype(str),
-        "site": _with_site(forecast),
-        "contacts": forecast["contacts"].astype(float),
-        "contacts_lo": forecast["contacts_lo"].astype(float),
-        "contacts_hi": forecast["contacts_hi"].astype(float),
-        "aht_s": forecast["aht_s"].astype(float),
-        "model": forecast["model"].astype(str),
-    })
+    frame = pd.DataFrame(
+        {
+            "snapshot_date": [snapshot_date] * n,
+            "run_id": [run_id] * n,
+            "interval_start": _naive_utc(forecast["interval_start"]),
+            "channel": forecast["channel"].astype(str),
+            "segment": forecast["segment"].astype(str),
+            "site": _with_site(forecast),
+            "contacts": forecast["contacts"].astype(float),
+            "contacts_lo": forecast["contacts_lo"].astype(float),
+            "contacts_hi": forecast["contacts_hi"].astype(float),
+            "aht_s": forecast["aht_s"].astype(float),
+            "model": forecast["model"].astype(str),
+        }
+    )
     frame["snapshot_date"] = pd.to_datetime(frame["snapshot_date"]).dt.date
     con.execute("DELETE FROM forecast_snapshots WHERE snapshot_date = ?", [snapshot_date])
     con.register("_new_snapshot", frame)
@@ -183,13 +195,27 @@ def snapshot_forecast(con: duckdb.DuckDBPyConnection, forecast: pd.DataFrame, *,
     return n
 
 
-def record_run(con: duckdb.DuckDBPyConnection, *, run_id: str, run_date: dt.date,
-               scenario: str, out_dir: str, status: str, manifest: dict) -> None:
+def record_run(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    run_id: str,
+    run_date: dt.date,
+    scenario: str,
+    out_dir: str,
+    status: str,
+    manifest: dict,
+) -> None:
     """Insert or replace one run's row."""
     con.execute(
         "INSERT OR REPLACE INTO runs VALUES (?, ?, ?, ?, ?, ?)",
-        [run_id, run_date, scenario, out_dir, status,
-         json.dumps(manifest, sort_keys=True, default=str)],
+        [
+            run_id,
+            run_date,
+            scenario,
+            out_dir,
+            status,
+            json.dumps(manifest, sort_keys=True, default=str),
+        ],
     )
 
 

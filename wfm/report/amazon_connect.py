@@ -35,10 +35,14 @@ AMAZON_HISTORICAL_COLUMNS = (
 AMAZON_FORECAST_COLUMNS = AMAZON_HISTORICAL_COLUMNS[:-1]
 
 
-def amazon_connect(volumes: pd.DataFrame, interval_min: int, *,
-                   kind: Literal["historical", "forecast"] = "historical",
-                   daily: bool = False,
-                   queue_ids: Mapping[str, str] | None = None) -> ExportTable:
+def amazon_connect(
+    volumes: pd.DataFrame,
+    interval_min: int,
+    *,
+    kind: Literal["historical", "forecast"] = "historical",
+    daily: bool = False,
+    queue_ids: Mapping[str, str] | None = None,
+) -> ExportTable:
     """Amazon Connect forecasting import: historical data, or a forecast override.
 
     Parameters
@@ -74,8 +78,9 @@ def amazon_connect(volumes: pd.DataFrame, interval_min: int, *,
     vol, notes = _keep_mapped(volumes, AMAZON_CHANNEL_TYPE, "Amazon Connect")
     if daily:
         vol = vol.assign(interval_start=vol["interval_start"].dt.floor("D"))
-        vol = (vol.groupby(["interval_start", "queue", "channel"], as_index=False, sort=True)
-               [["contacts", "handled", "handle_time_s"]].sum())
+        vol = vol.groupby(["interval_start", "queue", "channel"], as_index=False, sort=True)[
+            ["contacts", "handled", "handle_time_s"]
+        ].sum()
         duration = "daily"
     else:
         step = 15 if interval_min == 15 else 30
@@ -85,13 +90,20 @@ def amazon_connect(volumes: pd.DataFrame, interval_min: int, *,
     ids = dict(queue_ids or {})
     missing = sorted(set(vol["queue"]) - set(ids))
     if missing:
-        notes += (f"no Amazon Connect QueueId given for {', '.join(missing)}: QueueId left "
-                  "empty; fill it in before uploading",)
+        notes += (
+            f"no Amazon Connect QueueId given for {', '.join(missing)}: QueueId left "
+            "empty; fill it in before uploading",
+        )
     handled = vol["handled"].to_numpy(dtype=float)
-    aht = np.divide(vol["handle_time_s"].to_numpy(dtype=float), handled,
-                    out=np.zeros(len(vol)), where=handled > 0)
-    cols: tuple[str, ...] = (AMAZON_HISTORICAL_COLUMNS if kind == "historical"
-                             else AMAZON_FORECAST_COLUMNS)
+    aht = np.divide(
+        vol["handle_time_s"].to_numpy(dtype=float),
+        handled,
+        out=np.zeros(len(vol)),
+        where=handled > 0,
+    )
+    cols: tuple[str, ...] = (
+        AMAZON_HISTORICAL_COLUMNS if kind == "historical" else AMAZON_FORECAST_COLUMNS
+    )
     data = {
         cols[0]: vol["queue"].to_numpy(),
         cols[1]: [ids.get(q, "") for q in vol["queue"]],

@@ -47,29 +47,43 @@ def calabrio_forecast(requirements: pd.DataFrame, interval_min: int, tz: str) ->
     ----------
     .. [1] Calabrio WFM help, "Forecast file formats".
     """
-    _require(requirements, ("interval_start", "skill", "contacts", "aht_s", "agents_required"),
-             "requirements")
-    work = pd.DataFrame({
-        "interval_start": pd.to_datetime(requirements["interval_start"], utc=True).to_numpy(),
-        "skill": requirements["skill"].to_numpy(),
-        "contacts": requirements["contacts"].to_numpy(dtype=float),
-        "work_s": (requirements["contacts"].to_numpy(dtype=float)
-                   * requirements["aht_s"].to_numpy(dtype=float)),
-        "agents": requirements["agents_required"].to_numpy(dtype=float),
-    })
-    g = (work.groupby(["skill", "interval_start"], as_index=False, sort=True)
-         [["contacts", "work_s", "agents"]].sum())
-    aht = np.divide(g["work_s"].to_numpy(), g["contacts"].to_numpy(), out=np.zeros(len(g)),
-                    where=g["contacts"].to_numpy() > 0)
+    _require(
+        requirements,
+        ("interval_start", "skill", "contacts", "aht_s", "agents_required"),
+        "requirements",
+    )
+    work = pd.DataFrame(
+        {
+            "interval_start": pd.to_datetime(requirements["interval_start"], utc=True).to_numpy(),
+            "skill": requirements["skill"].to_numpy(),
+            "contacts": requirements["contacts"].to_numpy(dtype=float),
+            "work_s": (
+                requirements["contacts"].to_numpy(dtype=float)
+                * requirements["aht_s"].to_numpy(dtype=float)
+            ),
+            "agents": requirements["agents_required"].to_numpy(dtype=float),
+        }
+    )
+    g = work.groupby(["skill", "interval_start"], as_index=False, sort=True)[
+        ["contacts", "work_s", "agents"]
+    ].sum()
+    aht = np.divide(
+        g["work_s"].to_numpy(),
+        g["contacts"].to_numpy(),
+        out=np.zeros(len(g)),
+        where=g["contacts"].to_numpy() > 0,
+    )
     start = g["interval_start"].dt.tz_convert(tz)
     end = (g["interval_start"] + pd.Timedelta(minutes=interval_min)).dt.tz_convert(tz)
-    out = pd.DataFrame({
-        CALABRIO_COLUMNS[0]: g["skill"].to_numpy(),
-        CALABRIO_COLUMNS[1]: start.dt.strftime(_CALABRIO_TIME).to_numpy(),
-        CALABRIO_COLUMNS[2]: end.dt.strftime(_CALABRIO_TIME).to_numpy(),
-        CALABRIO_COLUMNS[3]: format_number(g["contacts"]),
-        CALABRIO_COLUMNS[4]: format_number(aht),
-        CALABRIO_COLUMNS[5]: format_number(np.zeros(len(g))),
-        CALABRIO_COLUMNS[6]: format_number(g["agents"]),
-    })
+    out = pd.DataFrame(
+        {
+            CALABRIO_COLUMNS[0]: g["skill"].to_numpy(),
+            CALABRIO_COLUMNS[1]: start.dt.strftime(_CALABRIO_TIME).to_numpy(),
+            CALABRIO_COLUMNS[2]: end.dt.strftime(_CALABRIO_TIME).to_numpy(),
+            CALABRIO_COLUMNS[3]: format_number(g["contacts"]),
+            CALABRIO_COLUMNS[4]: format_number(aht),
+            CALABRIO_COLUMNS[5]: format_number(np.zeros(len(g))),
+            CALABRIO_COLUMNS[6]: format_number(g["agents"]),
+        }
+    )
     return ExportTable(table=neutralise(out), header=False)

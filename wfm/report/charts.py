@@ -28,21 +28,29 @@ def _svg(fig: Figure, key: str, *, tight: bool = True) -> str:
     """
     buf = io.StringIO()
     with matplotlib.rc_context({"svg.hashsalt": f"wfm-{key}", "svg.fonttype": "none"}):
-        fig.savefig(buf, format="svg", bbox_inches="tight" if tight else None,
-                    metadata={"Date": None})
+        fig.savefig(
+            buf, format="svg", bbox_inches="tight" if tight else None, metadata={"Date": None}
+        )
     text = buf.getvalue()
-    text = text[text.index("<svg"):]
+    text = text[text.index("<svg") :]
     return f"<figure data-chart='{_esc(key)}'>{text}</figure>"
 
 
-def _grid(n: int, *, width_in: float = 11.0, row_in: float = 2.4,
-          ncols: int = 3) -> tuple[Figure, list]:
+def _grid(
+    n: int, *, width_in: float = 11.0, row_in: float = 2.4, ncols: int = 3
+) -> tuple[Figure, list]:
     ncols = max(1, min(ncols, n))
     nrows = int(np.ceil(n / ncols))
     height_in = row_in * nrows + 0.4
     fig = Figure(figsize=(width_in, height_in))
-    fig.subplots_adjust(left=0.07, right=0.99, bottom=0.55 / height_in,
-                        top=1 - 0.35 / height_in, hspace=0.75 * 2.4 / row_in, wspace=0.22)
+    fig.subplots_adjust(
+        left=0.07,
+        right=0.99,
+        bottom=0.55 / height_in,
+        top=1 - 0.35 / height_in,
+        hspace=0.75 * 2.4 / row_in,
+        wspace=0.22,
+    )
     axes = fig.subplots(nrows, ncols, squeeze=False).ravel().tolist()
     for ax in axes[n:]:
         ax.set_visible(False)

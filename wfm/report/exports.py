@@ -38,18 +38,24 @@ import pandas as pd
 from wfm.core.config import Scenario
 from wfm.core.errors import ConfigError, InputError
 from wfm.core.schemas import SCHEMAS, order_table
-from wfm.report.amazon_connect import AMAZON_CHANNEL_TYPE as AMAZON_CHANNEL_TYPE
-from wfm.report.amazon_connect import AMAZON_FORECAST_COLUMNS as AMAZON_FORECAST_COLUMNS
-from wfm.report.amazon_connect import AMAZON_HISTORICAL_COLUMNS as AMAZON_HISTORICAL_COLUMNS
-from wfm.report.amazon_connect import amazon_connect
-from wfm.report.calabrio import CALABRIO_COLUMNS as CALABRIO_COLUMNS
-from wfm.report.calabrio import calabrio_forecast
-from wfm.report.cells import ExportTable, neutralise
-from wfm.report.cells import format_number as format_number
-from wfm.report.cells import neutralise_cell as neutralise_cell
-from wfm.report.genesys import GENESYS_COLUMNS as GENESYS_COLUMNS
-from wfm.report.genesys import GENESYS_MEDIA_TYPE as GENESYS_MEDIA_TYPE
-from wfm.report.genesys import genesys_historical
+from wfm.report.amazon_connect import (
+    AMAZON_CHANNEL_TYPE as AMAZON_CHANNEL_TYPE,
+    AMAZON_FORECAST_COLUMNS as AMAZON_FORECAST_COLUMNS,
+    AMAZON_HISTORICAL_COLUMNS as AMAZON_HISTORICAL_COLUMNS,
+    amazon_connect,
+)
+from wfm.report.calabrio import CALABRIO_COLUMNS as CALABRIO_COLUMNS, calabrio_forecast
+from wfm.report.cells import (
+    ExportTable,
+    format_number as format_number,
+    neutralise,
+    neutralise_cell as neutralise_cell,
+)
+from wfm.report.genesys import (
+    GENESYS_COLUMNS as GENESYS_COLUMNS,
+    GENESYS_MEDIA_TYPE as GENESYS_MEDIA_TYPE,
+    genesys_historical,
+)
 from wfm.report.volumes import VolumeSource, queue_volumes
 
 
@@ -75,8 +81,10 @@ def tidy(table: pd.DataFrame, name: str) -> ExportTable:
         elif pd.api.types.is_float_dtype(s):
             text[col] = ["" if np.isnan(v) else f"{v:.6f}" for v in s.to_numpy()]
         else:
-            text[col] = ["" if v is None or (isinstance(v, float) and np.isnan(v)) else str(v)
-                         for v in s.to_numpy(dtype=object)]
+            text[col] = [
+                "" if v is None or (isinstance(v, float) and np.isnan(v)) else str(v)
+                for v in s.to_numpy(dtype=object)
+            ]
     return ExportTable(table=neutralise(pd.DataFrame(text, columns=list(out.columns))))
 
 
@@ -109,8 +117,11 @@ class ExportOptions:
 
 def _needs(tables: Mapping[str, pd.DataFrame], name: str) -> pd.DataFrame:
     if name not in tables:
-        raise InputError(f"the plan has no {name} table", source=f"{name}.csv",
-                         expected=f"a plan folder with {name}.csv")
+        raise InputError(
+            f"the plan has no {name} table",
+            source=f"{name}.csv",
+            expected=f"a plan folder with {name}.csv",
+        )
     return tables[name]
 
 
@@ -122,8 +133,10 @@ def _genesys(tables: Mapping[str, pd.DataFrame], sc: Scenario, opt: ExportOption
 def _amazon(kind: Literal["historical", "forecast"]) -> Callable[..., ExportTable]:
     def build(tables: Mapping[str, pd.DataFrame], sc: Scenario, opt: ExportOptions) -> ExportTable:
         vol = queue_volumes(_needs(tables, opt.volume_source), sc, opt.volume_source)
-        return amazon_connect(vol, sc.interval_min, kind=kind, daily=opt.daily,
-                              queue_ids=opt.queue_ids)
+        return amazon_connect(
+            vol, sc.interval_min, kind=kind, daily=opt.daily, queue_ids=opt.queue_ids
+        )
+
     return build
 
 
@@ -147,8 +160,12 @@ LAYOUTS = {
 """Layout name → builder; the names the CLI's ``--layout`` accepts."""
 
 
-def export_layout(layout: str, tables: Mapping[str, pd.DataFrame], scenario: Scenario | None,
-                  options: ExportOptions | None = None) -> ExportTable:
+def export_layout(
+    layout: str,
+    tables: Mapping[str, pd.DataFrame],
+    scenario: Scenario | None,
+    options: ExportOptions | None = None,
+) -> ExportTable:
     """Build the content of one export file from a plan's tables.
 
     Parameters
@@ -169,9 +186,11 @@ def export_layout(layout: str, tables: Mapping[str, pd.DataFrame], scenario: Sce
         Strings ready to write as CSV (with or without a header row).
     """
     if layout not in LAYOUTS:
-        raise ConfigError(f"unknown layout {layout!r}; expected one of {', '.join(LAYOUTS)}",
-                          key="layout")
+        raise ConfigError(
+            f"unknown layout {layout!r}; expected one of {', '.join(LAYOUTS)}", key="layout"
+        )
     if scenario is None and layout != "tidy":
-        raise ConfigError(f"layout {layout!r} needs the scenario (queues are its skills)",
-                          key="scenario")
+        raise ConfigError(
+            f"layout {layout!r} needs the scenario (queues are its skills)", key="scenario"
+        )
     return LAYOUTS[layout](tables, scenario, options or ExportOptions())  # type: ignore[arg-type]

@@ -56,14 +56,16 @@ def genesys_historical(volumes: pd.DataFrame, interval_min: int) -> ExportTable:
     vol = _split_intervals(vol, interval_min, 15)
     vol = vol.assign(media=vol["channel"].map(GENESYS_MEDIA_TYPE))
     vol = vol.sort_values(["queue", "media", "interval_start"], kind="mergesort")
-    out = pd.DataFrame({
-        GENESYS_COLUMNS[0]: vol["interval_start"].dt.strftime(_UTC_Z).to_numpy(),
-        GENESYS_COLUMNS[1]: vol["queue"].to_numpy(),
-        GENESYS_COLUMNS[2]: vol["media"].to_numpy(),
-        GENESYS_COLUMNS[3]: vol["queue"].to_numpy(),
-        GENESYS_COLUMNS[4]: vol["language"].to_numpy(),
-        GENESYS_COLUMNS[5]: format_number(vol["contacts"]),
-        GENESYS_COLUMNS[6]: format_number(vol["handled"]),
-        GENESYS_COLUMNS[7]: format_number(vol["handle_time_s"]),
-    })
+    out = pd.DataFrame(
+        {
+            GENESYS_COLUMNS[0]: vol["interval_start"].dt.strftime(_UTC_Z).to_numpy(),
+            GENESYS_COLUMNS[1]: vol["queue"].to_numpy(),
+            GENESYS_COLUMNS[2]: vol["media"].to_numpy(),
+            GENESYS_COLUMNS[3]: vol["queue"].to_numpy(),
+            GENESYS_COLUMNS[4]: vol["language"].to_numpy(),
+            GENESYS_COLUMNS[5]: format_number(vol["contacts"]),
+            GENESYS_COLUMNS[6]: format_number(vol["handled"]),
+            GENESYS_COLUMNS[7]: format_number(vol["handle_time_s"]),
+        }
+    )
     return ExportTable(table=neutralise(out), notes=notes)

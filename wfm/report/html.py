@@ -25,8 +25,8 @@ import pandas as pd
 
 from wfm.report.kpis import _overall_service_level, cost_per_contact
 from wfm.report.markup import _esc
-from wfm.report.sections import REQUIRED_COLUMNS as REQUIRED_COLUMNS
 from wfm.report.sections import (
+    REQUIRED_COLUMNS as REQUIRED_COLUMNS,
     _cost_section,
     _coverage_section,
     _forecast_section,
@@ -64,8 +64,7 @@ ul.notes{font-size:13px}
 """
 
 
-def _cards(tables: Mapping[str, pd.DataFrame], manifest: Mapping[str, Any],
-           currency: str) -> str:
+def _cards(tables: Mapping[str, pd.DataFrame], manifest: Mapping[str, Any], currency: str) -> str:
     cards = []
     fc = tables.get("forecast")
     if fc is not None and "contacts" in fc.columns:
@@ -73,8 +72,9 @@ def _cards(tables: Mapping[str, pd.DataFrame], manifest: Mapping[str, Any],
     split = tables.get("split")
     if split is not None and {"ai_contained", "contacts"} <= set(split.columns):
         c = float(split["contacts"].sum())
-        cards.append((f"{float(split['ai_contained'].sum()) / c:.1%}" if c else "–",
-                      "resolved by AI agents"))
+        cards.append(
+            (f"{float(split['ai_contained'].sum()) / c:.1%}" if c else "–", "resolved by AI agents")
+        )
     sl = _overall_service_level(tables)
     if sl is not None:
         cards.append((f"{sl:.1%}", "simulated service level"))
@@ -87,9 +87,13 @@ def _cards(tables: Mapping[str, pd.DataFrame], manifest: Mapping[str, Any],
         gap = solve.get("gap_rate")
         gap_text = f", gap {float(gap):.2%}" if isinstance(gap, int | float) else ""
         cards.append((_esc(solve.get("status", "?")), f"shift solver{gap_text}"))
-    return "<div class='cards'>" + "".join(
-        f"<div class='card'><b>{_esc(v)}</b><span>{_esc(k)}</span></div>"
-        for v, k in cards) + "</div>"
+    return (
+        "<div class='cards'>"
+        + "".join(
+            f"<div class='card'><b>{_esc(v)}</b><span>{_esc(k)}</span></div>" for v, k in cards
+        )
+        + "</div>"
+    )
 
 
 # -- entry point ------------------------------------------------------------------------------
@@ -132,8 +136,9 @@ def render_report(
     interval_h = float(interval_min) / 60.0 if isinstance(interval_min, int | float) else 0.5
     abandoned_in_sl = params.get("abandoned_in_sl") if isinstance(params, Mapping) else None
     scenario = manifest.get("scenario")
-    scenario_name = (scenario.get("name", "") if isinstance(scenario, Mapping)
-                     else str(scenario or ""))
+    scenario_name = (
+        scenario.get("name", "") if isinstance(scenario, Mapping) else str(scenario or "")
+    )
     run_id = str(manifest.get("run_id", ""))
     created = manifest.get("created_utc", "")
     title = f"wfm plan {scenario_name} · run {run_id}".strip()
@@ -149,17 +154,27 @@ def render_report(
         _provenance_section(manifest),
     ]
     nav = " · ".join(
-        f"<a href='#{a}' style='color:#fff'>{t}</a>" for a, t in (
-            ("forecast", "forecast"), ("split", "AI share"), ("coverage", "coverage"),
-            ("overflow", "overflow"), ("simulation", "service level"), ("cost", "cost"),
-            ("schedule", "shifts"), ("whatif", "what-if"), ("provenance", "models & solver")))
+        f"<a href='#{a}' style='color:#fff'>{t}</a>"
+        for a, t in (
+            ("forecast", "forecast"),
+            ("split", "AI share"),
+            ("coverage", "coverage"),
+            ("overflow", "overflow"),
+            ("simulation", "service level"),
+            ("cost", "cost"),
+            ("schedule", "shifts"),
+            ("whatif", "what-if"),
+            ("provenance", "models & solver"),
+        )
+    )
     page = (
         "<!DOCTYPE html>\n<html lang='en'><head><meta charset='utf-8'>"
         "<meta name='viewport' content='width=device-width, initial-scale=1'>"
         f"<title>{_esc(title)}</title><style>{_CSS}</style></head><body>"
         f"<header><h1>{_esc(title)}</h1><div>created {_esc(created)} UTC · "
         f"interval {_esc(interval_min)} min · {nav}</div></header><main>"
-        + _cards(tables, manifest, currency) + "".join(sections)
+        + _cards(tables, manifest, currency)
+        + "".join(sections)
         + "</main></body></html>\n"
     )
     return _strip_external_refs(page)

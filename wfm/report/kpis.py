@@ -36,33 +36,55 @@ def cost_per_contact(tables: Mapping[str, pd.DataFrame]) -> tuple[pd.DataFrame, 
         volume = tables.get("simulation")
         if volume is None:
             volume = tables.get("requirements")
-        contacts = (volume.groupby("site")["contacts"].sum()
-                    if volume is not None and "contacts" in volume.columns else pd.Series())
-        per_site = pd.DataFrame({"site": by_site.index, "cost": by_site.to_numpy(),
-                                 "contacts": contacts.reindex(by_site.index).to_numpy()})
+        contacts = (
+            volume.groupby("site")["contacts"].sum()
+            if volume is not None and "contacts" in volume.columns
+            else pd.Series()
+        )
+        per_site = pd.DataFrame(
+            {
+                "site": by_site.index,
+                "cost": by_site.to_numpy(),
+                "contacts": contacts.reindex(by_site.index).to_numpy(),
+            }
+        )
         split_summary = tables.get("split_summary")
-        ai_cost = (float(split_summary["ai_cost"].sum())
-                   if split_summary is not None and "ai_cost" in split_summary.columns else 0.0)
+        ai_cost = (
+            float(split_summary["ai_cost"].sum())
+            if split_summary is not None and "ai_cost" in split_summary.columns
+            else 0.0
+        )
         fc = tables.get("forecast")
         n_all = float(fc["contacts"].sum()) if fc is not None else float("nan")
         overall = (float(by_site.sum()) + ai_cost) / n_all if n_all > 0 else float("nan")
-        how = ("(labour and overflow cost + AI cost) / all forecast contacts; penalties of "
-               "the shift solver are not money and are left out")
+        how = (
+            "(labour and overflow cost + AI cost) / all forecast contacts; penalties of "
+            "the shift solver are not money and are left out"
+        )
     else:
         missing = [c for c in ("cost", "contacts") if c not in cost.columns]
         if missing:
-            raise InputError(f"missing column {missing[0]!r}", source="cost.csv", line=1,
-                             expected="site, item, cost (or cost and contacts columns)")
+            raise InputError(
+                f"missing column {missing[0]!r}",
+                source="cost.csv",
+                line=1,
+                expected="site, item, cost (or cost and contacts columns)",
+            )
         label = "site" if "site" in cost.columns else cost.columns[0]
-        per_site = pd.DataFrame({"site": cost[label].astype(str).to_numpy(),
-                                 "cost": cost["cost"].to_numpy(dtype=float),
-                                 "contacts": cost["contacts"].to_numpy(dtype=float)})
+        per_site = pd.DataFrame(
+            {
+                "site": cost[label].astype(str).to_numpy(),
+                "cost": cost["cost"].to_numpy(dtype=float),
+                "contacts": cost["contacts"].to_numpy(dtype=float),
+            }
+        )
         n_all = float(per_site["contacts"].sum())
         overall = float(per_site["cost"].sum()) / n_all if n_all > 0 else float("nan")
         how = "total cost / total contacts of cost.csv"
     c = per_site["contacts"].to_numpy(dtype=float)
-    per_site["cost_per_contact"] = np.divide(per_site["cost"].to_numpy(dtype=float), c,
-                                             out=np.full(len(c), np.nan), where=c > 0)
+    per_site["cost_per_contact"] = np.divide(
+        per_site["cost"].to_numpy(dtype=float), c, out=np.full(len(c), np.nan), where=c > 0
+    )
     return per_site, overall, how
 
 

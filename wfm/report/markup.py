@@ -19,16 +19,23 @@ def _esc(value: Any) -> str:
 
 def _table_html(df: pd.DataFrame, max_rows: int = 60) -> str:
     shown = df.head(max_rows)
-    text = shown.to_html(index=False, escape=True, border=0, na_rep="",
-                         float_format=lambda v: f"{v:,.3f}".rstrip("0").rstrip("."))
+    text = shown.to_html(
+        index=False,
+        escape=True,
+        border=0,
+        na_rep="",
+        float_format=lambda v: f"{v:,.3f}".rstrip("0").rstrip("."),
+    )
     if len(df) > max_rows:
         text += f"<p class='source'>first {max_rows} of {len(df)} rows</p>"
     return text
 
 
 def _section(anchor: str, title: str, source: str, body: str) -> str:
-    return (f"<section id='{anchor}'><h2>{_esc(title)}</h2>"
-            f"<p class='source'>{source}</p>{body}</section>")
+    return (
+        f"<section id='{anchor}'><h2>{_esc(title)}</h2>"
+        f"<p class='source'>{source}</p>{body}</section>"
+    )
 
 
 def _not_run(what: str) -> str:

@@ -30,12 +30,17 @@ _VOLUME_COLUMNS: dict[str, tuple[str, str]] = {
 def _require(df: pd.DataFrame, columns: tuple[str, ...], source: str) -> None:
     missing = [c for c in columns if c not in df.columns]
     if missing:
-        raise InputError(f"missing column {missing[0]!r}", source=source, line=1,
-                         expected="columns " + ", ".join(columns))
+        raise InputError(
+            f"missing column {missing[0]!r}",
+            source=source,
+            line=1,
+            expected="columns " + ", ".join(columns),
+        )
 
 
-def queue_volumes(table: pd.DataFrame, scenario: Scenario,
-                  source: VolumeSource = "split") -> pd.DataFrame:
+def queue_volumes(
+    table: pd.DataFrame, scenario: Scenario, source: VolumeSource = "split"
+) -> pd.DataFrame:
     """Contacts per interval and queue, where a queue is one of the scenario's skills.
 
     Parameters
@@ -61,36 +66,54 @@ def queue_volumes(table: pd.DataFrame, scenario: Scenario,
         A needed column is missing, or a row with handled contacts has no AHT.
     """
     if source not in _VOLUME_COLUMNS:
-        raise ConfigError(f"must be one of {', '.join(_VOLUME_COLUMNS)}; got {source!r}",
-                          key="source")
+        raise ConfigError(
+            f"must be one of {', '.join(_VOLUME_COLUMNS)}; got {source!r}", key="source"
+        )
     contacts_col, aht_col = _VOLUME_COLUMNS[source]
     _require(table, ("interval_start", "channel", "segment", contacts_col, aht_col), source)
     contacts = table[contacts_col].to_numpy(dtype=float)
-    abandoned = (table["abandoned"].to_numpy(dtype=float) if "abandoned" in table.columns
-                 else np.zeros(len(table)))
+    abandoned = (
+        table["abandoned"].to_numpy(dtype=float)
+        if "abandoned" in table.columns
+        else np.zeros(len(table))
+    )
     handled = np.clip(contacts - abandoned, 0.0, None)
     aht = table[aht_col].to_numpy(dtype=float)
     unknown = np.isnan(aht) & (handled > 0)
     if unknown.any():
         row = int(np.argmax(unknown))
-        raise InputError("handled contacts without an AHT", source=source, line=row + 2,
-                         key=aht_col, expected="an AHT in seconds wherever contacts > 0")
-    pairs = {(c, s): scenario.skill_for(c, s)
-             for c, s in set(zip(table["channel"], table["segment"], strict=True))}
-    work = pd.DataFrame({
-        "interval_start": table["interval_start"].to_numpy(),
-        "queue": [pairs[(c, s)] for c, s in zip(table["channel"], table["segment"],
-                                                 strict=True)],
-        "channel": table["channel"].to_numpy(),
-        "contacts": contacts,
-        "handled": handled,
-        "handle_time_s": np.where(handled > 0, handled * np.nan_to_num(aht), 0.0),
-    })
+        raise InputError(
+            "handled contacts without an AHT",
+            source=source,
+            line=row + 2,
+            key=aht_col,
+            expected="an AHT in seconds wherever contacts > 0",
+        )
+    pairs = {
+        (c, s): scenario.skill_for(c, s)
+        for c, s in set(zip(table["channel"], table["segment"], strict=True))
+    }
+    work = pd.DataFrame(
+        {
+            "interval_start": table["interval_start"].to_numpy(),
+            "queue": [
+                pairs[(c, s)] for c, s in zip(table["channel"], table["segment"], strict=True)
+            ],
+            "channel": table["channel"].to_numpy(),
+            "contacts": contacts,
+            "handled": handled,
+            "handle_time_s": np.where(handled > 0, handled * np.nan_to_num(aht), 0.0),
+        }
+    )
     work["interval_start"] = pd.to_datetime(work["interval_start"], utc=True)
-    out = (work.groupby(["interval_start", "queue", "channel"], as_index=False, sort=True)
-           [["contacts", "handled", "handle_time_s"]].sum())
-    out.insert(3, "language", [scenario.skills[q].language if q in scenario.skills else ""
-                               for q in out["queue"]])
+    out = work.groupby(["interval_start", "queue", "channel"], as_index=False, sort=True)[
+        ["contacts", "handled", "handle_time_s"]
+    ].sum()
+    out.insert(
+        3,
+        "language",
+        [scenario.skills[q].language if q in scenario.skills else "" for q in out["queue"]],
+    )
     return out
 
 
@@ -99,8 +122,10 @@ def _split_intervals(vol: pd.DataFrame, interval_min: int, step_min: int) -> pd.
     if interval_min == step_min:
         return vol
     if interval_min % step_min:
-        raise ConfigError(f"cannot split {interval_min}-minute intervals into {step_min}-minute "
-                          "ones", key="interval_min")
+        raise ConfigError(
+            f"cannot split {interval_min}-minute intervals into {step_min}-minute ones",
+            key="interval_min",
+        )
     k = interval_min // step_min
     parts = []
     for i in range(k):
@@ -112,12 +137,14 @@ def _split_intervals(vol: pd.DataFrame, interval_min: int, step_min: int) -> pd.
     return pd.concat(parts, ignore_index=True)
 
 
-def _keep_mapped(vol: pd.DataFrame, mapping: Mapping[str, str],
-                 product: str) -> tuple[pd.DataFrame, tuple[str, ...]]:
+def _keep_mapped(
+    vol: pd.DataFrame, mapping: Mapping[str, str], product: str
+) -> tuple[pd.DataFrame, tuple[str, ...]]:
     known = vol["channel"].isin(list(mapping))
     dropped = sorted(set(vol.loc[~known, "channel"]))
     notes = tuple(
         f"channel {ch!r} left out: {product} has no matching channel type "
-        f"({vol.loc[vol['channel'] == ch, 'contacts'].sum():.1f} contacts)" for ch in dropped
+        f"({vol.loc[vol['channel'] == ch, 'contacts'].sum():.1f} contacts)"
+        for ch in dropped
     )
     return vol[known].reset_index(drop=True), notes

@@ -14,17 +14,22 @@ Variables
 * y_pki ≥ 0 — on-queue agents of pool p answering skill k in interval i;
 * s_ski, u_ski ≥ 0 — shortfall and surplus of on-queue agents of skill k at site s;
 * f_kori ≥ 0 — contacts of skill k moved from site o to site r in interval i;
-* z_kri ∈ {0, 1} — site r receives skill k in interval i (fixed charge of the queue model).
+* z_kri ∈ {0, 1} — site r receives skill k in interval i (fixed charge of the queue model);
+* g_ski ≥ 0 — contacts of skill k at site s handed to AI agents beyond the split (only when
+  the requirements carry ``ai_movable_contacts``).
 
 Constraints
 
 * pool time: Σ_k y_pki = Σ_j a_ji x_j (a_ji: on-queue share of interval i in pattern j,
   breaks removed);
 * cover: Σ_p π_pk y_pki + s_ski − u_ski + Σ_r σ_koi f_kori − φ_ksi z_ksi − Σ_o ρ_ksi f_kosi
-  = R_ski, with R the gross requirement, π the proficiency, σ the agents an outgoing contact
-  saves, φ and ρ the fixed and per-contact agents of an incoming load (``overflow`` module);
-* overflow cap: Σ_r f_kori ≤ m · C_koi (``max_overflow_rate`` of the origin's contacts);
-  Σ_o f_kori ≤ F_kri z_kri;
+  + σ_ksi g_ski = R_ski, with R the gross requirement, π the proficiency, σ the agents an
+  outgoing contact saves, φ and ρ the fixed and per-contact agents of an incoming load
+  (``overflow`` module);
+* overflow cap: Σ_r f_kori ≤ m · C_koi (``max_overflow_rate`` of the origin's contacts) and,
+  per arc, f_kori ≤ m · C_koi · z_kri;
+* AI: g_ski ≤ movable contacts; Σ_{s, k of channel c} g_ski · ai_aht_s / interval ≤ free AI
+  sessions of c in interval i (``ai_capacity``);
 * headcount per pool and day: Σ_{j on d} x_j ≤ H_p;
 * working days: Σ_j x_j ≤ D · H_p (``max_days_per_week`` per 7 days of horizon);
 * paid hours: Σ_j paid_h_j x_j ≤ W · H_p (``max_h_per_week``);
@@ -35,17 +40,19 @@ Constraints
 
 Objective (minimised, [currency])
 
-    Σ_j c_site · paid_h_j · x_j + c_short · Σ s + c_surplus · Σ u + c_flow · Σ f
+    Σ_j c_site · paid_h_j · x_j + c_short · Σ s + c_surplus · Σ u + c_flow · Σ f + c_ai · Σ g
 
 The headcount, days, hours and rest rows aggregate over agents; they are necessary
 conditions of a roster of named agents, which a later step can build from the counts.
 
 Solving
 -------
-``lp_guided``: solve the LP relaxation (GLOP), which gives the lower bound reported as
-``best_bound``; keep ⌊x_j⌋ of the relaxed solution as a lower bound on each shift count and
-let the MIP solver choose the rest within the time limit and target gap. ``mip``: hand the
-whole model to the MIP solver (its own bound is reported, never below the LP bound).
+``lp_guided``: solve the LP relaxation (GLOP), whose optimum is the lower bound reported as
+``best_bound``; open the receiving switches the relaxation uses; fix the shift counts to
+whole numbers by LP diving (``_dive``); close switches that do not pay
+(``_close_switches``); then a local search adds, drops or moves single shifts
+(``_improve``). ``mip``: hand the whole model to the MIP solver (its own bound is
+reported when above the LP bound).
 """
 
 from __future__ import annotations
@@ -53,6 +60,7 @@ from __future__ import annotations
 import logging
 import time
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 from ortools.linear_solver import pywraplp
@@ -133,6 +141,31 @@ class Receiver:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class AiMove:
+    """Contacts of one site and skill the model may still hand to AI agents.
+
+    Attributes
+    ----------
+    cap_contacts : numpy.ndarray
+        Contacts per interval that may still go to AI (the split's upper bound less what it
+        already sent).
+    save_agents_per_contact : numpy.ndarray
+        Gross agents one contact handed to AI saves (as for an outgoing overflow).
+    cost_per_contact : float
+        AI cost of one contact [currency].
+    channel : str
+        Channel, for the AI capacity row.
+    """
+
+    site: str
+    skill: str
+    channel: str
+    cap_contacts: np.ndarray
+    save_agents_per_contact: np.ndarray
+    cost_per_contact: float
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Problem:
     """Everything the model needs, as arrays over the UTC interval grid."""
 
@@ -152,6 +185,9 @@ class Problem:
     shortfall_cost: float = 100.0
     overstaff_cost: float = 0.25
     overflow_cost_per_contact: float = 0.0
+    ai_moves: tuple[AiMove, ...] = ()
+    ai_sessions_per_contact: dict[str, float] = field(default_factory=dict)
+    ai_free_sessions: dict[str, np.ndarray] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -182,6 +218,7 @@ class Solution:
     surplus: dict[tuple[str, str], np.ndarray]
     required: dict[tuple[str, str], np.ndarray]
     flows: dict[int, np.ndarray]
+    ai_contacts: dict[int, np.ndarray]
     status: str
     objective: float
     best_bound: float
@@ -195,16 +232,18 @@ class _Built:
     """Handles of one built model."""
 
     def __init__(self) -> None:
-        self.x: list = []
-        self.y: dict[tuple[int, str, int], object] = {}
-        self.short: dict[tuple[str, str, int], object] = {}
-        self.over: dict[tuple[str, str, int], object] = {}
-        self.flow: dict[tuple[int, int], object] = {}
-        self.z: dict[tuple[str, str, int], object] = {}
+        self.x: list[Any] = []
+        self.y: dict[tuple[int, str, int], Any] = {}
+        self.short: dict[tuple[str, str, int], Any] = {}
+        self.over: dict[tuple[str, str, int], Any] = {}
+        self.flow: dict[tuple[int, int], Any] = {}
+        self.z: dict[tuple[str, str, int], Any] = {}
+        self.ai: dict[tuple[int, int], Any] = {}
 
 
-def _build(problem: Problem, solver: pywraplp.Solver, integer: bool,
-           lower: np.ndarray | None = None) -> _Built:
+def _build(
+    problem: Problem, solver: pywraplp.Solver, integer: bool, lower: np.ndarray | None = None
+) -> _Built:
     inf = solver.infinity()
     b = _Built()
     n = problem.n_intervals
@@ -221,7 +260,7 @@ def _build(problem: Problem, solver: pywraplp.Solver, integer: bool,
         for i, a in zip(col.intervals, col.on_queue_rate, strict=True):
             pool_time.setdefault((col.pool, int(i)), []).append((j, float(a)))
     # pool time rows with skill allocation
-    cover_terms: dict[tuple[str, str, int], list[tuple[object, float]]] = {}
+    cover_terms: dict[tuple[str, str, int], list[tuple[Any, float]]] = {}
     for (p, i), terms in sorted(pool_time.items()):
         pool = problem.pools[p]
         row = solver.Constraint(0.0, 0.0, f"pool{p}_{i}")
@@ -239,8 +278,9 @@ def _build(problem: Problem, solver: pywraplp.Solver, integer: bool,
             b.flow[(a_idx, int(i))] = fv
             objective.SetCoefficient(fv, problem.overflow_cost_per_contact)
             cover_terms.setdefault((arc.from_site, arc.skill, int(i)), []).append(
-                (fv, float(arc.save_agents_per_contact[i])))
-    out_rows: dict[tuple[str, str, int], object] = {}
+                (fv, float(arc.save_agents_per_contact[i]))
+            )
+    out_rows: dict[tuple[str, str, int], Any] = {}
     for (a_idx, i), fv in b.flow.items():
         arc = problem.arcs[a_idx]
         key = (arc.from_site, arc.skill, i)
@@ -250,27 +290,52 @@ def _build(problem: Problem, solver: pywraplp.Solver, integer: bool,
     in_flows: dict[tuple[str, str, int], list] = {}
     for (a_idx, i), fv in b.flow.items():
         arc = problem.arcs[a_idx]
-        in_flows.setdefault((arc.to_site, arc.skill, i), []).append(fv)
+        in_flows.setdefault((arc.to_site, arc.skill, i), []).append(
+            (fv, float(arc.cap_contacts[i]))
+        )
     for (site, skill, i), fvs in in_flows.items():
         rec = problem.receivers[(site, skill)]
-        zv = solver.IntVar(0, 1, f"z{site}_{skill}_{i}") if integer else \
-            solver.NumVar(0, 1, f"z{site}_{skill}_{i}")
+        zv = (
+            solver.IntVar(0, 1, f"z{site}_{skill}_{i}")
+            if integer
+            else solver.NumVar(0, 1, f"z{site}_{skill}_{i}")
+        )
         b.z[(site, skill, i)] = zv
-        link = solver.Constraint(-inf, 0.0, f"link_{site}_{skill}_{i}")
-        link.SetCoefficient(zv, -float(rec.cap_contacts[i]))
-        terms = cover_terms.setdefault((site, skill, i), [])
-        terms.append((zv, -float(rec.fixed_agents[i])))
-        for fv in fvs:
+        recv_terms = cover_terms.setdefault((site, skill, i), [])
+        recv_terms.append((zv, -float(rec.fixed_agents[i])))
+        for fv, cap in fvs:
+            # per-arc link f ≤ cap · z (tighter than one aggregate row with the summed cap)
+            link = solver.Constraint(-inf, 0.0, f"link_{site}_{skill}_{i}_{len(recv_terms)}")
             link.SetCoefficient(fv, 1.0)
-            terms.append((fv, -float(rec.agents_per_contact[i])))
+            link.SetCoefficient(zv, -cap)
+            recv_terms.append((fv, -float(rec.agents_per_contact[i])))
+    # contacts handed to AI agents within the split's bounds and AI capacity
+    capacity_rows: dict[tuple[str, int], Any] = {}
+    for m_idx, move in enumerate(problem.ai_moves):
+        for i in np.flatnonzero(move.cap_contacts > 1e-9):
+            av = solver.NumVar(0.0, float(move.cap_contacts[i]), f"ai{m_idx}_{i}")
+            b.ai[(m_idx, int(i))] = av
+            objective.SetCoefficient(av, move.cost_per_contact)
+            cover_terms.setdefault((move.site, move.skill, int(i)), []).append(
+                (av, float(move.save_agents_per_contact[i]))
+            )
+            free = problem.ai_free_sessions.get(move.channel)
+            if free is None:
+                continue
+            cap_key = (move.channel, int(i))
+            if cap_key not in capacity_rows:
+                capacity_rows[cap_key] = solver.Constraint(
+                    -inf, float(max(free[i], 0.0)), f"aicap_{move.channel}_{i}"
+                )
+            capacity_rows[cap_key].SetCoefficient(av, problem.ai_sessions_per_contact[move.channel])
     # cover rows
     keys = set(cover_terms)
     for (site, skill), need in problem.need.items():
         keys.update((site, skill, int(i)) for i in np.flatnonzero(need > 0))
     for key in sorted(keys):
         site, skill, i = key
-        need = problem.need.get((site, skill))
-        rhs = float(need[i]) if need is not None else 0.0
+        row_need = problem.need.get((site, skill))
+        rhs = float(row_need[i]) if row_need is not None else 0.0
         row = solver.Constraint(rhs, rhs, f"cover_{site}_{skill}_{i}")
         sv = solver.NumVar(0.0, inf, f"s_{site}_{skill}_{i}")
         uv = solver.NumVar(0.0, inf, f"u_{site}_{skill}_{i}")
@@ -287,8 +352,7 @@ def _build(problem: Problem, solver: pywraplp.Solver, integer: bool,
         for site, mask in problem.open_mask.items():
             pools = [p for p, spec in enumerate(problem.pools) if spec.site == site]
             for i in np.flatnonzero(mask):
-                row = solver.Constraint(float(problem.min_agents_on_queue), inf,
-                                        f"min_{site}_{i}")
+                row = solver.Constraint(float(problem.min_agents_on_queue), inf, f"min_{site}_{i}")
                 for p in pools:
                     for j, a in pool_time.get((p, int(i)), []):
                         row.SetCoefficient(b.x[j], a)
@@ -305,8 +369,7 @@ def _weekly_rows(problem: Problem, solver: pywraplp.Solver, b: _Built) -> None:
         by_pool.setdefault(col.pool, []).append(j)
     for p, cols in by_pool.items():
         head = float(problem.pools[p].headcount)
-        days_row = solver.Constraint(-inf, problem.max_days_per_week * head * weeks,
-                                     f"days{p}")
+        days_row = solver.Constraint(-inf, problem.max_days_per_week * head * weeks, f"days{p}")
         hours_row = solver.Constraint(-inf, problem.max_h_per_week * head * weeks, f"hours{p}")
         per_day: dict[int, list[int]] = {}
         for j in cols:
@@ -325,8 +388,9 @@ def _weekly_rows(problem: Problem, solver: pywraplp.Solver, b: _Built) -> None:
                 continue
             for tau in sorted({problem.columns[j].end_min for j in js}):
                 late = [j for j in js if problem.columns[j].end_min >= tau]
-                early = [j for j in nxt
-                         if problem.columns[j].start_min < tau + problem.min_rest_min]
+                early = [
+                    j for j in nxt if problem.columns[j].start_min < tau + problem.min_rest_min
+                ]
                 if not early:
                     continue
                 row = solver.Constraint(-inf, head, f"rest{p}_{d}_{tau}")
@@ -376,20 +440,28 @@ def solve(problem: Problem, config: SolverConfig, seed: int) -> Solution:
     built = _build(problem, lp, integer=False)
     lp_status = lp.Solve()
     if lp_status == pywraplp.Solver.INFEASIBLE:
-        raise InfeasibleError("the hard rules (headcount per pool and day, working days, paid "
-                              "hours, rest, minimum on queue) cannot all be met; relax "
-                              "min_agents_on_queue or the weekly rules, or raise headcount")
+        raise InfeasibleError(
+            "the hard rules (headcount per pool and day, working days, paid "
+            "hours, rest, minimum on queue) cannot all be met; relax "
+            "min_agents_on_queue or the weekly rules, or raise headcount"
+        )
     if lp_status != pywraplp.Solver.OPTIMAL:
         raise SolverError(f"LP relaxation ended with status {_STATUS.get(lp_status, lp_status)}")
     lp_bound = lp.Objective().Value()
     lp_wall = time.perf_counter() - t0
-    detail: dict = {"lp_bound": lp_bound, "lp_wall_s": round(lp_wall, 3), "method": config.method,
-                    "pattern_columns": len(problem.columns)}
+    detail: dict = {
+        "lp_bound": lp_bound,
+        "lp_wall_s": round(lp_wall, 3),
+        "method": config.method,
+        "pattern_columns": len(problem.columns),
+    }
     if config.method == "lp_guided":
         deadline = t0 + config.time_limit_s
         rounds = _dive(lp, built, deadline)
         dive_objective = lp.Objective().Value()
+        closed = _close_switches(lp, built, deadline)
         moves, tried = _improve(lp, built, problem, deadline, lp_bound, config.gap_target_rate)
+        detail["switches_closed"] = closed
         objective, bound, name = lp.Objective().Value(), lp_bound, "GLOP dive"
         detail["dive_rounds"] = rounds
         detail["dive_objective"] = dive_objective
@@ -406,9 +478,11 @@ def solve(problem: Problem, config: SolverConfig, seed: int) -> Solution:
         if status == pywraplp.Solver.INFEASIBLE:
             raise InfeasibleError("the hard rules cannot all be met with whole shift counts")
         if status not in (pywraplp.Solver.OPTIMAL, pywraplp.Solver.FEASIBLE):
-            raise SolverError(f"{name} found no schedule within {config.time_limit_s:g} s "
-                              f"(status {_STATUS.get(status, status)}); raise "
-                              "solver.time_limit_s or use method 'lp_guided'")
+            raise SolverError(
+                f"{name} found no schedule within {config.time_limit_s:g} s "
+                f"(status {_STATUS.get(status, status)}); raise "
+                "solver.time_limit_s or use method 'lp_guided'"
+            )
         objective = mip.Objective().Value()
         bound = max(lp_bound, mip.Objective().BestBound())
         detail["mip_status"] = _STATUS.get(status, str(status))
@@ -418,30 +492,55 @@ def solve(problem: Problem, config: SolverConfig, seed: int) -> Solution:
     out_status = "OPTIMAL" if gap <= 1e-6 else "FEASIBLE"
     sol = _extract(problem, built)
     wall = time.perf_counter() - t0
-    return Solution(counts=sol["counts"], on_queue=sol["on_queue"],
-                    allocated=sol["allocated"], shortfall=sol["shortfall"],
-                    surplus=sol["surplus"], required=sol["required"], flows=sol["flows"],
-                    status=out_status, objective=objective, best_bound=bound,
-                    lp_bound=lp_bound, wall_s=wall, solver=name, detail=detail)
+    return Solution(
+        counts=sol["counts"],
+        on_queue=sol["on_queue"],
+        allocated=sol["allocated"],
+        shortfall=sol["shortfall"],
+        surplus=sol["surplus"],
+        required=sol["required"],
+        flows=sol["flows"],
+        ai_contacts=sol["ai_contacts"],
+        status=out_status,
+        objective=objective,
+        best_bound=bound,
+        lp_bound=lp_bound,
+        wall_s=wall,
+        solver=name,
+        detail=detail,
+    )
 
 
 _INTEGRAL_TOL = 1e-6
-_DIVE_SHARE = 0.2  # share of the fractional counts fixed per LP re-solve
+# share of the fractional counts fixed per LP re-solve; smaller shares let more counts
+# re-balance (on the benchmark's demo week and the demo plan 0.1 ended 0.1-0.2 points of gap
+# below 0.2, at about twice the rounds)
+_DIVE_SHARE = 0.1
+_SWITCH_ON_FROM = 1e-6  # a receiving switch z above this in the relaxation is opened
+_MOVES_PER_ROUND = 40  # local-search moves tried before giving up on a round
 
 
 def _dive(lp: pywraplp.Solver, b: _Built, deadline: float) -> int:
     """Fix shift counts to whole numbers by LP diving; return the number of LP re-solves.
 
-    Each round keeps every count the relaxation already makes whole, fixes the fifth of the
-    fractional counts closest to a whole number (rounded to it) and re-solves the LP from
-    its previous basis, so the remaining counts re-balance. Past the deadline the remaining
-    fractional counts are rounded up (coverage is never lost by rounding up). Finally every
-    receiving switch z with a positive value is fixed to 1 (its fixed charge paid in full)
-    and the others to 0, and the flows are re-optimised.
+    First every receiving switch z is fixed: open (its fixed charge paid in full) where the
+    relaxation gives it any weight, closed otherwise, and the LP re-solved so the shifts
+    follow. Then each round keeps every count the relaxation already makes whole, fixes a
+    tenth of the fractional counts closest to a whole number (rounded to it) and re-solves
+    the LP from its previous basis, so the remaining counts re-balance. Past the deadline
+    the remaining fractional counts are rounded up.
     """
     xs = b.x
     fixed = np.zeros(len(xs), dtype=bool)
     rounds = 0
+    if b.z:
+        opened = [zv.solution_value() > _SWITCH_ON_FROM for zv in b.z.values()]
+        for zv, on in zip(b.z.values(), opened, strict=True):
+            zv.SetBounds(float(on), float(on))
+        status = lp.Solve()
+        rounds += 1
+        if status != pywraplp.Solver.OPTIMAL:
+            raise SolverError(f"LP dive stopped with status {_STATUS.get(status, status)}")
     while True:
         values = np.array([v.solution_value() for v in xs])
         frac = values - np.floor(values)
@@ -464,17 +563,48 @@ def _dive(lp: pywraplp.Solver, b: _Built, deadline: float) -> int:
         status = _fix_and_solve(lp, xs, chosen, targets, values)
         fixed[chosen] = True
         rounds += 1
-    z_on = {k: 1.0 if zv.solution_value() > _INTEGRAL_TOL else 0.0 for k, zv in b.z.items()}
     for j in np.flatnonzero(~fixed):
         v = float(np.round(values[j]))
         xs[j].SetBounds(v, v)
-    for k, zv in b.z.items():
-        zv.SetBounds(z_on[k], z_on[k])
     status = lp.Solve()
     rounds += 1
     if status != pywraplp.Solver.OPTIMAL:
         raise SolverError(f"LP dive stopped with status {_STATUS.get(status, status)}")
     return rounds
+
+
+def _close_switches(lp: pywraplp.Solver, b: _Built, deadline: float, batches: int = 6) -> int:
+    """Close open receiving switches whose fixed charge costs more than their flows save.
+
+    With the switches fixed, a positive reduced cost of an open switch says the model would
+    rather not pay its fixed charge. All such switches are closed at once and the LP
+    re-solved; the batch is kept if the objective falls, else undone. Repeats while it pays.
+    Returns the number of switches closed.
+    """
+    keys = list(b.z)
+    closed = 0
+    for _ in range(batches):
+        if time.perf_counter() >= deadline or not keys:
+            break
+        best = lp.Objective().Value()
+        rc = [b.z[k].reduced_cost() for k in keys]
+        lb = [b.z[k].lb() for k in keys]
+        batch = [k for k, r, lo in zip(keys, rc, lb, strict=True) if lo > 0.5 and r > 1e-6]
+        if not batch:
+            break
+        for k in batch:
+            b.z[k].SetBounds(0.0, 0.0)
+        status = lp.Solve()
+        if status == pywraplp.Solver.OPTIMAL and lp.Objective().Value() < best - 1e-6:
+            closed += len(batch)
+            continue
+        for k in batch:
+            b.z[k].SetBounds(1.0, 1.0)
+        status = lp.Solve()
+        if status != pywraplp.Solver.OPTIMAL:
+            raise SolverError(f"switch closing ended with LP status {_STATUS.get(status, status)}")
+        break
+    return closed
 
 
 def _neighbours(problem: Problem, reach_min: float = 60.0) -> list[np.ndarray]:
@@ -492,8 +622,14 @@ def _neighbours(problem: Problem, reach_min: float = 60.0) -> list[np.ndarray]:
     return out
 
 
-def _improve(lp: pywraplp.Solver, b: _Built, problem: Problem, deadline: float, bound: float,
-             gap_target_rate: float) -> tuple[int, int]:
+def _improve(
+    lp: pywraplp.Solver,
+    b: _Built,
+    problem: Problem,
+    deadline: float,
+    bound: float,
+    gap_target_rate: float,
+) -> tuple[int, int]:
     """Local search on the whole schedule; return (moves kept, moves tried).
 
     Moves: add one agent to a pattern, drop one, or move one agent to a pattern of the same
@@ -522,26 +658,25 @@ def _improve(lp: pywraplp.Solver, b: _Built, problem: Problem, deadline: float, 
             nb = near[j]
             if len(nb):
                 gain = rc[nb] - rc[j]
-                moves += [(g, int(j), int(k)) for g, k in zip(gain, nb, strict=True)
-                          if g < -1e-6]
+                moves += [(g, int(j), int(k)) for g, k in zip(gain, nb, strict=True) if g < -1e-6]
         moves = sorted(m for m in moves if (m[1], m[2]) not in tabu)
         improved = False
-        for _, out_j, in_j in moves[:40]:
+        for _, out_j, in_j in moves[:_MOVES_PER_ROUND]:
             if time.perf_counter() >= deadline:
                 break
             tried += 1
-            for j, step in ((out_j, -1), (in_j, 1)):
-                if j >= 0:
-                    xs[j].SetBounds(counts[j] + step, counts[j] + step)
+            for col, step in ((out_j, -1), (in_j, 1)):
+                if col >= 0:
+                    xs[col].SetBounds(counts[col] + step, counts[col] + step)
             status = lp.Solve()
             value = lp.Objective().Value() if status == pywraplp.Solver.OPTIMAL else np.inf
             if value < best - 1e-6:
                 best, kept, improved = value, kept + 1, True
                 break
             tabu.add((out_j, in_j))
-            for j in (out_j, in_j):
-                if j >= 0:
-                    xs[j].SetBounds(counts[j], counts[j])
+            for col in (out_j, in_j):
+                if col >= 0:
+                    xs[col].SetBounds(counts[col], counts[col])
         if not improved:
             break
     status = lp.Solve()
@@ -550,8 +685,9 @@ def _improve(lp: pywraplp.Solver, b: _Built, problem: Problem, deadline: float, 
     return kept, tried
 
 
-def _fix_and_solve(lp: pywraplp.Solver, xs: list, chosen: np.ndarray, targets: np.ndarray,
-                   values: np.ndarray) -> int:
+def _fix_and_solve(
+    lp: pywraplp.Solver, xs: list, chosen: np.ndarray, targets: np.ndarray, values: np.ndarray
+) -> int:
     """Fix ``chosen`` counts to ``targets`` and re-solve; on a hard-rule conflict (headcount,
     minimum on queue) fall back to fixing them one at a time, trying the other rounding."""
     inf = lp.infinity()
@@ -569,8 +705,10 @@ def _fix_and_solve(lp: pywraplp.Solver, xs: list, chosen: np.ndarray, targets: n
             if status == pywraplp.Solver.OPTIMAL:
                 break
         else:
-            raise SolverError("LP dive could not round a shift count without breaking a hard "
-                              "rule (headcount, minimum on queue); try solver.method = 'mip'")
+            raise SolverError(
+                "LP dive could not round a shift count without breaking a hard "
+                "rule (headcount, minimum on queue); try solver.method = 'mip'"
+            )
     return status
 
 
@@ -591,8 +729,9 @@ def _extract(problem: Problem, b: _Built) -> dict:
     surplus: dict[tuple[str, str], np.ndarray] = {}
     for (site, skill, i), var in b.short.items():
         shortfall.setdefault((site, skill), np.zeros(n))[i] = var.solution_value()
-        surplus.setdefault((site, skill), np.zeros(n))[i] = b.over[(site, skill, i)] \
-            .solution_value()
+        surplus.setdefault((site, skill), np.zeros(n))[i] = b.over[
+            (site, skill, i)
+        ].solution_value()
     flows: dict[int, np.ndarray] = {}
     for (a_idx, i), var in b.flow.items():
         flows.setdefault(a_idx, np.zeros(n))[i] = var.solution_value()
@@ -613,5 +752,22 @@ def _extract(problem: Problem, b: _Built) -> dict:
             required[(site, skill)][i] += problem.receivers[(site, skill)].fixed_agents[i]
     for key in list(required):
         required[key] = np.clip(required[key], 0.0, None)
-    return {"counts": counts, "on_queue": on_queue, "allocated": allocated,
-            "shortfall": shortfall, "surplus": surplus, "flows": flows, "required": required}
+    ai_contacts: dict[int, np.ndarray] = {}
+    for (m_idx, i), var in b.ai.items():
+        ai_contacts.setdefault(m_idx, np.zeros(n))[i] = var.solution_value()
+    for m_idx, a in ai_contacts.items():
+        move = problem.ai_moves[m_idx]
+        req = required.setdefault((move.site, move.skill), np.zeros(n))
+        req -= move.save_agents_per_contact * a
+    for key in list(required):
+        required[key] = np.clip(required[key], 0.0, None)
+    return {
+        "ai_contacts": ai_contacts,
+        "counts": counts,
+        "on_queue": on_queue,
+        "allocated": allocated,
+        "shortfall": shortfall,
+        "surplus": surplus,
+        "flows": flows,
+        "required": required,
+    }

@@ -20,11 +20,15 @@ g is concave, the linear terms the optimiser uses are conservative:
 
 * at the origin, moving δ contacts away saves at least g′(A) · δ agents (the tangent at the
   forecast load), so the model never counts on more savings than the queue gives;
-* at the receiving site, taking I ≥ 0 more load costs h(I) = g(A_r + I) − g(A_r), and the
-  tangent of h at I₀ = I_max / 2 bounds it from above on all of [0, I_max]:
-  h(I) ≤ a + h′(I₀) · I with a = h(I₀) − h′(I₀) I₀ ≥ 0, a fixed charge paid only when the
-  arc is used (a binary switch). Taking a small load is thus dearer per contact than a large
-  one, as in an Erlang table.
+* at the receiving site, taking I ≥ 0 more load costs h(I) = N(A_r + I) − N(A_r) agents,
+  tabled with the Erlang C least-agents search (``wfm.staffing.erlang.agents_for_target``,
+  the skill's strictest target) at nine loads I_k = k I_max / 8; the line a + m I with m the
+  secant slope over the upper half and a = max_k (h(I_k) − m I_{k−1}) lies above the
+  (non-decreasing) step function on all of (0, I_max]. The fixed charge a is paid only when
+  the arc is used (a binary switch), so taking a small load is dearer per contact than a
+  large one, as in an Erlang table. For Erlang A channels Erlang C is the conservative
+  choice (patience only lowers the agents needed). ``receiver_line`` gives the same bound
+  for the smooth form (tangent of h at I_max / 2).
 
 Deferred channels (email, back office) are a workload, so their requirement is linear in the
 contacts: N / contacts agents per contact at the origin's rate.
@@ -43,8 +47,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from wfm.core.config import Scenario
+from wfm.core.config import Scenario, ServiceTarget
 from wfm.core.units import S_PER_MIN
+from wfm.staffing.erlang import agents_for_target
+
+_TABLE_POINTS = 8
 
 
 def skill_may_overflow(scenario: Scenario, skill: str, from_site: str, to_site: str) -> bool:
@@ -74,8 +81,12 @@ def skill_may_overflow(scenario: Scenario, skill: str, from_site: str, to_site: 
 def _skill_segments(scenario: Scenario, skill: str) -> tuple[str, ...]:
     if skill in scenario.skills:
         return scenario.skills[skill].segments
-    return tuple(seg.name for seg in scenario.segments.values()
-                 for ch in seg.channels if scenario.skill_for(ch, seg.name) == skill)
+    return tuple(
+        seg.name
+        for seg in scenario.segments.values()
+        for ch in seg.channels
+        if scenario.skill_for(ch, seg.name) == skill
+    )
 
 
 def overflow_arcs(scenario: Scenario, origins: dict[str, set[str]]) -> list[tuple[str, str, str]]:
@@ -92,8 +103,7 @@ def overflow_arcs(scenario: Scenario, origins: dict[str, set[str]]) -> list[tupl
     for from_site in sorted(origins):
         for skill in sorted(origins[from_site]):
             for to_site in sorted(scenario.sites):
-                if to_site != from_site and skill_may_overflow(scenario, skill, from_site,
-                                                               to_site):
+                if to_site != from_site and skill_may_overflow(scenario, skill, from_site, to_site):
                     arcs.append((skill, from_site, to_site))
     return arcs
 
@@ -120,8 +130,15 @@ class LoadPricing:
     linear_agents_per_contact: np.ndarray | None = None
 
 
-def calibrate(contacts: np.ndarray, aht_s: np.ndarray, agents_required: np.ndarray,
-              interval_min: int, *, queue_model: str, max_concurrency: int) -> LoadPricing:
+def calibrate(
+    contacts: np.ndarray,
+    aht_s: np.ndarray,
+    agents_required: np.ndarray,
+    interval_min: int,
+    *,
+    queue_model: str,
+    max_concurrency: int,
+) -> LoadPricing:
     """Fit g(A) = A + β√A to each row (β = (N − A)/√A, clipped at 0).
 
     Parameters
@@ -147,27 +164,31 @@ def calibrate(contacts: np.ndarray, aht_s: np.ndarray, agents_required: np.ndarr
     linear = None
     if queue_model == "deferred":
         with np.errstate(divide="ignore", invalid="ignore"):
-            linear = np.where(contacts > 0, net / np.where(contacts > 0, contacts, 1.0),
-                              per_contact)
-    return LoadPricing(erlangs_per_contact=per_contact, load_erlangs=load, beta=beta,
-                       linear_agents_per_contact=linear)
+            linear = np.where(
+                contacts > 0, net / np.where(contacts > 0, contacts, 1.0), per_contact
+            )
+    return LoadPricing(
+        erlangs_per_contact=per_contact,
+        load_erlangs=load,
+        beta=beta,
+        linear_agents_per_contact=linear,
+    )
 
 
-def agents_for_load(load_erlangs: np.ndarray, beta: np.ndarray) -> np.ndarray:
+def agents_for_load(load_erlangs: np.ndarray | float, beta: np.ndarray | float) -> np.ndarray:
     """g(A) = A + β√A [agents]."""
     load = np.clip(np.asarray(load_erlangs, dtype=float), 0.0, None)
     return load + np.asarray(beta, dtype=float) * np.sqrt(load)
 
 
-def marginal_agents(load_erlangs: np.ndarray, beta: np.ndarray) -> np.ndarray:
+def marginal_agents(load_erlangs: np.ndarray | float, beta: np.ndarray | float) -> np.ndarray:
     """g′(A) = 1 + β / (2√A) [agents per Erlang]; infinite slope at A = 0 is left as inf."""
     load = np.asarray(load_erlangs, dtype=float)
     with np.errstate(divide="ignore", invalid="ignore"):
         return 1.0 + np.asarray(beta, dtype=float) / (2.0 * np.sqrt(load))
 
 
-def receiver_line(base_erlangs: float, max_in_erlangs: float,
-                  beta: float) -> tuple[float, float]:
+def receiver_line(base_erlangs: float, max_in_erlangs: float, beta: float) -> tuple[float, float]:
     """Fixed charge and slope of a line above h(I) = g(A_r + I) − g(A_r) on [0, I_max].
 
     Tangent of the concave h at I₀ = I_max / 2.
@@ -184,3 +205,58 @@ def receiver_line(base_erlangs: float, max_in_erlangs: float,
     h0 = float(agents_for_load(base + i0, beta) - agents_for_load(base, beta))
     slope = float(marginal_agents(base + i0, beta))
     return max(h0 - slope * i0, 0.0), slope
+
+
+def skill_target(scenario: Scenario, skill: str) -> ServiceTarget:
+    """Strictest service target among the segments a skill answers."""
+    channel = scenario.skill_channel(skill)
+    targets = [scenario.segments[seg].target(channel) for seg in _skill_segments(scenario, skill)]
+    asa = [t.asa_target_s for t in targets if t.asa_target_s is not None]
+    return ServiceTarget(
+        sl_target_rate=max(t.sl_target_rate for t in targets),
+        sl_threshold_s=min(t.sl_threshold_s for t in targets),
+        asa_target_s=min(asa) if asa else None,
+        max_occupancy_rate=min(t.max_occupancy_rate for t in targets),
+    )
+
+
+def receiver_line_tabled(
+    base_erlangs: np.ndarray, max_in_erlangs: np.ndarray, aht_s: np.ndarray, target: ServiceTarget
+) -> tuple[np.ndarray, np.ndarray]:
+    """Fixed charge and slope of lines above the tabled Erlang C increment (module notes).
+
+    Parameters
+    ----------
+    base_erlangs, max_in_erlangs, aht_s : numpy.ndarray
+        Receiver's own load, largest load it may receive [Erlang] and AHT [s], per interval.
+    target : ServiceTarget
+        Service target of the skill.
+
+    Returns
+    -------
+    (numpy.ndarray, numpy.ndarray)
+        ``fixed_agents`` and ``agents_per_erlang`` per interval, both ≥ 0; a + m·I ≥
+        N(A_r + I) − N(A_r) for every I in (0, I_max].
+    """
+    base = np.asarray(base_erlangs, dtype=float)[:, None]
+    top = np.asarray(max_in_erlangs, dtype=float)[:, None]
+    steps = np.arange(_TABLE_POINTS + 1, dtype=float)[None, :] / _TABLE_POINTS
+    loads = base + top * steps
+    aht = np.broadcast_to(np.asarray(aht_s, dtype=float)[:, None], loads.shape)
+    agents = agents_for_target(
+        loads,
+        aht,
+        target.sl_threshold_s,
+        target.sl_target_rate,
+        asa_target_s=target.asa_target_s,
+        max_occupancy_rate=target.max_occupancy_rate,
+    ).astype(float)
+    h = agents - agents[:, :1]
+    half = _TABLE_POINTS // 2
+    span = top[:, 0] * (1 - half / _TABLE_POINTS)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        slope = np.where(span > 0, (h[:, -1] - h[:, half]) / np.where(span > 0, span, 1.0), 0.0)
+    slope = np.clip(slope, 0.0, None)
+    prev = top * steps[:, :-1]  # I_{k-1} for k = 1..8
+    fixed = np.max(h[:, 1:] - slope[:, None] * prev, axis=1)
+    return np.clip(fixed, 0.0, None), slope

@@ -67,8 +67,7 @@ class ShiftTemplate:
 
     def breaks_text(self) -> str:
         """Breaks as ``"10:30+30"`` local start and length, ``;``-separated ("" for none)."""
-        return ";".join(f"{_hhmm(self.start_min + off)}+{length}"
-                        for off, length, _ in self.breaks)
+        return ";".join(f"{_hhmm(self.start_min + off)}+{length}" for off, length, _ in self.breaks)
 
     def on_queue_spans(self) -> list[tuple[int, int]]:
         """On-queue spans ``[a, b)`` as offsets from the shift start [min]."""
@@ -89,8 +88,10 @@ def _hhmm(minutes: int, sep: str = ":") -> str:
 
 def _break_options(rule: BreakRule, length_min: int, step_min: int) -> list[tuple[int, int, bool]]:
     latest = min(rule.latest_after_min, length_min - rule.length_min)
-    return [(off, rule.length_min, rule.paid)
-            for off in range(rule.earliest_after_min, latest + 1, step_min)]
+    return [
+        (off, rule.length_min, rule.paid)
+        for off in range(rule.earliest_after_min, latest + 1, step_min)
+    ]
 
 
 def shift_templates(rules: ShiftRules, interval_min: int) -> list[ShiftTemplate]:
@@ -126,13 +127,15 @@ def shift_templates(rules: ShiftRules, interval_min: int) -> list[ShiftTemplate]
         for start in range(first, last_end - length + 1, rules.start_step_min):
             if start >= MIN_PER_DAY:
                 break
-            out.extend(ShiftTemplate(start_min=start, length_min=length, breaks=p)
-                       for p in placements)
+            out.extend(
+                ShiftTemplate(start_min=start, length_min=length, breaks=p) for p in placements
+            )
     return sorted(out, key=lambda t: (t.start_min, t.length_min, t.breaks))
 
 
-def open_window_min(site: SiteConfig, day: dt.date,
-                    holidays: frozenset[dt.date] = frozenset()) -> tuple[int, int] | None:
+def open_window_min(
+    site: SiteConfig, day: dt.date, holidays: frozenset[dt.date] = frozenset()
+) -> tuple[int, int] | None:
     """Opening window of ``site`` on local ``day`` in minutes after its midnight, or None.
 
     A window that reaches 24:00 runs on into the next day's window when that one opens at
@@ -148,8 +151,11 @@ def open_window_min(site: SiteConfig, day: dt.date,
         end += MIN_PER_DAY
     if end == MIN_PER_DAY:
         nxt = day + dt.timedelta(days=1)
-        nspan = None if (site.closed_on_holidays and nxt in holidays) else \
-            site.open_span_min(weekday_name(nxt))
+        nspan = (
+            None
+            if (site.closed_on_holidays and nxt in holidays)
+            else site.open_span_min(weekday_name(nxt))
+        )
         if nspan is not None and nspan[0] == 0:
             nend = nspan[1] if nspan[1] > 0 else MIN_PER_DAY
             end = MIN_PER_DAY + nend
@@ -243,13 +249,17 @@ def site_patterns(
             idx, rate = _coverage(t.on_queue_spans(), offset_min, n_intervals, interval_min)
             if len(idx) == 0:
                 continue
-            out.append(Pattern(local_date=day, template=t, start_utc=start, intervals=idx,
-                               on_queue_rate=rate))
+            out.append(
+                Pattern(
+                    local_date=day, template=t, start_utc=start, intervals=idx, on_queue_rate=rate
+                )
+            )
     return out
 
 
-def _coverage(spans: list[tuple[int, int]], offset_min: float, n_intervals: int,
-              interval_min: int) -> tuple[np.ndarray, np.ndarray]:
+def _coverage(
+    spans: list[tuple[int, int]], offset_min: float, n_intervals: int, interval_min: int
+) -> tuple[np.ndarray, np.ndarray]:
     share: dict[int, float] = {}
     for a, b in spans:
         lo, hi = offset_min + a, offset_min + b
