@@ -76,3 +76,31 @@ def test_simulate_without_pool_agents_exits_2(tmp_path):
     assert result.exit_code == 2
     assert "pool_agents.csv is missing" in result.output
     assert not (tmp_path / "sim.csv").exists()
+
+
+def test_simulate_reads_coverage_and_caps_deferred_work(tmp_path):
+    from wfm.core.schemas import COVERAGE
+
+    plan = _plan(tmp_path)
+    t = pd.date_range("2026-03-02 08:00", periods=4, freq="30min", tz="UTC")
+    coverage = pd.DataFrame(
+        {
+            "interval_start": t,
+            "site": "a",
+            "skill": "voice_open",
+            "agents_scheduled": 8.0,
+            "agents_required": 8.0,
+            "agents_gap": 0.0,
+            "overflow_in_contacts": 0.0,
+            "overflow_out_contacts": 0.0,
+        }
+    )
+    args = ["simulate", str(tmp_path / "scenario.toml"), "--plan", str(plan)]
+    out = ["--out", str(tmp_path / "sim.csv")]
+    before = CliRunner().invoke(main, [*args, *out])
+    assert before.exit_code == 0, before.output
+    assert "deferred work not capped" in before.output
+    write_table(coverage, plan / "coverage.csv", COVERAGE)
+    after = CliRunner().invoke(main, [*args, *out])
+    assert after.exit_code == 0, after.output
+    assert "deferred work capped by the schedule's coverage" in after.output

@@ -14,17 +14,23 @@ def register(group: click.Group) -> None:
 
 
 def _read_plan(plan_dir: Path, scenario) -> dict:
-    """split, pool_agents and (when present) overflow tables of a plan folder."""
+    """split, pool_agents and (when present) overflow and coverage tables of a plan folder."""
     from wfm.core.errors import ConfigError
-    from wfm.core.schemas import OVERFLOW, POOL_AGENTS, SPLIT
+    from wfm.core.schemas import COVERAGE, OVERFLOW, POOL_AGENTS, SPLIT
     from wfm.io.tables import read_table
 
     tables = {}
-    for stem, schema in (("split", SPLIT), ("pool_agents", POOL_AGENTS), ("overflow", OVERFLOW)):
+    optional = ("overflow", "coverage")
+    for stem, schema in (
+        ("split", SPLIT),
+        ("pool_agents", POOL_AGENTS),
+        ("overflow", OVERFLOW),
+        ("coverage", COVERAGE),
+    ):
         path = plan_dir / f"{stem}.csv"
         if path.exists():
             tables[stem] = read_table(path, schema, scenario=scenario)
-        elif stem != "overflow":
+        elif stem not in optional:
             raise ConfigError(f"{path} is missing; run `wfm plan` (through schedule) first")
     return tables
 
@@ -36,7 +42,8 @@ def _read_plan(plan_dir: Path, scenario) -> dict:
     "plan_dir",
     required=True,
     type=click.Path(file_okay=False),
-    help="Plan folder with split.csv, pool_agents.csv and optionally overflow.csv.",
+    help="Plan folder with split.csv, pool_agents.csv and optionally overflow.csv and "
+    "coverage.csv (which caps the agents on deferred work per interval).",
 )
 @click.option(
     "--replications",
@@ -65,7 +72,13 @@ def simulate(scenario, plan_dir, replications, seed, out_path):
     sim = replace(sc.simulation, replications=replications or sc.simulation.replications)
     sc = replace(sc, simulation=sim, seed=sc.seed if seed is None else seed)
     tables = _read_plan(Path(plan_dir), sc)
-    res = simulate_plan(tables["split"], tables["pool_agents"], sc, overflow=tables.get("overflow"))
+    res = simulate_plan(
+        tables["split"],
+        tables["pool_agents"],
+        sc,
+        overflow=tables.get("overflow"),
+        coverage=tables.get("coverage"),
+    )
     out = Path(out_path)
     write_table(res.table, out)
     write_table(res.tables["summary"], out.with_name(f"{out.stem}_summary.csv"))

@@ -40,6 +40,8 @@ def run_events(
     work_s: np.ndarray,
     patience_s: np.ndarray,
     agents: np.ndarray,
+    *,
+    deferred_cap: np.ndarray | None = None,
 ) -> Outcome:
     """Simulate one replication of contacts through queues and pools.
 
@@ -59,6 +61,9 @@ def run_events(
         arrival unless an agent is free) [s].
     agents : numpy.ndarray of int, shape (intervals, pools)
         Agents logged in per interval and pool; after the last interval, none.
+    deferred_cap : numpy.ndarray of int, shape (intervals, pools), optional
+        Most agents of each pool that may work on contacts of deferred queues
+        (``QueueSpec.deferred``) at once, per interval [agents]; None: no cap.
 
     Returns
     -------
@@ -74,6 +79,14 @@ def run_events(
     conversation that starts as the k-th one of its agent is
     ``work_s · (1 + concurrency_aht_factor · (k − 1)) / proficiency``. When staffing falls,
     idle agents log off at once and busy ones when they free up (no pre-emption).
+
+    With ``deferred_cap``, an agent with no conversation starts a deferred contact only while
+    fewer than ``deferred_cap[b, p]`` agents of its pool p are busy on deferred contacts in the
+    current interval b; otherwise the contact waits in its queue (deferred contacts have a
+    deadline, not patience). An agent already on a deferred channel with a free slot may take
+    more of it. When the cap falls below the agents busy on deferred work, they finish (no
+    pre-emption); when it rises, or a deferred contact ends, idle agents of the pool take
+    queued deferred work up to the cap.
     """
     n = len(arrival_s)
     n_int, n_pool = agents.shape
@@ -87,9 +100,18 @@ def run_events(
     fac = list(network.concurrency_aht_factor)
     qchan = [q.channel for q in network.queues]
     qrank = [q.rank for q in network.queues]
+    qdef = [q.deferred for q in network.queues]
     n_q = len(network.queues)
     n_ch = len(kmax)
     ow = network.overflow_wait_s
+    capped = deferred_cap is not None
+    cap_rows: list[list[int]] = (
+        np.asarray(deferred_cap, dtype=np.int64).tolist() if deferred_cap is not None else []
+    )
+    if capped and len(cap_rows) != n_int:
+        raise ValueError(f"deferred_cap has {len(cap_rows)} intervals, agents has {n_int}")
+    cap_now = [0] * n_pool  # cap of the current interval, per pool
+    def_busy = [0] * n_pool  # agents busy on deferred contacts, per pool
 
     status = [UNSERVED] * n
     wait = [0.0] * n
@@ -115,6 +137,7 @@ def run_events(
     a_pool: list[int] = []
     a_load: list[int] = []
     a_chan: list[int] = []
+    a_def: list[bool] = []  # agent's conversations are deferred contacts
     idle: list[list[int]] = [[] for _ in range(n_pool)]
     # partially loaded agents of concurrent channels: part[p][c][k] = set of agents with k
     part: list[list[list[set[int]] | None]] = [
@@ -170,6 +193,9 @@ def run_events(
         handle[i] = h
         served_by[i] = p
         agent_of[i] = a
+        if capped and k == 1 and qdef[qof[i]]:
+            def_busy[p] += 1
+            a_def[a] = True
         seq += 1
         heapq.heappush(heap, (now + h, seq, _DEPART, i))
         if k < kmax[c]:
@@ -196,8 +222,11 @@ def run_events(
         best_q = -1
         best_pr = 1.0
         best_key = (math.inf, math.inf)
+        held = capped and chan < 0 and def_busy[p] >= cap_now[p]
         for q, pr, over in pool_q[p]:
             if chan >= 0 and qchan[q] != chan:
+                continue
+            if held and qdef[q]:
                 continue
             i = head(q, over)
             if i < 0:
@@ -240,6 +269,7 @@ def run_events(
                 a_pool.append(p)
                 a_load.append(0)
                 a_chan.append(-1)
+                a_def.append(False)
             online[p] += 1
             fill(a, p)
 
@@ -261,7 +291,7 @@ def run_events(
     def try_answer(i: int, q: int, pools: list[tuple[int, float]]) -> bool:
         c = qchan[q]
         for p, pr in pools:
-            if idle[p]:
+            if idle[p] and not (capped and qdef[q] and def_busy[p] >= cap_now[p]):
                 a = idle[p].pop()
                 account(p, now)
                 busy[p] += 1
@@ -276,6 +306,17 @@ def run_events(
                         start(a, p, c, i, pr)
                         return True
         return False
+
+    def wake(p: int) -> None:
+        """Idle agents of pool p take queued work the deferred cap held back, up to the cap."""
+        for _ in range(len(idle[p])):
+            if not idle[p] or def_busy[p] >= cap_now[p]:
+                return
+            if pick(p, -1)[0] < 0:
+                return
+            a = idle[p].pop()
+            account(p, now)
+            fill(a, p)
 
     # staffing boundaries
     for b in range(n_int + 1):
@@ -315,7 +356,13 @@ def run_events(
             if k == 0:
                 busy[p] -= 1
                 a_chan[a] = -1
+                freed = capped and a_def[a]
+                if freed:
+                    def_busy[p] -= 1
+                    a_def[a] = False
                 fill(a, p)
+                if freed:
+                    wake(p)
             else:
                 part[p][c][k].add(a)  # type: ignore[index]
                 if leaving[p] == 0:  # a leaving agent takes no new conversation
@@ -329,8 +376,13 @@ def run_events(
                         backlog_n[b - 1][q] = len(queues[q])
                         backlog_age[b - 1][q] = now - arr[hq]
             row = staff[b] if b < n_int else [0] * n_pool
+            if capped:
+                cap_now = cap_rows[b] if b < n_int else [0] * n_pool
             for p in range(n_pool):
                 staff_to(p, int(row[p]))
+            if capped:
+                for p in range(n_pool):
+                    wake(p)
         else:  # _OVERFLOW: contact x has waited overflow_wait_s
             if status[x] != UNSERVED or agent_of[x] >= 0:
                 continue

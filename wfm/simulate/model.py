@@ -19,7 +19,7 @@ from wfm.core.errors import InputError
 from wfm.core.units import S_PER_H, interval_s
 from wfm.simulate.kpis import ratio
 from wfm.simulate.network import Network
-from wfm.simulate.pools import _keep_rate, _pool_order, _pool_staff
+from wfm.simulate.pools import _deferred_cap, _keep_rate, _pool_order, _pool_staff
 from wfm.simulate.routing import _network, _overflow_routes
 
 
@@ -49,6 +49,7 @@ class _Model:
     row_over_cum: np.ndarray  # (rows, D) cumulative shares
     staff: np.ndarray  # (intervals, pools) scheduled agents, float
     keep_rate: np.ndarray  # (pools,) 1 − shrinkage
+    deferred_cap: np.ndarray | None  # (intervals, pools) agents on deferred work; None: no cap
     site_skills: list[tuple[str, str]]
     ss_pools: np.ndarray  # (pools, site_skills) 0/1: pool at the site holding the skill
     queue_ss: np.ndarray  # (queues,) site-skill of each queue
@@ -61,8 +62,13 @@ def _build_model(
     pool_agents: pd.DataFrame,
     scenario: Scenario,
     overflow: pd.DataFrame | None,
+    coverage: pd.DataFrame | None = None,
 ) -> _Model:
-    """Check the split and pool-agent tables and build the model every replication reads."""
+    """Check the split and pool-agent tables and build the model every replication reads.
+
+    With ``coverage``, the agents of each pool that may work on deferred contacts at once are
+    capped per interval by the schedule's allocation (:func:`wfm.simulate.pools._deferred_cap`).
+    """
     ivl = float(interval_s(scenario.interval_min))
     sp = split.copy()
     if "site" not in sp.columns:
@@ -147,6 +153,7 @@ def _build_model(
     pool_keys = _pool_order(scenario)
     staff = _pool_staff(pool_agents, pool_keys, n_int, idx)
     keep = _keep_rate(scenario, pool_keys)
+    cap = None if coverage is None else _deferred_cap(coverage, scenario, pool_keys, staff, idx)
     network = _network(scenario, queue_keys, pool_keys, channels, ivl)
 
     # (site, skill) pairs of the output table and their pools
@@ -191,6 +198,7 @@ def _build_model(
         row_over_cum=over_cum,
         staff=staff,
         keep_rate=keep,
+        deferred_cap=cap,
         site_skills=site_skills,
         ss_pools=ss_pools,
         queue_ss=queue_ss,

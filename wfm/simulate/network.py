@@ -28,10 +28,14 @@ class QueueSpec:
     rank : int
         Routing priority: an agent that frees up takes the lowest rank first, then the
         longest-waiting contact.
+    deferred : bool
+        Whether the queue holds deferred work (email, back office); only deferred queues
+        count against the ``deferred_cap`` of :func:`wfm.simulate.engine.run_events`.
     """
 
     channel: int
     rank: int
+    deferred: bool = False
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

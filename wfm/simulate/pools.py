@@ -3,7 +3,9 @@
 A pool is a group of agents of one site who share a set of skills. The plan gives the agents
 each pool has on queue per interval (breaks removed, shrinkage not yet); each replication
 turns a fractional count into whole agents and removes the share lost to shrinkage by the
-draw :data:`SHRINKAGE_DRAW` that ``simulation.shrinkage_draw`` names.
+draw :data:`SHRINKAGE_DRAW` that ``simulation.shrinkage_draw`` names. Given the schedule's
+coverage, :func:`_deferred_cap` caps the agents of each pool that work on deferred contacts
+at once, per interval.
 """
 
 from __future__ import annotations
@@ -89,6 +91,84 @@ def _keep_rate(scenario: Scenario, pool_keys: list[tuple[str, str]]) -> np.ndarr
             for s, p in pool_keys
         ]
     )
+
+
+def _deferred_cap(
+    coverage: pd.DataFrame,
+    scenario: Scenario,
+    pool_keys: list[tuple[str, str]],
+    staff: np.ndarray,
+    idx: Callable[[pd.Series, str], np.ndarray],
+) -> np.ndarray:
+    """Most agents of each pool working on deferred contacts at once, per interval [agents].
+
+    Parameters
+    ----------
+    coverage : pandas.DataFrame
+        COVERAGE table: ``interval_start``, ``site``, ``skill``, ``agents_scheduled`` (paid
+        agents the schedule allocates to the skill, before shrinkage) [agents].
+    scenario : Scenario
+        Skills, their channels' queue models, sites' pools and shrinkage.
+    pool_keys : list of (str, str)
+        (site, pool) of each column of ``staff``.
+    staff : numpy.ndarray of float, shape (intervals, pools)
+        Agents each pool has on queue (``pool_agents.agents``) [agents].
+    idx : callable
+        Maps interval starts to interval numbers of the simulation grid.
+
+    Returns
+    -------
+    numpy.ndarray of int64, shape (intervals, pools)
+        The cap K[b, p].
+
+    Notes
+    -----
+    For interval b, site s and each deferred skill k of s, the net agents the schedule
+    allocates are ``D = agents_scheduled · (1 − shrinkage_rate(s, channel(k)))``, the same
+    thinning the simulation applies to on-queue agents. D is split over the pools of s that
+    hold k in proportion to their on-queue agents ``staff[b, p]``; a pool's shares of all
+    deferred skills add up to ``x[b, p]`` and ``K = max(1, ⌊x + ½⌋)`` where ``x > 0``
+    (rounded to the nearest agent, at least one so that allocated backlog can clear), else 0.
+    Coverage rows outside the simulated intervals are ignored.
+    """
+    n_int, n_pool = staff.shape
+    x = np.zeros((n_int, n_pool))
+    deferred = {
+        k
+        for k in scenario.skill_names()
+        if scenario.channels[scenario.skill_channel(k)].queue_model == "deferred"
+    }
+    cov = coverage[coverage["skill"].isin(deferred)]
+    unknown = sorted(set(cov["site"]) - set(scenario.sites))
+    if unknown:
+        raise InputError(f"unknown site {unknown[0]!r}", source="coverage", key="site")
+    if cov.empty:
+        return np.zeros((n_int, n_pool), dtype=np.int64)
+    b_of = idx(cov["interval_start"], "coverage")
+    holders: dict[tuple[str, str], np.ndarray] = {}
+    for b, s, k, scheduled in zip(
+        b_of, cov["site"], cov["skill"], cov["agents_scheduled"].to_numpy(dtype=float), strict=True
+    ):
+        if b < 0 or b >= n_int or scheduled <= 0:
+            continue
+        if (s, k) not in holders:
+            holders[(s, k)] = np.array(
+                [
+                    i
+                    for i, (ps, p) in enumerate(pool_keys)
+                    if ps == s and k in scenario.sites[ps].pools[p].skills
+                ],
+                dtype=int,
+            )
+        pools = holders[(s, k)]
+        on_queue = staff[b, pools]
+        total = float(on_queue.sum())
+        if total <= 0:
+            continue  # no agent on queue to cap
+        net = scheduled * (1.0 - scenario.shrinkage_rate(s, scenario.skill_channel(k)))
+        x[b, pools] += net * on_queue / total
+    cap = np.floor(x + 0.5).astype(np.int64)
+    return np.where(x > 1e-9, np.maximum(cap, 1), 0)
 
 
 def _agents_on_queue(

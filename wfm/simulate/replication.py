@@ -63,7 +63,15 @@ def _replicate(model: _Model, scenario: Scenario, rng: np.random.Generator) -> d
         moved, model.row_over_queue[rows, np.minimum(dest, model.row_over_cum.shape[1] - 1)], queue
     )
     scheduled, available = _agents_on_queue(model.staff, model.keep_rate, cfg.shrinkage_draw, rng)
-    out = run_events(model.network, arrival, queue, work, patience, np.asarray(available))
+    out = run_events(
+        model.network,
+        arrival,
+        queue,
+        work,
+        patience,
+        np.asarray(available),
+        deferred_cap=model.deferred_cap,
+    )
     return _count(model, scenario, rows, out, moved, scheduled, available)
 
 

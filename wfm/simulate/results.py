@@ -208,6 +208,19 @@ def _notes(scenario: Scenario, model: _Model, table: pd.DataFrame) -> list[str]:
         f"half-widths are {100 * cfg.level_rate:g} % t intervals over replications",
         f"shrinkage removes scheduled agents by a {cfg.shrinkage_draw} draw per interval and pool",
     ]
+    if model.deferred_cap is not None:
+        notes.append(
+            "deferred work capped by the schedule's coverage: in each interval at most K agents "
+            "of a pool work on deferred contacts at once, K = the pool's share (by on-queue "
+            "agents) of coverage.agents_scheduled of the site's deferred skills × "
+            "(1 − shrinkage_rate), rounded to the nearest agent and at least 1 where positive; "
+            "deferred contacts above the cap wait"
+        )
+    else:
+        notes.append(
+            "deferred work not capped (no coverage given): any idle agent holding the skill "
+            "takes deferred contacts when no realtime or concurrent contact waits"
+        )
     short = table[~table["meets_target"]]
     if len(short):
         gap = short["sl_target_rate"] - short["service_level_rate"]

@@ -125,6 +125,7 @@ def _network(
         QueueSpec(
             channel=channels.index(scenario.skill_channel(k)),
             rank=QUEUE_RANK[scenario.channels[scenario.skill_channel(k)].queue_model],
+            deferred=scenario.channels[scenario.skill_channel(k)].queue_model == "deferred",
         )
         for _, k, _ in queue_keys
     )

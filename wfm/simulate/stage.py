@@ -67,6 +67,7 @@ def simulate_plan(
     scenario: Scenario,
     *,
     overflow: pd.DataFrame | None = None,
+    coverage: pd.DataFrame | None = None,
 ) -> StageResult:
     """Simulate a plan and report the service it delivers per interval, site and skill.
 
@@ -87,6 +88,12 @@ def simulate_plan(
         OVERFLOW table from the scheduler (``interval_start``, ``skill``, ``from_site``,
         ``to_site``, ``contacts``): that share of the from-site's contacts is routed to the
         to-site on arrival.
+    coverage : pandas.DataFrame, optional
+        COVERAGE table from the scheduler (``interval_start``, ``site``, ``skill``,
+        ``agents_scheduled`` paid agents per skill [agents]). When given, the agents of a pool
+        that work on deferred contacts at once are capped per interval by the schedule's
+        allocation to deferred skills (see Notes); when None, pools are work-conserving
+        across all their skills.
 
     Returns
     -------
@@ -119,6 +126,15 @@ def simulate_plan(
       ``1 − shrinkage_rate`` as ``simulation.shrinkage_draw`` says; the pool's shrinkage is
       the mean of ``scenario.shrinkage_rate(site, channel)`` over its skills' channels.
 
+    Deferred cap (only with ``coverage``): in interval b at most K[b, p] agents of pool p
+    are busy on deferred contacts at once. The site's net deferred agents,
+    ``Σ_k agents_scheduled(b, site, k) · (1 − shrinkage_rate(site, channel(k)))`` over its
+    deferred skills k, are split over the pools holding each skill in proportion to their
+    ``pool_agents.agents``; K is the pool's share rounded to the nearest agent, at least 1
+    where the share is positive, else 0. Deferred contacts above the cap wait in their
+    queue; agents already on them finish (no pre-emption). This is the staffing model's
+    assumption: only the agents allocated to deferred work do it in that interval.
+
     Service level of a row = contacts answered within their own segment's threshold
     (deferred: within ``deadline_h``, wall-clock) / contacts, where abandoned contacts stay
     in the denominator only when ``scenario.abandoned_in_sl``; contacts still waiting when
@@ -136,7 +152,7 @@ def simulate_plan(
     """
     t_start = time.perf_counter()
     cfg = scenario.simulation
-    model = _build_model(split, pool_agents, scenario, overflow)
+    model = _build_model(split, pool_agents, scenario, overflow, coverage)
     seeds = np.random.SeedSequence(scenario.seed).spawn(cfg.replications)
     per_rep = []
     n_simulated = 0
