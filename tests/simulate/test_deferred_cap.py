@@ -187,6 +187,7 @@ def _two_channel_scenario(*, shrinkage: float = 0.0, replications: int = 4):
                 "a": {
                     "region": "r",
                     "tz": "UTC",
+                    "hours": {d: "00:00-24:00" for d in ("mon", "tue", "wed", "thu", "fri")},
                     "pools": {
                         "small": {"skills": ["voice_open", "email_open"], "headcount": 100},
                         "big": {"skills": ["voice_open", "email_open"], "headcount": 300},
@@ -328,3 +329,46 @@ def test_coverage_none_is_the_default():
     b = simulate_plan(split, pool_agents, sc, coverage=None)
     pd.testing.assert_frame_equal(a.table, b.table)
     pd.testing.assert_frame_equal(a.tables["summary"], b.tables["summary"])
+
+
+def test_deadline_counts_opening_hours_like_staffing():
+    """An email at 19:30 with a 1-hour deadline at a site open 08:00–20:00 is due at the end
+    of the next morning's first interval (08:30), not at 20:30: the clock of
+    :func:`wfm.core.calendar.deadline_index`, as the staffing stage plans it."""
+    data = {
+        "name": "clock",
+        "interval_min": 30,
+        "channels": {"email": {"queue_model": "deferred", "deadline_h": 1}},
+        "segments": {"open": {"channels": ["email"]}},
+        "sites": {
+            "a": {
+                "region": "r",
+                "tz": "UTC",
+                "hours": {d: "08:00-20:00" for d in ("mon", "tue", "wed", "thu", "fri")},
+                "pools": {"p": {"skills": ["email_open"], "headcount": 5}},
+            }
+        },
+    }
+    sc = scenario_from_dict(data)
+    grid = pd.date_range("2026-03-02 08:00", "2026-03-03 09:00", freq="30min", tz="UTC")
+    split = pd.DataFrame(
+        {
+            "interval_start": [pd.Timestamp("2026-03-02 19:30", tz="UTC")] * 1
+            + [pd.Timestamp("2026-03-02 10:00", tz="UTC")],
+            "channel": "email",
+            "segment": "open",
+            "site": "a",
+            "human_contacts": [3.0, 2.0],
+            "human_aht_s": 300.0,
+        }
+    )
+    pool_agents = pd.DataFrame({"interval_start": grid, "site": "a", "pool": "p", "agents": 1.0})
+    model = _build_model(split, pool_agents, sc, None)
+    t0 = grid[0]
+    due = dict(zip(model.row_interval, model.row_due_s, strict=True))
+    evening = int((pd.Timestamp("2026-03-02 19:30", tz="UTC") - t0) / pd.Timedelta("30min"))
+    morning = int((pd.Timestamp("2026-03-02 10:00", tz="UTC") - t0) / pd.Timedelta("30min"))
+    # 19:30 → due by 08:30 next day = 24.5 h after 08:00 on day one
+    assert due[evening] == pytest.approx(24.5 * 3600.0)
+    # 10:00 → due by 11:00 the same day
+    assert due[morning] == pytest.approx(3.0 * 3600.0)

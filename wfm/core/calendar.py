@@ -128,3 +128,37 @@ def open_mask(
 def weekday_name(day: dt.date) -> str:
     """``mon`` .. ``sun``."""
     return WEEKDAYS[day.weekday()]
+
+
+def deadline_index(open_flags: object, interval_min: int, deadline_h: float) -> np.ndarray:
+    """Interval by whose end work arriving in each interval is due.
+
+    Parameters
+    ----------
+    open_flags : array_like of bool
+        Whether the site is open in each interval of the grid (consecutive intervals).
+    interval_min : int
+        Interval length [min].
+    deadline_h : float
+        Answer-within time, counted in opening hours [h].
+
+    Returns
+    -------
+    numpy.ndarray of int64
+        For arrivals in interval t, the first interval u ≥ t such that the open time from
+        the start of t to the end of u reaches ``deadline_h``; −1 when the grid ends first.
+        Arrivals are counted from the start of their interval, the planner's usual
+        convention for interval forecasts.
+
+    Examples
+    --------
+    >>> deadline_index([True, True, False, True, True], 60, 2.0).tolist()
+    [1, 3, 4, 4, -1]
+    """
+    flags = np.asarray(open_flags, dtype=bool)
+    open_min = np.where(flags, float(interval_min), 0.0)
+    cum_end = np.cumsum(open_min)  # open minutes up to the end of each interval
+    cum_start = cum_end - open_min
+    need = cum_start + deadline_h * 60.0 - 1e-9
+    due = np.searchsorted(cum_end, need, side="left")
+    return np.where(due < flags.size, due, -1).astype(np.int64)

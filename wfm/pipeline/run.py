@@ -27,6 +27,7 @@ from wfm.core.config import Scenario
 from wfm.core.errors import ConfigError
 from wfm.core.results import StageResult
 from wfm.core.schemas import (
+    COVERAGE,
     FORECAST,
     HISTORY,
     OVERFLOW,
@@ -57,7 +58,7 @@ _INPUTS: dict[str, tuple[str, ...]] = {
     "split": ("forecast",),
     "requirements": ("split",),
     "schedule": ("requirements",),
-    "simulation": ("split", "pool_agents", "overflow"),
+    "simulation": ("split", "pool_agents", "overflow", "coverage"),
 }
 _SCHEMA_OF: dict[str, TableSchema] = {
     "history": HISTORY,
@@ -66,7 +67,11 @@ _SCHEMA_OF: dict[str, TableSchema] = {
     "requirements": REQUIREMENTS,
     "pool_agents": POOL_AGENTS,
     "overflow": OVERFLOW,
+    "coverage": COVERAGE,
 }
+
+# tables a stage uses when present (a plan without overflow, or simulated without coverage)
+_OPTIONAL = ("overflow", "coverage")
 
 ProgressFn = Callable[[str, int, int, float | None], None]
 
@@ -82,7 +87,11 @@ def _run_stage(name: str, tables: dict[str, pd.DataFrame], scenario: Scenario) -
         return schedule_shifts(tables["requirements"], scenario)
     if name == "simulation":
         return simulate_plan(
-            tables["split"], tables["pool_agents"], scenario, overflow=tables.get("overflow")
+            tables["split"],
+            tables["pool_agents"],
+            scenario,
+            overflow=tables.get("overflow"),
+            coverage=tables.get("coverage"),
         )
     raise ConfigError(f"unknown stage {name!r}; expected one of {', '.join(STAGES)}")
 
@@ -129,7 +138,7 @@ def plan_tables(
     results: dict[str, StageResult] = {}
     todo = STAGES[first : last + 1]
     for i, name in enumerate(todo):
-        missing = [t for t in _INPUTS[name] if t not in tables and t != "overflow"]
+        missing = [t for t in _INPUTS[name] if t not in tables and t not in _OPTIONAL]
         if missing:
             raise ConfigError(f"stage {name!r} needs the {', '.join(missing)} table(s)")
         if progress:
@@ -228,7 +237,7 @@ def run_plan(
         for stem in _INPUTS[from_stage]:
             f = src / f"{stem}.csv"
             if not f.exists():
-                if stem == "overflow":
+                if stem in _OPTIONAL:
                     continue
                 raise ConfigError(
                     f"cannot resume from {from_stage!r}: {f} is missing; run the "

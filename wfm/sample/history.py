@@ -138,7 +138,7 @@ def _day_noise(
     """Gamma noise of mean 1 and coefficient of variation ``cv`` per channel and day."""
     out = {}
     for ch in channels:
-        if cv**2 > 0:  # (a cv so small that its square underflows is no noise)
+        if cv > 1e-6:  # below that the noise is nil (and 1/cv² would overflow)
             shape = 1.0 / cv**2
             draws = rng.gamma(shape, 1.0 / shape, size=len(dates))
         else:

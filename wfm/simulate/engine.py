@@ -26,9 +26,9 @@ from wfm.simulate.network import (
     UNSERVED,
     Network,
     Outcome,
+    PoolSpec as PoolSpec,
+    QueueSpec as QueueSpec,
 )
-from wfm.simulate.network import PoolSpec as PoolSpec
-from wfm.simulate.network import QueueSpec as QueueSpec
 
 _DEPART, _STAFF, _OVERFLOW = 0, 1, 2
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from wfm.core.calendar import deadline_index, open_mask
 from wfm.core.config import Scenario
 from wfm.core.errors import InputError
 from wfm.core.units import S_PER_H, interval_s
@@ -42,6 +43,7 @@ class _Model:
     row_delay_s: np.ndarray
     row_patience_s: np.ndarray  # mean patience, inf for none
     row_threshold_s: np.ndarray
+    row_due_s: np.ndarray  # deferred rows: end of the deadline interval [s]; inf past the grid
     row_segment: np.ndarray
     row_channel: np.ndarray
     row_group: np.ndarray  # (interval, site, skill) group
@@ -148,6 +150,7 @@ def _build_model(
     threshold = np.array(
         [_threshold_s(scenario, c, g) for c, g in zip(sp["channel"], sp["segment"], strict=True)]
     )
+    due_s = _due_s(sp, scenario, row_interval, t0, n_int, ivl)
 
     over_q, over_cum = _overflow_routes(sp, overflow, row_interval, contacts, scenario, idx, q_of)
     pool_keys = _pool_order(scenario)
@@ -191,6 +194,7 @@ def _build_model(
         row_delay_s=delay,
         row_patience_s=patience,
         row_threshold_s=threshold,
+        row_due_s=due_s,
         row_segment=np.array([segments.index(g) for g in sp["segment"]], dtype=int),
         row_channel=np.array([channels.index(c) for c in sp["channel"]], dtype=int),
         row_group=row_interval * len(site_skills) + row_ss,
@@ -214,3 +218,30 @@ def _threshold_s(scenario: Scenario, channel: str, segment: str) -> float:
     if ch.queue_model == "deferred":
         return float(ch.deadline_h) * S_PER_H  # type: ignore[arg-type]
     return float(target.sl_threshold_s)
+
+
+def _due_s(
+    sp: pd.DataFrame,
+    scenario: Scenario,
+    row_interval: np.ndarray,
+    t0: pd.Timestamp,
+    n_int: int,
+    ivl: float,
+) -> np.ndarray:
+    """Deadline of deferred rows: the end of the interval by which ``deadline_h`` opening hours
+    of the row's site have passed since the start of its arrival interval [s from the first
+    interval]; ``inf`` when that falls after the simulated grid, NaN for other channels.
+
+    The same clock as the staffing stage (:func:`wfm.core.calendar.deadline_index`).
+    """
+    out = np.full(len(sp), np.nan)
+    grid = pd.date_range(t0, periods=n_int, freq=pd.Timedelta(seconds=ivl))
+    deferred = [c for c, cfg in scenario.channels.items() if cfg.queue_model == "deferred"]
+    for (site, channel), rows in sp.groupby(["site", "channel"]).indices.items():
+        if channel not in deferred:
+            continue
+        flags = open_mask(grid, scenario.sites[site], scenario.interval_min)
+        due = deadline_index(flags, scenario.interval_min, scenario.channels[channel].deadline_h)
+        d = due[row_interval[rows]]
+        out[rows] = np.where(d >= 0, (d + 1) * ivl, np.inf)
+    return out

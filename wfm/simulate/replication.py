@@ -72,13 +72,14 @@ def _replicate(model: _Model, scenario: Scenario, rng: np.random.Generator) -> d
         np.asarray(available),
         deferred_cap=model.deferred_cap,
     )
-    return _count(model, scenario, rows, out, moved, scheduled, available)
+    return _count(model, scenario, rows, arrival, out, moved, scheduled, available)
 
 
 def _count(
     model: _Model,
     scenario: Scenario,
     rows: np.ndarray,
+    arrival: np.ndarray,
     out: Outcome,
     moved: np.ndarray,
     scheduled: np.ndarray,
@@ -90,7 +91,12 @@ def _count(
     answered = out.status == ANSWERED
     abandoned = out.status == ABANDONED
     unserved = out.status == UNSERVED
-    met = answered & (out.wait_s <= model.row_threshold_s[rows])
+    due = model.row_due_s[rows]
+    deferred = ~np.isnan(due)
+    # deferred work: answered by its deadline (opening hours, as staffing plans it); work due
+    # after the simulated grid and still waiting at its end is not late yet
+    met_deferred = (answered & (arrival + out.wait_s <= due)) | (unserved & np.isinf(due))
+    met = np.where(deferred, met_deferred, answered & (out.wait_s <= model.row_threshold_s[rows]))
 
     def by(key: np.ndarray, size: int, weights: np.ndarray | None = None) -> np.ndarray:
         return np.bincount(key, weights=weights, minlength=size).astype(float)

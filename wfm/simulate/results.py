@@ -201,7 +201,9 @@ def _notes(scenario: Scenario, model: _Model, table: pd.DataFrame) -> list[str]:
     )
     notes = [
         f"simulated service level: {sl_rule}; each contact is judged against its own "
-        "segment's threshold (deferred work: within deadline_h, wall-clock)",
+        "segment's threshold (deferred work: by the end of the interval in which deadline_h "
+        "opening hours of its site have passed, as staffing plans it; work due after the "
+        "simulated week and still waiting is not late yet)",
         f"{cfg.replications} replications, seed {scenario.seed}; Poisson arrivals uniform "
         f"within each interval, {service}, exponential patience where the channel has "
         "patience_s (escalated contacts have already spent escalation_delay_s of it); "

@@ -24,8 +24,7 @@ from wfm.core.config import Scenario
 from wfm.core.results import StageResult
 from wfm.simulate.model import _build_model
 from wfm.simulate.pools import SHRINKAGE_DRAW as SHRINKAGE_DRAW
-from wfm.simulate.replication import SERVICE_TIME as SERVICE_TIME
-from wfm.simulate.replication import _replicate
+from wfm.simulate.replication import SERVICE_TIME as SERVICE_TIME, _replicate
 from wfm.simulate.results import (
     _interval_table,
     _notes,
@@ -136,7 +135,7 @@ def simulate_plan(
     assumption: only the agents allocated to deferred work do it in that interval.
 
     Service level of a row = contacts answered within their own segment's threshold
-    (deferred: within ``deadline_h``, wall-clock) / contacts, where abandoned contacts stay
+    (deferred: within ``deadline_h`` of opening hours) / contacts, where abandoned contacts stay
     in the denominator only when ``scenario.abandoned_in_sl``; contacts still waiting when
     the last agent logs off count as not answered in time. ``sl_target_rate`` is the
     contact-weighted target of the row's segments; ``meets_target`` compares the mean with
