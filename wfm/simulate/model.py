@@ -236,12 +236,16 @@ def _due_s(
     """
     out = np.full(len(sp), np.nan)
     grid = pd.date_range(t0, periods=n_int, freq=pd.Timedelta(seconds=ivl))
-    deferred = [c for c, cfg in scenario.channels.items() if cfg.queue_model == "deferred"]
+    deadline_h = {
+        c: cfg.deadline_h
+        for c, cfg in scenario.channels.items()
+        if cfg.queue_model == "deferred" and cfg.deadline_h is not None
+    }
     for (site, channel), rows in sp.groupby(["site", "channel"]).indices.items():
-        if channel not in deferred:
+        if channel not in deadline_h:
             continue
         flags = open_mask(grid, scenario.sites[site], scenario.interval_min)
-        due = deadline_index(flags, scenario.interval_min, scenario.channels[channel].deadline_h)
+        due = deadline_index(flags, scenario.interval_min, deadline_h[channel])
         d = due[row_interval[rows]]
         out[rows] = np.where(d >= 0, (d + 1) * ivl, np.inf)
     return out
