@@ -698,11 +698,68 @@ def _improve(
 
 _POLISH_REACH = 2  # a polished count stays within this many agents of the incumbent's
 _POLISH_MIN_S = 2.0  # no polish with less time than this left
-_POLISH_NODES = 300  # SCIP node limit (deterministic stop before the time limit)
+_POLISH_NODES = 1000  # SCIP node limit (deterministic stop before the time limit)
 # (days per group, day offset) of the polishing passes: single days, then overlapping pairs
 _POLISH_PASSES = ((1, 0), (2, 0), (2, 1))
 _POLISH_RESERVE_S = 2.0  # left for the final re-solve and local search [s]
+_POLISH_SWEEPS = 4  # extra single-day sweeps while one improves
 _POLISH_GROUP_S = 10.0  # time limit of one restricted MIP [s]
+
+
+class _Matrix:
+    """A linear model exported to a proto, as sparse arrays, to cut restricted models from."""
+
+    def __init__(self, model: linear_solver_pb2.MPModelProto) -> None:
+        from scipy import sparse
+
+        self.n_vars = len(model.variable)
+        self.lower = np.array([v.lower_bound for v in model.variable])
+        self.upper = np.array([v.upper_bound for v in model.variable])
+        self.cost = np.array([v.objective_coefficient for v in model.variable])
+        self.integer = np.array([v.is_integer for v in model.variable])
+        rows, cols, data = [], [], []
+        for r, con in enumerate(model.constraint):
+            rows.extend([r] * len(con.var_index))
+            cols.extend(con.var_index)
+            data.extend(con.coefficient)
+        shape = (len(model.constraint), self.n_vars)
+        coo = sparse.coo_matrix((data, (rows, cols)), shape=shape)
+        self.csc, self.csr = coo.tocsc(), coo.tocsr()
+        self.row_lower = np.array([c.lower_bound for c in model.constraint])
+        self.row_upper = np.array([c.upper_bound for c in model.constraint])
+        self.offset = model.objective_offset
+
+    def restricted(
+        self, cols: np.ndarray, values: np.ndarray, lower: np.ndarray, upper: np.ndarray
+    ) -> linear_solver_pb2.MPModelRequest:
+        """SCIP request over ``cols`` (bounds ``lower``/``upper``), every other column fixed
+        at ``values``; rows without a free column are dropped, ``values[cols]`` is the hint.
+        Its objective is the whole model's."""
+        sub_cols = self.csc[:, cols]
+        rows = np.unique(sub_cols.indices)
+        fixed = values.copy()
+        fixed[cols] = 0.0
+        shift = self.csr[rows] @ fixed
+        block = sub_cols[rows].tocsr()
+        request = linear_solver_pb2.MPModelRequest()
+        request.solver_type = linear_solver_pb2.MPModelRequest.SCIP_MIXED_INTEGER_PROGRAMMING
+        model = request.model
+        model.objective_offset = self.offset + float(self.cost @ fixed)
+        for c in cols:
+            var = model.variable.add()
+            var.lower_bound, var.upper_bound = float(lower[c]), float(upper[c])
+            var.objective_coefficient = float(self.cost[c])
+            var.is_integer = bool(self.integer[c])
+        for r in range(len(rows)):
+            con = model.constraint.add()
+            lo, hi = block.indptr[r], block.indptr[r + 1]
+            con.var_index.extend(block.indices[lo:hi].tolist())
+            con.coefficient.extend(block.data[lo:hi].tolist())
+            con.lower_bound = float(self.row_lower[rows[r]] - shift[r])
+            con.upper_bound = float(self.row_upper[rows[r]] - shift[r])
+        model.solution_hint.var_index.extend(range(len(cols)))
+        model.solution_hint.var_value.extend(values[cols].tolist())
+        return request
 
 
 def _polish(
@@ -761,37 +818,32 @@ def _polish(
         partners.setdefault(arc.to_site, set()).add(arc.from_site)
     for (m_idx, i), var in mb.ai.items():
         by_cell.setdefault((problem.ai_moves[m_idx].site, i), []).append(var.index())
+    z_cells: dict[tuple[str, int], list[int]] = {}
+    for k, on in zip(z_keys, z_now, strict=True):
+        if on > 0.5:  # an open switch may close; a closed one stays closed
+            z_cells.setdefault((k[0], k[2]), []).append(mb.z[k].index())
     del mip, mb
-    values = np.zeros(len(model.variable))
+    whole = _Matrix(model)
+    values = np.zeros(whole.n_vars)
     for var in b.x + list(b.z.values()) + list(b.y.values()) + list(b.short.values()):
         values[var.index()] = var.solution_value()
     for var in list(b.over.values()) + list(b.flow.values()) + list(b.ai.values()):
         values[var.index()] = var.solution_value()
-    continuous = sorted({v for vs in by_cell.values() for v in vs})
-    original = {
-        v: (model.variable[v].lower_bound, model.variable[v].upper_bound) for v in continuous
-    }
+    values[x_idx] = current
     support = (relaxed > _INTEGRAL_TOL) | (current > 0)
     site_of = [problem.pools[col.pool].site for col in problem.columns]
-    request = linear_solver_pb2.MPModelRequest()
-    request.solver_type = linear_solver_pb2.MPModelRequest.SCIP_MIXED_INTEGER_PROGRAMMING
-    request.solver_specific_parameters = (
-        f"randomization/randomseedshift = {seed}\nlimits/totalnodes = {_POLISH_NODES}\n"
-    )
-    request.model.CopyFrom(model)
-    mvars = request.model.variable
-    for j, v in enumerate(x_idx):
-        mvars[v].lower_bound = mvars[v].upper_bound = float(current[j])
-    for v, on in zip(z_idx, z_now, strict=True):
-        mvars[v].lower_bound, mvars[v].upper_bound = 0.0, (1.0 if on > 0.5 else 0.0)
-    z_cur = np.round(z_now)
+    params = f"randomization/randomseedshift = {seed}\nlimits/totalnodes = {_POLISH_NODES}\n"
     incumbent = best
     improved_groups = solved = n_groups = 0
     ok = (
         linear_solver_pb2.MPSolverResponseStatus.MPSOLVER_OPTIMAL,
         linear_solver_pb2.MPSolverResponseStatus.MPSOLVER_FEASIBLE,
     )
-    for span, shift in _POLISH_PASSES:
+    passes = list(_POLISH_PASSES)
+    sweeps = 0
+    while passes:
+        span, shift = passes.pop(0)
+        before = improved_groups
         groups: dict[tuple[str, int], list[int]] = {}
         for j, col in enumerate(problem.columns):
             if support[j]:
@@ -806,19 +858,19 @@ def _polish(
             js = groups[key]
             sites = {key[0]} | partners.get(key[0], set())
             cells = {int(i) for j in js for i in problem.columns[j].intervals}
-            free = {v for st in sites for i in cells for v in by_cell.get((st, i), ())}
-            for v in continuous:
-                if v in free:
-                    mvars[v].lower_bound, mvars[v].upper_bound = original[v]
-                else:
-                    mvars[v].lower_bound = mvars[v].upper_bound = float(values[v])
+            free: set[int] = set()
+            for st in sites:
+                for i in cells:
+                    free.update(by_cell.get((st, i), ()))
+                    free.update(z_cells.get((st, i), ()))
+            lower, upper = whole.lower.copy(), whole.upper.copy()
             for j in js:
-                mvars[x_idx[j]].lower_bound = float(max(0, current[j] - _POLISH_REACH))
-                mvars[x_idx[j]].upper_bound = float(current[j] + _POLISH_REACH)
-            hint = request.model.solution_hint
-            hint.Clear()
-            hint.var_index.extend(x_idx + z_idx)
-            hint.var_value.extend([float(c) for c in current] + [float(v) for v in z_cur])
+                free.add(x_idx[j])
+                lower[x_idx[j]] = float(max(0, current[j] - _POLISH_REACH))
+                upper[x_idx[j]] = float(current[j] + _POLISH_REACH)
+            cols = np.array(sorted(free), dtype=np.int64)
+            request = whole.restricted(cols, values, lower, upper)
+            request.solver_specific_parameters = params
             request.solver_time_limit_seconds = max(
                 min(left / (len(order) - g_idx), _POLISH_GROUP_S), 0.5
             )
@@ -826,13 +878,16 @@ def _polish(
             pywraplp.Solver.SolveWithProto(request, response)
             solved += 1
             if response.status in ok and response.objective_value < incumbent - 1e-6:
-                values = np.array(response.variable_value)
+                values[cols] = np.array(response.variable_value)
                 incumbent = float(response.objective_value)
                 current = np.round(values[x_idx]).astype(np.int64)
-                z_cur = np.round(values[z_idx])
+                values[x_idx] = current
                 improved_groups += 1
-            for j in js:
-                mvars[x_idx[j]].lower_bound = mvars[x_idx[j]].upper_bound = float(current[j])
+        if span == 1 and improved_groups > before and sweeps < _POLISH_SWEEPS:
+            sweeps += 1
+            passes.insert(0, (1, 0))  # sweep the single days again while they improve
+    out["sweeps"] = sweeps + 1
+    z_cur = np.round(values[z_idx])
     out["groups"], out["solved"], out["improved"] = n_groups, solved, improved_groups
     out["support"] = int(support.sum())
     out["wall_s"] = round(time.perf_counter() - t0, 3)
