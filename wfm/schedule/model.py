@@ -52,9 +52,9 @@ Solving
 whole numbers by LP diving (``_dive``); close switches that do not pay
 (``_close_switches``); then a local search adds, drops or moves single shifts
 (``_improve``); finally a sequence of restricted MIPs (one site and one or two days
-at a time, around the incumbent) polishes the schedule (``_polish``), and the local search
-runs once more. ``mip``: hand the whole model to the MIP solver (its own bound is
-reported when above the LP bound).
+at a time, around the incumbent, cut out of the whole model) polishes the schedule
+(``_polish``), and the local search runs once more. ``mip``: hand the whole model to the
+MIP solver (its own bound is reported when above the LP bound).
 """
 
 from __future__ import annotations
@@ -772,15 +772,18 @@ def _polish(
     deadline: float,
     bound: float,
 ) -> dict:
-    """Re-optimise the schedule as a MIP restricted to the neighbourhood of the incumbent.
+    """Re-optimise the schedule by restricted MIPs around the incumbent, one site-day at a time.
 
-    The restricted problem keeps every pattern the LP relaxation or the incumbent uses, each
-    count within ``_POLISH_REACH`` agents of the incumbent's, every other count at zero; the
-    open receiving switches may close, closed ones stay closed. SCIP solves it from the
-    incumbent (given as hint, so it never does worse) with a node limit and the remaining
-    time. A better schedule replaces the incumbent in ``lp`` (counts and switches fixed,
-    flows re-solved). The restricted problem's own bound is not a bound of the model and is
-    not used. Returns what it did (for ``detail``).
+    Each restricted MIP frees the counts of one site on one day (later two days) on patterns
+    the LP relaxation or the incumbent uses, within ``_POLISH_REACH`` agents of the
+    incumbent's; the continuous columns of that site and its overflow partners over the
+    intervals those patterns cover, and the open receiving switches there (they may close).
+    Every other column stays at the incumbent's value (``_Matrix.restricted``). SCIP solves
+    it from the incumbent as hint with a node limit and a share of the remaining time; a
+    better schedule is taken over at once. At the end the best schedule replaces the
+    incumbent in ``lp`` (counts and switches fixed, flows re-solved). The restricted
+    problems' bounds are not bounds of the model and are not used. Returns what it did (for
+    ``detail``).
     """
     out: dict = {"kept": False}
     remaining = deadline - time.perf_counter()
