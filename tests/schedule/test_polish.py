@@ -10,7 +10,7 @@ import pytest
 from ortools.linear_solver import pywraplp
 
 from wfm.core.config import SolverConfig
-from wfm.schedule import model, schedule_shifts
+from wfm.schedule import model, polish, schedule_shifts
 from wfm.schedule.model import PatternColumn, PoolSpec, Problem
 
 from .conftest import make_requirements
@@ -61,7 +61,7 @@ def test_polish_moves_a_poor_schedule_to_the_known_optimum():
         var.SetBounds(count, count)
     assert lp.Solve() == pywraplp.Solver.OPTIMAL
     assert lp.Objective().Value() == pytest.approx(80.0)
-    out = model._polish(lp, built, problem, config, 0, relaxed, time.perf_counter() + 30.0, bound)
+    out = polish._polish(lp, built, problem, config, 0, relaxed, time.perf_counter() + 30.0, bound)
     assert out["kept"]
     assert lp.Objective().Value() == pytest.approx(70.0)
     assert [round(v.lb()) for v in built.x] == [0, 0, 1]
@@ -73,7 +73,7 @@ def test_polish_skips_at_the_target_gap():
     built = model._build(problem, lp, integer=False)
     lp.Solve()
     relaxed = np.array([v.solution_value() for v in built.x])
-    out = model._polish(
+    out = polish._polish(
         lp,
         built,
         problem,

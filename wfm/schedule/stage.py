@@ -29,8 +29,8 @@ from wfm.schedule.model import (
     Problem,
     Receiver,
     Solution,
-    solve,
 )
+from wfm.schedule.optimiser import solve
 from wfm.schedule.overflow import (
     calibrate,
     marginal_agents,

@@ -1,0 +1,244 @@
+"""MIP polish of the ``lp_guided`` schedule: small restricted MIPs by site and day around
+the incumbent, solved in turn with the incumbent as a hint (see docs/schedule.md)."""
+
+from __future__ import annotations
+
+import logging
+import time
+
+import numpy as np
+from ortools.linear_solver import linear_solver_pb2, pywraplp
+
+from wfm.core.config import SolverConfig
+from wfm.core.errors import SolverError
+from wfm.schedule.model import (
+    _STATUS,
+    Problem,
+    _build,
+    _Built,
+    _new_solver,
+)
+from wfm.schedule.search import _INTEGRAL_TOL
+
+log = logging.getLogger(__name__)
+
+_POLISH_REACH = 2  # a polished count stays within this many agents of the incumbent's
+_POLISH_MIN_S = 2.0  # no polish with less time than this left
+_POLISH_NODES = 1000  # SCIP node limit (deterministic stop before the time limit)
+# (days per group, day offset) of the polishing passes: single days, then overlapping pairs
+_POLISH_PASSES = ((1, 0), (2, 0), (2, 1))
+_POLISH_RESERVE_S = 2.0  # left for the final re-solve and local search [s]
+_POLISH_SWEEPS = 4  # extra single-day sweeps while one improves
+_POLISH_GROUP_S = 10.0  # time limit of one restricted MIP [s]
+
+
+class _Matrix:
+    """A linear model exported to a proto, as sparse arrays, to cut restricted models from."""
+
+    def __init__(self, model: linear_solver_pb2.MPModelProto) -> None:
+        from scipy import sparse
+
+        self.n_vars = len(model.variable)
+        self.lower = np.array([v.lower_bound for v in model.variable])
+        self.upper = np.array([v.upper_bound for v in model.variable])
+        self.cost = np.array([v.objective_coefficient for v in model.variable])
+        self.integer = np.array([v.is_integer for v in model.variable])
+        rows, cols, data = [], [], []
+        for r, con in enumerate(model.constraint):
+            rows.extend([r] * len(con.var_index))
+            cols.extend(con.var_index)
+            data.extend(con.coefficient)
+        shape = (len(model.constraint), self.n_vars)
+        coo = sparse.coo_matrix((data, (rows, cols)), shape=shape)
+        self.csc, self.csr = coo.tocsc(), coo.tocsr()
+        self.row_lower = np.array([c.lower_bound for c in model.constraint])
+        self.row_upper = np.array([c.upper_bound for c in model.constraint])
+        self.offset = model.objective_offset
+
+    def restricted(
+        self, cols: np.ndarray, values: np.ndarray, lower: np.ndarray, upper: np.ndarray
+    ) -> linear_solver_pb2.MPModelRequest:
+        """SCIP request over ``cols`` (bounds ``lower``/``upper``), every other column fixed
+        at ``values``; rows without a free column are dropped, ``values[cols]`` is the hint.
+        Its objective is the whole model's."""
+        sub_cols = self.csc[:, cols]
+        rows = np.unique(sub_cols.indices)
+        fixed = values.copy()
+        fixed[cols] = 0.0
+        shift = self.csr[rows] @ fixed
+        block = sub_cols[rows].tocsr()
+        request = linear_solver_pb2.MPModelRequest()
+        request.solver_type = linear_solver_pb2.MPModelRequest.SCIP_MIXED_INTEGER_PROGRAMMING
+        model = request.model
+        model.objective_offset = self.offset + float(self.cost @ fixed)
+        for c in cols:
+            var = model.variable.add()
+            var.lower_bound, var.upper_bound = float(lower[c]), float(upper[c])
+            var.objective_coefficient = float(self.cost[c])
+            var.is_integer = bool(self.integer[c])
+        for r in range(len(rows)):
+            con = model.constraint.add()
+            lo, hi = block.indptr[r], block.indptr[r + 1]
+            con.var_index.extend(block.indices[lo:hi].tolist())
+            con.coefficient.extend(block.data[lo:hi].tolist())
+            con.lower_bound = float(self.row_lower[rows[r]] - shift[r])
+            con.upper_bound = float(self.row_upper[rows[r]] - shift[r])
+        model.solution_hint.var_index.extend(range(len(cols)))
+        model.solution_hint.var_value.extend(values[cols].tolist())
+        return request
+
+
+def _polish(
+    lp: pywraplp.Solver,
+    b: _Built,
+    problem: Problem,
+    config: SolverConfig,
+    seed: int,
+    relaxed: np.ndarray,
+    deadline: float,
+    bound: float,
+) -> dict:
+    """Re-optimise the schedule by restricted MIPs around the incumbent, one site-day at a time.
+
+    Each restricted MIP frees the counts of one site on one day (later two days) on patterns
+    the LP relaxation or the incumbent uses, within ``_POLISH_REACH`` agents of the
+    incumbent's; the continuous columns of that site and its overflow partners over the
+    intervals those patterns cover, and the open receiving switches there (they may close).
+    Every other column stays at the incumbent's value (``_Matrix.restricted``). SCIP solves
+    it from the incumbent as hint with a node limit and a share of the remaining time; a
+    better schedule is taken over at once. At the end the best schedule replaces the
+    incumbent in ``lp`` (counts and switches fixed, flows re-solved). The restricted
+    problems' bounds are not bounds of the model and are not used. Returns what it did (for
+    ``detail``).
+    """
+    out: dict = {"kept": False}
+    remaining = deadline - time.perf_counter()
+    best = lp.Objective().Value()
+    if remaining < _POLISH_MIN_S:
+        out["skipped"] = "time"
+        return out
+    if (best - bound) / max(abs(best), 1e-9) <= config.gap_target_rate:
+        out["skipped"] = "gap"
+        return out
+    t0 = time.perf_counter()
+    current = np.array([round(v.lb()) for v in b.x], dtype=np.int64)
+    z_keys = list(b.z)
+    z_now = np.array([b.z[k].lb() for k in z_keys])
+    mip = _new_solver("SCIP", config, seed)
+    mb = _build(problem, mip, integer=True)
+    model = linear_solver_pb2.MPModelProto()
+    mip.ExportModelToProto(model)
+    x_idx = [v.index() for v in mb.x]
+    z_idx = [mb.z[k].index() for k in z_keys]
+    # continuous columns by site and interval: outside a group's sites (its own and those
+    # it exchanges overflow with) and the intervals its patterns cover they stay at the
+    # incumbent's values
+    by_cell: dict[tuple[str, int], list[int]] = {}
+    partners: dict[str, set[str]] = {}
+    for (p, _, i), var in mb.y.items():
+        by_cell.setdefault((problem.pools[p].site, i), []).append(var.index())
+    for cell_key, var in list(mb.short.items()) + list(mb.over.items()):
+        by_cell.setdefault((cell_key[0], cell_key[2]), []).append(var.index())
+    for (a_idx, i), var in mb.flow.items():
+        arc = problem.arcs[a_idx]
+        by_cell.setdefault((arc.from_site, i), []).append(var.index())
+        by_cell.setdefault((arc.to_site, i), []).append(var.index())
+        partners.setdefault(arc.from_site, set()).add(arc.to_site)
+        partners.setdefault(arc.to_site, set()).add(arc.from_site)
+    for (m_idx, i), var in mb.ai.items():
+        by_cell.setdefault((problem.ai_moves[m_idx].site, i), []).append(var.index())
+    z_cells: dict[tuple[str, int], list[int]] = {}
+    for k, on in zip(z_keys, z_now, strict=True):
+        if on > 0.5:  # an open switch may close; a closed one stays closed
+            z_cells.setdefault((k[0], k[2]), []).append(mb.z[k].index())
+    del mip, mb
+    whole = _Matrix(model)
+    values = np.zeros(whole.n_vars)
+    for var in b.x + list(b.z.values()) + list(b.y.values()) + list(b.short.values()):
+        values[var.index()] = var.solution_value()
+    for var in list(b.over.values()) + list(b.flow.values()) + list(b.ai.values()):
+        values[var.index()] = var.solution_value()
+    values[x_idx] = current
+    support = (relaxed > _INTEGRAL_TOL) | (current > 0)
+    site_of = [problem.pools[col.pool].site for col in problem.columns]
+    params = f"randomization/randomseedshift = {seed}\nlimits/totalnodes = {_POLISH_NODES}\n"
+    incumbent = best
+    improved_groups = solved = n_groups = 0
+    ok = (
+        linear_solver_pb2.MPSolverResponseStatus.MPSOLVER_OPTIMAL,
+        linear_solver_pb2.MPSolverResponseStatus.MPSOLVER_FEASIBLE,
+    )
+    passes = list(_POLISH_PASSES)
+    sweeps = 0
+    while passes:
+        span, shift = passes.pop(0)
+        before = improved_groups
+        groups: dict[tuple[str, int], list[int]] = {}
+        for j, col in enumerate(problem.columns):
+            if support[j]:
+                groups.setdefault((site_of[j], (col.day + shift) // span), []).append(j)
+        order = sorted(groups)
+        n_groups += len(order)
+        for g_idx, key in enumerate(order):
+            left = deadline - _POLISH_RESERVE_S - time.perf_counter()
+            gap = (incumbent - bound) / max(abs(incumbent), 1e-9)
+            if left < 0.5 or gap <= config.gap_target_rate:
+                break
+            js = groups[key]
+            sites = {key[0]} | partners.get(key[0], set())
+            cells = {int(i) for j in js for i in problem.columns[j].intervals}
+            free: set[int] = set()
+            for st in sites:
+                for i in cells:
+                    free.update(by_cell.get((st, i), ()))
+                    free.update(z_cells.get((st, i), ()))
+            lower, upper = whole.lower.copy(), whole.upper.copy()
+            for j in js:
+                free.add(x_idx[j])
+                lower[x_idx[j]] = float(max(0, current[j] - _POLISH_REACH))
+                upper[x_idx[j]] = float(current[j] + _POLISH_REACH)
+            cols = np.array(sorted(free), dtype=np.int64)
+            request = whole.restricted(cols, values, lower, upper)
+            request.solver_specific_parameters = params
+            request.solver_time_limit_seconds = max(
+                min(left / (len(order) - g_idx), _POLISH_GROUP_S), 0.5
+            )
+            response = linear_solver_pb2.MPSolutionResponse()
+            pywraplp.Solver.SolveWithProto(request, response)
+            solved += 1
+            if response.status in ok and response.objective_value < incumbent - 1e-6:
+                values[cols] = np.array(response.variable_value)
+                incumbent = float(response.objective_value)
+                current = np.round(values[x_idx]).astype(np.int64)
+                values[x_idx] = current
+                improved_groups += 1
+        if span == 1 and improved_groups > before and sweeps < _POLISH_SWEEPS:
+            sweeps += 1
+            passes.insert(0, (1, 0))  # sweep the single days again while they improve
+    out["sweeps"] = sweeps + 1
+    z_cur = np.round(values[z_idx])
+    out["groups"], out["solved"], out["improved"] = n_groups, solved, improved_groups
+    out["support"] = int(support.sum())
+    out["wall_s"] = round(time.perf_counter() - t0, 3)
+    out["mip_objective"] = incumbent
+    counts, z_new = current, list(z_cur)
+    current = np.array([round(v.lb()) for v in b.x], dtype=np.int64)
+    if improved_groups == 0:
+        return out
+    for j, var in enumerate(b.x):
+        var.SetBounds(float(counts[j]), float(counts[j]))
+    for k, on in zip(z_keys, z_new, strict=True):
+        b.z[k].SetBounds(float(on), float(on))
+    status = lp.Solve()
+    if status == pywraplp.Solver.OPTIMAL and lp.Objective().Value() < best - 1e-6:
+        out["kept"] = True
+        out["objective"] = lp.Objective().Value()
+        return out
+    for j, var in enumerate(b.x):
+        var.SetBounds(float(current[j]), float(current[j]))
+    for k, on in zip(z_keys, z_now, strict=True):
+        b.z[k].SetBounds(float(on), float(on))
+    status = lp.Solve()
+    if status != pywraplp.Solver.OPTIMAL:
+        raise SolverError(f"polish ended with LP status {_STATUS.get(status, status)}")
+    return out
