@@ -163,6 +163,32 @@ def test_resume_from_requirements_gives_same_files(plan_dir, small_demo):
         assert (out / name).read_bytes() == (plan_dir / name).read_bytes(), name
 
 
+def test_resume_from_simulation_carries_the_solver_outcome(plan_dir, small_demo):
+    out = small_demo / "resumed_sim"
+    result = CliRunner().invoke(
+        main,
+        [
+            "plan",
+            str(small_demo / "scenario.toml"),
+            "--from",
+            "simulation",
+            "--resume",
+            str(plan_dir),
+            "--out",
+            str(out),
+            "--run-id",
+            "test",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    before = json.loads((plan_dir / "manifest.json").read_text())
+    after = json.loads((out / "manifest.json").read_text())
+    assert after["schedule"] == before["schedule"]
+    assert after["stages"]["schedule"]["carried"] is True
+    assert (out / "schedule.csv").read_bytes() == (plan_dir / "schedule.csv").read_bytes()
+    assert (out / "simulation.csv").read_bytes() == (plan_dir / "simulation.csv").read_bytes()
+
+
 def test_failed_plan_leaves_no_output(small_demo, tmp_path):
     bad = tmp_path / "history.csv"
     text = (small_demo / "history.csv").read_text().splitlines()

@@ -270,6 +270,8 @@ def run_plan(
     for name in STAGES[: STAGES.index(from_stage)] if from_stage else ():
         if name in previous.get("stages", {}):
             manifest["stages"][name] = previous["stages"][name] | {"carried": True}
+        if name == "schedule" and "schedule" in previous:  # solver outcome of a carried schedule
+            manifest["schedule"] = previous["schedule"]
     with atomic_dir(out_dir) as tmp:
         for p in carried:
             copy_file(p, tmp / p.name)
