@@ -191,7 +191,7 @@ def demo_plan(total_contacts: float = 100_000.0, days: int = 7):
 
 def _plan_folder(folder: Path):
     """split, pool_agents and overflow of a plan folder written by ``wfm plan`` (or None)."""
-    from wfm.core.schemas import OVERFLOW, POOL_AGENTS, SPLIT
+    from wfm.core.schemas import COVERAGE, OVERFLOW, POOL_AGENTS, SPLIT
     from wfm.io.tables import read_table
 
     if not (folder / "pool_agents.csv").exists():
@@ -201,7 +201,9 @@ def _plan_folder(folder: Path):
     agents = read_table(folder / "pool_agents.csv", POOL_AGENTS, scenario=sc)
     ov = folder / "overflow.csv"
     overflow = read_table(ov, OVERFLOW, scenario=sc) if ov.exists() else None
-    return sc, split, agents, overflow
+    cov = folder / "coverage.csv"
+    coverage = read_table(cov, COVERAGE, scenario=sc) if cov.exists() else None
+    return sc, split, agents, overflow, coverage
 
 
 def bench_demo() -> None:
@@ -211,13 +213,14 @@ def bench_demo() -> None:
     if real is not None:
         cases.append(("demo plan (make demo)", *real))
     sc, split, agents = demo_plan()
-    cases.append(("synthetic demo-size week", sc, split, agents, None))
+    cases.append(("synthetic demo-size week", sc, split, agents, None, None))
     rows = []
     summaries = []
-    for name, sc, split, agents, overflow in cases:
+    for name, sc, split, agents, overflow, coverage in cases:
         sc = replace(sc, simulation=replace(sc.simulation, replications=10))
         t0 = time.perf_counter()
-        res = simulate_plan(split, agents, sc, overflow=overflow)
+        # as in `wfm plan`: the schedule's coverage caps the agents on deferred work
+        res = simulate_plan(split, agents, sc, overflow=overflow, coverage=coverage)
         wall = time.perf_counter() - t0
         f = res.figures
         rows.append(
