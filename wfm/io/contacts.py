@@ -24,7 +24,7 @@ from wfm.core.checks import check_choice, check_positive
 from wfm.core.errors import ConfigError, InputError
 from wfm.core.schemas import HISTORY, order_table
 from wfm.core.units import ALLOWED_INTERVAL_MIN
-from wfm.io.tables import _read_csv_strings, parse_times
+from wfm.io.tables import parse_times, read_csv_strings
 
 OUTCOMES = ("answered", "abandoned", "not_offered", "ignored")
 """Classes of a contact row: answered by a person; abandoned after queueing; abandoned
@@ -151,7 +151,7 @@ def read_contacts(
     name = path.name
     if not path.exists():
         raise InputError("file not found", source=str(path), expected="a contact log CSV file")
-    raw = _read_csv_strings(path)
+    raw = read_csv_strings(path)
     raw.columns = [str(c).strip() for c in raw.columns]
     needed = [
         c

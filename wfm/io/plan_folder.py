@@ -20,7 +20,7 @@ import pandas as pd
 from wfm.core.errors import InputError
 from wfm.core.schemas import SCHEMAS
 from wfm.io.files import atomic_path, write_text_atomic
-from wfm.io.tables import _read_csv_strings, parse_times, read_table
+from wfm.io.tables import parse_times, read_csv_strings, read_table
 
 PLAN_TABLES = (
     "forecast",
@@ -43,7 +43,7 @@ PLAN_TABLES = (
 def read_side_table(path: str | os.PathLike) -> pd.DataFrame:
     """Read a CSV that has no contract schema: numbers as numbers, ``interval_start`` as UTC."""
     path = Path(path)
-    raw = _read_csv_strings(path)
+    raw = read_csv_strings(path)
     raw.columns = [str(c).strip() for c in raw.columns]
     out = {}
     for col in raw.columns:

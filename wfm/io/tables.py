@@ -63,7 +63,7 @@ def read_table(
     name = path.name
     if not path.exists():
         raise InputError("file not found", source=str(path), expected=f"a {schema.name} CSV file")
-    raw = _read_csv_strings(path)
+    raw = read_csv_strings(path)
     tz = source_tz or (scenario.source_tz if scenario else "") or None
     df = _convert_columns(raw, schema, name, tz)
     check_table(df, schema, source=name)
@@ -102,7 +102,9 @@ def _check_fields(path: Path) -> None:
                 )
 
 
-def _read_csv_strings(path: Path) -> pd.DataFrame:
+def read_csv_strings(path: Path) -> pd.DataFrame:
+    """Every cell of a CSV as a string, after the field-count and header checks;
+    decoding and parsing errors name the file and line. The typed readers start here."""
     name = path.name
     try:
         _check_fields(path)

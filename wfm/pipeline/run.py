@@ -220,6 +220,7 @@ def run_plan(
     given: dict[str, pd.DataFrame] = {}
     history = None
     carried: list[Path] = []
+    previous: dict = {}  # manifest of the plan a resumed run reads from
     if from_stage is None or from_stage == "forecast":
         if history_path is None:
             raise ConfigError("a history file is needed to forecast (--history)")
@@ -246,7 +247,8 @@ def run_plan(
             given[stem] = read_table(f, _SCHEMA_OF[stem], scenario=scenario)
             inputs[f"{src.name}/{f.name}"] = sha256_file(f)
         earlier = STAGES[: STAGES.index(from_stage)]
-        carried = [src / f for f in sorted(_files_of(earlier, src)) if (src / f).exists()]
+        previous = _read_manifest(src)
+        carried = [src / f for f in sorted(_files_of(earlier, previous)) if (src / f).exists()]
     results = plan_tables(
         history,
         scenario,
@@ -266,7 +268,6 @@ def run_plan(
         "stages": {},
         "files": [],
     }
-    previous = _read_manifest(Path(resume_dir) if resume_dir else out_dir) if from_stage else {}
     for name in STAGES[: STAGES.index(from_stage)] if from_stage else ():
         if name in previous.get("stages", {}):
             manifest["stages"][name] = previous["stages"][name] | {"carried": True}
@@ -301,12 +302,11 @@ def _read_manifest(folder: Path) -> dict:
     return read_json(folder / "manifest.json")
 
 
-def _files_of(stages: tuple[str, ...], src: Path) -> set[str]:
-    """Files written by ``stages`` in a previous plan folder (from its manifest)."""
-    data = _read_manifest(src)
+def _files_of(stages: tuple[str, ...], manifest: dict) -> set[str]:
+    """Files written by ``stages`` in a previous plan folder, from its manifest."""
     files = {f"{name}.csv" for name in stages}
     for name in stages:
-        files.update(data.get("stages", {}).get(name, {}).get("files", []))
+        files.update(manifest.get("stages", {}).get(name, {}).get("files", []))
     return files
 
 

@@ -219,7 +219,7 @@ def staffing_requirements(split: pd.DataFrame, scenario: Scenario) -> StageResul
     table = pd.concat(frames, ignore_index=True)
     table = table.sort_values(["interval_start", "site", "skill"], ignore_index=True)
     table = table[[c for c in REQUIREMENTS.names if c in table.columns]]
-    table = _with_ai_room(table, split, scenario)
+    table = _with_ai_room(table, split, df, scenario)
 
     for skill, segs in segs_of.items():
         distinct = {_target_of(scenario, skill, s) for s in segs}
@@ -292,26 +292,21 @@ def _describe(t: ServiceTarget, scenario: Scenario, skill: str) -> str:
     return ", ".join(parts)
 
 
-def _with_ai_room(table: pd.DataFrame, split: pd.DataFrame, scenario: Scenario) -> pd.DataFrame:
+def _with_ai_room(
+    table: pd.DataFrame, split: pd.DataFrame, prepared: pd.DataFrame, scenario: Scenario
+) -> pd.DataFrame:
     """Add what the scheduler may still hand to AI agents (the split's optimiser bounds).
 
     ``ai_movable_contacts`` = Σ over the skill's split rows of
     max(0, min(ai_max_rate · contacts − ai_contained, human_contacts)); ``ai_sessions_used`` =
     AI sessions busy on the skill's channel in the interval, Σ (ai_contained · ai_aht_s +
     escalated · escalation_delay_s) / interval_s over the channel's rows (the same value on
-    every row of the channel). Without the split's bound columns the table is unchanged.
+    every row of the channel). ``prepared`` is ``_prepare``'s frame: each split row's site and
+    skill, in the split's row order. Without the split's bound columns the table is unchanged.
     """
     need = {"ai_max_rate", "ai_contained", "contacts", "escalated"}
     if not need <= set(split.columns) or table.empty:
         return table
-    site = (
-        split["site"]
-        if "site" in split.columns
-        else pd.Series(scenario.home_site(), index=split.index)
-    )
-    skill = [
-        scenario.skill_for(c, g) for c, g in zip(split["channel"], split["segment"], strict=True)
-    ]
     movable = np.clip(
         split["ai_max_rate"].to_numpy(float) * split["contacts"].to_numpy(float)
         - split["ai_contained"].to_numpy(float),
@@ -339,8 +334,8 @@ def _with_ai_room(table: pd.DataFrame, split: pd.DataFrame, scenario: Scenario) 
     rows = pd.DataFrame(
         {
             "interval_start": split["interval_start"].to_numpy(),
-            "site": site.to_numpy(),
-            "skill": skill,
+            "site": prepared["site"].to_numpy(),
+            "skill": prepared["skill"].to_numpy(),
             "channel": split["channel"].to_numpy(),
             "ai_movable_contacts": movable,
             "sessions": sessions,
