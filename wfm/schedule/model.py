@@ -426,6 +426,25 @@ _STATUS = {
 }
 
 
+# GLOP's warm-started simplex now and then stops ABNORMAL on a re-solve that a fresh solve
+# of the same model finishes OPTIMAL (seen on the benchmark's demo week after fixing a few
+# receiving switches); the re-solve without presolve is the retry that got through there
+_RETRY_PARAMS = "use_preprocessing: false"
+
+
+def _resolve(lp: pywraplp.Solver) -> int:
+    """Re-solve the LP after a bound change; retry once without GLOP's presolve when the
+    warm-started solve stops on anything but OPTIMAL. Returns the final status."""
+    status = lp.Solve()
+    if status in (pywraplp.Solver.OPTIMAL, pywraplp.Solver.INFEASIBLE):
+        return status
+    lp.SetSolverSpecificParametersAsString(_RETRY_PARAMS)
+    status = lp.Solve()
+    lp.SetSolverSpecificParametersAsString("")
+    log.debug("LP re-solve retried without presolve: status %s", _STATUS.get(status, status))
+    return status
+
+
 def _fix_and_solve(
     lp: pywraplp.Solver, xs: list, chosen: np.ndarray, targets: np.ndarray, values: np.ndarray
 ) -> int:
@@ -434,7 +453,7 @@ def _fix_and_solve(
     inf = lp.infinity()
     for j, v in zip(chosen, targets, strict=True):
         xs[j].SetBounds(float(v), float(v))
-    status = lp.Solve()
+    status = _resolve(lp)
     if status == pywraplp.Solver.OPTIMAL:
         return status
     for j in chosen:
@@ -442,7 +461,7 @@ def _fix_and_solve(
     for j, v in zip(chosen, targets, strict=True):
         for option in (float(v), float(np.floor(values[j])), float(np.ceil(values[j]))):
             xs[j].SetBounds(option, option)
-            status = lp.Solve()
+            status = _resolve(lp)
             if status == pywraplp.Solver.OPTIMAL:
                 break
         else:

@@ -17,6 +17,7 @@ from wfm.schedule.model import (
     _build,
     _Built,
     _new_solver,
+    _resolve,
 )
 from wfm.schedule.search import _INTEGRAL_TOL
 
@@ -204,8 +205,19 @@ def _polish(
                 min(left / (len(order) - g_idx), _POLISH_GROUP_S), 0.5
             )
             response = linear_solver_pb2.MPSolutionResponse()
+            t_group = time.perf_counter()
             pywraplp.Solver.SolveWithProto(request, response)
             solved += 1
+            log.debug(
+                "polish %s day group %d: %d columns, status %s, %.1f -> %.1f in %.2f s",
+                key[0],
+                key[1],
+                len(cols),
+                response.status,
+                incumbent,
+                response.objective_value,
+                time.perf_counter() - t_group,
+            )
             if response.status in ok and response.objective_value < incumbent - 1e-6:
                 values[cols] = np.array(response.variable_value)
                 incumbent = float(response.objective_value)
@@ -229,7 +241,7 @@ def _polish(
         var.SetBounds(float(counts[j]), float(counts[j]))
     for k, on in zip(z_keys, z_new, strict=True):
         b.z[k].SetBounds(float(on), float(on))
-    status = lp.Solve()
+    status = _resolve(lp)
     if status == pywraplp.Solver.OPTIMAL and lp.Objective().Value() < best - 1e-6:
         out["kept"] = True
         out["objective"] = lp.Objective().Value()
@@ -238,7 +250,7 @@ def _polish(
         var.SetBounds(float(current[j]), float(current[j]))
     for k, on in zip(z_keys, z_now, strict=True):
         b.z[k].SetBounds(float(on), float(on))
-    status = lp.Solve()
+    status = _resolve(lp)
     if status != pywraplp.Solver.OPTIMAL:
         raise SolverError(f"polish ended with LP status {_STATUS.get(status, status)}")
     return out
