@@ -235,7 +235,9 @@ def _polish(
                 requests = [r for _, _, r in batch]
                 try:
                     responses = _solve_all(requests, pool)
-                except BrokenProcessPool as exc:  # a worker died: go on in this process
+                # a worker died, or this process may have none (multiprocessing asserts
+                # that a daemonic process starts no children): go on in this process
+                except (BrokenProcessPool, AssertionError, OSError) as exc:
                     log.warning("polish worker processes stopped (%s); solving in turn", exc)
                     if pool is not None:
                         pool.shutdown(cancel_futures=True)
