@@ -48,8 +48,8 @@ conditions of a roster of named agents, which a later step can build from the co
 Solving
 -------
 ``lp_guided``: solve the LP relaxation (GLOP), whose optimum is the lower bound reported as
-``best_bound``; open the receiving switches the relaxation uses; fix the shift counts to
-whole numbers by LP diving (``_dive``); close switches that do not pay
+``best_bound``; round the receiving switches by LP diving (``_dive_switches``); fix the shift
+counts to whole numbers by LP diving (``_dive``); close switches that do not pay
 (``_close_switches``); then a local search adds, drops or moves single shifts
 (``_improve``); finally a sequence of restricted MIPs (one site and one or two days
 at a time, around the incumbent, cut out of the whole model) polishes the schedule
