@@ -1,5 +1,6 @@
 """MIP polish of the ``lp_guided`` schedule: small restricted MIPs by site and day around
-the incumbent, solved in turn with the incumbent as a hint (see docs/schedule.md)."""
+the incumbent, with the incumbent as a hint, solved in batches of MIPs that share no row
+(in worker processes when there are several workers; see docs/schedule.md)."""
 
 from __future__ import annotations
 
@@ -35,13 +36,13 @@ _POLISH_PASSES = ((1, 0), (2, 0), (2, 1))
 _POLISH_RESERVE_S = 2.0  # left for the final re-solve and local search [s]
 _POLISH_SWEEPS = 4  # extra single-day sweeps while one improves
 _POLISH_GROUP_S = 10.0  # time limit of one restricted MIP [s]
-# restricted MIPs solved at once in worker processes (groups that share no row), at most
-# solver.num_workers; no worker processes with less time than _POLISH_POOL_MIN_S left
-_POLISH_MAX_WORKERS = 8
 # few cut rounds at the root and none below: a restricted MIP starts from the incumbent and
 # is cut short by its time share, so nodes pay more than bounds (benchmark demo week: 0.995 %
 # above the LP bound in 60 s, against 1.06 % with SCIP's default separation)
 _POLISH_SCIP = "separating/maxroundsroot = 3\nseparating/maxrounds = 0\n"
+# restricted MIPs solved at once in worker processes (groups that share no row), at most
+# solver.num_workers; no worker processes with less time than _POLISH_POOL_MIN_S left [s]
+_POLISH_MAX_WORKERS = 8
 _POLISH_POOL_MIN_S = 10.0
 
 
@@ -118,8 +119,9 @@ def _polish(
     incumbent's; the continuous columns of that site and its overflow partners over the
     intervals those patterns cover, and the open receiving switches there (they may close).
     Every other column stays at the incumbent's value (``_Matrix.restricted``). SCIP solves
-    it from the incumbent as hint with a node limit and a share of the remaining time; a
-    better schedule is taken over at once. At the end the best schedule replaces the
+    it from the incumbent as hint with a node limit and a share of the remaining time;
+    groups that share no row are solved at once (``_solve_all``) and a batch's better
+    schedules are taken over before the next batch is cut. At the end the best schedule replaces the
     incumbent in ``lp`` (counts and switches fixed, flows re-solved). The restricted
     problems' bounds are not bounds of the model and are not used. Returns what it did (for
     ``detail``).
