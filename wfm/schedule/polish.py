@@ -202,6 +202,9 @@ def _polish(
             rank = {key: n for site_keys in _by_site(groups) for n, key in enumerate(site_keys)}
             pending = sorted(groups, key=lambda key: (rank[key], key))
             n_groups += len(pending)
+            # free columns and the rows they touch, per group: fixed through the pass (only
+            # the count bounds follow the incumbent)
+            free_of: dict[tuple[str, int], tuple[np.ndarray, set[int]]] = {}
             while pending:
                 left = deadline - _POLISH_RESERVE_S - time.perf_counter()
                 gap = (incumbent - bound) / max(abs(incumbent), 1e-9)
@@ -213,22 +216,20 @@ def _polish(
                 for key in list(pending):
                     if len(batch) == out["workers"]:
                         break
-                    cols, lower, upper = _group_columns(
-                        groups[key],
-                        key[0],
-                        partners,
-                        problem,
-                        by_cell,
-                        z_cells,
-                        x_idx,
-                        current,
-                        whole,
-                    )
-                    rows = set(np.unique(whole.csc[:, cols].indices).tolist())
+                    if key not in free_of:
+                        free = _group_columns(
+                            groups[key], key[0], partners, problem, by_cell, z_cells, x_idx
+                        )
+                        free_of[key] = (free, set(np.unique(whole.csc[:, free].indices)))
+                    cols, rows = free_of[key]
                     if rows & rows_taken:
                         continue  # shares a row with the batch: solved in a later batch
                     rows_taken |= rows
                     pending.remove(key)
+                    lower, upper = whole.lower.copy(), whole.upper.copy()
+                    js = [x_idx[j] for j in groups[key]]
+                    lower[js] = np.maximum(0, current[groups[key]] - _POLISH_REACH)
+                    upper[js] = current[groups[key]] + _POLISH_REACH
                     request = whole.restricted(cols, values, lower, upper)
                     request.solver_specific_parameters = params
                     request.solver_time_limit_seconds = max(share, 0.5)
@@ -318,34 +319,31 @@ def _group_columns(
     by_cell: dict[tuple[str, int], list[int]],
     z_cells: dict[tuple[str, int], list[int]],
     x_idx: list[int],
-    current: np.ndarray,
-    whole: _Matrix,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Free columns of one group and their bounds: the group's counts within
-    ``_POLISH_REACH`` of the incumbent's, and the continuous columns and open switches of the
-    site and its overflow partners over the intervals the group's patterns cover."""
+) -> np.ndarray:
+    """Free columns of one group: its counts, and the continuous columns and open switches
+    of the site and its overflow partners over the intervals the group's patterns cover."""
     sites = {site} | partners.get(site, set())
     cells = {int(i) for j in js for i in problem.columns[j].intervals}
-    free: set[int] = set()
+    free: set[int] = {x_idx[j] for j in js}
     for st in sites:
         for i in cells:
             free.update(by_cell.get((st, i), ()))
             free.update(z_cells.get((st, i), ()))
-    lower, upper = whole.lower.copy(), whole.upper.copy()
-    for j in js:
-        free.add(x_idx[j])
-        lower[x_idx[j]] = float(max(0, current[j] - _POLISH_REACH))
-        upper[x_idx[j]] = float(current[j] + _POLISH_REACH)
-    return np.array(sorted(free), dtype=np.int64), lower, upper
+    return np.array(sorted(free), dtype=np.int64)
+
+
+def _solve_one(request: linear_solver_pb2.MPModelRequest) -> linear_solver_pb2.MPSolutionResponse:
+    """Solve one restricted MIP in this process."""
+    response = linear_solver_pb2.MPSolutionResponse()
+    pywraplp.Solver.SolveWithProto(request, response)
+    return response
 
 
 def _solve_request(data: bytes) -> bytes:
     """Solve one serialised restricted MIP (in a worker process); the serialised response."""
     request = linear_solver_pb2.MPModelRequest()
     request.ParseFromString(data)
-    response = linear_solver_pb2.MPSolutionResponse()
-    pywraplp.Solver.SolveWithProto(request, response)
-    return response.SerializeToString()
+    return _solve_one(request).SerializeToString()
 
 
 def _worker_pool(workers: int, deadline: float) -> ProcessPoolExecutor | None:
@@ -367,13 +365,9 @@ def _solve_all(
     requests: list[linear_solver_pb2.MPModelRequest], pool: ProcessPoolExecutor | None
 ) -> list[linear_solver_pb2.MPSolutionResponse]:
     """Solve the restricted MIPs of one batch, in the worker processes when there are."""
-    out = []
     if pool is None or len(requests) == 1:
-        for request in requests:
-            response = linear_solver_pb2.MPSolutionResponse()
-            pywraplp.Solver.SolveWithProto(request, response)
-            out.append(response)
-        return out
+        return [_solve_one(request) for request in requests]
+    out = []
     for data in pool.map(_solve_request, [r.SerializeToString() for r in requests]):
         response = linear_solver_pb2.MPSolutionResponse()
         response.ParseFromString(data)
