@@ -34,7 +34,10 @@ def _progress(stage: str, index: int, total: int, wall_s: float | None) -> None:
     "out_dir",
     type=click.Path(file_okay=False),
     default=None,
-    help="Plan folder to write (replaced whole on success). Default forecasts/RUN_ID.",
+    help="Plan folder to write (default forecasts/RUN_ID): a new or empty folder, or a plan "
+    "folder wfm wrote before, whose tables, manifest and report are replaced and whose other "
+    "files are kept. Anything else, the current folder, or a folder holding the scenario or "
+    "history is refused (exit 2) and nothing is written.",
 )
 @click.option(
     "--from",
@@ -53,7 +56,11 @@ def _progress(stage: str, index: int, total: int, wall_s: float | None) -> None:
     type=click.Choice(["forecast", "split", "requirements", "schedule", "simulation"]),
     help="Last stage to run.",
 )
-@click.option("--run-id", help="Run identifier for the manifest (default: UTC timestamp).")
+@click.option(
+    "--run-id",
+    help="Run identifier for the manifest and the default folder name (default: UTC "
+    "timestamp): letters, digits, '.', '_', '-', no leading dot, no '..', at most 64 characters.",
+)
 def plan(scenario, history, out_dir, from_stage, resume_dir, stop_after, run_id):
     """Plan a scenario end to end: forecast → split → requirements → schedule → simulation.
 
@@ -62,8 +69,11 @@ def plan(scenario, history, out_dir, from_stage, resume_dir, stop_after, run_id)
     """
     import datetime as dt
 
+    from wfm.io.plan_folder import check_run_id
     from wfm.pipeline.run import run_plan
 
+    if run_id is not None:
+        check_run_id(run_id, key="--run-id")
     run_id = run_id or dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
     out_dir = out_dir or f"forecasts/{run_id}"
     manifest = run_plan(

@@ -7,7 +7,6 @@ import fcntl
 import logging
 import os
 import re
-import shutil
 import time
 import tomllib
 from collections.abc import Iterator
@@ -20,7 +19,7 @@ from wfm.core.config import NightlyConfig, Scenario
 from wfm.core.errors import ConfigError, InputError, WfmError
 from wfm.core.mapping import from_mapping
 from wfm.core.schemas import HISTORY
-from wfm.io.files import write_text_atomic
+from wfm.io.files import remove_stale_temp_dirs, write_text_atomic
 from wfm.io.tables import read_table
 
 _PATH_KEYS = ("scenario_path", "actuals_path", "out_root", "store_path", "lock_path", "log_path")
@@ -144,15 +143,9 @@ def write_scenario_copy(
 
 
 def remove_stale_scratch(out_root: str | os.PathLike) -> list[str]:
-    """Remove hidden scratch folders (``.*.tmp``, ``.*.old``) an interrupted run left behind.
+    """Remove the temporary folders an interrupted run left in ``out_root``; return their names.
 
-    Call only while holding the nightly lock, when no other run can be writing.
+    Only wfm's own (see :func:`wfm.io.files.remove_stale_temp_dirs`); call while holding the
+    nightly lock.
     """
-    out_root = Path(out_root)
-    removed = []
-    if out_root.is_dir():
-        for p in sorted(out_root.iterdir()):
-            if p.is_dir() and p.name.startswith(".") and p.suffix in (".tmp", ".old"):
-                shutil.rmtree(p, ignore_errors=True)
-                removed.append(p.name)
-    return removed
+    return remove_stale_temp_dirs(out_root)

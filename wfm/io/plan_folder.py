@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import json
 import os
+import re
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -19,7 +20,13 @@ import pandas as pd
 
 from wfm.core.errors import InputError
 from wfm.core.schemas import SCHEMAS
-from wfm.io.files import atomic_path, write_text_atomic
+from wfm.io.files import (
+    atomic_path,
+    check_out_dir,
+    list_files,
+    write_json_atomic,
+    write_text_atomic,
+)
 from wfm.io.tables import parse_times, read_csv_strings, read_table
 
 PLAN_TABLES = (
@@ -38,6 +45,103 @@ PLAN_TABLES = (
     "whatif",
 )
 """File stems a plan folder may hold (each ``<stem>.csv``)."""
+
+PLAN_RECORD = "manifest.json"
+NIGHTLY_RECORD = "nightly.json"
+_PLAN_KEYS = ("run_id", "created_utc", "inputs", "versions", "stages", "files")
+_NIGHTLY_KEYS = ("run_id", "run_date", "timings_s", "files")
+_WRITTEN_STEMS = (*PLAN_TABLES, "pool_agents", "pool_occupancy", "replications")
+_RUN_ID = re.compile(r"[A-Za-z0-9_-][A-Za-z0-9._-]{0,63}")
+RUN_ID_RULE = "letters, digits, '.', '_' and '-', no leading dot, no '..', at most 64 characters"
+
+
+def check_run_id(run_id: str, *, key: str = "run_id") -> str:
+    """Return ``run_id`` if it is a slug safe as a folder name, else raise :class:`InputError`."""
+    if not isinstance(run_id, str) or not _RUN_ID.fullmatch(run_id) or ".." in run_id:
+        raise InputError("not a usable run id", key=key, got=run_id, expected=RUN_ID_RULE)
+    return run_id
+
+
+def _recorded_files(folder: Path, record: str, keys: tuple[str, ...], what: str) -> set[str]:
+    """Files wfm wrote in ``folder``, from its record (``files`` and ``added_files``)."""
+    expected = f"an absent or empty folder, or {what} (recognised by the {record} wfm writes)"
+    path = folder / record
+    if not path.is_file():
+        raise InputError(
+            f"folder holds files but no {record}; wfm replaces only folders it wrote, and "
+            "nothing was written",
+            source=str(folder),
+            expected=expected,
+        )
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+        data = None
+    ok = isinstance(data, dict) and all(k in data for k in keys)
+    files = [*data.get("files", ()), *data.get("added_files", ())] if ok else []
+    if not ok or not all(isinstance(f, str) for f in files):
+        raise InputError(
+            f"{record} was not written by wfm; the folder was left as it is",
+            source=str(folder),
+            expected=expected,
+        )
+    return set(files) | {record}
+
+
+def plan_files(folder: str | os.PathLike) -> set[str]:
+    """Files ``wfm plan`` (or ``wfm report`` into the folder) wrote in a previous plan folder.
+
+    Read from the ``files`` and ``added_files`` lists of its ``manifest.json``, plus the
+    manifest itself. Raises :class:`InputError` when the folder has no manifest with the keys
+    only wfm writes (``run_id``, ``created_utc``, ``inputs``, ``versions``, ``stages``,
+    ``files``).
+    """
+    return _recorded_files(Path(folder), PLAN_RECORD, _PLAN_KEYS, "a plan folder 'wfm plan' wrote")
+
+
+def nightly_files(folder: str | os.PathLike) -> set[str]:
+    """Files the nightly job wrote in a dated folder (the ``files`` of its ``nightly.json``)."""
+    return _recorded_files(
+        Path(folder), NIGHTLY_RECORD, _NIGHTLY_KEYS, "a dated folder the nightly job wrote"
+    )
+
+
+def check_plan_out(out_dir: str | os.PathLike, *, inputs: Iterable = ()) -> None:
+    """Refuse, before any work, an output folder ``wfm plan`` must not write into.
+
+    See :func:`wfm.io.files.check_out_dir`; in addition, a file the planner put into a previous
+    plan folder under the name of a plan table is refused (the new plan would replace it).
+    """
+    owned = check_out_dir(out_dir, owned=plan_files, inputs=inputs)
+    if not owned:
+        return
+    names = {f"{stem}.csv" for stem in _WRITTEN_STEMS}
+    clash = [f for f in list_files(out_dir) if f in names and f not in owned]
+    if clash:
+        raise InputError(
+            f"{', '.join(clash)} in the plan folder were not written by wfm and the new plan "
+            "would replace them; nothing was written",
+            source=str(out_dir),
+            expected="the planner's own files under other names, or another output folder",
+        )
+
+
+def register_added_file(path: str | os.PathLike) -> None:
+    """Record in a plan folder's manifest (``added_files``) a file wfm wrote into it later.
+
+    A report written into a plan folder is then wfm's own: replaced with the plan, not kept
+    as the planner's. Does nothing when the file's folder is not a plan folder.
+    """
+    path = Path(path)
+    try:
+        owned = plan_files(path.parent)
+    except InputError:
+        return
+    if path.name in owned:
+        return
+    manifest = read_manifest(path.parent)
+    manifest["added_files"] = sorted({*manifest.get("added_files", ()), path.name})
+    write_json_atomic(path.parent / PLAN_RECORD, manifest)
 
 
 def read_side_table(path: str | os.PathLike) -> pd.DataFrame:
@@ -126,5 +230,7 @@ def write_export(table: pd.DataFrame, path: str | os.PathLike, *, header: bool =
 
 
 def write_report(html: str, path: str | os.PathLike) -> Path:
-    """Write the HTML report atomically."""
-    return write_text_atomic(path, html)
+    """Write the HTML report atomically (recorded as wfm's when written into a plan folder)."""
+    path = write_text_atomic(path, html)
+    register_added_file(path)
+    return path

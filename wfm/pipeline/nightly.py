@@ -8,12 +8,14 @@ One run, for a run date D (default: today, UTC):
    history of the plan, plan the scenario into a hidden scratch folder, write the export
    files and the report next to it, snapshot the forecast under date D, recompute accuracy
    and record the run;
-4. rename the scratch folder to ``out_root/D`` (replacing a previous run of the same day)
-   and commit.
+4. rename the scratch folder to ``out_root/D`` and commit. A previous run of the same day
+   is replaced, but files in it the job did not write (listed in ``nightly.json``) are kept;
+   a ``D`` folder the job did not write is refused and left as it is.
 
 A failure anywhere before step 4 rolls the store back and removes the scratch folder, so the
-store and the dated folders stay as they were; a run killed outright leaves only a hidden
-``.*.tmp`` folder, which the next run removes under the lock, and an uncommitted DuckDB
+store and the dated folders stay as they were; a run killed outright leaves only hidden
+``.*.tmp`` folders marked as wfm's (:func:`wfm.io.files.make_temp_dir`), which the next run
+removes under the lock (and no other hidden folder), and an uncommitted DuckDB
 transaction, which DuckDB discards. Running twice on the same day gives the same store
 content and the same folder: actuals are keyed, the snapshot of D and the run id
 ``nightly-D`` are replaced.
@@ -23,7 +25,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -34,15 +35,26 @@ import pandas as pd
 from wfm.core.config import NightlyConfig
 from wfm.core.errors import ConfigError
 from wfm.core.schemas import HISTORY
-from wfm.io.files import atomic_dir, write_json_atomic
+from wfm.io.files import (
+    atomic_dir,
+    list_files,
+    remove_stale_temp_dirs,
+    temp_dir,
+    write_json_atomic,
+)
 from wfm.io.nightly import (
     file_log_handler,
     nightly_lock,
     read_actuals_files,
-    remove_stale_scratch,
     write_scenario_copy,
 )
-from wfm.io.plan_folder import read_plan_folder, write_export, write_report
+from wfm.io.plan_folder import (
+    NIGHTLY_RECORD,
+    nightly_files,
+    read_plan_folder,
+    write_export,
+    write_report,
+)
 from wfm.io.scenario import load_scenario
 from wfm.io.tables import write_table
 from wfm.pipeline import runstore
@@ -156,7 +168,7 @@ def _run_locked(config: NightlyConfig, run_date: dt.date, plan: PlanFn) -> Night
     timings: dict[str, float] = {}
     notes: list[str] = []
     out_root = Path(config.out_root)
-    removed = remove_stale_scratch(out_root)
+    removed = remove_stale_temp_dirs(out_root)
     if removed:
         notes.append(f"removed scratch folders of an interrupted run: {', '.join(removed)}")
         log.warning(notes[-1])
@@ -176,13 +188,11 @@ def _run_locked(config: NightlyConfig, run_date: dt.date, plan: PlanFn) -> Night
             n_actuals = runstore.load_actuals(con, new_actuals)
             history = runstore.read_actuals(con)
             timings["load_actuals"] = time.perf_counter() - t0
+            inputs = (config.scenario_path, config.actuals_path, config.store_path)
             with (
-                atomic_dir(dated) as tmp,
-                tempfile.TemporaryDirectory(
-                    prefix=".nightly-", suffix=".tmp", dir=out_root
-                ) as scratch_dir,
+                atomic_dir(dated, owned=nightly_files, inputs=inputs) as tmp,
+                temp_dir(out_root, "nightly") as scratch,
             ):
-                scratch = Path(scratch_dir)
                 scenario_copy = write_scenario_copy(
                     config.scenario_path,
                     scratch / Path(config.scenario_path).name,
@@ -236,8 +246,9 @@ def _run_locked(config: NightlyConfig, run_date: dt.date, plan: PlanFn) -> Night
                 timings["store"] = time.perf_counter() - t0
                 timings["total"] = time.perf_counter() - t_start
                 write_json_atomic(
-                    tmp / "nightly.json",
+                    tmp / NIGHTLY_RECORD,
                     {
+                        "files": [*list_files(tmp), NIGHTLY_RECORD],
                         "run_id": run_id,
                         "run_date": run_date.isoformat(),
                         "actuals_rows": n_actuals,

@@ -3,8 +3,10 @@
 ``plan_tables`` is pure: history + scenario → every stage's result. ``run_plan`` adds the
 I/O: it reads inputs, resumes from a previous plan folder's CSV when asked, writes every
 table and a ``manifest.json`` (inputs' hashes, versions, parameters, stage timings, solver
-status and gap) into a temporary folder and renames it into place, so a failed run leaves no
-half-written plan.
+status and gap, the files written) into a temporary folder and renames it into place, so a
+failed run leaves no half-written plan. The plan goes only into an absent or empty folder or a
+previous plan folder (whose files wfm did not write are kept); see
+:func:`wfm.io.plan_folder.check_plan_out`.
 """
 
 from __future__ import annotations
@@ -40,6 +42,7 @@ from wfm.core.schemas import (
 from wfm.forecast.events import EVENTS, check_events
 from wfm.forecast.stage import forecast_contacts
 from wfm.io.files import atomic_dir, copy_file, read_json, sha256_file, write_json_atomic
+from wfm.io.plan_folder import check_plan_out, check_run_id, plan_files
 from wfm.io.scenario import load_scenario
 from wfm.io.tables import FLOAT_FORMAT, read_table, write_table
 from wfm.schedule.stage import schedule_shifts
@@ -193,7 +196,10 @@ def run_plan(
     history_path : path-like or None
         History CSV (needed unless resuming after the forecast).
     out_dir : path-like
-        Plan folder to write (replaced whole on success, untouched on failure).
+        Plan folder to write: absent, empty, or a previous plan folder, whose files wfm did
+        not write are kept; untouched on failure. Anything else (or a folder holding the
+        scenario or history, or the current folder) raises :class:`InputError` before any
+        work.
     from_stage : str, optional
         Resume from this stage, reading earlier tables from ``resume_dir`` (default
         ``out_dir``); earlier files are carried into the new folder.
@@ -202,7 +208,8 @@ def run_plan(
     stop_after : str, optional
         Last stage to run.
     run_id : str, optional
-        Identifier written in the manifest; default a UTC timestamp.
+        Identifier written in the manifest (a slug, see
+        :func:`wfm.io.plan_folder.check_run_id`); default a UTC timestamp.
     progress : callable, optional
         See :func:`plan_tables`.
 
@@ -213,7 +220,13 @@ def run_plan(
     """
     scenario_path = Path(scenario_path)
     out_dir = Path(out_dir)
+    if run_id is not None:
+        check_run_id(run_id)
     scenario = load_scenario(scenario_path)
+    protect = [scenario_path, *([history_path] if history_path else [])]
+    if scenario.forecast.events_file:
+        protect.append(scenario_path.parent / scenario.forecast.events_file)
+    check_plan_out(out_dir, inputs=protect)
     started = dt.datetime.now(dt.UTC)
     run_id = run_id or started.strftime("%Y%m%dT%H%M%SZ")
     inputs = {scenario_path.name: sha256_file(scenario_path)}
@@ -273,7 +286,7 @@ def run_plan(
             manifest["stages"][name] = previous["stages"][name] | {"carried": True}
         if name == "schedule" and "schedule" in previous:  # solver outcome of a carried schedule
             manifest["schedule"] = previous["schedule"]
-    with atomic_dir(out_dir) as tmp:
+    with atomic_dir(out_dir, owned=plan_files, inputs=protect) as tmp:
         for p in carried:
             copy_file(p, tmp / p.name)
             manifest["files"].append(p.name)
