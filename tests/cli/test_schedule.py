@@ -104,3 +104,31 @@ def test_schedule_help():
     result = CliRunner().invoke(main, ["schedule", "--help"])
     assert result.exit_code == 0
     assert "--requirements" in result.output
+
+
+def test_schedule_rerun_replaces_its_tables_and_keeps_the_planners_files(tmp_path):
+    scenario, req = _write_inputs(tmp_path, headcount=10)
+    out = tmp_path / "sched"
+    args = ["schedule", str(scenario), "--requirements", str(req), "--out", str(out)]
+    assert CliRunner().invoke(main, args).exit_code == 0
+    (out / "notes.txt").write_text("checked\n")
+    (out / "cost.csv").write_text("stale\n")  # wfm's own file: replaced
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    assert (out / "notes.txt").read_text() == "checked\n"
+    assert (out / "cost.csv").read_text() != "stale\n"
+    assert "notes.txt" not in json.loads((out / "schedule.json").read_text())["files"]
+
+
+def test_schedule_refuses_a_folder_it_did_not_write(tmp_path):
+    scenario, req = _write_inputs(tmp_path, headcount=10)
+    out = tmp_path / "mine"
+    out.mkdir()
+    (out / "budget.csv").write_text("keep\n")
+    result = CliRunner().invoke(
+        main, ["schedule", str(scenario), "--requirements", str(req), "--out", str(out)]
+    )
+    assert result.exit_code == 2, result.output
+    assert "schedule.json" in result.output
+    assert [p.name for p in out.iterdir()] == ["budget.csv"]
+    assert (out / "budget.csv").read_text() == "keep\n"

@@ -25,7 +25,8 @@ def register(group: click.Group) -> None:
     required=True,
     type=click.Path(file_okay=False),
     help="Folder to write schedule.csv, coverage.csv, overflow.csv, pool_agents.csv, "
-    "cost.csv and schedule.json into (replaced whole on success).",
+    "cost.csv and schedule.json into: a new or empty folder, or one 'wfm schedule' wrote "
+    "(its other files are kept); anything else is refused (exit 2).",
 )
 def schedule(scenario, requirements_path, out_dir):
     """Choose shifts per site and pool and route overflow between regions at least cost.
@@ -34,20 +35,28 @@ def schedule(scenario, requirements_path, out_dir):
     note (shortfall, approximations). Exit code 3 when a hard rule cannot be met.
     """
     from wfm.core.schemas import REQUIREMENTS, SCHEMAS
-    from wfm.io.files import atomic_dir, write_json_atomic
+    from wfm.io.files import atomic_dir, check_out_dir, list_files, write_json_atomic
+    from wfm.io.plan_folder import schedule_files
     from wfm.io.scenario import load_scenario
     from wfm.io.tables import read_table, write_table
     from wfm.schedule import schedule_shifts
 
+    inputs = (scenario, requirements_path)
+    check_out_dir(out_dir, owned=schedule_files, inputs=inputs)
     sc = load_scenario(scenario)
     res = schedule_shifts(read_table(requirements_path, REQUIREMENTS, scenario=sc), sc)
-    with atomic_dir(out_dir) as tmp:
+    with atomic_dir(out_dir, owned=schedule_files, inputs=inputs) as tmp:
         write_table(res.table, tmp / "schedule.csv", SCHEMAS["schedule"])
         for name, table in res.tables.items():
             write_table(table, tmp / f"{name}.csv", SCHEMAS.get(name))
         write_json_atomic(
             tmp / "schedule.json",
-            {"solve": res.solve.to_dict(), "notes": list(res.notes), "figures": res.figures},
+            {
+                "solve": res.solve.to_dict(),
+                "notes": list(res.notes),
+                "figures": res.figures,
+                "files": [*list_files(tmp), "schedule.json"],
+            },
         )
     s = res.solve
     click.echo(

@@ -48,8 +48,10 @@ PLAN_TABLES = (
 
 PLAN_RECORD = "manifest.json"
 NIGHTLY_RECORD = "nightly.json"
+SCHEDULE_RECORD = "schedule.json"
 _PLAN_KEYS = ("run_id", "created_utc", "inputs", "versions", "stages", "files")
 _NIGHTLY_KEYS = ("run_id", "run_date", "timings_s", "files")
+_SCHEDULE_KEYS = ("solve", "notes", "figures", "files")
 _WRITTEN_STEMS = (*PLAN_TABLES, "pool_agents", "pool_occupancy", "replications")
 _RUN_ID = re.compile(r"[A-Za-z0-9_-][A-Za-z0-9._-]{0,63}")
 RUN_ID_RULE = "letters, digits, '.', '_' and '-', no leading dot, no '..', at most 64 characters"
@@ -103,6 +105,14 @@ def nightly_files(folder: str | os.PathLike) -> set[str]:
     """Files the nightly job wrote in a dated folder (the ``files`` of its ``nightly.json``)."""
     return _recorded_files(
         Path(folder), NIGHTLY_RECORD, _NIGHTLY_KEYS, "a dated folder the nightly job wrote"
+    )
+
+
+def schedule_files(folder: str | os.PathLike) -> set[str]:
+    """Files ``wfm schedule`` wrote in a previous output folder (the ``files`` of its
+    ``schedule.json``)."""
+    return _recorded_files(
+        Path(folder), SCHEDULE_RECORD, _SCHEDULE_KEYS, "a folder 'wfm schedule' wrote"
     )
 
 
