@@ -1,0 +1,181 @@
+"""Sites in any time zone share one UTC interval grid: the history's.
+
+Four sites at different UTC offsets (Paris, New York, Kolkata at +05:30, Sydney) plan end to
+end, across the autumn DST change of Paris in the horizon and the spring change of Sydney in
+the history; a +05:30 site at 60-minute intervals is forecast on the hours of UTC, where its
+actuals are, so forecast accuracy finds them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+
+from wfm.cli import main
+from wfm.core.schemas import HISTORY
+from wfm.io.tables import read_table
+from wfm.pipeline import runstore
+
+SITES = {
+    "paris": ("Europe/Paris", "FR", "eu"),
+    "newyork": ("America/New_York", "US", "us"),
+    "kolkata": ("Asia/Kolkata", "IN", "asia"),
+    "sydney": ("Australia/Sydney", "AU", "oc"),
+}
+HOURS = (
+    "{ "
+    + ", ".join(f'{d} = "08:00-20:00"' for d in ("mon", "tue", "wed", "thu", "fri", "sat"))
+    + " }"
+)
+
+
+def scenario_toml(
+    sites: dict[str, tuple[str, str, str]], *, interval_min: int = 60, days: int = 3
+) -> str:
+    """A small one-channel scenario whose contacts arise at every site of ``sites``."""
+    regions = sorted({r for _, _, r in sites.values()})
+    share = round(1.0 / len(sites), 6)
+    lines = [
+        'name = "zones"',
+        f"interval_min = {interval_min}",
+        f"horizon_days = {days}",
+        "seed = 11",
+        '[channels.voice]\nqueue_model = "realtime"',
+        '[segments.open]\nchannels = ["voice"]',
+        *(f"[regions.{r}]\nonshore = true" for r in regions),
+    ]
+    for name, (tz, country, region) in sites.items():
+        lines.append(
+            f'[sites.{name}]\nregion = "{region}"\ntz = "{tz}"\ncountry = "{country}"\n'
+            f"cost_per_h = 30.0\nhours = {HOURS}\n"
+            f'pools.all = {{ skills = ["voice_open"], headcount = 60 }}'
+        )
+    lines += [
+        "[shifts]\nstart_step_min = 30\nlengths_min = [360, 480]\nmax_days_per_week = 6",
+        "[forecast]\nhistory_weeks = 3\nmin_history_weeks = 2\nbacktest_origins = 2",
+        "[solver]\ntime_limit_s = 10\nnum_workers = 1",
+        "[simulation]\nreplications = 1",
+        "[sample]\norigin_share = { "
+        + ", ".join(f"{n} = {share}" for n in sites)
+        + " }\ndefault_daily_contacts = 600",
+    ]
+    return "\n\n".join(lines) + "\n"
+
+
+def _run(*args: str) -> None:
+    res = CliRunner().invoke(main, list(args))
+    assert res.exit_code == 0, res.output
+
+
+def _times(path: Path) -> pd.Series:
+    return pd.to_datetime(pd.read_csv(path)["interval_start"], utc=True)
+
+
+@pytest.fixture(scope="module")
+def four_zone_plan(tmp_path_factory) -> tuple[Path, Path]:
+    """History of three weeks from 2025-10-04 (Sydney springs forward on 5 October) and a
+    plan of 25–27 October (Paris falls back on the 26th)."""
+    tmp = tmp_path_factory.mktemp("zones")
+    scen = tmp / "zones.toml"
+    scen.write_text(scenario_toml(SITES))
+    hist = tmp / "history.csv"
+    _run("sample", str(scen), "--weeks", "3", "--start", "2025-10-04", "--out", str(hist))
+    out = tmp / "plan"
+    _run("plan", str(scen), "--history", str(hist), "--out", str(out))
+    return hist, out
+
+
+def test_four_zones_plan_on_the_history_grid(four_zone_plan):
+    hist, out = four_zone_plan
+    step = pd.Timedelta(minutes=60)
+    history_times = _times(hist)
+    assert (history_times.dt.minute == 0).all()  # the grid of the history: whole UTC hours
+    grids = {}
+    for name in ("forecast", "split", "requirements", "coverage", "simulation"):
+        t = _times(out / f"{name}.csv")
+        assert (t.dt.minute == 0).all() and (t.dt.second == 0).all(), name
+        grids[name] = pd.DatetimeIndex(t.unique()).sort_values().as_unit("ns")
+    fc = grids["forecast"]
+    assert (np.diff(fc.asi8) == step.value).all()
+    # from Sydney's first midnight (24 Oct 13:00 UTC) to New York's last (28 Oct 04:00 UTC)
+    assert fc[0] == pd.Timestamp("2025-10-24T13:00Z")
+    assert fc[-1] + step == pd.Timestamp("2025-10-28T04:00Z")
+    for name in ("split", "requirements", "coverage"):
+        assert grids[name].isin(fc).all(), name
+
+
+def test_each_site_has_its_local_days_whole(four_zone_plan):
+    _, out = four_zone_plan
+    fc = pd.read_csv(out / "forecast.csv")
+    fc["interval_start"] = pd.to_datetime(fc["interval_start"], utc=True)
+    want = [dt.date(2025, 10, d) for d in (25, 26, 27)]
+    for name, (tz, _, _) in SITES.items():
+        rows = fc[fc["site"] == name]
+        local = rows["interval_start"].dt.tz_convert(tz)
+        per_day = local.dt.date.value_counts()
+        hours = [int(per_day.get(d, 0)) for d in want]
+        # Paris falls back on Sunday 26 October: a 25-hour day
+        assert hours == ([24, 25, 24] if name == "paris" else [24, 24, 24]), name
+        # an interval belongs to the local day of its start: Kolkata's start on hh:30
+        minutes = set(local.dt.minute)
+        assert minutes == ({30} if name == "kolkata" else {0}), name
+
+
+def test_half_hour_site_opens_intervals_that_overlap_its_hours(four_zone_plan):
+    _, out = four_zone_plan
+    fc = pd.read_csv(out / "forecast.csv")
+    fc["interval_start"] = pd.to_datetime(fc["interval_start"], utc=True)
+    rows = fc[fc["site"] == "kolkata"]
+    local = rows["interval_start"].dt.tz_convert("Asia/Kolkata")
+    sat = rows[local.dt.date == dt.date(2025, 10, 25)]
+    lt = sat["interval_start"].dt.tz_convert("Asia/Kolkata").dt.strftime("%H:%M")
+    by_time = dict(zip(lt, sat["contacts"], strict=True))
+    # "08:00-20:00" at +05:30 on a 60-minute UTC grid: 07:30 to 19:30 local are open
+    assert by_time["07:30"] > 0 and by_time["19:30"] > 0
+    assert by_time["06:30"] == 0 and by_time["20:30"] == 0
+    req = pd.read_csv(out / "requirements.csv")
+    for site in SITES:
+        assert req.loc[req["site"] == site, "agents_required"].sum() > 0, site
+    sched = pd.read_csv(out / "schedule.csv")
+    assert set(sched["site"]) == set(SITES)
+
+
+def test_sixty_minute_kolkata_forecast_meets_its_actuals(tmp_path):
+    """`wfm forecast` writes a +05:30 site's intervals where its history is, and the run store
+    matches every forecast interval of the actuals' week."""
+    scen = tmp_path / "kolkata.toml"
+    scen.write_text(scenario_toml({"kolkata": SITES["kolkata"]}, days=7))
+    hist = tmp_path / "all.csv"
+    _run("sample", str(scen), "--weeks", "4", "--start", "2025-02-03", "--out", str(hist))
+    from wfm.io.scenario import load_scenario
+
+    scenario = load_scenario(scen)
+    full = read_table(hist, HISTORY, scenario=scenario)
+    cut = pd.Timestamp("2025-02-23T18:30Z")  # midnight starting Monday 24 Feb in Kolkata
+    past = full[full["interval_start"] < cut.floor("60min")]
+    actuals = full[full["interval_start"] >= cut.ceil("60min")]
+    past_path = tmp_path / "past.csv"
+    past.assign(
+        interval_start=past["interval_start"].dt.strftime("%Y-%m-%dT%H:%M:%S+00:00")
+    ).to_csv(past_path, index=False)
+    out = tmp_path / "forecast.csv"
+    _run("forecast", str(scen), "--history", str(past_path), "--out", str(out))
+    fc = pd.read_csv(out)
+    fc["interval_start"] = pd.to_datetime(fc["interval_start"], utc=True)
+    assert set(fc["interval_start"]) == set(actuals["interval_start"])
+    con = runstore.connect(tmp_path / "runs.duckdb")
+    try:
+        runstore.load_actuals(con, actuals)
+        runstore.snapshot_forecast(con, fc, snapshot_date=dt.date(2025, 2, 23), run_id="r1")
+        acc = runstore.forecast_accuracy(con)
+    finally:
+        con.close()
+    assert int(acc["intervals"].sum()) == len(fc) == 7 * 24
+    assert float(acc["actual_contacts"].sum()) == pytest.approx(actuals["contacts"].sum())
+    busy = acc[acc["actual_contacts"] > 0]
+    assert len(busy) >= 5 and (busy["wmape"] < 0.3).all()
