@@ -179,3 +179,49 @@ def test_sixty_minute_kolkata_forecast_meets_its_actuals(tmp_path):
     assert float(acc["actual_contacts"].sum()) == pytest.approx(actuals["contacts"].sum())
     busy = acc[acc["actual_contacts"] > 0]
     assert len(busy) >= 5 and (busy["wmape"] < 0.3).all()
+
+
+def _site(tz: str, hours: dict[str, str]):
+    from wfm.core.config import SiteConfig
+
+    return SiteConfig(name="s", region="r", tz=tz, hours=hours, closed_on_holidays=False)
+
+
+def test_opening_hours_off_the_grid_round_outward():
+    from wfm.core.calendar import interval_grid, open_mask
+
+    # Paris on a 30-minute grid, "08:15-17:45": the 08:00 and 17:30 intervals are open
+    paris = _site("Europe/Paris", {"mon": "08:15-17:45"})
+    grid = interval_grid(dt.date(2025, 2, 3), 1, 30, "Europe/Paris")
+    local = grid.tz_convert("Europe/Paris").strftime("%H:%M")
+    opened = list(local[open_mask(grid, paris, 30)])
+    assert opened[0] == "08:00" and opened[-1] == "17:30" and len(opened) == 20
+    # Kathmandu (+05:45) on a 60-minute UTC grid: intervals start at hh:45 local
+    ktm = _site("Asia/Kathmandu", {"mon": "08:00-18:00"})
+    grid = interval_grid(dt.date(2025, 2, 3), 1, 60, "Asia/Kathmandu")
+    assert grid[0] == pd.Timestamp("2025-02-02T19:00Z")  # 00:45 local, the first on the grid
+    local = grid.tz_convert("Asia/Kathmandu").strftime("%H:%M")
+    opened = list(local[open_mask(grid, ktm, 60)])
+    assert opened == [f"{h:02d}:45" for h in range(7, 18)]
+
+
+def test_interval_across_local_midnight_opens_with_the_next_day():
+    from wfm.core.calendar import open_mask
+
+    # Kolkata closed on Sunday, open from 00:00 on Monday: the 23:30-00:30 interval is open
+    site = _site("Asia/Kolkata", {"mon": "00:00-06:00"})
+    t = pd.DatetimeIndex(pd.to_datetime(["2025-02-02T17:00Z", "2025-02-02T18:00Z"], utc=True))
+    assert open_mask(t, site, 60).tolist() == [False, True]  # 22:30 and 23:30 local, Sunday
+
+
+def test_shift_covers_the_open_part_of_an_edge_interval_in_full():
+    from wfm.schedule.templates import ShiftTemplate, site_patterns
+
+    # Kathmandu "08:00-18:00" on a 60-minute UTC grid: the 07:45 and 17:45 intervals are
+    # open for 15 minutes; a 08:00-18:00 shift is on queue for all of that open time
+    ktm = _site("Asia/Kathmandu", {"mon": "08:00-18:00"})
+    t = ShiftTemplate(start_min=8 * 60, length_min=600)
+    grid_start = pd.Timestamp("2025-02-02T19:00Z")
+    (p,) = site_patterns(ktm, [t], [dt.date(2025, 2, 3)], grid_start, 24, 60)
+    assert p.intervals.tolist() == list(range(7, 18))
+    assert p.on_queue_rate.tolist() == [1.0] * 11
