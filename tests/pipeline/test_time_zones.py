@@ -225,3 +225,19 @@ def test_shift_covers_the_open_part_of_an_edge_interval_in_full():
     (p,) = site_patterns(ktm, [t], [dt.date(2025, 2, 3)], grid_start, 24, 60)
     assert p.intervals.tolist() == list(range(7, 18))
     assert p.on_queue_rate.tolist() == [1.0] * 11
+
+
+def test_history_on_local_hours_of_a_half_hour_site_is_refused(tmp_path):
+    """Rows on a +05:30 site's local hours are off the UTC grid: the message says which grid."""
+    scen = tmp_path / "kolkata.toml"
+    scen.write_text(scenario_toml({"kolkata": SITES["kolkata"]}))
+    hist = tmp_path / "history.csv"
+    hist.write_text(
+        "interval_start,channel,segment,site,contacts\n"
+        "2025-02-03T09:00:00+05:30,voice,open,kolkata,4\n"
+        "2025-02-03T10:00:00+05:30,voice,open,kolkata,5\n"
+    )
+    res = CliRunner().invoke(main, ["validate", str(scen), "--history", str(hist)])
+    assert res.exit_code == 2
+    assert "line 2" in res.output and "off the 60-minute grid" in res.output
+    assert "multiples of 60 minutes in UTC" in res.output
