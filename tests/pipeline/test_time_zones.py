@@ -241,3 +241,17 @@ def test_history_on_local_hours_of_a_half_hour_site_is_refused(tmp_path):
     assert res.exit_code == 2
     assert "line 2" in res.output and "off the 60-minute grid" in res.output
     assert "multiples of 60 minutes in UTC" in res.output
+
+
+def test_weekly_rules_count_the_horizon_days_not_the_wider_grid():
+    from wfm.core.calendar import plan_grid, whole_local_days
+
+    # seven days at Sydney and New York: a grid of 7 days and 15 hours is still one week
+    zones = ["Australia/Sydney", "America/New_York"]
+    grid = plan_grid(dt.date(2025, 2, 3), 7, 60, zones)
+    assert len(grid) == 7 * 24 + 16
+    assert whole_local_days(grid, 60, zones) == 7
+    # one zone across the Paris spring change: 7 days of 167 hours
+    grid = plan_grid(dt.date(2025, 3, 24), 7, 30, ["Europe/Paris"])
+    assert len(grid) == 2 * (7 * 24 - 1)
+    assert whole_local_days(grid, 30, ["Europe/Paris", "Africa/Tunis"]) == 7

@@ -83,6 +83,26 @@ def plan_grid(
     return pd.date_range(a, b, freq=f"{interval_min}min", inclusive="left", name="interval_start")
 
 
+def whole_local_days(grid: pd.DatetimeIndex, interval_min: int, tzs: list[str]) -> int:
+    """Most local days that lie wholly inside ``grid`` at any of the zones ``tzs``.
+
+    A plan over sites at different UTC offsets has a grid longer than its horizon (each
+    site's days plus a few hours of the others'); this counts the horizon's days back, e.g.
+    for weekly rules. At least 1.
+    """
+    if len(grid) == 0:
+        return 1
+    end = grid[-1] + pd.Timedelta(minutes=interval_min)
+    best = 0
+    for tz in dict.fromkeys(tzs):
+        n = 0
+        for day in sorted(set(local_dates(grid, tz))):
+            a, b = _day_bounds(day, 1, interval_min, tz)
+            n += int(a >= grid[0] and b <= end)
+        best = max(best, n)
+    return max(best, 1)
+
+
 def _day_bounds(
     start: dt.date, days: int, interval_min: int, tz: str
 ) -> tuple[pd.Timestamp, pd.Timestamp]:
