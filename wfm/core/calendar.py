@@ -14,6 +14,7 @@ import pandas as pd
 
 from wfm.core.config import WEEKDAYS, SiteConfig
 from wfm.core.errors import ConfigError
+from wfm.core.units import MIN_PER_DAY
 
 
 def local_midnight_utc(day: dt.date, tz: str) -> pd.Timestamp:
@@ -23,7 +24,13 @@ def local_midnight_utc(day: dt.date, tz: str) -> pd.Timestamp:
 
 
 def interval_grid(start: dt.date, days: int, interval_min: int, tz: str) -> pd.DatetimeIndex:
-    """UTC interval starts covering local days ``[start, start + days)`` in ``tz``.
+    """UTC interval starts of the local days ``[start, start + days)`` in ``tz``.
+
+    The grid is the plan's: interval starts are multiples of ``interval_min`` in UTC (the
+    grid the history is on), and an interval belongs to the local day its start falls on.
+    Where local midnight is not on that grid (a +05:30 zone at 60-minute intervals) the
+    day's intervals start at hh:30 local, and the interval across midnight belongs to the
+    day it starts in.
 
     Parameters
     ----------
@@ -41,9 +48,69 @@ def interval_grid(start: dt.date, days: int, interval_min: int, tz: str) -> pd.D
     pandas.DatetimeIndex
         tz-aware UTC starts; a day with a spring-forward change has one hour fewer.
     """
-    a = local_midnight_utc(start, tz)
-    b = local_midnight_utc(start + dt.timedelta(days=days), tz)
+    a, b = _day_bounds(start, days, interval_min, tz)
     return pd.date_range(a, b, freq=f"{interval_min}min", inclusive="left", name="interval_start")
+
+
+def plan_grid(
+    start: dt.date, days: int, interval_min: int, tzs: list[str] | tuple[str, ...]
+) -> pd.DatetimeIndex:
+    """One UTC interval grid covering the local days ``[start, start + days)`` of every zone.
+
+    Sites at different UTC offsets share one grid: it runs from the earliest zone's first
+    local midnight to the latest zone's last, so at a site whose offset differs from the
+    others' it also holds a few hours of the day before or after its horizon.
+
+    Parameters
+    ----------
+    start : datetime.date
+        First local day.
+    days : int
+        Number of local days at each site [days].
+    interval_min : int
+        Interval length [min].
+    tzs : sequence of str
+        IANA zones of the sites (at least one).
+
+    Returns
+    -------
+    pandas.DatetimeIndex
+        tz-aware UTC starts, consecutive, on multiples of ``interval_min``.
+    """
+    bounds = [_day_bounds(start, days, interval_min, tz) for tz in dict.fromkeys(tzs)]
+    a = min(lo for lo, _ in bounds)
+    b = max(hi for _, hi in bounds)
+    return pd.date_range(a, b, freq=f"{interval_min}min", inclusive="left", name="interval_start")
+
+
+def whole_local_days(grid: pd.DatetimeIndex, interval_min: int, tzs: list[str]) -> int:
+    """Most local days that lie wholly inside ``grid`` at any of the zones ``tzs``.
+
+    A plan over sites at different UTC offsets has a grid longer than its horizon (each
+    site's days plus a few hours of the others'); this counts the horizon's days back, e.g.
+    for weekly rules. At least 1.
+    """
+    if len(grid) == 0:
+        return 1
+    end = grid[-1] + pd.Timedelta(minutes=interval_min)
+    best = 0
+    for tz in dict.fromkeys(tzs):
+        n = 0
+        for day in sorted(set(local_dates(grid, tz))):
+            a, b = _day_bounds(day, 1, interval_min, tz)
+            n += int(a >= grid[0] and b <= end)
+        best = max(best, n)
+    return max(best, 1)
+
+
+def _day_bounds(
+    start: dt.date, days: int, interval_min: int, tz: str
+) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """First grid instant at or after local midnight of ``start`` and of ``start + days``."""
+    freq = f"{interval_min}min"
+    a = local_midnight_utc(start, tz).ceil(freq)
+    b = local_midnight_utc(start + dt.timedelta(days=days), tz).ceil(freq)
+    return a, b
 
 
 def local_dates(intervals: pd.DatetimeIndex | pd.Series, tz: str) -> np.ndarray:
@@ -78,10 +145,14 @@ def open_mask(
 ) -> np.ndarray:
     """Whether ``site`` is open during each UTC interval.
 
-    An interval is open when its local start lies inside the opening span of its local
-    weekday, or inside the after-midnight tail of the previous day's span
-    (``"20:00-02:00"``). With ``closed_on_holidays`` the spans of public holidays of the
-    site's country are closed.
+    An interval is open when any part of it lies inside an opening span: the span of its
+    local day, the after-midnight tail of the previous day's span (``"20:00-02:00"``), or
+    the start of the next day's span (an interval across local midnight). Opening hours off
+    the interval grid are so rounded outward to whole intervals: ``"08:15-19:45"`` opens the
+    08:00 and 19:30 intervals of a 30-minute grid, and in a +05:30 zone at 60-minute
+    intervals ``"08:00-20:00"`` opens the intervals from 07:30 to 19:30 local. With
+    ``closed_on_holidays`` the spans of public holidays of the site's country are closed
+    (a span belongs to the day it opens on).
 
     Returns
     -------
@@ -92,37 +163,37 @@ def open_mask(
         return np.zeros(0, dtype=bool)
     local = idx.tz_convert(site.tz)
     minute = np.asarray(local.hour * 60 + local.minute)
+    end_minute = minute + interval_min
     weekday = np.asarray(local.day_of_week)
-    dates = np.asarray(local.date)
-    prev_dates = np.asarray((local - pd.Timedelta(days=1)).date)
-    closed_days: frozenset[dt.date] = frozenset()
-    if site.closed_on_holidays and site.country:
-        years = sorted({d.year for d in dates} | {d.year for d in prev_dates})
-        closed_days = public_holidays(site.country, years)
-    is_holiday = (
-        np.array([d in closed_days for d in dates])
-        if closed_days
-        else np.zeros(len(idx), dtype=bool)
-    )
-    prev_holiday = (
-        np.array([d in closed_days for d in prev_dates])
-        if closed_days
-        else np.zeros(len(idx), dtype=bool)
-    )
+    day = pd.Timedelta(days=1)
+    holiday = _holiday_flags(site, [local - day, local, local + day])
     out = np.zeros(len(idx), dtype=bool)
     for wd, name in enumerate(WEEKDAYS):
         span = site.open_span_min(name)
         if span is None:
             continue
         start, end = span
-        today = weekday == wd
-        tomorrow = weekday == (wd + 1) % 7
+        yesterday = (weekday == (wd + 1) % 7) & ~holiday[0]
+        today = (weekday == wd) & ~holiday[1]
+        tomorrow = (weekday == (wd - 1) % 7) & ~holiday[2]
         if end > start:
-            out |= today & (minute >= start) & (minute < end) & ~is_holiday
-        else:  # crosses midnight: [start, 24:00) today, [00:00, end) tomorrow
-            out |= today & (minute >= start) & ~is_holiday
-            out |= tomorrow & (minute < end) & ~prev_holiday
+            out |= today & (minute < end) & (end_minute > start)
+        else:  # crosses midnight: [start, 24:00) today, [00:00, end) the next day
+            out |= today & (end_minute > start)
+            out |= yesterday & (minute < end)
+        # an interval across local midnight reaches into the next day's opening
+        out |= tomorrow & (end_minute > MIN_PER_DAY + start)
     return out
+
+
+def _holiday_flags(site: SiteConfig, days: list[pd.DatetimeIndex]) -> list[np.ndarray]:
+    """Whether each local date of each index is a closing public holiday of ``site``."""
+    dates = [np.asarray(d.date) for d in days]
+    if not (site.closed_on_holidays and site.country):
+        return [np.zeros(len(d), dtype=bool) for d in dates]
+    years = sorted({x.year for d in dates for x in d})
+    closed = public_holidays(site.country, years)
+    return [np.array([x in closed for x in d], dtype=bool) for d in dates]
 
 
 def weekday_name(day: dt.date) -> str:

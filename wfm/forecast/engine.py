@@ -14,7 +14,7 @@ import logging
 import os
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
@@ -69,6 +69,10 @@ class SeriesJob:
         Special days of this series.
     seed_contacts_per_day : float, optional
         Daily volume of a new series without history [contacts].
+    window_ns : (int, int), optional
+        The plan's UTC grid as [first, end) interval starts in nanoseconds since the epoch,
+        when sites at other UTC offsets widen it beyond this series' own local days; by
+        default the local days ``[start, start + days)`` of the site.
     """
 
     key: tuple[str, ...]
@@ -83,6 +87,7 @@ class SeriesJob:
     config: ForecastConfig
     events: tuple[Event, ...] = ()
     seed_contacts_per_day: float | None = None
+    window_ns: tuple[int, int] | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -121,7 +126,7 @@ def _forecast_series(job: SeriesJob) -> SeriesOutcome:
     cfg = job.config
     label = "/".join(job.key)
     notes: list[str] = []
-    grid = interval_grid(job.start, job.days, job.interval_min, job.site.tz)
+    grid = _series_grid(job)
     is_open = open_mask(grid, job.site, job.interval_min)
     g_ord, g_slot = local_slots(grid, job.site.tz, job.interval_min)
     targets = np.unique(g_ord)
@@ -142,7 +147,7 @@ def _forecast_series(job: SeriesJob) -> SeriesOutcome:
         aht = np.full(len(grid), cfg.default_aht_s)
         panel = None
     else:
-        panel, work = _panels(job)
+        panel, work = _panels(job, int(targets.min()))
         model, fmat, error_sq, scores, more = _choose_and_fit(panel, job, targets)
         notes.extend(f"{label}: {n}" for n in more)
         mean = np.where(is_open, fmat[row_of, g_slot], 0.0)
@@ -166,11 +171,35 @@ def _forecast_series(job: SeriesJob) -> SeriesOutcome:
     )
 
 
-def _panels(job: SeriesJob) -> tuple[DayPanel, tuple[DayPanel, DayPanel] | None]:
-    """History panel (cleaned of holidays and events), and contacts and work panels of AHT."""
+def _series_grid(job: SeriesJob) -> pd.DatetimeIndex:
+    """UTC interval starts the series is forecast on (the plan's grid)."""
+    if job.window_ns is None:
+        return interval_grid(job.start, job.days, job.interval_min, job.site.tz)
+    a, b = (pd.Timestamp(v, tz="UTC") for v in job.window_ns)
+    step = f"{job.interval_min}min"
+    return pd.date_range(a, b, freq=step, inclusive="left", name="interval_start").as_unit("ns")
+
+
+def _panels(
+    job: SeriesJob, first_target: int
+) -> tuple[DayPanel, tuple[DayPanel, DayPanel] | None]:
+    """History panel (cleaned of holidays and events), and contacts and work panels of AHT.
+
+    Only local days before ``first_target`` (the first forecast day) are kept: where the
+    plan's grid starts inside a day of the history (a site behind the others' offsets), that
+    partial day is forecast, not read as a day of few contacts.
+    """
     cfg = job.config
     idx = pd.DatetimeIndex(pd.to_datetime(job.intervals, utc=True))
     ords, _ = local_slots(idx, job.site.tz, job.interval_min)
+    before = ords < first_target
+    if before.any():
+        idx, ords = idx[before], ords[before]
+        job = replace(
+            job,
+            contacts=job.contacts[before],
+            aht_s=None if job.aht_s is None else job.aht_s[before],
+        )
     # the fitting window, plus the span of the backtest so that every origin trains on a
     # full window too
     span = (

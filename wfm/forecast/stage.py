@@ -16,6 +16,7 @@ from dataclasses import replace
 import numpy as np
 import pandas as pd
 
+from wfm.core.calendar import plan_grid
 from wfm.core.config import WEEKDAYS, ForecastConfig, Scenario, SiteConfig
 from wfm.core.errors import ConfigError, InputError
 from wfm.core.results import StageResult
@@ -81,7 +82,7 @@ def forecast_contacts(
         if scenario.start_date:
             start = dt.date.fromisoformat(scenario.start_date)
         else:
-            start = _day_after(history, scenario.sites[home].tz)
+            start = _day_after(history, _series_zones(history, scenario))
     days = days or scenario.horizon_days
     if events is not None:
         check_events(events)
@@ -122,8 +123,35 @@ def forecast_contacts(
                     seed_contacts_per_day=seed,
                 )
             )
+    jobs = _on_plan_grid(jobs, scenario.interval_min, start, days)
     outcomes = run_jobs(jobs, workers=cfg.workers, dask_scheduler=cfg.dask_scheduler)
     return _assemble(outcomes, keys, cfg)
+
+
+def _on_plan_grid(
+    jobs: list[SeriesJob], interval_min: int, start: dt.date, days: int
+) -> list[SeriesJob]:
+    """Every series on one UTC grid covering the horizon's local days at each of their sites.
+
+    Series of sites at different UTC offsets would otherwise each cover their own local
+    days, and the split could not line them up interval by interval.
+    """
+    zones = sorted({j.site.tz for j in jobs})
+    if len(zones) <= 1:
+        return jobs
+    grid = plan_grid(start, days, interval_min, zones)
+    end = grid[-1] + pd.Timedelta(minutes=interval_min)
+    window = (int(grid[0].value), int(end.value))
+    return [replace(j, window_ns=window) for j in jobs]
+
+
+def _series_zones(history: pd.DataFrame, scenario: Scenario) -> pd.Series:
+    """IANA zone of each history row's site (the home site's without a ``site`` column)."""
+    home_tz = scenario.sites[scenario.home_site()].tz
+    if "site" not in history.columns:
+        return pd.Series(home_tz, index=history.index)
+    zones = {name: site.tz for name, site in scenario.sites.items()}
+    return history["site"].astype(str).map(zones).fillna(home_tz)
 
 
 def _arrival_site(scenario: Scenario, channel: str, site: str) -> SiteConfig:
@@ -179,7 +207,7 @@ def forecast_history(
         closed_on_holidays=False,
         hours=dict.fromkeys(WEEKDAYS, "00:00-24:00"),
     )
-    start = start or _day_after(history, tz)
+    start = start or _day_after(history, pd.Series(tz, index=history.index))
     if events is not None:
         check_events(events)
     horizon = cfg.backtest_horizon_days or min(max(days, 7), 14)
@@ -258,12 +286,20 @@ def _seed(cfg: ForecastConfig, channel: str, segment: str, home: str) -> tuple[s
     return home, None
 
 
-def _day_after(history: pd.DataFrame, tz: str) -> dt.date:
+def _day_after(history: pd.DataFrame, zones: pd.Series) -> dt.date:
+    """The day after the last history day, each row read on its site's local calendar.
+
+    A history whose sites lie at different UTC offsets ends at each site's own local
+    midnight; the forecast starts on the first day none of them has data for.
+    """
     if history.empty:
         raise ConfigError("the history is empty; give a start date", key="start_date")
-    last = pd.DatetimeIndex([history["interval_start"].max()])
-    ords, _ = local_slots(last, tz, 1)
-    return dt.date.fromordinal(int(ords[0]) + 1)
+    last = 0
+    times = history["interval_start"]
+    for tz, rows in times.groupby(zones.to_numpy(), sort=True):
+        ords, _ = local_slots(pd.DatetimeIndex([rows.max()]), str(tz), 1)
+        last = max(last, int(ords[0]))
+    return dt.date.fromordinal(last + 1)
 
 
 def _assemble(outcomes: list[SeriesOutcome], keys: list[str], cfg: ForecastConfig) -> StageResult:

@@ -332,7 +332,9 @@ def check_history_grid(df: pd.DataFrame, interval_min: int, *, source: str) -> N
             source=source,
             line=row + 2,
             key="interval_start",
-            expected=f"interval starts on multiples of {interval_min} minutes",
+            expected=f"interval starts on multiples of {interval_min} minutes in UTC, the "
+            "plan's grid for every site (a +05:30 site at 60 minutes starts its intervals "
+            "at hh:30 local)",
         )
     keys = [k for k in ("channel", "segment", "site") if k in df.columns]
     work = pd.DataFrame(

@@ -13,7 +13,7 @@ import logging
 
 import pandas as pd
 
-from wfm.core.calendar import open_mask
+from wfm.core.calendar import open_mask, whole_local_days
 from wfm.core.config import Scenario
 from wfm.core.results import SolveResult, StageResult
 from wfm.schedule.model import (
@@ -103,7 +103,7 @@ def schedule_shifts(requirements: pd.DataFrame, scenario: Scenario) -> StageResu
         max_h_per_week=scenario.shifts.max_h_per_week,
         min_rest_min=scenario.shifts.min_rest_h * _MIN_PER_H,
         min_agents_on_queue=scenario.shifts.min_agents_on_queue,
-        horizon_days=max(1, round(n * interval_min / (24 * _MIN_PER_H))),
+        horizon_days=whole_local_days(grid, interval_min, [c.tz for c in scenario.sites.values()]),
         shortfall_cost=scenario.solver.shortfall_cost_per_h,
         overstaff_cost=scenario.solver.overstaff_cost_per_h,
         overflow_cost_per_contact=scenario.overflow.cost_per_contact,

@@ -218,7 +218,10 @@ def site_patterns(
     """Patterns of ``site`` on local ``days``: templates inside the day's opening window.
 
     A template fits a day when it starts and ends inside the opening window and its local
-    start exists (not inside a spring-forward gap).
+    start exists (not inside a spring-forward gap). In an interval the window covers only in
+    part (opening hours off the interval grid, a +05:30 or +05:45 site on a 60-minute UTC
+    grid), a shift's on-queue share is measured against the open part: an agent on queue
+    for all of it counts as one agent there.
 
     Raises
     ------
@@ -233,6 +236,7 @@ def site_patterns(
         if window is None:
             continue
         fits = [t for t in templates if t.start_min >= window[0] and t.end_min <= window[1]]
+        open_min = _open_minutes(day, window, site.tz, grid_start)
         if not fits:
             shortest = min((t.length_min for t in templates), default=0)
             raise InfeasibleError(
@@ -246,7 +250,9 @@ def site_patterns(
             if start is None:
                 continue
             offset_min = (start - grid_start).total_seconds() / 60.0
-            idx, rate = _coverage(t.on_queue_spans(), offset_min, n_intervals, interval_min)
+            idx, rate = _coverage(
+                t.on_queue_spans(), offset_min, n_intervals, interval_min, open_min
+            )
             if len(idx) == 0:
                 continue
             out.append(
@@ -257,16 +263,39 @@ def site_patterns(
     return out
 
 
+def _open_minutes(
+    day: dt.date, window: tuple[int, int], tz: str, grid_start: pd.Timestamp
+) -> tuple[float, float] | None:
+    """The day's opening window in minutes after ``grid_start`` (None in a DST gap)."""
+    lo, hi = (local_start_utc(day, m, tz) for m in window)
+    if lo is None or hi is None:
+        return None
+    return (
+        (lo - grid_start).total_seconds() / 60.0,
+        (hi - grid_start).total_seconds() / 60.0,
+    )
+
+
 def _coverage(
-    spans: list[tuple[int, int]], offset_min: float, n_intervals: int, interval_min: int
+    spans: list[tuple[int, int]],
+    offset_min: float,
+    n_intervals: int,
+    interval_min: int,
+    open_min: tuple[float, float] | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     share: dict[int, float] = {}
     for a, b in spans:
         lo, hi = offset_min + a, offset_min + b
         first, last = int(np.floor(lo / interval_min)), int(np.ceil(hi / interval_min))
         for i in range(max(first, 0), min(last, n_intervals)):
-            overlap = min(hi, (i + 1) * interval_min) - max(lo, i * interval_min)
+            start, end = i * interval_min, (i + 1) * interval_min
+            overlap = min(hi, end) - max(lo, start)
+            base = float(interval_min)
+            if open_min is not None:  # an interval the window opens only in part
+                part = min(open_min[1], end) - max(open_min[0], start)
+                if 1e-9 < part < base:
+                    base = part
             if overlap > 1e-9:
-                share[i] = share.get(i, 0.0) + overlap / interval_min
+                share[i] = min(1.0, share.get(i, 0.0) + overlap / base)
     idx = np.array(sorted(share), dtype=np.int64)
     return idx, np.array([share[i] for i in idx], dtype=float)
