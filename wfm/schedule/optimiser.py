@@ -115,7 +115,9 @@ def _lp_guided(
     if finish:
         detail["fast_rounding"] = finish
     closed = _close_switches(lp, built, deadline)
-    moves, tried = _improve(lp, built, problem, deadline, detail["lp_bound"], config.gap_target_rate)
+    moves, tried = _improve(
+        lp, built, problem, deadline, detail["lp_bound"], config.gap_target_rate
+    )
     detail["local_search_objective"] = lp.Objective().Value()
     polished = _polish(lp, built, problem, config, seed, relaxed, deadline, detail["lp_bound"])
     detail["polish"] = polished

@@ -61,7 +61,7 @@ def _round_fast(
         ``min_on_queue_short_agent_h`` [agent-h].
     """
     cols = problem.columns
-    n, step_h = problem.n_intervals, problem.interval_min / 60.0
+    step_h = problem.interval_min / 60.0
     vals = np.maximum(np.asarray(values, dtype=float), 0.0)
     counts = np.floor(vals + _TOL).astype(np.int64)
     rows = _hard_rows(problem) if hard is None else hard

@@ -73,9 +73,7 @@ def _dive_switches(lp: pywraplp.Solver, b: _Built, deadline: float) -> int:
             return rounds
 
 
-def _dive(
-    lp: pywraplp.Solver, b: _Built, problem: Problem, deadline: float
-) -> tuple[int, dict]:
+def _dive(lp: pywraplp.Solver, b: _Built, problem: Problem, deadline: float) -> tuple[int, dict]:
     """Fix shift counts to whole numbers by LP diving.
 
     First every receiving switch z is fixed open or closed (``_dive_switches``). Then each
