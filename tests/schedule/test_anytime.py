@@ -27,8 +27,8 @@ DAY = dt.date(2026, 1, 13)  # a Tuesday
 # far below the time it takes to build and solve the LP relaxation, so the LP dive always
 # starts past its deadline and the run is deterministic
 TINY_LIMIT_S = 1e-6
-# clock readings before the deadline in the mid-dive test (one reading per LP round)
-LIMIT_TICKS = 6.0
+# clock readings before the deadline in the mid-dive test (two readings per LP round)
+LIMIT_TICKS = 12.0
 
 
 def _column(start: int, length: int, day: int = 0) -> PatternColumn:
@@ -146,8 +146,9 @@ def test_dive_cut_midway_rounds_from_its_current_lp_point(two_sites, build, monk
     s = res.solve
     finish = s.detail["fast_rounding"]
     assert finish["reason"] == "time limit"
-    # t0 and the relaxation's wall take readings 0 and 1; LP rounds at readings 2 to 6;
-    # reading 7 is past the deadline: five rounds and the fast rounding's re-solve
+    # t0 and the relaxation's wall take readings 0 and 1; a round starts at 2, 4, …, 10
+    # (each takes one tick and fits); at 12 the next would end at 13, past the deadline:
+    # five rounds and the fast rounding's re-solve
     assert s.detail["dive_rounds"] == 6
     assert finish["counts_rounded_down"] > 0
     assert s.status == "FEASIBLE" and s.best_bound <= s.objective

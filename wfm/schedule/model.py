@@ -49,8 +49,9 @@ Solving
 -------
 ``lp_guided``: solve the LP relaxation (GLOP), whose optimum is the lower bound reported as
 ``best_bound``; round the receiving switches by LP diving (``_dive_switches``); fix the shift
-counts to whole numbers by LP diving (``_dive``); close switches that do not pay
-(``_close_switches``); then a local search adds, drops or moves single shifts
+counts to whole numbers by LP diving (``_dive``; when the time limit cuts it, the fast
+rounding of ``wfm.schedule.rounding`` finishes from the last LP point); close switches that
+do not pay (``_close_switches``); then a local search adds, drops or moves single shifts
 (``_improve``); finally a sequence of restricted MIPs (one site and one or two days
 at a time, around the incumbent, cut out of the whole model) polishes the schedule
 (``_polish``), and the local search runs once more. ``mip``: hand the whole model to the
