@@ -13,6 +13,7 @@ from types import SimpleNamespace
 import numpy as np
 import pytest
 from click.testing import CliRunner
+from ortools.linear_solver import pywraplp
 
 from wfm.cli import main
 from wfm.core.schemas import REQUIREMENTS
@@ -243,3 +244,37 @@ def test_cli_with_a_limit_too_short_for_the_dive_writes_the_schedule(tmp_path, t
     assert written["solve"]["status"] == "FEASIBLE"
     assert written["solve"]["best_bound"] <= written["solve"]["objective"]
     assert written["figures"]["shifts"] > 0
+
+
+class _NoSchedule:
+    """A MIP solver that ends without a schedule (as at a time limit with nothing found)."""
+
+    def __init__(self, solver) -> None:
+        self._solver = solver
+
+    def __getattr__(self, name):
+        return getattr(self._solver, name)
+
+    def Solve(self, *args):  # noqa: N802 (OR-Tools' name)
+        return pywraplp.Solver.NOT_SOLVED
+
+
+def test_mip_without_a_schedule_falls_back_to_the_fast_rounding(two_sites, build, monkeypatch):
+    new_solver = optimiser._new_solver
+
+    def solver_without_schedule(name, config, seed):
+        solver = new_solver(name, config, seed)
+        return solver if name == "GLOP" else _NoSchedule(solver)
+
+    monkeypatch.setattr(optimiser, "_new_solver", solver_without_schedule)
+    d = _tight(two_sites, 20.0)
+    d["solver"] |= {"method": "mip", "solver": "scip"}
+    sc = build(d)
+    res = schedule_shifts(_tight_requirements(sc), sc)
+    s = res.solve
+    assert s.detail["mip_status"] == "NOT_SOLVED"
+    assert s.detail["fast_rounding"]["reason"] == "MIP solver"
+    assert s.status == "FEASIBLE" and s.best_bound <= s.objective
+    assert any("MIP solver ended without a schedule" in note for note in res.notes)
+    per_day = res.table.groupby(["site", "pool", "local_date"])["agents"].sum()
+    assert per_day.max() <= 20
