@@ -49,8 +49,9 @@ Solving
 -------
 ``lp_guided``: solve the LP relaxation (GLOP), whose optimum is the lower bound reported as
 ``best_bound``; round the receiving switches by LP diving (``_dive_switches``); fix the shift
-counts to whole numbers by LP diving (``_dive``); close switches that do not pay
-(``_close_switches``); then a local search adds, drops or moves single shifts
+counts to whole numbers by LP diving (``_dive``; when the time limit cuts it, the fast
+rounding of ``wfm.schedule.rounding`` finishes from the last LP point); close switches that
+do not pay (``_close_switches``); then a local search adds, drops or moves single shifts
 (``_improve``); finally a sequence of restricted MIPs (one site and one or two days
 at a time, around the incumbent, cut out of the whole model) polishes the schedule
 (``_polish``), and the local search runs once more. ``mip``: hand the whole model to the
@@ -60,6 +61,7 @@ MIP solver (its own bound is reported when above the LP bound).
 from __future__ import annotations
 
 import logging
+import time
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -240,6 +242,10 @@ class _Built:
         self.flow: dict[tuple[int, int], Any] = {}
         self.z: dict[tuple[str, str, int], Any] = {}
         self.ai: dict[tuple[int, int], Any] = {}
+        # the ``≤`` rows of the shift counts alone (``_hard_rows``), for the fast rounding
+        self.hard: list[tuple[str, np.ndarray, np.ndarray, float]] = []
+        # the solver holding the variables (they die with it)
+        self.solver: pywraplp.Solver | None = None
 
 
 def _build(
@@ -247,6 +253,7 @@ def _build(
 ) -> _Built:
     inf = solver.infinity()
     b = _Built()
+    b.solver = solver
     n = problem.n_intervals
     step_h = problem.interval_min / 60.0
     objective = solver.Objective()
@@ -363,24 +370,38 @@ def _build(
 
 
 def _weekly_rows(problem: Problem, solver: pywraplp.Solver, b: _Built) -> None:
-    inf = solver.infinity()
+    b.hard = _hard_rows(problem)
+    for name, cols, coefs, upper in b.hard:
+        row = solver.Constraint(-solver.infinity(), upper, name)
+        for j, a in zip(cols, coefs, strict=True):
+            row.SetCoefficient(b.x[j], a)
+
+
+def _hard_rows(problem: Problem) -> list[tuple[str, np.ndarray, np.ndarray, float]]:
+    """The ``≤`` rows of the shift counts alone: working days and paid hours per pool,
+    headcount per pool and day, rest between consecutive days.
+
+    Returns
+    -------
+    list of (name, columns, coefficients, upper bound)
+        In the order the model builds them; every coefficient is positive.
+    """
+    out: list[tuple[str, np.ndarray, np.ndarray, float]] = []
     weeks = max(1, -(-problem.horizon_days // 7))
     by_pool: dict[int, list[int]] = {}
     for j, col in enumerate(problem.columns):
         by_pool.setdefault(col.pool, []).append(j)
     for p, cols in by_pool.items():
         head = float(problem.pools[p].headcount)
-        days_row = solver.Constraint(-inf, problem.max_days_per_week * head * weeks, f"days{p}")
-        hours_row = solver.Constraint(-inf, problem.max_h_per_week * head * weeks, f"hours{p}")
+        arr = np.array(cols, dtype=np.int64)
+        paid = np.array([problem.columns[j].paid_h for j in cols])
+        out.append((f"days{p}", arr, np.ones(len(cols)), problem.max_days_per_week * head * weeks))
+        out.append((f"hours{p}", arr, paid, problem.max_h_per_week * head * weeks))
         per_day: dict[int, list[int]] = {}
         for j in cols:
-            days_row.SetCoefficient(b.x[j], 1.0)
-            hours_row.SetCoefficient(b.x[j], problem.columns[j].paid_h)
             per_day.setdefault(problem.columns[j].day, []).append(j)
         for d, js in per_day.items():
-            row = solver.Constraint(-inf, head, f"head{p}_{d}")
-            for j in js:
-                row.SetCoefficient(b.x[j], 1.0)
+            out.append((f"head{p}_{d}", np.array(js, dtype=np.int64), np.ones(len(js)), head))
         if problem.min_rest_min <= 0:
             continue
         for d, js in per_day.items():
@@ -394,9 +415,9 @@ def _weekly_rows(problem: Problem, solver: pywraplp.Solver, b: _Built) -> None:
                 ]
                 if not early:
                     continue
-                row = solver.Constraint(-inf, head, f"rest{p}_{d}_{tau}")
-                for j in late + early:
-                    row.SetCoefficient(b.x[j], 1.0)
+                both = np.array(late + early, dtype=np.int64)
+                out.append((f"rest{p}_{d}_{tau}", both, np.ones(len(both)), head))
+    return out
 
 
 def _new_solver(name: str, config: SolverConfig, seed: int) -> pywraplp.Solver:
@@ -446,10 +467,21 @@ def _resolve(lp: pywraplp.Solver) -> int:
 
 
 def _fix_and_solve(
-    lp: pywraplp.Solver, xs: list, chosen: np.ndarray, targets: np.ndarray, values: np.ndarray
+    lp: pywraplp.Solver,
+    xs: list,
+    chosen: np.ndarray,
+    targets: np.ndarray,
+    values: np.ndarray,
+    deadline: float = float("inf"),
 ) -> int:
     """Fix ``chosen`` counts to ``targets`` and re-solve; on a hard-rule conflict (headcount,
-    minimum on queue) fall back to fixing them one at a time, trying the other rounding."""
+    minimum on queue) fall back to fixing them one at a time, trying the other rounding.
+
+    Returns the status of the last re-solve: ``OPTIMAL`` when every chosen count is fixed,
+    anything else when a count has no rounding the hard rules allow or ``deadline``
+    (``time.perf_counter()`` seconds) passed during the one-at-a-time retries; the caller
+    then rounds from its last LP point instead (``search._finish_fast``).
+    """
     inf = lp.infinity()
     for j, v in zip(chosen, targets, strict=True):
         xs[j].SetBounds(float(v), float(v))
@@ -459,16 +491,15 @@ def _fix_and_solve(
     for j in chosen:
         xs[j].SetBounds(0.0, inf)
     for j, v in zip(chosen, targets, strict=True):
+        if time.perf_counter() > deadline:
+            return pywraplp.Solver.NOT_SOLVED
         for option in (float(v), float(np.floor(values[j])), float(np.ceil(values[j]))):
             xs[j].SetBounds(option, option)
             status = _resolve(lp)
             if status == pywraplp.Solver.OPTIMAL:
                 break
         else:
-            raise SolverError(
-                "LP dive could not round a shift count without breaking a hard "
-                "rule (headcount, minimum on queue); try solver.method = 'mip'"
-            )
+            return status
     return status
 
 

@@ -17,6 +17,7 @@ from wfm.schedule.model import (
     _fix_and_solve,
     _resolve,
 )
+from wfm.schedule.rounding import _round_fast
 
 log = logging.getLogger(__name__)
 
@@ -32,7 +33,27 @@ _SWITCH_SHARE = 0.5
 _MOVES_PER_ROUND = 40  # local-search moves tried before giving up on a round
 
 
-def _dive_switches(lp: pywraplp.Solver, b: _Built, deadline: float) -> int:
+class _Pace:
+    """Whether another LP round of a dive fits before the deadline: the time left must be at
+    least what the last round took (a round started just before the deadline ends well past
+    it on a large model or a loaded machine)."""
+
+    def __init__(self, deadline: float) -> None:
+        self.deadline, self.last_s, self._start = deadline, 0.0, 0.0
+
+    def another(self) -> bool:
+        """Start a round if it fits (``time.perf_counter()`` seconds)."""
+        self._start = time.perf_counter()
+        return self._start + self.last_s <= self.deadline
+
+    def done(self) -> None:
+        """The round started by ``another`` has ended."""
+        self.last_s = time.perf_counter() - self._start
+
+
+def _dive_switches(
+    lp: pywraplp.Solver, b: _Built, deadline: float, pace: _Pace | None = None
+) -> int:
     """Fix every receiving switch z open or closed by LP diving; return the LP re-solves.
 
     Each round fixes the switches the relaxation already makes 0 or 1 and half of the
@@ -40,21 +61,22 @@ def _dive_switches(lp: pywraplp.Solver, b: _Built, deadline: float) -> int:
     flows and shift counts follow. A switch with weight 0.3 pays 0.3 of its fixed charge in
     the relaxation and all of it once open: opening every switch with any weight (the
     first form of this step) made the benchmark's 10-site week 2.3 % dearer than the
-    relaxation before a single shift was rounded, this dive 0.25 %. Past the deadline the
-    remaining fractional switches are opened (closing is never needed for feasibility).
+    relaxation before a single shift was rounded, this dive 0.25 %. When the next round
+    would end past the deadline (``_Pace``) it stops with switches still free; the fast
+    rounding opens every one the LP point uses (``_fix_switches``).
     """
     zs = list(b.z.values())
     fixed = np.zeros(len(zs), dtype=bool)
     rounds = 0
+    pace = pace or _Pace(deadline)
     while True:
+        if not pace.another():
+            return rounds
         zv = np.array([v.solution_value() for v in zs])
         whole = (zv < _SWITCH_ON_FROM) | (zv > 1 - _SWITCH_ON_FROM)
         fractional = np.flatnonzero(~fixed & ~whole)
         if len(fractional) == 0:
             chosen, targets = np.flatnonzero(~fixed), zv[~fixed] > 0.5
-        elif time.perf_counter() > deadline:
-            chosen = np.flatnonzero(~fixed)
-            targets = zv[chosen] > _SWITCH_ON_FROM
         else:
             dist = np.minimum(zv[fractional], 1 - zv[fractional])
             k = max(1, int(np.ceil(len(fractional) * _SWITCH_SHARE)))
@@ -66,46 +88,62 @@ def _dive_switches(lp: pywraplp.Solver, b: _Built, deadline: float) -> int:
         fixed[chosen] = True
         status = _resolve(lp)
         rounds += 1
+        pace.done()
         if status != pywraplp.Solver.OPTIMAL:
             raise SolverError(f"switch dive stopped with status {_STATUS.get(status, status)}")
         if fixed.all():
             return rounds
 
 
-def _dive(lp: pywraplp.Solver, b: _Built, deadline: float) -> int:
-    """Fix shift counts to whole numbers by LP diving; return the number of LP re-solves.
+def _dive(lp: pywraplp.Solver, b: _Built, problem: Problem, deadline: float) -> tuple[int, dict]:
+    """Fix shift counts to whole numbers by LP diving.
 
     First every receiving switch z is fixed open or closed (``_dive_switches``). Then each
-    round keeps every count the relaxation already makes whole, fixes a
-    tenth of the fractional counts closest to a whole number (rounded to it) and re-solves
-    the LP from its previous basis, so the remaining counts re-balance. Past the deadline
-    the remaining fractional counts are rounded up.
+    round keeps every count the relaxation already makes whole, fixes a tenth of the
+    fractional counts closest to a whole number (rounded to it) and re-solves the LP from
+    its previous basis, so the remaining counts re-balance. When the next round would end
+    past the deadline (``_Pace``), or a count has no rounding the hard rules allow, the
+    counts still free are rounded from the last LP point by the fast rounding
+    (``_finish_fast``).
+
+    Returns
+    -------
+    rounds : int
+        LP re-solves.
+    finish : dict
+        Empty when the dive rounded every count; else the fast rounding's account
+        (``reason`` "time limit" or "hard rule", counts rounded down, shifts added).
     """
     xs = b.x
     fixed = np.zeros(len(xs), dtype=bool)
-    rounds = _dive_switches(lp, b, deadline) if b.z else 0
+    pace = _Pace(deadline)
+    rounds = _dive_switches(lp, b, deadline, pace) if b.z else 0
+    values = np.array([v.solution_value() for v in xs])
     while True:
-        values = np.array([v.solution_value() for v in xs])
         frac = values - np.floor(values)
         whole = (frac < _INTEGRAL_TOL) | (frac > 1 - _INTEGRAL_TOL)
         fractional = np.flatnonzero(~fixed & ~whole)
         if len(fractional) == 0:
             break
+        if not pace.another():
+            return rounds + 1, _finish_fast(lp, b, problem, values, "time limit")
         pick = np.flatnonzero(~fixed & whole)
-        if time.perf_counter() > deadline:
-            chosen, targets = fractional, np.ceil(values[fractional])
-        else:
-            dist = np.minimum(frac[fractional], 1 - frac[fractional])
-            k = max(1, int(len(fractional) * _DIVE_SHARE))
-            chosen = fractional[np.argsort(dist, kind="stable")[:k]]
-            targets = np.round(values[chosen])
+        dist = np.minimum(frac[fractional], 1 - frac[fractional])
+        k = max(1, int(len(fractional) * _DIVE_SHARE))
+        chosen = fractional[np.argsort(dist, kind="stable")[:k]]
         for j in pick:
             v = float(np.round(values[j]))
             xs[j].SetBounds(v, v)
         fixed[pick] = True
-        status = _fix_and_solve(lp, xs, chosen, targets, values)
-        fixed[chosen] = True
+        status = _fix_and_solve(lp, xs, chosen, np.round(values[chosen]), values, deadline)
         rounds += 1
+        if status != pywraplp.Solver.OPTIMAL:
+            reason = "time limit" if time.perf_counter() > deadline else "hard rule"
+            return rounds + 1, _finish_fast(lp, b, problem, values, reason)
+        fixed[chosen] = True
+        values = np.array([v.solution_value() for v in xs])
+        pace.done()
+    _fix_switches(b)
     for j in np.flatnonzero(~fixed):
         v = float(np.round(values[j]))
         xs[j].SetBounds(v, v)
@@ -113,7 +151,50 @@ def _dive(lp: pywraplp.Solver, b: _Built, deadline: float) -> int:
     rounds += 1
     if status != pywraplp.Solver.OPTIMAL:
         raise SolverError(f"LP dive stopped with status {_STATUS.get(status, status)}")
-    return rounds
+    return rounds, {}
+
+
+def _fix_switches(b: _Built) -> None:
+    """Fix every receiving switch still free: open when the LP point uses it at all (an open
+    switch never makes the model infeasible: the shortfall takes its fixed charge)."""
+    free = [zv for zv in b.z.values() if zv.lb() < zv.ub()]
+    # every value is read before any bound changes (a change voids the LP solution)
+    used = [zv.solution_value() > _SWITCH_ON_FROM for zv in free]
+    for zv, on in zip(free, used, strict=True):
+        zv.SetBounds(float(on), float(on))
+
+
+def _finish_fast(
+    lp: pywraplp.Solver, b: _Built, problem: Problem, values: np.ndarray, reason: str
+) -> dict:
+    """Fix every count by the fast rounding of the LP point ``values`` and re-solve.
+
+    Raises
+    ------
+    SolverError
+        The fast rounding could not hold ``min_agents_on_queue`` (the only hard rule it can
+        miss), or the LP with every count fixed did not solve.
+    """
+    t0 = time.perf_counter()
+    _fix_switches(b)
+    counts, info = _round_fast(problem, values, b.hard)
+    if info["min_on_queue_short_agent_h"] > _INTEGRAL_TOL:
+        raise SolverError(
+            f"the LP dive stopped ({reason}) and rounding its last point left "
+            f"{info['min_on_queue_short_agent_h']:.1f} agent-hours below min_agents_on_queue; "
+            "raise solver.time_limit_s"
+        )
+    for var, count in zip(b.x, counts, strict=True):
+        var.SetBounds(float(count), float(count))
+    status = _resolve(lp)
+    if status != pywraplp.Solver.OPTIMAL:
+        raise SolverError(
+            f"the LP with the fast rounding's counts ended with status "
+            f"{_STATUS.get(status, status)}"
+        )
+    info["wall_s"] = round(time.perf_counter() - t0, 3)
+    log.info("fast rounding (%s): %s", reason, info)
+    return {"reason": reason, **info}
 
 
 def _close_switches(lp: pywraplp.Solver, b: _Built, deadline: float, batches: int = 6) -> int:

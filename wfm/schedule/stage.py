@@ -19,7 +19,7 @@ from wfm.core.results import SolveResult, StageResult
 from wfm.schedule.model import (
     Problem,
 )
-from wfm.schedule.optimiser import solve
+from wfm.schedule.optimiser import cut_note, solve
 from wfm.schedule.problem import (
     _ai_moves,
     _arcs,
@@ -134,11 +134,15 @@ def schedule_shifts(requirements: pd.DataFrame, scenario: Scenario) -> StageResu
         )
     detail = dict(sol.detail)
     detail["shortfall_agent_h"] = round(short_h, 6)
+    gap_rate = (sol.objective - sol.best_bound) / max(abs(sol.objective), 1e-9)
+    cut = cut_note(detail, scenario.solver, gap_rate)
+    if cut:
+        notes.append(cut)
     result = SolveResult(
         status=sol.status,
         objective=sol.objective,
         best_bound=sol.best_bound,
-        gap_rate=(sol.objective - sol.best_bound) / max(abs(sol.objective), 1e-9),
+        gap_rate=gap_rate,
         wall_s=sol.wall_s,
         num_workers=scenario.solver.num_workers,
         seed=scenario.seed,
