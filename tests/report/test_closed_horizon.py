@@ -38,6 +38,14 @@ def test_report_of_a_horizon_where_no_site_opens_says_so():
     assert "simulated service level</span>" not in page  # no card for an empty simulation
 
 
+def test_the_days_are_named_when_the_run_had_no_start_date():
+    tables, manifest = read_plan_folder(CLOSED)
+    manifest["parameters"]["start_date"] = "day after history"  # as run_plan writes it
+    sites = load_scenario(CLOSED / "scenario.toml").sites
+    page = render_report(tables, manifest, sites=sites)
+    assert f"{NO_SITE_OPENS} (2025-03-08)" in page  # local day of the intervals at lyon
+
+
 def test_without_the_scenario_the_report_infers_it_from_the_plan():
     tables, manifest = read_plan_folder(CLOSED)
     page = render_report(tables, manifest)

@@ -34,11 +34,14 @@ def _horizon_intervals(tables: Mapping[str, pd.DataFrame]) -> pd.DatetimeIndex:
 def _horizon_days(
     intervals: pd.DatetimeIndex, site: SiteConfig, parameters: Mapping[str, Any]
 ) -> str:
+    """The planned days: ``start_date`` and ``horizon_days`` of the run, else the local
+    dates of the intervals at ``site`` (a run without a start date plans from the day after
+    its history, and its manifest says so in words)."""
     start, days = parameters.get("start_date"), parameters.get("horizon_days")
-    if isinstance(start, str) and start and isinstance(days, int) and days > 0:
-        first = dt.date.fromisoformat(start)
-        last = first + dt.timedelta(days=days - 1)
-    else:
+    try:
+        first = dt.date.fromisoformat(str(start))
+        last = first + dt.timedelta(days=int(days) - 1)
+    except (TypeError, ValueError):
         local = intervals.tz_convert(site.tz)
         first, last = local.min().date(), local.max().date()
     return first.isoformat() if first == last else f"{first.isoformat()} to {last.isoformat()}"
