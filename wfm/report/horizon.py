@@ -40,8 +40,8 @@ def _horizon_days(
     start, days = parameters.get("start_date"), parameters.get("horizon_days")
     try:
         first = dt.date.fromisoformat(str(start))
-        last = first + dt.timedelta(days=int(days) - 1)
-    except (TypeError, ValueError):
+        last = first + dt.timedelta(days=int(str(days)) - 1)
+    except ValueError:
         local = intervals.tz_convert(site.tz)
         first, last = local.min().date(), local.max().date()
     return first.isoformat() if first == last else f"{first.isoformat()} to {last.isoformat()}"
