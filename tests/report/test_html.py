@@ -169,6 +169,43 @@ def test_report_renders_in_headless_chromium(page, tmp_path):
     assert "net::ERR" not in logs
 
 
+@pytest.mark.skipif(
+    CHROMIUM is None,
+    reason="Debian package 'chromium' is not installed "
+    "(apt-get install -y chromium); the report is not checked in a browser",
+)
+def test_a_script_in_the_manifest_does_not_run_in_the_browser(plan, tmp_path):
+    tables, manifest = plan
+    script = '<script>document.title="X"</script>'
+    hostile = {
+        **manifest,
+        "scenario": {"name": script},
+        "parameters": {**manifest["parameters"], "currency": script},
+    }
+    html_path = tmp_path / "report.html"
+    html_path.write_text(render_report(tables, hostile), encoding="utf-8")
+    dom = subprocess.run(
+        [
+            CHROMIUM,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--no-first-run",
+            f"--user-data-dir={tmp_path / 'profile'}",
+            "--dump-dom",
+            html_path.as_uri(),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert dom.returncode == 0, dom.stderr[-2000:]
+    title = re.search(r"<title>(.*?)</title>", dom.stdout, re.S)
+    assert title is not None
+    assert title.group(1).startswith("wfm plan &lt;script&gt;document.title=")
+    assert "<title>X</title>" not in dom.stdout
+
+
 def test_cost_per_contact_from_the_schedule_stage_layout(plan):
     from wfm.report.html import cost_per_contact
 

@@ -131,7 +131,10 @@ def report(plan_dir, out_file, scenario, history):
     sc = _scenario_for(plan_dir, scenario, needed=False)
     regions = {s.name: s.region for s in sc.sites.values()} if sc else None
     hist = read_history(history, sc) if history else None
-    write_report(render_report(tables, manifest, history=hist, site_regions=regions), out_file)
+    page = render_report(
+        tables, manifest, history=hist, site_regions=regions, sites=sc.sites if sc else None
+    )
+    write_report(page, out_file)
     missing = [t for t in ("forecast", "coverage", "simulation") if t not in tables]
     if missing:
         click.echo(f"note: not run in this plan: {', '.join(missing)}", err=True)

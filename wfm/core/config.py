@@ -117,6 +117,16 @@ class Scenario:
     def __post_init__(self) -> None:
         check_choice("interval_min", self.interval_min, ALLOWED_INTERVAL_MIN)
         check_positive("horizon_days", self.horizon_days)
+        if not (
+            isinstance(self.currency, str)
+            and len(self.currency) == 3
+            and all("A" <= c <= "Z" for c in self.currency)
+        ):
+            raise ConfigError(
+                "must be an ISO 4217 currency code: 3 capital letters A–Z such as EUR, USD "
+                f"or GBP; got {self.currency!r}",
+                key="currency",
+            )
         if self.source_tz:
             try:
                 ZoneInfo(self.source_tz)

@@ -224,6 +224,7 @@ def _run_locked(config: NightlyConfig, run_date: dt.date, plan: PlanFn) -> Night
                         manifest,
                         history=history[history["interval_start"] > since],
                         site_regions={s.name: s.region for s in scenario.sites.values()},
+                        sites=scenario.sites,
                     )
                     write_report(page, tmp / "report.html")
                     timings["report"] = time.perf_counter() - t0

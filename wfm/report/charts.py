@@ -3,11 +3,17 @@
 Charts are drawn with matplotlib's object API (``Figure``, no global pyplot state) and
 inlined as SVG with text kept as text, in one palette, with small titled axes in grids and
 UTC time axes.
+
+Text in a chart comes from the plan (channel, segment, site, skill and region names): it is
+drawn as plain text (``text.parse_math`` off, so a ``$`` is a dollar sign, not TeX), and
+matplotlib's SVG writer escapes ``<``, ``>``, ``&`` and quotes in it, which is what lets the
+page template insert the ``<svg>`` element as is.
 """
 
 from __future__ import annotations
 
 import io
+from contextlib import AbstractContextManager
 
 import matplotlib
 import matplotlib.dates as mdates
@@ -15,13 +21,18 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from wfm.report.markup import _esc
+from wfm.report.markup import Chart
 
 _COLOURS = ("#1f5f8b", "#d9822b", "#3a8f5c", "#b23a48", "#6b4c9a", "#7a7a7a")
 
 
-def _svg(fig: Figure, key: str, *, tight: bool = True) -> str:
-    """Figure → inline ``<svg>`` text (no XML prolog; ids salted per chart).
+def plain_text() -> AbstractContextManager:
+    """Context in which charts are drawn: chart text is plain text, never mathtext."""
+    return matplotlib.rc_context({"text.parse_math": False})
+
+
+def _svg(fig: Figure, key: str, *, tight: bool = True) -> Chart:
+    """Figure → inline ``<svg>`` element (no XML prolog; ids salted per chart).
 
     Grids of small charts have fixed margins (``tight=False``): fitting each of tens of axes
     to its labels would take most of the report's time.
@@ -32,8 +43,7 @@ def _svg(fig: Figure, key: str, *, tight: bool = True) -> str:
             buf, format="svg", bbox_inches="tight" if tight else None, metadata={"Date": None}
         )
     text = buf.getvalue()
-    text = text[text.index("<svg") :]
-    return f"<figure data-chart='{_esc(key)}'>{text}</figure>"
+    return Chart(key, text[text.index("<svg") :])
 
 
 def _grid(

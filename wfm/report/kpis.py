@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from wfm.core.errors import InputError
+from wfm.report.columns import numeric
 
 
 def cost_per_contact(tables: Mapping[str, pd.DataFrame]) -> tuple[pd.DataFrame, float, str]:
@@ -92,12 +93,14 @@ def _overall_service_level(tables: Mapping[str, pd.DataFrame]) -> float | None:
     """The simulation's overall service level (its summary row, else contact-weighted)."""
     summary = tables.get("summary")
     if summary is not None and {"scope", "service_level_rate"} <= set(summary.columns):
-        row = summary[summary["scope"] == "overall"]
+        row = numeric(summary[summary["scope"] == "overall"], ("service_level_rate",))
         if len(row):
-            return float(row["service_level_rate"].iloc[0])
+            sl_overall = float(row["service_level_rate"].iloc[0])
+            return None if np.isnan(sl_overall) else sl_overall  # empty: no contact simulated
     sim = tables.get("simulation")
     if sim is None or not {"service_level_rate", "contacts"} <= set(sim.columns):
         return None
+    sim = numeric(sim, ("service_level_rate", "contacts"))
     sl = sim["service_level_rate"].to_numpy(dtype=float)
     w = np.where(np.isnan(sl), 0.0, sim["contacts"].to_numpy(dtype=float))
     return float(np.nansum(sl * w) / w.sum()) if w.sum() > 0 else None

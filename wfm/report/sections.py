@@ -18,66 +18,25 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from wfm.core.errors import InputError
 from wfm.report.charts import _COLOURS, _grid, _naive_utc, _style, _svg, _time_axis
+from wfm.report.columns import REQUIRED_COLUMNS as REQUIRED_COLUMNS, _check
 from wfm.report.kpis import cost_per_contact
-from wfm.report.markup import _esc, _fmt, _not_run, _section, _table_html
-
-# columns each section reads, by table
-REQUIRED_COLUMNS: dict[str, tuple[str, ...]] = {
-    "forecast": (
-        "interval_start",
-        "channel",
-        "segment",
-        "contacts",
-        "contacts_lo",
-        "contacts_hi",
-        "model",
-    ),
-    "history": ("interval_start", "channel", "segment", "contacts"),
-    "split": ("channel", "segment", "contacts", "ai_contained", "human_contacts"),
-    "coverage": (
-        "interval_start",
-        "site",
-        "skill",
-        "agents_scheduled",
-        "agents_required",
-        "agents_gap",
-    ),
-    "overflow": ("interval_start", "skill", "from_site", "to_site", "contacts"),
-    "simulation": (
-        "interval_start",
-        "site",
-        "skill",
-        "contacts",
-        "service_level_rate",
-        "sl_target_rate",
-    ),
-    "schedule": ("site", "pool", "local_date", "agents", "shift_length_min"),
-}
+from wfm.report.markup import Section, no_rows, not_run, table_view
 
 
-def _check(df: pd.DataFrame, name: str) -> None:
-    missing = [c for c in REQUIRED_COLUMNS.get(name, ()) if c not in df.columns]
-    if missing:
-        raise InputError(
-            f"missing column {missing[0]!r}",
-            source=f"{name}.csv",
-            line=1,
-            expected="columns " + ", ".join(REQUIRED_COLUMNS[name]),
-        )
-
-
-def _forecast_section(tables: Mapping[str, pd.DataFrame], history: pd.DataFrame | None) -> str:
+def _forecast_section(tables: Mapping[str, pd.DataFrame], history: pd.DataFrame | None) -> Section:
+    anchor, title = "forecast", "History and forecast"
     fc = tables.get("forecast")
     source = "forecast.csv (contacts with prediction interval contacts_lo–contacts_hi)"
     if history is not None:
         source += "; history: the actuals the forecast was fitted on"
     if fc is None:
-        return _section("forecast", "History and forecast", source, _not_run("forecast.csv"))
-    _check(fc, "forecast")
+        return not_run(anchor, title, source, "forecast.csv")
+    fc = _check(fc, "forecast")
     if history is not None:
-        _check(history, "history")
+        history = _check(history, "history")
+    if fc.empty:
+        return no_rows(anchor, title, source, "forecast.csv")
     series = fc.groupby(["channel", "segment"], sort=True)
     fig, axes = _grid(series.ngroups)
     for ax, ((ch, seg), g) in zip(axes, series, strict=True):
@@ -122,28 +81,31 @@ def _forecast_section(tables: Mapping[str, pd.DataFrame], history: pd.DataFrame 
         )
         .reset_index()
     )
-    body = _svg(fig, "forecast", tight=False) + "<h3>Model per series</h3>" + _table_html(models)
+    data: dict[str, Any] = {
+        "chart": _svg(fig, "forecast", tight=False),
+        "models": table_view(models),
+        "backtest": None,
+        "backtest_candidates": None,
+    }
     backtest = tables.get("backtest")
-    if backtest is None:
-        body += "<h3>Backtest</h3>" + _not_run("backtest.csv")
-    elif "chosen" in backtest.columns:
+    if backtest is not None and "chosen" in backtest.columns:
         chosen = backtest[backtest["chosen"].astype(str).str.lower() == "true"]
-        body += (
-            "<h3>Backtest: the chosen model of each series</h3>"
-            + _table_html(chosen)
-            + f"<p class='source'>{len(backtest)} candidate scores in backtest.csv</p>"
-        )
-    else:
-        body += "<h3>Backtest</h3>" + _table_html(backtest)
-    return _section("forecast", "History and forecast", source, body)
+        data["backtest"] = table_view(chosen)
+        data["backtest_candidates"] = len(backtest)
+    elif backtest is not None:
+        data["backtest"] = table_view(backtest)
+    return Section(anchor, title, source, "forecast.html.j2", data)
 
 
-def _split_section(tables: Mapping[str, pd.DataFrame]) -> str:
+def _split_section(tables: Mapping[str, pd.DataFrame]) -> Section:
+    anchor, title = "split", "AI and human share"
     split = tables.get("split")
     source = "split.csv (ai_contained: resolved by AI agents; human_contacts: answered by people)"
     if split is None:
-        return _section("split", "AI and human share", source, _not_run("split.csv"))
-    _check(split, "split")
+        return not_run(anchor, title, source, "split.csv")
+    split = _check(split, "split")
+    if split.empty:
+        return no_rows(anchor, title, source, "split.csv")
     g = (
         split.groupby(["channel", "segment"], sort=True)[
             ["contacts", "ai_contained", "human_contacts"]
@@ -165,29 +127,32 @@ def _split_section(tables: Mapping[str, pd.DataFrame]) -> str:
     ax.invert_yaxis()
     ax.set_xlabel("contacts over the horizon", fontsize=8)
     _style(ax, "Who answers: people and AI agents")
-    ax.legend(fontsize=7)
+    if len(g):
+        ax.legend(fontsize=7)
     all_ai = float(g["ai_contained"].sum())
     all_c = float(g["contacts"].sum())
     share = all_ai / all_c if all_c > 0 else 0.0
-    body = (
-        f"<p>AI agents resolve <b>{share:.1%}</b> of {all_c:,.0f} contacts.</p>"
-        + _svg(fig, "split")
-        + _table_html(g)
-    )
-    return _section("split", "AI and human share", source, body)
+    data = {
+        "share": f"{share:.1%}",
+        "contacts": f"{all_c:,.0f}",
+        "chart": _svg(fig, "split"),
+        "table": table_view(g),
+    }
+    return Section(anchor, title, source, "split.html.j2", data)
 
 
-def _coverage_section(tables: Mapping[str, pd.DataFrame], interval_h: float) -> str:
+def _coverage_section(tables: Mapping[str, pd.DataFrame], interval_h: float) -> Section:
+    anchor, title = "coverage", "Required and scheduled agents"
     cov = tables.get("coverage")
     source = (
         "coverage.csv: agents_required (on-queue agents from the queue model) against "
         "agents_scheduled (from the shift solver), per site and skill"
     )
     if cov is None:
-        return _section(
-            "coverage", "Required and scheduled agents", source, _not_run("coverage.csv")
-        )
-    _check(cov, "coverage")
+        return not_run(anchor, title, source, "coverage.csv")
+    cov = _check(cov, "coverage")
+    if cov.empty:
+        return no_rows(anchor, title, source, "coverage.csv")
     groups = cov.groupby(["site", "skill"], sort=True)
     fig, axes = _grid(groups.ngroups)
     for ax, ((site, skill), g) in zip(axes, groups, strict=True):
@@ -216,18 +181,19 @@ def _coverage_section(tables: Mapping[str, pd.DataFrame], interval_h: float) -> 
         )
         .reset_index()
     )
-    body = _svg(fig, "coverage", tight=False) + "<h3>Gaps</h3>" + _table_html(summary)
-    return _section("coverage", "Required and scheduled agents", source, body)
+    data = {"chart": _svg(fig, "coverage", tight=False), "gaps": table_view(summary)}
+    return Section(anchor, title, source, "coverage.html.j2", data)
 
 
 def _overflow_section(
     tables: Mapping[str, pd.DataFrame], site_regions: Mapping[str, str] | None
-) -> str:
+) -> Section:
+    anchor, title = "overflow", "Overflow between regions"
     over = tables.get("overflow")
     source = "overflow.csv: contacts of one site's skill answered at another site"
     if over is None:
-        return _section("overflow", "Overflow between regions", source, _not_run("overflow.csv"))
-    _check(over, "overflow")
+        return not_run(anchor, title, source, "overflow.csv")
+    over = _check(over, "overflow")
     regions = dict(site_regions or {})
     flows = over.assign(
         from_region=[regions.get(s, s) for s in over["from_site"]],
@@ -241,12 +207,7 @@ def _overflow_section(
         .reset_index()
     )
     if flows.empty or float(flows["contacts"].sum()) == 0.0:
-        return _section(
-            "overflow",
-            "Overflow between regions",
-            source,
-            "<p>No contact overflows in this plan.</p>",
-        )
+        return Section(anchor, title, source, "overflow.html.j2", {"chart": None})
     by_pair = flows.groupby(["from_region", "to_region"], sort=True)["contacts"].sum()
     fig = Figure(figsize=(8, 0.4 * len(by_pair) + 1.2), layout="constrained")
     ax = fig.subplots()
@@ -255,11 +216,12 @@ def _overflow_section(
     ax.set_yticks(np.arange(len(by_pair)), labels)
     ax.set_xlabel("contacts over the horizon", fontsize=8)
     _style(ax, "Overflow flows")
-    body = _svg(fig, "overflow") + _table_html(flows)
-    return _section("overflow", "Overflow between regions", source, body)
+    data = {"chart": _svg(fig, "overflow"), "flows": table_view(flows)}
+    return Section(anchor, title, source, "overflow.html.j2", data)
 
 
-def _simulation_section(tables: Mapping[str, pd.DataFrame], abandoned_in_sl: Any) -> str:
+def _simulation_section(tables: Mapping[str, pd.DataFrame], abandoned_in_sl: Any) -> Section:
+    anchor, title = "simulation", "Simulated service level"
     sim = tables.get("simulation")
     source = (
         "simulation.csv: service level of the scheduled plan in a discrete-event "
@@ -271,8 +233,10 @@ def _simulation_section(tables: Mapping[str, pd.DataFrame], abandoned_in_sl: Any
             "in the service-level denominator"
         )
     if sim is None:
-        return _section("simulation", "Simulated service level", source, _not_run("simulation.csv"))
-    _check(sim, "simulation")
+        return not_run(anchor, title, source, "simulation.csv")
+    sim = _check(sim, "simulation")
+    if sim.empty:
+        return no_rows(anchor, title, source, "simulation.csv")
     groups = sim.groupby("skill", sort=True)
     fig, axes = _grid(groups.ngroups)
     for ax, (skill, g) in zip(axes, groups, strict=True):
@@ -295,6 +259,17 @@ def _simulation_section(tables: Mapping[str, pd.DataFrame], abandoned_in_sl: Any
         _time_axis(ax)
     axes[0].legend(fontsize=7, loc="lower left")
     fig.supylabel("service level (UTC)", fontsize=8, x=0.005)
+    overall = tables.get("summary")
+    data = {
+        "chart": _svg(fig, "simulation", tight=False),
+        "summary": table_view(overall) if overall is not None else None,
+        "per_skill": table_view(_simulation_summary(sim)),
+    }
+    return Section(anchor, title, source, "simulation.html.j2", data)
+
+
+def _simulation_summary(sim: pd.DataFrame) -> pd.DataFrame:
+    """Per site and skill, over intervals with contacts: service level and target met."""
     sl_all = sim["service_level_rate"].to_numpy(dtype=float)
     busy = sim[(sim["contacts"].to_numpy(dtype=float) > 0) & ~np.isnan(sl_all)]
     meets = (
@@ -321,50 +296,46 @@ def _simulation_section(tables: Mapping[str, pd.DataFrame], abandoned_in_sl: Any
         "service_level_rate",
         np.divide(summary["w_sl"].to_numpy(), c, out=np.full(len(c), np.nan), where=c > 0),
     )
-    summary = summary.drop(columns="w_sl")
-    body = _svg(fig, "simulation", tight=False)
-    overall = tables.get("summary")
-    if overall is not None:
-        body += "<h3>Summary (summary.csv)</h3>" + _table_html(overall)
-    body += "<h3>Per site and skill, intervals with contacts</h3>" + _table_html(summary)
-    return _section("simulation", "Simulated service level", source, body)
+    return summary.drop(columns="w_sl")
 
 
-def _cost_section(tables: Mapping[str, pd.DataFrame], currency: str) -> str:
+def _cost_section(tables: Mapping[str, pd.DataFrame], currency: str) -> Section:
+    anchor, title = "cost", "Cost per contact"
     source = f"cost.csv (currency {currency})" if currency else "cost.csv"
     if "cost" not in tables:
-        return _section("cost", "Cost per contact", source, _not_run("cost.csv"))
+        return not_run(anchor, title, source, "cost.csv")
     per_site, overall, how = cost_per_contact(tables)
-    body = ""
-    if not np.isnan(overall):
-        body += f"<p>Overall: <b>{overall:,.2f} {_esc(currency)}</b> per contact ({_esc(how)}).</p>"
+    data: dict[str, Any] = {
+        "overall": None if np.isnan(overall) else f"{overall:,.2f}",
+        "currency": currency,
+        "how": how,
+        "chart": None,
+        "per_site": table_view(per_site),
+        "cost": table_view(tables["cost"]),
+    }
     shown = per_site[np.isfinite(per_site["cost_per_contact"].to_numpy(dtype=float))]
     if len(shown):
         fig = Figure(figsize=(8, 0.35 * len(shown) + 1.2), layout="constrained")
         ax = fig.subplots()
         y = np.arange(len(shown))
         ax.barh(y, shown["cost_per_contact"].to_numpy(dtype=float), color=_COLOURS[4])
-        ax.set_yticks(y, shown["site"].tolist())
+        ax.set_yticks(y, [str(s) for s in shown["site"]])
         ax.invert_yaxis()
         ax.set_xlabel(
             f"cost per contact [{currency}]" if currency else "cost per contact", fontsize=8
         )
         _style(ax, "Cost per contact by site (labour and overflow / contacts at the site)")
-        body += _svg(fig, "cost")
-    return _section(
-        "cost",
-        "Cost per contact",
-        source,
-        body + _table_html(per_site) + "<h3>cost.csv</h3>" + _table_html(tables["cost"]),
-    )
+        data["chart"] = _svg(fig, "cost")
+    return Section(anchor, title, source, "cost.html.j2", data)
 
 
-def _schedule_section(tables: Mapping[str, pd.DataFrame]) -> str:
+def _schedule_section(tables: Mapping[str, pd.DataFrame]) -> Section:
+    anchor, title = "schedule", "Shifts"
     sched = tables.get("schedule")
     source = "schedule.csv: shifts chosen per site, pool and site-local day"
     if sched is None:
-        return _section("schedule", "Shifts", source, _not_run("schedule.csv"))
-    _check(sched, "schedule")
+        return not_run(anchor, title, source, "schedule.csv")
+    sched = _check(sched, "schedule")
     paid_h = (
         sched["agents"].to_numpy(dtype=float)
         * sched["shift_length_min"].to_numpy(dtype=float)
@@ -376,61 +347,13 @@ def _schedule_section(tables: Mapping[str, pd.DataFrame]) -> str:
         .agg(shifts=("agents", "sum"), paid_h=("paid_h", "sum"))
         .reset_index()
     )
-    return _section("schedule", "Shifts", source, _table_html(summary))
+    return Section(anchor, title, source, "table.html.j2", {"table": table_view(summary)})
 
 
-def _whatif_section(tables: Mapping[str, pd.DataFrame]) -> str:
+def _whatif_section(tables: Mapping[str, pd.DataFrame]) -> Section:
+    anchor, title = "whatif", "What-if"
     whatif = tables.get("whatif")
     source = "whatif.csv: the same plan under changed assumptions"
-    body = _table_html(whatif) if whatif is not None else _not_run("what-if table (whatif.csv)")
-    return _section("whatif", "What-if", source, body)
-
-
-def _provenance_section(manifest: Mapping[str, Any]) -> str:
-    parts = []
-    solve = manifest.get("schedule")
-    if isinstance(solve, Mapping):
-        status = str(solve.get("status", "unknown"))
-        cls = "" if status in ("OPTIMAL", "FEASIBLE") else " class='bad'"
-        gap = solve.get("gap_rate")
-        gap_text = f"{float(gap):.2%}" if isinstance(gap, int | float) else "unknown"
-        parts.append(
-            f"<p>Shift solver <b>{_esc(solve.get('solver', ''))}</b>: status "
-            f"<b{cls}>{_esc(status)}</b>, objective {_fmt(solve.get('objective'))}, best bound "
-            f"{_fmt(solve.get('best_bound'))}, gap <b>{gap_text}</b>, "
-            f"{_fmt(solve.get('wall_s'), '.1f')} s on {_esc(solve.get('num_workers', ''))} "
-            f"workers, seed {_esc(solve.get('seed', ''))}.</p>"
-        )
-    else:
-        parts.append(_not_run("shift solver result (manifest.json has no 'schedule')"))
-    stages = manifest.get("stages") or {}
-    if stages:
-        rows = []
-        for name, info in stages.items():
-            info = info if isinstance(info, Mapping) else {}
-            notes = info.get("notes") or []
-            figures = info.get("figures") or {}
-            rows.append(
-                f"<tr><td>{_esc(name)}</td><td>{_fmt(info.get('wall_s'), '.2f')}</td>"
-                f"<td>{'<br>'.join(_esc(n) for n in notes)}</td>"
-                f"<td>{'<br>'.join(f'{_esc(k)} = {_esc(v)}' for k, v in figures.items())}</td>"
-                "</tr>"
-            )
-        parts.append(
-            "<h3>Stages</h3><table><tr><th>stage</th><th>wall_s</th><th>notes</th>"
-            "<th>figures</th></tr>" + "".join(rows) + "</table>"
-        )
-    for key, title in (
-        ("parameters", "Parameters"),
-        ("inputs", "Inputs (SHA-256)"),
-        ("versions", "Versions"),
-    ):
-        value = manifest.get(key)
-        if isinstance(value, Mapping) and value:
-            cells = "".join(
-                f"<tr><td>{_esc(k)}</td><td>{_esc(v)}</td></tr>" for k, v in value.items()
-            )
-            parts.append(f"<h3>{title}</h3><table>{cells}</table>")
-    return _section(
-        "provenance", "Models, solver and parameters", "manifest.json of the run", "".join(parts)
-    )
+    if whatif is None:
+        return not_run(anchor, title, source, "what-if table (whatif.csv)")
+    return Section(anchor, title, source, "table.html.j2", {"table": table_view(whatif)})

@@ -1,0 +1,82 @@
+"""Columns the report reads from each plan table, and their check.
+
+A present table that lacks a column the report needs raises :class:`InputError` naming the
+file. Columns read as numbers are made float64: a column of empty cells (the service levels
+of a horizon in which no contact arrives) is read from CSV as text, and is NaN here.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from wfm.core.errors import InputError
+
+# columns each section reads, by table
+REQUIRED_COLUMNS: dict[str, tuple[str, ...]] = {
+    "forecast": (
+        "interval_start",
+        "channel",
+        "segment",
+        "contacts",
+        "contacts_lo",
+        "contacts_hi",
+        "model",
+    ),
+    "history": ("interval_start", "channel", "segment", "contacts"),
+    "split": ("channel", "segment", "contacts", "ai_contained", "human_contacts"),
+    "coverage": (
+        "interval_start",
+        "site",
+        "skill",
+        "agents_scheduled",
+        "agents_required",
+        "agents_gap",
+    ),
+    "overflow": ("interval_start", "skill", "from_site", "to_site", "contacts"),
+    "simulation": (
+        "interval_start",
+        "site",
+        "skill",
+        "contacts",
+        "service_level_rate",
+        "sl_target_rate",
+    ),
+    "schedule": ("site", "pool", "local_date", "agents", "shift_length_min"),
+}
+
+
+# columns read as numbers, by table: a column of empty cells (service levels of a horizon
+# where no contact arrives) is read as text and is made NaN here
+NUMERIC_COLUMNS: dict[str, tuple[str, ...]] = {
+    "forecast": ("contacts", "contacts_lo", "contacts_hi"),
+    "history": ("contacts",),
+    "split": ("contacts", "ai_contained", "human_contacts"),
+    "coverage": ("agents_scheduled", "agents_required", "agents_gap"),
+    "overflow": ("contacts",),
+    "simulation": ("contacts", "service_level_rate", "sl_target_rate"),
+    "schedule": ("agents", "shift_length_min"),
+}
+
+
+def _check(df: pd.DataFrame, name: str) -> pd.DataFrame:
+    """The table with the columns the report reads, numbers as floats; else InputError."""
+    missing = [c for c in REQUIRED_COLUMNS.get(name, ()) if c not in df.columns]
+    if missing:
+        raise InputError(
+            f"missing column {missing[0]!r}",
+            source=f"{name}.csv",
+            line=1,
+            expected="columns " + ", ".join(REQUIRED_COLUMNS[name]),
+        )
+    return numeric(df, NUMERIC_COLUMNS.get(name, ()))
+
+
+def numeric(df: pd.DataFrame, columns: tuple[str, ...]) -> pd.DataFrame:
+    """Copy of ``df`` with ``columns`` as float64; empty or non-numeric cells become NaN."""
+    fix = {
+        c: pd.to_numeric(df[c], errors="coerce").astype("float64")
+        for c in columns
+        if c in df.columns and df[c].dtype != np.float64
+    }
+    return df.assign(**fix) if fix else df
