@@ -37,7 +37,13 @@ channels = ["voice"]
 region = "france"
 tz = "Europe/Paris"
 cost_per_h = 30.0
-hours = { mon = "08:00-20:00", tue = "08:00-20:00", wed = "08:00-20:00", thu = "08:00-20:00", fri = "08:00-20:00", sat = "08:00-20:00", sun = "08:00-20:00" }
+hours.mon = "08:00-20:00"
+hours.tue = "08:00-20:00"
+hours.wed = "08:00-20:00"
+hours.thu = "08:00-20:00"
+hours.fri = "08:00-20:00"
+hours.sat = "08:00-20:00"
+hours.sun = "08:00-20:00"
 pools.all = { skills = ["voice_open"], headcount = 10 }
 
 [shifts]
@@ -110,8 +116,7 @@ def _requirement_rows() -> list[str]:
 REQUIREMENTS = [R_HEADER, *_requirement_rows()]
 
 S_HEADER = (
-    "interval_start,channel,segment,site,contacts,ai_contained,escalated,human_contacts,"
-    "human_aht_s"
+    "interval_start,channel,segment,site,contacts,ai_contained,escalated,human_contacts,human_aht_s"
 )
 SPLIT = [S_HEADER] + [
     f"{(R_START + pd.Timedelta(hours=i)).isoformat()},voice,open,lyon,20,0,0,20,300"
@@ -119,12 +124,16 @@ SPLIT = [S_HEADER] + [
 ]
 
 L_HEADER = "arrival_start,channel,segment,wait_s,handle_s,outcome"
-LOG = [L_HEADER] + [
-    f"2025-03-{3 + d:02d}T{8 + k:02d}:{(7 * k) % 60:02d}:00+01:00,voice,open,{5 + k},"
-    f"{120 + k},answered"
-    for d in range(5)
-    for k in range(10)
-] + ["2025-03-07T18:10:00+01:00,voice,open,40,,abandoned"]
+LOG = (
+    [L_HEADER]
+    + [
+        f"2025-03-{3 + d:02d}T{8 + k:02d}:{(7 * k) % 60:02d}:00+01:00,voice,open,{5 + k},"
+        f"{120 + k},answered"
+        for d in range(5)
+        for k in range(10)
+    ]
+    + ["2025-03-07T18:10:00+01:00,voice,open,40,,abandoned"]
+)
 
 POOL_AGENTS = ["interval_start,site,pool,agents"] + [
     f"{(R_START + pd.Timedelta(hours=i)).isoformat()},lyon,all,3" for i in range(24)
@@ -304,7 +313,7 @@ CASES = [
            + [",".join(r.split(",")[:7] + r.split(",")[8:]) for r in FORECAST[1:]]},
           "forecast.csv", 1, None, ["aht_s"]),
     _plan("report forecast bad number", REPORT,
-          {"plan/forecast.csv": _set(FORECAST, 4, "contacts", "12,5".replace(",", ";"))},
+          {"plan/forecast.csv": _set(FORECAST, 4, "contacts", "12;5")},
           "forecast.csv", 4, "contacts", ["number"]),
     _plan("export requirements inf", EXPORT_TIDY.replace("{table}", "requirements"),
           {"plan/requirements.csv": _set(REQUIREMENTS, 6, "agents_required_gross", "inf")},
@@ -379,3 +388,42 @@ def test_good_inputs_pass(tmp_path, name: str, command: str, files: Callable | d
     _lay_out(tmp_path, files)
     result = _run(tmp_path, command)
     assert result.exit_code == 0, result.output
+
+
+# -- the same checks off the command line -----------------------------------------------------
+
+
+def test_schedule_stage_refuses_an_unknown_skill_in_memory(tmp_path):
+    """The stage checks its input too: a table built in memory gets no note but an error."""
+    from wfm.core.errors import InputError
+    from wfm.core.schemas import REQUIREMENTS as REQ_SCHEMA
+    from wfm.io.scenario import load_scenario
+    from wfm.io.tables import read_table
+    from wfm.schedule import schedule_shifts
+
+    _lay_out(tmp_path, {"requirements.csv": REQUIREMENTS})
+    scenario = load_scenario(tmp_path / "scenario.toml")
+    req = read_table(tmp_path / "requirements.csv", REQ_SCHEMA)
+    req.loc[12, "skill"] = "voice_vip"
+    with pytest.raises(InputError) as info:
+        schedule_shifts(req, scenario)
+    msg = str(info.value)
+    assert msg.startswith("requirements, line 14, column skill: unknown skill 'voice_vip'"), msg
+    assert "expected one of the scenario's skills: voice_open" in msg
+
+
+def test_a_long_closure_in_a_contact_log_is_accepted_with_max_gap_days(tmp_path):
+    # 40 days without contacts between 2025-03-07 and 2025-04-17: refused by default,
+    # accepted when the planner says such a closure is real
+    late = "2025-04-17T09:00:00+02:00,voice,open,5,100,answered"
+    _lay_out(tmp_path, {"log.csv": [*LOG, late]})
+    refused = _run(tmp_path, _log("", LOG).command)
+    assert refused.exit_code == 2
+    assert "line 53" in refused.output and "40 days without any contact" in refused.output
+    assert not (tmp_path / "out.csv").exists()
+    accepted = _run(tmp_path, _log("", LOG).command + " --max-gap-days 40")
+    assert accepted.exit_code == 0, accepted.output
+    history = pd.read_csv(tmp_path / "out.csv")
+    # Paris days 03-03 to 04-17, hourly; 2025-03-30 (DST starts) has 23 hours
+    assert len(history) == (5 + 40 + 1) * 24 - 1
+    assert history["contacts"].sum() == 52

@@ -321,3 +321,33 @@ def test_write_is_atomic(tmp_path, monkeypatch):
         write_table(_sample_tables()["history"], path)
     assert path.read_text() == "previous\n"
     assert [p.name for p in tmp_path.iterdir()] == ["history.csv"]
+
+
+def _requirements_csv(tmp_path, starts) -> object:
+    lines = ["interval_start,site,skill,agents_required,agents_required_gross,"
+             "service_level_rate,asa_s,occupancy_rate"]  # fmt: skip
+    lines += [f"{t.isoformat()},{site},voice_open,1,1.2,,," for site, t in starts]
+    return _write(tmp_path, lines, "requirements.csv")
+
+
+def test_requirements_horizon_allows_the_local_days_of_every_site(tmp_path, tiny_dict):
+    # horizon_days = 2 for Lyon (UTC+1) and New York (UTC−5): the rows span 2 days + 6 h
+    tiny_dict["sites"]["nyc"] = dict(tiny_dict["sites"]["lyon"], tz="America/New_York")
+    scenario = scenario_from_dict(tiny_dict)
+    starts = [
+        (site, t)
+        for site, tz in (("lyon", "Europe/Paris"), ("nyc", "America/New_York"))
+        for t in pd.date_range(pd.Timestamp("2025-03-03", tz=tz), periods=96, freq="30min")
+    ]
+    df = read_table(_requirements_csv(tmp_path, starts), SCHEMAS["requirements"], scenario=scenario)
+    assert len(df) == 192
+    late = pd.Timestamp("2025-03-05T07:00Z")  # 2 h after New York's last interval
+    with pytest.raises(InputError) as info:
+        read_table(
+            _requirements_csv(tmp_path, [*starts, ("nyc", late)]),
+            SCHEMAS["requirements"],
+            scenario=scenario,
+        )
+    msg = str(info.value)
+    assert msg.startswith("requirements.csv, line 194, column interval_start: "), msg
+    assert "beyond the scenario's horizon of 2 days" in msg and "horizon_days = 2" in msg

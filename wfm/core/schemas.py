@@ -363,7 +363,7 @@ def _check_rules(df: pd.DataFrame, schema: TableSchema, src: str) -> None:
     """Rules across the columns of a row: ``a ≤ b``; handle time > 0 where answered."""
     for a, b in schema.at_most:
         if a in df.columns and b in df.columns:
-            bad = (df[a].to_numpy(dtype=float) > df[b].to_numpy(dtype=float) + 1e-9)
+            bad = df[a].to_numpy(dtype=float) > df[b].to_numpy(dtype=float) + 1e-9
             if bad.any():
                 row = int(np.argmax(bad))
                 raise InputError(

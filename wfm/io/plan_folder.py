@@ -81,7 +81,9 @@ def read_manifest(folder: str | os.PathLike) -> dict:
         ) from None
     if not isinstance(data, dict):
         raise InputError(
-            "not a JSON object", source="manifest.json", expected="the JSON object 'wfm plan' writes"
+            "not a JSON object",
+            source="manifest.json",
+            expected="the JSON object 'wfm plan' writes",
         )
     return data
 

@@ -411,8 +411,7 @@ def check_history_grid(
         source=source,
         line=before + 2,
         key="interval_start",
-        expected="one row per interval inside each local day of data (write 0 for no "
-        "contacts)",
+        expected="one row per interval inside each local day of data (write 0 for no contacts)",
     )
 
 
