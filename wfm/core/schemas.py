@@ -76,7 +76,8 @@ class TableSchema:
     columns : tuple of Column
         Ordered columns, keys first.
     min_rows : int
-        Fewest data rows a file of this contract may hold (1: a header-only file is refused).
+        Fewest data rows a file of this contract may hold (1: a header-only file is refused
+        by the reader; a stage may still produce an empty table).
     at_most : tuple of (str, str)
         Column pairs ``(a, b)`` with ``a ≤ b`` on every row (``abandoned`` ≤ ``contacts``).
     positive_when_answered : tuple of str
@@ -263,7 +264,7 @@ SCHEMAS = {
 def check_table(df: pd.DataFrame, schema: TableSchema, *, source: str | None = None) -> None:
     """Raise :class:`InputError` unless ``df`` meets ``schema``.
 
-    Checks the row count, required columns, dtypes, missing values, finite numbers and
+    Checks required columns, dtypes, missing values, finite numbers and
     bounds, the timestamp span, the rules across columns (``at_most``,
     ``positive_when_answered``) and duplicate keys. Extra columns are allowed (stages may
     carry more). The line given is the CSV line of the row.
@@ -277,13 +278,6 @@ def check_table(df: pd.DataFrame, schema: TableSchema, *, source: str | None = N
                 line=1,
                 expected=f"columns {', '.join(c.name for c in schema.columns if c.required)}",
             )
-    if len(df) < schema.min_rows:
-        raise InputError(
-            "no data rows (the file has a header only)",
-            source=src,
-            line=2,
-            expected=f"at least {schema.min_rows} row of {schema.name} data under the header",
-        )
     for col in schema.columns:
         if col.name in df.columns:
             _check_column(df[col.name], col, src)

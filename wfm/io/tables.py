@@ -52,9 +52,12 @@ def read_table(
     schema : TableSchema
         Contract the table must meet (``wfm.core.schemas``).
     scenario : Scenario, optional
-        When given, history tables are also checked against it: known channels, segments
-        and sites, channels allowed for the segment, timestamps on the interval grid, no
-        holes inside a day; naive timestamps are read in ``scenario.source_tz``.
+        When given, history, forecast and split tables are also checked against it (known
+        channels, segments and sites, channels allowed for the segment), histories for
+        timestamps on the interval grid and no holes inside a local day of the row's site,
+        requirements for known sites and skills, the grid and the horizon
+        (``wfm.core.checks.check_requirements``); naive timestamps are read in
+        ``scenario.source_tz``.
     source_tz : str, optional
         IANA zone of naive timestamps (overrides ``scenario.source_tz``).
 
@@ -66,7 +69,8 @@ def read_table(
     Raises
     ------
     InputError
-        Naming the file, line, column and the expected form.
+        Naming the file, line, column and the expected form; also for a file with a header
+        only when the contract wants rows (``schema.min_rows``).
     """
     path = Path(path)
     name = path.name
@@ -75,6 +79,13 @@ def read_table(
     raw = read_csv_strings(path)
     tz = source_tz or (scenario.source_tz if scenario else "") or None
     df = _convert_columns(raw, schema, name, tz)
+    if len(df) < schema.min_rows:
+        raise InputError(
+            "no data rows (the file has a header only)",
+            source=name,
+            line=2,
+            expected=f"at least {schema.min_rows} row of {schema.name} data under the header",
+        )
     check_table(df, schema, source=name)
     if scenario is not None and schema.name in ("history", "forecast", "split"):
         check_series_keys(df, scenario, source=name)
