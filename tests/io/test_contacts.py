@@ -303,10 +303,14 @@ def test_history_conserves_contacts_and_handle_time(tmp_path, rows, interval_min
     ]
     log = _log(tmp_path, "\n".join(lines))
     contacts = read_contacts(log, ContactColumns(ignored_values=("test",)))
-    history = history_from_contacts(contacts, interval_min)
-    check_table(history, HISTORY)
     answered = [r for r in rows if r[4] == "answered"]
     abandoned = [r for r in rows if r[4] == "abandoned" and r[2] > 0]
+    if not answered and not abandoned:
+        with pytest.raises(InputError, match="no contact was offered"):
+            history_from_contacts(contacts, interval_min)
+        return
+    history = history_from_contacts(contacts, interval_min)
+    check_table(history, HISTORY)
     assert history["contacts"].sum() == len(answered) + len(abandoned)
     assert history["abandoned"].sum() == len(abandoned)
     served = history["contacts"] - history["abandoned"]

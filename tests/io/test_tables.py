@@ -131,10 +131,37 @@ def test_hole_inside_a_day_is_an_error(tmp_path, tiny_scenario):
     lines = [HEADER, GOOD[0], "2025-03-03T09:00:00+01:00,voice,open,3,180"]
     with pytest.raises(
         InputError,
-        match=r"history.csv, interval_start: missing interval "
-        r"2025-03-03T07:30:00\+00:00 for channel=voice",
+        match=r"history.csv, line 2, column interval_start: missing interval "
+        r"2025-03-03T07:30:00\+00:00 \(08:30 in Europe/Paris\) for channel=voice",
     ):
         read_history(_write(tmp_path, lines), tiny_scenario)
+
+
+def _paris_day_rows(day: str, skip_utc: str | None = None, site: str = "") -> list[str]:
+    """Every 30-minute row of the Paris day ``day`` (in UTC), but the one at ``skip_utc``."""
+    start = pd.Timestamp(day, tz="Europe/Paris").tz_convert("UTC")
+    rows = []
+    for t in pd.date_range(start, periods=48, freq="30min"):
+        if skip_utc is None or t != pd.Timestamp(skip_utc):
+            rows.append(f"{t.isoformat()},voice,open{site},3,180")
+    return rows
+
+
+@pytest.mark.parametrize("with_site", [False, True])
+def test_hole_at_utc_midnight_inside_a_local_day_is_an_error(tmp_path, tiny_scenario, with_site):
+    # the Paris day 2025-03-04 runs 2025-03-03T23:00Z to 2025-03-04T22:30Z: a missing
+    # 00:00Z row splits no UTC day, but it is a hole in the site's day
+    site = ",lyon" if with_site else ""
+    header = HEADER.replace("segment,", "segment,site,") if with_site else HEADER
+    rows = _paris_day_rows("2025-03-04", skip_utc="2025-03-04T00:00Z", site=site)
+    with pytest.raises(InputError) as info:
+        read_history(_write(tmp_path, [header, *rows]), tiny_scenario)
+    msg = str(info.value)
+    assert "line 3, column interval_start" in msg  # 23:30Z, the last row before the hole
+    assert "missing interval 2025-03-04T00:00:00+00:00 (01:00 in Europe/Paris)" in msg
+    assert "local day 2025-03-04" in msg and "channel=voice, segment=open" in msg
+    complete = _paris_day_rows("2025-03-04", site=site)
+    assert len(read_history(_write(tmp_path, [header, *complete]), tiny_scenario)) == 48
 
 
 def test_missing_whole_day_is_allowed(tmp_path, tiny_scenario):
@@ -294,3 +321,33 @@ def test_write_is_atomic(tmp_path, monkeypatch):
         write_table(_sample_tables()["history"], path)
     assert path.read_text() == "previous\n"
     assert [p.name for p in tmp_path.iterdir()] == ["history.csv"]
+
+
+def _requirements_csv(tmp_path, starts) -> object:
+    lines = ["interval_start,site,skill,agents_required,agents_required_gross,"
+             "service_level_rate,asa_s,occupancy_rate"]  # fmt: skip
+    lines += [f"{t.isoformat()},{site},voice_open,1,1.2,,," for site, t in starts]
+    return _write(tmp_path, lines, "requirements.csv")
+
+
+def test_requirements_horizon_allows_the_local_days_of_every_site(tmp_path, tiny_dict):
+    # horizon_days = 2 for Lyon (UTC+1) and New York (UTC−5): the rows span 2 days + 6 h
+    tiny_dict["sites"]["nyc"] = dict(tiny_dict["sites"]["lyon"], tz="America/New_York")
+    scenario = scenario_from_dict(tiny_dict)
+    starts = [
+        (site, t)
+        for site, tz in (("lyon", "Europe/Paris"), ("nyc", "America/New_York"))
+        for t in pd.date_range(pd.Timestamp("2025-03-03", tz=tz), periods=96, freq="30min")
+    ]
+    df = read_table(_requirements_csv(tmp_path, starts), SCHEMAS["requirements"], scenario=scenario)
+    assert len(df) == 192
+    late = pd.Timestamp("2025-03-05T07:00Z")  # 2 h after New York's last interval
+    with pytest.raises(InputError) as info:
+        read_table(
+            _requirements_csv(tmp_path, [*starts, ("nyc", late)]),
+            SCHEMAS["requirements"],
+            scenario=scenario,
+        )
+    msg = str(info.value)
+    assert msg.startswith("requirements.csv, line 194, column interval_start: "), msg
+    assert "beyond the scenario's horizon of 2 days" in msg and "horizon_days = 2" in msg

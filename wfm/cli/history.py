@@ -135,7 +135,15 @@ def _codes(ctx: click.Context, param: click.Parameter, value: str) -> tuple[str,
     show_default=True,
     help="Abandoned contacts count only after waiting longer than this [s].",
 )
-def from_contacts(log, out_path, scenario, interval_min, source_tz, **mapping):
+@click.option(
+    "--max-gap-days",
+    type=click.IntRange(min=1),
+    default=31,
+    show_default=True,
+    help="Refuse a log with a longer run of days without contacts between two days with "
+    "contacts (a mistyped date would fill the gap with zero days).",
+)
+def from_contacts(log, out_path, scenario, interval_min, source_tz, max_gap_days, **mapping):
     """Turn a per-contact LOG (ACD or CRM export) into the interval history CSV.
 
     contacts = answered + abandoned after queueing, per interval of arrival (floored in
@@ -152,11 +160,19 @@ def from_contacts(log, out_path, scenario, interval_min, source_tz, **mapping):
     repeated = mapping.pop("repeated_hour")
     columns = logs.ContactColumns(**mapping)
     contacts = logs.read_contacts(log, columns, source_tz=tz, repeated_hour=repeated)
+    name = click.format_filename(log, shorten=True)
     if sc is not None:
-        check_series_keys(contacts, sc, source=click.format_filename(log, shorten=True))
+        check_series_keys(contacts, sc, source=name)
     step = int(interval_min) if interval_min else (sc.interval_min if sc else 30)
     day_tz = tz or (sc.sites[sc.home_site()].tz if sc else "UTC")
-    table = logs.history_from_contacts(contacts, step, day_tz=day_tz)
+    table = logs.history_from_contacts(
+        contacts,
+        step,
+        day_tz=day_tz,
+        max_gap_days=max_gap_days,
+        source=name,
+        arrival_column=columns.arrival_column,
+    )
     write_table(table, out_path, HISTORY)
     click.echo(logs.contact_totals(contacts).to_string(index=False))
     click.echo(f"history: {len(table)} rows, {step}-minute intervals → {out_path}")

@@ -1,15 +1,24 @@
-"""Validation helpers for configuration dataclasses.
+"""Validation helpers for configuration dataclasses, and the checks of a table against
+the scenario it is planned with.
 
-Messages name the field, the allowed interval in ``[a, b)`` notation and the value, so that
-the scenario loader only has to prefix the key path.
+Configuration messages name the field, the allowed interval in ``[a, b)`` notation and the
+value, so that the scenario loader only has to prefix the key path. Table checks raise
+:class:`InputError` naming the file, the CSV line (row index + 2) and what was expected.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
-from wfm.core.errors import ConfigError
+import numpy as np
+import pandas as pd
+
+from wfm.core.errors import ConfigError, InputError
+
+if TYPE_CHECKING:
+    from wfm.core.config import Scenario
 
 
 def check_rate(name: str, value: float, *, low_open: bool = False, high_open: bool = False) -> None:
@@ -74,3 +83,67 @@ def check_hhmm(name: str, value: str) -> int:
             f"must be a time HH:MM between 00:00 and 24:00; got {value!r}", key=name
         ) from None
     return minutes
+
+
+def check_requirements(df: pd.DataFrame, scenario: Scenario, *, source: str) -> None:
+    """Raise unless a REQUIREMENTS table fits the scenario it is scheduled with.
+
+    Every row names a site and a skill of the scenario, lies on the interval grid of the
+    table (``interval_min`` steps from its first row) and within the scenario's horizon:
+    first to last row at most ``horizon_days`` days apart, plus the spread of the sites'
+    UTC offsets (each site's local days) and an hour for a DST change.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        Requirements in file order (the line of row ``i`` is ``i + 2``).
+    scenario : Scenario
+        Sites, skills, ``interval_min`` and ``horizon_days``.
+    source : str
+        File name for the messages.
+    """
+    known = {"site": sorted(scenario.sites), "skill": sorted(scenario.skill_names())}
+    for col, names in known.items():
+        bad = ~df[col].isin(names).to_numpy()
+        if bad.any():
+            row = int(np.argmax(bad))
+            raise InputError(
+                f"unknown {col} {df[col].iloc[row]!r}",
+                source=source,
+                line=row + 2,
+                key=col,
+                expected=f"one of the scenario's {col}s: " + ", ".join(names),
+            )
+    if not len(df):
+        return
+    ts = df["interval_start"]
+    first = ts.min()
+    step = pd.Timedelta(minutes=scenario.interval_min)
+    off = ((ts - first) % step != pd.Timedelta(0)).to_numpy()
+    if off.any():
+        row = int(np.argmax(off))
+        raise InputError(
+            f"{ts.iloc[row].isoformat()} is off the {scenario.interval_min}-minute grid",
+            source=source,
+            line=row + 2,
+            key="interval_start",
+            expected=f"interval starts every {scenario.interval_min} minutes from the first "
+            f"row's {first.isoformat()} (interval_min of the scenario)",
+        )
+    offsets = [first.tz_convert(site.tz).utcoffset() for site in scenario.sites.values()]
+    spread = max(offsets) - min(offsets) + pd.Timedelta(hours=1)
+    allowed = pd.Timedelta(days=scenario.horizon_days) + spread
+    if ts.max() + step - first > allowed:
+        median = ts.median()
+        far = ts.max() if ts.max() - median >= median - first else first
+        row = int(np.argmax((ts == far).to_numpy()))
+        days = (ts.max() + step - first) / pd.Timedelta(days=1)
+        raise InputError(
+            f"{far.isoformat()} spreads the rows over {days:.1f} days, beyond the "
+            f"scenario's horizon of {scenario.horizon_days} days",
+            source=source,
+            line=row + 2,
+            key="interval_start",
+            expected=f"rows within horizon_days = {scenario.horizon_days} days of each other "
+            "(check this row's date, or raise horizon_days in the scenario)",
+        )

@@ -2,6 +2,11 @@
 
 ``check_table`` raises :class:`InputError` naming the source, the CSV line of the first
 offending row (row index + 2: the header is line 1) and the rule it breaks.
+
+Valid ranges (README, "Data contracts"): every number is finite; contacts per row lie in
+[0, ``MAX_CONTACTS``]; handle times in [0, ``MAX_AHT_S``] and > 0 on a row with answered
+contacts; agents per row in [0, ``MAX_AGENTS``]; waiting times in [0, ``MAX_WAIT_S``];
+timestamps in [``TIME_MIN_UTC``, ``TIME_END_UTC``).
 """
 
 from __future__ import annotations
@@ -15,6 +20,20 @@ import pandas as pd
 from wfm.core.errors import InputError
 
 Dtype = Literal["time", "str", "float", "int"]
+
+MAX_CONTACTS = 1_000_000.0
+"""Largest number of contacts in one row (one interval of one series) [contacts]."""
+MAX_AHT_S = 86_400.0
+"""Largest average handle time [s] (24 h)."""
+MAX_AGENTS = 100_000.0
+"""Largest number of agents in one row (one interval, site and skill or pool) [agents]."""
+MAX_WAIT_S = 30 * 86_400.0
+"""Largest waiting time (ASA, time in queue) [s] (30 days)."""
+TIME_MIN_UTC = pd.Timestamp("1970-01-01T00:00:00Z")
+"""Earliest timestamp a table may hold (inclusive)."""
+TIME_END_UTC = pd.Timestamp("2200-01-01T00:00:00Z")
+"""End of the timestamps a table may hold (exclusive): years 1970 to 2199."""
+TIME_SPAN = "a time from 1970-01-01 up to (not including) 2200-01-01 UTC"
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,10 +67,29 @@ class Column:
 
 @dataclass(frozen=True, slots=True)
 class TableSchema:
-    """A table contract: ordered columns, key columns first."""
+    """A table contract: ordered columns, key columns first.
+
+    Attributes
+    ----------
+    name : str
+        Contract name (``history``, ``requirements``, ...).
+    columns : tuple of Column
+        Ordered columns, keys first.
+    min_rows : int
+        Fewest data rows a file of this contract may hold (1: a header-only file is refused
+        by the reader; a stage may still produce an empty table).
+    at_most : tuple of (str, str)
+        Column pairs ``(a, b)`` with ``a ≤ b`` on every row (``abandoned`` ≤ ``contacts``).
+    positive_when_answered : tuple of str
+        Handle-time columns that must be > 0 on rows with answered contacts
+        (``contacts`` − ``abandoned`` > 0); 0 or empty is allowed elsewhere.
+    """
 
     name: str
     columns: tuple[Column, ...]
+    min_rows: int = 0
+    at_most: tuple[tuple[str, str], ...] = ()
+    positive_when_answered: tuple[str, ...] = ()
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -79,8 +117,16 @@ class TableSchema:
         return tuple(c.name for c in self.columns if c.key and c.name in df.columns)
 
 
-def _nonneg(name: str, **kw) -> Column:
-    return Column(name, "float", min_value=0.0, **kw)
+def _contacts(name: str, **kw) -> Column:
+    return Column(name, "float", min_value=0.0, max_value=MAX_CONTACTS, **kw)
+
+
+def _aht(name: str, **kw) -> Column:
+    return Column(name, "float", min_value=0.0, max_value=MAX_AHT_S, **kw)
+
+
+def _agents(name: str, dtype: Dtype = "float", **kw) -> Column:
+    return Column(name, dtype, min_value=0.0, max_value=MAX_AGENTS, **kw)
 
 
 def _rate(name: str, **kw) -> Column:
@@ -98,37 +144,42 @@ HISTORY = TableSchema(
     "history",
     _SERIES_KEYS
     + (
-        _nonneg("contacts"),
-        _nonneg("aht_s", required=False, nullable=True),
-        _nonneg("abandoned", required=False),
+        _contacts("contacts"),
+        _aht("aht_s", required=False, nullable=True),
+        _contacts("abandoned", required=False),
     ),
+    min_rows=1,
+    at_most=(("abandoned", "contacts"),),
+    positive_when_answered=("aht_s",),
 )
 
 FORECAST = TableSchema(
     "forecast",
     _SERIES_KEYS
     + (
-        _nonneg("contacts"),
-        _nonneg("contacts_lo"),
-        _nonneg("contacts_hi"),
-        _nonneg("aht_s"),
+        _contacts("contacts"),
+        _contacts("contacts_lo"),
+        _contacts("contacts_hi"),
+        _aht("aht_s"),
         Column("model", "str"),
     ),
+    min_rows=1,
 )
 
 SPLIT = TableSchema(
     "split",
     _SERIES_KEYS
     + (
-        _nonneg("contacts"),
-        _nonneg("ai_contained"),
-        _nonneg("escalated"),
-        _nonneg("human_contacts"),
-        _nonneg("human_aht_s"),
+        _contacts("contacts"),
+        _contacts("ai_contained"),
+        _contacts("escalated"),
+        _contacts("human_contacts"),
+        _aht("human_aht_s"),
         # optimiser bounds on the AI-resolved share (issue contract; optional)
         _rate("ai_min_rate", required=False),
         _rate("ai_max_rate", required=False),
     ),
+    min_rows=1,
 )
 
 REQUIREMENTS = TableSchema(
@@ -137,18 +188,20 @@ REQUIREMENTS = TableSchema(
         Column("interval_start", "time", key=True),
         Column("site", "str", key=True),
         Column("skill", "str", key=True),
-        _nonneg("contacts", required=False),
-        _nonneg("aht_s", required=False),
-        Column("agents_required", "int", min_value=0),
+        _contacts("contacts", required=False),
+        _aht("aht_s", required=False),
+        _agents("agents_required", "int"),
         # paid agents after shrinkage; fractional so per-queue ceilings do not compound
-        _nonneg("agents_required_gross"),
+        _agents("agents_required_gross"),
         _rate("service_level_rate", nullable=True),
-        _nonneg("asa_s", nullable=True),
+        Column("asa_s", "float", nullable=True, min_value=0.0, max_value=MAX_WAIT_S),
         _rate("occupancy_rate", nullable=True),
         # optional: room the scheduler has to hand contacts to AI (the split's bounds)
-        _nonneg("ai_movable_contacts", required=False),
-        _nonneg("ai_sessions_used", required=False),
+        _contacts("ai_movable_contacts", required=False),
+        _contacts("ai_sessions_used", required=False),
     ),
+    min_rows=1,
+    positive_when_answered=("aht_s",),
 )
 
 SCHEDULE = TableSchema(
@@ -159,9 +212,9 @@ SCHEDULE = TableSchema(
         Column("local_date", "str", key=True),
         Column("shift", "str", key=True),
         Column("shift_start_local", "str"),
-        Column("shift_length_min", "int", min_value=0),
+        Column("shift_length_min", "int", min_value=0, max_value=24 * 60),
         Column("breaks", "str", nullable=True),  # empty: a shift without breaks
-        Column("agents", "int", min_value=0),
+        _agents("agents", "int"),
     ),
 )
 
@@ -171,13 +224,13 @@ COVERAGE = TableSchema(
         Column("interval_start", "time", key=True),
         Column("site", "str", key=True),
         Column("skill", "str", key=True),
-        _nonneg("agents_scheduled"),
-        _nonneg("agents_required"),
-        Column("agents_gap", "float"),
-        _nonneg("overflow_in_contacts"),
-        _nonneg("overflow_out_contacts"),
-        _nonneg("shortfall_agents", required=False),
-        _nonneg("ai_moved_contacts", required=False),
+        _agents("agents_scheduled"),
+        _agents("agents_required"),
+        Column("agents_gap", "float", min_value=-MAX_AGENTS, max_value=MAX_AGENTS),
+        _contacts("overflow_in_contacts"),
+        _contacts("overflow_out_contacts"),
+        _agents("shortfall_agents", required=False),
+        _contacts("ai_moved_contacts", required=False),
     ),
 )
 
@@ -188,7 +241,7 @@ OVERFLOW = TableSchema(
         Column("skill", "str", key=True),
         Column("from_site", "str", key=True),
         Column("to_site", "str", key=True),
-        _nonneg("contacts"),
+        _contacts("contacts"),
     ),
 )
 
@@ -198,7 +251,7 @@ POOL_AGENTS = TableSchema(
         Column("interval_start", "time", key=True),
         Column("site", "str", key=True),
         Column("pool", "str", key=True),
-        _nonneg("agents"),
+        _agents("agents"),
     ),
 )
 
@@ -211,8 +264,10 @@ SCHEMAS = {
 def check_table(df: pd.DataFrame, schema: TableSchema, *, source: str | None = None) -> None:
     """Raise :class:`InputError` unless ``df`` meets ``schema``.
 
-    Checks required columns, dtypes, missing values, bounds and duplicate keys. Extra
-    columns are allowed (stages may carry more). The line given is the CSV line of the row.
+    Checks required columns, dtypes, missing values, finite numbers and
+    bounds, the timestamp span, the rules across columns (``at_most``,
+    ``positive_when_answered``) and duplicate keys. Extra columns are allowed (stages may
+    carry more). The line given is the CSV line of the row.
     """
     src = source or schema.name
     for col in schema.columns:
@@ -224,84 +279,135 @@ def check_table(df: pd.DataFrame, schema: TableSchema, *, source: str | None = N
                 expected=f"columns {', '.join(c.name for c in schema.columns if c.required)}",
             )
     for col in schema.columns:
-        if col.name not in df.columns:
-            continue
-        s = df[col.name]
-        if col.dtype == "time":
-            if not isinstance(s.dtype, pd.DatetimeTZDtype) or str(s.dtype.tz) != "UTC":
-                raise InputError(
-                    f"column {col.name!r} must hold UTC timestamps", source=src, got=str(s.dtype)
-                )
-        elif col.dtype in ("float", "int"):
-            if not pd.api.types.is_numeric_dtype(s) or pd.api.types.is_bool_dtype(s):
-                raise InputError(
-                    f"column {col.name!r} must be numeric", source=src, got=str(s.dtype)
-                )
-        na = s.isna().to_numpy()
-        if na.any() and not col.nullable:
-            row = int(np.argmax(na))
+        if col.name in df.columns:
+            _check_column(df[col.name], col, src)
+    _check_rules(df, schema, src)
+    _check_duplicates(df, schema, src)
+
+
+def _range_text(col: Column) -> str:
+    lo = "" if col.min_value is None else f"≥ {col.min_value:g}"
+    hi = "" if col.max_value is None else f"≤ {col.max_value:g}"
+    return "a finite number" + (f" {lo}" if lo else "") + (f" and {hi}" if lo and hi else hi)
+
+
+def _check_column(s: pd.Series, col: Column, src: str) -> None:
+    if col.dtype == "time":
+        if not isinstance(s.dtype, pd.DatetimeTZDtype) or str(s.dtype.tz) != "UTC":
             raise InputError(
-                "missing value",
+                f"column {col.name!r} must hold UTC timestamps", source=src, got=str(s.dtype)
+            )
+    elif col.dtype in ("float", "int"):
+        if not pd.api.types.is_numeric_dtype(s) or pd.api.types.is_bool_dtype(s):
+            raise InputError(f"column {col.name!r} must be numeric", source=src, got=str(s.dtype))
+    na = s.isna().to_numpy()
+    if na.any() and not col.nullable:
+        row = int(np.argmax(na))
+        raise InputError(
+            "missing value",
+            source=src,
+            line=row + 2,
+            key=col.name,
+            expected="a value" if col.dtype != "time" else "a timestamp",
+        )
+    if col.dtype == "time":
+        bad = ((s < TIME_MIN_UTC) | (s >= TIME_END_UTC)).to_numpy()
+        if bad.any():
+            row = int(np.argmax(bad))
+            raise InputError(
+                "timestamp outside the span a plan may cover",
                 source=src,
                 line=row + 2,
                 key=col.name,
-                expected="a value" if col.dtype != "time" else "a timestamp",
+                got=s.iloc[row].isoformat(),
+                expected=TIME_SPAN,
             )
-        if col.dtype in ("float", "int"):
-            values = s.to_numpy(dtype=float, na_value=np.nan)
-            if col.min_value is not None:
-                bad = values < col.min_value
-                if bad.any():
-                    row = int(np.argmax(bad))
-                    raise InputError(
-                        "value below its minimum",
-                        source=src,
-                        line=row + 2,
-                        key=col.name,
-                        got=values[row],
-                        expected=f"a number ≥ {col.min_value:g}",
-                    )
-            if col.max_value is not None:
-                bad = values > col.max_value
-                if bad.any():
-                    row = int(np.argmax(bad))
-                    raise InputError(
-                        "value above its maximum",
-                        source=src,
-                        line=row + 2,
-                        key=col.name,
-                        got=values[row],
-                        expected=f"a number ≤ {col.max_value:g}",
-                    )
-            if col.dtype == "int":
-                finite = values[~np.isnan(values)]
-                if (finite != np.round(finite)).any():
-                    row = int(np.argmax(~np.isnan(values) & (values != np.round(values))))
-                    raise InputError(
-                        "expected a whole number",
-                        source=src,
-                        line=row + 2,
-                        key=col.name,
-                        got=values[row],
-                    )
-    keys = list(schema.present_keys(df))
-    if keys:
-        dup = df.duplicated(keys, keep="first").to_numpy()
-        if dup.any():
-            row = int(np.argmax(dup))
-            first = int(
-                np.argmax(
-                    df.duplicated(keys, keep="last").to_numpy()
-                    & (df[keys] == df[keys].iloc[row]).all(axis=1).to_numpy()
-                )
-            )
-            values = ", ".join(f"{k}={df[k].iloc[row]}" for k in keys)
+    elif col.dtype in ("float", "int"):
+        _check_numbers(s.to_numpy(dtype=float, na_value=np.nan), col, src)
+
+
+def _check_numbers(values: np.ndarray, col: Column, src: str) -> None:
+    checks = [
+        (np.isinf(values), "not a finite number"),
+        (values < col.min_value if col.min_value is not None else None, "value below its minimum"),
+        (values > col.max_value if col.max_value is not None else None, "value above its maximum"),
+    ]
+    for bad, why in checks:
+        if bad is not None and bad.any():
+            row = int(np.argmax(bad))
             raise InputError(
-                f"duplicate key ({values}); first seen on line {first + 2}",
+                why, source=src, line=row + 2, key=col.name, got=float(values[row]),
+                expected=_range_text(col),
+            )  # fmt: skip
+    if col.dtype == "int":
+        frac = ~np.isnan(values) & (values != np.round(values))
+        if frac.any():
+            row = int(np.argmax(frac))
+            raise InputError(
+                "expected a whole number",
                 source=src,
                 line=row + 2,
-                expected="one row per key",
+                key=col.name,
+                got=float(values[row]),
+                expected="a whole number",
             )
+
+
+def _check_rules(df: pd.DataFrame, schema: TableSchema, src: str) -> None:
+    """Rules across the columns of a row: ``a ≤ b``; handle time > 0 where answered."""
+    for a, b in schema.at_most:
+        if a in df.columns and b in df.columns:
+            bad = df[a].to_numpy(dtype=float) > df[b].to_numpy(dtype=float) + 1e-9
+            if bad.any():
+                row = int(np.argmax(bad))
+                raise InputError(
+                    f"{a} greater than {b} ({df[a].iloc[row]:g} > {df[b].iloc[row]:g})",
+                    source=src,
+                    line=row + 2,
+                    key=a,
+                    expected=f"{a} at most {b} on every row",
+                )
+    if "contacts" not in df.columns:
+        return
+    answered = df["contacts"].to_numpy(dtype=float)
+    if "abandoned" in df.columns:
+        answered = answered - df["abandoned"].to_numpy(dtype=float)
+    for c in schema.positive_when_answered:
+        if c not in df.columns:
+            continue
+        bad = (answered > 1e-9) & (df[c].to_numpy(dtype=float, na_value=np.nan) <= 0)
+        if bad.any():
+            row = int(np.argmax(bad))
+            raise InputError(
+                f"{c} of 0 on a row with {answered[row]:g} answered contacts",
+                source=src,
+                line=row + 2,
+                key=c,
+                expected=f"{c} > 0 where contacts were answered "
+                "(leave it empty on rows without answered contacts)",
+            )
+
+
+def _check_duplicates(df: pd.DataFrame, schema: TableSchema, src: str) -> None:
+    keys = list(schema.present_keys(df))
+    if not keys:
+        return
+    dup = df.duplicated(keys, keep="first").to_numpy()
+    if dup.any():
+        row = int(np.argmax(dup))
+        first = int(
+            np.argmax(
+                df.duplicated(keys, keep="last").to_numpy()
+                & (df[keys] == df[keys].iloc[row]).all(axis=1).to_numpy()
+            )
+        )
+        values = ", ".join(f"{k}={df[k].iloc[row]}" for k in keys)
+        raise InputError(
+            f"duplicate key ({values}); first seen on line {first + 2}",
+            source=src,
+            line=row + 2,
+            expected="one row per key",
+        )
 
 
 def order_table(df: pd.DataFrame, schema: TableSchema) -> pd.DataFrame:

@@ -22,7 +22,7 @@ import pandas as pd
 from wfm.core.calendar import local_midnight_utc
 from wfm.core.checks import check_choice, check_positive
 from wfm.core.errors import ConfigError, InputError
-from wfm.core.schemas import HISTORY, order_table
+from wfm.core.schemas import HISTORY, MAX_AHT_S, MAX_WAIT_S, order_table
 from wfm.core.units import ALLOWED_INTERVAL_MIN
 from wfm.io.tables import parse_times, read_csv_strings
 
@@ -32,6 +32,10 @@ before (or too soon after) joining the queue, so never offered to an agent; igno
 log's own codes (e.g. test or phantom calls)."""
 
 _DURATION = "seconds (e.g. 95 or 95.5) or H:MM:SS"
+MAX_GAP_DAYS = 31
+"""Longest run of days without any contact between two days with contacts [days]: a
+longer one is a mistyped date (or two logs pasted together), which would fill the history
+with zero days."""
 _OFFSET = r"(?:Z|[+-]\d{2}:?\d{2})$"
 
 
@@ -153,6 +157,13 @@ def read_contacts(
         raise InputError("file not found", source=str(path), expected="a contact log CSV file")
     raw = read_csv_strings(path)
     raw.columns = [str(c).strip() for c in raw.columns]
+    if raw.empty:
+        raise InputError(
+            "no contacts (the file has a header only)",
+            source=name,
+            line=2,
+            expected="one row per contact under the header",
+        )
     needed = [
         c
         for c in (
@@ -190,12 +201,12 @@ def read_contacts(
             out[what] = _slug_values(raw[col], name, col)
     outcome = _classify(raw, columns, name)
     wait = (
-        _durations(raw[columns.wait_column], name, columns.wait_column)
+        _durations(raw[columns.wait_column], name, columns.wait_column, MAX_WAIT_S)
         if columns.wait_column
         else pd.Series(np.nan, index=raw.index)
     )
     handle = (
-        _durations(raw[columns.handle_column], name, columns.handle_column)
+        _durations(raw[columns.handle_column], name, columns.handle_column, MAX_AHT_S)
         if columns.handle_column
         else pd.Series(np.nan, index=raw.index)
     )
@@ -216,7 +227,13 @@ def read_contacts(
 
 
 def history_from_contacts(
-    contacts: pd.DataFrame, interval_min: int, *, day_tz: str = "UTC"
+    contacts: pd.DataFrame,
+    interval_min: int,
+    *,
+    day_tz: str = "UTC",
+    max_gap_days: int = MAX_GAP_DAYS,
+    source: str = "contact log",
+    arrival_column: str = "arrival_start",
 ) -> pd.DataFrame:
     """Roll classified contacts up into the interval history (the HISTORY contract).
 
@@ -224,11 +241,16 @@ def history_from_contacts(
     ----------
     contacts : pandas.DataFrame
         Output of :func:`read_contacts` (``arrival_start``, ``channel``, ``segment``,
-        optional ``site``, ``outcome``, ``handle_s``).
+        optional ``site``, ``outcome``, ``handle_s``, ``line``).
     interval_min : int
         Interval length: 15, 30 or 60 [min].
     day_tz : str
         IANA zone whose local days the history covers (the log's own zone).
+    max_gap_days : int
+        Longest run of local days without any contact between two days with contacts
+        [days] (default ``MAX_GAP_DAYS``); a longer one is refused, naming the line.
+    source, arrival_column : str
+        Log file name and its arrival column, for the messages.
 
     Returns
     -------
@@ -238,28 +260,37 @@ def history_from_contacts(
         interval of every local day from the first to the last contact of the log, for
         every series with an offered contact, explicit zeros included.
 
+    Raises
+    ------
+    InputError
+        No contact was offered (answered or abandoned after queueing), or the contacts'
+        days lie more than ``max_gap_days`` apart (a mistyped year would fill decades of
+        zeros): the message names the line of the contact on the smaller side of the gap.
+
     Notes
     -----
     A contact belongs to the interval its arrival falls in, its arrival floored to
     ``interval_min`` in UTC. ``contacts`` counts the contacts offered to agents (answered +
     abandoned after queueing); ``not_offered`` and ``ignored`` rows are left out.
     ``aht_s`` = Σ handle_s / answered over the answered contacts of the interval (the
-    contact-weighted mean), NaN where none was answered.
+    contact-weighted mean), NaN where none was answered or every answered contact has a
+    handle time of 0 s (the HISTORY contract wants aht_s > 0 where contacts were answered).
     """
     check_choice("interval_min", interval_min, ALLOWED_INTERVAL_MIN)
+    check_positive("max_gap_days", max_gap_days)
     _check_tz(day_tz, "day_tz")
     keys = [k for k in ("channel", "segment", "site") if k in contacts.columns]
     with_aht = "handle_s" in contacts.columns
     offered = contacts[contacts["outcome"].isin(["answered", "abandoned"])]
     freq = f"{interval_min}min"
     if len(offered) == 0:
-        values = ["contacts"] + (["aht_s"] if with_aht else []) + ["abandoned"]
-        empty = pd.DataFrame(
-            {"interval_start": pd.Series(dtype="datetime64[ns, UTC]")}
-            | {k: pd.Series(dtype=object) for k in keys}
-            | {v: pd.Series(dtype=float) for v in values}
+        raise InputError(
+            "no contact was offered to an agent (every row is ignored or not offered)",
+            source=source,
+            key="outcome",
+            expected="answered or abandoned contacts (check the outcome codes given)",
         )
-        return order_table(empty, HISTORY)
+    _check_spread(contacts, day_tz, max_gap_days, source, arrival_column)
     arrivals = pd.DatetimeIndex(contacts["arrival_start"])
     local_days = arrivals.tz_convert(day_tz).date
     first, last = min(local_days), max(local_days)
@@ -290,9 +321,44 @@ def history_from_contacts(
     sums = sums.reindex(full, fill_value=0.0)
     out = sums.reset_index()
     if with_aht:
-        out["aht_s"] = (out["handle_s"] / out["answered"]).where(out["answered"] > 0)
+        # no handle time recorded for the interval's answered contacts: unknown, not 0 s
+        timed = (out["answered"] > 0) & (out["handle_s"] > 0)
+        out["aht_s"] = (out["handle_s"] / out["answered"]).where(timed)
     out = out.drop(columns=["answered", "handle_s"])
     return order_table(out, HISTORY)
+
+
+def _check_spread(
+    contacts: pd.DataFrame, day_tz: str, max_gap_days: int, source: str, column: str
+) -> None:
+    """Refuse contacts whose local days lie more than ``max_gap_days`` apart."""
+    days = pd.DatetimeIndex(contacts["arrival_start"]).tz_convert(day_tz).tz_localize(None)
+    day = np.asarray(days.floor("D"), dtype="datetime64[D]").astype(np.int64)
+    unique = np.unique(day)
+    gaps = np.diff(unique)
+    if not len(gaps) or gaps.max() - 1 <= max_gap_days:
+        return
+    at = int(np.argmax(gaps))
+    before = day <= unique[at]
+    early = before.sum() <= (~before).sum()
+    outlier = before if early else ~before
+    nearest = np.datetime64(int(unique[at + 1] if early else unique[at]), "D")
+    row = int(np.argmax(outlier))
+    line = int(contacts["line"].iloc[row]) if "line" in contacts.columns else row + 2
+    empty = int(gaps[at]) - 1
+    if early:
+        where = f"before {empty} days without any contact; the other contacts start on {nearest}"
+    else:
+        where = f"after {empty} days without any contact; the other contacts end on {nearest}"
+    raise InputError(
+        f"{int(outlier.sum())} contact(s) {where} (the history would fill the gap with zeros)",
+        source=source,
+        line=line,
+        key=column,
+        got=contacts["arrival_start"].iloc[row].isoformat(),
+        expected=f"at most {max_gap_days} days without contacts between two days with "
+        "contacts (check the date of this arrival, split the log, or raise --max-gap-days)",
+    )
 
 
 def contact_totals(contacts: pd.DataFrame) -> pd.DataFrame:
@@ -385,8 +451,9 @@ def _classify(raw: pd.DataFrame, columns: ContactColumns, source: str) -> pd.Ser
     return classes.astype(object)
 
 
-def _durations(values: pd.Series, source: str, column: str) -> pd.Series:
-    """Seconds from numbers or ``H:MM:SS``; empty → NaN; anything else an error."""
+def _durations(values: pd.Series, source: str, column: str, max_s: float) -> pd.Series:
+    """Seconds from numbers or ``H:MM:SS``; empty → NaN; anything else, or more than
+    ``max_s``, an error."""
     s = values.astype(str).str.strip()
     empty = s == ""
     seconds = pd.to_numeric(s.where(~empty, None), errors="coerce").astype(float)
@@ -403,6 +470,17 @@ def _durations(values: pd.Series, source: str, column: str) -> pd.Series:
             key=column,
             got=s.iloc[row],
             expected=f"a duration ≥ 0 in {_DURATION}",
+        )
+    long = (seconds > max_s).to_numpy()
+    if long.any():
+        row = int(np.argmax(long))
+        raise InputError(
+            "duration above its maximum",
+            source=source,
+            line=row + 2,
+            key=column,
+            got=s.iloc[row],
+            expected=f"a duration of at most {max_s:g} s ({max_s / 3600:g} h)",
         )
     return seconds
 

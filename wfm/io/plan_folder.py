@@ -188,10 +188,17 @@ def read_manifest(folder: str | os.PathLike) -> dict:
         data = json.loads(path.read_text(encoding="utf-8"))
     except json.JSONDecodeError as err:
         raise InputError(
-            f"not valid JSON: {err.msg}", source="manifest.json", line=err.lineno
+            f"not valid JSON: {err.msg} (column {err.colno})",
+            source="manifest.json",
+            line=err.lineno,
+            expected="the JSON object 'wfm plan' writes",
         ) from None
     if not isinstance(data, dict):
-        raise InputError("expected a JSON object", source="manifest.json")
+        raise InputError(
+            "not a JSON object",
+            source="manifest.json",
+            expected="the JSON object 'wfm plan' writes",
+        )
     return data
 
 

@@ -17,9 +17,18 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from wfm.core.checks import check_requirements
 from wfm.core.config import Scenario
 from wfm.core.errors import InputError
-from wfm.core.schemas import HISTORY, TableSchema, check_table, order_table
+from wfm.core.schemas import (
+    HISTORY,
+    TIME_END_UTC,
+    TIME_MIN_UTC,
+    TIME_SPAN,
+    TableSchema,
+    check_table,
+    order_table,
+)
 from wfm.io.files import atomic_path
 
 FLOAT_FORMAT = "%.6f"
@@ -43,9 +52,12 @@ def read_table(
     schema : TableSchema
         Contract the table must meet (``wfm.core.schemas``).
     scenario : Scenario, optional
-        When given, history tables are also checked against it: known channels, segments
-        and sites, channels allowed for the segment, timestamps on the interval grid, no
-        holes inside a day; naive timestamps are read in ``scenario.source_tz``.
+        When given, history, forecast and split tables are also checked against it (known
+        channels, segments and sites, channels allowed for the segment), histories for
+        timestamps on the interval grid and no holes inside a local day of the row's site,
+        requirements for known sites and skills, the grid and the horizon
+        (``wfm.core.checks.check_requirements``); naive timestamps are read in
+        ``scenario.source_tz``.
     source_tz : str, optional
         IANA zone of naive timestamps (overrides ``scenario.source_tz``).
 
@@ -57,7 +69,8 @@ def read_table(
     Raises
     ------
     InputError
-        Naming the file, line, column and the expected form.
+        Naming the file, line, column and the expected form; also for a file with a header
+        only when the contract wants rows (``schema.min_rows``).
     """
     path = Path(path)
     name = path.name
@@ -66,11 +79,21 @@ def read_table(
     raw = read_csv_strings(path)
     tz = source_tz or (scenario.source_tz if scenario else "") or None
     df = _convert_columns(raw, schema, name, tz)
+    if len(df) < schema.min_rows:
+        raise InputError(
+            "no data rows (the file has a header only)",
+            source=name,
+            line=2,
+            expected=f"at least {schema.min_rows} row of {schema.name} data under the header",
+        )
     check_table(df, schema, source=name)
     if scenario is not None and schema.name in ("history", "forecast", "split"):
         check_series_keys(df, scenario, source=name)
     if scenario is not None and schema.name == "history":
-        check_history_grid(df, scenario.interval_min, source=name)
+        day_tz = history_day_tz(df, scenario)
+        check_history_grid(df, scenario.interval_min, source=name, day_tz=day_tz)
+    if scenario is not None and schema.name == "requirements":
+        check_requirements(df, scenario, source=name)
     return order_table(df, schema)
 
 
@@ -236,11 +259,14 @@ def parse_times(values: pd.Series, source: str, column: str, tz: str | None) -> 
         part = s[has_offset]
         parsed = pd.to_datetime(part, format="ISO8601", utc=True, errors="coerce")
         _raise_first_nat(parsed, part, source, column)
+        _raise_out_of_span(parsed, part, source, column, TIME_MIN_UTC, TIME_END_UTC)
         result[has_offset] = parsed
     if (~has_offset).any():
         part = s[~has_offset]
         naive = pd.to_datetime(part, format="ISO8601", errors="coerce")
         _raise_first_nat(naive, part, source, column)
+        span = (TIME_MIN_UTC.tz_localize(None), TIME_END_UTC.tz_localize(None))
+        _raise_out_of_span(naive, part, source, column, *span)
         idx = pd.DatetimeIndex(naive)
         local = idx.tz_localize(tz, ambiguous="NaT", nonexistent="NaT")
         bad = np.asarray(local.isna())
@@ -280,6 +306,23 @@ def _raise_first_nat(parsed: pd.Series, raw: pd.Series, source: str, column: str
         )
 
 
+def _raise_out_of_span(
+    parsed: pd.Series, raw: pd.Series, source: str, column: str, lo, end
+) -> None:
+    """Refuse times outside the span a plan may cover (a mistyped year), naming the line."""
+    bad = ((parsed < lo) | (parsed >= end)).to_numpy()
+    if bad.any():
+        i = int(np.argmax(bad))
+        raise InputError(
+            "timestamp outside the span a plan may cover (a mistyped year?)",
+            source=source,
+            line=int(raw.index[i]) + 2,
+            key=column,
+            got=raw.iloc[i],
+            expected=TIME_SPAN,
+        )
+
+
 def check_series_keys(df: pd.DataFrame, scenario: Scenario, *, source: str) -> None:
     """Raise on unknown channels, segments or sites, or a channel the segment may not use."""
     checks: list[tuple[str, Mapping[str, object]]] = [
@@ -315,12 +358,26 @@ def check_series_keys(df: pd.DataFrame, scenario: Scenario, *, source: str) -> N
         )
 
 
-def check_history_grid(df: pd.DataFrame, interval_min: int, *, source: str) -> None:
-    """Raise when a timestamp is off the interval grid or a day of a series has a hole.
+def history_day_tz(df: pd.DataFrame, scenario: Scenario) -> np.ndarray:
+    """Time zone whose local days each history row belongs to: its site's, or the home
+    site's for rows without a site (the site the forecast gives them)."""
+    home = scenario.sites[scenario.home_site()].tz
+    if "site" not in df.columns:
+        return np.full(len(df), home, dtype=object)
+    tzs = {name: site.tz for name, site in scenario.sites.items()}
+    return df["site"].map(tzs).fillna(home).to_numpy(dtype=object)
+
+
+def check_history_grid(
+    df: pd.DataFrame, interval_min: int, *, source: str, day_tz: str | np.ndarray = "UTC"
+) -> None:
+    """Raise when a timestamp is off the interval grid or a local day of a series has a hole.
 
     Whole days may be missing (an outage, a closed day: the forecast treats them as gaps and
     keeps the weekly phase from the real timestamps); an interval missing between the first
-    and last rows of a day of a series is an export error.
+    and last rows of a local day of a series is an export error. ``day_tz`` is the IANA
+    zone of those days, one for all rows or one per row (``history_day_tz``): a hole at
+    UTC midnight lies inside a Paris day.
     """
     ts = df["interval_start"]
     step_ns = interval_min * 60 * 1_000_000_000
@@ -337,28 +394,38 @@ def check_history_grid(df: pd.DataFrame, interval_min: int, *, source: str) -> N
             "at hh:30 local)",
         )
     keys = [k for k in ("channel", "segment", "site") if k in df.columns]
-    work = pd.DataFrame(
-        {"t": ts.astype("int64").to_numpy() // step_ns, "day": ts.dt.floor("D").to_numpy()}
-    )
+    tzs = np.full(len(df), day_tz, dtype=object) if isinstance(day_tz, str) else day_tz
+    day = np.empty(len(df), dtype="datetime64[ns]")
+    for tz in pd.unique(tzs):
+        at = tzs == tz
+        day[at] = ts[at].dt.tz_convert(tz).dt.tz_localize(None).dt.floor("D").to_numpy()
+    work = pd.DataFrame({"t": ts.astype("int64").to_numpy() // step_ns, "day": day})
     for k in keys:
         work[k] = df[k].to_numpy()
     g = work.groupby(keys + ["day"], sort=False)["t"]
     span = g.max() - g.min() + 1
-    count = g.count()
-    holes = span[span != count]
-    if len(holes):
-        key = holes.index[0]
-        grp = work.set_index(keys + ["day"]).loc[key, "t"]
-        have = set(np.asarray(grp).tolist())
-        first_missing = next(t for t in range(min(have), max(have) + 1) if t not in have)
-        when = pd.Timestamp(first_missing * step_ns, tz="UTC").isoformat()
-        series = ", ".join(f"{k}={v}" for k, v in zip(keys, key[:-1], strict=True))
-        raise InputError(
-            f"missing interval {when} for {series} (the day has rows before and after it)",
-            source=source,
-            key="interval_start",
-            expected="one row per interval inside each day of data (write 0 for no contacts)",
-        )
+    holes = span[span != g.count()]
+    if not len(holes):
+        return
+    key = holes.index[0]
+    part = work.set_index(keys + ["day"]).loc[[key], "t"]
+    have = set(np.asarray(part).tolist())
+    first_missing = next(t for t in range(min(have), max(have) + 1) if t not in have)
+    when = pd.Timestamp(first_missing * step_ns, tz="UTC")
+    series = ", ".join(f"{k}={v}" for k, v in zip(keys, key[:-1], strict=True))
+    in_series = (work[keys] == pd.Series(dict(zip(keys, key[:-1], strict=True)))).all(axis=1)
+    before = int(np.argmax((in_series & (work["t"] == first_missing - 1)).to_numpy()))
+    tz = tzs[before]
+    local = when.tz_convert(tz)
+    raise InputError(
+        f"missing interval {when.isoformat()} ({local:%H:%M} in {tz}) for {series}: the "
+        f"local day {local.date()} has rows before and after it (this row is the last "
+        "before the hole)",
+        source=source,
+        line=before + 2,
+        key="interval_start",
+        expected="one row per interval inside each local day of data (write 0 for no contacts)",
+    )
 
 
 def write_table(

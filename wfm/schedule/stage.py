@@ -14,6 +14,7 @@ import logging
 import pandas as pd
 
 from wfm.core.calendar import open_mask, whole_local_days
+from wfm.core.checks import check_requirements
 from wfm.core.config import Scenario
 from wfm.core.results import SolveResult, StageResult
 from wfm.schedule.model import (
@@ -63,6 +64,9 @@ def schedule_shifts(requirements: pd.DataFrame, scenario: Scenario) -> StageResu
 
     Raises
     ------
+    InputError
+        A requirements row names a site or skill the scenario does not have, lies off the
+        interval grid or beyond the scenario's horizon (``check_requirements``).
     InfeasibleError
         A hard rule cannot be met (no template fits a site's opening hours, headcount below
         ``min_agents_on_queue``, weekly rules); the message names the rule, site and time.
@@ -73,6 +77,8 @@ def schedule_shifts(requirements: pd.DataFrame, scenario: Scenario) -> StageResu
     of overflow through the queue model in :mod:`wfm.schedule.overflow`.
     """
     req = requirements.sort_values(["interval_start", "site", "skill"], kind="mergesort")
+    # lines as in requirements.csv, which is written in this order
+    check_requirements(req.reset_index(drop=True), scenario, source="requirements")
     interval_min = scenario.interval_min
     grid = _grid(req, interval_min)
     n = len(grid)
