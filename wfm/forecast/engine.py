@@ -13,7 +13,6 @@ import datetime as dt
 import logging
 import os
 from collections.abc import Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -21,6 +20,7 @@ import pandas as pd
 
 from wfm.core.calendar import interval_grid, open_mask, public_holidays
 from wfm.core.config import ForecastConfig, SiteConfig
+from wfm.core.workers import stopping, worker_pool
 from wfm.forecast.backtest import BacktestResult, ModelScore, rolling_backtest
 from wfm.forecast.events import Event
 from wfm.forecast.intervals import prediction_bounds
@@ -361,7 +361,7 @@ def run_jobs(
         return [forecast_series(j) for j in jobs]
     log.info("forecasting %d series in %d local processes", len(jobs), n)
     chunk = max(1, len(jobs) // (4 * n))
-    with ProcessPoolExecutor(max_workers=n) as pool:
+    with stopping(worker_pool(n)) as pool:
         return list(pool.map(forecast_series, jobs, chunksize=chunk))
 
 

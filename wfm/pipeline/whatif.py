@@ -16,7 +16,6 @@ import itertools
 import logging
 import math
 from collections.abc import Callable, Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from typing import Any, Literal
 
 import numpy as np
@@ -27,6 +26,7 @@ from wfm.core.errors import ConfigError
 from wfm.core.mapping import scenario_from_dict, set_key
 from wfm.core.results import StageResult
 from wfm.core.units import MIN_PER_H
+from wfm.core.workers import stopping, worker_pool
 
 log = logging.getLogger(__name__)
 
@@ -146,7 +146,7 @@ def sweep(
     if max_workers <= 1 or len(points) == 1:
         rows = [_plan_point(run, history, sc) for sc in scenarios]
     else:
-        with ProcessPoolExecutor(max_workers=min(max_workers, len(points))) as pool:
+        with stopping(worker_pool(min(max_workers, len(points)))) as pool:
             futures = [pool.submit(_plan_point, run, history, sc) for sc in scenarios]
             rows = [f.result() for f in futures]
     table = pd.DataFrame(
