@@ -373,7 +373,9 @@ class NightlyConfig:
                 ZoneInfo(self.export_tz)
             except (ZoneInfoNotFoundError, ValueError):
                 raise ConfigError(
-                    f"unknown time zone {self.export_tz!r}", key="export_tz"
+                    f"unknown time zone {self.export_tz!r}; expected an IANA name such as "
+                    "'Europe/Paris', or empty for the scenario's home site",
+                    key="export_tz",
                 ) from None
         if len(set(self.exports)) != len(self.exports):
             raise ConfigError("lists a layout twice", key="exports")

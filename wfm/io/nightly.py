@@ -47,6 +47,25 @@ def load_nightly_config(path: str | os.PathLike) -> NightlyConfig:
         if isinstance(value, str) and value.strip():
             data[key] = str((base / value).resolve()) if not Path(value).is_absolute() else value
     cfg = from_mapping(NightlyConfig, data, source=path.name)
+    if not Path(cfg.scenario_path).is_file():
+        raise ConfigError(
+            f"no scenario file at {cfg.scenario_path}; expected the path of a scenario TOML "
+            "file, absolute or relative to this file",
+            key="scenario_path",
+            source=path.name,
+        )
+    if Path(cfg.out_root).exists() and not Path(cfg.out_root).is_dir():
+        raise ConfigError(
+            f"{cfg.out_root} is a file; expected a folder (created when missing)",
+            key="out_root",
+            source=path.name,
+        )
+    if Path(cfg.store_path).is_dir():
+        raise ConfigError(
+            f"{cfg.store_path} is a folder; expected the path of a DuckDB file",
+            key="store_path",
+            source=path.name,
+        )
     out_root = Path(cfg.out_root)
     updates = {}
     if not cfg.lock_path:
