@@ -77,7 +77,7 @@ def bank_scenario(models: list[str]) -> Scenario:
             "channels": {"voice": {"queue_model": "realtime"}},
             "segments": {"open": {"channels": ["voice"]}},
             "sites": {"bank": {"region": "us", "tz": BANK_TZ, "country": "US", "hours": week}},
-            "forecast": {"models": models, "history_weeks": 8, "workers": 1},
+            "forecast": {"models": models, "history_weeks": 8},
         }
     )
 
@@ -245,7 +245,7 @@ def anonymous_bank_table() -> pd.DataFrame:
                         "hours": hours,
                     }
                 },
-                "forecast": {"models": models, "workers": 1},
+                "forecast": {"models": models},
             }
         )
         t0 = time.perf_counter()

@@ -48,7 +48,6 @@ hours.thu = "08:00-20:00"
 hours.fri = "08:00-20:00"
 [forecast]
 models = ["seasonal_naive", "week_average"]
-workers = 1
 """
 
 

@@ -58,5 +58,5 @@ def history(
 def scenario(tiny: dict, **forecast):
     """The tiny scenario (voice/chat/email open, voice premium at Lyon) with forecast keys."""
     data = copy.deepcopy(tiny)
-    data["forecast"] = {"models": FAST_MODELS, "workers": 1, **forecast}
+    data["forecast"] = {"models": FAST_MODELS, **forecast}
     return scenario_from_dict(data)

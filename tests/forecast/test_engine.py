@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from forecast.helpers import history, scenario
+from wfm.core.run_options import RunOptions
 from wfm.forecast.engine import forecast_series, run_jobs
 from wfm.forecast.stage import _job
 
@@ -36,7 +37,7 @@ def _same(a, b):
 
 def test_local_processes_match_in_process(tiny_dict):
     jobs = _jobs(tiny_dict)
-    _same(run_jobs(jobs, workers=1), run_jobs(jobs, workers=2))
+    _same(run_jobs(jobs, RunOptions(workers=1)), run_jobs(jobs, RunOptions(workers=2)))
 
 
 def test_dask_cluster_matches_local(tiny_dict):
@@ -46,7 +47,7 @@ def test_dask_cluster_matches_local(tiny_dict):
     with distributed.LocalCluster(
         n_workers=1, threads_per_worker=1, processes=False, dashboard_address=None
     ) as cluster:
-        remote = run_jobs(jobs, dask_scheduler=cluster.scheduler_address)
+        remote = run_jobs(jobs, RunOptions(dask_scheduler=cluster.scheduler_address))
     _same(local, remote)
 
 

@@ -13,6 +13,7 @@ from forecast.helpers import FAST_MODELS, history, pattern, scenario
 from wfm.core.calendar import interval_grid
 from wfm.core.config import ForecastConfig
 from wfm.core.errors import InputError
+from wfm.core.run_options import RunOptions
 from wfm.core.schemas import FORECAST, check_table
 from wfm.forecast import forecast_contacts, forecast_history
 
@@ -193,8 +194,10 @@ def test_bad_events_table_is_an_input_error(tiny_dict):
 def test_scenarioless_forecast_infers_the_interval_on_real_bank_calls():
     raw = pd.read_csv(BANK)
     raw["interval_start"] = pd.to_datetime(raw["interval_start"], utc=True).dt.as_unit("ns")
-    cfg = ForecastConfig(models=("seasonal_naive", "week_average", "top_down_ets"), workers=1)
-    res = forecast_history(raw, days=5, tz="America/New_York", config=cfg)
+    cfg = ForecastConfig(models=("seasonal_naive", "week_average", "top_down_ets"))
+    res = forecast_history(
+        raw, days=5, tz="America/New_York", config=cfg, options=RunOptions(workers=1)
+    )
     t = res.table
     check_table(t, FORECAST)
     assert len(t) == 5 * 48

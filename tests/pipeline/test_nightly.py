@@ -228,3 +228,41 @@ def test_horizon_override_rewrites_only_the_top_level_key(tmp_path):
     out = write_scenario_copy(SCENARIO, tmp_path / "s.toml", 5)
     assert load_scenario(out).horizon_days == 5
     assert load_scenario(out).sites["tunis"].tz == "Africa/Tunis"
+
+
+_HOLD_SCRIPT = """
+import sys, time
+from pathlib import Path
+from wfm.io.nightly import nightly_lock
+with nightly_lock({lock!r}):
+    Path({marker!r}).write_text("held")
+    time.sleep(120)
+"""
+
+
+def test_a_run_refused_by_the_lock_names_the_holders_pid_and_exits_2(tmp_path):
+    from click.testing import CliRunner
+
+    from wfm.cli import main
+
+    cfg_path = _config(tmp_path)
+    cfg = load_nightly_config(cfg_path)
+    marker = tmp_path / "held"
+    script = _HOLD_SCRIPT.format(lock=cfg.lock_path, marker=str(marker))
+    holder = subprocess.Popen([sys.executable, "-c", script])
+    try:
+        deadline = time.monotonic() + 60
+        while not marker.exists():
+            assert holder.poll() is None, "the lock holder ended early"
+            assert time.monotonic() < deadline, "the lock holder never took the lock"
+            time.sleep(0.05)
+        result = CliRunner().invoke(main, ["nightly", str(cfg_path), "--date", "2025-03-04"])
+    finally:
+        holder.kill()
+        holder.wait(timeout=30)
+    assert result.exit_code == 2, result.output
+    assert f"another nightly run holds the lock {cfg.lock_path} (pid {holder.pid}, started " in (
+        result.output
+    )
+    assert "nothing was changed" in result.output
+    assert not (tmp_path / "store").exists()

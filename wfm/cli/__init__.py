@@ -74,6 +74,10 @@ def main(ctx: click.Context, debug: bool, verbose: int) -> None:
     ctx.obj["debug"] = debug
     level = logging.WARNING - 10 * min(verbose, 2)
     logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
+    # library warnings (numpy RuntimeWarnings with source paths) are for developers: they go
+    # to the log and are shown with -v; what a planner must know is in the notes
+    logging.captureWarnings(True)
+    logging.getLogger("py.warnings").setLevel(logging.WARNING if verbose else logging.ERROR)
 
 
 for _info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):

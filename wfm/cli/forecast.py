@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import dataclasses
 from pathlib import Path
 
 import click
+
+from wfm.cli.options import DASK_SCHEDULER, WORKERS, run_options
 
 
 def register(group: click.Group) -> None:
@@ -47,14 +48,8 @@ def _options(fn):
             help="Time zone of local days when no SCENARIO is given.",
         ),
         click.option("--source-tz", help="IANA zone of naive timestamps in the history."),
-        click.option(
-            "--workers", type=click.IntRange(min=1), help="Local processes (default: every core)."
-        ),
-        click.option(
-            "--dask-scheduler",
-            metavar="ADDRESS",
-            help="Run series on this Dask scheduler (tcp://host:8786).",
-        ),
+        WORKERS,
+        DASK_SCHEDULER,
     ]
     for opt in reversed(opts):
         fn = opt(fn)
@@ -69,22 +64,24 @@ def _run(scenario, history, start, days, events, tz, source_tz, workers, dask_sc
     from wfm.io.scenario import load_scenario
     from wfm.io.tables import read_table
 
+    options = run_options(workers=workers, dask_scheduler=dask_scheduler)
     sc = load_scenario(scenario) if scenario else None
-    fc = dataclasses.replace(
-        sc.forecast if sc else ForecastConfig(),
-        workers=workers,
-        dask_scheduler=dask_scheduler or "",
-    )
     if events is None and sc and sc.forecast.events_file:
         events = Path(scenario).parent / sc.forecast.events_file
     ev = read_table(events, EVENTS) if events else None
     hist = read_table(history, HISTORY, scenario=sc, source_tz=source_tz)
     day = start.date() if start else None
     if sc is None:
-        return forecast_history(hist, start=day, days=days or 7, tz=tz, config=fc, events=ev)
-    return forecast_contacts(
-        hist, dataclasses.replace(sc, forecast=fc), start=day, days=days, events=ev
-    )
+        return forecast_history(
+            hist,
+            start=day,
+            days=days or 7,
+            tz=tz,
+            config=ForecastConfig(),
+            events=ev,
+            options=options,
+        )
+    return forecast_contacts(hist, sc, start=day, days=days, events=ev, options=options)
 
 
 @click.command()

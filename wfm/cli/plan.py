@@ -6,6 +6,8 @@ import sys
 
 import click
 
+from wfm.cli.options import DASK_SCHEDULER, TIME_LIMIT_S, WORKERS, run_options
+
 
 def register(group: click.Group) -> None:
     """Add ``plan`` and ``validate`` to the main group."""
@@ -61,11 +63,27 @@ def _progress(stage: str, index: int, total: int, wall_s: float | None) -> None:
     help="Run identifier for the manifest and the default folder name (default: UTC "
     "timestamp): letters, digits, '.', '_', '-', no leading dot, no '..', at most 64 characters.",
 )
-def plan(scenario, history, out_dir, from_stage, resume_dir, stop_after, run_id):
+@WORKERS
+@DASK_SCHEDULER
+@TIME_LIMIT_S
+def plan(
+    scenario,
+    history,
+    out_dir,
+    from_stage,
+    resume_dir,
+    stop_after,
+    run_id,
+    workers,
+    dask_scheduler,
+    time_limit_s,
+):
     """Plan a scenario end to end: forecast → split → requirements → schedule → simulation.
 
     Writes forecast.csv, split.csv, requirements.csv, schedule.csv, coverage.csv, side tables
     and manifest.json (inputs' hashes, versions, parameters, timings, solver status and gap).
+    --workers, --dask-scheduler and --time-limit-s are options of this run, not of the
+    scenario (they are written to the manifest as run_options).
     """
     import datetime as dt
 
@@ -85,6 +103,12 @@ def plan(scenario, history, out_dir, from_stage, resume_dir, stop_after, run_id)
         stop_after=stop_after,
         run_id=run_id,
         progress=_progress,
+        options=run_options(
+            workers=workers,
+            dask_scheduler=dask_scheduler,
+            time_limit_s=time_limit_s,
+            solver_workers=True,
+        ),
     )
     sched = manifest.get("schedule")
     if sched:

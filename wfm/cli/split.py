@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import click
 
+from wfm.cli.options import DASK_SCHEDULER, TIME_LIMIT_S, run_options
+
 
 def register(group: click.Group) -> None:
     """Add ``split`` and ``whatif`` to the main group."""
@@ -84,13 +86,15 @@ def split(scenario, forecast_path, out_dir):
     type=click.IntRange(1),
     help="Points planned at once, each in its own process.",
 )
+@DASK_SCHEDULER
+@TIME_LIMIT_S
 @click.option(
     "--out",
     "out_path",
     type=click.Path(dir_okay=False),
     help="CSV file for the sweep table (default: print only).",
 )
-def whatif(scenario, history, axes, through, workers, out_path):
+def whatif(scenario, history, axes, through, workers, dask_scheduler, time_limit_s, out_path):
     """Re-plan SCENARIO for every value of one or two keys and tabulate the results.
 
     Per point: human FTE (gross), cost, cost per contact, service level, AI share and
@@ -101,8 +105,14 @@ def whatif(scenario, history, axes, through, workers, out_path):
     from wfm.pipeline.whatif import sweep
 
     hist = read_history(history, load_scenario(scenario))
+    options = run_options(dask_scheduler=dask_scheduler, time_limit_s=time_limit_s)
     table = sweep(
-        load_scenario_dict(scenario), hist, list(axes), max_workers=workers, through=through
+        load_scenario_dict(scenario),
+        hist,
+        list(axes),
+        max_workers=workers,
+        through=through,
+        options=options,
     )
     click.echo(table.to_string(index=False, float_format="%.3f"))
     if out_path:

@@ -57,10 +57,23 @@ class InputError(WfmError):
         head = ", ".join(where)
         text = f"{head}: {self.reason}" if head else self.reason
         if self.got is not None:
-            text += f" (got {self.got!r})"
+            text += f" (got {shown(self.got)})"
         if self.expected:
             text += f"; expected {self.expected}"
         return text
+
+
+def shown(value: object) -> str:
+    """A value as a planner reads it in a message: ``-5.0``, ``'abc'``, ``2025-03-30T02:30:00``
+    (never ``np.float64(-5.0)`` or ``Timestamp(...)``)."""
+    if type(value).__module__ == "numpy" and hasattr(value, "item"):
+        value = value.item()  # numpy scalar → Python number, bool or string
+    if isinstance(value, list | tuple):
+        inner = ", ".join(shown(v) for v in value)
+        return f"[{inner}]" if isinstance(value, list) else f"({inner})"
+    if not isinstance(value, str) and hasattr(value, "isoformat"):
+        return str(value.isoformat())
+    return repr(value)
 
 
 class ConfigError(WfmError):

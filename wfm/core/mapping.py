@@ -36,6 +36,9 @@ def from_mapping(cls: type, data: Any, *, path: str = "", source: str | None = N
     hints = typing.get_type_hints(cls)
     fields = {f.name: f for f in dataclasses.fields(cls) if f.init}
     unknown = [k for k in data if k not in fields]
+    moved = getattr(cls, "MOVED_KEYS", {})  # former keys, with where the setting went
+    if unknown and unknown[0] in moved:
+        raise ConfigError(moved[unknown[0]], key=_join(path, unknown[0]), source=source)
     if unknown:
         allowed = ", ".join(sorted(fields))
         raise ConfigError(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import ClassVar, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from wfm.core.checks import (
@@ -77,12 +77,20 @@ class ForecastConfig:
     events_file : str
         CSV of special days (``date``, ``scope``, ``multiplier`` or ``contacts``), next to the
         scenario file; empty for none.
-    workers : int, optional
-        Local processes forecasting series in parallel; default every core.
-    dask_scheduler : str
-        Address of a Dask scheduler (``tcp://host:8786``) to run series on a cluster instead
-        of local processes; empty for local.
+
+    Where the series are forecast (local processes, a Dask scheduler) is not a scenario
+    setting but an option of the run (:class:`wfm.core.run_options.RunOptions`); the
+    former keys ``workers`` and ``dask_scheduler`` are errors that say so.
     """
+
+    MOVED_KEYS: ClassVar[dict[str, str]] = {
+        "workers": "is no longer a scenario key: the number of local processes is an option "
+        "of the run; give --workers N to wfm plan, forecast, backtest or whatif, or "
+        "workers = N in the nightly config",
+        "dask_scheduler": "is no longer a scenario key (a scenario file must not choose where "
+        "a run sends its work); give --dask-scheduler ADDRESS to wfm plan, forecast, "
+        'backtest or whatif, or dask_scheduler = "ADDRESS" in the nightly config',
+    }
 
     models: tuple[ForecastModel, ...] = FORECAST_MODELS  # type: ignore[assignment]
     level_rate: float = 0.80
@@ -100,8 +108,6 @@ class ForecastConfig:
     aht_prior_contacts: float = 20.0
     seed_contacts_per_day: dict[str, float] = field(default_factory=dict)
     events_file: str = ""
-    workers: int | None = None
-    dask_scheduler: str = ""
 
     def __post_init__(self) -> None:
         check_rate("level_rate", self.level_rate, low_open=True, high_open=True)
@@ -129,8 +135,6 @@ class ForecastConfig:
                     key="seed_contacts_per_day",
                 )
             check_positive(f"seed_contacts_per_day.{k}", v, allow_zero=True)
-        if self.workers is not None:
-            check_positive("workers", self.workers)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -333,6 +337,15 @@ class NightlyConfig:
         IANA zone of local-time exports (Calabrio); empty → the scenario's home site.
     report : bool
         Whether to write ``report.html`` in each dated folder.
+    workers : int, optional
+        Local processes forecasting series, and the solver's threads (over the scenario's
+        ``solver.num_workers``); default every core and the scenario's threads.
+    dask_scheduler : str
+        Address of a Dask scheduler (``tcp://host:8786``) that forecasts the series; empty
+        for local processes. Only a scheduler you trust: Dask exchanges pickled objects.
+    time_limit_s : float, optional
+        Wall-time limit of the shift solve; default the scenario's ``solver.time_limit_s``
+        [s].
     """
 
     scenario_path: str
@@ -345,6 +358,9 @@ class NightlyConfig:
     exports: tuple[str, ...] = ("genesys-historical", "amazon-connect-forecast", "calabrio")
     export_tz: str = ""
     report: bool = True
+    workers: int | None = None
+    dask_scheduler: str = ""
+    time_limit_s: float | None = None
 
     def __post_init__(self) -> None:
         for name in ("scenario_path", "actuals_path", "out_root", "store_path"):
@@ -357,7 +373,22 @@ class NightlyConfig:
                 ZoneInfo(self.export_tz)
             except (ZoneInfoNotFoundError, ValueError):
                 raise ConfigError(
-                    f"unknown time zone {self.export_tz!r}", key="export_tz"
+                    f"unknown time zone {self.export_tz!r}; expected an IANA name such as "
+                    "'Europe/Paris', or empty for the scenario's home site",
+                    key="export_tz",
                 ) from None
         if len(set(self.exports)) != len(self.exports):
             raise ConfigError("lists a layout twice", key="exports")
+        self.run_options(dask_scheduler_from="dask_scheduler")  # checks the run's options
+
+    def run_options(self, *, dask_scheduler_from: str = "nightly config key dask_scheduler"):
+        """The :class:`~wfm.core.run_options.RunOptions` of every nightly run."""
+        from wfm.core.run_options import RunOptions
+
+        return RunOptions(
+            workers=self.workers,
+            dask_scheduler=self.dask_scheduler.strip(),
+            dask_scheduler_from=dask_scheduler_from,
+            solver_num_workers=self.workers,
+            time_limit_s=self.time_limit_s,
+        )

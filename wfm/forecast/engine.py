@@ -3,8 +3,8 @@
 A :class:`SeriesJob` carries everything one series needs (plain arrays and frozen configs,
 so it pickles cheaply); :func:`forecast_series` turns it into a :class:`SeriesOutcome`.
 Series are independent, so :func:`run_jobs` maps them over local processes by default, or
-over a Dask cluster when a scheduler address is given; both run the same function and give
-the same numbers.
+over a Dask cluster when the run's options give a scheduler address; both run the same
+function and give the same numbers.
 """
 
 from __future__ import annotations
@@ -13,7 +13,6 @@ import datetime as dt
 import logging
 import os
 from collections.abc import Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -21,6 +20,9 @@ import pandas as pd
 
 from wfm.core.calendar import interval_grid, open_mask, public_holidays
 from wfm.core.config import ForecastConfig, SiteConfig
+from wfm.core.errors import ConfigError
+from wfm.core.run_options import RunOptions
+from wfm.core.workers import stopping, worker_pool
 from wfm.forecast.backtest import BacktestResult, ModelScore, rolling_backtest
 from wfm.forecast.events import Event
 from wfm.forecast.intervals import prediction_bounds
@@ -362,44 +364,62 @@ def _apply_events(
 
 
 # -- running many series ----------------------------------------------------------------------
-def run_jobs(
-    jobs: Sequence[SeriesJob], *, workers: int | None = None, dask_scheduler: str = ""
-) -> list[SeriesOutcome]:
+DASK_CONNECT_S = 10.0
+"""How long a run tries to reach its Dask scheduler before it gives up [s]."""
+
+
+def run_jobs(jobs: Sequence[SeriesJob], options: RunOptions | None = None) -> list[SeriesOutcome]:
     """Forecast every job, in order, in this process, local processes or on a Dask cluster.
 
     Parameters
     ----------
     jobs : sequence of SeriesJob
         Independent series.
-    workers : int, optional
-        Local processes; default every core. Fewer than two jobs per worker run here.
-    dask_scheduler : str
-        Scheduler address; when given, jobs run on that cluster in batches of a few per
-        worker, so memory stays bounded.
+    options : RunOptions, optional
+        ``workers``: local processes, default every core (fewer than two jobs per worker
+        run here); ``dask_scheduler``: when given, jobs run on that cluster in batches of a
+        few per worker, so memory stays bounded.
 
     Returns
     -------
     list of SeriesOutcome
         In the order of ``jobs``.
+
+    Raises
+    ------
+    ConfigError
+        The Dask scheduler cannot be reached within ``DASK_CONNECT_S``; the message names
+        the address and where it came from.
     """
-    if dask_scheduler:
-        return _run_dask(jobs, dask_scheduler)
-    n = workers or os.cpu_count() or 1
+    options = options or RunOptions()
+    if options.dask_scheduler:
+        return _run_dask(jobs, options)
+    n = options.workers or os.cpu_count() or 1
     if n <= 1 or len(jobs) < 2 * n:
         log.info("forecasting %d series in this process", len(jobs))
         return [forecast_series(j) for j in jobs]
     log.info("forecasting %d series in %d local processes", len(jobs), n)
     chunk = max(1, len(jobs) // (4 * n))
-    with ProcessPoolExecutor(max_workers=n) as pool:
+    with stopping(worker_pool(n)) as pool:
         return list(pool.map(forecast_series, jobs, chunksize=chunk))
 
 
-def _run_dask(jobs: Sequence[SeriesJob], address: str) -> list[SeriesOutcome]:
+def _run_dask(jobs: Sequence[SeriesJob], options: RunOptions) -> list[SeriesOutcome]:
     from distributed import Client
 
+    address = options.dask_scheduler
     out: list[SeriesOutcome] = []
     log.info("forecasting %d series on the Dask scheduler %s", len(jobs), address)
-    with Client(address, set_as_default=False) as client:
+    try:
+        client = Client(address, set_as_default=False, timeout=DASK_CONNECT_S)
+    except (OSError, TimeoutError) as err:
+        raise ConfigError(
+            f"cannot reach the Dask scheduler {address} within {DASK_CONNECT_S:g} s "
+            f"({type(err).__name__}); check the address and that the scheduler is running, "
+            "or leave the address out to forecast in local processes",
+            key=options.dask_scheduler_from,
+        ) from None
+    with client:
         n_workers = max(1, len(client.scheduler_info().get("workers", {})))
         batch = 4 * n_workers
         for i in range(0, len(jobs), batch):

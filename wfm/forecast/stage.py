@@ -20,6 +20,7 @@ from wfm.core.calendar import plan_grid
 from wfm.core.config import WEEKDAYS, ForecastConfig, Scenario, SiteConfig
 from wfm.core.errors import ConfigError, InputError
 from wfm.core.results import StageResult
+from wfm.core.run_options import RunOptions
 from wfm.core.schemas import FORECAST, order_table
 from wfm.forecast.engine import SeriesJob, SeriesOutcome, run_jobs
 from wfm.forecast.events import check_events, events_for
@@ -45,6 +46,7 @@ def forecast_contacts(
     start: dt.date | None = None,
     days: int | None = None,
     events: pd.DataFrame | None = None,
+    options: RunOptions | None = None,
 ) -> StageResult:
     """Forecast contacts per interval for every series of the scenario.
 
@@ -62,6 +64,8 @@ def forecast_contacts(
         Forecast days; default ``scenario.horizon_days`` [days].
     events : pandas.DataFrame, optional
         Special days (see :mod:`wfm.forecast.events`).
+    options : RunOptions, optional
+        Where the series are forecast (local processes, a Dask scheduler).
 
     Returns
     -------
@@ -124,7 +128,7 @@ def forecast_contacts(
                 )
             )
     jobs = _on_plan_grid(jobs, scenario.interval_min, start, days)
-    outcomes = run_jobs(jobs, workers=cfg.workers, dask_scheduler=cfg.dask_scheduler)
+    outcomes = run_jobs(jobs, options)
     return _assemble(outcomes, keys, cfg)
 
 
@@ -173,6 +177,7 @@ def forecast_history(
     tz: str = "UTC",
     config: ForecastConfig | None = None,
     events: pd.DataFrame | None = None,
+    options: RunOptions | None = None,
 ) -> StageResult:
     """Forecast every series of a history without a scenario (defaults, open all day).
 
@@ -192,6 +197,8 @@ def forecast_history(
         Forecast settings; default ``ForecastConfig()``.
     events : pandas.DataFrame, optional
         Special days.
+    options : RunOptions, optional
+        Where the series are forecast (local processes, a Dask scheduler).
 
     Returns
     -------
@@ -216,7 +223,7 @@ def forecast_history(
         _job(key, part, site, step, start, days, horizon, cfg, events)
         for key, part in _groups(history, keys)
     ]
-    outcomes = run_jobs(jobs, workers=cfg.workers, dask_scheduler=cfg.dask_scheduler)
+    outcomes = run_jobs(jobs, options)
     return _assemble(outcomes, keys, cfg)
 
 

@@ -16,12 +16,14 @@ from pathlib import Path
 import pandas as pd
 
 from wfm.core.config import NightlyConfig, Scenario
-from wfm.core.errors import ConfigError, InputError, WfmError
+from wfm.core.errors import ConfigError, InputError
 from wfm.core.mapping import from_mapping
 from wfm.core.schemas import HISTORY
 from wfm.io.files import remove_stale_temp_dirs, write_text_atomic
 from wfm.io.tables import read_table
 
+_LOCK_READS = 20  # reads of a just-taken lock file before its pid counts as unknown
+_LOCK_READ_PAUSE_S = 0.05
 _PATH_KEYS = ("scenario_path", "actuals_path", "out_root", "store_path", "lock_path", "log_path")
 
 
@@ -44,6 +46,25 @@ def load_nightly_config(path: str | os.PathLike) -> NightlyConfig:
         if isinstance(value, str) and value.strip():
             data[key] = str((base / value).resolve()) if not Path(value).is_absolute() else value
     cfg = from_mapping(NightlyConfig, data, source=path.name)
+    if not Path(cfg.scenario_path).is_file():
+        raise ConfigError(
+            f"no scenario file at {cfg.scenario_path}; expected the path of a scenario TOML "
+            "file, absolute or relative to this file",
+            key="scenario_path",
+            source=path.name,
+        )
+    if Path(cfg.out_root).exists() and not Path(cfg.out_root).is_dir():
+        raise ConfigError(
+            f"{cfg.out_root} is a file; expected a folder (created when missing)",
+            key="out_root",
+            source=path.name,
+        )
+    if Path(cfg.store_path).is_dir():
+        raise ConfigError(
+            f"{cfg.store_path} is a folder; expected the path of a DuckDB file",
+            key="store_path",
+            source=path.name,
+        )
     out_root = Path(cfg.out_root)
     updates = {}
     if not cfg.lock_path:
@@ -61,7 +82,14 @@ def nightly_lock(path: str | os.PathLike) -> Iterator[Path]:
     """Hold an exclusive lock on ``path`` for the block; fail at once if another run holds it.
 
     The lock is an advisory ``flock`` on an open file, released by the kernel when the
-    process ends, so a killed run never leaves a stale lock behind.
+    process ends, so a killed run never leaves a stale lock behind. The holder writes its
+    pid and start time (UTC) into the file, and a refused run names them.
+
+    Raises
+    ------
+    ConfigError
+        Another run holds the lock (exit code 2): the message names the lock file and the
+        holder's pid.
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -71,19 +99,48 @@ def nightly_lock(path: str | os.PathLike) -> Iterator[Path]:
             fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError as err:
             if err.errno in (errno.EAGAIN, errno.EACCES, errno.EWOULDBLOCK):
-                fh.seek(0)
-                holder = fh.read().strip() or "unknown"
-                raise WfmError(
-                    f"another nightly run holds the lock {path} (pid {holder}); nothing was changed"
-                ) from None
+                raise ConfigError(_held_message(fh, path), key="lock_path") from None
             raise
         fh.seek(0)
         fh.truncate()
-        fh.write(f"{os.getpid()}\n")
+        started = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+        fh.write(f"{os.getpid()} {started}\n")
         fh.flush()
         yield path
     finally:
         fh.close()
+
+
+def _held_message(fh, path: Path) -> str:
+    """What a refused run says about the run holding the lock (its pid and start)."""
+    text = ""
+    for _ in range(_LOCK_READS):  # the holder writes its pid just after it takes the lock
+        fh.seek(0)
+        text = fh.read().strip()
+        if text:
+            break
+        time.sleep(_LOCK_READ_PAUSE_S)
+    pid, _, since = text.partition(" ")
+    if not pid.isdigit():
+        holder = "a process that did not record its pid"
+    else:
+        holder = f"pid {pid}" + (f", started {since}" if since else "")
+        if not _process_exists(int(pid)):
+            holder += "; that process has ended, so one it started still holds the lock"
+    return (
+        f"another nightly run holds the lock {path} ({holder}); nothing was changed. Wait "
+        "for it to finish, or stop it if it hangs: the lock is released when it ends"
+    )
+
+
+def _process_exists(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def file_log_handler(path: str | os.PathLike) -> logging.Handler:

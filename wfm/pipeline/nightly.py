@@ -64,7 +64,7 @@ from wfm.report.html import render_report
 log = logging.getLogger(__name__)
 
 PlanFn = Callable[..., dict]
-"""``plan(scenario_path, history_path, out_dir, *, run_id=None) -> manifest``."""
+"""``plan(scenario_path, history_path, out_dir, *, run_id=None, options=None) -> manifest``."""
 
 HISTORY_SHOWN_DAYS = 28
 """Days of actuals drawn behind the forecast in the nightly report [days]."""
@@ -200,7 +200,13 @@ def _run_locked(config: NightlyConfig, run_date: dt.date, plan: PlanFn) -> Night
                 )
                 history_path = write_table(history, scratch / "history.csv", HISTORY)
                 t0 = time.perf_counter()
-                manifest = plan(scenario_copy, history_path, tmp / "plan", run_id=run_id)
+                manifest = plan(
+                    scenario_copy,
+                    history_path,
+                    tmp / "plan",
+                    run_id=run_id,
+                    options=config.run_options(),
+                )
                 timings["plan"] = time.perf_counter() - t0
 
                 t0 = time.perf_counter()

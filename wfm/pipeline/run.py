@@ -28,6 +28,7 @@ from wfm import __version__
 from wfm.core.config import Scenario
 from wfm.core.errors import ConfigError
 from wfm.core.results import StageResult
+from wfm.core.run_options import RunOptions
 from wfm.core.schemas import (
     COVERAGE,
     FORECAST,
@@ -79,9 +80,13 @@ _OPTIONAL = ("overflow", "coverage")
 ProgressFn = Callable[[str, int, int, float | None], None]
 
 
-def _run_stage(name: str, tables: dict[str, pd.DataFrame], scenario: Scenario) -> StageResult:
+def _run_stage(
+    name: str, tables: dict[str, pd.DataFrame], scenario: Scenario, options: RunOptions
+) -> StageResult:
     if name == "forecast":
-        return forecast_contacts(tables["history"], scenario, events=tables.get("events"))
+        return forecast_contacts(
+            tables["history"], scenario, events=tables.get("events"), options=options
+        )
     if name == "split":
         return split_contacts(tables["forecast"], scenario)
     if name == "requirements":
@@ -107,6 +112,7 @@ def plan_tables(
     start_from: str | None = None,
     given: dict[str, pd.DataFrame] | None = None,
     progress: ProgressFn | None = None,
+    options: RunOptions | None = None,
 ) -> dict[str, StageResult]:
     """Run the stages in order and return each stage's result.
 
@@ -125,6 +131,9 @@ def plan_tables(
     progress : callable, optional
         ``progress(stage, index, total, wall_s)``, called before (``wall_s`` None) and after
         each stage.
+    options : RunOptions, optional
+        How this run executes: forecast workers or Dask scheduler, and the solver's
+        ``num_workers`` and ``time_limit_s`` for this run (over the scenario's).
 
     Returns
     -------
@@ -135,6 +144,8 @@ def plan_tables(
     last = STAGES.index(stop_after) if stop_after else len(STAGES) - 1
     if last < first:
         raise ConfigError(f"stop_after {stop_after!r} comes before start_from {start_from!r}")
+    options = options or RunOptions()
+    scenario = options.apply(scenario)
     tables: dict[str, pd.DataFrame] = dict(given or {})
     if history is not None:
         tables["history"] = history
@@ -147,7 +158,7 @@ def plan_tables(
         if progress:
             progress(name, i + 1, len(todo), None)
         t0 = time.perf_counter()
-        res = _run_stage(name, tables, scenario)
+        res = _run_stage(name, tables, scenario, options)
         res = replace(res, wall_s=time.perf_counter() - t0)
         log.info("stage %s done in %.2f s", name, res.wall_s)
         if progress:
@@ -186,6 +197,7 @@ def run_plan(
     stop_after: str | None = None,
     run_id: str | None = None,
     progress: ProgressFn | None = None,
+    options: RunOptions | None = None,
 ) -> dict:
     """Plan one scenario and write the plan folder atomically.
 
@@ -212,6 +224,8 @@ def run_plan(
         :func:`wfm.io.plan_folder.check_run_id`); default a UTC timestamp.
     progress : callable, optional
         See :func:`plan_tables`.
+    options : RunOptions, optional
+        See :func:`plan_tables`; written to the manifest as ``run_options``.
 
     Returns
     -------
@@ -222,7 +236,8 @@ def run_plan(
     out_dir = Path(out_dir)
     if run_id is not None:
         check_run_id(run_id)
-    scenario = load_scenario(scenario_path)
+    options = options or RunOptions()
+    scenario = options.apply(load_scenario(scenario_path))
     protect = [scenario_path, *([history_path] if history_path else [])]
     if scenario.forecast.events_file:
         protect.append(scenario_path.parent / scenario.forecast.events_file)
@@ -269,6 +284,7 @@ def run_plan(
         stop_after=stop_after,
         given=given,
         progress=progress,
+        options=options,
     )
     manifest: dict[str, Any] = {
         "run_id": run_id,
@@ -277,6 +293,7 @@ def run_plan(
         "inputs": inputs,
         "versions": _versions(),
         "parameters": _parameters(scenario),
+        "run_options": options.to_dict(),
         "from_stage": from_stage or "forecast",
         "stages": {},
         "files": [],

@@ -16,7 +16,7 @@ import itertools
 import logging
 import math
 from collections.abc import Callable, Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from dataclasses import replace
 from typing import Any, Literal
 
 import numpy as np
@@ -26,7 +26,9 @@ from wfm.core.config import Scenario
 from wfm.core.errors import ConfigError
 from wfm.core.mapping import scenario_from_dict, set_key
 from wfm.core.results import StageResult
+from wfm.core.run_options import RunOptions
 from wfm.core.units import MIN_PER_H
+from wfm.core.workers import stopping, worker_pool
 
 log = logging.getLogger(__name__)
 
@@ -96,6 +98,7 @@ def sweep(
     run: RunFn | None = None,
     max_workers: int = 2,
     through: Through = "requirements",
+    options: RunOptions | None = None,
 ) -> pd.DataFrame:
     """Plan every point of a grid of scenario keys and summarise each point.
 
@@ -118,6 +121,10 @@ def sweep(
     through : {"requirements", "schedule"}
         Last stage of the default ``run`` (requirements: fast, FTE from requirements;
         schedule: FTE and cost of the optimised shifts).
+    options : RunOptions, optional
+        How the default ``run`` executes (solver time limit and threads, Dask scheduler).
+        A forecast shared by every point uses ``options.workers`` local processes; while
+        points are planned in parallel, each point forecasts in its own process only.
 
     Returns
     -------
@@ -141,12 +148,21 @@ def sweep(
         raise ConfigError(f"{len(points)} sweep points; at most {_MAX_POINTS}")
     keys = [k for k, _ in parsed]
     scenarios = [_point_scenario(base_scenario, keys, p) for p in points]
+    options = options or RunOptions()
+    overridden = {"solver.time_limit_s": options.time_limit_s}
+    overridden["solver.num_workers"] = options.solver_num_workers
+    for key in keys:
+        if overridden.get(key) is not None:
+            raise ConfigError(
+                "is swept and also set for the run on the command line; drop one of them",
+                key=key,
+            )
     if run is None:
-        run = _default_run(base_scenario, history, keys, through)
+        run = _default_run(base_scenario, history, keys, through, options, max_workers)
     if max_workers <= 1 or len(points) == 1:
         rows = [_plan_point(run, history, sc) for sc in scenarios]
     else:
-        with ProcessPoolExecutor(max_workers=min(max_workers, len(points))) as pool:
+        with stopping(worker_pool(min(max_workers, len(points)))) as pool:
             futures = [pool.submit(_plan_point, run, history, sc) for sc in scenarios]
             rows = [f.result() for f in futures]
     table = pd.DataFrame(
@@ -174,16 +190,31 @@ _AFTER_FORECAST = (
 )
 
 
-def _default_run(base: dict[str, Any], history: pd.DataFrame, keys: list[str], through: str):
+def _default_run(
+    base: dict[str, Any],
+    history: pd.DataFrame,
+    keys: list[str],
+    through: str,
+    options: RunOptions,
+    max_workers: int,
+):
     """``plan_tables`` up to ``through``; from a shared forecast when no key changes it."""
     from wfm.pipeline.run import plan_tables
 
+    # points planned in parallel each forecast in their own process (no pools in pools)
+    point_options = replace(options, workers=1) if max_workers > 1 else options
     if not all(any(fnmatch.fnmatchcase(k, pat) for pat in _AFTER_FORECAST) for k in keys):
-        return functools.partial(plan_tables, stop_after=through)
-    forecast = plan_tables(history, scenario_from_dict(base), stop_after="forecast")["forecast"]
+        return functools.partial(plan_tables, stop_after=through, options=point_options)
+    forecast = plan_tables(
+        history, scenario_from_dict(base), stop_after="forecast", options=options
+    )["forecast"]
     log.info("what-if: the swept keys do not change the forecast; it is computed once")
     return functools.partial(
-        plan_tables, start_from="split", stop_after=through, given={"forecast": forecast.table}
+        plan_tables,
+        start_from="split",
+        stop_after=through,
+        given={"forecast": forecast.table},
+        options=point_options,
     )
 
 

@@ -16,6 +16,7 @@ from ortools.linear_solver import linear_solver_pb2, pywraplp
 
 from wfm.core.config import SolverConfig
 from wfm.core.errors import SolverError
+from wfm.core.workers import terminate, worker_pool
 from wfm.schedule.model import (
     _STATUS,
     Problem,
@@ -275,6 +276,11 @@ def _polish(
             if span == 1 and improved_groups > before and sweeps < _POLISH_SWEEPS:
                 sweeps += 1
                 passes.insert(0, (1, 0))  # sweep the single days again while they improve
+    except BaseException:  # interrupted or failed: end the workers at once
+        if pool is not None:
+            terminate(pool)
+            pool = None
+        raise
     finally:
         if pool is not None:
             pool.shutdown(cancel_futures=True)
@@ -359,7 +365,7 @@ def _worker_pool(workers: int, deadline: float) -> ProcessPoolExecutor | None:
     try:
         # fork where there is one: a spawned worker would re-import the caller's script
         method = "fork" if "fork" in mp.get_all_start_methods() else None
-        return ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context(method))
+        return worker_pool(workers, mp_context=mp.get_context(method))
     except (OSError, ValueError) as exc:  # no processes to be had: solve in turn
         log.debug("polish runs in one process: %s", exc)
         return None
