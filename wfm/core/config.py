@@ -28,7 +28,6 @@ from wfm.core.checks import (
     check_between,
     check_choice,
     check_known,
-    check_positive,
 )
 from wfm.core.errors import ConfigError
 from wfm.core.policy import (  # re-exported: the one place config types are imported from

@@ -75,7 +75,7 @@ def plan_start(scenario: Scenario, history: pd.DataFrame | None) -> dt.date | No
 def _check(scenario: Scenario, history: pd.DataFrame | None) -> None:
     start = plan_start(scenario, history)
     known = start is not None
-    first = start if known else _ANY_WEEK
+    first: dt.date = start if start is not None else _ANY_WEEK
     n_days = scenario.horizon_days if known else 7
     horizon = [first + dt.timedelta(days=i) for i in range(n_days)]
     years = sorted({d.year for d in horizon}) if known else []

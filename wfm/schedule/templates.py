@@ -290,9 +290,7 @@ def _no_fit_text(
     if last_end <= first:
         last_end += MIN_PER_DAY
     starts = [
-        s
-        for s in range(first, min(last_end, MIN_PER_DAY), rules.start_step_min)
-        if s >= window[0]
+        s for s in range(first, min(last_end, MIN_PER_DAY), rules.start_step_min) if s >= window[0]
     ]
     end = min(window[1], last_end)
     lengths = ", ".join(str(v) for v in sorted(rules.lengths_min))
