@@ -93,4 +93,5 @@ def _check(scenario: Scenario, history: pd.DataFrame | None) -> None:
         days = [
             first_local + dt.timedelta(days=i) for i in range((last_local - first_local).days + 1)
         ]
-        check_site_shifts(site, scenario.shifts, scenario.interval_min, days, horizon)
+        planned = horizon if known else []
+        check_site_shifts(site, scenario.shifts, scenario.interval_min, days, planned)

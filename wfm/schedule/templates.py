@@ -25,7 +25,7 @@ import pandas as pd
 
 from wfm.core.calendar import public_holidays, weekday_name
 from wfm.core.checks import check_hhmm
-from wfm.core.config import BreakRule, ShiftRules, SiteConfig
+from wfm.core.config import WEEKDAYS, BreakRule, ShiftRules, SiteConfig
 from wfm.core.errors import ConfigError, InfeasibleError
 from wfm.core.units import MIN_PER_DAY, MIN_PER_H
 
@@ -363,9 +363,16 @@ def check_site_shifts(
         Site-local days the schedule places shifts on (the horizon and the partial days
         around it that the UTC grid touches).
     horizon : list of datetime.date
-        Planned days; a site open on none of them is an error.
+        Planned days; a site open on none of them is an error. Empty when the dates are
+        not known yet: then a site closed every weekday is the error.
     """
     holidays = site_holidays(site, sorted(set(days) | set(horizon)))
+    if not horizon and all(site.open_span_min(d) is None for d in WEEKDAYS):
+        raise ConfigError(
+            f"site {site.name!r} never opens: every weekday is closed; expected opening hours "
+            "such as mon = '08:00-20:00'",
+            key=f"sites.{site.name}.hours",
+        )
     if horizon and all(open_window_min(site, d, holidays) is None for d in horizon):
         closed = " or public holidays" if site.closed_on_holidays and holidays else ""
         raise ConfigError(
