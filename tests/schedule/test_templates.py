@@ -8,10 +8,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from wfm.core.config import BreakRule, ShiftRules, SiteConfig
-from wfm.core.errors import InfeasibleError
+from wfm.core.config import BreakRule, PoolConfig, ShiftRules, SiteConfig
+from wfm.core.errors import ConfigError, InfeasibleError
 from wfm.schedule.templates import (
     ShiftTemplate,
+    check_break_rules,
+    check_site_shifts,
     local_start_utc,
     shift_templates,
     site_patterns,
@@ -148,3 +150,53 @@ def test_holiday_closes_the_day():
 def test_break_step_sets_candidate_break_starts():
     t = shift_templates(_rules(break_step_min=60, lengths_min=(480,)), interval_min=30)
     assert {x.breaks[0][0] for x in t} == {120, 180, 240}
+
+
+def test_no_template_at_all_is_not_reported_as_a_zero_minute_template():
+    # 900-min shifts never fit 08:00-20:00: no template at all, not "shortest template 0 min"
+    site = SiteConfig(name="lille", region="fr", tz="Europe/Paris", hours={"mon": "09:00-17:00"})
+    t = shift_templates(_rules(lengths_min=(900,)), interval_min=30)
+    assert t == []
+    with pytest.raises(InfeasibleError) as err:
+        site_patterns(site, t, [dt.date(2026, 1, 12)], pd.Timestamp("2026-01-11T23:00Z"), 48, 30)
+    assert "0 min" not in str(err.value)
+    assert "no length of shifts.lengths_min gives a template" in str(err.value)
+
+
+def test_site_check_says_what_length_would_fit():
+    site = SiteConfig(
+        name="lille",
+        region="fr",
+        tz="Europe/Paris",
+        hours={"mon": "09:00-12:00"},
+        pools={"all": PoolConfig(name="all", skills=("voice_open",), headcount=3)},
+    )
+    days = [dt.date(2026, 1, 12)]
+    with pytest.raises(
+        ConfigError, match=r"shifts.lengths_min: .*'lille' on mon 2026-01-12"
+    ) as err:
+        check_site_shifts(site, _rules(), 30, days, days)
+    assert "starting at 09:00 and ending by 12:00 would fit" in str(err.value)
+    assert "at most 180 min" in str(err.value)
+
+
+def test_site_closed_on_every_weekday_is_named():
+    site = SiteConfig(name="lille", region="fr", tz="Europe/Paris", hours={})
+    days = [dt.date(2026, 1, 12) + dt.timedelta(days=i) for i in range(5)]  # mon-fri
+    with pytest.raises(ConfigError, match=r"sites.lille.hours: site 'lille' never opens"):
+        check_site_shifts(site, _rules(), 30, days, days)
+
+
+def test_horizon_of_closed_days_is_valid():
+    # open on Saturdays only, planned Monday to Friday: a valid plan that says the site is
+    # closed (a Sunday or Easter Monday plan is the same case)
+    site = SiteConfig(name="lille", region="fr", tz="Europe/Paris", hours={"sat": "09:00-12:00"})
+    days = [dt.date(2026, 1, 12) + dt.timedelta(days=i) for i in range(5)]  # mon-fri
+    check_site_shifts(site, _rules(), 30, days, days)
+
+
+def test_break_that_cannot_fit_its_shift_is_named():
+    long_break = BreakRule(length_min=300, earliest_after_min=0, latest_after_min=60)
+    with pytest.raises(ConfigError, match=r"shifts.breaks\[0\]: a 300-min break .* 240-min"):
+        check_break_rules(_rules(breaks=(long_break,)), 30)
+    check_break_rules(_rules(), 30)  # the default rules fit

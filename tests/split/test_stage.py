@@ -199,15 +199,12 @@ def test_repeats_by_cause(ai_dict, build, make_forecast):
 
 
 def test_repeats_that_never_settle_are_a_config_error(ai_dict, build, make_forecast):
-    sc = build(
-        ai_dict,
-        {
-            "segments.open.ai.chat.human_resolution_rate": 0.0,
-            "split.repeat_delay_profile_rate": [1.0],
-        },
-    )
-    with pytest.raises(ConfigError, match="never settle"):
-        split_contacts(make_forecast([("chat", "open")]), sc)
+    bad = {
+        "segments.open.ai.chat.human_resolution_rate": 0.0,
+        "split.repeat_delay_profile_rate": [1.0],
+    }
+    with pytest.raises(ConfigError, match="never settle"):  # refused when the scenario loads
+        split_contacts(make_forecast([("chat", "open")]), build(ai_dict, bad))
 
 
 def test_optimiser_bounds(ai_dict, build, make_forecast):

@@ -130,17 +130,21 @@ def validate(scenario, history):
 
     Exit code 0 when valid, 2 with the file, line or key and what was expected otherwise.
     """
+    from pathlib import Path
+
     from wfm.io.scenario import load_scenario
     from wfm.io.tables import read_history
+    from wfm.pipeline.preflight import check_plan_inputs
 
     sc = load_scenario(scenario)
+    df = read_history(history, sc) if history else None
+    check_plan_inputs(sc, df, source=Path(scenario).name)  # the checks `wfm plan` runs first
     click.echo(
         f"scenario {sc.name}: {len(sc.channels)} channels, {len(sc.segments)} segments, "
         f"{len(sc.sites)} sites, {len(sc.skill_names())} skills, "
         f"{sc.interval_min}-minute intervals — valid"
     )
-    if history:
-        df = read_history(history, sc)
+    if df is not None:
         first, last = df["interval_start"].min(), df["interval_start"].max()
         series = df.groupby([c for c in ("channel", "segment", "site") if c in df]).ngroups
         click.echo(

@@ -140,6 +140,35 @@ def public_holidays(country: str, years: list[int] | tuple[int, ...]) -> frozens
     return _holiday_dates(country.upper(), tuple(sorted(set(years))))
 
 
+def check_country(name: str, country: str, years: list[int] | tuple[int, ...]) -> None:
+    """Raise unless site ``name``'s ``country`` has a public-holiday calendar for ``years``.
+
+    The error names the key ``sites.NAME.country``. A country that is known but has no
+    holiday at all in one of the years is outside the range the holidays package covers.
+    Without years (the horizon is not known yet) the current year is checked.
+    """
+    if not country:
+        return
+    key = f"sites.{name}.country"
+    try:
+        by_year = {
+            y: public_holidays(country, [y]) for y in sorted(set(years) or {dt.date.today().year})
+        }
+    except ConfigError:
+        raise ConfigError(
+            f"no public-holiday calendar for country {country!r}; expected an ISO 3166 code "
+            "known to the holidays package, such as 'FR', or an empty string for none",
+            key=key,
+        ) from None
+    empty = [y for y, days in by_year.items() if not days]
+    if empty:
+        raise ConfigError(
+            f"the public-holiday calendar of {country!r} has no holiday in {empty[0]}; "
+            "expected a year it covers (or an empty country for none)",
+            key=key,
+        )
+
+
 def open_mask(
     intervals: pd.DatetimeIndex | pd.Series, site: SiteConfig, interval_min: int
 ) -> np.ndarray:

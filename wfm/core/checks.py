@@ -38,6 +38,14 @@ def check_positive(name: str, value: float, *, allow_zero: bool = False) -> None
         raise ConfigError(f"must be in {interval}; got {value}", key=name)
 
 
+def check_between(name: str, value: int, low: int, high: int, *, high_open: bool = False) -> None:
+    """Raise unless the whole number ``value`` lies in [low, high] (or [low, high))."""
+    bad = value < low or (value >= high if high_open else value > high)
+    if bad:
+        interval = f"[{low}, {high})" if high_open else f"[{low}, {high}]"
+        raise ConfigError(f"must be in {interval}; got {value}", key=name)
+
+
 def check_choice(name: str, value: object, choices: Iterable[object]) -> None:
     """Raise unless ``value`` is one of ``choices``."""
     options = list(choices)

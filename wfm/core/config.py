@@ -13,6 +13,8 @@ settings) — and are re-exported here, the one place the rest of the code impor
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -23,9 +25,9 @@ from wfm.core.channels import (  # re-exported: the one place config types are i
     ServiceTarget as ServiceTarget,
 )
 from wfm.core.checks import (
+    check_between,
     check_choice,
     check_known,
-    check_positive,
 )
 from wfm.core.errors import ConfigError
 from wfm.core.policy import (  # re-exported: the one place config types are imported from
@@ -59,6 +61,11 @@ from wfm.core.workforce import (  # re-exported: the one place config types are 
     ShrinkageConfig as ShrinkageConfig,
 )
 
+MAX_HORIZON_DAYS = 366
+"""Longest plan: a year of days; longer horizons are a typo, not a plan [days]."""
+SEED_LIMIT = 2**31
+"""Seeds lie in [0, 2**31): every random generator and solver of the pipeline takes them."""
+
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Scenario:
@@ -71,13 +78,13 @@ class Scenario:
     interval_min : int
         Interval length: 15, 30 or 60 [min].
     horizon_days : int
-        Days planned after the end of history [days].
+        Days planned after the end of history, 1 to 366 [days].
     start_date : str
         First planned date (``YYYY-MM-DD``); empty → the day after the last history day.
     currency : str
-        ISO 4217 code used by every cost.
+        ISO 4217 code used by every cost (three capital letters).
     seed : int
-        Seed of every random draw and solver.
+        Seed of every random draw and solver, in [0, 2**31).
     source_tz : str
         IANA zone of naive timestamps in input files; empty → naive timestamps are an error.
     abandoned_in_sl : bool
@@ -116,15 +123,14 @@ class Scenario:
 
     def __post_init__(self) -> None:
         check_choice("interval_min", self.interval_min, ALLOWED_INTERVAL_MIN)
-        check_positive("horizon_days", self.horizon_days)
-        if not (
-            isinstance(self.currency, str)
-            and len(self.currency) == 3
-            and all("A" <= c <= "Z" for c in self.currency)
-        ):
+        check_between("horizon_days", self.horizon_days, 1, MAX_HORIZON_DAYS)
+        check_between("seed", self.seed, 0, SEED_LIMIT, high_open=True)
+        if self.start_date:
+            self.first_date()  # validates
+        if not re.fullmatch(r"[A-Z]{3}", self.currency):
             raise ConfigError(
-                "must be an ISO 4217 currency code: 3 capital letters A–Z such as EUR, USD "
-                f"or GBP; got {self.currency!r}",
+                f"must be an ISO 4217 code of three capital letters such as 'EUR'; "
+                f"got {self.currency!r}",
                 key="currency",
             )
         if self.source_tz:
@@ -132,7 +138,9 @@ class Scenario:
                 ZoneInfo(self.source_tz)
             except (ZoneInfoNotFoundError, ValueError):
                 raise ConfigError(
-                    f"unknown time zone {self.source_tz!r}", key="source_tz"
+                    f"unknown time zone {self.source_tz!r}; expected an IANA name such as "
+                    "'Europe/Paris'",
+                    key="source_tz",
                 ) from None
         if not self.channels:
             raise ConfigError("a scenario needs at least one channel", key="channels")
@@ -154,6 +162,13 @@ class Scenario:
         for sk in self.skills.values():
             check_known(f"skills.{sk.name}.channel", [sk.channel], self.channels, "channel")
             check_known(f"skills.{sk.name}.segments", sk.segments, self.segments, "segment")
+            for seg_name in sk.segments:
+                if sk.channel not in self.segments[seg_name].channels:
+                    raise ConfigError(
+                        f"segment {seg_name!r} does not use channel {sk.channel!r}; expected "
+                        f"segments whose channels include it (segments.{seg_name}.channels)",
+                        key=f"skills.{sk.name}.segments",
+                    )
         seen: dict[tuple[str, str], str] = {}
         for sk in self.skills.values():
             for seg_name in sk.segments:
@@ -174,6 +189,79 @@ class Scenario:
         if self.default_site:
             check_known("default_site", [self.default_site], self.sites, "site")
         self._check_sample()
+        self._check_seed_volumes()
+        self._check_repeats_settle()
+
+    def first_date(self) -> dt.date | None:
+        """``start_date`` as a date (None when empty: the day after the history)."""
+        if not self.start_date:
+            return None
+        try:
+            if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", self.start_date):
+                raise ValueError("not in the form YYYY-MM-DD")
+            return dt.date.fromisoformat(self.start_date)
+        except ValueError as err:
+            raise ConfigError(
+                f"must be a real date YYYY-MM-DD; got {self.start_date!r} ({err})",
+                key="start_date",
+            ) from None
+
+    def check_minimum_headcount(self) -> None:
+        """Raise unless every site that opens employs ``shifts.min_agents_on_queue`` agents.
+
+        Not part of loading: the schedule stage alone reports it as an infeasible plan; a
+        plan's pre-flight check reports it as a configuration error before any stage runs.
+        """
+        minimum = self.shifts.min_agents_on_queue
+        for site in self.sites.values():
+            heads = sum(p.headcount for p in site.pools.values())
+            opens = any(site.open_span_min(day) is not None for day in WEEKDAYS)
+            if opens and heads < minimum:
+                raise ConfigError(
+                    f"site {site.name!r} employs {heads} agents (headcount of "
+                    f"sites.{site.name}.pools) but {minimum} must be on queue while it is open; "
+                    f"expected a total headcount of at least {minimum} or a lower minimum",
+                    key="shifts.min_agents_on_queue",
+                )
+
+    def _check_seed_volumes(self) -> None:
+        key = "forecast.seed_contacts_per_day"
+        for k in self.forecast.seed_contacts_per_day:
+            parts = k.split("/")
+            check_known(f"{key}.{k}", parts[:1], self.channels, "channel")
+            check_known(f"{key}.{k}", parts[1:2], self.segments, "segment")
+            if parts[0] not in self.segments[parts[1]].channels:
+                raise ConfigError(
+                    f"segment {parts[1]!r} does not use channel {parts[0]!r}; expected "
+                    f"'channel/segment' with a channel of segments.{parts[1]}.channels",
+                    key=f"{key}.{k}",
+                )
+            check_known(f"{key}.{k}", parts[2:], self.sites, "site")
+
+    def _check_repeats_settle(self) -> None:
+        """Each contact must bring back fewer than one repeat on average (the split's fixed
+        point); the worst (segment, channel) decides."""
+        profile_sum = sum(self.split.repeat_delay_profile_rate)
+        for seg in self.segments.values():
+            for ch in seg.channels:
+                pol = seg.ai_policy(ch)
+                contains = (
+                    pol.containment_rate > 0
+                    and not seg.must_reach_human
+                    and ch not in seg.no_ai_channels
+                )
+                unresolved = max(
+                    1.0 - pol.ai_resolution_rate if contains else 0.0,
+                    1.0 - pol.human_resolution_rate,
+                )
+                if profile_sum * unresolved >= 1.0 - 1e-12:
+                    raise ConfigError(
+                        f"repeat contacts never settle: with the resolution rates of "
+                        f"segments.{seg.name}.ai.{ch} every {ch} contact comes back; expected "
+                        "ai_resolution_rate or human_resolution_rate above 0, or shares that "
+                        "sum to less than 1",
+                        key="split.repeat_delay_profile_rate",
+                    )
 
     def _check_sample(self) -> None:
         sample = self.sample

@@ -7,6 +7,7 @@ from typing import ClassVar, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from wfm.core.checks import (
+    check_between,
     check_choice,
     check_known,
     check_positive,
@@ -367,7 +368,7 @@ class NightlyConfig:
             if not getattr(self, name).strip():
                 raise ConfigError("must be a path; got an empty string", key=name)
         if self.horizon_days is not None:
-            check_positive("horizon_days", self.horizon_days)
+            check_between("horizon_days", self.horizon_days, 1, 366)  # as a scenario's
         if self.export_tz:
             try:
                 ZoneInfo(self.export_tz)

@@ -153,9 +153,9 @@ class SiteConfig:
                 key="tz",
             ) from None
         check_known("hours", self.hours, WEEKDAYS, "weekday")
-        for day, span in self.hours.items():
+        for day in self.hours:
             self.open_span_min(day)  # validates
-            del span
+        self._check_no_overlap()
         check_positive("cost_per_h", self.cost_per_h, allow_zero=True)
         if self.shrinkage_rate is not None:
             check_rate("shrinkage_rate", self.shrinkage_rate, high_open=True)
@@ -174,5 +174,30 @@ class SiteConfig:
         a, b = span.split("-")
         start, end = check_hhmm(key, a.strip()), check_hhmm(key, b.strip())
         if start == end:
-            raise ConfigError(f"opening and closing times are equal in {span!r}", key=key)
+            raise ConfigError(
+                f"opening and closing times are equal in {span!r}; expected 'HH:MM-HH:MM' "
+                "with two different times ('00:00-24:00' for the whole day) or 'closed'",
+                key=key,
+            )
         return start, end
+
+    def _check_no_overlap(self) -> None:
+        """A span that runs past midnight must end before the next day's span opens."""
+        for i, day in enumerate(WEEKDAYS):
+            span = self.open_span_min(day)
+            if span is None or span[1] > span[0]:
+                continue
+            nxt = WEEKDAYS[(i + 1) % 7]
+            nspan = self.open_span_min(nxt)
+            if nspan is not None and nspan[0] < span[1]:
+                raise ConfigError(
+                    f"{self.hours[day]!r} runs past midnight into {nxt} until "
+                    f"{_hhmm(span[1])}, but {nxt} opens at {_hhmm(nspan[0])}; expected "
+                    f"opening hours that do not overlap (close by {_hhmm(nspan[0])} or open "
+                    f"{nxt} at {_hhmm(span[1])} or later)",
+                    key=f"hours.{day}",
+                )
+
+
+def _hhmm(minutes: int) -> str:
+    return f"{minutes // 60:02d}:{minutes % 60:02d}"

@@ -46,6 +46,7 @@ from wfm.io.files import atomic_dir, copy_file, read_json, sha256_file, write_js
 from wfm.io.plan_folder import check_plan_out, check_run_id, plan_files
 from wfm.io.scenario import load_scenario
 from wfm.io.tables import FLOAT_FORMAT, read_table, write_table
+from wfm.pipeline.preflight import check_plan_inputs
 from wfm.schedule.stage import schedule_shifts
 from wfm.simulate.stage import simulate_plan
 from wfm.split.stage import split_contacts
@@ -277,6 +278,7 @@ def run_plan(
         earlier = STAGES[: STAGES.index(from_stage)]
         previous = _read_manifest(src)
         carried = [src / f for f in sorted(_files_of(earlier, previous)) if (src / f).exists()]
+    check_plan_inputs(scenario, history, source=scenario_path.name)
     results = plan_tables(
         history,
         scenario,

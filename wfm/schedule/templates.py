@@ -25,8 +25,8 @@ import pandas as pd
 
 from wfm.core.calendar import public_holidays, weekday_name
 from wfm.core.checks import check_hhmm
-from wfm.core.config import BreakRule, ShiftRules, SiteConfig
-from wfm.core.errors import InfeasibleError
+from wfm.core.config import WEEKDAYS, BreakRule, ShiftRules, SiteConfig
+from wfm.core.errors import ConfigError, InfeasibleError
 from wfm.core.units import MIN_PER_DAY, MIN_PER_H
 
 
@@ -117,13 +117,7 @@ def shift_templates(rules: ShiftRules, interval_min: int) -> list[ShiftTemplate]
     step = rules.break_step_min or interval_min
     out: list[ShiftTemplate] = []
     for length in sorted(rules.lengths_min):
-        applicable = [r for r in rules.breaks if length >= r.min_shift_length_min]
-        options = [_break_options(r, length, step) for r in applicable]
-        placements = []
-        for combo in itertools.product(*options):
-            ordered = sorted(combo)
-            if all(a[0] + a[1] <= b[0] for a, b in itertools.pairwise(ordered)):
-                placements.append(tuple(ordered))
+        placements = _placements(rules, length, step)
         for start in range(first, last_end - length + 1, rules.start_step_min):
             if start >= MIN_PER_DAY:
                 break
@@ -131,6 +125,20 @@ def shift_templates(rules: ShiftRules, interval_min: int) -> list[ShiftTemplate]
                 ShiftTemplate(start_min=start, length_min=length, breaks=p) for p in placements
             )
     return sorted(out, key=lambda t: (t.start_min, t.length_min, t.breaks))
+
+
+def _placements(
+    rules: ShiftRules, length: int, step_min: int
+) -> list[tuple[tuple[int, int, bool], ...]]:
+    """Every non-overlapping placement of the breaks a ``length``-min shift takes."""
+    applicable = [r for r in rules.breaks if length >= r.min_shift_length_min]
+    options = [_break_options(r, length, step_min) for r in applicable]
+    placements = []
+    for combo in itertools.product(*options):
+        ordered = sorted(combo)
+        if all(a[0] + a[1] <= b[0] for a, b in itertools.pairwise(ordered)):
+            placements.append(tuple(ordered))
+    return placements
 
 
 def open_window_min(
@@ -235,15 +243,11 @@ def site_patterns(
         window = open_window_min(site, day, holidays)
         if window is None:
             continue
-        fits = [t for t in templates if t.start_min >= window[0] and t.end_min <= window[1]]
+        fits = _fitting(templates, window)
         open_min = _open_minutes(day, window, site.tz, grid_start)
         if not fits:
-            shortest = min((t.length_min for t in templates), default=0)
             raise InfeasibleError(
-                f"rule 'shift templates': no shift template fits the opening hours of site "
-                f"{site.name!r} on {day.isoformat()} ({_hhmm(window[0])}-{_hhmm(window[1])}); "
-                f"shortest template {shortest} min within "
-                f"[earliest_start_local, latest_end_local]"
+                f"rule 'shift templates': {_no_fit_text(site, day, window, templates)}"
             )
         for t in fits:
             start = local_start_utc(day, t.start_min, site.tz)
@@ -274,6 +278,130 @@ def _open_minutes(
         (lo - grid_start).total_seconds() / 60.0,
         (hi - grid_start).total_seconds() / 60.0,
     )
+
+
+def _fitting(templates: list[ShiftTemplate], window: tuple[int, int]) -> list[ShiftTemplate]:
+    return [t for t in templates if t.start_min >= window[0] and t.end_min <= window[1]]
+
+
+def _no_fit_text(
+    site: SiteConfig,
+    day: dt.date,
+    window: tuple[int, int],
+    templates: list[ShiftTemplate],
+    rules: ShiftRules | None = None,
+) -> str:
+    """Why no template fits ``window`` and, given the rules, what length would."""
+    head = (
+        f"no shift template fits the opening hours of site {site.name!r} on "
+        f"{weekday_name(day)} {day.isoformat()} ({_hhmm(window[0])}-{_hhmm(window[1])})"
+    )
+    if rules is None:
+        if not templates:
+            return (
+                f"{head}: no length of shifts.lengths_min gives a template inside "
+                "[shifts.earliest_start_local, shifts.latest_end_local] with its breaks"
+            )
+        shortest = min(t.length_min for t in templates)
+        return f"{head}: the shortest template is {shortest} min"
+    first = check_hhmm("earliest_start_local", rules.earliest_start_local)
+    last_end = check_hhmm("latest_end_local", rules.latest_end_local)
+    if last_end <= first:
+        last_end += MIN_PER_DAY
+    starts = [
+        s for s in range(first, min(last_end, MIN_PER_DAY), rules.start_step_min) if s >= window[0]
+    ]
+    end = min(window[1], last_end)
+    lengths = ", ".join(str(v) for v in sorted(rules.lengths_min))
+    shifts_in = (
+        f"shifts.lengths_min ({lengths} min) inside shifts.earliest_start_local-"
+        f"latest_end_local ({rules.earliest_start_local}-{rules.latest_end_local})"
+    )
+    if starts and end > starts[0]:
+        fit = (
+            f"a shift starting at {_hhmm(starts[0])} and ending by {_hhmm(end)} would fit: "
+            f"expected a length of at most {end - starts[0]} min (breaks included)"
+        )
+    else:
+        fit = (
+            "no shift start (every start_step_min from earliest_start_local) lies inside "
+            "it; expected opening hours that overlap the shift times"
+        )
+    return f"{head} with {shifts_in}; {fit}"
+
+
+def check_break_rules(rules: ShiftRules, interval_min: int) -> None:
+    """Raise :class:`ConfigError` unless every shift length can hold the breaks it takes.
+
+    A length whose breaks cannot be placed inside the shift without overlapping would give
+    no template and be dropped silently.
+    """
+    step = rules.break_step_min or interval_min
+    for j, length in enumerate(rules.lengths_min):
+        applicable = [
+            (i, r) for i, r in enumerate(rules.breaks) if length >= r.min_shift_length_min
+        ]
+        for i, r in applicable:
+            if not _break_options(r, length, step):
+                raise ConfigError(
+                    f"a {r.length_min}-min break starting {r.earliest_after_min}-"
+                    f"{r.latest_after_min} min after the start does not fit in the {length}-min "
+                    f"shift of shifts.lengths_min[{j}]; expected the break to end inside the "
+                    f"shift (earliest_after_min + length_min ≤ {length}) or "
+                    f"min_shift_length_min above {length} so that it does not apply",
+                    key=f"shifts.breaks[{i}]",
+                )
+        if not _placements(rules, length, step):
+            raise ConfigError(
+                f"the breaks of a {length}-min shift (shifts.lengths_min[{j}]) cannot be "
+                "placed without overlapping; expected break windows far enough apart",
+                key="shifts.breaks",
+            )
+
+
+def check_site_shifts(
+    site: SiteConfig,
+    rules: ShiftRules,
+    interval_min: int,
+    days: list[dt.date],
+    horizon: list[dt.date],
+) -> None:
+    """Raise :class:`ConfigError` unless ``site`` opens on some weekday and a template fits
+    the opening window of each of its open ``days``.
+
+    Parameters
+    ----------
+    site : SiteConfig
+        The site (hours, holidays).
+    rules : ShiftRules
+        Shift starts, lengths and breaks (not checked for a site without pools, whose
+        shifts are not planned).
+    interval_min : int
+        Interval of the scenario (default step of break starts) [min].
+    days : list of datetime.date
+        Site-local days the schedule places shifts on (the horizon and the partial days
+        around it that the UTC grid touches).
+    horizon : list of datetime.date
+        Planned days (their holidays are looked up). A horizon on which the site happens to
+        be closed (a Sunday, a public holiday) is valid: the plan says so. A site closed on
+        every weekday is the error.
+    """
+    holidays = site_holidays(site, sorted(set(days) | set(horizon)))
+    if all(site.open_span_min(d) is None for d in WEEKDAYS):
+        raise ConfigError(
+            f"site {site.name!r} never opens: every weekday is closed; expected opening hours "
+            "such as mon = '08:00-20:00'",
+            key=f"sites.{site.name}.hours",
+        )
+    if not site.pools:
+        return
+    templates = shift_templates(rules, interval_min)
+    for day in days:
+        window = open_window_min(site, day, holidays)
+        if window is not None and not _fitting(templates, window):
+            raise ConfigError(
+                _no_fit_text(site, day, window, templates, rules), key="shifts.lengths_min"
+            )
 
 
 def _coverage(
