@@ -93,8 +93,16 @@ def test_export_amazon_without_a_queue_id_exits_2_naming_the_skill(tmp_path):
     out = tmp_path / "a.csv"
     res = CliRunner().invoke(
         main,
-        ["export", str(PLAN), "--layout", "amazon-connect-forecast", "--out", str(out),
-         "--queue-id", "chat=q-1"],
+        [
+            "export",
+            str(PLAN),
+            "--layout",
+            "amazon-connect-forecast",
+            "--out",
+            str(out),
+            "--queue-id",
+            "chat=q-1",
+        ],
     )
     assert res.exit_code == 2
     assert "voice_open, voice_premium" in res.output and "--queue-map" in res.output
@@ -236,18 +244,44 @@ def test_a_plan_keeps_its_scenario_so_export_needs_no_scenario_option(tmp_path):
     shutil.copyfile(DATA / "scenario.toml", scenario)
     history = tmp_path / "inputs" / "history.csv"
     run = CliRunner().invoke
-    res = run(main, ["sample", str(scenario), "--weeks", "1", "--start", "2025-02-03",
-                     "--out", str(history)])
+    res = run(
+        main,
+        ["sample", str(scenario), "--weeks", "1", "--start", "2025-02-03", "--out", str(history)],
+    )
     assert res.exit_code == 0, res.output
     plan = tmp_path / "plans" / "p"
-    res = run(main, ["plan", str(scenario), "--history", str(history), "--stop-after",
-                     "forecast", "--out", str(plan)])
+    res = run(
+        main,
+        [
+            "plan",
+            str(scenario),
+            "--history",
+            str(history),
+            "--stop-after",
+            "forecast",
+            "--out",
+            str(plan),
+        ],
+    )
     assert res.exit_code == 0, res.output
     assert (plan / "scenario.toml").read_bytes() == scenario.read_bytes()
     assert "scenario.toml" in json.loads((plan / "manifest.json").read_text())["files"]
     (tmp_path / "map.csv").write_text(QUEUE_MAP)
     out = tmp_path / "connect.csv"
-    res = run(main, ["export", str(plan), "--layout", "amazon-connect-forecast", "--volumes",
-                     "forecast", "--queue-map", str(tmp_path / "map.csv"), "--out", str(out)])
+    res = run(
+        main,
+        [
+            "export",
+            str(plan),
+            "--layout",
+            "amazon-connect-forecast",
+            "--volumes",
+            "forecast",
+            "--queue-map",
+            str(tmp_path / "map.csv"),
+            "--out",
+            str(out),
+        ],
+    )
     assert res.exit_code == 0, res.output
     assert out.read_text().startswith("QueueName,QueueId,ChannelType,TimeStamp")

@@ -298,11 +298,15 @@ def _golden_plan() -> dict[str, pd.DataFrame]:
 _GOLDEN_CASES = {
     # layout: (file, options, header, {column index: value pattern})
     "genesys-historical": (
-        "genesys-historical.csv", {}, ",".join(GENESYS_COLUMNS),
+        "genesys-historical.csv",
+        {},
+        ",".join(GENESYS_COLUMNS),
         {0: _UTC_Z, 5: _INT, 6: _INT, 7: _INT},
     ),
     "amazon-connect-historical": (
-        "amazon-connect-historical.csv", {"queue_ids": IDS}, ",".join(AMAZON_HISTORICAL_COLUMNS),
+        "amazon-connect-historical.csv",
+        {"queue_ids": IDS},
+        ",".join(AMAZON_HISTORICAL_COLUMNS),
         {1: r"0a1b-\w+", 2: "VOICE|CHAT", 3: _UTC_Z, 4: "30mins", 5: _INT, 6: _INT, 7: _INT},
     ),
     "amazon-connect-forecast": (
@@ -319,16 +323,29 @@ _GOLDEN_CASES = {
         {3: r"2025-03-02T23:00:00Z", 4: "daily", 5: _INT, 6: _INT},
     ),
     "calabrio": (
-        "calabrio.csv", {}, None,
-        {0: "voice_open", 1: r"\d{8} \d\d:\d\d", 2: r"\d{8} \d\d:\d\d", 3: _INT, 4: _DEC,
-         5: "0", 6: _DEC},
+        "calabrio.csv",
+        {},
+        None,
+        {
+            0: "voice_open",
+            1: r"\d{8} \d\d:\d\d",
+            2: r"\d{8} \d\d:\d\d",
+            3: _INT,
+            4: _DEC,
+            5: "0",
+            6: _DEC,
+        },
     ),
     "calabrio-volumes": (
-        "calabrio-volumes.csv", {}, None,
+        "calabrio-volumes.csv",
+        {},
+        None,
         {1: r"\d{8} \d\d:\d\d", 2: r"\d{8} \d\d:\d\d", 3: _INT, 4: _DEC, 5: "0"},
     ),
     "schedule-shifts": (
-        "schedule-shifts.csv", {}, ",".join(SHIFT_COLUMNS),
+        "schedule-shifts.csv",
+        {},
+        ",".join(SHIFT_COLUMNS),
         {4: _INT, 5: "shift|break", 6: _ISO_OFFSET, 7: _ISO_OFFSET, 8: _INT},
     ),
 }
@@ -450,7 +467,9 @@ def test_calabrio_leaves_staffing_off_email_and_volumes_keep_it(scenario):
 
 def test_excel_fr_dialect_writes_semicolons_and_decimal_commas(scenario, tmp_path):
     plan, _ = read_plan_folder(DATA / "plan")
-    out = localise(export_layout("tidy", plan, scenario, ExportOptions(table="coverage")), "excel-fr")
+    out = localise(
+        export_layout("tidy", plan, scenario, ExportOptions(table="coverage")), "excel-fr"
+    )
     path = write_export(out.table, tmp_path / "fr.csv", sep=";")
     text = path.read_text(encoding="utf-8-sig")
     first = text.splitlines()[1].split(";")

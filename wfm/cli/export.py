@@ -137,8 +137,19 @@ def _queue_ids(queue_map: str | None, queue_ids: tuple[str, ...]) -> dict[str, s
     help="tidy and schedule-shifts: excel-fr = semicolons and decimal commas.",
 )
 def export(
-    plan_dir, layout, out_file, scenario, history, table, volumes, tz, queue_map, queue_ids,
-    daily, pools, csv_dialect,
+    plan_dir,
+    layout,
+    out_file,
+    scenario,
+    history,
+    table,
+    volumes,
+    tz,
+    queue_map,
+    queue_ids,
+    daily,
+    pools,
+    csv_dialect,
 ):
     """Write a plan as an import file of a WFM suite, a schedule file, or one of our tables.
 

@@ -57,9 +57,13 @@ def _whole(vol: pd.DataFrame, day: pd.Series) -> pd.DataFrame:
 def _daily(vol: pd.DataFrame, tz: str) -> pd.DataFrame:
     """One row per queue, channel and local day, stamped at the local midnight (UTC)."""
     day = local_days(vol["interval_start"], tz)
-    g = vol.assign(day=day).groupby(["queue", "channel", "day"], as_index=False, sort=True)[
-        ["contacts", "handled", "handle_time_s"]
-    ].sum()
+    g = (
+        vol.assign(day=day)
+        .groupby(["queue", "channel", "day"], as_index=False, sort=True)[
+            ["contacts", "handled", "handle_time_s"]
+        ]
+        .sum()
+    )
     midnight = pd.to_datetime(g["day"]).dt.tz_localize(tz).dt.tz_convert("UTC")
     return g.assign(interval_start=midnight).drop(columns="day")
 
@@ -144,7 +148,9 @@ def amazon_connect(
         vol = _split_intervals(vol, interval_min, step)
         duration = f"{step}mins"
     vol = vol.sort_values(["queue", "channel", "interval_start"], kind="mergesort")
-    vol = _whole(vol.reset_index(drop=True), local_days(vol["interval_start"], tz).reset_index(drop=True))
+    vol = _whole(
+        vol.reset_index(drop=True), local_days(vol["interval_start"], tz).reset_index(drop=True)
+    )
     handled = vol["handled"].to_numpy(dtype=float)
     aht = np.divide(
         vol["handle_time_s"].to_numpy(dtype=float),

@@ -112,7 +112,7 @@ def calabrio_forecast(
     volume = largest_remainder(g["contacts"].to_numpy(), (g["skill"] + "|" + day).to_numpy())
     start = g["interval_start"].dt.tz_convert(tz)
     end = (g["interval_start"] + pd.Timedelta(minutes=scenario.interval_min)).dt.tz_convert(tz)
-    cols = CALABRIO_COLUMNS if staffing else CALABRIO_VOLUME_COLUMNS
+    cols: tuple[str, ...] = CALABRIO_COLUMNS if staffing else CALABRIO_VOLUME_COLUMNS
     data = {
         cols[0]: g["skill"].to_numpy(),
         cols[1]: start.dt.strftime(_CALABRIO_TIME).to_numpy(),

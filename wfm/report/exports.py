@@ -343,7 +343,5 @@ def localise(export: ExportTable, dialect: str) -> ExportTable:
         return export
     table = export.table.copy()
     for col in table.columns:
-        table[col] = [
-            v.replace(".", ",") if _PLAIN_DECIMAL.fullmatch(v) else v for v in table[col]
-        ]
+        table[col] = [v.replace(".", ",") if _PLAIN_DECIMAL.fullmatch(v) else v for v in table[col]]
     return ExportTable(table=table, header=export.header, notes=export.notes)

@@ -45,7 +45,8 @@ def escape_text(value: str) -> str:
 
 def fold_line(line: str) -> str:
     """Fold a content line at 75 octets (UTF-8), continuation lines starting with a space."""
-    parts, current, size = [], "", 0
+    parts: list[str] = []
+    current, size = "", 0
     for ch in line:
         n = len(ch.encode("utf-8"))
         limit = 75 if not parts else 74  # a continuation line carries a leading space

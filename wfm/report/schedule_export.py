@@ -58,7 +58,10 @@ def _breaks(text: str, line: int) -> list[tuple[int, int]]:
         at, _, length = part.partition("+")
         if not length.isdigit():
             raise InputError(
-                f"not a break {part!r}", source="schedule.csv", line=line, key="breaks",
+                f"not a break {part!r}",
+                source="schedule.csv",
+                line=line,
+                key="breaks",
                 expected="HH:MM+LENGTH_MIN, several separated by ';'",
             )
         out.append((_minutes(at, "schedule.csv", line), int(length)))
@@ -77,8 +80,16 @@ def shift_instances(schedule: pd.DataFrame, scenario: Scenario) -> list[dict]:
     """
     _require(
         schedule,
-        ("site", "pool", "local_date", "shift", "shift_start_local", "shift_length_min",
-         "breaks", "agents"),
+        (
+            "site",
+            "pool",
+            "local_date",
+            "shift",
+            "shift_start_local",
+            "shift_length_min",
+            "breaks",
+            "agents",
+        ),
         "schedule",
     )
     out = []
@@ -86,7 +97,10 @@ def shift_instances(schedule: pd.DataFrame, scenario: Scenario) -> list[dict]:
         line = i + 2
         if row.site not in scenario.sites:
             raise InputError(
-                f"unknown site {row.site!r}", source="schedule.csv", line=line, key="site",
+                f"unknown site {row.site!r}",
+                source="schedule.csv",
+                line=line,
+                key="site",
                 expected="a site of the scenario",
             )
         tz = ZoneInfo(scenario.sites[row.site].tz)
@@ -101,9 +115,14 @@ def shift_instances(schedule: pd.DataFrame, scenario: Scenario) -> list[dict]:
             breaks.append((b0.astimezone(tz), (b0 + dt.timedelta(minutes=length)).astimezone(tz)))
         out.append(
             {
-                "site": str(row.site), "pool": str(row.pool), "local_date": day.isoformat(),
-                "shift": str(row.shift), "agents": int(row.agents), "start": start,
-                "end": end, "breaks": breaks,
+                "site": str(row.site),
+                "pool": str(row.pool),
+                "local_date": day.isoformat(),
+                "shift": str(row.shift),
+                "agents": int(row.agents),
+                "start": start,
+                "end": end,
+                "breaks": breaks,
             }
         )
     out.sort(key=lambda r: (r["site"], r["pool"], r["local_date"], r["start"], r["shift"]))
