@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import shutil
 from pathlib import Path
 
@@ -18,6 +19,14 @@ DATA = Path(__file__).resolve().parents[1] / "data" / "report"
 PLAN = DATA / "plan"
 
 
+QUEUE_MAP = "skill,queue_id\nchat,q-1\nvoice_open,q-2\nvoice_premium,q-3\n"
+HISTORY = (
+    "interval_start,channel,segment,site,contacts,aht_s\n"
+    "2025-02-24T07:00:00+00:00,voice,open,lyon,12,200\n"
+    "2025-02-24T07:00:00+00:00,chat,open,lyon,5,300\n"
+)
+
+
 @pytest.mark.parametrize(
     "layout,first",
     [
@@ -25,11 +34,16 @@ PLAN = DATA / "plan"
         ("amazon-connect-historical", "QueueName,QueueId,ChannelType,TimeStamp"),
         ("amazon-connect-forecast", "QueueName,QueueId,ChannelType,TimeStamp"),
         ("calabrio", "chat,20250303 08:00,20250303 08:30,"),  # 07:00Z in Paris (CET)
+        ("calabrio-volumes", "chat,20250303 08:00,20250303 08:30,"),
+        ("schedule-shifts", "site,pool,local_date,shift,agents,activity,start,end"),
+        ("schedule-ics", "BEGIN:VCALENDAR\r\nVERSION:2.0\r\n"),
         ("tidy", "interval_start,channel,segment"),
     ],
 )
 def test_export_each_layout(layout, first, tmp_path):
     out = tmp_path / "out.csv"
+    (tmp_path / "map.csv").write_text(QUEUE_MAP)
+    (tmp_path / "history.csv").write_text(HISTORY)
     res = CliRunner().invoke(
         main,
         [
@@ -41,10 +55,14 @@ def test_export_each_layout(layout, first, tmp_path):
             str(out),
             "--scenario",
             str(DATA / "scenario.toml"),
+            "--queue-map",
+            str(tmp_path / "map.csv"),
+            "--history",
+            str(tmp_path / "history.csv"),
         ],
     )
     assert res.exit_code == 0, res.output
-    assert out.read_text().startswith(first)
+    assert out.read_bytes().decode().startswith(first)
     assert f"{layout}: " in res.output
 
 
@@ -61,10 +79,53 @@ def test_export_finds_the_scenario_named_in_the_manifest(tmp_path):
             str(out),
             "--queue-id",
             "chat=q-1",
+            "--queue-id",
+            "voice_open=q-2",
+            "--queue-id",
+            "voice_premium=q-3",
         ],
     )
     assert res.exit_code == 0, res.output
     assert "chat,q-1,CHAT," in out.read_text()
+
+
+def test_export_amazon_without_a_queue_id_exits_2_naming_the_skill(tmp_path):
+    out = tmp_path / "a.csv"
+    res = CliRunner().invoke(
+        main,
+        [
+            "export",
+            str(PLAN),
+            "--layout",
+            "amazon-connect-forecast",
+            "--out",
+            str(out),
+            "--queue-id",
+            "chat=q-1",
+        ],
+    )
+    assert res.exit_code == 2
+    assert "voice_open, voice_premium" in res.output and "--queue-map" in res.output
+    assert not out.exists()
+
+
+def test_export_genesys_historical_of_a_plan_without_history_exits_2(tmp_path):
+    out = tmp_path / "g.csv"
+    res = CliRunner().invoke(
+        main, ["export", str(PLAN), "--layout", "genesys-historical", "--out", str(out)]
+    )
+    assert res.exit_code == 2
+    assert "refuse future dates" in res.output and "--history" in res.output
+
+
+def test_export_excel_fr_dialect_only_for_our_own_tables(tmp_path):
+    out = tmp_path / "fr.csv"
+    args = ["export", str(PLAN), "--out", str(out), "--csv-dialect", "excel-fr"]
+    res = CliRunner().invoke(main, [*args, "--layout", "tidy", "--table", "coverage"])
+    assert res.exit_code == 0, res.output
+    assert out.read_text(encoding="utf-8-sig").startswith("interval_start;site;skill;")
+    res = CliRunner().invoke(main, [*args, "--layout", "calabrio"])
+    assert res.exit_code == 2 and "comma-separated" in res.output
 
 
 def test_export_without_scenario_exits_2(tmp_path):
@@ -175,3 +236,52 @@ def test_accuracy_prints_the_table(tmp_path):
     assert pd.read_csv(out)["wmape"].iloc[0] == pytest.approx(0.25)
     res = CliRunner().invoke(main, ["accuracy"])
     assert res.exit_code == 2
+
+
+def test_a_plan_keeps_its_scenario_so_export_needs_no_scenario_option(tmp_path):
+    scenario = tmp_path / "inputs" / "centre.toml"
+    scenario.parent.mkdir()
+    shutil.copyfile(DATA / "scenario.toml", scenario)
+    history = tmp_path / "inputs" / "history.csv"
+    run = CliRunner().invoke
+    res = run(
+        main,
+        ["sample", str(scenario), "--weeks", "1", "--start", "2025-02-03", "--out", str(history)],
+    )
+    assert res.exit_code == 0, res.output
+    plan = tmp_path / "plans" / "p"
+    res = run(
+        main,
+        [
+            "plan",
+            str(scenario),
+            "--history",
+            str(history),
+            "--stop-after",
+            "forecast",
+            "--out",
+            str(plan),
+        ],
+    )
+    assert res.exit_code == 0, res.output
+    assert (plan / "scenario.toml").read_bytes() == scenario.read_bytes()
+    assert "scenario.toml" in json.loads((plan / "manifest.json").read_text())["files"]
+    (tmp_path / "map.csv").write_text(QUEUE_MAP)
+    out = tmp_path / "connect.csv"
+    res = run(
+        main,
+        [
+            "export",
+            str(plan),
+            "--layout",
+            "amazon-connect-forecast",
+            "--volumes",
+            "forecast",
+            "--queue-map",
+            str(tmp_path / "map.csv"),
+            "--out",
+            str(out),
+        ],
+    )
+    assert res.exit_code == 0, res.output
+    assert out.read_text().startswith("QueueName,QueueId,ChannelType,TimeStamp")

@@ -163,13 +163,14 @@ def test_a_previous_plan_is_replaced_and_the_planners_files_are_kept(inputs, tmp
     assert not (out / "split.csv").exists()
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["run_id"] == "new-run"
-    assert manifest["files"] == ["backtest.csv", "forecast.csv"]
+    assert manifest["files"] == ["backtest.csv", "forecast.csv", "scenario.toml"]
     assert sorted(p.name for p in out.iterdir()) == [
         "backtest.csv",
         "forecast.csv",
         "manifest.json",
         "mine",
         "notes.txt",
+        "scenario.toml",
     ]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["plan"]  # no temporary left
 

@@ -1,104 +1,14 @@
-"""``wfm export``, ``wfm report``, ``wfm nightly`` and ``wfm accuracy``."""
+"""``wfm report``, ``wfm nightly`` and ``wfm accuracy`` (``wfm export``: :mod:`wfm.cli.export`)."""
 
 from __future__ import annotations
 
 import click
 
-LAYOUT_NAMES = (
-    "genesys-historical",
-    "amazon-connect-historical",
-    "amazon-connect-forecast",
-    "calabrio",
-    "tidy",
-)
-
 
 def register(group: click.Group) -> None:
-    """Add the export, report, nightly and accuracy commands to the main group."""
-    for cmd in (export, report, nightly, accuracy):
+    """Add the report, nightly and accuracy commands to the main group."""
+    for cmd in (report, nightly, accuracy):
         group.add_command(cmd)
-
-
-def _scenario_for(plan_dir: str, scenario: str | None, needed: bool):
-    """The scenario given, else the one named in the plan's manifest if it sits beside it."""
-    from pathlib import Path
-
-    from wfm.core.errors import ConfigError
-    from wfm.io.plan_folder import read_manifest
-    from wfm.io.scenario import load_scenario
-
-    if scenario:
-        return load_scenario(scenario)
-    named = read_manifest(plan_dir).get("scenario")
-    named = named.get("file", "") if isinstance(named, dict) else ""
-    for candidate in (Path(plan_dir) / named, Path(plan_dir).parent / named):
-        if named and candidate.is_file():
-            return load_scenario(candidate)
-    if needed:
-        raise ConfigError("this layout needs the scenario: give --scenario FILE")
-    return None
-
-
-@click.command()
-@click.argument("plan_dir", type=click.Path(file_okay=False, exists=True))
-@click.option(
-    "--layout",
-    required=True,
-    type=click.Choice(LAYOUT_NAMES),
-    help="Import layout of the target WFM suite, or tidy for our own tables.",
-)
-@click.option(
-    "--out",
-    "out_file",
-    required=True,
-    type=click.Path(dir_okay=False),
-    help="CSV file to write (atomically).",
-)
-@click.option(
-    "--scenario",
-    type=click.Path(dir_okay=False, exists=True),
-    help="Scenario TOML of the plan (queues = skills, languages, time zones).",
-)
-@click.option(
-    "--table",
-    default="forecast",
-    show_default=True,
-    help="tidy layout: which plan table to export.",
-)
-@click.option(
-    "--volumes",
-    type=click.Choice(["split", "forecast"]),
-    default="split",
-    show_default=True,
-    help="Genesys/Amazon: human contacts of the split, or the whole forecast.",
-)
-@click.option("--tz", default="", help="Calabrio: time zone of the file (default home site).")
-@click.option(
-    "--queue-id",
-    "queue_ids",
-    multiple=True,
-    metavar="QUEUE=ID",
-    help="Amazon Connect: queue id of a queue (skill); repeat for each queue.",
-)
-@click.option("--daily", is_flag=True, help="Amazon Connect: one row per queue and UTC day.")
-def export(plan_dir, layout, out_file, scenario, table, volumes, tz, queue_ids, daily):
-    """Write a plan as an import file of a WFM suite (or as one of our tidy tables).
-
-    Cells a spreadsheet would take for a formula (= + - @) are neutralised.
-    """
-    from wfm.io.plan_folder import read_plan_folder, write_export
-    from wfm.report.exports import ExportOptions, export_layout
-
-    needs = {"calabrio": "requirements", "tidy": table}.get(layout, volumes)
-    tables, _ = read_plan_folder(plan_dir, only=[needs])
-    sc = _scenario_for(plan_dir, scenario, needed=layout != "tidy")
-    ids = dict(q.split("=", 1) for q in queue_ids if "=" in q)
-    opt = ExportOptions(tz=tz, queue_ids=ids, table=table, volume_source=volumes, daily=daily)
-    result = export_layout(layout, tables, sc, opt)
-    write_export(result.table, out_file, header=result.header)
-    for note in result.notes:
-        click.echo(f"note: {note}", err=True)
-    click.echo(f"{layout}: {len(result.table)} rows written to {out_file}")
 
 
 @click.command()
@@ -123,12 +33,13 @@ def export(plan_dir, layout, out_file, scenario, table, volumes, tz, queue_ids, 
 )
 def report(plan_dir, out_file, scenario, history):
     """Write one self-contained HTML report of a plan folder (charts inline, no network)."""
+    from wfm.cli.export import scenario_for
     from wfm.io.plan_folder import read_plan_folder, write_report
     from wfm.io.tables import read_history
     from wfm.report.html import render_report
 
     tables, manifest = read_plan_folder(plan_dir)
-    sc = _scenario_for(plan_dir, scenario, needed=False)
+    sc = scenario_for(plan_dir, scenario, needed=False)
     regions = {s.name: s.region for s in sc.sites.values()} if sc else None
     hist = read_history(history, sc) if history else None
     page = render_report(

@@ -53,6 +53,8 @@ _PLAN_KEYS = ("run_id", "created_utc", "inputs", "versions", "stages", "files")
 _NIGHTLY_KEYS = ("run_id", "run_date", "timings_s", "files")
 _SCHEDULE_KEYS = ("solve", "notes", "figures", "files")
 _WRITTEN_STEMS = (*PLAN_TABLES, "pool_agents", "pool_occupancy", "replications")
+SCENARIO_COPY = "scenario.toml"
+"""Name of the copy of its scenario that ``wfm plan`` keeps in the plan folder."""
 _RUN_ID = re.compile(r"[A-Za-z0-9_-][A-Za-z0-9._-]{0,63}")
 RUN_ID_RULE = "letters, digits, '.', '_' and '-', no leading dot, no '..', at most 64 characters"
 
@@ -125,7 +127,7 @@ def check_plan_out(out_dir: str | os.PathLike, *, inputs: Iterable = ()) -> None
     owned = check_out_dir(out_dir, owned=plan_files, inputs=inputs)
     if not owned:
         return
-    names = {f"{stem}.csv" for stem in _WRITTEN_STEMS}
+    names = {f"{stem}.csv" for stem in _WRITTEN_STEMS} | {SCENARIO_COPY}
     clash = [f for f in list_files(out_dir) if f in names and f not in owned]
     if clash:
         raise InputError(
@@ -231,18 +233,38 @@ def read_plan_folder(
     return tables, manifest
 
 
-def write_export(table: pd.DataFrame, path: str | os.PathLike, *, header: bool = True) -> Path:
-    """Write a table of strings as UTF-8 CSV (comma, ``\\n``), atomically; return the path."""
+def write_export(
+    table: pd.DataFrame,
+    path: str | os.PathLike,
+    *,
+    header: bool = True,
+    sep: str = ",",
+) -> Path:
+    """Write a table of strings as UTF-8 CSV (``\\n`` line ends), atomically; return the path.
+
+    ``sep=","`` is what the suites' import layouts document. ``sep=";"`` is the French
+    spreadsheet dialect: the file then starts with a UTF-8 byte-order mark, which Excel needs
+    to read UTF-8 (names with accents) and which the suites' imports are not given.
+    """
     path = Path(path)
     with atomic_path(path) as tmp:
         table.to_csv(
             tmp,
             index=False,
             header=header,
+            sep=sep,
             lineterminator="\n",
             quoting=csv.QUOTE_MINIMAL,
-            encoding="utf-8",
+            encoding="utf-8-sig" if sep == ";" else "utf-8",
         )
+    return path
+
+
+def write_export_text(text: str, path: str | os.PathLike) -> Path:
+    """Write a text export (an iCalendar file) as UTF-8 bytes, line ends kept, atomically."""
+    path = Path(path)
+    with atomic_path(path) as tmp:
+        tmp.write_bytes(text.encode("utf-8"))
     return path
 
 

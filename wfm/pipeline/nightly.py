@@ -212,7 +212,8 @@ def _run_locked(config: NightlyConfig, run_date: dt.date, plan: PlanFn) -> Night
                 t0 = time.perf_counter()
                 tables, manifest = read_plan_folder(tmp / "plan")
                 scenario = load_scenario(scenario_copy)
-                options = ExportOptions(tz=config.export_tz)
+                tables["history"] = history  # the historical layouts export the actuals
+                options = ExportOptions(tz=config.export_tz, queue_ids_required=False)
                 written = []
                 for layout in config.exports:
                     export = export_layout(layout, tables, scenario, options)

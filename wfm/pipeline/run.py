@@ -43,7 +43,7 @@ from wfm.core.schemas import (
 from wfm.forecast.events import EVENTS, check_events
 from wfm.forecast.stage import forecast_contacts
 from wfm.io.files import atomic_dir, copy_file, read_json, sha256_file, write_json_atomic
-from wfm.io.plan_folder import check_plan_out, check_run_id, plan_files
+from wfm.io.plan_folder import SCENARIO_COPY, check_plan_out, check_run_id, plan_files
 from wfm.io.scenario import load_scenario
 from wfm.io.tables import FLOAT_FORMAT, read_table, write_table
 from wfm.pipeline.preflight import check_plan_inputs
@@ -309,6 +309,8 @@ def run_plan(
         for p in carried:
             copy_file(p, tmp / p.name)
             manifest["files"].append(p.name)
+        copy_file(scenario_path, tmp / SCENARIO_COPY)  # the plan keeps its scenario (exports)
+        manifest["files"].append(SCENARIO_COPY)
         for name, res in results.items():
             files = [f"{name}.csv"]
             write_table(res.table, tmp / f"{name}.csv", SCHEMAS.get(name))

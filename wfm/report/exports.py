@@ -11,23 +11,31 @@ neutralisation recommended by OWASP for CSV injection.
 
 Layouts (sources in ``docs/report.md``):
 
-========================== ==================================================================
-``genesys-historical``     Genesys Cloud WFM historical data import (UTC, 15-minute rows)
-``amazon-connect-historical`` Amazon Connect forecasting historical data import (UTC)
-``amazon-connect-forecast``  Amazon Connect forecast override upload (UTC)
-``calabrio``               Calabrio WFM forecast import with staffing (headerless, local time)
-``tidy``                   our own contract tables (ISO 8601 UTC, fixed float format)
-========================== ==================================================================
+============================= =================================================================
+``genesys-historical``        Genesys Cloud WFM historical data import of the *history* (UTC)
+``amazon-connect-historical`` Amazon Connect forecasting historical data import of the history
+``amazon-connect-forecast``   Amazon Connect forecast override (edit) upload of the plan
+``calabrio``                  Calabrio WFM forecast import with staffing (headerless, local)
+``calabrio-volumes``          Calabrio WFM forecast import without staffing (every skill)
+``schedule-shifts``           the schedule: one row per shift and break, ISO 8601 with offset
+``schedule-ics``              the schedule as iCalendar (RFC 5545), one event per shift
+``tidy``                      our own contract tables (ISO 8601 UTC, fixed float format)
+============================= =================================================================
+
+No layout is offered where the vendor's import format was not found documented: Genesys
+Cloud's imported forecast, NICE (IEX / CXone), Verint, and the suites' schedule imports.
 
 This module holds the registry of layouts, :func:`export_layout` and our own ``tidy``
 layout. Each suite's layout has its own module (:mod:`wfm.report.genesys`,
-:mod:`wfm.report.amazon_connect`, :mod:`wfm.report.calabrio`), built on the queue volumes of
-:mod:`wfm.report.volumes` and the cells of :mod:`wfm.report.cells`; their public names are
-importable from here as well.
+:mod:`wfm.report.amazon_connect`, :mod:`wfm.report.calabrio`, :mod:`wfm.report.ical`,
+:mod:`wfm.report.schedule_export`), built on the queue volumes of :mod:`wfm.report.volumes`
+and the cells of :mod:`wfm.report.cells`; their public names are importable from here too.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Literal
@@ -42,9 +50,14 @@ from wfm.report.amazon_connect import (
     AMAZON_CHANNEL_TYPE as AMAZON_CHANNEL_TYPE,
     AMAZON_FORECAST_COLUMNS as AMAZON_FORECAST_COLUMNS,
     AMAZON_HISTORICAL_COLUMNS as AMAZON_HISTORICAL_COLUMNS,
+    AMAZON_INTEGER_COLUMNS as AMAZON_INTEGER_COLUMNS,
     amazon_connect,
 )
-from wfm.report.calabrio import CALABRIO_COLUMNS as CALABRIO_COLUMNS, calabrio_forecast
+from wfm.report.calabrio import (
+    CALABRIO_COLUMNS as CALABRIO_COLUMNS,
+    CALABRIO_VOLUME_COLUMNS as CALABRIO_VOLUME_COLUMNS,
+    calabrio_forecast,
+)
 from wfm.report.cells import (
     ExportTable,
     format_number as format_number,
@@ -56,7 +69,13 @@ from wfm.report.genesys import (
     GENESYS_MEDIA_TYPE as GENESYS_MEDIA_TYPE,
     genesys_historical,
 )
-from wfm.report.volumes import VolumeSource, queue_volumes
+from wfm.report.ical import schedule_calendar
+from wfm.report.schedule_export import SHIFT_COLUMNS as SHIFT_COLUMNS, schedule_shifts
+from wfm.report.volumes import (
+    VolumeSource,
+    largest_remainder as largest_remainder,
+    queue_volumes,
+)
 
 
 # -- our own layout ---------------------------------------------------------------------------
@@ -89,6 +108,13 @@ def tidy(table: pd.DataFrame, name: str) -> ExportTable:
 
 
 # -- registry ---------------------------------------------------------------------------------
+CsvDialect = Literal["comma", "excel-fr"]
+CSV_DIALECTS: dict[str, str] = {"comma": ",", "excel-fr": ";"}
+"""CSV dialect → field separator; ``excel-fr`` also writes decimal commas."""
+
+_PLAIN_DECIMAL = re.compile(r"[+-]?\d+\.\d+")
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ExportOptions:
     """Choices an export may need beyond the plan tables.
@@ -96,53 +122,91 @@ class ExportOptions:
     Attributes
     ----------
     tz : str
-        IANA zone of local-time layouts (Calabrio); empty → the scenario's home site.
+        IANA zone of local-time layouts (Calabrio) and Amazon Connect's forecast time zone
+        (daily rows at its midnight); empty → the scenario's home site.
     queue_ids : dict of str to str
         Amazon Connect queue id per queue (skill).
+    queue_ids_required : bool
+        Amazon Connect: a queue without an id is an error (default) rather than a note.
     table : str
         Table exported by the ``tidy`` layout.
-    volume_source : {"split", "forecast"}
-        Which plan table the Genesys and Amazon Connect files take their volumes from: the
-        human part of the split (what agents answer; default) or the whole forecast.
+    volume_source : {"split", "forecast", "history"}
+        Which table ``amazon-connect-forecast`` takes its volumes from: the human part of
+        the split (what agents answer; default) or the whole forecast. The historical
+        layouts always take the ``history`` table.
     daily : bool
-        Amazon Connect: one row per day instead of per interval.
+        Amazon Connect: one row per queue and local day instead of per interval.
+    pools : tuple of str
+        ``schedule-ics``: ``SITE/POOL`` names to keep; empty keeps all.
+    stamp_utc : str
+        ``schedule-ics``: ISO 8601 time written as every event's ``DTSTAMP`` (the plan's
+        ``created_utc``); empty → 1970-01-01T00:00:00Z.
     """
 
     tz: str = ""
     queue_ids: dict[str, str] = field(default_factory=dict)
+    queue_ids_required: bool = True
     table: str = "forecast"
     volume_source: VolumeSource = "split"
     daily: bool = False
+    pools: tuple[str, ...] = ()
+    stamp_utc: str = ""
 
 
-def _needs(tables: Mapping[str, pd.DataFrame], name: str) -> pd.DataFrame:
+def _needs(tables: Mapping[str, pd.DataFrame], name: str, why: str = "") -> pd.DataFrame:
     if name not in tables:
         raise InputError(
-            f"the plan has no {name} table",
+            f"the plan has no {name} table" + (f"; {why}" if why else ""),
             source=f"{name}.csv",
             expected=f"a plan folder with {name}.csv",
         )
     return tables[name]
 
 
+_HISTORY_ONLY = (
+    "this layout imports history, and the suites refuse future dates in it: give the "
+    "history (wfm export --history FILE)"
+)
+
+
+def _tz(sc: Scenario, opt: ExportOptions) -> str:
+    return opt.tz or sc.sites[sc.home_site()].tz
+
+
 def _genesys(tables: Mapping[str, pd.DataFrame], sc: Scenario, opt: ExportOptions) -> ExportTable:
-    vol = queue_volumes(_needs(tables, opt.volume_source), sc, opt.volume_source)
+    vol = queue_volumes(_needs(tables, "history", _HISTORY_ONLY), sc, "history")
     return genesys_historical(vol, sc.interval_min)
 
 
 def _amazon(kind: Literal["historical", "forecast"]) -> Callable[..., ExportTable]:
     def build(tables: Mapping[str, pd.DataFrame], sc: Scenario, opt: ExportOptions) -> ExportTable:
-        vol = queue_volumes(_needs(tables, opt.volume_source), sc, opt.volume_source)
+        if kind == "historical":
+            vol = queue_volumes(_needs(tables, "history", _HISTORY_ONLY), sc, "history")
+        else:
+            vol = queue_volumes(_needs(tables, opt.volume_source), sc, opt.volume_source)
         return amazon_connect(
-            vol, sc.interval_min, kind=kind, daily=opt.daily, queue_ids=opt.queue_ids
+            vol,
+            sc.interval_min,
+            kind=kind,
+            daily=opt.daily,
+            queue_ids=opt.queue_ids,
+            tz=_tz(sc, opt),
+            queue_ids_required=opt.queue_ids_required,
         )
 
     return build
 
 
-def _calabrio(tables: Mapping[str, pd.DataFrame], sc: Scenario, opt: ExportOptions) -> ExportTable:
-    tz = opt.tz or sc.sites[sc.home_site()].tz
-    return calabrio_forecast(_needs(tables, "requirements"), sc.interval_min, tz)
+def _calabrio(staffing: bool) -> Callable[..., ExportTable]:
+    def build(tables: Mapping[str, pd.DataFrame], sc: Scenario, opt: ExportOptions) -> ExportTable:
+        req = _needs(tables, "requirements")
+        return calabrio_forecast(req, sc, _tz(sc, opt), staffing=staffing)
+
+    return build
+
+
+def _shifts(tables: Mapping[str, pd.DataFrame], sc: Scenario, opt: ExportOptions) -> ExportTable:
+    return schedule_shifts(_needs(tables, "schedule"), sc)
 
 
 def _tidy(tables: Mapping[str, pd.DataFrame], sc: Scenario, opt: ExportOptions) -> ExportTable:
@@ -154,10 +218,37 @@ LAYOUTS = {
     "genesys-historical": _genesys,
     "amazon-connect-historical": _amazon("historical"),
     "amazon-connect-forecast": _amazon("forecast"),
-    "calabrio": _calabrio,
+    "calabrio": _calabrio(True),
+    "calabrio-volumes": _calabrio(False),
+    "schedule-shifts": _shifts,
     "tidy": _tidy,
 }
-"""Layout name → builder; the names the CLI's ``--layout`` accepts."""
+"""CSV layout name → builder (the ``--layout`` names that write a CSV file)."""
+
+TEXT_LAYOUTS = ("schedule-ics",)
+"""Layouts that write a text document rather than a CSV table (see :func:`export_text`)."""
+
+LAYOUT_SOURCES: dict[str, str] = {
+    "genesys-historical": "history",
+    "amazon-connect-historical": "history",
+    "calabrio": "requirements",
+    "calabrio-volumes": "requirements",
+    "schedule-shifts": "schedule",
+    "schedule-ics": "schedule",
+}
+"""Plan table each layout reads (``amazon-connect-forecast``: the volume source; ``tidy``: the
+table asked for)."""
+
+
+def _check(layout: str, scenario: Scenario | None, known: tuple[str, ...]) -> None:
+    if layout not in known:
+        raise ConfigError(
+            f"unknown layout {layout!r}; expected one of {', '.join(known)}", key="layout"
+        )
+    if scenario is None and layout != "tidy":
+        raise ConfigError(
+            f"layout {layout!r} needs the scenario (queues are its skills)", key="scenario"
+        )
 
 
 def export_layout(
@@ -173,9 +264,10 @@ def export_layout(
     layout : str
         One of :data:`LAYOUTS`.
     tables : mapping of str to pandas.DataFrame
-        Plan tables by file stem (``forecast``, ``split``, ``requirements``, ...).
+        Plan tables by file stem (``forecast``, ``split``, ``requirements``, ``schedule``,
+        ...) and, for the historical layouts, ``history``.
     scenario : Scenario or None
-        The planned centre (skills, languages, interval, home site time zone); only the
+        The planned centre (skills, languages, interval, sites' time zones); only the
         ``tidy`` layout works without it.
     options : ExportOptions, optional
         Layout choices.
@@ -185,12 +277,71 @@ def export_layout(
     ExportTable
         Strings ready to write as CSV (with or without a header row).
     """
-    if layout not in LAYOUTS:
-        raise ConfigError(
-            f"unknown layout {layout!r}; expected one of {', '.join(LAYOUTS)}", key="layout"
-        )
-    if scenario is None and layout != "tidy":
-        raise ConfigError(
-            f"layout {layout!r} needs the scenario (queues are its skills)", key="scenario"
-        )
+    _check(layout, scenario, (*LAYOUTS, *TEXT_LAYOUTS))
+    if layout in TEXT_LAYOUTS:
+        raise ConfigError(f"layout {layout!r} is not a CSV table; use export_text", key="layout")
     return LAYOUTS[layout](tables, scenario, options or ExportOptions())  # type: ignore[arg-type]
+
+
+def export_text(
+    layout: str,
+    tables: Mapping[str, pd.DataFrame],
+    scenario: Scenario,
+    options: ExportOptions | None = None,
+) -> str:
+    """Build a text export (``schedule-ics``): the document as one string."""
+    _check(layout, scenario, TEXT_LAYOUTS)
+    opt = options or ExportOptions()
+    schedule = _needs(tables, "schedule")
+    if opt.stamp_utc:
+        stamp = pd.Timestamp(opt.stamp_utc)
+        stamp = stamp.tz_localize("UTC") if stamp.tzinfo is None else stamp
+        stamp_utc = stamp.to_pydatetime()
+    else:
+        stamp_utc = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+    return schedule_calendar(schedule, scenario, stamp_utc=stamp_utc, pools=opt.pools)
+
+
+def queue_map_from_table(table: pd.DataFrame, source: str) -> dict[str, str]:
+    """Amazon Connect queue id per skill from a ``skill,queue_id`` table (all cells text).
+
+    Raises
+    ------
+    InputError
+        A column is missing, a skill appears twice, or a queue id is empty (line named).
+    """
+    for col in ("skill", "queue_id"):
+        if col not in table.columns:
+            raise InputError(
+                f"missing column {col!r}", source=source, line=1, expected="columns skill,queue_id"
+            )
+    out: dict[str, str] = {}
+    for i, (skill, qid) in enumerate(zip(table["skill"], table["queue_id"], strict=True)):
+        skill, qid = str(skill).strip(), str(qid).strip()
+        if not skill or not qid or skill in out:
+            raise InputError(
+                f"skill {skill!r} twice" if skill in out else "a skill without a queue id",
+                source=source,
+                line=i + 2,
+                expected="one row per skill, each with its queue id",
+            )
+        out[skill] = qid
+    return out
+
+
+def localise(export: ExportTable, dialect: str) -> ExportTable:
+    """The export in a CSV dialect: ``excel-fr`` writes plain decimals with a decimal comma.
+
+    Only plain decimal numbers (``-12.5``) change; times, names and integers are kept.
+    """
+    if dialect not in CSV_DIALECTS:
+        raise ConfigError(
+            f"unknown CSV dialect {dialect!r}; expected one of {', '.join(CSV_DIALECTS)}",
+            key="csv_dialect",
+        )
+    if dialect == "comma":
+        return export
+    table = export.table.copy()
+    for col in table.columns:
+        table[col] = [v.replace(".", ",") if _PLAIN_DECIMAL.fullmatch(v) else v for v in table[col]]
+    return ExportTable(table=table, header=export.header, notes=export.notes)

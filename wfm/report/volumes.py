@@ -148,3 +148,57 @@ def _keep_mapped(
         for ch in dropped
     )
     return vol[known].reset_index(drop=True), notes
+
+
+def largest_remainder(values: np.ndarray, groups: np.ndarray) -> np.ndarray:
+    """Whole numbers that keep each group's rounded total (largest-remainder rounding).
+
+    Within each group every value is rounded down, then the units that the rounded group
+    total still needs go, one each, to the values with the largest fractional parts (ties:
+    the earlier row). The integers of a group therefore sum to the group total rounded half
+    up, and no value moves by a whole unit or more.
+
+    Parameters
+    ----------
+    values : numpy.ndarray
+        Non-negative amounts (contacts, seconds).
+    groups : numpy.ndarray
+        Group label of each value (e.g. queue and local day); any hashable values.
+
+    Returns
+    -------
+    numpy.ndarray of int64
+        Same order as ``values``.
+
+    Examples
+    --------
+    >>> largest_remainder(np.array([0.4, 0.4, 0.4]), np.array([1, 1, 1])).tolist()
+    [1, 0, 0]
+    """
+    x = np.clip(np.asarray(values, dtype=float), 0.0, None)
+    out = np.floor(x).astype(np.int64)
+    frac = x - out
+    codes = pd.factorize(pd.Series(list(groups), dtype=object))[0] if len(x) else np.array([])
+    for g in np.unique(codes):
+        idx = np.flatnonzero(codes == g)
+        need = int(np.floor(x[idx].sum() + 0.5 + 1e-9)) - int(out[idx].sum())
+        if need > 0:
+            order = idx[np.argsort(-frac[idx], kind="stable")]
+            out[order[:need]] += 1
+    return out
+
+
+def local_days(times: pd.Series, tz: str) -> pd.Series:
+    """Local calendar day (``YYYY-MM-DD``) of each UTC time in zone ``tz``."""
+    return pd.to_datetime(times, utc=True).dt.tz_convert(tz).dt.strftime("%Y-%m-%d")
+
+
+def skill_channel(scenario: Scenario, skill: str) -> str:
+    """Channel a skill serves: its ``[skills]`` entry, else the channel × segment mapped to it."""
+    if skill in scenario.skills:
+        return scenario.skills[skill].channel
+    for seg_name, seg in scenario.segments.items():
+        for ch in seg.channels:
+            if scenario.skill_for(ch, seg_name) == skill:
+                return ch
+    return ""

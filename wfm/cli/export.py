@@ -1,0 +1,205 @@
+"""``wfm export``: a plan folder as an import file of a WFM suite, a schedule file or a table."""
+
+from __future__ import annotations
+
+import click
+
+LAYOUT_NAMES = (
+    "genesys-historical",
+    "amazon-connect-historical",
+    "amazon-connect-forecast",
+    "calabrio",
+    "calabrio-volumes",
+    "schedule-shifts",
+    "schedule-ics",
+    "tidy",
+)
+
+
+def register(group: click.Group) -> None:
+    """Add the export command to the main group."""
+    group.add_command(export)
+
+
+def scenario_for(plan_dir: str, scenario: str | None, needed: bool):
+    """The scenario given, else the plan's own copy, else the file its manifest names.
+
+    ``wfm plan`` keeps a copy of its scenario in the plan folder (``scenario.toml``); older
+    plan folders are served by the file the manifest names, in the folder or beside it.
+    """
+    from pathlib import Path
+
+    from wfm.core.errors import ConfigError
+    from wfm.io.plan_folder import SCENARIO_COPY, read_manifest
+    from wfm.io.scenario import load_scenario
+
+    if scenario:
+        return load_scenario(scenario)
+    named = read_manifest(plan_dir).get("scenario")
+    named = named.get("file", "") if isinstance(named, dict) else ""
+    folder = Path(plan_dir)
+    candidates = [folder / SCENARIO_COPY]
+    if named:
+        candidates += [folder / named, folder.parent / named]
+    for candidate in candidates:
+        if candidate.is_file():
+            return load_scenario(candidate)
+    if needed:
+        raise ConfigError(
+            f"this layout needs the scenario: the plan folder {plan_dir} keeps no copy of it "
+            f"({SCENARIO_COPY}; plans made before wfm kept one) and "
+            f"{named or 'the scenario file'} is not beside it; give --scenario FILE"
+        )
+    return None
+
+
+def _queue_ids(queue_map: str | None, queue_ids: tuple[str, ...]) -> dict[str, str]:
+    from pathlib import Path
+
+    from wfm.core.errors import ConfigError
+    from wfm.io.tables import read_csv_strings
+    from wfm.report.exports import queue_map_from_table
+
+    ids = queue_map_from_table(read_csv_strings(Path(queue_map)), queue_map) if queue_map else {}
+    for item in queue_ids:
+        skill, sep, qid = item.partition("=")
+        if not sep or not skill.strip() or not qid.strip():
+            raise ConfigError(f"expected SKILL=ID; got {item!r}", key="--queue-id")
+        ids[skill.strip()] = qid.strip()
+    return ids
+
+
+@click.command()
+@click.argument("plan_dir", type=click.Path(file_okay=False, exists=True))
+@click.option(
+    "--layout",
+    required=True,
+    type=click.Choice(LAYOUT_NAMES),
+    help="Import layout of the target WFM suite, a schedule file, or tidy for our own tables.",
+)
+@click.option(
+    "--out",
+    "out_file",
+    required=True,
+    type=click.Path(dir_okay=False),
+    help="File to write (atomically).",
+)
+@click.option(
+    "--scenario",
+    type=click.Path(dir_okay=False, exists=True),
+    help="Scenario TOML (default: the copy the plan folder keeps, scenario.toml).",
+)
+@click.option(
+    "--history",
+    type=click.Path(dir_okay=False, exists=True),
+    help="History CSV: what genesys-historical and amazon-connect-historical export.",
+)
+@click.option(
+    "--table", default="forecast", show_default=True, help="tidy: which plan table to export."
+)
+@click.option(
+    "--volumes",
+    type=click.Choice(["split", "forecast"]),
+    default="split",
+    show_default=True,
+    help="amazon-connect-forecast: human contacts of the split, or the whole forecast.",
+)
+@click.option(
+    "--tz",
+    default="",
+    help="Calabrio file zone / Amazon Connect forecast time zone (default: home site's).",
+)
+@click.option(
+    "--queue-map",
+    type=click.Path(dir_okay=False, exists=True),
+    help="Amazon Connect: CSV with columns skill,queue_id (queue id = end of the queue ARN).",
+)
+@click.option(
+    "--queue-id",
+    "queue_ids",
+    multiple=True,
+    metavar="SKILL=ID",
+    help="Amazon Connect: queue id of one skill; repeatable, overrides --queue-map.",
+)
+@click.option("--daily", is_flag=True, help="Amazon Connect: one row per queue and local day.")
+@click.option(
+    "--pool",
+    "pools",
+    multiple=True,
+    metavar="SITE/POOL",
+    help="schedule-ics: keep this pool only; repeatable.",
+)
+@click.option(
+    "--csv-dialect",
+    type=click.Choice(["comma", "excel-fr"]),
+    default="comma",
+    show_default=True,
+    help="tidy and schedule-shifts: excel-fr = semicolons and decimal commas.",
+)
+def export(
+    plan_dir,
+    layout,
+    out_file,
+    scenario,
+    history,
+    table,
+    volumes,
+    tz,
+    queue_map,
+    queue_ids,
+    daily,
+    pools,
+    csv_dialect,
+):
+    """Write a plan as an import file of a WFM suite, a schedule file, or one of our tables.
+
+    Cells a spreadsheet would take for a formula (= + - @) are neutralised. Without
+    --scenario the scenario copy the plan folder keeps is used.
+    """
+    from wfm.core.errors import ConfigError
+    from wfm.io.plan_folder import (
+        read_manifest,
+        read_plan_folder,
+        write_export,
+        write_export_text,
+    )
+    from wfm.io.tables import read_history
+    from wfm.report.exports import (
+        CSV_DIALECTS,
+        LAYOUT_SOURCES,
+        ExportOptions,
+        export_layout,
+        export_text,
+        localise,
+    )
+
+    if csv_dialect != "comma" and layout not in ("tidy", "schedule-shifts"):
+        raise ConfigError(
+            f"--csv-dialect {csv_dialect} is for tidy and schedule-shifts only: {layout} "
+            "follows the suite's documented comma-separated layout",
+            key="--csv-dialect",
+        )
+    needs = LAYOUT_SOURCES.get(layout, table if layout == "tidy" else volumes)
+    tables, _ = read_plan_folder(plan_dir, only=[] if needs == "history" else [needs])
+    sc = scenario_for(plan_dir, scenario, needed=layout != "tidy")
+    if history:
+        tables["history"] = read_history(history, sc)
+    opt = ExportOptions(
+        tz=tz,
+        queue_ids=_queue_ids(queue_map, queue_ids),
+        table=table,
+        volume_source=volumes,
+        daily=daily,
+        pools=tuple(pools),
+        stamp_utc=str(read_manifest(plan_dir).get("created_utc", "")),
+    )
+    if layout == "schedule-ics":
+        text = export_text(layout, tables, sc, opt)
+        write_export_text(text, out_file)
+        click.echo(f"{layout}: {text.count('BEGIN:VEVENT')} shifts written to {out_file}")
+        return
+    result = localise(export_layout(layout, tables, sc, opt), csv_dialect)
+    write_export(result.table, out_file, header=result.header, sep=CSV_DIALECTS[csv_dialect])
+    for note in result.notes:
+        click.echo(f"note: {note}", err=True)
+    click.echo(f"{layout}: {len(result.table)} rows written to {out_file}")

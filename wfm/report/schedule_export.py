@@ -1,0 +1,155 @@
+"""The schedule as shift instances: ``schedule.csv`` → start, end and breaks in real time.
+
+``schedule.csv`` holds shifts per site, pool and local day as a local start time, an elapsed
+length and breaks written ``HH:MM+LEN`` (``;`` between breaks). Here each is placed in time
+in its site's zone: a shift starts at its local wall-clock start (a start in a DST gap is read
+with the offset before the change, as Python's ``zoneinfo`` does), ends ``shift_length_min``
+elapsed minutes later, and a break starts as many elapsed minutes after the shift start as its
+local time is after the local start (a break past midnight belongs to the next day).
+
+The ``schedule-shifts`` layout is a tidy CSV with one row per shift and per break; times are
+ISO 8601 with the site's offset. Suites' own schedule-import layouts are not offered: none was
+found documented (see ``docs/report.md``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+import pandas as pd
+
+from wfm.core.config import Scenario
+from wfm.core.errors import InputError
+from wfm.report.cells import ExportTable, neutralise
+from wfm.report.volumes import _require
+
+SHIFT_COLUMNS = (
+    "site",
+    "pool",
+    "local_date",
+    "shift",
+    "agents",
+    "activity",
+    "start",
+    "end",
+    "length_min",
+)
+"""Columns of the ``schedule-shifts`` layout; ``activity`` is ``shift`` or ``break``."""
+
+
+def _minutes(hhmm: str, source: str, line: int) -> int:
+    try:
+        h, m = hhmm.split(":")
+        return int(h) * 60 + int(m)
+    except ValueError:
+        raise InputError(
+            f"not a local time {hhmm!r}", source=source, line=line, expected="HH:MM"
+        ) from None
+
+
+def _breaks(text: str, line: int) -> list[tuple[int, int]]:
+    """``"12:00+30;15:00+15"`` → [(720, 30), (900, 15)] (local minute of day, length)."""
+    text = (text or "").strip()
+    if text in ("", "none", "nan"):
+        return []
+    out = []
+    for part in text.split(";"):
+        at, _, length = part.partition("+")
+        if not length.isdigit():
+            raise InputError(
+                f"not a break {part!r}",
+                source="schedule.csv",
+                line=line,
+                key="breaks",
+                expected="HH:MM+LENGTH_MIN, several separated by ';'",
+            )
+        out.append((_minutes(at, "schedule.csv", line), int(length)))
+    return out
+
+
+def shift_instances(schedule: pd.DataFrame, scenario: Scenario) -> list[dict]:
+    """Each schedule row placed in time, with its breaks.
+
+    Returns
+    -------
+    list of dict
+        Keys ``site``, ``pool``, ``local_date``, ``shift``, ``agents`` (int), ``start`` and
+        ``end`` (aware datetimes in the site's zone), ``breaks`` (list of (start, end)
+        aware datetimes); sorted by site, pool, local date, start and shift.
+    """
+    _require(
+        schedule,
+        (
+            "site",
+            "pool",
+            "local_date",
+            "shift",
+            "shift_start_local",
+            "shift_length_min",
+            "breaks",
+            "agents",
+        ),
+        "schedule",
+    )
+    out = []
+    for i, row in enumerate(schedule.itertuples(index=False)):
+        line = i + 2
+        if row.site not in scenario.sites:
+            raise InputError(
+                f"unknown site {row.site!r}",
+                source="schedule.csv",
+                line=line,
+                key="site",
+                expected="a site of the scenario",
+            )
+        tz = ZoneInfo(scenario.sites[row.site].tz)
+        day = dt.date.fromisoformat(str(row.local_date)[:10])
+        first = _minutes(str(row.shift_start_local), "schedule.csv", line)
+        start = dt.datetime.combine(day, dt.time(first // 60, first % 60), tzinfo=tz)
+        start_utc = start.astimezone(dt.UTC)
+        end = (start_utc + dt.timedelta(minutes=int(row.shift_length_min))).astimezone(tz)
+        breaks = []
+        for at, length in _breaks(str(row.breaks), line):
+            b0 = start_utc + dt.timedelta(minutes=(at - first) % 1440)
+            breaks.append((b0.astimezone(tz), (b0 + dt.timedelta(minutes=length)).astimezone(tz)))
+        out.append(
+            {
+                "site": str(row.site),
+                "pool": str(row.pool),
+                "local_date": day.isoformat(),
+                "shift": str(row.shift),
+                "agents": int(row.agents),
+                "start": start,
+                "end": end,
+                "breaks": breaks,
+            }
+        )
+    out.sort(key=lambda r: (r["site"], r["pool"], r["local_date"], r["start"], r["shift"]))
+    return out
+
+
+def _minutes_between(a: dt.datetime, b: dt.datetime) -> int:
+    return int((b - a).total_seconds() // 60)
+
+
+def schedule_shifts(schedule: pd.DataFrame, scenario: Scenario) -> ExportTable:
+    """Tidy CSV of shifts and breaks: one row per shift and per break.
+
+    Returns
+    -------
+    ExportTable
+        Columns :data:`SHIFT_COLUMNS`; ``agents`` is the number of agents on that shift (an
+        integer), ``start``/``end`` ISO 8601 with the site's UTC offset, ``length_min``
+        elapsed minutes.
+    """
+    rows = []
+    for r in shift_instances(schedule, scenario):
+        base = [r["site"], r["pool"], r["local_date"], r["shift"], str(r["agents"])]
+        spans = [("shift", r["start"], r["end"])] + [("break", a, b) for a, b in r["breaks"]]
+        for activity, a, b in spans:
+            rows.append(
+                [*base, activity, a.isoformat(), b.isoformat(), str(_minutes_between(a, b))]
+            )
+    table = pd.DataFrame(rows, columns=list(SHIFT_COLUMNS))
+    return ExportTable(table=neutralise(table))
