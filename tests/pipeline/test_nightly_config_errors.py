@@ -30,7 +30,7 @@ CASES = [
         "horizon_days",
         "expected a whole number, got str 'two'",
     ),
-    ("horizon negative", {"horizon_days": "-1"}, "horizon_days", "must be in (0, ∞); got -1"),
+    ("horizon negative", {"horizon_days": "-1"}, "horizon_days", "must be in [1, 366]; got -1"),
     ("unknown key", {"horizon": "2"}, "horizon", "unknown key 'horizon'; allowed keys:"),
     (
         "moved solver key",

@@ -152,7 +152,7 @@ def _scenario_text(currency: str) -> str:
 def test_the_scenario_currency_must_be_an_iso_4217_code(tmp_path, currency):
     path = tmp_path / "scenario.toml"
     path.write_text(_scenario_text(currency), encoding="utf-8")
-    with pytest.raises(ConfigError, match=r"scenario.toml, currency: .*3 capital letters"):
+    with pytest.raises(ConfigError, match=r"scenario.toml, currency: .*ISO 4217 code of three capital letters"):
         load_scenario(path)
 
 
