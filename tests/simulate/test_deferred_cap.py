@@ -15,8 +15,9 @@ from hypothesis import given, settings, strategies as st
 
 from wfm.core.mapping import scenario_from_dict
 from wfm.simulate import simulate_plan
-from wfm.simulate.engine import ANSWERED, Network, PoolSpec, QueueSpec, run_events
+from wfm.simulate.engine import run_events
 from wfm.simulate.model import _build_model
+from wfm.simulate.network import ANSWERED, Network, PoolSpec, QueueSpec
 from wfm.staffing.deferred import deferred_agents
 
 INF = np.inf

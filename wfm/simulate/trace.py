@@ -16,8 +16,9 @@ import pandas as pd
 from wfm.core.errors import InputError
 from wfm.core.results import StageResult
 from wfm.core.units import interval_s
-from wfm.simulate.engine import ABANDONED, ANSWERED, Network, PoolSpec, QueueSpec, run_events
+from wfm.simulate.engine import run_events
 from wfm.simulate.kpis import ratio, replication_mean
+from wfm.simulate.network import ABANDONED, ANSWERED, Network, PoolSpec, QueueSpec
 
 TRACE_COLUMNS = ("outcome", "q_time", "ser_time", "server", "type", "q_start_ts", "ser_start_ts")
 """Columns ``replay_calls`` reads."""
