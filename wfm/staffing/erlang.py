@@ -418,6 +418,19 @@ def agents_for_target(
     )
     shape = arrays[0].shape
     a, aht, thr, target, asa_t, max_occ = (x.ravel() for x in arrays)
+    _check_targets(aht, target, asa_t, max_occ, use_asa)
+    result = np.zeros(a.shape, dtype=np.int64)
+    live = np.flatnonzero(a > 0.0)
+    if live.size:
+        args = (x[live] for x in (a, aht, thr, target, asa_t, max_occ))
+        result[live] = _least_agents(*args, use_asa=use_asa).astype(np.int64)
+    return result.reshape(shape)
+
+
+def _check_targets(
+    aht: np.ndarray, target: np.ndarray, asa_t: np.ndarray, max_occ: np.ndarray, use_asa: bool
+) -> None:
+    """Raise ValueError for targets no M/M/N queue can be staffed to."""
     if ((target <= 0.0) | (target >= 1.0)).any():
         raise ValueError("sl_target_rate must be in (0, 1): an M/M/N queue never reaches 1")
     if ((max_occ <= 0.0) | (max_occ > 1.0)).any():
@@ -427,12 +440,18 @@ def agents_for_target(
     if use_asa and (asa_t <= 0.0).any():
         raise ValueError("asa_target_s must be positive")
 
-    result = np.zeros(a.shape, dtype=np.int64)
-    live = np.flatnonzero(a > 0.0)
-    if live.size == 0:
-        return result.reshape(shape)
-    a, aht, thr, target, asa_t, max_occ = (x[live] for x in (a, aht, thr, target, asa_t, max_occ))
 
+def _least_agents(
+    a: np.ndarray,
+    aht: np.ndarray,
+    thr: np.ndarray,
+    target: np.ndarray,
+    asa_t: np.ndarray,
+    max_occ: np.ndarray,
+    *,
+    use_asa: bool,
+) -> np.ndarray:
+    """Least N of each positive load: Halfin–Whitt guess, then the walk down or up."""
     lower = np.floor(a) + 1.0
     lower = np.maximum(lower, _least_n_occupancy(a, max_occ))
     root_a = np.sqrt(a)
@@ -474,5 +493,4 @@ def agents_for_target(
         n[idx] = nn + 1.0
         b[idx] = b_up
         idx = idx[~meets(nn + 1.0, b_up, idx)]
-    result[live] = n.astype(np.int64)
-    return result.reshape(shape)
+    return n
