@@ -224,66 +224,76 @@ def check_table(df: pd.DataFrame, schema: TableSchema, *, source: str | None = N
                 expected=f"columns {', '.join(c.name for c in schema.columns if c.required)}",
             )
     for col in schema.columns:
-        if col.name not in df.columns:
-            continue
-        s = df[col.name]
-        if col.dtype == "time":
-            if not isinstance(s.dtype, pd.DatetimeTZDtype) or str(s.dtype.tz) != "UTC":
-                raise InputError(
-                    f"column {col.name!r} must hold UTC timestamps", source=src, got=str(s.dtype)
-                )
-        elif col.dtype in ("float", "int"):
-            if not pd.api.types.is_numeric_dtype(s) or pd.api.types.is_bool_dtype(s):
-                raise InputError(
-                    f"column {col.name!r} must be numeric", source=src, got=str(s.dtype)
-                )
-        na = s.isna().to_numpy()
-        if na.any() and not col.nullable:
-            row = int(np.argmax(na))
+        if col.name in df.columns:
+            _check_column(df[col.name], col, src)
+    _check_unique_keys(df, schema, src)
+
+
+def _check_column(s: pd.Series, col: Column, src: str) -> None:
+    """Dtype, missing values and (numeric columns) bounds of one column."""
+    if col.dtype == "time":
+        if not isinstance(s.dtype, pd.DatetimeTZDtype) or str(s.dtype.tz) != "UTC":
             raise InputError(
-                "missing value",
+                f"column {col.name!r} must hold UTC timestamps", source=src, got=str(s.dtype)
+            )
+    elif col.dtype in ("float", "int"):
+        if not pd.api.types.is_numeric_dtype(s) or pd.api.types.is_bool_dtype(s):
+            raise InputError(f"column {col.name!r} must be numeric", source=src, got=str(s.dtype))
+    na = s.isna().to_numpy()
+    if na.any() and not col.nullable:
+        row = int(np.argmax(na))
+        raise InputError(
+            "missing value",
+            source=src,
+            line=row + 2,
+            key=col.name,
+            expected="a value" if col.dtype != "time" else "a timestamp",
+        )
+    if col.dtype in ("float", "int"):
+        _check_numbers(s.to_numpy(dtype=float, na_value=np.nan), col, src)
+
+
+def _check_numbers(values: np.ndarray, col: Column, src: str) -> None:
+    """Minimum, maximum and (int columns) whole numbers; NaN passes."""
+    if col.min_value is not None:
+        bad = values < col.min_value
+        if bad.any():
+            row = int(np.argmax(bad))
+            raise InputError(
+                "value below its minimum",
                 source=src,
                 line=row + 2,
                 key=col.name,
-                expected="a value" if col.dtype != "time" else "a timestamp",
+                got=values[row],
+                expected=f"a number ≥ {col.min_value:g}",
             )
-        if col.dtype in ("float", "int"):
-            values = s.to_numpy(dtype=float, na_value=np.nan)
-            if col.min_value is not None:
-                bad = values < col.min_value
-                if bad.any():
-                    row = int(np.argmax(bad))
-                    raise InputError(
-                        "value below its minimum",
-                        source=src,
-                        line=row + 2,
-                        key=col.name,
-                        got=values[row],
-                        expected=f"a number ≥ {col.min_value:g}",
-                    )
-            if col.max_value is not None:
-                bad = values > col.max_value
-                if bad.any():
-                    row = int(np.argmax(bad))
-                    raise InputError(
-                        "value above its maximum",
-                        source=src,
-                        line=row + 2,
-                        key=col.name,
-                        got=values[row],
-                        expected=f"a number ≤ {col.max_value:g}",
-                    )
-            if col.dtype == "int":
-                finite = values[~np.isnan(values)]
-                if (finite != np.round(finite)).any():
-                    row = int(np.argmax(~np.isnan(values) & (values != np.round(values))))
-                    raise InputError(
-                        "expected a whole number",
-                        source=src,
-                        line=row + 2,
-                        key=col.name,
-                        got=values[row],
-                    )
+    if col.max_value is not None:
+        bad = values > col.max_value
+        if bad.any():
+            row = int(np.argmax(bad))
+            raise InputError(
+                "value above its maximum",
+                source=src,
+                line=row + 2,
+                key=col.name,
+                got=values[row],
+                expected=f"a number ≤ {col.max_value:g}",
+            )
+    if col.dtype == "int":
+        finite = values[~np.isnan(values)]
+        if (finite != np.round(finite)).any():
+            row = int(np.argmax(~np.isnan(values) & (values != np.round(values))))
+            raise InputError(
+                "expected a whole number",
+                source=src,
+                line=row + 2,
+                key=col.name,
+                got=values[row],
+            )
+
+
+def _check_unique_keys(df: pd.DataFrame, schema: TableSchema, src: str) -> None:
+    """One row per key; the error names the duplicate and the line it was first seen on."""
     keys = list(schema.present_keys(df))
     if keys:
         dup = df.duplicated(keys, keep="first").to_numpy()
