@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import doctest
 import itertools
 
 import numpy as np
@@ -11,10 +10,6 @@ from hypothesis import example, given, settings, strategies as st
 
 from wfm.core.calendar import deadline_index
 from wfm.staffing import deferred
-
-
-def test_doctests() -> None:
-    assert doctest.testmod(deferred, raise_on_error=False).failed == 0
 
 
 def test_deadline_counts_opening_hours_only() -> None:
