@@ -1,10 +1,10 @@
 """Simulation model of a plan: the split, queues and agent grid as arrays, built once.
 
-:func:`_build_model` checks the split and pool-agent tables against the scenario, puts them
+:func:`build_model` checks the split and pool-agent tables against the scenario, puts them
 on one interval grid from the first interval start, gives every split row its queue,
 handle time, escalation, patience and answer-within threshold, and assembles the routing
 (:mod:`wfm.simulate.routing`) and the agents per pool (:mod:`wfm.simulate.pools`) into the
-:class:`_Model` every replication reads.
+:class:`PlanModel` every replication reads.
 """
 
 from __future__ import annotations
@@ -21,12 +21,12 @@ from wfm.core.errors import InputError
 from wfm.core.units import S_PER_H, interval_s
 from wfm.simulate.kpis import ratio
 from wfm.simulate.network import Network
-from wfm.simulate.pools import _deferred_cap, _keep_rate, _pool_order, _pool_staff
-from wfm.simulate.routing import _network, _overflow_routes
+from wfm.simulate.pools import pool_deferred_cap, pool_keep_rate, pool_order, pool_staff
+from wfm.simulate.routing import build_network, overflow_routes
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class _Model:
+class PlanModel:
     """Everything a replication needs, built once from the tables and the scenario."""
 
     t0: pd.Timestamp
@@ -60,17 +60,17 @@ class _Model:
     channels: list[str]
 
 
-def _build_model(
+def build_model(
     split: pd.DataFrame,
     pool_agents: pd.DataFrame,
     scenario: Scenario,
     overflow: pd.DataFrame | None,
     coverage: pd.DataFrame | None = None,
-) -> _Model:
+) -> PlanModel:
     """Check the split and pool-agent tables and build the model every replication reads.
 
     With ``coverage``, the agents of each pool that may work on deferred contacts at once are
-    capped per interval by the schedule's allocation (:func:`wfm.simulate.pools._deferred_cap`).
+    capped per interval by the schedule's allocation (:func:`wfm.simulate.pools.pool_deferred_cap`).
     """
     ivl = float(interval_s(scenario.interval_min))
     sp = _checked_split(split, pool_agents, scenario)
@@ -92,17 +92,17 @@ def _build_model(
     )
     row_interval = idx(sp["interval_start"], "split")
     contacts = sp["human_contacts"].to_numpy(dtype=float)
-    over_q, over_cum = _overflow_routes(sp, overflow, row_interval, contacts, scenario, idx, q_of)
-    pool_keys = _pool_order(scenario)
-    staff = _pool_staff(pool_agents, pool_keys, n_int, idx)
-    cap = None if coverage is None else _deferred_cap(coverage, scenario, pool_keys, staff, idx)
+    over_q, over_cum = overflow_routes(sp, overflow, row_interval, contacts, scenario, idx, q_of)
+    pool_keys = pool_order(scenario)
+    staff = pool_staff(pool_agents, pool_keys, n_int, idx)
+    cap = None if coverage is None else pool_deferred_cap(coverage, scenario, pool_keys, staff, idx)
     segments, channels = list(scenario.segments), list(scenario.channels)
     site_skills, ss_pools, queue_ss, row_ss = _site_skills(sp, queue_keys, pool_keys, scenario)
-    return _Model(
+    return PlanModel(
         t0=t0,
         n_int=n_int,
         interval_s=ivl,
-        network=_network(scenario, queue_keys, pool_keys, channels, ivl),
+        network=build_network(scenario, queue_keys, pool_keys, channels, ivl),
         queue_keys=queue_keys,
         pool_keys=pool_keys,
         row_interval=row_interval,
@@ -117,7 +117,7 @@ def _build_model(
         row_over_queue=over_q,
         row_over_cum=over_cum,
         staff=staff,
-        keep_rate=_keep_rate(scenario, pool_keys),
+        keep_rate=pool_keep_rate(scenario, pool_keys),
         deferred_cap=cap,
         site_skills=site_skills,
         ss_pools=ss_pools,

@@ -64,14 +64,14 @@ import pandas as pd
 
 from wfm.core.config import Scenario
 from wfm.core.results import StageResult
-from wfm.simulate.model import _build_model, _Model
-from wfm.simulate.replication import _replicate
+from wfm.simulate.model import PlanModel, build_model
+from wfm.simulate.replication import replicate
 from wfm.simulate.results import (
-    _interval_table,
-    _notes,
-    _pool_table,
-    _replication_table,
-    _summary_table,
+    interval_table,
+    pool_table,
+    replication_table,
+    simulation_notes,
+    summary_table,
 )
 
 log = logging.getLogger(__name__)
@@ -153,28 +153,28 @@ def simulate_plan(
     service level it reports) is described in the module's docstring.
     """
     t_start = time.perf_counter()
-    model = _build_model(split, pool_agents, scenario, overflow, coverage)
+    model = build_model(split, pool_agents, scenario, overflow, coverage)
     per_rep = _replications(model, scenario)
-    table = _interval_table(model, per_rep, scenario)
-    summary = _summary_table(model, per_rep, scenario)
-    pools = _pool_table(model, per_rep)
-    reps = _replication_table(per_rep, scenario)
+    table = interval_table(model, per_rep, scenario)
+    summary = summary_table(model, per_rep, scenario)
+    pools = pool_table(model, per_rep)
+    reps = replication_table(per_rep, scenario)
     wall = time.perf_counter() - t_start
     return StageResult(
         table=table,
         tables={"summary": summary, "pool_occupancy": pools, "replications": reps},
-        notes=tuple(_notes(scenario, model, table)),
+        notes=tuple(simulation_notes(scenario, model, table)),
         figures=_figures(scenario, per_rep, table, summary, wall),
     )
 
 
-def _replications(model: _Model, scenario: Scenario) -> list[dict]:
+def _replications(model: PlanModel, scenario: Scenario) -> list[dict]:
     """Tallies of each seeded replication (generator r of ``SeedSequence(seed).spawn(R)``)."""
     seeds = np.random.SeedSequence(scenario.seed).spawn(scenario.simulation.replications)
     per_rep = []
     for r, ss in enumerate(seeds):
         rng = np.random.default_rng(ss)
-        res = _replicate(model, scenario, rng)
+        res = replicate(model, scenario, rng)
         per_rep.append(res)
         log.debug("replication %d: %d contacts", r, res["n"])
     return per_rep

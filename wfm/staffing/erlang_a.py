@@ -104,8 +104,8 @@ def _kpis(
         x = al * ratio
         a = nl * ratio
         y = x * np.exp(-thr[live] / patience[live])  # x·e^{−θT}
-        b = erlang._erlang_b(nl, al)
-        lp = erlang._log_pmf(a, x)
+        b = erlang.erlang_b_kernel(nl, al)
+        lp = erlang.poisson_log_pmf_kernel(a, x)
         p_a = special.gammainc(a, x)
         p_a1 = special.gammainc(a + 1.0, x)
         p_y1 = special.gammainc(a + 1.0, y)
@@ -198,7 +198,7 @@ def _logit(p: np.ndarray) -> np.ndarray:
 
 
 def _inputs(*arrays: object) -> list[np.ndarray]:
-    out = erlang._as_float(*arrays)
+    out = erlang.validated_arrays(*arrays)
     if (out[2] <= 0.0).any():
         raise ValueError("aht_s must be positive")
     if (out[3] <= 0.0).any():

@@ -16,8 +16,7 @@ import numpy as np
 import pandas as pd
 
 from wfm.core.calendar import open_mask
-from wfm.core.channels import ChannelConfig
-from wfm.core.config import Scenario, ServiceTarget
+from wfm.core.config import ChannelConfig, Scenario, ServiceTarget
 from wfm.core.units import S_PER_H, interval_s
 from wfm.staffing.deferred import deferred_agents
 from wfm.staffing.queues import queue_requirement
