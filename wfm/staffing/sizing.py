@@ -90,7 +90,7 @@ def _size_deferred(load: SkillLoad) -> SkillStaffing:
     )
     agents = plan.agents_required
     cap = agents * float(interval_s(interval_min))
-    notes = ()
+    notes: tuple[str, ...] = ()
     if plan.carried_s > 0:
         notes = (
             f"{load.site}/{load.skill}: {plan.carried_s / S_PER_H:.1f} hours of work arrive "
