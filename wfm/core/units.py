@@ -19,4 +19,3 @@ def intervals_per_day(interval_min: int) -> int:
 def interval_s(interval_min: int) -> int:
     """Length of an interval in seconds."""
     return interval_min * S_PER_MIN
-
