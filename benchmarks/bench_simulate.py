@@ -28,7 +28,8 @@ sys.path.insert(0, str(ROOT))
 from wfm.core.mapping import scenario_from_dict  # noqa: E402
 from wfm.io.scenario import load_scenario  # noqa: E402
 from wfm.simulate import simulate_plan  # noqa: E402
-from wfm.simulate.engine import Network, PoolSpec, QueueSpec, run_events  # noqa: E402
+from wfm.simulate.engine import run_events  # noqa: E402
+from wfm.simulate.network import Network, PoolSpec, QueueSpec  # noqa: E402
 
 SHARED = ROOT.parent / "shared" / "data"
 DEMO = ROOT / "examples" / "demo" / "scenario.toml"

@@ -15,8 +15,9 @@ from hypothesis import given, settings, strategies as st
 
 from wfm.core.mapping import scenario_from_dict
 from wfm.simulate import simulate_plan
-from wfm.simulate.engine import ANSWERED, Network, PoolSpec, QueueSpec, run_events
-from wfm.simulate.model import _build_model
+from wfm.simulate.engine import run_events
+from wfm.simulate.model import build_model
+from wfm.simulate.network import ANSWERED, Network, PoolSpec, QueueSpec
 from wfm.staffing.deferred import deferred_agents
 
 INF = np.inf
@@ -239,14 +240,14 @@ def test_cap_is_the_pools_share_of_net_deferred_agents_rounded():
             "agents_scheduled": [8.0, 40.0, 1.0, 40.0, 4.0, 40.0],
         }
     )
-    m = _build_model(split, pool_agents, sc, None, coverage)
+    m = build_model(split, pool_agents, sc, None, coverage)
     order = [m.pool_keys.index(("a", "small")), m.pool_keys.index(("a", "big"))]
     cap = m.deferred_cap[:, order]
     # interval 0: 6 × (10, 30)/40 = 1.5, 4.5 → 2, 5 (nearest, halves up)
     # interval 1: 0.75 × (0.25, 0.75) = 0.1875, 0.5625 → at least 1 each
     # interval 2: no agent on queue → 0
     assert cap.tolist() == [[2, 5], [1, 1], [0, 0]]
-    assert _build_model(split, pool_agents, sc, None).deferred_cap is None
+    assert build_model(split, pool_agents, sc, None).deferred_cap is None
 
 
 def _deadline_plan(n_arrive: int = 32, n_tail: int = 16, profile: str = "latest"):
@@ -363,7 +364,7 @@ def test_deadline_counts_opening_hours_like_staffing():
         }
     )
     pool_agents = pd.DataFrame({"interval_start": grid, "site": "a", "pool": "p", "agents": 1.0})
-    model = _build_model(split, pool_agents, sc, None)
+    model = build_model(split, pool_agents, sc, None)
     t0 = grid[0]
     due = dict(zip(model.row_interval, model.row_due_s, strict=True))
     evening = int((pd.Timestamp("2026-03-02 19:30", tz="UTC") - t0) / pd.Timedelta("30min"))

@@ -6,14 +6,14 @@ import numpy as np
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from wfm.simulate.engine import (
+from wfm.simulate.engine import run_events
+from wfm.simulate.network import (
     ABANDONED,
     ANSWERED,
     UNSERVED,
     Network,
     PoolSpec,
     QueueSpec,
-    run_events,
 )
 
 INF = np.inf

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import doctest
 from pathlib import Path
 
 import numpy as np
@@ -10,14 +9,9 @@ import pandas as pd
 import pytest
 
 from wfm.core.errors import InputError
-from wfm.staffing import calculator
 from wfm.staffing.calculator import erlang_cases
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "staffing"
-
-
-def test_doctests() -> None:
-    assert doctest.testmod(calculator, raise_on_error=False).failed == 0
 
 
 def test_erlang_c_reference_cases_in_batch() -> None:

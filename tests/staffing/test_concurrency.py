@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import doctest
-
 import numpy as np
 import pytest
 from hypothesis import given, settings, strategies as st
@@ -11,10 +9,6 @@ from hypothesis import given, settings, strategies as st
 from wfm.core.config import ServiceTarget
 from wfm.staffing import concurrency, erlang
 from wfm.staffing.queues import queue_requirement
-
-
-def test_doctests() -> None:
-    assert doctest.testmod(concurrency, raise_on_error=False).failed == 0
 
 
 def test_slot_handle_time() -> None:

@@ -2,26 +2,22 @@
 
 from __future__ import annotations
 
-import doctest
 import itertools
 
 import numpy as np
 import pytest
 from hypothesis import example, given, settings, strategies as st
 
+from wfm.core.calendar import deadline_index
 from wfm.staffing import deferred
-
-
-def test_doctests() -> None:
-    assert doctest.testmod(deferred, raise_on_error=False).failed == 0
 
 
 def test_deadline_counts_opening_hours_only() -> None:
     # hourly grid: open, open, closed (night), open, open; 2 opening hours to answer
-    due = deferred.deadline_index([True, True, False, True, True], 60, 2.0)
+    due = deadline_index([True, True, False, True, True], 60, 2.0)
     assert due.tolist() == [1, 3, 4, 4, -1]
     # a deadline shorter than the interval: due by the end of the arrival interval if open
-    assert deferred.deadline_index([True, False, True], 30, 0.25).tolist() == [0, 2, 2]
+    assert deadline_index([True, False, True], 30, 0.25).tolist() == [0, 2, 2]
 
 
 def _feasible(work, flags, due, agents, capacity_s) -> bool:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import doctest
 import math
 from fractions import Fraction
 from pathlib import Path
@@ -28,10 +27,6 @@ def _exact_b(n: int, load: Fraction) -> Fraction:
         term = term * load / k
         total += term
     return term / total
-
-
-def test_doctests() -> None:
-    assert doctest.testmod(erlang, raise_on_error=False).failed == 0
 
 
 # -- reference cases (tests/data/staffing/erlang_c_cases.csv, see README there) ----------------

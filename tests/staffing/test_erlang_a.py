@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import doctest
 import math
 from pathlib import Path
 
@@ -16,10 +15,6 @@ from wfm.staffing import erlang, erlang_a
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "staffing"
 CASES = pd.read_csv(DATA / "erlang_a_cases.csv")
-
-
-def test_doctests() -> None:
-    assert doctest.testmod(erlang_a, raise_on_error=False).failed == 0
 
 
 @pytest.mark.parametrize("case_id", CASES.case_id)

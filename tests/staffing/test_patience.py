@@ -3,21 +3,15 @@
 from __future__ import annotations
 
 import csv
-import doctest
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from wfm.staffing import patience
 from wfm.staffing.patience import estimate_patience, patience_from_totals
 
 SLICE = Path(__file__).resolve().parents[1] / "data" / "staffing" / "anonymous_bank_slice.csv"
-
-
-def test_doctests() -> None:
-    assert doctest.testmod(patience, raise_on_error=False).failed == 0
 
 
 def _waits() -> pd.DataFrame:

@@ -2,18 +2,12 @@
 
 from __future__ import annotations
 
-import doctest
-
 import numpy as np
 import pytest
 
 from wfm.core.config import ServiceTarget
-from wfm.staffing import erlang_a, queues
+from wfm.staffing import erlang_a
 from wfm.staffing.queues import queue_requirement, strictest_target
-
-
-def test_doctests() -> None:
-    assert doctest.testmod(queues, raise_on_error=False).failed == 0
 
 
 def test_strictest_target_takes_each_strictest_part() -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import doctest
 import math
 
 import numpy as np
@@ -10,10 +9,6 @@ import pytest
 from hypothesis import given, strategies as st
 
 from wfm.staffing import shrinkage
-
-
-def test_doctests() -> None:
-    assert doctest.testmod(shrinkage, raise_on_error=False).failed == 0
 
 
 @pytest.mark.parametrize(

@@ -49,25 +49,6 @@ class SolveResult:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class StageReport:
-    """What a stage wants the planner to know besides its table (model choice, warnings)."""
-
-    stage: str
-    wall_s: float = 0.0
-    notes: tuple[str, ...] = ()
-    figures: dict = field(default_factory=dict)
-
-    def to_dict(self) -> dict:
-        """Plain dict for ``manifest.json``."""
-        return {
-            "stage": self.stage,
-            "wall_s": self.wall_s,
-            "notes": list(self.notes),
-            "figures": self.figures,
-        }
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
 class StageResult:
     """What every stage function returns.
 

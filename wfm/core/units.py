@@ -19,13 +19,3 @@ def intervals_per_day(interval_min: int) -> int:
 def interval_s(interval_min: int) -> int:
     """Length of an interval in seconds."""
     return interval_min * S_PER_MIN
-
-
-def rate_to_pct(rate: float) -> float:
-    """Fraction in [0, 1] → percent in [0, 100] (export layouts only)."""
-    return rate * 100.0
-
-
-def pct_to_rate(pct: float) -> float:
-    """Percent in [0, 100] → fraction in [0, 1]."""
-    return pct / 100.0

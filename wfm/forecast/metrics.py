@@ -106,8 +106,8 @@ def seasonal_naive_scale(values: ArrayLike, lag: int) -> float:
 
     Examples
     --------
-    >>> seasonal_naive_scale([1, 2, 3, 5, 2, 7], lag=3)
-    3.0
+    >>> seasonal_naive_scale([1, 2, 3, 5, 2, 7], lag=3)  # (|5 − 1| + |2 − 2| + |7 − 3|) / 3 = 8/3
+    2.6666666666666665
     """
     y = np.asarray(values, dtype=float).ravel()
     if y.size <= lag:

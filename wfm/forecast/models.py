@@ -349,5 +349,3 @@ MODELS: dict[str, ModelFn] = {
 """Registry of fitted candidate models by name (``ensemble`` is built by the backtest)."""
 
 ENSEMBLE = "ensemble"
-MODEL_NAMES = (*MODELS, ENSEMBLE)
-"""Every name ``forecast.models`` may list."""

@@ -27,8 +27,7 @@ g is concave, the linear terms the optimiser uses are conservative:
   (non-decreasing) step function on all of (0, I_max]. The fixed charge a is paid only when
   the arc is used (a binary switch), so taking a small load is dearer per contact than a
   large one, as in an Erlang table. For Erlang A channels Erlang C is the conservative
-  choice (patience only lowers the agents needed). ``receiver_line`` gives the same bound
-  for the smooth form (tangent of h at I_max / 2).
+  choice (patience only lowers the agents needed).
 
 Deferred channels (email, back office) are a workload, so their requirement is linear in the
 contacts: N / contacts agents per contact at the origin's rate.
@@ -186,25 +185,6 @@ def marginal_agents(load_erlangs: np.ndarray | float, beta: np.ndarray | float) 
     load = np.asarray(load_erlangs, dtype=float)
     with np.errstate(divide="ignore", invalid="ignore"):
         return 1.0 + np.asarray(beta, dtype=float) / (2.0 * np.sqrt(load))
-
-
-def receiver_line(base_erlangs: float, max_in_erlangs: float, beta: float) -> tuple[float, float]:
-    """Fixed charge and slope of a line above h(I) = g(A_r + I) − g(A_r) on [0, I_max].
-
-    Tangent of the concave h at I₀ = I_max / 2.
-
-    Returns
-    -------
-    (float, float)
-        ``(fixed_agents, agents_per_erlang)``, both ≥ 0.
-    """
-    i0 = max_in_erlangs / 2.0
-    if i0 <= 0:
-        return 0.0, 0.0
-    base = max(base_erlangs, 0.0)
-    h0 = float(agents_for_load(base + i0, beta) - agents_for_load(base, beta))
-    slope = float(marginal_agents(base + i0, beta))
-    return max(h0 - slope * i0, 0.0), slope
 
 
 def skill_target(scenario: Scenario, skill: str) -> ServiceTarget:

@@ -1,14 +1,15 @@
 """Simulation model of a plan: the split, queues and agent grid as arrays, built once.
 
-:func:`_build_model` checks the split and pool-agent tables against the scenario, puts them
+:func:`build_model` checks the split and pool-agent tables against the scenario, puts them
 on one interval grid from the first interval start, gives every split row its queue,
 handle time, escalation, patience and answer-within threshold, and assembles the routing
 (:mod:`wfm.simulate.routing`) and the agents per pool (:mod:`wfm.simulate.pools`) into the
-:class:`_Model` every replication reads.
+:class:`PlanModel` every replication reads.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -20,12 +21,12 @@ from wfm.core.errors import InputError
 from wfm.core.units import S_PER_H, interval_s
 from wfm.simulate.kpis import ratio
 from wfm.simulate.network import Network
-from wfm.simulate.pools import _deferred_cap, _keep_rate, _pool_order, _pool_staff
-from wfm.simulate.routing import _network, _overflow_routes
+from wfm.simulate.pools import pool_deferred_cap, pool_keep_rate, pool_order, pool_staff
+from wfm.simulate.routing import build_network, overflow_routes
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class _Model:
+class PlanModel:
     """Everything a replication needs, built once from the tables and the scenario."""
 
     t0: pd.Timestamp
@@ -59,19 +60,77 @@ class _Model:
     channels: list[str]
 
 
-def _build_model(
+def build_model(
     split: pd.DataFrame,
     pool_agents: pd.DataFrame,
     scenario: Scenario,
     overflow: pd.DataFrame | None,
     coverage: pd.DataFrame | None = None,
-) -> _Model:
+) -> PlanModel:
     """Check the split and pool-agent tables and build the model every replication reads.
 
     With ``coverage``, the agents of each pool that may work on deferred contacts at once are
-    capped per interval by the schedule's allocation (:func:`wfm.simulate.pools._deferred_cap`).
+    capped per interval by the schedule's allocation (:func:`wfm.simulate.pools.pool_deferred_cap`).
     """
     ivl = float(interval_s(scenario.interval_min))
+    sp = _checked_split(split, pool_agents, scenario)
+    times = pd.concat([sp["interval_start"], pool_agents["interval_start"]])
+    if times.empty:
+        raise InputError("nothing to simulate: split and pool_agents are empty", source="split")
+    t0 = times.min()
+    step = pd.Timedelta(seconds=ivl)
+    n_int = int((times.max() - t0) / step) + 1
+    idx = _grid_index(t0, step, scenario.interval_min)
+    # queues: (site, skill, segment), own site first; overflow destinations added below
+    queue_keys: list[tuple[str, str, str]] = []
+    q_of = _queue_numbering(queue_keys)
+    sp = sp.sort_values(["interval_start", "site", "channel", "segment"], kind="mergesort")
+    sp = sp.reset_index(drop=True)
+    row_queue = np.array(
+        [q_of((s, k, g)) for s, k, g in zip(sp["site"], sp["skill"], sp["segment"], strict=True)],
+        dtype=int,
+    )
+    row_interval = idx(sp["interval_start"], "split")
+    contacts = sp["human_contacts"].to_numpy(dtype=float)
+    over_q, over_cum = overflow_routes(sp, overflow, row_interval, contacts, scenario, idx, q_of)
+    pool_keys = pool_order(scenario)
+    staff = pool_staff(pool_agents, pool_keys, n_int, idx)
+    cap = None if coverage is None else pool_deferred_cap(coverage, scenario, pool_keys, staff, idx)
+    segments, channels = list(scenario.segments), list(scenario.channels)
+    site_skills, ss_pools, queue_ss, row_ss = _site_skills(sp, queue_keys, pool_keys, scenario)
+    return PlanModel(
+        t0=t0,
+        n_int=n_int,
+        interval_s=ivl,
+        network=build_network(scenario, queue_keys, pool_keys, channels, ivl),
+        queue_keys=queue_keys,
+        pool_keys=pool_keys,
+        row_interval=row_interval,
+        row_queue=row_queue,
+        row_contacts=contacts,
+        row_aht_s=sp["human_aht_s"].to_numpy(dtype=float),
+        **_row_contacts_timing(sp, scenario, contacts),
+        row_due_s=_due_s(sp, scenario, row_interval, t0, n_int, ivl),
+        row_segment=np.array([segments.index(g) for g in sp["segment"]], dtype=int),
+        row_channel=np.array([channels.index(c) for c in sp["channel"]], dtype=int),
+        row_group=row_interval * len(site_skills) + row_ss,
+        row_over_queue=over_q,
+        row_over_cum=over_cum,
+        staff=staff,
+        keep_rate=pool_keep_rate(scenario, pool_keys),
+        deferred_cap=cap,
+        site_skills=site_skills,
+        ss_pools=ss_pools,
+        queue_ss=queue_ss,
+        segments=segments,
+        channels=channels,
+    )
+
+
+def _checked_split(
+    split: pd.DataFrame, pool_agents: pd.DataFrame, scenario: Scenario
+) -> pd.DataFrame:
+    """The split with its site (home site when absent) and skill, after the column checks."""
     sp = split.copy()
     if "site" not in sp.columns:
         sp["site"] = scenario.home_site()
@@ -87,26 +146,28 @@ def _build_model(
     sp["skill"] = [
         scenario.skill_for(c, s) for c, s in zip(sp["channel"], sp["segment"], strict=True)
     ]
-    times = pd.concat([sp["interval_start"], pool_agents["interval_start"]])
-    if times.empty:
-        raise InputError("nothing to simulate: split and pool_agents are empty", source="split")
-    t0 = times.min()
-    step = pd.Timedelta(seconds=ivl)
-    n_int = int((times.max() - t0) / step) + 1
+    return sp
+
+
+def _grid_index(
+    t0: pd.Timestamp, step: pd.Timedelta, interval_min: int
+) -> Callable[[pd.Series, str], np.ndarray]:
+    """``idx(ts, source)``: interval of each timestamp from ``t0``; off-grid times raise."""
 
     def idx(ts: pd.Series, source: str) -> np.ndarray:
         off = (ts - t0) / step
         k = np.floor(off.to_numpy(dtype=float)).astype(np.int64)
         if (off.to_numpy(dtype=float) != k).any():
-            raise InputError(
-                f"interval_start not on the {scenario.interval_min}-minute grid", source=source
-            )
+            raise InputError(f"interval_start not on the {interval_min}-minute grid", source=source)
         return k
 
-    # queues: (site, skill, segment), own site first; overflow destinations added below
-    segments = list(scenario.segments)
-    channels = list(scenario.channels)
-    queue_keys: list[tuple[str, str, str]] = []
+    return idx
+
+
+def _queue_numbering(
+    queue_keys: list[tuple[str, str, str]],
+) -> Callable[[tuple[str, str, str]], int]:
+    """``q_of(key)``: number of queue (site, skill, segment), appended to ``queue_keys`` if new."""
     qindex: dict[tuple[str, str, str], int] = {}
 
     def q_of(key: tuple[str, str, str]) -> int:
@@ -115,14 +176,13 @@ def _build_model(
             queue_keys.append(key)
         return qindex[key]
 
-    sp = sp.sort_values(["interval_start", "site", "channel", "segment"], kind="mergesort")
-    sp = sp.reset_index(drop=True)
-    row_queue = np.array(
-        [q_of((s, k, g)) for s, k, g in zip(sp["site"], sp["skill"], sp["segment"], strict=True)],
-        dtype=int,
-    )
-    row_interval = idx(sp["interval_start"], "split")
-    contacts = sp["human_contacts"].to_numpy(dtype=float)
+    return q_of
+
+
+def _row_contacts_timing(
+    sp: pd.DataFrame, scenario: Scenario, contacts: np.ndarray
+) -> dict[str, np.ndarray]:
+    """Escalated share, escalation delay [s], mean patience [s] and threshold [s] per row."""
     esc = sp["escalated"].to_numpy(dtype=float) if "escalated" in sp else np.zeros(len(sp))
     esc_rate = np.clip(ratio(esc, contacts), 0.0, 1.0)
     esc_rate = np.nan_to_num(esc_rate, nan=0.0)
@@ -150,16 +210,21 @@ def _build_model(
     threshold = np.array(
         [_threshold_s(scenario, c, g) for c, g in zip(sp["channel"], sp["segment"], strict=True)]
     )
-    due_s = _due_s(sp, scenario, row_interval, t0, n_int, ivl)
+    return {
+        "row_escalated_rate": esc_rate,
+        "row_delay_s": delay,
+        "row_patience_s": patience,
+        "row_threshold_s": threshold,
+    }
 
-    over_q, over_cum = _overflow_routes(sp, overflow, row_interval, contacts, scenario, idx, q_of)
-    pool_keys = _pool_order(scenario)
-    staff = _pool_staff(pool_agents, pool_keys, n_int, idx)
-    keep = _keep_rate(scenario, pool_keys)
-    cap = None if coverage is None else _deferred_cap(coverage, scenario, pool_keys, staff, idx)
-    network = _network(scenario, queue_keys, pool_keys, channels, ivl)
 
-    # (site, skill) pairs of the output table and their pools
+def _site_skills(
+    sp: pd.DataFrame,
+    queue_keys: list[tuple[str, str, str]],
+    pool_keys: list[tuple[str, str]],
+    scenario: Scenario,
+) -> tuple[list[tuple[str, str]], np.ndarray, np.ndarray, np.ndarray]:
+    """(site, skill) pairs of the output table, their pools, and the pair of each queue and row."""
     site_skills: list[tuple[str, str]] = []
     ss_index: dict[tuple[str, str], int] = {}
     for s, k in zip(sp["site"], sp["skill"], strict=True):
@@ -179,36 +244,7 @@ def _build_model(
     row_ss = np.array(
         [ss_index[(s, k)] for s, k in zip(sp["site"], sp["skill"], strict=True)], dtype=int
     )
-    return _Model(
-        t0=t0,
-        n_int=n_int,
-        interval_s=ivl,
-        network=network,
-        queue_keys=queue_keys,
-        pool_keys=pool_keys,
-        row_interval=row_interval,
-        row_queue=row_queue,
-        row_contacts=contacts,
-        row_aht_s=sp["human_aht_s"].to_numpy(dtype=float),
-        row_escalated_rate=esc_rate,
-        row_delay_s=delay,
-        row_patience_s=patience,
-        row_threshold_s=threshold,
-        row_due_s=due_s,
-        row_segment=np.array([segments.index(g) for g in sp["segment"]], dtype=int),
-        row_channel=np.array([channels.index(c) for c in sp["channel"]], dtype=int),
-        row_group=row_interval * len(site_skills) + row_ss,
-        row_over_queue=over_q,
-        row_over_cum=over_cum,
-        staff=staff,
-        keep_rate=keep,
-        deferred_cap=cap,
-        site_skills=site_skills,
-        ss_pools=ss_pools,
-        queue_ss=queue_ss,
-        segments=segments,
-        channels=channels,
-    )
+    return site_skills, ss_pools, queue_ss, row_ss
 
 
 def _threshold_s(scenario: Scenario, channel: str, segment: str) -> float:

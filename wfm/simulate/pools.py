@@ -4,7 +4,7 @@ A pool is a group of agents of one site who share a set of skills. The plan give
 each pool has on queue per interval (breaks removed, shrinkage not yet); each replication
 turns a fractional count into whole agents and removes the share lost to shrinkage by the
 draw :data:`SHRINKAGE_DRAW` that ``simulation.shrinkage_draw`` names. Given the schedule's
-coverage, :func:`_deferred_cap` caps the agents of each pool that work on deferred contacts
+coverage, :func:`pool_deferred_cap` caps the agents of each pool that work on deferred contacts
 at once, per interval.
 """
 
@@ -41,7 +41,7 @@ SHRINKAGE_DRAW: dict[str, Callable[[np.random.Generator, np.ndarray, np.ndarray]
 """Agents available after shrinkage, from scheduled agents and the kept share per pool."""
 
 
-def _pool_order(scenario: Scenario) -> list[tuple[str, str]]:
+def pool_order(scenario: Scenario) -> list[tuple[str, str]]:
     """(site, pool) keys, specialists first.
 
     A contact tries the pool holding the fewest skills first.
@@ -51,7 +51,7 @@ def _pool_order(scenario: Scenario) -> list[tuple[str, str]]:
     return pool_keys
 
 
-def _pool_staff(
+def pool_staff(
     pool_agents: pd.DataFrame,
     pool_keys: list[tuple[str, str]],
     n_int: int,
@@ -75,7 +75,7 @@ def _pool_staff(
     return staff
 
 
-def _keep_rate(scenario: Scenario, pool_keys: list[tuple[str, str]]) -> np.ndarray:
+def pool_keep_rate(scenario: Scenario, pool_keys: list[tuple[str, str]]) -> np.ndarray:
     """Share of each pool's agents left after shrinkage: 1 − mean rate of its skills' channels."""
     return np.array(
         [
@@ -93,7 +93,7 @@ def _keep_rate(scenario: Scenario, pool_keys: list[tuple[str, str]]) -> np.ndarr
     )
 
 
-def _deferred_cap(
+def pool_deferred_cap(
     coverage: pd.DataFrame,
     scenario: Scenario,
     pool_keys: list[tuple[str, str]],
@@ -171,7 +171,7 @@ def _deferred_cap(
     return np.where(x > 1e-9, np.maximum(cap, 1), 0)
 
 
-def _agents_on_queue(
+def agents_on_queue(
     staff: np.ndarray, keep_rate: np.ndarray, shrinkage_draw: str, rng: np.random.Generator
 ) -> tuple[np.ndarray, np.ndarray]:
     """Scheduled and available agents of one replication, shape (intervals, pools) [agents].

@@ -15,9 +15,9 @@ import numpy as np
 
 from wfm.core.config import Scenario
 from wfm.simulate.engine import run_events
-from wfm.simulate.model import _Model
+from wfm.simulate.model import PlanModel
 from wfm.simulate.network import ABANDONED, ANSWERED, UNSERVED, Outcome
-from wfm.simulate.pools import _agents_on_queue
+from wfm.simulate.pools import agents_on_queue
 
 
 # -- distributions (registries resolved from SimulationConfig) ----------------------------
@@ -39,7 +39,7 @@ SERVICE_TIME: dict[str, Callable[[np.random.Generator, np.ndarray, float], np.nd
 """Handle-time draws with the given mean [s] (and coefficient of variation)."""
 
 
-def _replicate(model: _Model, scenario: Scenario, rng: np.random.Generator) -> dict:
+def replicate(model: PlanModel, scenario: Scenario, rng: np.random.Generator) -> dict:
     """Draw contacts and agents, run the event loop, count per group and segment."""
     cfg = scenario.simulation
     counts = rng.poisson(model.row_contacts)
@@ -62,7 +62,7 @@ def _replicate(model: _Model, scenario: Scenario, rng: np.random.Generator) -> d
     queue = np.where(
         moved, model.row_over_queue[rows, np.minimum(dest, model.row_over_cum.shape[1] - 1)], queue
     )
-    scheduled, available = _agents_on_queue(model.staff, model.keep_rate, cfg.shrinkage_draw, rng)
+    scheduled, available = agents_on_queue(model.staff, model.keep_rate, cfg.shrinkage_draw, rng)
     out = run_events(
         model.network,
         arrival,
@@ -76,7 +76,7 @@ def _replicate(model: _Model, scenario: Scenario, rng: np.random.Generator) -> d
 
 
 def _count(
-    model: _Model,
+    model: PlanModel,
     scenario: Scenario,
     rows: np.ndarray,
     arrival: np.ndarray,
@@ -141,7 +141,7 @@ def _count(
     }
 
 
-def _foreign(model: _Model, rows: np.ndarray, out: Outcome) -> np.ndarray:
+def _foreign(model: PlanModel, rows: np.ndarray, out: Outcome) -> np.ndarray:
     """Answered by a pool of another site than the contact's own (wait-threshold overflow)."""
     pool_site = np.array([s for s, _ in model.pool_keys] + [""], dtype=object)
     q_site = np.array([s for s, _, _ in model.queue_keys], dtype=object)

@@ -13,7 +13,7 @@ import pandas as pd
 
 from wfm.core.config import Scenario
 from wfm.simulate.kpis import ratio, replication_mean
-from wfm.simulate.model import _Model
+from wfm.simulate.model import PlanModel
 
 _UTC = "datetime64[ns, UTC]"
 
@@ -42,7 +42,7 @@ def _kpis(tallies: list[dict], abandoned_in_sl: bool, level: float) -> dict[str,
     return out
 
 
-def _targets(model: _Model, scenario: Scenario, key: np.ndarray, size: int) -> np.ndarray:
+def _targets(model: PlanModel, scenario: Scenario, key: np.ndarray, size: int) -> np.ndarray:
     """Contact-weighted service-level target of the split rows grouped by ``key``."""
     tgt = np.array(
         [
@@ -59,7 +59,9 @@ def _targets(model: _Model, scenario: Scenario, key: np.ndarray, size: int) -> n
     return np.where(den > 0, num / np.where(den > 0, den, 1.0), plain)
 
 
-def _interval_table(model: _Model, per_rep: list[dict], scenario: Scenario) -> pd.DataFrame:
+def interval_table(model: PlanModel, per_rep: list[dict], scenario: Scenario) -> pd.DataFrame:
+    """SIMULATION table: per (interval_start, site, skill) of the split, the means over
+    replications with their half-widths, occupancy, backlog and the target met or not."""
     level = scenario.simulation.level_rate
     k = _kpis([r["group"] for r in per_rep], scenario.abandoned_in_sl, level)
     n_ss = len(model.site_skills)
@@ -100,7 +102,8 @@ def _interval_table(model: _Model, per_rep: list[dict], scenario: Scenario) -> p
     )
 
 
-def _summary_table(model: _Model, per_rep: list[dict], scenario: Scenario) -> pd.DataFrame:
+def summary_table(model: PlanModel, per_rep: list[dict], scenario: Scenario) -> pd.DataFrame:
+    """Service overall, per segment, per channel and per segment.channel (scope, name)."""
     level = scenario.simulation.level_rate
     parts = []
     for scope, names, key in (
@@ -142,7 +145,7 @@ def _summary_table(model: _Model, per_rep: list[dict], scenario: Scenario) -> pd
     return out[(out["scope"] == "overall") | (out["contacts"] > 0)].reset_index(drop=True)
 
 
-def _replication_table(per_rep: list[dict], scenario: Scenario) -> pd.DataFrame:
+def replication_table(per_rep: list[dict], scenario: Scenario) -> pd.DataFrame:
     """Overall figures of each replication (their spread gives the half-widths)."""
     rows = []
     for r, res in enumerate(per_rep):
@@ -165,7 +168,8 @@ def _replication_table(per_rep: list[dict], scenario: Scenario) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def _pool_table(model: _Model, per_rep: list[dict]) -> pd.DataFrame:
+def pool_table(model: PlanModel, per_rep: list[dict]) -> pd.DataFrame:
+    """Per (interval_start, site, pool): agents scheduled, available after shrinkage, occupancy."""
     busy = np.stack([r["pool_busy_s"] for r in per_rep])
     online = np.stack([r["pool_online_s"] for r in per_rep])
     occ = replication_mean(ratio(busy, online))[0]
@@ -187,7 +191,8 @@ def _pool_table(model: _Model, per_rep: list[dict]) -> pd.DataFrame:
     )
 
 
-def _notes(scenario: Scenario, model: _Model, table: pd.DataFrame) -> list[str]:
+def simulation_notes(scenario: Scenario, model: PlanModel, table: pd.DataFrame) -> list[str]:
+    """What the planner must know to read the simulated figures (model, draws, shortfalls)."""
     cfg = scenario.simulation
     sl_rule = (
         "abandoned contacts count in the service-level denominator (as failures)"

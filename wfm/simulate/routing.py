@@ -23,7 +23,7 @@ QUEUE_RANK = {"realtime": 0, "concurrent": 1, "deferred": 2}
 """Routing priority of each queue model: a freed agent serves realtime contacts first."""
 
 
-def _overflow_routes(
+def overflow_routes(
     sp: pd.DataFrame,
     overflow: pd.DataFrame | None,
     row_interval: np.ndarray,
@@ -85,7 +85,7 @@ def _overflow_routes(
     return over_q, over_cum
 
 
-def _network(
+def build_network(
     scenario: Scenario,
     queue_keys: list[tuple[str, str, str]],
     pool_keys: list[tuple[str, str]],

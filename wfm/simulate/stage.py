@@ -10,6 +10,48 @@ deferred backlog, plus a summary per segment and channel.
 :mod:`wfm.simulate.routing` and the agents per interval and pool of :mod:`wfm.simulate.pools`;
 :mod:`wfm.simulate.replication` runs one seeded replication and :mod:`wfm.simulate.results`
 turns the tallies of all replications into tables.
+
+The model
+---------
+Per replication r (generator r of ``SeedSequence(scenario.seed).spawn(R)``, so the same
+seed gives the same result and replication r does not depend on R):
+
+* arrivals per split row ~ Poisson(``human_contacts``), uniform within the interval
+  (a Poisson process with piecewise-constant intensity);
+* handle time ~ exponential or log-normal with mean ``human_aht_s``; the k-th
+  simultaneous conversation of a concurrent channel lasts
+  ``(1 + concurrency_aht_factor·(k − 1))`` times longer; divided by pool proficiency;
+* patience ~ exponential with mean ``patience_s`` (channels without it never abandon;
+  deferred channels never abandon); an escalated contact (probability
+  ``escalated / human_contacts``) has already spent ``escalation_delay_s`` of it;
+* available agents per interval and pool: the scheduled ``agents`` (a fractional part
+  becomes one more agent with that probability) thinned by
+  ``1 − shrinkage_rate`` as ``simulation.shrinkage_draw`` says; the pool's shrinkage is
+  the mean of ``scenario.shrinkage_rate(site, channel)`` over its skills' channels.
+
+Deferred cap (only with ``coverage``): in interval b at most K[b, p] agents of pool p
+are busy on deferred contacts at once. The site's net deferred agents,
+``Σ_k agents_scheduled(b, site, k) · (1 − shrinkage_rate(site, channel(k)))`` over its
+deferred skills k, are split over the pools holding each skill in proportion to their
+``pool_agents.agents``; K is the pool's share rounded to the nearest agent, at least 1
+where the share is positive, else 0. Deferred contacts above the cap wait in their
+queue; agents already on them finish (no pre-emption). This is the staffing model's
+assumption: only the agents allocated to deferred work do it in that interval.
+
+Service level of a row = contacts answered within their own segment's threshold
+(deferred: within ``deadline_h`` of opening hours) / contacts, where abandoned contacts stay
+in the denominator only when ``scenario.abandoned_in_sl``; contacts still waiting when
+the last agent logs off count as not answered in time. ``sl_target_rate`` is the
+contact-weighted target of the row's segments; ``meets_target`` compares the mean with
+it (rows without contacts meet it). ASA is over answered contacts. Occupancy is busy
+agent-time / logged-in agent-time of the site's pools that hold the skill.
+
+References
+----------
+.. [1] N. Gans, G. Koole, A. Mandelbaum, "Telephone call centers: tutorial, review, and
+   research prospects," Manuf. Serv. Oper. Manag., 5(2), 79–141, 2003.
+.. [2] A. M. Law, *Simulation Modeling and Analysis*, 5th ed., McGraw-Hill, 2015,
+   ch. 9 (independent replications and t confidence intervals).
 """
 
 from __future__ import annotations
@@ -22,17 +64,15 @@ import pandas as pd
 
 from wfm.core.config import Scenario
 from wfm.core.results import StageResult
-from wfm.simulate.model import _build_model
-from wfm.simulate.pools import SHRINKAGE_DRAW as SHRINKAGE_DRAW
-from wfm.simulate.replication import SERVICE_TIME as SERVICE_TIME, _replicate
+from wfm.simulate.model import PlanModel, build_model
+from wfm.simulate.replication import replicate
 from wfm.simulate.results import (
-    _interval_table,
-    _notes,
-    _pool_table,
-    _replication_table,
-    _summary_table,
+    interval_table,
+    pool_table,
+    replication_table,
+    simulation_notes,
+    summary_table,
 )
-from wfm.simulate.routing import QUEUE_RANK as QUEUE_RANK
 
 log = logging.getLogger(__name__)
 
@@ -109,82 +149,57 @@ def simulate_plan(
 
     Notes
     -----
-    Per replication r (generator r of ``SeedSequence(scenario.seed).spawn(R)``, so the same
-    seed gives the same result and replication r does not depend on R):
-
-    * arrivals per split row ~ Poisson(``human_contacts``), uniform within the interval
-      (a Poisson process with piecewise-constant intensity);
-    * handle time ~ exponential or log-normal with mean ``human_aht_s``; the k-th
-      simultaneous conversation of a concurrent channel lasts
-      ``(1 + concurrency_aht_factor·(k − 1))`` times longer; divided by pool proficiency;
-    * patience ~ exponential with mean ``patience_s`` (channels without it never abandon;
-      deferred channels never abandon); an escalated contact (probability
-      ``escalated / human_contacts``) has already spent ``escalation_delay_s`` of it;
-    * available agents per interval and pool: the scheduled ``agents`` (a fractional part
-      becomes one more agent with that probability) thinned by
-      ``1 − shrinkage_rate`` as ``simulation.shrinkage_draw`` says; the pool's shrinkage is
-      the mean of ``scenario.shrinkage_rate(site, channel)`` over its skills' channels.
-
-    Deferred cap (only with ``coverage``): in interval b at most K[b, p] agents of pool p
-    are busy on deferred contacts at once. The site's net deferred agents,
-    ``Σ_k agents_scheduled(b, site, k) · (1 − shrinkage_rate(site, channel(k)))`` over its
-    deferred skills k, are split over the pools holding each skill in proportion to their
-    ``pool_agents.agents``; K is the pool's share rounded to the nearest agent, at least 1
-    where the share is positive, else 0. Deferred contacts above the cap wait in their
-    queue; agents already on them finish (no pre-emption). This is the staffing model's
-    assumption: only the agents allocated to deferred work do it in that interval.
-
-    Service level of a row = contacts answered within their own segment's threshold
-    (deferred: within ``deadline_h`` of opening hours) / contacts, where abandoned contacts stay
-    in the denominator only when ``scenario.abandoned_in_sl``; contacts still waiting when
-    the last agent logs off count as not answered in time. ``sl_target_rate`` is the
-    contact-weighted target of the row's segments; ``meets_target`` compares the mean with
-    it (rows without contacts meet it). ASA is over answered contacts. Occupancy is busy
-    agent-time / logged-in agent-time of the site's pools that hold the skill.
-
-    References
-    ----------
-    .. [1] N. Gans, G. Koole, A. Mandelbaum, "Telephone call centers: tutorial, review, and
-       research prospects," Manuf. Serv. Oper. Manag., 5(2), 79–141, 2003.
-    .. [2] A. M. Law, *Simulation Modeling and Analysis*, 5th ed., McGraw-Hill, 2015,
-       ch. 9 (independent replications and t confidence intervals).
+    The model (arrivals, handle times, patience, shrinkage, the deferred cap and the
+    service level it reports) is described in the module's docstring.
     """
     t_start = time.perf_counter()
-    cfg = scenario.simulation
-    model = _build_model(split, pool_agents, scenario, overflow, coverage)
-    seeds = np.random.SeedSequence(scenario.seed).spawn(cfg.replications)
-    per_rep = []
-    n_simulated = 0
-    for r, ss in enumerate(seeds):
-        rng = np.random.default_rng(ss)
-        res = _replicate(model, scenario, rng)
-        n_simulated += res["n"]
-        per_rep.append(res)
-        log.debug("replication %d: %d contacts", r, res["n"])
-    table = _interval_table(model, per_rep, scenario)
-    summary = _summary_table(model, per_rep, scenario)
-    pools = _pool_table(model, per_rep)
-    reps = _replication_table(per_rep, scenario)
+    model = build_model(split, pool_agents, scenario, overflow, coverage)
+    per_rep = _replications(model, scenario)
+    table = interval_table(model, per_rep, scenario)
+    summary = summary_table(model, per_rep, scenario)
+    pools = pool_table(model, per_rep)
+    reps = replication_table(per_rep, scenario)
     wall = time.perf_counter() - t_start
-    below = int((~table["meets_target"]).sum())
-    notes = _notes(scenario, model, table)
-    overall = summary[summary["scope"] == "overall"].iloc[0]
-    figures = {
-        "replications": cfg.replications,
-        "contacts_simulated": int(n_simulated),
-        "contacts_per_s": round(n_simulated / wall, 1) if wall > 0 else None,
-        "service_level_rate": _json_float(overall["service_level_rate"]),
-        "abandon_rate": _json_float(overall["abandon_rate"]),
-        "asa_s": _json_float(overall["asa_s"]),
-        "intervals_below_target": below,
-        "abandoned_in_sl": scenario.abandoned_in_sl,
-    }
     return StageResult(
         table=table,
         tables={"summary": summary, "pool_occupancy": pools, "replications": reps},
-        notes=tuple(notes),
-        figures=figures,
+        notes=tuple(simulation_notes(scenario, model, table)),
+        figures=_figures(scenario, per_rep, table, summary, wall),
     )
+
+
+def _replications(model: PlanModel, scenario: Scenario) -> list[dict]:
+    """Tallies of each seeded replication (generator r of ``SeedSequence(seed).spawn(R)``)."""
+    seeds = np.random.SeedSequence(scenario.seed).spawn(scenario.simulation.replications)
+    per_rep = []
+    for r, ss in enumerate(seeds):
+        rng = np.random.default_rng(ss)
+        res = replicate(model, scenario, rng)
+        per_rep.append(res)
+        log.debug("replication %d: %d contacts", r, res["n"])
+    return per_rep
+
+
+def _figures(
+    scenario: Scenario,
+    per_rep: list[dict],
+    table: pd.DataFrame,
+    summary: pd.DataFrame,
+    wall_s: float,
+) -> dict:
+    """Headline figures of the run: overall service, contacts simulated and their rate."""
+    n_simulated = sum(res["n"] for res in per_rep)
+    overall = summary[summary["scope"] == "overall"].iloc[0]
+    return {
+        "replications": scenario.simulation.replications,
+        "contacts_simulated": int(n_simulated),
+        "contacts_per_s": round(n_simulated / wall_s, 1) if wall_s > 0 else None,
+        "service_level_rate": _json_float(overall["service_level_rate"]),
+        "abandon_rate": _json_float(overall["abandon_rate"]),
+        "asa_s": _json_float(overall["asa_s"]),
+        "intervals_below_target": int((~table["meets_target"]).sum()),
+        "abandoned_in_sl": scenario.abandoned_in_sl,
+    }
 
 
 def _json_float(x: float) -> float | None:

@@ -8,6 +8,7 @@ the Technion "Anonymous Bank" call log: ``outcome`` (AGENT, HANG, PHANTOM), ``q_
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
@@ -16,8 +17,9 @@ import pandas as pd
 from wfm.core.errors import InputError
 from wfm.core.results import StageResult
 from wfm.core.units import interval_s
-from wfm.simulate.engine import ABANDONED, ANSWERED, Network, PoolSpec, QueueSpec, run_events
+from wfm.simulate.engine import run_events
 from wfm.simulate.kpis import ratio, replication_mean
+from wfm.simulate.network import ABANDONED, ANSWERED, Network, PoolSpec, QueueSpec
 
 TRACE_COLUMNS = ("outcome", "q_time", "ser_time", "server", "type", "q_start_ts", "ser_start_ts")
 """Columns ``replay_calls`` reads."""
@@ -94,6 +96,59 @@ def replay_calls(
     if missing:
         raise InputError(f"missing column {missing[0]!r}", source="calls", line=1)
     ivl = float(interval_s(interval_min))
+    log = _read_log(calls, interval_min, tz)
+    agents = _log_agents(log, agents_from, presence_gap_s, ivl)
+    sims = _replications(log, agents, ivl, replications, seed, sl_threshold_s)
+    table, rec, stack = _compare(log, agents, sims, ivl, sl_threshold_s, level_rate)
+    figures = _figures(log, table, rec, stack, replications)
+    notes = _notes(log, agents_from, presence_gap_s)
+    return StageResult(table=table, notes=notes, figures=figures)
+
+
+def _notes(log: _Log, agents_from: str, presence_gap_s: float) -> tuple[str, ...]:
+    """What the replay took from the log and what it drew."""
+    who = (
+        "distinct servers per interval"
+        if agents_from == "servers"
+        else f"server presence per interval (idle gaps ≤ {presence_gap_s:g} s bridged)"
+    )
+    return (
+        f"trace replay of {log.n} calls: real arrival and handle times, recorded patience of "
+        f"abandoned calls, wait + Exp({log.mean_patience_s:.0f} s) for answered ones; agents = "
+        f"{who} on one FIFO queue",
+        "per-interval errors are over intervals with at least 10 calls",
+    )
+
+
+@dataclass(frozen=True)
+class _Log:
+    """Calls kept from the log, in arrival order, on the interval grid of the replay."""
+
+    df: pd.DataFrame  # the kept rows of the log
+    q_time: np.ndarray  # recorded wait [s]
+    served: np.ndarray  # answered by an agent (else abandoned from the queue)
+    ser_time: np.ndarray  # recorded handle time [s]
+    arrival: np.ndarray  # time of joining the queue from t0 [s]
+    slot: np.ndarray  # interval of the arrival
+    t0: pd.Timestamp  # start of the first interval (UTC)
+    n_int: int  # intervals from the first to the last arrival
+    tz: str  # IANA zone of the log's naive timestamps
+
+    @property
+    def n(self) -> int:
+        """Calls kept."""
+        return len(self.arrival)
+
+    @property
+    def mean_patience_s(self) -> float:
+        """θ̂ = total wait / abandonments (inf when none abandoned) [s]."""
+        n_abandoned = int((~self.served).sum())
+        return self.q_time.sum() / n_abandoned if n_abandoned else np.inf
+
+
+def _read_log(calls: pd.DataFrame, interval_min: int, tz: str) -> _Log:
+    """Keep the calls that reached the agent queue, order them by arrival (UTC)."""
+    ivl = float(interval_s(interval_min))
     q_time = pd.to_numeric(calls["q_time"]).to_numpy(dtype=float)
     outcome = calls["outcome"].astype(str).to_numpy()
     keep = (outcome == "AGENT") | ((outcome == "HANG") & (q_time > 0))
@@ -114,12 +169,17 @@ def replay_calls(
     arrival = (utc - t0).dt.total_seconds().to_numpy()
     n_int = int(arrival[-1] // ivl) + 1
     slot = (arrival // ivl).astype(int)
-    # agents per interval, from the servers' own calls
+    return _Log(df, q_time, served, ser_time, arrival, slot, t0, n_int, tz)
+
+
+def _log_agents(log: _Log, agents_from: str, presence_gap_s: float, ivl: float) -> np.ndarray:
+    """Agents per interval (and one more interval after the last), from the servers' calls."""
+    df, served, n_int = log.df, log.served, log.n_int
     start_local = pd.to_datetime(df["ser_start_ts"].where(served))
-    start_utc = start_local.dt.tz_localize(tz, ambiguous="NaT", nonexistent="NaT").dt.tz_convert(
-        "UTC"
-    )
-    start_s = (start_utc - t0).dt.total_seconds().to_numpy()
+    start_utc = start_local.dt.tz_localize(
+        log.tz, ambiguous="NaT", nonexistent="NaT"
+    ).dt.tz_convert("UTC")
+    start_s = (start_utc - log.t0).dt.total_seconds().to_numpy()
     named = served & (df["server"].astype(str).to_numpy() != NO_SERVER) & ~np.isnan(start_s)
     servers = df["server"].astype(str).to_numpy()[named]
     agents = np.zeros((n_int + 1, 1), dtype=np.int64)
@@ -130,18 +190,31 @@ def replay_calls(
         agents[counts.index.to_numpy(), 0] = counts.to_numpy()
     elif agents_from == "presence":
         present_s = _presence_s(
-            servers, start_s[named], ser_time[named], presence_gap_s, ivl, n_int
+            servers, start_s[named], log.ser_time[named], presence_gap_s, ivl, n_int
         )
         agents[:n_int, 0] = np.rint(present_s / ivl).astype(np.int64)
     else:
         raise ValueError(f"agents_from must be 'servers' or 'presence'; got {agents_from!r}")
     agents[n_int, 0] = agents[n_int - 1, 0]  # the last callers are answered
-    n_abandoned = int((~served).sum())
-    mean_patience_s = q_time.sum() / n_abandoned if n_abandoned else np.inf
-    types = df["type"].astype(str).to_numpy()
+    return agents
+
+
+def _replications(
+    log: _Log,
+    agents: np.ndarray,
+    ivl: float,
+    replications: int,
+    seed: int,
+    sl_threshold_s: float,
+) -> list[dict[str, np.ndarray]]:
+    """Seeded replays: answered, abandoned, met and total wait per interval, per run."""
+    served, ser_time, q_time, slot, n_int = (
+        log.served, log.ser_time, log.q_time, log.slot, log.n_int
+    )  # fmt: skip
+    types = log.df["type"].astype(str).to_numpy()
     pool_by_type = {t: ser_time[served & (types == t)] for t in np.unique(types)}
     all_served = ser_time[served]
-
+    mean_patience_s = log.mean_patience_s
     net = Network(
         queues=(QueueSpec(channel=0, rank=0),),
         pools=(PoolSpec(queues=(0,), proficiency=(1.0,)),),
@@ -149,8 +222,6 @@ def replay_calls(
         concurrency_aht_factor=(0.0,),
         interval_s=ivl,
     )
-    n = len(arrival)
-    groups = np.arange(n_int)
     sims = []
     for ss in np.random.SeedSequence(seed).spawn(replications):
         rng = np.random.default_rng(ss)
@@ -161,7 +232,7 @@ def replay_calls(
             work[m] = rng.choice(src, size=int(m.sum()))
         patience = q_time.copy()
         patience[served] = q_time[served] + rng.exponential(mean_patience_s, int(served.sum()))
-        out = run_events(net, arrival, np.zeros(n, dtype=int), work, patience, agents)
+        out = run_events(net, log.arrival, np.zeros(log.n, dtype=int), work, patience, agents)
         ans = out.status == ANSWERED
         ab = out.status == ABANDONED
         sims.append(
@@ -172,6 +243,19 @@ def replay_calls(
                 "wait": np.bincount(slot, np.where(ans, out.wait_s, 0.0), n_int),
             }
         )
+    return sims
+
+
+def _compare(
+    log: _Log,
+    agents: np.ndarray,
+    sims: list[dict[str, np.ndarray]],
+    ivl: float,
+    sl_threshold_s: float,
+    level_rate: float,
+) -> tuple[pd.DataFrame, dict[str, np.ndarray], dict[str, np.ndarray]]:
+    """Per-interval table of recorded against simulated figures (intervals with calls)."""
+    slot, served, q_time, n_int = log.slot, log.served, log.q_time, log.n_int
     calls_n = np.bincount(slot, minlength=n_int).astype(float)
     rec = {
         "answered": np.bincount(slot, served, n_int),
@@ -185,7 +269,7 @@ def replay_calls(
     sim_sl, sim_sl_hw = replication_mean(ratio(stack["met"], calls_n), level_rate)
     table = pd.DataFrame(
         {
-            "interval_start": (t0 + groups * pd.Timedelta(seconds=ivl)),
+            "interval_start": (log.t0 + np.arange(n_int) * pd.Timedelta(seconds=ivl)),
             "calls": calls_n,
             "agents": agents[:n_int, 0],
             "recorded_answered": rec["answered"],
@@ -205,12 +289,24 @@ def replay_calls(
     )
     table["interval_start"] = table["interval_start"].astype("datetime64[ns, UTC]")
     table = table[table["calls"] > 0].reset_index(drop=True)
+    return table, rec, stack
+
+
+def _figures(
+    log: _Log,
+    table: pd.DataFrame,
+    rec: dict[str, np.ndarray],
+    stack: dict[str, np.ndarray],
+    replications: int,
+) -> dict:
+    """Overall recorded and simulated figures, and the mean absolute error per interval."""
+    n = log.n
     tot = {k: v.sum(axis=1) for k, v in stack.items()}
     busy = table["calls"] >= 10
-    figures = {
+    return {
         "calls": int(n),
         "replications": replications,
-        "mean_patience_s": float(mean_patience_s),
+        "mean_patience_s": float(log.mean_patience_s),
         "recorded_asa_s": float(rec["wait"].sum() / rec["answered"].sum()),
         "simulated_asa_s": float(np.mean(tot["wait"] / tot["answered"])),
         "recorded_abandon_rate": float(rec["abandoned"].sum() / n),
@@ -226,18 +322,6 @@ def replay_calls(
             )
         ),
     }
-    who = (
-        "distinct servers per interval"
-        if agents_from == "servers"
-        else f"server presence per interval (idle gaps ≤ {presence_gap_s:g} s bridged)"
-    )
-    notes = (
-        f"trace replay of {n} calls: real arrival and handle times, recorded patience of "
-        f"abandoned calls, wait + Exp({mean_patience_s:.0f} s) for answered ones; agents = "
-        f"{who} on one FIFO queue",
-        "per-interval errors are over intervals with at least 10 calls",
-    )
-    return StageResult(table=table, notes=notes, figures=figures)
 
 
 def _presence_s(

@@ -236,9 +236,76 @@ class _Run:
 
 
 def _solve(grid: _Grid, pol: SeriesPolicy, scenario: Scenario) -> _Run:
+    """Offer to AI, settle repeat contacts to a fixed point, and move closed-hours backlog."""
+    offer = _ai_offer(grid, pol, scenario)
+    routes = _backlog_routes(grid, scenario)
+    profile = scenario.split.repeat_delay_profile_rate
+    ipd = intervals_per_day(grid.interval_min)
+    _check_repeats_settle(pol, profile)
+    f = _settle(grid, pol, scenario, offer, routes)
+    channels, hold_s, tau_s = offer.channels, offer.hold_s, offer.tau_s
+    used_s = f["handled"] * hold_s
+    min_count, max_count = _bound_counts(
+        channels, offer.cap_channels, scenario, tau_s, pol, f["arrivals"], f["contained"],
+        used_s, hold_s, offer.ai_open,
+    )  # fmt: skip
+    human, escalated, closed = f["human"], f["escalated"], routes.closed
+    contacts = f["contained"] + human  # = arrivals − backlog_out + backlog_in, no cancellation
+    return _Run(
+        passes=f["passes"],
+        arrivals=f["arrivals"],
+        repeats=f["repeats"],
+        repeats_ai=repeat_arrivals(f["unresolved_ai"], profile, ipd),
+        repeats_human=repeat_arrivals(f["unresolved_human"], profile, ipd),
+        handled=f["handled"],
+        blocked=f["offered"] * (1.0 - f["accept"]),
+        contained=f["contained"],
+        escalated=escalated,
+        human=human,
+        work_s=f["work_s"],
+        contacts=contacts,
+        backlog_out=f["backlog_out"],
+        backlog_in=f["backlog_in"],
+        moves=routes.moves,
+        site_rows=routes.site_rows,
+        stranded=routes.stranded,
+        escalation_delay_s=np.where(
+            human > 0,
+            np.where(closed, 0.0, escalated)
+            * pol.escalation_delay_s[:, None]
+            / np.where(human > 0, human, 1.0),
+            0.0,
+        ),
+        ai_cost=f["handled"] * pol.cost_per_ai_contact[:, None]
+        + escalated * pol.cost_per_escalation[:, None],
+        ai_min_rate=_share(min_count, contacts),
+        ai_max_rate=_share(max_count, contacts),
+        cap_channels=offer.cap_channels,
+        cap_load=f["cap_load"],
+        used_s=used_s,
+        tau_s=tau_s,
+        offered_channels=sorted(
+            {ch for ch, a in zip(channels, offer.rate.max(axis=1), strict=True) if a > 0}
+        ),
+    )
+
+
+@dataclass(frozen=True)
+class _Offer:
+    """What is offered to AI agents per series and interval, and the sessions it holds."""
+
+    channels: np.ndarray  # channel of each series
+    cap_channels: list[str]  # channels with an AI capacity
+    tau_s: int  # interval length [s]
+    hold_s: np.ndarray  # (series, 1) AI session time per handled contact [s]
+    ai_open: np.ndarray  # AI answers in the interval (site hours or always)
+    rate: np.ndarray  # share of arrivals offered to AI
+
+
+def _ai_offer(grid: _Grid, pol: SeriesPolicy, scenario: Scenario) -> _Offer:
+    """AI offer rate: ``ai_first_rate`` (closed: ``ai_first_closed_rate``), capped so that
+    containment stays within ``max_ai_share_rate``, zero while the AI is closed."""
     channels = grid.series["channel"].to_numpy()
-    cap_channels = [ch for ch in dict.fromkeys(channels) if ch in scenario.ai_capacity]
-    tau_s = interval_s(grid.interval_min)
     ai_aht_s = np.array(
         [
             scenario.ai_capacity[ch].ai_aht_s if ch in scenario.ai_capacity else 0.0
@@ -252,7 +319,7 @@ def _solve(grid: _Grid, pol: SeriesPolicy, scenario: Scenario) -> _Run:
             ai_open[i] = grid.is_open[i]
     c = pol.containment_rate[:, None]
     first = np.where(grid.is_open, pol.ai_first_rate[:, None], pol.ai_first_closed_rate[:, None])
-    offer_rate = (
+    rate = (
         np.where(
             c > 0,
             np.minimum(first, pol.max_ai_share_rate[:, None] / np.maximum(c, 1e-300)),
@@ -260,6 +327,35 @@ def _solve(grid: _Grid, pol: SeriesPolicy, scenario: Scenario) -> _Run:
         )
         * ai_open
     )
+    return _Offer(
+        channels=channels,
+        cap_channels=[ch for ch in dict.fromkeys(channels) if ch in scenario.ai_capacity],
+        tau_s=interval_s(grid.interval_min),
+        hold_s=hold_s,
+        ai_open=ai_open,
+        rate=rate,
+    )
+
+
+@dataclass(frozen=True)
+class _Routes:
+    """Where contacts needing a person outside opening hours go, per site."""
+
+    moves: dict[str, BacklogMoves]
+    site_rows: dict[str, np.ndarray]  # series of each site
+    stranded: np.ndarray  # series whose backlog has no opening to go to
+    closed: np.ndarray  # (series, intervals) closed, and the backlog moves
+
+    def moved(self, values: np.ndarray) -> np.ndarray:
+        """``values`` of closed intervals moved to the openings that answer them."""
+        out = np.zeros_like(values)
+        for site, m in self.moves.items():
+            out[self.site_rows[site]] = move_backlog(values[self.site_rows[site]], m)
+        return out
+
+
+def _backlog_routes(grid: _Grid, scenario: Scenario) -> _Routes:
+    """Backlog moves of each site within ``split.backlog_deadline_h``."""
     deadline_intervals = math.ceil(
         scenario.split.backlog_deadline_h * MIN_PER_H / grid.interval_min - 1e-9
     )
@@ -274,26 +370,29 @@ def _solve(grid: _Grid, pol: SeriesPolicy, scenario: Scenario) -> _Run:
     for site, m in moves.items():
         stranded[site_rows[site]] = m.stranded
     closed = ~grid.is_open & ~stranded[:, None]
+    return _Routes(moves=moves, site_rows=site_rows, stranded=stranded, closed=closed)
 
-    def moved(values: np.ndarray) -> np.ndarray:
-        out = np.zeros_like(values)
-        for site, m in moves.items():
-            out[site_rows[site]] = move_backlog(values[site_rows[site]], m)
-        return out
 
-    ipd = intervals_per_day(grid.interval_min)
+def _settle(
+    grid: _Grid, pol: SeriesPolicy, scenario: Scenario, offer: _Offer, routes: _Routes
+) -> dict:
+    """Repeat contacts to a fixed point: each pass offers arrivals (forecast + repeats) to AI
+    within capacity, routes the rest to people (closed hours through the backlog) and draws
+    the repeats of the unresolved ones; it stops when the repeats no longer change."""
+    channels, tau_s, hold_s, closed = offer.channels, offer.tau_s, offer.hold_s, routes.closed
     profile = scenario.split.repeat_delay_profile_rate
+    ipd = intervals_per_day(grid.interval_min)
+    c = pol.containment_rate[:, None]
     r_ai = pol.ai_resolution_rate[:, None]
     r_h = pol.human_resolution_rate[:, None]
-    _check_repeats_settle(pol, profile)
     repeats = np.zeros_like(grid.contacts)
     for passes in range(1, _MAX_PASSES + 1):  # noqa: B007 (used after the loop)
         arrivals = grid.contacts + repeats
-        offered = arrivals * offer_rate
+        offered = arrivals * offer.rate
         load_s = offered * hold_s
         accept = np.ones_like(arrivals)
         cap_load = {}
-        for ch in cap_channels:
+        for ch in offer.cap_channels:
             rows = channels == ch
             total = load_s[rows].sum(axis=0)
             cap_load[ch] = total
@@ -305,8 +404,8 @@ def _solve(grid: _Grid, pol: SeriesPolicy, scenario: Scenario) -> _Run:
         human_new = escalated + direct
         work_new = (escalated * pol.escalation_aht_factor[:, None] + direct) * grid.aht_s
         backlog_out = np.where(closed, human_new, 0.0)
-        backlog_in = moved(backlog_out)
-        work_in = moved(np.where(closed, work_new, 0.0))
+        backlog_in = routes.moved(backlog_out)
+        work_in = routes.moved(np.where(closed, work_new, 0.0))
         human = np.where(closed, 0.0, human_new) + backlog_in
         work_s = np.where(closed, 0.0, work_new) + work_in
         unresolved_ai = contained * (1.0 - r_ai)
@@ -322,48 +421,13 @@ def _solve(grid: _Grid, pol: SeriesPolicy, scenario: Scenario) -> _Run:
             "ai_resolution_rate or human_resolution_rate, or lower repeat_delay_profile_rate",
             key="split.repeat_delay_profile_rate",
         )
-    used_s = handled * hold_s
-    min_count, max_count = _bound_counts(
-        channels, cap_channels, scenario, tau_s, pol, arrivals, contained, used_s, hold_s, ai_open
-    )
-    contacts = contained + human  # = arrivals − backlog_out + backlog_in, without cancellation
-    return _Run(
-        passes=passes,
-        arrivals=arrivals,
-        repeats=repeats,
-        repeats_ai=repeat_arrivals(unresolved_ai, profile, ipd),
-        repeats_human=repeat_arrivals(unresolved_human, profile, ipd),
-        handled=handled,
-        blocked=offered * (1.0 - accept),
-        contained=contained,
-        escalated=escalated,
-        human=human,
-        work_s=work_s,
-        contacts=contacts,
-        backlog_out=backlog_out,
-        backlog_in=backlog_in,
-        moves=moves,
-        site_rows=site_rows,
-        stranded=stranded,
-        escalation_delay_s=np.where(
-            human > 0,
-            np.where(closed, 0.0, escalated)
-            * pol.escalation_delay_s[:, None]
-            / np.where(human > 0, human, 1.0),
-            0.0,
-        ),
-        ai_cost=handled * pol.cost_per_ai_contact[:, None]
-        + escalated * pol.cost_per_escalation[:, None],
-        ai_min_rate=_share(min_count, contacts),
-        ai_max_rate=_share(max_count, contacts),
-        cap_channels=cap_channels,
-        cap_load=cap_load,
-        used_s=used_s,
-        tau_s=tau_s,
-        offered_channels=sorted(
-            {ch for ch, a in zip(channels, offer_rate.max(axis=1), strict=True) if a > 0}
-        ),
-    )
+    return {
+        "passes": passes, "arrivals": arrivals, "repeats": repeats, "offered": offered,
+        "accept": accept, "cap_load": cap_load, "handled": handled, "contained": contained,
+        "escalated": escalated, "human": human, "work_s": work_s, "backlog_out": backlog_out,
+        "backlog_in": backlog_in, "unresolved_ai": unresolved_ai,
+        "unresolved_human": unresolved_human,
+    }  # fmt: skip
 
 
 def _bound_counts(

@@ -12,6 +12,7 @@ import pandas as pd
 
 from wfm.core.errors import InputError
 from wfm.core.schemas import Column, TableSchema
+from wfm.core.units import S_PER_MIN
 from wfm.staffing import erlang, erlang_a
 
 
@@ -129,7 +130,15 @@ def erlang_cases(
     """
     if model not in CASE_SCHEMAS:
         raise ValueError(f"model must be 'c' or 'a'; got {model!r}")
-    schema = CASE_SCHEMAS[model]
+    v = _checked_columns(cases, CASE_SCHEMAS[model], source)
+    v["load"] = v["contacts"] * v["aht_s"] / (v["interval_min"] * S_PER_MIN)
+    out = cases.copy()
+    out["traffic_erlangs"] = v["load"]
+    return _SOLVERS[model](cases, out, v, abandoned_in_sl, source)
+
+
+def _checked_columns(cases: pd.DataFrame, schema: TableSchema, source: str) -> dict:
+    """The columns common to both models as float arrays, each value checked."""
     for col in schema.columns:
         if col.required and col.name not in cases.columns:
             raise InputError(
@@ -138,16 +147,15 @@ def erlang_cases(
                 line=1,
                 expected=", ".join(c.name for c in schema.columns if c.required),
             )
-    contacts, interval_min, aht, thr = (
-        _column(cases, c) for c in ("contacts", "interval_min", "aht_s", "sl_threshold_s")
-    )
-    target, agents = _column(cases, "sl_target_rate"), _column(cases, "agents")
-    asa_t, max_occ = _column(cases, "asa_target_s"), _column(cases, "max_occupancy_rate")
-    for name, values in (("contacts", contacts), ("sl_threshold_s", thr)):
+    names = ("contacts", "interval_min", "aht_s", "sl_threshold_s", "sl_target_rate", "agents")
+    v = {c: _column(cases, c) for c in (*names, "asa_target_s", "max_occupancy_rate")}
+    for name in ("contacts", "sl_threshold_s"):
+        values = v[name]
         _fail(np.isnan(values) | (values < 0), "must be a number ≥ 0", source, name, values)
-    for name, values in (("interval_min", interval_min), ("aht_s", aht)):
-        _fail(~(values > 0), "must be a number > 0", source, name, values)
-    find = np.isnan(agents)
+    for name in ("interval_min", "aht_s"):
+        _fail(~(v[name] > 0), "must be a number > 0", source, name, v[name])
+    target, agents = v["sl_target_rate"], v["agents"]
+    v["find"] = find = np.isnan(agents)
     _fail(
         find & np.isnan(target),
         "give sl_target_rate (to find agents) or agents",
@@ -163,28 +171,42 @@ def erlang_cases(
         target,
     )
     _fail(~find & (agents != np.round(agents)), "must be a whole number", source, "agents", agents)
+    max_occ, asa_t = v["max_occupancy_rate"], v["asa_target_s"]
     _fail(max_occ <= 0, "must be in (0, 1]", source, "max_occupancy_rate", max_occ)
     _fail(asa_t <= 0, "must be > 0", source, "asa_target_s", asa_t)
-    load = contacts * aht / (interval_min * 60.0)
-    n = np.where(find, 0.0, agents)
-    out = cases.copy()
-    out["traffic_erlangs"] = load
-    if model == "c":
-        if find.any():
-            n[find] = erlang.agents_for_target(
-                load[find],
-                aht[find],
-                thr[find],
-                target[find],
-                asa_target_s=np.where(np.isnan(asa_t), np.inf, asa_t)[find],
-                max_occupancy_rate=np.where(np.isnan(max_occ), 1.0, max_occ)[find],
-            )
-        out["agents"] = n.astype(np.int64)
-        out["wait_probability"] = erlang.wait_probability(n, load)
-        out["service_level_rate"] = erlang.service_level(n, load, aht, thr)
-        out["asa_s"] = erlang.asa_s(n, load, aht)
-        out["occupancy_rate"] = erlang.occupancy(n, load)
-        return out
+    return v
+
+
+def _solve_c(
+    cases: pd.DataFrame, out: pd.DataFrame, v: dict, abandoned_in_sl: bool, source: str
+) -> pd.DataFrame:
+    """Erlang C: least agents of the rows with a target, then the KPIs of every row."""
+    del cases, abandoned_in_sl, source  # no further columns, no abandonment
+    load, aht, thr, find = v["load"], v["aht_s"], v["sl_threshold_s"], v["find"]
+    n = np.where(find, 0.0, v["agents"])
+    if find.any():
+        n[find] = erlang.agents_for_target(
+            load[find],
+            aht[find],
+            thr[find],
+            v["sl_target_rate"][find],
+            asa_target_s=_or(v["asa_target_s"], np.inf)[find],
+            max_occupancy_rate=_or(v["max_occupancy_rate"], 1.0)[find],
+        )
+    out["agents"] = n.astype(np.int64)
+    out["wait_probability"] = erlang.wait_probability(n, load)
+    out["service_level_rate"] = erlang.service_level(n, load, aht, thr)
+    out["asa_s"] = erlang.asa_s(n, load, aht)
+    out["occupancy_rate"] = erlang.occupancy(n, load)
+    return out
+
+
+def _solve_a(
+    cases: pd.DataFrame, out: pd.DataFrame, v: dict, abandoned_in_sl: bool, source: str
+) -> pd.DataFrame:
+    """Erlang A: patience and abandonment checked, least agents where asked, KPIs of all."""
+    load, aht, thr, find = v["load"], v["aht_s"], v["sl_threshold_s"], v["find"]
+    n = np.where(find, 0.0, v["agents"])
     patience = _column(cases, "patience_s")
     _fail(~(patience > 0), "must be a number > 0", source, "patience_s", patience)
     max_ab = _column(cases, "max_abandon_rate")
@@ -195,10 +217,10 @@ def erlang_cases(
             aht[find],
             patience[find],
             thr[find],
-            target[find],
-            asa_target_s=np.where(np.isnan(asa_t), np.inf, asa_t)[find],
-            max_abandon_rate=np.where(np.isnan(max_ab), 1.0, max_ab)[find],
-            max_occupancy_rate=np.where(np.isnan(max_occ), 1.0, max_occ)[find],
+            v["sl_target_rate"][find],
+            asa_target_s=_or(v["asa_target_s"], np.inf)[find],
+            max_abandon_rate=_or(max_ab, 1.0)[find],
+            max_occupancy_rate=_or(v["max_occupancy_rate"], 1.0)[find],
             abandoned_in_sl=abandoned_in_sl,
         )
     k = erlang_a.kpis(n, load, aht, patience, thr, abandoned_in_sl=abandoned_in_sl)
@@ -210,3 +232,12 @@ def erlang_cases(
     out["asa_answered_s"] = k.asa_answered_s
     out["occupancy_rate"] = k.occupancy_rate
     return out
+
+
+def _or(values: np.ndarray, default: float) -> np.ndarray:
+    """``values`` with NaN (not given) replaced by ``default``."""
+    return np.where(np.isnan(values), default, values)
+
+
+_SOLVERS = {"c": _solve_c, "a": _solve_a}
+"""Solver of a table of cases per queue model."""

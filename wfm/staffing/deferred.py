@@ -4,17 +4,52 @@ Deferred contacts do not queue for an agent in real time; they wait in a backlog
 answered within ``deadline_h`` counted in the site's opening hours. The requirement is the
 number of agents per interval that clears each contact before its deadline with the least
 total agent-hours, found by an exact greedy (below), not by a queue formula.
+
+Profiles
+--------
+Deadlines never decrease with arrival time, so earliest-deadline-first is first in,
+first out.
+
+``"level"``: in each open interval t the rate is the least that, kept constant over the
+open intervals up to each pending deadline d, finishes the work due by d,
+
+    N_t = ⌈ max_d (work due by d − work already done) / (open intervals in [t, d] ·
+    interval_s · max_occupancy) ⌉,
+
+and the agents work the oldest backlog (earliest deadline first). This is the
+"optimal available" rule of speed scaling, which keeps every deadline and the peak
+low [2]_; the ceilings may cost a little more than the least agent-hours.
+
+``"latest"``: the greedy staffs each open interval t with just enough agents to finish
+the work due by the end of t:
+
+    N_t = ⌈ (work due by t − work already done) / (interval_s · max_occupancy) ⌉,
+
+and spends any capacity the ceiling leaves over on the oldest backlog. By induction its
+cumulative agent-intervals up to every t are the least that meet all deadlines up to t
+(any plan must cover the work due by t, and using spare capacity early never hurts), so
+its total agent-hours are the least possible; it is the "latest" schedule of the
+workload, the same optimum a small LP over N_t ≥ 0 would find with integer N_t [1]_.
+
+References
+----------
+.. [1] M. Pinedo, *Scheduling: Theory, Algorithms, and Systems*, 5th ed., Springer,
+   2016 (earliest-due-date rules for single-resource deadlines).
+.. [2] F. Yao, A. Demers, S. Shenker, "A scheduling model for reduced CPU energy,"
+   *Proc. 36th IEEE FOCS*, pp. 374–382, 1995 (the Optimal Available rule).
 """
 
 from __future__ import annotations
 
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
 
-from wfm.core.calendar import deadline_index as deadline_index  # re-exported
+from wfm.core.calendar import deadline_index
+from wfm.core.units import interval_s
 
 # a requirement of 2.000000001 agents is 2 agents: rounding noise of the work sums
 _CEIL_SLACK = 1e-9
@@ -83,36 +118,8 @@ def deferred_agents(
 
     Notes
     -----
-    Deadlines never decrease with arrival time, so earliest-deadline-first is first in,
-    first out.
-
-    ``"level"``: in each open interval t the rate is the least that, kept constant over the
-    open intervals up to each pending deadline d, finishes the work due by d,
-
-        N_t = ⌈ max_d (work due by d − work already done) / (open intervals in [t, d] ·
-        interval_s · max_occupancy) ⌉,
-
-    and the agents work the oldest backlog (earliest deadline first). This is the
-    "optimal available" rule of speed scaling, which keeps every deadline and the peak
-    low [2]_; the ceilings may cost a little more than the least agent-hours.
-
-    ``"latest"``: the greedy staffs each open interval t with just enough agents to finish
-    the work due by the end of t:
-
-        N_t = ⌈ (work due by t − work already done) / (interval_s · max_occupancy) ⌉,
-
-    and spends any capacity the ceiling leaves over on the oldest backlog. By induction its
-    cumulative agent-intervals up to every t are the least that meet all deadlines up to t
-    (any plan must cover the work due by t, and using spare capacity early never hurts), so
-    its total agent-hours are the least possible; it is the "latest" schedule of the
-    workload, the same optimum a small LP over N_t ≥ 0 would find with integer N_t [1]_.
-
-    References
-    ----------
-    .. [1] M. Pinedo, *Scheduling: Theory, Algorithms, and Systems*, 5th ed., Springer,
-       2016 (earliest-due-date rules for single-resource deadlines).
-    .. [2] F. Yao, A. Demers, S. Shenker, "A scheduling model for reduced CPU energy,"
-       *Proc. 36th IEEE FOCS*, pp. 374–382, 1995 (the Optimal Available rule).
+    The two profiles and why ``"latest"`` is the least agent-hours: see the module
+    docstring.
 
     Examples
     --------
@@ -124,6 +131,16 @@ def deferred_agents(
     """
     work = np.asarray(work_s, dtype=np.float64)
     flags = np.asarray(open_flags, dtype=bool)
+    _check_inputs(work, flags, max_occupancy_rate, deadline_h, profile)
+    due = deadline_index(flags, interval_min, deadline_h)
+    capacity_s = interval_s(interval_min) * max_occupancy_rate
+    return _work_backlog(work, flags, due, capacity_s, DEFERRED_PROFILES[profile])
+
+
+def _check_inputs(
+    work: np.ndarray, flags: np.ndarray, max_occupancy_rate: float, deadline_h: float, profile: str
+) -> None:
+    """Raise ValueError for inputs no plan can be made of."""
     if work.shape != flags.shape or work.ndim != 1:
         raise ValueError("work_s and open_flags must be 1-D and of one length")
     if np.any(work < 0.0) or np.any(np.isnan(work)):
@@ -132,35 +149,62 @@ def deferred_agents(
         raise ValueError("max_occupancy_rate must be in (0, 1]")
     if deadline_h <= 0.0:
         raise ValueError("deadline_h must be positive")
-    if profile not in ("level", "latest"):
+    if profile not in DEFERRED_PROFILES:
         raise ValueError(f"profile must be 'level' or 'latest'; got {profile!r}")
-    due = deadline_index(flags, interval_min, deadline_h)
+
+
+Backlog = deque[list[float]]
+"""Pending work, oldest first: [due index (inf when past the grid), work left [s]]."""
+
+
+def _need_latest(backlog: Backlog, t: int, open_before: np.ndarray, capacity_s: float) -> float:
+    """Agents (fractional) finishing in interval t exactly the work due by its end."""
+    due_now = 0.0
+    for d, w in backlog:
+        if d > t:
+            break
+        due_now += w
+    return due_now / capacity_s
+
+
+def _need_level(backlog: Backlog, t: int, open_before: np.ndarray, capacity_s: float) -> float:
+    """Least constant agents (fractional) from t that meet every pending deadline."""
+    need, due_by = 0.0, 0.0
+    for d, w in backlog:
+        if d == np.inf:
+            break
+        due_by += w
+        slots = open_before[int(d) + 1] - open_before[t]
+        need = max(need, due_by / (max(slots, 1) * capacity_s))
+    return need
+
+
+DEFERRED_PROFILES: dict[str, Callable[[Backlog, int, np.ndarray, float], float]] = {
+    "level": _need_level,
+    "latest": _need_latest,
+}
+"""Agents an open interval needs, per ``profile`` of :func:`deferred_agents`."""
+
+
+def _work_backlog(
+    work: np.ndarray,
+    flags: np.ndarray,
+    due: np.ndarray,
+    capacity_s: float,
+    need_of: Callable[[Backlog, int, np.ndarray, float], float],
+) -> DeferredPlan:
+    """Walk the grid: work arrives, open intervals get ⌈need⌉ agents, who take the oldest."""
     open_before = np.concatenate(([0], np.cumsum(flags)))  # open intervals in [0, t)
-    capacity_s = interval_min * 60.0 * max_occupancy_rate
     agents = np.zeros(work.size, dtype=np.int64)
     worked = np.zeros(work.size)
-    backlog: deque[list[float]] = deque()  # [due index (inf when past the grid), work left]
+    backlog: Backlog = deque()
     late = 0.0
     for t in range(work.size):
         if work[t] > 0.0:
             backlog.append([float(due[t]) if due[t] >= 0 else np.inf, float(work[t])])
         if not flags[t]:
             continue
-        if profile == "latest":
-            due_now = 0.0
-            for d, w in backlog:
-                if d > t:
-                    break
-                due_now += w
-            need = due_now / capacity_s
-        else:
-            need, due_by = 0.0, 0.0
-            for d, w in backlog:
-                if d == np.inf:
-                    break
-                due_by += w
-                slots = open_before[int(d) + 1] - open_before[t]
-                need = max(need, due_by / (max(slots, 1) * capacity_s))
+        need = need_of(backlog, t, open_before, capacity_s)
         n = int(np.ceil(need - _CEIL_SLACK)) if need > 0.0 else 0
         room = n * capacity_s
         agents[t] = n
@@ -174,11 +218,10 @@ def deferred_agents(
                 backlog.popleft()
         while backlog and backlog[0][0] <= t:  # only rounding crumbs can remain here
             late += backlog.popleft()[1]
-    carried = float(sum(w for _, w in backlog))
     return DeferredPlan(
         agents_required=agents,
         worked_s=worked,
         due_index=due,
-        carried_s=carried,
+        carried_s=float(sum(w for _, w in backlog)),
         late_s=late,
     )

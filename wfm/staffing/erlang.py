@@ -37,7 +37,7 @@ _LOG_2PI = float(np.log(2.0 * np.pi))
 _LOG_TINY = -600.0
 
 
-def _as_float(*arrays: object) -> list[np.ndarray]:
+def validated_arrays(*arrays: object) -> list[np.ndarray]:
     """Broadcast inputs to float64 arrays of one shape; raise on negative or NaN values."""
     out = np.broadcast_arrays(*[np.asarray(a, dtype=np.float64) for a in arrays])
     for a in out:
@@ -88,11 +88,11 @@ def poisson_log_pmf(n: object, mean: object) -> np.ndarray:
     >>> round(float(np.exp(poisson_log_pmf(2, 1.0))), 12)  # e^-1 / 2
     0.183939720586
     """
-    n_arr, a_arr = _as_float(n, mean)
-    return _log_pmf(n_arr, a_arr)
+    n_arr, a_arr = validated_arrays(n, mean)
+    return poisson_log_pmf_kernel(n_arr, a_arr)
 
 
-def _log_pmf(n_arr: np.ndarray, a_arr: np.ndarray) -> np.ndarray:
+def poisson_log_pmf_kernel(n_arr: np.ndarray, a_arr: np.ndarray) -> np.ndarray:
     """:func:`poisson_log_pmf` on validated float arrays of one shape."""
     out = np.empty_like(n_arr)
     zero_n = n_arr == 0.0
@@ -111,14 +111,14 @@ def _log_pmf(n_arr: np.ndarray, a_arr: np.ndarray) -> np.ndarray:
     return out
 
 
-def _erlang_b(n: np.ndarray, a: np.ndarray) -> np.ndarray:
+def erlang_b_kernel(n: np.ndarray, a: np.ndarray) -> np.ndarray:
     """Erlang B on validated float arrays of one shape (see :func:`erlang_b`)."""
     b = np.empty_like(n)
     no_load = a == 0.0
     b[no_load] = np.where(n[no_load] == 0.0, 1.0, 0.0)
     live = ~no_load
     nl, al = n[live], a[live]
-    log_pmf = _log_pmf(nl, al)
+    log_pmf = poisson_log_pmf_kernel(nl, al)
     cdf = special.gammaincc(nl + 1.0, al)  # P(Poisson(A) ≤ N), real N allowed
     with np.errstate(divide="ignore", invalid="ignore", under="ignore"):
         bl = np.exp(log_pmf) / cdf
@@ -177,8 +177,8 @@ def erlang_b(agents: object, traffic_erlangs: object) -> np.ndarray:
     >>> round(float(erlang_b(2, 1.0)), 12)
     0.2
     """
-    n, a = _as_float(agents, traffic_erlangs)
-    return _erlang_b(n, a)
+    n, a = validated_arrays(agents, traffic_erlangs)
+    return erlang_b_kernel(n, a)
 
 
 def _erlang_c_from_b(n: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -217,8 +217,8 @@ def wait_probability(agents: object, traffic_erlangs: object) -> np.ndarray:
     >>> round(float(wait_probability(14, 10.0)), 4)  # 100 contacts / 30 min, AHT 180 s
     0.1741
     """
-    n, a = _as_float(agents, traffic_erlangs)
-    return _erlang_c_from_b(n, a, _erlang_b(n, a))
+    n, a = validated_arrays(agents, traffic_erlangs)
+    return _erlang_c_from_b(n, a, erlang_b_kernel(n, a))
 
 
 def service_level(
@@ -249,8 +249,8 @@ def service_level(
     >>> round(float(service_level(14, 10.0, 180.0, 20.0)), 4)
     0.8884
     """
-    n, a, aht, thr = _as_float(agents, traffic_erlangs, aht_s, sl_threshold_s)
-    c = _erlang_c_from_b(n, a, _erlang_b(n, a))
+    n, a, aht, thr = validated_arrays(agents, traffic_erlangs, aht_s, sl_threshold_s)
+    c = _erlang_c_from_b(n, a, erlang_b_kernel(n, a))
     return _sl_from_c(n, a, aht, thr, c)
 
 
@@ -290,8 +290,8 @@ def asa_s(agents: object, traffic_erlangs: object, aht_s: object) -> np.ndarray:
     >>> round(float(asa_s(14, 10.0, 180.0)), 3)
     7.836
     """
-    n, a, aht = _as_float(agents, traffic_erlangs, aht_s)
-    c = _erlang_c_from_b(n, a, _erlang_b(n, a))
+    n, a, aht = validated_arrays(agents, traffic_erlangs, aht_s)
+    c = _erlang_c_from_b(n, a, erlang_b_kernel(n, a))
     return _asa_from_c(n, a, aht, c)
 
 
@@ -323,7 +323,7 @@ def occupancy(agents: object, traffic_erlangs: object) -> np.ndarray:
     >>> float(occupancy(4, 2.0))
     0.5
     """
-    n, a = _as_float(agents, traffic_erlangs)
+    n, a = validated_arrays(agents, traffic_erlangs)
     with np.errstate(divide="ignore", invalid="ignore"):
         occ = np.where(n > a, a / n, 1.0)
     return np.where(n == 0.0, np.nan, occ)
@@ -408,7 +408,7 @@ def agents_for_target(
     """
     use_asa = asa_target_s is not None
     use_occ = max_occupancy_rate is not None
-    arrays = _as_float(
+    arrays = validated_arrays(
         traffic_erlangs,
         aht_s,
         sl_threshold_s,
@@ -418,6 +418,19 @@ def agents_for_target(
     )
     shape = arrays[0].shape
     a, aht, thr, target, asa_t, max_occ = (x.ravel() for x in arrays)
+    _check_targets(aht, target, asa_t, max_occ, use_asa)
+    result = np.zeros(a.shape, dtype=np.int64)
+    live = np.flatnonzero(a > 0.0)
+    if live.size:
+        args = (x[live] for x in (a, aht, thr, target, asa_t, max_occ))
+        result[live] = _least_agents(*args, use_asa=use_asa).astype(np.int64)
+    return result.reshape(shape)
+
+
+def _check_targets(
+    aht: np.ndarray, target: np.ndarray, asa_t: np.ndarray, max_occ: np.ndarray, use_asa: bool
+) -> None:
+    """Raise ValueError for targets no M/M/N queue can be staffed to."""
     if ((target <= 0.0) | (target >= 1.0)).any():
         raise ValueError("sl_target_rate must be in (0, 1): an M/M/N queue never reaches 1")
     if ((max_occ <= 0.0) | (max_occ > 1.0)).any():
@@ -427,12 +440,18 @@ def agents_for_target(
     if use_asa and (asa_t <= 0.0).any():
         raise ValueError("asa_target_s must be positive")
 
-    result = np.zeros(a.shape, dtype=np.int64)
-    live = np.flatnonzero(a > 0.0)
-    if live.size == 0:
-        return result.reshape(shape)
-    a, aht, thr, target, asa_t, max_occ = (x[live] for x in (a, aht, thr, target, asa_t, max_occ))
 
+def _least_agents(
+    a: np.ndarray,
+    aht: np.ndarray,
+    thr: np.ndarray,
+    target: np.ndarray,
+    asa_t: np.ndarray,
+    max_occ: np.ndarray,
+    *,
+    use_asa: bool,
+) -> np.ndarray:
+    """Least N of each positive load: Halfin–Whitt guess, then the walk down or up."""
     lower = np.floor(a) + 1.0
     lower = np.maximum(lower, _least_n_occupancy(a, max_occ))
     root_a = np.sqrt(a)
@@ -443,7 +462,7 @@ def agents_for_target(
         beta_asa = _hw_beta(np.zeros_like(a), np.ones_like(a), np.where(finite, rhs, 0.0))
         beta = np.where(finite, np.maximum(beta, beta_asa), beta)
     n = np.maximum(lower, np.ceil(a + beta * root_a))
-    b = _erlang_b(n, a)
+    b = erlang_b_kernel(n, a)
 
     def meets(nn: np.ndarray, bb: np.ndarray, idx: np.ndarray) -> np.ndarray:
         aa = a[idx]
@@ -474,5 +493,4 @@ def agents_for_target(
         n[idx] = nn + 1.0
         b[idx] = b_up
         idx = idx[~meets(nn + 1.0, b_up, idx)]
-    result[live] = n.astype(np.int64)
-    return result.reshape(shape)
+    return n

@@ -32,6 +32,7 @@ References
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -103,8 +104,8 @@ def _kpis(
         x = al * ratio
         a = nl * ratio
         y = x * np.exp(-thr[live] / patience[live])  # x·e^{−θT}
-        b = erlang._erlang_b(nl, al)
-        lp = erlang._log_pmf(a, x)
+        b = erlang.erlang_b_kernel(nl, al)
+        lp = erlang.poisson_log_pmf_kernel(a, x)
         p_a = special.gammainc(a, x)
         p_a1 = special.gammainc(a + 1.0, x)
         p_y1 = special.gammainc(a + 1.0, y)
@@ -197,7 +198,7 @@ def _logit(p: np.ndarray) -> np.ndarray:
 
 
 def _inputs(*arrays: object) -> list[np.ndarray]:
-    out = erlang._as_float(*arrays)
+    out = erlang.validated_arrays(*arrays)
     if (out[2] <= 0.0).any():
         raise ValueError("aht_s must be positive")
     if (out[3] <= 0.0).any():
@@ -400,7 +401,6 @@ def agents_for_target(
     """
     use_asa = asa_target_s is not None
     use_ab = max_abandon_rate is not None
-    use_occ = max_occupancy_rate is not None
     arrays = _inputs(
         traffic_erlangs,
         sl_threshold_s,
@@ -409,53 +409,104 @@ def agents_for_target(
         sl_target_rate,
         asa_target_s if use_asa else np.inf,
         max_abandon_rate if use_ab else 1.0,
-        max_occupancy_rate if use_occ else 1.0,
+        1.0 if max_occupancy_rate is None else max_occupancy_rate,
     )
-    shape = arrays[0].shape
-    a, thr, aht, pat, target, asa_t, max_ab, max_occ = (x.ravel() for x in arrays)
+    flat = [x.ravel() for x in arrays]
+    _check_targets(flat[4], flat[6] if use_ab else None, flat[7])
+    result = np.zeros(flat[0].shape, dtype=np.int64)
+    live = np.flatnonzero(flat[0] > 0.0)
+    if live.size:
+        a, thr, aht, pat, target, asa_t, max_ab, max_occ = (x[live] for x in flat)
+        least = _least_agents(
+            a, thr, aht, pat, target, asa_t if use_asa else None, max_ab if use_ab else None,
+            max_occ, abandoned_in_sl,
+        )  # fmt: skip
+        result[live] = least.astype(np.int64)
+    return result.reshape(arrays[0].shape)
+
+
+def _check_targets(target: np.ndarray, max_ab: np.ndarray | None, max_occ: np.ndarray) -> None:
+    """Raise ValueError for targets outside their ranges."""
     if ((target <= 0.0) | (target >= 1.0)).any():
         raise ValueError("sl_target_rate must be in (0, 1)")
     if ((max_occ <= 0.0) | (max_occ > 1.0)).any():
         raise ValueError("max_occupancy_rate must be in (0, 1]")
-    if use_ab and ((max_ab <= 0.0) | (max_ab > 1.0)).any():
+    if max_ab is not None and ((max_ab <= 0.0) | (max_ab > 1.0)).any():
         raise ValueError("max_abandon_rate must be in (0, 1]")
-    result = np.zeros(a.shape, dtype=np.int64)
-    live = np.flatnonzero(a > 0.0)
-    if live.size == 0:
-        return result.reshape(shape)
-    a, thr, aht, pat, target, asa_t, max_ab, max_occ = (
-        v[live] for v in (a, thr, aht, pat, target, asa_t, max_ab, max_occ)
-    )
+
+
+def _least_agents(
+    a: np.ndarray,
+    thr: np.ndarray,
+    aht: np.ndarray,
+    pat: np.ndarray,
+    target: np.ndarray,
+    asa_t: np.ndarray | None,
+    max_ab: np.ndarray | None,
+    max_occ: np.ndarray,
+    abandoned_in_sl: bool,
+) -> np.ndarray:
+    """Least N of each positive load: fluid guess, gallop to a bracket, close it."""
+    margin = _target_margin(a, thr, aht, pat, target, asa_t, max_ab, max_occ, abandoned_in_sl)
+    # fluid first guess: SL ≤ N/A when abandoned contacts fail; the fluid wait
+    # −patience·ln(N/A) stays under T only for N ≥ A·e^{−T/patience}; P_ab ≈ 1 − N/A
+    share = np.exp(-thr / pat)
+    if abandoned_in_sl:
+        share = np.maximum(share, target)
+    if max_ab is not None:
+        share = np.maximum(share, 1.0 - max_ab)
+    guess = np.maximum(np.round(a * share), 1.0)
+    lo, f_lo, hi, f_hi = _bracket(margin, guess, np.ceil(np.sqrt(a)) + 1.0)
+    return _close_bracket(margin, lo, f_lo, hi, f_hi)
+
+
+Margin = Callable[[np.ndarray, np.ndarray], np.ndarray]
+
+
+def _target_margin(
+    a: np.ndarray,
+    thr: np.ndarray,
+    aht: np.ndarray,
+    pat: np.ndarray,
+    target: np.ndarray,
+    asa_t: np.ndarray | None,
+    max_ab: np.ndarray | None,
+    max_occ: np.ndarray,
+    abandoned_in_sl: bool,
+) -> Margin:
+    """``margin(n, idx)``: smallest slack over the targets of intervals ``idx`` at N = n."""
 
     def margin(n: np.ndarray, idx: np.ndarray) -> np.ndarray:
         """Smallest slack over the targets in log-odds; ≥ 0 exactly when N meets all."""
         _, pa, sl, asa, occ = _kpis(n, a[idx], aht[idx], pat[idx], thr[idx], abandoned_in_sl)
         m = _logit(sl) - _logit(target[idx])
         m = np.fmin(m, _logit(max_occ[idx]) - _logit(occ))  # occupancy is NaN at N = 0
-        if use_asa:
+        if asa_t is not None:
             with np.errstate(divide="ignore"):
                 m = np.minimum(m, np.log(asa_t[idx]) - np.log(asa))
-        if use_ab:
+        if max_ab is not None:
             m = np.minimum(m, _logit(max_ab[idx]) - _logit(pa))
         return np.where(n >= 1.0, m, np.minimum(m, -1e-12))
 
-    every = np.arange(a.size)
-    # fluid first guess: SL ≤ N/A when abandoned contacts fail; the fluid wait
-    # −patience·ln(N/A) stays under T only for N ≥ A·e^{−T/patience}; P_ab ≈ 1 − N/A
-    share = np.exp(-thr / pat)
-    if abandoned_in_sl:
-        share = np.maximum(share, target)
-    if use_ab:
-        share = np.maximum(share, 1.0 - max_ab)
-    guess = np.maximum(np.round(a * share), 1.0)
+    return margin
+
+
+def _bracket(
+    margin: Margin, guess: np.ndarray, stride: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """(lo, f_lo, hi, f_hi): N = lo fails, N = hi meets every target, by galloping from guess.
+
+    Steps of ``stride`` (√A + 1) away from the guess, doubling, until the least N is
+    bracketed; ``lo`` = 0 with ``f_lo`` = −inf when the guess already meets and no lower
+    probe failed.
+    """
+    every = np.arange(guess.size)
     f_guess = margin(guess, every)
     meets0 = f_guess >= 0.0
     lo = np.where(meets0, 0.0, guess)
     f_lo = np.where(meets0, -np.inf, f_guess)
     hi = np.where(meets0, guess, np.inf)
     f_hi = np.where(meets0, f_guess, np.inf)
-    # gallop away from the guess in steps of √A + 1, doubling, until the target is bracketed
-    stride = np.ceil(np.sqrt(a)) + 1.0
     idx = every
     while idx.size:
         up = ~meets0[idx]  # guess failed: look higher; else look lower
@@ -473,8 +524,17 @@ def agents_for_target(
         guess[idx] = probe
         stride[idx] *= 2.0
         idx = idx[(move_up | move_down) & ~(~up & (probe <= 0.0))]
-    # safeguarded regula falsi on integers (Anderson–Björck): lo always fails, hi always
-    # meets; a bisection step follows any step that did not halve the bracket
+    return lo, f_lo, hi, f_hi
+
+
+def _close_bracket(
+    margin: Margin, lo: np.ndarray, f_lo: np.ndarray, hi: np.ndarray, f_hi: np.ndarray
+) -> np.ndarray:
+    """Least N in (lo, hi] meeting every target.
+
+    Safeguarded regula falsi on integers (Anderson–Björck): lo always fails, hi always
+    meets; a bisection step follows any step that did not halve the bracket.
+    """
     side = np.zeros_like(hi)
     width_1 = np.full_like(hi, np.inf)
     idx = np.flatnonzero(hi - lo > 1.0)
@@ -506,5 +566,4 @@ def agents_for_target(
         f_lo[idx[~ok]] = fm[~ok]
         side[idx] = np.where(ok, 1.0, -1.0)
         idx = idx[hi[idx] - lo[idx] > 1.0]
-    result[live] = hi.astype(np.int64)
-    return result.reshape(shape)
+    return hi

@@ -102,34 +102,7 @@ def pooling_table(
                 for col in ("contacts", "aht_s", "agents_required")
             }
             separate = wide["agents_required"].sum(axis=1).to_numpy().astype(np.int64)
-            pooled = np.zeros(len(intervals), dtype=np.int64)
-            classes: dict[tuple[str, int, float], list[str]] = {}
-            for s in skills:
-                key = _queue_class(scenario, s)
-                if key is None:
-                    pooled += wide["agents_required"][s].to_numpy().astype(np.int64)
-                else:
-                    classes.setdefault(key, []).append(s)
-            for (_, k, factor), members in classes.items():
-                contacts = wide["contacts"][members].to_numpy()
-                work = (contacts * wide["aht_s"][members].to_numpy()).sum(axis=1)
-                total = contacts.sum(axis=1)
-                aht = np.divide(work, total, out=np.zeros_like(work), where=total > 0)
-                channels = [scenario.channels[scenario.skill_channel(m)] for m in members]
-                all_a = all(c.realtime_model == "erlang_a" for c in channels)
-                patience = min(c.patience_s for c in channels) if all_a else None  # type: ignore[type-var]
-                req = queue_requirement(
-                    total,
-                    aht,
-                    interval_min=scenario.interval_min,
-                    target=strictest_target(targets[m] for m in members),
-                    realtime_model="erlang_a" if all_a else "erlang_c",
-                    patience_s=patience,
-                    max_concurrency=k,
-                    concurrency_aht_factor=factor,
-                    abandoned_in_sl=scenario.abandoned_in_sl,
-                )
-                pooled += req.agents_required
+            pooled = _pooled_agents(wide, skills, scenario, targets)
             frames.append(
                 pd.DataFrame(
                     {
@@ -147,3 +120,45 @@ def pooling_table(
         return pd.DataFrame({c: pd.Series(dtype=object) for c in POOLING_COLUMNS})
     out = pd.concat(frames, ignore_index=True)
     return out.sort_values(["interval_start", "site", "pool"], ignore_index=True)
+
+
+def _pooled_agents(
+    wide: dict[str, pd.DataFrame],
+    skills: list[str],
+    scenario: Scenario,
+    targets: dict[str, ServiceTarget],
+) -> np.ndarray:
+    """Agents of one pool per interval when each queue class of its skills is one queue.
+
+    ``wide``: ``contacts``, ``aht_s`` and ``agents_required`` per interval (rows) and skill
+    (columns). Deferred skills add their own requirement.
+    """
+    pooled = np.zeros(len(wide["contacts"]), dtype=np.int64)
+    classes: dict[tuple[str, int, float], list[str]] = {}
+    for s in skills:
+        key = _queue_class(scenario, s)
+        if key is None:
+            pooled += wide["agents_required"][s].to_numpy().astype(np.int64)
+        else:
+            classes.setdefault(key, []).append(s)
+    for (_, k, factor), members in classes.items():
+        contacts = wide["contacts"][members].to_numpy()
+        work = (contacts * wide["aht_s"][members].to_numpy()).sum(axis=1)
+        total = contacts.sum(axis=1)
+        aht = np.divide(work, total, out=np.zeros_like(work), where=total > 0)
+        channels = [scenario.channels[scenario.skill_channel(m)] for m in members]
+        all_a = all(c.realtime_model == "erlang_a" for c in channels)
+        patience = min(c.patience_s for c in channels) if all_a else None  # type: ignore[type-var]
+        req = queue_requirement(
+            total,
+            aht,
+            interval_min=scenario.interval_min,
+            target=strictest_target(targets[m] for m in members),
+            realtime_model="erlang_a" if all_a else "erlang_c",
+            patience_s=patience,
+            max_concurrency=k,
+            concurrency_aht_factor=factor,
+            abandoned_in_sl=scenario.abandoned_in_sl,
+        )
+        pooled += req.agents_required
+    return pooled

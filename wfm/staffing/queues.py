@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from wfm.core.config import ServiceTarget
+from wfm.core.units import interval_s
 from wfm.staffing import concurrency, erlang, erlang_a
 
 
@@ -194,7 +195,7 @@ def queue_requirement(
     agents = np.zeros(c.shape, dtype=np.int64)
     sl, asa, occ, ab = (np.full(c.shape, np.nan) for _ in range(4))
     if live.any():
-        load = c[live] * slot_aht[live] / (interval_min * 60.0)
+        load = c[live] * slot_aht[live] / interval_s(interval_min)
         out = REALTIME_MODELS[realtime_model](
             load, slot_aht[live], target, patience_s, abandoned_in_sl, max_concurrency
         )

@@ -7,15 +7,15 @@ import logging
 import numpy as np
 import pandas as pd
 
-from wfm.core.calendar import open_mask
 from wfm.core.config import Scenario, ServiceTarget
 from wfm.core.errors import InputError
 from wfm.core.results import StageResult
 from wfm.core.schemas import REQUIREMENTS
-from wfm.staffing.deferred import deferred_agents
+from wfm.core.units import MIN_PER_H, interval_s
 from wfm.staffing.multiskill import pooling_table
-from wfm.staffing.queues import queue_requirement, strictest_target
+from wfm.staffing.queues import strictest_target
 from wfm.staffing.shrinkage import gross_agents
+from wfm.staffing.sizing import QUEUE_MODELS, SkillLoad, SkillStaffing
 
 log = logging.getLogger(__name__)
 
@@ -147,80 +147,84 @@ def staffing_requirements(split: pd.DataFrame, scenario: Scenario) -> StageResul
     sites = sorted(df["site"].unique())
     skills = list(scenario.skill_names())
     grouped = df.groupby(["site", "skill", "interval_start"])[["human_contacts", "work_s"]].sum()
-
     frames = []
     for site in sites:
         for skill in skills:
-            ch = scenario.channels[scenario.skill_channel(skill)]
-            target = targets.get(skill, ServiceTarget())
-            try:
-                part = grouped.loc[(site, skill)].reindex(intervals, fill_value=0.0)
-                contacts = part["human_contacts"].to_numpy(dtype=np.float64)
-                work = part["work_s"].to_numpy(dtype=np.float64)
-            except KeyError:
-                contacts = np.zeros(len(intervals))
-                work = np.zeros(len(intervals))
-            aht = np.divide(work, contacts, out=np.zeros_like(work), where=contacts > 0)
-            if ch.queue_model == "deferred":
-                flags = open_mask(intervals, scenario.sites[site], interval_min)
-                plan = deferred_agents(
-                    work,
-                    flags,
-                    interval_min,
-                    float(ch.deadline_h or 0.0),
-                    target.max_occupancy_rate,
-                )
-                agents = plan.agents_required
-                sl = np.where((contacts > 0) & (plan.due_index >= 0), 1.0, np.nan)
-                asa = np.full(len(intervals), np.nan)
-                cap = agents * interval_min * 60.0
-                occ = np.divide(plan.worked_s, cap, out=np.full_like(cap, np.nan), where=cap > 0)
-                if plan.carried_s > 0:
-                    notes.append(
-                        f"{site}/{skill}: {plan.carried_s / 3600.0:.1f} hours of work arrive "
-                        f"too late in the plan for their deadline to fall inside it; they are "
-                        f"not staffed here."
-                    )
-            else:
-                req = queue_requirement(
-                    contacts,
-                    aht,
-                    interval_min=interval_min,
-                    target=target,
-                    realtime_model=ch.realtime_model,
-                    patience_s=ch.patience_s,
-                    max_concurrency=ch.max_concurrency,
-                    concurrency_aht_factor=ch.concurrency_aht_factor,
-                    abandoned_in_sl=scenario.abandoned_in_sl,
-                )
-                agents, sl, asa, occ = (
-                    req.agents_required,
-                    req.service_level_rate,
-                    req.asa_s,
-                    req.occupancy_rate,
-                )
-            gross = gross_agents(agents, scenario.shrinkage_rate(site, ch.name))
-            frames.append(
-                pd.DataFrame(
-                    {
-                        "interval_start": intervals,
-                        "site": site,
-                        "skill": skill,
-                        "contacts": contacts,
-                        "aht_s": aht,
-                        "agents_required": agents.astype(np.int64),
-                        "agents_required_gross": gross,
-                        "service_level_rate": sl,
-                        "asa_s": asa,
-                        "occupancy_rate": occ,
-                    }
-                )
-            )
+            load = _skill_load(grouped, intervals, site, skill, scenario, targets)
+            sized = QUEUE_MODELS[load.channel.queue_model](load)
+            notes.extend(sized.notes)
+            frames.append(_requirement_frame(load, sized))
     table = pd.concat(frames, ignore_index=True)
     table = table.sort_values(["interval_start", "site", "skill"], ignore_index=True)
     table = table[[c for c in REQUIREMENTS.names if c in table.columns]]
     table = _with_ai_room(table, split, df, scenario)
+    notes.extend(_target_notes(scenario, targets, segs_of, skills))
+    pooling = pooling_table(table, scenario, targets)
+    figures = _figures(table, pooling, len(intervals), scenario)
+    log.info("staffing: %d rows, %.0f net agent-hours", len(table), figures["agent_hours_net"])
+    return StageResult(
+        table=table, tables={"pooling": pooling}, notes=tuple(notes), figures=figures
+    )
 
+
+def _skill_load(
+    grouped: pd.DataFrame,
+    intervals: pd.DatetimeIndex,
+    site: str,
+    skill: str,
+    scenario: Scenario,
+    targets: dict[str, ServiceTarget],
+) -> SkillLoad:
+    """Contacts and work of (site, skill) on the grid, zero where the split has none."""
+    try:
+        part = grouped.loc[(site, skill)].reindex(intervals, fill_value=0.0)
+        contacts = part["human_contacts"].to_numpy(dtype=np.float64)
+        work = part["work_s"].to_numpy(dtype=np.float64)
+    except KeyError:
+        contacts = np.zeros(len(intervals))
+        work = np.zeros(len(intervals))
+    return SkillLoad(
+        intervals=intervals,
+        site=site,
+        skill=skill,
+        channel=scenario.channels[scenario.skill_channel(skill)],
+        target=targets.get(skill, ServiceTarget()),
+        contacts=contacts,
+        work_s=work,
+        aht_s=np.divide(work, contacts, out=np.zeros_like(work), where=contacts > 0),
+        scenario=scenario,
+    )
+
+
+def _requirement_frame(load: SkillLoad, sized: SkillStaffing) -> pd.DataFrame:
+    """REQUIREMENTS rows of one (site, skill), with the gross agents after shrinkage."""
+    gross = gross_agents(
+        sized.agents_required, load.scenario.shrinkage_rate(load.site, load.channel.name)
+    )
+    return pd.DataFrame(
+        {
+            "interval_start": load.intervals,
+            "site": load.site,
+            "skill": load.skill,
+            "contacts": load.contacts,
+            "aht_s": load.aht_s,
+            "agents_required": sized.agents_required.astype(np.int64),
+            "agents_required_gross": gross,
+            "service_level_rate": sized.service_level_rate,
+            "asa_s": sized.asa_s,
+            "occupancy_rate": sized.occupancy_rate,
+        }
+    )
+
+
+def _target_notes(
+    scenario: Scenario,
+    targets: dict[str, ServiceTarget],
+    segs_of: dict[str, list[str]],
+    skills: list[str],
+) -> list[str]:
+    """Notes on shared skills' targets, 100 % targets, and abandonment under each model."""
+    notes = []
     for skill, segs in segs_of.items():
         distinct = {_target_of(scenario, skill, s) for s in segs}
         if len(segs) > 1 and len(distinct) > 1:
@@ -253,10 +257,16 @@ def staffing_requirements(split: pd.DataFrame, scenario: Scenario) -> StageResul
             f"asa_s of Erlang A skills ({', '.join(erlang_a_skills)}) is the mean time in queue "
             f"over all arrivals, abandoned contacts included (= abandonment × patience_s)."
         )
-    pooling = pooling_table(table, scenario, targets)
-    hours = interval_min / 60.0
-    figures = {
-        "intervals": len(intervals),
+    return notes
+
+
+def _figures(
+    table: pd.DataFrame, pooling: pd.DataFrame, n_intervals: int, scenario: Scenario
+) -> dict:
+    """Agent-hours net and gross, peak agents and the pooling gain of the requirement."""
+    hours = scenario.interval_min / MIN_PER_H
+    return {
+        "intervals": n_intervals,
         "agent_hours_net": float(table["agents_required"].sum() * hours),
         "agent_hours_gross": float(table["agents_required_gross"].sum() * hours),
         "peak_agents_required": int(table.groupby("interval_start")["agents_required"].sum().max()),
@@ -265,10 +275,6 @@ def staffing_requirements(split: pd.DataFrame, scenario: Scenario) -> StageResul
         else 0.0,
         "abandoned_in_sl": bool(scenario.abandoned_in_sl),
     }
-    log.info("staffing: %d rows, %.0f net agent-hours", len(table), figures["agent_hours_net"])
-    return StageResult(
-        table=table, tables={"pooling": pooling}, notes=tuple(notes), figures=figures
-    )
 
 
 def _target_of(scenario: Scenario, skill: str, segment: str) -> ServiceTarget:
@@ -313,7 +319,7 @@ def _with_ai_room(
         0.0,
         split["human_contacts"].to_numpy(float),
     )
-    interval_s = scenario.interval_min * 60.0
+    ivl_s = float(interval_s(scenario.interval_min))
     ai_aht = (
         split["channel"]
         .map({ch: c.ai_aht_s for ch, c in scenario.ai_capacity.items()})
@@ -329,7 +335,7 @@ def _with_ai_room(
             split["ai_contained"].to_numpy(float) * ai_aht
             + split["escalated"].to_numpy(float) * delay
         )
-        / interval_s
+        / ivl_s
     )
     rows = pd.DataFrame(
         {
