@@ -99,7 +99,7 @@ def test_hostile_text_is_escaped_everywhere(plan, s):
     assert str(markupsafe.escape("week_average" + s)) in page or "seasonal_naive" in page
     # ... and in the charts, escaped by matplotlib's SVG writer, mathtext off
     charts = _SVG.findall(page)
-    assert len(charts) == 6
+    assert len(charts) == 7
     for name in (f"voice{s} · premium{s}", f"france{s} → maghreb{s}", f"lyon{s}"):
         assert any(_svg_text(name) in svg for svg in charts), name
     # nothing of it is markup
