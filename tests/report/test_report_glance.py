@@ -50,8 +50,15 @@ def page(plan, scenario) -> str:
 
 def _sim(rows):
     return pd.DataFrame(
-        rows, columns=["interval_start", "site", "skill", "contacts", "service_level_rate",
-                       "sl_target_rate"]
+        rows,
+        columns=[
+            "interval_start",
+            "site",
+            "skill",
+            "contacts",
+            "service_level_rate",
+            "sl_target_rate",
+        ],
     ).assign(interval_start=lambda d: pd.to_datetime(d["interval_start"], utc=True))
 
 

@@ -100,10 +100,20 @@ def _chart(fc: pd.DataFrame, actuals: pd.DataFrame, acc: pd.DataFrame, zone: str
         a = a.groupby("interval_start", sort=True)["contacts"].sum()
         f = f.groupby("interval_start", sort=True)["contacts"].sum()
         f = f[f.index.isin(a.index)]
-        ax.plot(_naive_local(pd.Series(a.index), zone), a.to_numpy(), color=_COLOURS[5], lw=1,
-                label="actual")
-        ax.plot(_naive_local(pd.Series(f.index), zone), f.to_numpy(), color=_COLOURS[0], lw=1.1,
-                label="forecast")
+        ax.plot(
+            _naive_local(pd.Series(a.index), zone),
+            a.to_numpy(),
+            color=_COLOURS[5],
+            lw=1,
+            label="actual",
+        )
+        ax.plot(
+            _naive_local(pd.Series(f.index), zone),
+            f.to_numpy(),
+            color=_COLOURS[0],
+            lw=1.1,
+            label="forecast",
+        )
         wmape = "–" if np.isnan(row.wmape) else f"{row.wmape:.1%}"
         bias = "–" if np.isnan(row.bias_rate) else f"{row.bias_rate:+.1%}"
         _style(ax, f"{row.channel} · {row.segment}: wMAPE {wmape}, bias {bias}")

@@ -179,9 +179,7 @@ def service_against_targets(
     sim = sim[keep]
     skills = scenario.skills if scenario is not None else {}
     keys = ["segment", "channel"] if skills else ["skill"]
-    labels = {
-        name: (", ".join(cfg.segments), cfg.channel) for name, cfg in skills.items()
-    }
+    labels = {name: (", ".join(cfg.segments), cfg.channel) for name, cfg in skills.items()}
     frame = pd.DataFrame(
         {
             "w": sim["contacts"].to_numpy(dtype=float),
@@ -214,7 +212,7 @@ def _with_targets(out: pd.DataFrame, scenario: Scenario | None) -> pd.DataFrame:
         for seg, ch, t in zip(out["segment"], out["channel"], out["sl_target_rate"], strict=True):
             policy = scenario.segments.get(str(seg))
             known = policy is not None and str(ch) in policy.channels
-            targets.append(policy.target(str(ch)).sl_target_rate if known else t)
+            targets.append(policy.target(str(ch)).sl_target_rate if policy and known else t)
         out = out.assign(sl_target_rate=np.asarray(targets, dtype=float))
     sl = out["service_level_rate"].to_numpy(dtype=float)
     tgt = out["sl_target_rate"].to_numpy(dtype=float)

@@ -83,13 +83,25 @@ def coverage_section(tables: Mapping[str, pd.DataFrame], st: Staffing) -> Sectio
     fig, axes = _grid(len(sites), ncols=min(3, len(sites)))
     for ax, site in zip(axes, sites, strict=True):
         n = need[need["site"] == site].sort_values("local_start")
-        ax.step(n["local_start"], n["required"], where="post", color=_COLOURS[3], lw=1.1,
-                label="required")
+        ax.step(
+            n["local_start"],
+            n["required"],
+            where="post",
+            color=_COLOURS[3],
+            lw=1.1,
+            label="required",
+        )
         if heads is not None:
             h = heads[heads["site"] == site].set_index("local_start")["heads"]
             h = h.reindex(n["local_start"], fill_value=0.0)
-            ax.step(h.index, h.to_numpy(), where="post", color=_COLOURS[0], lw=1.1,
-                    label="scheduled (on queue)")
+            ax.step(
+                h.index,
+                h.to_numpy(),
+                where="post",
+                color=_COLOURS[0],
+                lw=1.1,
+                label="scheduled (on queue)",
+            )
         _style(ax, site)
         _time_axis(ax, st.zones.get(site, "UTC"))
     axes[0].legend(fontsize=7)
@@ -103,9 +115,7 @@ def coverage_section(tables: Mapping[str, pd.DataFrame], st: Staffing) -> Sectio
     }
     if sched is not None:
         data["per_day"] = table_view(per_site_day(cov, sched, st.zones, st.interval_min))
-        data["per_pool"] = table_view(
-            fte_per_pool(sched, st.week_h, st.horizon_days, st.headcount)
-        )
+        data["per_pool"] = table_view(fte_per_pool(sched, st.week_h, st.horizon_days, st.headcount))
     return Section(anchor, title, source, "coverage.html.j2", data)
 
 
@@ -175,26 +185,43 @@ def gantt_chart(bars: pd.DataFrame, day: str, zones: Mapping[str, str]) -> Chart
         y = np.arange(len(rows))
         for i, r in rows.iterrows():
             colour = _COLOURS[pools.index(r["pool"]) % len(_COLOURS)]
-            rect = ax.barh(i, (r["end_min"] - r["start_min"]) / 60.0, left=r["start_min"] / 60.0,
-                           height=0.72, color=colour)
+            rect = ax.barh(
+                i,
+                (r["end_min"] - r["start_min"]) / 60.0,
+                left=r["start_min"] / 60.0,
+                height=0.72,
+                color=colour,
+            )
             rect.patches[0].set_gid(f"gantt-shift-{n_shift}")
             n_shift += 1
             for b_start, b_len in r["breaks"]:
-                brk = ax.barh(i, b_len / 60.0, left=b_start / 60.0, height=0.72,
-                              color="#ffffff", hatch="////", edgecolor=colour, lw=0)
+                brk = ax.barh(
+                    i,
+                    b_len / 60.0,
+                    left=b_start / 60.0,
+                    height=0.72,
+                    color="#ffffff",
+                    hatch="////",
+                    edgecolor=colour,
+                    lw=0,
+                )
                 brk.patches[0].set_gid(f"gantt-break-{n_break}")
                 n_break += 1
-            ax.text(r["end_min"] / 60.0 + 0.08, i, f"×{int(r['agents'])}", va="center",
-                    fontsize=6)
-        ax.set_yticks(y, [f"{p} · {s}" for p, s in zip(rows["pool"], rows["shift"], strict=True)],
-                      fontsize=5.5)
+            ax.text(r["end_min"] / 60.0 + 0.08, i, f"×{int(r['agents'])}", va="center", fontsize=6)
+        ax.set_yticks(
+            y,
+            [f"{p} · {s}" for p, s in zip(rows["pool"], rows["shift"], strict=True)],
+            fontsize=5.5,
+        )
         ax.invert_yaxis()
         lo = int(np.floor(rows["start_min"].min() / 60.0)) if len(rows) else 0
         hi = int(np.ceil(rows["end_min"].max() / 60.0)) + 1 if len(rows) else 24
         ax.set_xlim(lo, hi)
         ax.set_xticks(range(lo, hi + 1), [f"{h % 24:02d}:00" for h in range(lo, hi + 1)])
-        _style(ax, f"{site} · {weekday}{day} · {int(rows['agents'].sum())} agents on "
-                   f"{len(rows)} shifts")
+        _style(
+            ax,
+            f"{site} · {weekday}{day} · {int(rows['agents'].sum())} agents on {len(rows)} shifts",
+        )
         ax.set_xlabel(zone_label(zones.get(site, "UTC")), fontsize=7)
     handles = [
         Patch(color=_COLOURS[pools.index(p) % len(_COLOURS)], label=f"pool {p}") for p in pools
