@@ -157,7 +157,7 @@ def test_report_writes_one_html_file(tmp_path):
     res = CliRunner().invoke(main, ["report", str(PLAN), "--out", str(out)])
     assert res.exit_code == 0, res.output
     page = out.read_text()
-    assert page.startswith("<!DOCTYPE html>") and page.count("<svg") == 6
+    assert page.startswith("<!DOCTYPE html>") and page.count("<svg") == 7  # and the Gantt
     assert "france → maghreb" in page  # regions found through the scenario beside the plan
 
 

@@ -19,6 +19,7 @@ DATA = Path(__file__).resolve().parents[1] / "data" / "report"
 REGIONS = {"lyon": "france", "tunis": "maghreb"}
 SECTIONS = (
     "forecast",
+    "accuracy",
     "split",
     "coverage",
     "overflow",
@@ -45,8 +46,8 @@ def test_every_section_and_chart_is_there(page):
     for anchor in SECTIONS:
         assert f"<section id='{anchor}'>" in page
     charts = re.findall(r"data-chart='(\w+)'", page)
-    assert charts == ["forecast", "split", "coverage", "overflow", "simulation", "cost"]
-    assert page.count("<svg") == 6
+    assert charts == ["forecast", "split", "coverage", "overflow", "simulation", "cost", "gantt"]
+    assert page.count("<svg") == 7
 
 
 def test_solver_status_gap_and_notes_are_stated(page):
@@ -72,7 +73,7 @@ def test_page_is_self_contained_and_escapes_text(page):
 def test_absent_tables_say_not_run(plan):
     tables, manifest = plan
     page = render_report({}, {"run_id": "x"})
-    assert page.count("not run") == 9  # 8 table sections and the solver result
+    assert page.count("not run") == 10  # 9 table sections and the solver result
     assert "<svg" not in page
     page = render_report({k: v for k, v in tables.items() if k != "overflow"}, manifest)
     assert "not run: the plan has no overflow.csv" in page
@@ -118,6 +119,13 @@ def test_history_is_drawn_behind_the_forecast(plan):
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
 
+def _png_size(path: Path) -> tuple[int, int]:
+    """Width and height of a PNG from its IHDR chunk."""
+    head = path.read_bytes()[:24]
+    assert head[:8] == b"\x89PNG\r\n\x1a\n"
+    return int.from_bytes(head[16:20], "big"), int.from_bytes(head[20:24], "big")
+
+
 @pytest.mark.skipif(
     CHROMIUM is None,
     reason="Debian package 'chromium' is not installed "
@@ -147,23 +155,30 @@ def test_report_renders_in_headless_chromium(page, tmp_path):
     assert dom.returncode == 0, dom.stderr[-2000:]
     for anchor in SECTIONS:
         assert f'id="{anchor}"' in dom.stdout
-    assert dom.stdout.count("<svg") == 6
-    shot = tmp_path / "report.png"
-    run = subprocess.run(
-        base
-        + [
-            f"--user-data-dir={tmp_path / 'profile-shot'}",
-            f"--screenshot={shot}",
-            "--window-size=1280,2400",
-            html_path.as_uri(),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert run.returncode == 0, run.stderr[-2000:]
-    assert shot.exists() and shot.stat().st_size > 20_000  # a blank page is a few kB
-    logs = dom.stderr + run.stderr
+    assert dom.stdout.count("<svg") == 7
+    # every table sits in a scroll container, so no table widens the page past a laptop's
+    # 1366 px (the layout itself is judged on the screenshots below)
+    assert dom.stdout.count("<table>") == dom.stdout.count('<div class="scroll"><table>')
+    logs = dom.stderr
+    for width in (1366, 1920):
+        shot = tmp_path / f"report-{width}.png"
+        run = subprocess.run(
+            base
+            + [
+                f"--user-data-dir={tmp_path / f'profile-shot-{width}'}",
+                f"--screenshot={shot}",
+                f"--window-size={width},900",
+                "--hide-scrollbars",
+                html_path.as_uri(),
+            ],
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert run.returncode == 0, run.stderr[-2000:]
+        assert shot.exists() and shot.stat().st_size > 20_000  # a blank page is a few kB
+        assert _png_size(shot) == (width, 900)
+        logs += run.stderr
     console = [ln for ln in logs.splitlines() if "CONSOLE" in ln or "Uncaught" in ln]
     assert console == [], console
     assert "net::ERR" not in logs

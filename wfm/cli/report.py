@@ -31,19 +31,46 @@ def register(group: click.Group) -> None:
     type=click.Path(dir_okay=False, exists=True),
     help="History CSV to draw behind the forecast.",
 )
-def report(plan_dir, out_file, scenario, history):
-    """Write one self-contained HTML report of a plan folder (charts inline, no network)."""
+@click.option(
+    "--actuals",
+    type=click.Path(dir_okay=False, exists=True),
+    help="Actuals CSV (history layout) to compare with the forecast: wMAPE and bias "
+    "[default: actuals.csv of the plan folder, if any].",
+)
+@click.option(
+    "--gantt-day",
+    default="",
+    metavar="YYYY-MM-DD",
+    help="Site-local day of the shift Gantt [default: the busiest day by paid hours].",
+)
+def report(plan_dir, out_file, scenario, history, actuals, gantt_day):
+    """Write one self-contained HTML report of a plan folder (charts inline, no network).
+
+    Times on the charts are in each site's local time (the scenario's zones; UTC without a
+    scenario). An accuracy.csv of the nightly job in the folder is shown too.
+    """
+    from pathlib import Path
+
     from wfm.cli.export import scenario_for
     from wfm.io.plan_folder import read_plan_folder, write_report
-    from wfm.io.tables import read_history
+    from wfm.io.tables import read_csv_strings, read_history
     from wfm.report.html import render_report
 
     tables, manifest = read_plan_folder(plan_dir)
     sc = scenario_for(plan_dir, scenario, needed=False)
-    regions = {s.name: s.region for s in sc.sites.values()} if sc else None
     hist = read_history(history, sc) if history else None
+    actuals = actuals or (Path(plan_dir) / "actuals.csv")
+    if Path(actuals).is_file():
+        tables = {**tables, "actuals": read_history(actuals, sc)}
+    if (Path(plan_dir) / "accuracy.csv").is_file():
+        tables = {**tables, "accuracy": read_csv_strings(Path(plan_dir) / "accuracy.csv")}
     page = render_report(
-        tables, manifest, history=hist, site_regions=regions, sites=sc.sites if sc else None
+        tables,
+        manifest,
+        history=hist,
+        sites=sc.sites if sc else None,
+        scenario=sc,
+        gantt_day=gantt_day,
     )
     write_report(page, out_file)
     missing = [t for t in ("forecast", "coverage", "simulation") if t not in tables]

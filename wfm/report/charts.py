@@ -1,8 +1,9 @@
 """Charts of the plan report: matplotlib figures drawn as inline SVG.
 
 Charts are drawn with matplotlib's object API (``Figure``, no global pyplot state) and
-inlined as SVG with text kept as text, in one palette, with small titled axes in grids and
-UTC time axes.
+inlined as SVG with text kept as text, in one palette, with small titled axes in grids.
+Time axes are in a site's local time, and the zone is named on the axis (UTC only when the
+report has no scenario to take the sites' zones from).
 
 Text in a chart comes from the plan (channel, segment, site, skill and region names): it is
 drawn as plain text (``text.parse_math`` off, so a ``$`` is a dollar sign, not TeX), and
@@ -75,11 +76,28 @@ def _style(ax, title: str) -> None:
         ax.spines[side].set_visible(False)
 
 
-def _time_axis(ax) -> None:
+def _time_axis(ax, zone: str = "UTC") -> None:
+    """Concise date ticks, and the axis named with its time zone."""
     locator = mdates.AutoDateLocator(maxticks={mdates.MINUTELY: 5})
     ax.xaxis.set_major_locator(locator)
-    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
+    label = zone_label(zone)
+    offsets = ["", "%Y", "%Y-%b", "%Y-%b-%d", "%Y-%b-%d", "%Y-%b-%d %H:%M"]
+    formatter = mdates.ConciseDateFormatter(
+        locator, offset_formats=[f"{f}  {label}".strip() for f in offsets]
+    )
+    ax.xaxis.set_major_formatter(formatter)
+    ax.xaxis.get_offset_text().set_fontsize(7)
+
+
+def zone_label(zone: str) -> str:
+    """How an axis names its zone: ``local time (Europe/Paris)``, or ``UTC``."""
+    return "UTC" if zone == "UTC" else f"local time ({zone})"
+
+
+def _naive_local(ts: pd.Series, zone: str = "UTC") -> np.ndarray:
+    """UTC instants as naive wall-clock times of ``zone`` (what matplotlib draws)."""
+    return pd.to_datetime(ts, utc=True).dt.tz_convert(zone).dt.tz_localize(None).to_numpy()
 
 
 def _naive_utc(ts: pd.Series) -> np.ndarray:
-    return pd.to_datetime(ts, utc=True).dt.tz_convert("UTC").dt.tz_localize(None).to_numpy()
+    return _naive_local(ts, "UTC")

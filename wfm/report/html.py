@@ -27,28 +27,37 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from wfm.core.config import Scenario
 from wfm.core.sites import SiteConfig
+from wfm.report import numbers as fmt
+from wfm.report.accuracy import accuracy_section
 from wfm.report.charts import plain_text
 from wfm.report.columns import REQUIRED_COLUMNS as REQUIRED_COLUMNS
 from wfm.report.horizon import horizon_notices
-from wfm.report.kpis import _overall_service_level, cost_per_contact
+from wfm.report.kpis import (
+    _overall_service_level,
+    cost_per_contact,
+    overall_target,
+    service_against_targets,
+)
 from wfm.report.markup import render_page
+from wfm.report.people import Staffing, coverage_section, schedule_section
 from wfm.report.provenance import _provenance_section
 from wfm.report.sections import (
     _cost_section,
-    _coverage_section,
     _forecast_section,
     _overflow_section,
-    _schedule_section,
     _simulation_section,
     _split_section,
     _whatif_section,
 )
+from wfm.report.shifts import DEFAULT_WEEK_H
 
 _NAV = (
     ("forecast", "forecast"),
+    ("accuracy", "forecast vs actual"),
     ("split", "AI share"),
-    ("coverage", "coverage"),
+    ("coverage", "agents & FTE"),
     ("overflow", "overflow"),
     ("simulation", "service level"),
     ("cost", "cost"),
@@ -59,32 +68,94 @@ _NAV = (
 
 
 def _cards(
-    tables: Mapping[str, pd.DataFrame], manifest: Mapping[str, Any], currency: str
-) -> list[tuple[str, str]]:
-    """Summary cards: (value, label) of the key figures the plan has."""
+    tables: Mapping[str, pd.DataFrame],
+    manifest: Mapping[str, Any],
+    currency: str,
+    scenario: Scenario | None,
+) -> list[tuple[str, str, str]]:
+    """Summary cards: (value, label, state) of the key figures the plan has; state is
+    ``miss`` for a figure below its target, ``met`` at or above it, else ``""``."""
     cards = []
     fc = tables.get("forecast")
     if fc is not None and "contacts" in fc.columns:
         total = float(pd.to_numeric(fc["contacts"], errors="coerce").sum())
-        cards.append((f"{total:,.0f}", "contacts forecast"))
+        cards.append((fmt.count(total), "contacts forecast", ""))
     split = tables.get("split")
     if split is not None and {"ai_contained", "contacts"} <= set(split.columns):
         c = float(pd.to_numeric(split["contacts"], errors="coerce").sum())
         ai = float(pd.to_numeric(split["ai_contained"], errors="coerce").sum())
-        cards.append((f"{ai / c:.1%}" if c else "–", "resolved by AI agents"))
+        cards.append((fmt.rate(ai / c) if c else "–", "resolved by AI agents", ""))
     sl = _overall_service_level(tables)
     if sl is not None:
-        cards.append((f"{sl:.1%}", "simulated service level"))
+        target = overall_target(tables)
+        if target is None:
+            cards.append((fmt.rate(sl), "simulated service level", ""))
+        else:
+            state = "miss" if sl < target - 1e-9 else "met"
+            word = "below" if state == "miss" else "meets"
+            value = f"{fmt.rate(sl)} · target {fmt.rate(target)}"
+            cards.append((value, f"simulated service level ({word} target)", state))
+        per, _ = service_against_targets(tables, scenario)
+        if len(per):
+            n_miss = int((~per["meets"]).sum())
+            scope = "skills" if "skill" in per.columns else "segment × channel"
+            cards.append(
+                (
+                    f"{n_miss} of {len(per)}",
+                    f"{scope} below target" if n_miss else f"{scope}: all meet target",
+                    "miss" if n_miss else "met",
+                )
+            )
     if "cost" in tables:
         overall = cost_per_contact(tables)[1]
         if not np.isnan(overall):
-            cards.append((f"{overall:,.2f} {currency}", "cost per contact"))
+            cards.append((fmt.money(overall, currency), "cost per contact", ""))
     solve = manifest.get("schedule")
     if isinstance(solve, Mapping):
         gap = solve.get("gap_rate")
         gap_text = f", gap {float(gap):.2%}" if isinstance(gap, int | float) else ""
-        cards.append((str(solve.get("status", "?")), f"shift solver{gap_text}"))
+        cards.append((str(solve.get("status", "?")), f"shift solver{gap_text}", ""))
     return cards
+
+
+def _zones(
+    sites: Mapping[str, SiteConfig] | None, scenario: Scenario | None
+) -> tuple[dict[str, str], str]:
+    """Time zone of each site, and the home site's zone (UTC without sites)."""
+    sites = sites if sites is not None else (scenario.sites if scenario is not None else {})
+    zones = {str(name): site.tz for name, site in sites.items()}
+    home = "UTC"
+    if scenario is not None and scenario.sites:
+        home = scenario.sites[scenario.home_site()].tz
+    elif zones:
+        home = next(iter(zones.values()))
+    return zones, home
+
+
+def _staffing(
+    params: Mapping[str, Any], scenario: Scenario | None, zones: Mapping[str, str], day: str
+) -> Staffing:
+    interval_min = params.get("interval_min")
+    days = params.get("horizon_days")
+    if scenario is not None:
+        week_h = float(scenario.shifts.max_h_per_week)
+        source = f"{fmt.agents(week_h)} h (the scenario's shifts.max_h_per_week)"
+        headcount = {
+            (site.name, pool.name): pool.headcount
+            for site in scenario.sites.values()
+            for pool in site.pools.values()
+        }
+    else:
+        week_h, source, headcount = DEFAULT_WEEK_H, "40 h (no scenario given: the default)", {}
+    return Staffing(
+        zones=zones,
+        interval_min=int(interval_min) if isinstance(interval_min, int | float) else 30,
+        horizon_days=int(days) if isinstance(days, int | float) else 7,
+        week_h=week_h,
+        week_source=source,
+        headcount=headcount,
+        gantt_day=day,
+    )
 
 
 # -- entry point ------------------------------------------------------------------------------
@@ -95,6 +166,8 @@ def render_report(
     history: pd.DataFrame | None = None,
     site_regions: Mapping[str, str] | None = None,
     sites: Mapping[str, SiteConfig] | None = None,
+    scenario: Scenario | None = None,
+    gantt_day: str = "",
 ) -> str:
     """Render a plan as one self-contained HTML page.
 
@@ -103,7 +176,8 @@ def render_report(
     tables : mapping of str to pandas.DataFrame
         Plan tables by file stem (``forecast``, ``backtest``, ``split``, ``requirements``,
         ``pooling``, ``schedule``, ``coverage``, ``overflow``, ``cost``, ``simulation``,
-        ``whatif``); any may be absent.
+        ``whatif``, ``summary``; ``actuals`` per interval, channel and segment and the
+        nightly's ``accuracy`` for forecast against actual); any may be absent.
     manifest : mapping
         The run's ``manifest.json`` (run id, scenario, inputs, versions, parameters, stage
         timings and notes, solver result).
@@ -113,7 +187,14 @@ def render_report(
         Region of each site, to show overflow between regions (else between sites).
     sites : mapping of str to SiteConfig, optional
         The scenario's sites: with them the report names the sites closed throughout the
-        horizon (and says so plainly when no site opens at all).
+        horizon (and says so plainly when no site opens at all), and draws every time axis
+        in the site's local time (UTC without them). Taken from ``scenario`` if not given.
+    scenario : Scenario, optional
+        The plan's scenario: service-level targets per segment and channel, the skills'
+        channels and segments, the contract week (``shifts.max_h_per_week``) for FTE, the
+        pools' headcount and the home site, whose zone is that of charts of all sites.
+    gantt_day : str, optional
+        Site-local date (``YYYY-MM-DD``) of the shift Gantt; default the busiest day.
 
     Returns
     -------
@@ -129,20 +210,28 @@ def render_report(
     params = params if isinstance(params, Mapping) else {}
     currency = str(params.get("currency", ""))
     interval_min = params.get("interval_min")
-    interval_h = float(interval_min) / 60.0 if isinstance(interval_min, int | float) else 0.5
-    scenario = manifest.get("scenario")
-    scenario_name = (
-        scenario.get("name", "") if isinstance(scenario, Mapping) else str(scenario or "")
-    )
+    named = manifest.get("scenario")
+    scenario_name = named.get("name", "") if isinstance(named, Mapping) else str(named or "")
+    if site_regions is None and scenario is not None:
+        site_regions = {s.name: s.region for s in scenario.sites.values()}
+    zones, home = _zones(sites, scenario)
+
+    def zone_of(names: list[str]) -> str:
+        found = {zones.get(n, home) for n in names}
+        return found.pop() if len(found) == 1 else home
+
+    staffing = _staffing(params, scenario, zones, gantt_day)
+    abandoned = params.get("abandoned_in_sl")
     with plain_text():
         sections = [
-            _forecast_section(tables, history),
+            _forecast_section(tables, history, home),
+            accuracy_section(tables, home),
             _split_section(tables),
-            _coverage_section(tables, interval_h),
+            coverage_section(tables, staffing),
             _overflow_section(tables, site_regions),
-            _simulation_section(tables, params.get("abandoned_in_sl")),
+            _simulation_section(tables, abandoned, zone_of, scenario),
             _cost_section(tables, currency),
-            _schedule_section(tables),
+            schedule_section(tables, staffing),
             _whatif_section(tables),
             _provenance_section(manifest),
         ]
@@ -153,7 +242,8 @@ def render_report(
         interval_min=str(interval_min),
         nav=_NAV,
         notices=horizon_notices(tables, manifest, sites),
-        cards=_cards(tables, manifest, currency),
+        cards=_cards(tables, manifest, currency, scenario),
+        zones=sorted(set(zones.values())) or ["UTC"],
         sections=sections,
     )
     return _strip_external_refs(page)

@@ -1,4 +1,4 @@
-"""Key figures of a plan: cost per contact and the overall simulated service level.
+"""Key figures of a plan: cost per contact, the simulated service level and its targets.
 
 Computed from the plan tables for the report's summary cards and its cost section.
 """
@@ -10,6 +10,7 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
+from wfm.core.config import Scenario
 from wfm.core.errors import InputError
 from wfm.report.columns import numeric
 
@@ -104,3 +105,116 @@ def _overall_service_level(tables: Mapping[str, pd.DataFrame]) -> float | None:
     sl = sim["service_level_rate"].to_numpy(dtype=float)
     w = np.where(np.isnan(sl), 0.0, sim["contacts"].to_numpy(dtype=float))
     return float(np.nansum(sl * w) / w.sum()) if w.sum() > 0 else None
+
+
+def overall_target(tables: Mapping[str, pd.DataFrame]) -> float | None:
+    """The service-level target beside the overall figure: the summary's overall target,
+    else the contact-weighted ``sl_target_rate`` of ``simulation.csv``."""
+    summary = tables.get("summary")
+    if summary is not None and {"scope", "sl_target_rate"} <= set(summary.columns):
+        row = numeric(summary[summary["scope"] == "overall"], ("sl_target_rate",))
+        if len(row) and not np.isnan(row["sl_target_rate"].iloc[0]):
+            return float(row["sl_target_rate"].iloc[0])
+    sim = tables.get("simulation")
+    if sim is None or not {"sl_target_rate", "contacts"} <= set(sim.columns):
+        return None
+    sim = numeric(sim, ("sl_target_rate", "contacts"))
+    w = sim["contacts"].to_numpy(dtype=float)
+    t = sim["sl_target_rate"].to_numpy(dtype=float)
+    ok = np.isfinite(t) & (w > 0)
+    return float((t[ok] * w[ok]).sum() / w[ok].sum()) if ok.any() else None
+
+
+def service_against_targets(
+    tables: Mapping[str, pd.DataFrame], scenario: Scenario | None = None
+) -> tuple[pd.DataFrame, str]:
+    """Simulated service level per segment × channel over the horizon, beside its target.
+
+    With the simulator's ``summary.csv`` its ``segment_channel`` rows are used as they are
+    (contact-weighted over the horizon by the simulator). Otherwise ``simulation.csv``
+    (per interval, site and skill) is weighted by contacts: Σ(service level × contacts) /
+    Σ contacts over the rows with contacts and a service level; a skill stands for its
+    channel and segments (``scenario.skills``; without a scenario, the skill itself). The
+    target is the scenario's ``sl_target_rate`` of the segment and channel when one target
+    applies, else the contact-weighted ``sl_target_rate`` of the table.
+
+    Returns
+    -------
+    (pandas.DataFrame, str)
+        Columns ``segment``, ``channel`` (or ``skill`` without a scenario), ``contacts``,
+        ``service_level_rate``, ``sl_target_rate``, ``gap_rate`` (service level − target)
+        and ``meets`` (bool; missing service level counts as met); and the source in words.
+        Empty when the plan has no simulation.
+    """
+    summary = tables.get("summary")
+    if summary is not None and {"scope", "name", "contacts", "service_level_rate"} <= set(
+        summary.columns
+    ):
+        rows = numeric(
+            summary[summary["scope"] == "segment_channel"],
+            ("contacts", "service_level_rate", "sl_target_rate"),
+        )
+        if len(rows):
+            parts = rows["name"].astype(str).str.rsplit(".", n=1, expand=True)
+            out = pd.DataFrame(
+                {
+                    "segment": parts[0].to_numpy(),
+                    "channel": parts[1].to_numpy() if parts.shape[1] > 1 else "",
+                    "contacts": rows["contacts"].to_numpy(),
+                    "service_level_rate": rows["service_level_rate"].to_numpy(),
+                    "sl_target_rate": rows.get(
+                        "sl_target_rate", pd.Series(np.nan, index=rows.index)
+                    ).to_numpy(),
+                }
+            )
+            how = "summary.csv (segment × channel, weighted by the simulator)"
+            return _with_targets(out, scenario), how
+    sim = tables.get("simulation")
+    if sim is None or not {"skill", "contacts", "service_level_rate"} <= set(sim.columns):
+        return pd.DataFrame(), ""
+    sim = numeric(sim, ("contacts", "service_level_rate", "sl_target_rate"))
+    sl = sim["service_level_rate"].to_numpy(dtype=float)
+    w = sim["contacts"].to_numpy(dtype=float)
+    keep = np.isfinite(sl) & (w > 0)
+    sim = sim[keep]
+    skills = scenario.skills if scenario is not None else {}
+    keys = ["segment", "channel"] if skills else ["skill"]
+    labels = {name: (", ".join(cfg.segments), cfg.channel) for name, cfg in skills.items()}
+    frame = pd.DataFrame(
+        {
+            "w": sim["contacts"].to_numpy(dtype=float),
+            "w_sl": sim["contacts"].to_numpy(dtype=float)
+            * sim["service_level_rate"].to_numpy(dtype=float),
+            "w_t": sim["contacts"].to_numpy(dtype=float)
+            * sim.get("sl_target_rate", pd.Series(np.nan, index=sim.index)).to_numpy(dtype=float),
+        }
+    )
+    if skills:
+        named = [labels.get(str(s), ("", str(s))) for s in sim["skill"]]
+        frame["segment"] = [n[0] for n in named]
+        frame["channel"] = [n[1] for n in named]
+    else:
+        frame["skill"] = sim["skill"].astype(str).to_numpy()
+    g = frame.groupby(keys, sort=True)[["w", "w_sl", "w_t"]].sum().reset_index()
+    out = g[keys].assign(
+        contacts=g["w"],
+        service_level_rate=g["w_sl"] / g["w"],
+        sl_target_rate=g["w_t"] / g["w"],
+    )
+    how = "simulation.csv, weighted by contacts over the horizon"
+    return _with_targets(out, scenario), how
+
+
+def _with_targets(out: pd.DataFrame, scenario: Scenario | None) -> pd.DataFrame:
+    """Scenario targets where one segment × channel applies; the gap and met flag."""
+    if scenario is not None and "segment" in out.columns:
+        targets = []
+        for seg, ch, t in zip(out["segment"], out["channel"], out["sl_target_rate"], strict=True):
+            policy = scenario.segments.get(str(seg))
+            known = policy is not None and str(ch) in policy.channels
+            targets.append(policy.target(str(ch)).sl_target_rate if policy and known else t)
+        out = out.assign(sl_target_rate=np.asarray(targets, dtype=float))
+    sl = out["service_level_rate"].to_numpy(dtype=float)
+    tgt = out["sl_target_rate"].to_numpy(dtype=float)
+    gap = sl - tgt
+    return out.assign(gap_rate=gap, meets=~(gap < -1e-9)).reset_index(drop=True)

@@ -12,14 +12,14 @@ text and numbers already formatted; the templates decide the markup.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-import numpy as np
 import pandas as pd
 from jinja2 import Environment, PackageLoader, StrictUndefined
+
+from wfm.report import numbers
 
 _ENV = Environment(
     loader=PackageLoader("wfm.report", "templates"),
@@ -101,30 +101,25 @@ def no_rows(anchor: str, title: str, source: str, what: str) -> Section:
     return Section(anchor, title, source, "no_rows.html.j2", {"what": what})
 
 
-def _cell(value: Any) -> str:
-    if value is None or value is pd.NaT:
-        return ""
-    if isinstance(value, bool | np.bool_):
-        return str(bool(value))
-    if isinstance(value, int | np.integer):
-        return str(int(value))
-    if isinstance(value, float | np.floating):
-        if math.isnan(value):
-            return ""
-        return f"{float(value):,.3f}".rstrip("0").rstrip(".")
-    return str(value)
+def table_view(df: pd.DataFrame, max_rows: int = MAX_ROWS, currency: str = "") -> TableView:
+    """A DataFrame as a :class:`TableView` of at most ``max_rows`` rows (index left out).
 
-
-def table_view(df: pd.DataFrame, max_rows: int = MAX_ROWS) -> TableView:
-    """A DataFrame as a :class:`TableView` of at most ``max_rows`` rows (index left out)."""
+    Headers are written in words with their unit and cells are formatted by their column's
+    name (:func:`wfm.report.numbers.cell`: percentages, agents, contacts, money in
+    ``currency``), so no raw float reaches the page.
+    """
     shown = df.head(max_rows)
-    rows = tuple(tuple(_cell(v) for v in row) for row in shown.itertuples(index=False, name=None))
-    return TableView(tuple(str(c) for c in df.columns), rows, len(df))
+    cols = [str(c) for c in df.columns]
+    rows = tuple(
+        tuple(numbers.cell(c, v, currency) for c, v in zip(cols, row, strict=True))
+        for row in shown.itertuples(index=False, name=None)
+    )
+    return TableView(tuple(numbers.header(c) for c in cols), rows, len(df))
 
 
 def mapping_view(value: Mapping[Any, Any]) -> TableView:
     """A mapping as a two-column table of keys and values (no header)."""
-    rows = tuple((str(k), str(v)) for k, v in value.items())
+    rows = tuple((str(k), numbers.cell(str(k), v)) for k, v in value.items())
     return TableView((), rows, len(rows))
 
 

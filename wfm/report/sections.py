@@ -11,20 +11,25 @@ lacks a column the report needs raises :class:`InputError` naming the file.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
+from matplotlib.ticker import PercentFormatter
 
-from wfm.report.charts import _COLOURS, _grid, _naive_utc, _style, _svg, _time_axis
+from wfm.core.config import Scenario
+from wfm.report import numbers as fmt
+from wfm.report.charts import _COLOURS, _grid, _naive_local, _style, _svg, _time_axis
 from wfm.report.columns import REQUIRED_COLUMNS as REQUIRED_COLUMNS, _check
-from wfm.report.kpis import cost_per_contact
+from wfm.report.kpis import cost_per_contact, service_against_targets
 from wfm.report.markup import Section, no_rows, not_run, table_view
 
 
-def _forecast_section(tables: Mapping[str, pd.DataFrame], history: pd.DataFrame | None) -> Section:
+def _forecast_section(
+    tables: Mapping[str, pd.DataFrame], history: pd.DataFrame | None, zone: str = "UTC"
+) -> Section:
     anchor, title = "forecast", "History and forecast"
     fc = tables.get("forecast")
     source = "forecast.csv (contacts with prediction interval contacts_lo–contacts_hi)"
@@ -45,13 +50,13 @@ def _forecast_section(tables: Mapping[str, pd.DataFrame], history: pd.DataFrame 
             .sum()
             .reset_index()
         )
-        t = _naive_utc(g["interval_start"])
+        t = _naive_local(g["interval_start"], zone)
         if history is not None:
             h = history[(history["channel"] == ch) & (history["segment"] == seg)]
             h = h.groupby("interval_start", sort=True)["contacts"].sum().reset_index()
             if len(h):
                 ax.plot(
-                    _naive_utc(h["interval_start"]),
+                    _naive_local(h["interval_start"], zone),
                     h["contacts"],
                     color=_COLOURS[5],
                     lw=0.8,
@@ -68,9 +73,9 @@ def _forecast_section(tables: Mapping[str, pd.DataFrame], history: pd.DataFrame 
         )
         ax.plot(t, g["contacts"], color=_COLOURS[0], lw=1.2, label="forecast")
         _style(ax, f"{ch} · {seg}")
-        _time_axis(ax)
+        _time_axis(ax, zone)
     axes[0].legend(fontsize=7, loc="upper left")
-    fig.supylabel("contacts per interval (UTC)", fontsize=8, x=0.005)
+    fig.supylabel("contacts per interval", fontsize=8, x=0.005)
     models = (
         fc.groupby(["channel", "segment"], sort=True)
         .agg(
@@ -141,50 +146,6 @@ def _split_section(tables: Mapping[str, pd.DataFrame]) -> Section:
     return Section(anchor, title, source, "split.html.j2", data)
 
 
-def _coverage_section(tables: Mapping[str, pd.DataFrame], interval_h: float) -> Section:
-    anchor, title = "coverage", "Required and scheduled agents"
-    cov = tables.get("coverage")
-    source = (
-        "coverage.csv: agents_required (on-queue agents from the queue model) against "
-        "agents_scheduled (from the shift solver), per site and skill"
-    )
-    if cov is None:
-        return not_run(anchor, title, source, "coverage.csv")
-    cov = _check(cov, "coverage")
-    if cov.empty:
-        return no_rows(anchor, title, source, "coverage.csv")
-    groups = cov.groupby(["site", "skill"], sort=True)
-    fig, axes = _grid(groups.ngroups)
-    for ax, ((site, skill), g) in zip(axes, groups, strict=True):
-        g = g.sort_values("interval_start")
-        t = _naive_utc(g["interval_start"])
-        ax.step(t, g["agents_required"], where="post", color=_COLOURS[3], lw=1.1, label="required")
-        ax.step(
-            t, g["agents_scheduled"], where="post", color=_COLOURS[0], lw=1.1, label="scheduled"
-        )
-        _style(ax, f"{site} · {skill}")
-        _time_axis(ax)
-    axes[0].legend(fontsize=7)
-    fig.supylabel("agents (UTC)", fontsize=8, x=0.005)
-    gap = cov["agents_gap"].to_numpy(dtype=float)
-    summary = (
-        cov.assign(
-            short=np.clip(-gap, 0, None) * interval_h,
-            over=np.clip(gap, 0, None) * interval_h,
-            short_intervals=gap < 0,
-        )
-        .groupby(["site", "skill"], sort=True)
-        .agg(
-            intervals_short=("short_intervals", "sum"),
-            shortfall_agent_h=("short", "sum"),
-            overstaff_agent_h=("over", "sum"),
-        )
-        .reset_index()
-    )
-    data = {"chart": _svg(fig, "coverage", tight=False), "gaps": table_view(summary)}
-    return Section(anchor, title, source, "coverage.html.j2", data)
-
-
 def _overflow_section(
     tables: Mapping[str, pd.DataFrame], site_regions: Mapping[str, str] | None
 ) -> Section:
@@ -220,7 +181,12 @@ def _overflow_section(
     return Section(anchor, title, source, "overflow.html.j2", data)
 
 
-def _simulation_section(tables: Mapping[str, pd.DataFrame], abandoned_in_sl: Any) -> Section:
+def _simulation_section(
+    tables: Mapping[str, pd.DataFrame],
+    abandoned_in_sl: Any,
+    zone_of: Callable[[list[str]], str] = lambda sites: "UTC",
+    scenario: Scenario | None = None,
+) -> Section:
     anchor, title = "simulation", "Simulated service level"
     sim = tables.get("simulation")
     source = (
@@ -240,6 +206,7 @@ def _simulation_section(tables: Mapping[str, pd.DataFrame], abandoned_in_sl: Any
     groups = sim.groupby("skill", sort=True)
     fig, axes = _grid(groups.ngroups)
     for ax, (skill, g) in zip(axes, groups, strict=True):
+        zone = zone_of(sorted(set(map(str, g["site"]))))
         w = g["contacts"].to_numpy(dtype=float)
         g = g.assign(w_sl=g["service_level_rate"] * w, w=w)
         agg = g.groupby("interval_start", sort=True).agg(
@@ -251,21 +218,54 @@ def _simulation_section(tables: Mapping[str, pd.DataFrame], abandoned_in_sl: Any
             out=np.full(len(agg), np.nan),
             where=agg["w"].to_numpy() > 0,
         )
-        t = _naive_utc(pd.Series(agg.index))
+        t = _naive_local(pd.Series(agg.index), zone)
         ax.plot(t, sl, color=_COLOURS[0], lw=1.1, marker=".", ms=3, label="simulated")
         ax.step(t, agg["target"], where="post", color=_COLOURS[3], lw=1, ls="--", label="target")
         ax.set_ylim(0, 1.02)
+        ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
         _style(ax, str(skill))
-        _time_axis(ax)
+        _time_axis(ax, zone)
     axes[0].legend(fontsize=7, loc="lower left")
-    fig.supylabel("service level (UTC)", fontsize=8, x=0.005)
+    fig.supylabel("service level", fontsize=8, x=0.005)
     overall = tables.get("summary")
     data = {
         "chart": _svg(fig, "simulation", tight=False),
+        "targets": target_view(*service_against_targets(tables, scenario)),
         "summary": table_view(overall) if overall is not None else None,
         "per_skill": table_view(_simulation_summary(sim)),
     }
     return Section(anchor, title, source, "simulation.html.j2", data)
+
+
+def target_view(table: pd.DataFrame, how: str) -> dict[str, Any] | None:
+    """The service-level-against-target table: formatted rows with their miss flag, and
+    each miss in words (for print and colour-blind readers)."""
+    if table.empty:
+        return None
+    by_skill = "skill" in table.columns
+    keys = ["skill"] if by_skill else ["segment", "channel"]
+    rows, misses = [], []
+    for r in table.to_dict("records"):
+        name = " · ".join(str(r[k]) for k in keys)
+        gap_pts = 100.0 * float(r["gap_rate"])
+        status = "meets target" if r["meets"] else f"MISSES target by {-gap_pts:.1f} points"
+        cells = [str(r[k]) for k in keys] + [
+            fmt.count(r["contacts"]),
+            fmt.rate(r["service_level_rate"]),
+            fmt.rate(r["sl_target_rate"]),
+            "–" if np.isnan(gap_pts) else f"{gap_pts:+.1f}",
+            status,
+        ]
+        rows.append((tuple(cells), not r["meets"]))
+        if not r["meets"]:
+            misses.append(
+                f"{name}: {fmt.rate(r['service_level_rate'])} against a target of "
+                f"{fmt.rate(r['sl_target_rate'])} ({gap_pts:+.1f} points, "
+                f"{fmt.count(r['contacts'])} contacts)"
+            )
+    columns = [*keys, "contacts", "service level", "target", "gap (points)", "status"]
+    scope = "skill" if by_skill else "segment × channel"
+    return {"scope": scope, "how": how, "columns": columns, "rows": rows, "misses": misses}
 
 
 def _simulation_summary(sim: pd.DataFrame) -> pd.DataFrame:
@@ -306,12 +306,12 @@ def _cost_section(tables: Mapping[str, pd.DataFrame], currency: str) -> Section:
         return not_run(anchor, title, source, "cost.csv")
     per_site, overall, how = cost_per_contact(tables)
     data: dict[str, Any] = {
-        "overall": None if np.isnan(overall) else f"{overall:,.2f}",
+        "overall": None if np.isnan(overall) else fmt.money(overall, currency),
         "currency": currency,
         "how": how,
         "chart": None,
-        "per_site": table_view(per_site),
-        "cost": table_view(tables["cost"]),
+        "per_site": table_view(per_site, currency=currency),
+        "cost": table_view(tables["cost"], currency=currency),
     }
     shown = per_site[np.isfinite(per_site["cost_per_contact"].to_numpy(dtype=float))]
     if len(shown):
@@ -327,27 +327,6 @@ def _cost_section(tables: Mapping[str, pd.DataFrame], currency: str) -> Section:
         _style(ax, "Cost per contact by site (labour and overflow / contacts at the site)")
         data["chart"] = _svg(fig, "cost")
     return Section(anchor, title, source, "cost.html.j2", data)
-
-
-def _schedule_section(tables: Mapping[str, pd.DataFrame]) -> Section:
-    anchor, title = "schedule", "Shifts"
-    sched = tables.get("schedule")
-    source = "schedule.csv: shifts chosen per site, pool and site-local day"
-    if sched is None:
-        return not_run(anchor, title, source, "schedule.csv")
-    sched = _check(sched, "schedule")
-    paid_h = (
-        sched["agents"].to_numpy(dtype=float)
-        * sched["shift_length_min"].to_numpy(dtype=float)
-        / 60.0
-    )
-    summary = (
-        sched.assign(paid_h=paid_h)
-        .groupby(["site", "pool", "local_date"], sort=True)
-        .agg(shifts=("agents", "sum"), paid_h=("paid_h", "sum"))
-        .reset_index()
-    )
-    return Section(anchor, title, source, "table.html.j2", {"table": table_view(summary)})
 
 
 def _whatif_section(tables: Mapping[str, pd.DataFrame]) -> Section:
