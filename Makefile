@@ -16,12 +16,12 @@ $(STAMP): pyproject.toml
 DEMO_HISTORY := examples/demo/history.csv
 
 demo: $(STAMP) $(DEMO_HISTORY)
-	$(BIN)/wfm plan examples/demo/scenario.toml --history $(DEMO_HISTORY) --out forecasts/demo
-	$(BIN)/wfm report forecasts/demo --out forecasts/demo/report.html --scenario examples/demo/scenario.toml
+	$(BIN)/wfm plan wfm/examples/demo/scenario.toml --history $(DEMO_HISTORY) --out forecasts/demo
+	$(BIN)/wfm report forecasts/demo --out forecasts/demo/report.html --scenario wfm/examples/demo/scenario.toml
 
 # 10 weeks of seeded synthetic history ending on the last Sunday; generated once, git-ignored
 $(DEMO_HISTORY): | $(STAMP)
-	$(BIN)/wfm sample examples/demo/scenario.toml --weeks 10 --out $@
+	$(BIN)/wfm sample wfm/examples/demo/scenario.toml --weeks 10 --out $@
 
 test: $(STAMP)
 	$(BIN)/pytest -q -n 2

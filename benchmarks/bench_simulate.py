@@ -31,7 +31,7 @@ from wfm.simulate import simulate_plan  # noqa: E402
 from wfm.simulate.engine import Network, PoolSpec, QueueSpec, run_events  # noqa: E402
 
 SHARED = ROOT.parent / "shared" / "data"
-DEMO = ROOT / "examples" / "demo" / "scenario.toml"
+DEMO = ROOT / "wfm" / "examples" / "demo" / "scenario.toml"
 
 
 # -- 1. event loop choice ---------------------------------------------------------------------
