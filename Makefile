@@ -3,7 +3,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install demo test bench lint clean
+.PHONY: install demo test bench lint clean wheel-check
 
 install: $(STAMP)
 
@@ -25,6 +25,10 @@ $(DEMO_HISTORY): | $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/pytest -q -n 2
+
+# the built wheel in a fresh virtualenv: wfm init, validate, plan (dependencies from the index)
+wheel-check:
+	benchmarks/check_wheel.sh
 
 # the peers (statsforecast, pyworkforce) pin older libraries: they get a venv of their own
 BENCH_VENV := .venv-bench
