@@ -3,7 +3,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install demo test bench lint clean
+.PHONY: install demo test bench lint clean wheel-check
 
 install: $(STAMP)
 
@@ -16,15 +16,19 @@ $(STAMP): pyproject.toml
 DEMO_HISTORY := examples/demo/history.csv
 
 demo: $(STAMP) $(DEMO_HISTORY)
-	$(BIN)/wfm plan examples/demo/scenario.toml --history $(DEMO_HISTORY) --out forecasts/demo
-	$(BIN)/wfm report forecasts/demo --out forecasts/demo/report.html --scenario examples/demo/scenario.toml
+	$(BIN)/wfm plan wfm/examples/demo/scenario.toml --history $(DEMO_HISTORY) --out forecasts/demo
+	$(BIN)/wfm report forecasts/demo --out forecasts/demo/report.html --scenario wfm/examples/demo/scenario.toml
 
 # 10 weeks of seeded synthetic history ending on the last Sunday; generated once, git-ignored
 $(DEMO_HISTORY): | $(STAMP)
-	$(BIN)/wfm sample examples/demo/scenario.toml --weeks 10 --out $@
+	$(BIN)/wfm sample wfm/examples/demo/scenario.toml --weeks 10 --out $@
 
 test: $(STAMP)
 	$(BIN)/pytest -q -n 2
+
+# the built wheel in a fresh virtualenv: wfm init, validate, plan (dependencies from the index)
+wheel-check:
+	benchmarks/check_wheel.sh
 
 # the peers (statsforecast, pyworkforce) pin older libraries: they get a venv of their own
 BENCH_VENV := .venv-bench

@@ -335,7 +335,7 @@ def demo_timing() -> pd.DataFrame:
     from wfm.io.scenario import load_scenario
     from wfm.sample import sample_history
 
-    sc = load_scenario(ROOT / "examples" / "demo" / "scenario.toml")
+    sc = load_scenario(ROOT / "wfm" / "examples" / "demo" / "scenario.toml")
     hist = sample_history(
         sc, start=dt.date(2025, 1, 6), weeks=8, rng=np.random.default_rng(sc.seed)
     )

@@ -87,7 +87,7 @@ def bench_anonymous_bank() -> None:
 
 def bench_demo_sample() -> None:
     """The demo's 10-week synthetic history: size, weekly totals, shares, wall time."""
-    scenario = load_scenario(ROOT / "examples" / "demo" / "scenario.toml")
+    scenario = load_scenario(ROOT / "wfm" / "examples" / "demo" / "scenario.toml")
     start = dt.date(2026, 9, 14)
     t0 = time.perf_counter()
     h = sample_history(scenario, start=start, weeks=10, rng=np.random.default_rng(scenario.seed))

@@ -1,6 +1,6 @@
 """Speed of exports, the HTML report, the run store and the nightly job on a demo-sized plan.
 
-The plan tables are synthetic but shaped like the demo's (examples/demo/scenario.toml: 12
+The plan tables are synthetic but shaped like the demo's (wfm/examples/demo/scenario.toml: 12
 channel × segment series, 3 sites, 7 skills, 30-minute intervals, 7 days; 8 weeks of
 actuals per series and site). The nightly row uses a stand-in plan function that writes
 these tables, so it measures everything the nightly job adds around the stages (actuals,
@@ -32,7 +32,7 @@ from wfm.report.exports import LAYOUTS, ExportOptions, export_layout
 from wfm.report.html import render_report
 
 ROOT = Path(__file__).resolve().parents[1]
-DEMO = ROOT / "examples" / "demo" / "scenario.toml"
+DEMO = ROOT / "wfm" / "examples" / "demo" / "scenario.toml"
 START = pd.Timestamp("2025-03-03T00:00:00Z")
 
 

@@ -23,7 +23,7 @@ from wfm.core.mapping import scenario_from_dict
 from wfm.schedule import schedule_shifts
 
 ROOT = Path(__file__).resolve().parents[1]
-DEMO = ROOT / "examples" / "demo" / "scenario.toml"
+DEMO = ROOT / "wfm" / "examples" / "demo" / "scenario.toml"
 
 # daily contacts and AHT per skill at a site of scale 1 (illustrative, French retail bank)
 _SKILL_LOAD = {

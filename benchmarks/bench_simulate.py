@@ -32,7 +32,7 @@ from wfm.simulate.engine import run_events  # noqa: E402
 from wfm.simulate.network import Network, PoolSpec, QueueSpec  # noqa: E402
 
 SHARED = ROOT.parent / "shared" / "data"
-DEMO = ROOT / "examples" / "demo" / "scenario.toml"
+DEMO = ROOT / "wfm" / "examples" / "demo" / "scenario.toml"
 
 
 # -- 1. event loop choice ---------------------------------------------------------------------

@@ -20,7 +20,7 @@ from wfm.pipeline.whatif import sweep
 from wfm.sample import sample_history
 from wfm.split import split_contacts
 
-DEMO = Path(__file__).resolve().parents[1] / "examples" / "demo" / "scenario.toml"
+DEMO = Path(__file__).resolve().parents[1] / "wfm" / "examples" / "demo" / "scenario.toml"
 START = dt.date(2025, 3, 3)
 
 

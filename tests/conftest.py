@@ -10,7 +10,7 @@ import pytest
 from wfm.core.mapping import scenario_from_dict
 
 ROOT = Path(__file__).resolve().parents[1]
-DEMO_SCENARIO = ROOT / "examples" / "demo" / "scenario.toml"
+DEMO_SCENARIO = ROOT / "wfm" / "examples" / "demo" / "scenario.toml"
 
 TINY = {
     "name": "tiny",
@@ -58,7 +58,7 @@ def tiny_scenario():
 
 @pytest.fixture
 def demo_scenario():
-    """The demo scenario shipped in examples/demo."""
+    """The demo scenario shipped in the package (wfm/examples/demo)."""
     from wfm.io.scenario import load_scenario
 
     return load_scenario(DEMO_SCENARIO)

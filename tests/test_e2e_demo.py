@@ -21,7 +21,7 @@ from wfm.core.schemas import SCHEMAS, check_table
 from wfm.io.scenario import load_scenario_dict
 from wfm.io.tables import read_table, write_table
 
-DEMO_SCENARIO = Path(__file__).resolve().parents[1] / "examples" / "demo" / "scenario.toml"
+DEMO_SCENARIO = Path(__file__).resolve().parents[1] / "wfm" / "examples" / "demo" / "scenario.toml"
 
 
 @pytest.fixture(scope="module")

@@ -10,7 +10,7 @@ from click.testing import CliRunner
 
 from wfm.cli import main
 
-DEMO_SCENARIO = Path(__file__).resolve().parents[2] / "examples" / "demo" / "scenario.toml"
+DEMO_SCENARIO = Path(__file__).resolve().parents[2] / "wfm" / "examples" / "demo" / "scenario.toml"
 
 
 def _commands(group: click.Group, prefix=()):

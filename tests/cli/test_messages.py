@@ -13,7 +13,7 @@ from click.testing import CliRunner
 from wfm.cli import main
 from wfm.core.errors import InputError, shown
 
-DEMO = Path(__file__).resolve().parents[2] / "examples" / "demo" / "scenario.toml"
+DEMO = Path(__file__).resolve().parents[2] / "wfm" / "examples" / "demo" / "scenario.toml"
 
 
 def test_a_negative_count_in_a_history_is_reported_as_a_plain_number(tmp_path):

@@ -336,7 +336,7 @@ def test_cli_from_contacts_on_the_bank_slice(tmp_path):
 
 
 def test_cli_checks_the_log_against_a_scenario(tmp_path):
-    scenario = Path(__file__).resolve().parents[2] / "examples" / "demo" / "scenario.toml"
+    scenario = Path(__file__).resolve().parents[2] / "wfm" / "examples" / "demo" / "scenario.toml"
     out = tmp_path / "history.csv"
     res = CliRunner().invoke(
         main,
@@ -358,7 +358,7 @@ def test_cli_bad_log_exits_2_and_writes_nothing(tmp_path):
 
 
 def test_cli_with_a_scenario_uses_its_grid_and_home_site_days(tmp_path, demo_scenario):
-    scenario = Path(__file__).resolve().parents[2] / "examples" / "demo" / "scenario.toml"
+    scenario = Path(__file__).resolve().parents[2] / "wfm" / "examples" / "demo" / "scenario.toml"
     log = _log(
         tmp_path,
         f"""

@@ -28,7 +28,7 @@ pytestmark = pytest.mark.skipif(
 )
 
 ROOT = Path(__file__).resolve().parents[2]
-DEMO = ROOT / "examples" / "demo" / "scenario.toml"
+DEMO = ROOT / "wfm" / "examples" / "demo" / "scenario.toml"
 _WAIT_S = 60.0  # bound of every wait below (a failure, never a measured time) [s]
 
 

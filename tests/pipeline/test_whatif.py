@@ -24,7 +24,7 @@ from wfm.pipeline.whatif import KPI_COLUMNS, parse_axis, point_kpis, sweep
 from wfm.split import split_contacts
 from wfm.staffing.stage import staffing_requirements
 
-DEMO_SCENARIO = Path(__file__).resolve().parents[2] / "examples" / "demo" / "scenario.toml"
+DEMO_SCENARIO = Path(__file__).resolve().parents[2] / "wfm" / "examples" / "demo" / "scenario.toml"
 CHAT_KEY = "segments.open.ai.chat.containment_rate"
 
 

@@ -12,7 +12,7 @@ from wfm.cli.sample import _last_weeks_start
 from wfm.core.schemas import HISTORY
 from wfm.io.tables import read_table
 
-DEMO_SCENARIO = Path(__file__).resolve().parents[2] / "examples" / "demo" / "scenario.toml"
+DEMO_SCENARIO = Path(__file__).resolve().parents[2] / "wfm" / "examples" / "demo" / "scenario.toml"
 
 
 def test_sample_writes_the_same_valid_file_twice(tmp_path, demo_scenario):

@@ -52,7 +52,7 @@ hours = { mon = "08:00-20:00" }
 
 
 def test_whatif_rejects_a_bad_axis(tmp_path):
-    demo = Path(__file__).resolve().parents[2] / "examples" / "demo" / "scenario.toml"
+    demo = Path(__file__).resolve().parents[2] / "wfm" / "examples" / "demo" / "scenario.toml"
     hist = tmp_path / "history.csv"
     hist.write_text(
         "interval_start,channel,segment,site,contacts\n"

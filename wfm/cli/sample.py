@@ -47,15 +47,22 @@ def sample(scenario, weeks, start, out_path):
     handle times and abandonment, from the scenario's [sample] table; the draws use the
     scenario's seed, so the same scenario and dates give the same file.
     """
+    from wfm.io.scenario import load_scenario
+
+    write_sample(load_scenario(scenario), weeks, start.date() if start else None, out_path)
+
+
+def write_sample(sc, weeks: int, first: dt.date | None, out_path) -> None:
+    """Sample ``weeks`` of history for scenario ``sc`` from ``first`` (default: the weeks
+    ending on the last Sunday), write it to ``out_path`` and say so (``wfm sample``, ``wfm init``).
+    """
     import numpy as np
 
     from wfm.core.schemas import HISTORY
-    from wfm.io.scenario import load_scenario
     from wfm.io.tables import write_table
     from wfm.sample import sample_history
 
-    sc = load_scenario(scenario)
-    first = start.date() if start else _last_weeks_start(dt.date.today(), weeks)
+    first = first or _last_weeks_start(dt.date.today(), weeks)
     history = sample_history(sc, start=first, weeks=weeks, rng=np.random.default_rng(sc.seed))
     write_table(history, out_path, HISTORY)
     click.echo(

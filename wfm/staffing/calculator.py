@@ -31,6 +31,10 @@ _COMMON = (
     Column(
         "max_occupancy_rate", "float", required=False, nullable=True, min_value=0.0, max_value=1.0
     ),
+    # paid agents and FTE (see with_paid_agents)
+    Column("shrinkage_rate", "float", required=False, nullable=True, min_value=0.0, max_value=1.0),
+    _num("open_h_per_week", required=False, nullable=True),
+    _num("fte_h_per_week", required=False, nullable=True),
 )
 
 CASE_SCHEMAS: dict[str, TableSchema] = {
@@ -72,6 +76,14 @@ OUTPUT_COLUMNS = {
         "occupancy_rate",
     ),
 }
+
+
+#: Columns added by :func:`with_paid_agents`.
+PAID_COLUMNS = ("shrinkage_rate", "agents_gross", "agents_paid", "fte_week")
+
+# a gross count within this of a whole number is that number: 21 / (1 − 0.3) is
+# 30.000000000000004 in floating point and must not round up to 31
+_WHOLE_TOL = 1e-9
 
 
 def _column(cases: pd.DataFrame, name: str) -> np.ndarray:
@@ -241,3 +253,64 @@ def _or(values: np.ndarray, default: float) -> np.ndarray:
 
 _SOLVERS = {"c": _solve_c, "a": _solve_a}
 """Solver of a table of cases per queue model."""
+
+
+def with_paid_agents(out: pd.DataFrame, *, source: str = "cases") -> pd.DataFrame:
+    """Add the paid agents and the weekly FTE to the rows solved by :func:`erlang_cases`.
+
+    Parameters
+    ----------
+    out : pandas.DataFrame
+        Output of :func:`erlang_cases` (``agents`` on queue), with optional columns
+        ``shrinkage_rate`` (share of paid time off queue, in [0, 1); missing = 0),
+        ``open_h_per_week`` (hours a week the queue is open [h]) and ``fte_h_per_week``
+        (contract hours of one full-time equivalent [h/week]).
+    source : str
+        Name used in error messages (file name); line = row + 2.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``out`` with ``shrinkage_rate`` (0 where missing), ``agents_gross`` = agents / (1 −
+        shrinkage_rate) [agents, fractional], ``agents_paid`` = ``agents_gross`` rounded up
+        [agents] and ``fte_week`` = ``agents_gross`` × ``open_h_per_week`` /
+        ``fte_h_per_week``: the full-time equivalents paid to staff the interval's agents
+        through every open hour of a week (NaN unless both hours are given).
+
+    Raises
+    ------
+    InputError
+        Shrinkage outside [0, 1), hours ≤ 0, open hours above 168, or only one of the two
+        hours given.
+
+    Examples
+    --------
+    >>> row = pd.DataFrame({"agents": [14], "shrinkage_rate": [0.25],
+    ...     "open_h_per_week": [60.0], "fte_h_per_week": [35.0]})
+    >>> paid = with_paid_agents(row)
+    >>> int(paid.agents_paid[0]), round(float(paid.fte_week[0]), 6)
+    (19, 32.0)
+    """
+    shrink = np.nan_to_num(_column(out, "shrinkage_rate"), nan=0.0)
+    _fail((shrink < 0) | (shrink >= 1), "must be in [0, 1)", source, "shrinkage_rate", shrink)
+    open_h, fte_h = _column(out, "open_h_per_week"), _column(out, "fte_h_per_week")
+    _fail(~(open_h > 0) & ~np.isnan(open_h), "must be > 0", source, "open_h_per_week", open_h)
+    _fail(open_h > 168, "must be ≤ 168 (hours in a week)", source, "open_h_per_week", open_h)
+    _fail(~(fte_h > 0) & ~np.isnan(fte_h), "must be > 0", source, "fte_h_per_week", fte_h)
+    one = np.isnan(open_h) != np.isnan(fte_h)
+    if one.any():
+        row = int(np.argmax(one))
+        key, other = ("open_h_per_week", "fte_h_per_week")[:: 1 if np.isnan(open_h[row]) else -1]
+        raise InputError(
+            f"is empty but {other} is given; give both or neither",
+            source=source,
+            line=row + 2,
+            key=key,
+        )
+    gross = out["agents"].to_numpy(dtype=np.float64) / (1.0 - shrink)
+    paid = out.copy()
+    paid["shrinkage_rate"] = shrink
+    paid["agents_gross"] = gross
+    paid["agents_paid"] = np.ceil(gross - _WHOLE_TOL).astype(np.int64)
+    paid["fte_week"] = gross * open_h / fte_h
+    return paid
