@@ -78,7 +78,7 @@ def test_forecast_with_scenario_writes_forecast_and_backtest(tmp_path):
         "aht_s",
         "model",
     ]
-    assert (out.parent / "backtest.csv").exists()
+    assert (out.parent / "forecast_backtest.csv").exists()
     assert "1 series, 144 rows" in result.output
 
 

@@ -117,7 +117,7 @@ def test_staff_writes_requirements_and_pooling(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     req = pd.read_csv(out)
     assert len(req) == 2 * 1 * 7  # intervals × sites × skills of the demo
-    assert (tmp_path / "pooling.csv").exists()
+    assert (tmp_path / "requirements_pooling.csv").exists()
     assert "abandoned contacts count as failures" in result.output
 
 

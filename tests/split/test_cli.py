@@ -48,6 +48,7 @@ hours = { mon = "08:00-20:00" }
         "ai_capacity.csv",
         "repeats.csv",
         "split_summary.csv",
+        "split.json",
     }
 
 

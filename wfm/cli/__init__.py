@@ -3,8 +3,10 @@
 Exit codes: 0 ok, 1 internal error (traceback with ``--debug``), 2 bad input or
 configuration, 3 infeasible plan, 4 solver failure.
 
-Commands live in the modules of this package; each defines ``register(group)`` which adds
-its commands to the main group, so a stage's commands sit beside no other stage's.
+Each command lives in a module named after it (``wfm whatif`` in ``whatif.py``); each such
+module defines ``register(group)``, which adds the command to the main group. Shared pieces:
+``options`` (run options), ``choices`` (choice lists read from the library) and
+``stage_output`` (how a single-stage command writes its outputs and prints its notes).
 """
 
 from __future__ import annotations

@@ -4,16 +4,7 @@ from __future__ import annotations
 
 import click
 
-LAYOUT_NAMES = (
-    "genesys-historical",
-    "amazon-connect-historical",
-    "amazon-connect-forecast",
-    "calabrio",
-    "calabrio-volumes",
-    "schedule-shifts",
-    "schedule-ics",
-    "tidy",
-)
+from wfm.cli.choices import CSV_DIALECT, LAYOUT, VOLUMES
 
 
 def register(group: click.Group) -> None:
@@ -74,7 +65,7 @@ def _queue_ids(queue_map: str | None, queue_ids: tuple[str, ...]) -> dict[str, s
 @click.option(
     "--layout",
     required=True,
-    type=click.Choice(LAYOUT_NAMES),
+    type=LAYOUT,
     help="Import layout of the target WFM suite, a schedule file, or tidy for our own tables.",
 )
 @click.option(
@@ -99,7 +90,7 @@ def _queue_ids(queue_map: str | None, queue_ids: tuple[str, ...]) -> dict[str, s
 )
 @click.option(
     "--volumes",
-    type=click.Choice(["split", "forecast"]),
+    type=VOLUMES,
     default="split",
     show_default=True,
     help="amazon-connect-forecast: human contacts of the split, or the whole forecast.",
@@ -131,7 +122,7 @@ def _queue_ids(queue_map: str | None, queue_ids: tuple[str, ...]) -> dict[str, s
 )
 @click.option(
     "--csv-dialect",
-    type=click.Choice(["comma", "excel-fr"]),
+    type=CSV_DIALECT,
     default="comma",
     show_default=True,
     help="tidy and schedule-shifts: excel-fr = semicolons and decimal commas.",

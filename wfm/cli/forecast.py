@@ -1,4 +1,4 @@
-"""``wfm forecast`` (history → forecast.csv) and ``wfm backtest`` (model scores per series)."""
+"""``wfm forecast``: history → forecast table; its options and run serve ``wfm backtest`` too."""
 
 from __future__ import annotations
 
@@ -10,12 +10,12 @@ from wfm.cli.options import DASK_SCHEDULER, WORKERS, run_options
 
 
 def register(group: click.Group) -> None:
-    """Add ``forecast`` and ``backtest`` to the main group."""
+    """Add ``forecast`` to the main group."""
     group.add_command(forecast)
-    group.add_command(backtest)
 
 
-def _options(fn):
+def forecast_options(fn):
+    """The options ``wfm forecast`` and ``wfm backtest`` share (scenario, history, dates...)."""
     opts = [
         click.argument("scenario", required=False, type=click.Path(dir_okay=False)),
         click.option(
@@ -56,7 +56,8 @@ def _options(fn):
     return fn
 
 
-def _run(scenario, history, start, days, events, tz, source_tz, workers, dask_scheduler):
+def run_forecast(scenario, history, start, days, events, tz, source_tz, workers, dask_scheduler):
+    """Read the inputs, forecast, and return the stage result and the files read."""
     from wfm.core.config import ForecastConfig
     from wfm.core.schemas import HISTORY
     from wfm.forecast import forecast_contacts, forecast_history
@@ -68,11 +69,12 @@ def _run(scenario, history, start, days, events, tz, source_tz, workers, dask_sc
     sc = load_scenario(scenario) if scenario else None
     if events is None and sc and sc.forecast.events_file:
         events = Path(scenario).parent / sc.forecast.events_file
+    inputs = tuple(p for p in (scenario, history, events) if p)
     ev = read_table(events, EVENTS) if events else None
     hist = read_table(history, HISTORY, scenario=sc, source_tz=source_tz)
     day = start.date() if start else None
     if sc is None:
-        return forecast_history(
+        res = forecast_history(
             hist,
             start=day,
             days=days or 7,
@@ -81,60 +83,38 @@ def _run(scenario, history, start, days, events, tz, source_tz, workers, dask_sc
             events=ev,
             options=options,
         )
-    return forecast_contacts(hist, sc, start=day, days=days, events=ev, options=options)
+    else:
+        res = forecast_contacts(hist, sc, start=day, days=days, events=ev, options=options)
+    return res, inputs
 
 
 @click.command()
-@_options
+@forecast_options
 @click.option(
     "--out",
     default="forecast.csv",
     show_default=True,
     type=click.Path(dir_okay=False),
-    help="Forecast CSV to write.",
+    help="Forecast CSV to write; the backtest scores go beside it as <stem>_backtest.csv "
+    "(forecast_backtest.csv by default).",
 )
 def forecast(scenario, history, start, days, events, tz, source_tz, workers, dask_scheduler, out):
     """Forecast contacts per interval for every series of a history.
 
     With a SCENARIO, sites' hours, holidays and forecast settings apply; without one, every
     (channel, segment[, site]) series is forecast with defaults and the interval length is
-    inferred from the data. Writes the forecast and, beside it, backtest.csv.
+    inferred from the data. Writes the forecast and, beside it, the backtest scores
+    (<stem>_backtest.csv); prints the notes as wfm plan does.
     """
-    from wfm.core.schemas import FORECAST
-    from wfm.io.tables import write_table
+    from wfm.cli.stage_output import check_outputs, echo_notes, write_outputs
 
-    res = _run(scenario, history, start, days, events, tz, source_tz, workers, dask_scheduler)
-    write_table(res.tables["backtest"], Path(out).with_name("backtest.csv"))
-    write_table(res.table, out, FORECAST)
-    for note in res.notes:
-        click.echo(f"note: {note}", err=True)
+    check_outputs(out, "forecast", folder=False, inputs=(scenario, history, events))
+    args = (scenario, history, start, days, events, tz, source_tz, workers, dask_scheduler)
+    res, inputs = run_forecast(*args)
+    write_outputs(res, out, "forecast", folder=False, inputs=inputs)
+    echo_notes("forecast", res.notes)
     wm = res.figures["backtest_wmape_rate"]
     click.echo(
         f"{out}: {res.figures['series']} series, {len(res.table)} rows; backtest wMAPE "
         + (f"{wm:.3f}" if wm is not None else "not measured")
     )
-
-
-@click.command()
-@_options
-@click.option(
-    "--out",
-    default="backtest.csv",
-    show_default=True,
-    type=click.Path(dir_okay=False),
-    help="Score table CSV to write.",
-)
-def backtest(scenario, history, start, days, events, tz, source_tz, workers, dask_scheduler, out):
-    """Score every candidate model per series by rolling-origin backtest.
-
-    Prints and writes wMAPE, MASE, bias and prediction-interval coverage per series and
-    model, with the model chosen for each series.
-    """
-    from wfm.io.tables import write_table
-
-    res = _run(scenario, history, start, days, events, tz, source_tz, workers, dask_scheduler)
-    table = res.tables["backtest"]
-    write_table(table, out)
-    click.echo(table.to_string(index=False, float_format=lambda v: f"{v:.4f}"))
-    for note in res.notes:
-        click.echo(f"note: {note}", err=True)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import click
 
+from wfm.cli.choices import INTERVAL_MIN, REPEATED_HOUR
+
 
 def register(group: click.Group) -> None:
     """Add the ``history`` group to the main group."""
@@ -36,7 +38,7 @@ def _codes(ctx: click.Context, param: click.Parameter, value: str) -> tuple[str,
 )
 @click.option(
     "--interval-min",
-    type=click.Choice(["15", "30", "60"]),
+    type=INTERVAL_MIN,
     default=None,
     help="Interval length [min] (default: the scenario's, else 30).",
 )
@@ -48,7 +50,7 @@ def _codes(ctx: click.Context, param: click.Parameter, value: str) -> tuple[str,
 )
 @click.option(
     "--repeated-hour",
-    type=click.Choice(["error", "in_order"]),
+    type=REPEATED_HOUR,
     default="error",
     show_default=True,
     help="Naive times in the hour that occurs twice when DST ends: refuse them, or resolve "

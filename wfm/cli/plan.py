@@ -1,4 +1,4 @@
-"""``wfm plan`` (the whole pipeline) and ``wfm validate`` (check inputs, plan nothing)."""
+"""``wfm plan``: the whole pipeline, or a part of it resumed from an earlier plan folder."""
 
 from __future__ import annotations
 
@@ -10,9 +10,8 @@ from wfm.cli.options import DASK_SCHEDULER, TIME_LIMIT_S, WORKERS, run_options
 
 
 def register(group: click.Group) -> None:
-    """Add ``plan`` and ``validate`` to the main group."""
+    """Add ``plan`` to the main group."""
     group.add_command(plan)
-    group.add_command(validate)
 
 
 def _progress(stage: str, index: int, total: int, wall_s: float | None) -> None:
@@ -120,34 +119,3 @@ def plan(
         for note in info.get("notes", []):
             click.echo(f"note ({stage}): {note}")
     click.echo(f"plan {manifest['run_id']} written to {out_dir} in {manifest['wall_s']:.1f} s")
-
-
-@click.command()
-@click.argument("scenario", type=click.Path(dir_okay=False))
-@click.option("--history", type=click.Path(dir_okay=False), help="History CSV to check too.")
-def validate(scenario, history):
-    """Check a scenario file (and a history CSV against it); plan nothing.
-
-    Exit code 0 when valid, 2 with the file, line or key and what was expected otherwise.
-    """
-    from pathlib import Path
-
-    from wfm.io.scenario import load_scenario
-    from wfm.io.tables import read_history
-    from wfm.pipeline.preflight import check_plan_inputs
-
-    sc = load_scenario(scenario)
-    df = read_history(history, sc) if history else None
-    check_plan_inputs(sc, df, source=Path(scenario).name)  # the checks `wfm plan` runs first
-    click.echo(
-        f"scenario {sc.name}: {len(sc.channels)} channels, {len(sc.segments)} segments, "
-        f"{len(sc.sites)} sites, {len(sc.skill_names())} skills, "
-        f"{sc.interval_min}-minute intervals — valid"
-    )
-    if df is not None:
-        first, last = df["interval_start"].min(), df["interval_start"].max()
-        series = df.groupby([c for c in ("channel", "segment", "site") if c in df]).ngroups
-        click.echo(
-            f"history: {len(df)} rows, {series} series, {first.isoformat()} to "
-            f"{last.isoformat()}, {df['contacts'].sum():.0f} contacts — valid"
-        )

@@ -1,4 +1,4 @@
-"""``wfm report``, ``wfm nightly`` and ``wfm accuracy`` (``wfm export``: :mod:`wfm.cli.export`)."""
+"""``wfm report``: one self-contained HTML page of a plan folder."""
 
 from __future__ import annotations
 
@@ -6,9 +6,8 @@ import click
 
 
 def register(group: click.Group) -> None:
-    """Add the report, nightly and accuracy commands to the main group."""
-    for cmd in (report, nightly, accuracy):
-        group.add_command(cmd)
+    """Add ``report`` to the main group."""
+    group.add_command(report)
 
 
 @click.command()
@@ -77,60 +76,3 @@ def report(plan_dir, out_file, scenario, history, actuals, gantt_day):
     if missing:
         click.echo(f"note: not run in this plan: {', '.join(missing)}", err=True)
     click.echo(f"report written to {out_file}")
-
-
-@click.command()
-@click.argument("config", type=click.Path(dir_okay=False, exists=True))
-@click.option(
-    "--date",
-    "run_date",
-    type=click.DateTime(["%Y-%m-%d"]),
-    help="Run date (default today, UTC); a second run of a day replaces the first.",
-)
-def nightly(config, run_date):
-    """Load new actuals, re-plan, export to a dated folder, snapshot, update accuracy.
-
-    Locked against overlapping runs; a failed run changes nothing and exits non-zero.
-    """
-    from wfm.io.nightly import load_nightly_config
-    from wfm.pipeline.nightly import run_nightly
-
-    res = run_nightly(load_nightly_config(config), run_date=run_date.date() if run_date else None)
-    for note in res.notes:
-        click.echo(f"note: {note}", err=True)
-    click.echo(
-        f"{res.run_id}: {res.actuals_rows} actuals loaded, {res.snapshot_rows} forecast "
-        f"rows snapshotted, {len(res.exports)} exports, written to {res.out_dir}"
-    )
-    click.echo("timings: " + ", ".join(f"{k} {v:.1f} s" for k, v in res.timings_s.items()))
-
-
-@click.command()
-@click.option(
-    "--store", type=click.Path(dir_okay=False, exists=True), help="Run store (DuckDB file)."
-)
-@click.option(
-    "--config",
-    type=click.Path(dir_okay=False, exists=True),
-    help="Nightly config whose store to read (instead of --store).",
-)
-@click.option(
-    "--out", "out_file", type=click.Path(dir_okay=False), help="Also write the table as CSV."
-)
-def accuracy(store, config, out_file):
-    """Forecast accuracy: wMAPE and bias by channel, segment and days ahead."""
-    from wfm.core.errors import ConfigError
-    from wfm.io.nightly import load_nightly_config
-    from wfm.io.tables import write_table
-    from wfm.pipeline import runstore
-
-    if not (store or config):
-        raise ConfigError("give --store FILE or --config NIGHTLY_TOML")
-    con = runstore.connect(store or load_nightly_config(config).store_path)
-    try:
-        table = runstore.forecast_accuracy(con)
-    finally:
-        con.close()
-    if out_file:
-        write_table(table, out_file)
-    click.echo(table.to_string(index=False) if len(table) else "no snapshot has actuals yet")

@@ -34,35 +34,21 @@ def schedule(scenario, requirements_path, out_dir):
     Prints the solver status, objective, LP-relaxation bound, gap and wall time, and every
     note (shortfall, approximations). Exit code 3 when a hard rule cannot be met.
     """
-    from wfm.core.schemas import REQUIREMENTS, SCHEMAS
-    from wfm.io.files import atomic_dir, check_out_dir, list_files, write_json_atomic
-    from wfm.io.plan_folder import schedule_files
+    from wfm.cli.stage_output import check_outputs, echo_notes, write_outputs
+    from wfm.core.schemas import REQUIREMENTS
     from wfm.io.scenario import load_scenario
-    from wfm.io.tables import read_table, write_table
+    from wfm.io.tables import read_table
     from wfm.schedule import schedule_shifts
 
     inputs = (scenario, requirements_path)
-    check_out_dir(out_dir, owned=schedule_files, inputs=inputs)
+    check_outputs(out_dir, "schedule", folder=True, inputs=inputs)
     sc = load_scenario(scenario)
     res = schedule_shifts(read_table(requirements_path, REQUIREMENTS, scenario=sc), sc)
-    with atomic_dir(out_dir, owned=schedule_files, inputs=inputs) as tmp:
-        write_table(res.table, tmp / "schedule.csv", SCHEMAS["schedule"])
-        for name, table in res.tables.items():
-            write_table(table, tmp / f"{name}.csv", SCHEMAS.get(name))
-        write_json_atomic(
-            tmp / "schedule.json",
-            {
-                "solve": res.solve.to_dict(),
-                "notes": list(res.notes),
-                "figures": res.figures,
-                "files": [*list_files(tmp), "schedule.json"],
-            },
-        )
+    write_outputs(res, out_dir, "schedule", folder=True, inputs=inputs)
     s = res.solve
     click.echo(
         f"schedule: {s.status}, objective {s.objective:.2f}, bound {s.best_bound:.2f}, "
         f"gap {100 * s.gap_rate:.2f} %, {s.wall_s:.1f} s ({s.solver})"
     )
-    for note in res.notes:
-        click.echo(f"note: {note}")
+    echo_notes("schedule", res.notes)
     click.echo(f"{int(res.table['agents'].sum())} shifts written to {out_dir}")

@@ -58,16 +58,18 @@ def _read_plan(plan_dir: Path, scenario) -> dict:
     default="simulation.csv",
     type=click.Path(dir_okay=False),
     show_default=True,
-    help="Table per interval × site × skill; the summary goes to <out>_summary.csv.",
+    help="Table per interval × site × skill to write; its side tables go beside it as "
+    "<stem>_summary.csv, <stem>_pool_occupancy.csv and <stem>_replications.csv.",
 )
 def simulate(scenario, plan_dir, replications, seed, out_path):
     """Simulate a plan: service level (with confidence half-width), ASA, abandonment,
     occupancy and deferred backlog per interval, site and skill, over seeded replications.
     """
+    from wfm.cli.stage_output import check_outputs, echo_notes, write_outputs
     from wfm.io.scenario import load_scenario
-    from wfm.io.tables import write_table
     from wfm.simulate import simulate_plan
 
+    check_outputs(out_path, "simulation", folder=False, inputs=(scenario,))
     sc = load_scenario(scenario)
     sim = replace(sc.simulation, replications=replications or sc.simulation.replications)
     sc = replace(sc, simulation=sim, seed=sc.seed if seed is None else seed)
@@ -79,14 +81,12 @@ def simulate(scenario, plan_dir, replications, seed, out_path):
         overflow=tables.get("overflow"),
         coverage=tables.get("coverage"),
     )
-    out = Path(out_path)
-    write_table(res.table, out)
-    write_table(res.tables["summary"], out.with_name(f"{out.stem}_summary.csv"))
-    for note in res.notes:
-        click.echo(f"note: {note}")
+    inputs = [scenario, *(Path(plan_dir) / f"{stem}.csv" for stem in tables)]
+    write_outputs(res, out_path, "simulation", folder=False, inputs=inputs)
+    echo_notes("simulation", res.notes)
     f = res.figures
     click.echo(
         f"simulated {f['contacts_simulated']} contacts in {f['replications']} replications: "
         f"service level {f['service_level_rate']}, {f['intervals_below_target']} rows "
-        f"below target; written to {out}"
+        f"below target; written to {out_path}"
     )

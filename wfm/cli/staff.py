@@ -1,18 +1,13 @@
-"""``wfm staff`` (requirements from a split table) and ``wfm erlang c|a`` (a calculator)."""
+"""``wfm staff``: agents required per interval, site and skill from a split table."""
 
 from __future__ import annotations
-
-import json
-import math
-from pathlib import Path
 
 import click
 
 
 def register(group: click.Group) -> None:
-    """Add ``staff`` and ``erlang`` to the main group."""
+    """Add ``staff`` to the main group."""
     group.add_command(staff)
-    group.add_command(erlang)
 
 
 @click.command()
@@ -29,264 +24,30 @@ def register(group: click.Group) -> None:
     "out_path",
     required=True,
     type=click.Path(dir_okay=False),
-    help="Requirements CSV to write; pooling.csv is written beside it.",
+    help="Requirements CSV to write; the pooling table goes beside it as <stem>_pooling.csv "
+    "(requirements_pooling.csv for requirements.csv).",
 )
 def staff(scenario, split_path, out_path):
     """Agents required per interval, site and skill, on queue and paid (after shrinkage).
 
     Realtime channels by Erlang C or A, concurrent channels on conversation slots, deferred
-    channels by the least agent-hours meeting every deadline. Also writes pooling.csv: the
-    pooled and the separate requirement of each agent pool.
+    channels by the least agent-hours meeting every deadline. Also writes <stem>_pooling.csv:
+    the pooled and the separate requirement of each agent pool.
     """
-    from wfm.core.schemas import REQUIREMENTS, SPLIT
+    from wfm.cli.stage_output import check_outputs, echo_notes, write_outputs
+    from wfm.core.schemas import SPLIT
     from wfm.io.scenario import load_scenario
-    from wfm.io.tables import read_table, write_table
+    from wfm.io.tables import read_table
     from wfm.staffing import staffing_requirements
 
+    inputs = (scenario, split_path)
+    check_outputs(out_path, "requirements", folder=False, inputs=inputs)
     sc = load_scenario(scenario)
     result = staffing_requirements(read_table(split_path, SPLIT, scenario=sc), sc)
-    write_table(result.table, out_path, REQUIREMENTS)
-    write_table(result.tables["pooling"], Path(out_path).with_name("pooling.csv"))
-    for note in result.notes:
-        click.echo(f"note: {note}")
+    write_outputs(result, out_path, "requirements", folder=False, inputs=inputs)
+    echo_notes("requirements", result.notes)
     f = result.figures
     click.echo(
         f"requirements: {len(result.table)} rows, {f.get('agent_hours_net', 0):.1f} "
         f"agent-hours on queue, {f.get('agent_hours_gross', 0):.1f} paid — {out_path}"
     )
-
-
-def _case_options(fn):
-    opts = [
-        click.option("--contacts", type=click.FloatRange(min=0), help="Contacts per interval."),
-        click.option(
-            "--interval-min",
-            type=click.FloatRange(min=0, min_open=True),
-            default=30.0,
-            show_default=True,
-            help="Interval length [min].",
-        ),
-        click.option(
-            "--aht-s", type=click.FloatRange(min=0, min_open=True), help="Average handle time [s]."
-        ),
-        click.option(
-            "--sl-threshold-s",
-            type=click.FloatRange(min=0),
-            default=20.0,
-            show_default=True,
-            help="Answer-within threshold [s].",
-        ),
-        click.option(
-            "--sl-target-rate",
-            type=click.FloatRange(0, 1, min_open=True, max_open=True),
-            default=0.8,
-            show_default=True,
-            help="Service-level target (0–1).",
-        ),
-        click.option(
-            "--asa-target-s",
-            type=click.FloatRange(min=0, min_open=True),
-            help="Largest acceptable ASA [s].",
-        ),
-        click.option(
-            "--max-occupancy-rate",
-            type=click.FloatRange(0, 1, min_open=True),
-            help="Largest acceptable occupancy (0–1).",
-        ),
-        click.option(
-            "--agents",
-            type=click.IntRange(min=0),
-            help="Give a staffing and get its KPIs instead of the least agents.",
-        ),
-        click.option(
-            "--shrinkage-rate",
-            type=click.FloatRange(0, 1, max_open=True),
-            default=0.0,
-            show_default=True,
-            help="Share of paid time off queue (0–1): agents paid = agents / (1 − rate), "
-            "rounded up.",
-        ),
-        click.option(
-            "--open-h-per-week",
-            type=click.FloatRange(0, 168, min_open=True),
-            help="Hours a week the queue is open [h]; with --fte-h-per-week gives the weekly FTE.",
-        ),
-        click.option(
-            "--fte-h-per-week",
-            type=click.FloatRange(min=0, min_open=True),
-            help="Contract hours of one full-time equivalent [h/week], e.g. 35.",
-        ),
-        click.option(
-            "--json", "as_json", is_flag=True, help="Print one JSON object (full precision)."
-        ),
-        click.option(
-            "--input",
-            "input_path",
-            type=click.Path(dir_okay=False),
-            help="Batch: CSV with one case per row, columns named like the options "
-            "(contacts, interval_min, aht_s, sl_threshold_s, sl_target_rate or "
-            "agents, shrinkage_rate, ...).",
-        ),
-        click.option(
-            "--out",
-            "out_path",
-            type=click.Path(dir_okay=False),
-            help="Batch: CSV to write (default: print CSV).",
-        ),
-    ]
-    for opt in reversed(opts):
-        fn = opt(fn)
-    return fn
-
-
-@click.group()
-def erlang():
-    """Erlang calculator: least agents for a service target, or the KPIs of given agents.
-
-    Service level counts abandoned contacts as failures over all arrivals (Erlang A; use
-    --answered-only for answered contacts only). ASA is the mean wait over all contacts.
-    """
-
-
-@erlang.command("c")
-@_case_options
-def erlang_c(**options):
-    """Erlang C (M/M/N, no abandonment): least agents and their KPIs.
-
-    Example: wfm erlang c --contacts 100 --interval-min 30 --aht-s 180 --sl-threshold-s 20
-    --sl-target-rate 0.8 prints 14 agents, wait probability 17.4 %, service level 88.8 %;
-    with --shrinkage-rate 0.25, 19 agents paid (14 / 0.75 = 18.7, rounded up).
-    """
-    _run("c", options)
-
-
-@erlang.command("a")
-@_case_options
-@click.option(
-    "--patience-s", type=click.FloatRange(min=0, min_open=True), help="Mean time to abandon [s]."
-)
-@click.option(
-    "--max-abandon-rate",
-    type=click.FloatRange(0, 1, min_open=True),
-    help="Largest acceptable abandonment (0–1).",
-)
-@click.option(
-    "--answered-only",
-    is_flag=True,
-    help="Service level over answered contacts (abandoned ones leave the count).",
-)
-def erlang_a(answered_only, **options):
-    """Erlang A (M/M/N+M, exponential patience): least agents (may be below the load) and KPIs.
-
-    Example: wfm erlang a --contacts 100 --aht-s 180 --patience-s 120 prints 12 agents.
-    """
-    _run("a", options, abandoned_in_sl=not answered_only)
-
-
-def _run(model: str, options: dict, abandoned_in_sl: bool = True) -> None:
-    """One case from the options, or a batch from --input."""
-    as_json, input_path, out_path = (options.pop(k) for k in ("as_json", "input_path", "out_path"))
-    if input_path:
-        _run_batch(model, input_path, out_path, abandoned_in_sl)
-    else:
-        _run_one(model, options, as_json, abandoned_in_sl)
-
-
-def _run_batch(model: str, input_path: str, out_path: str | None, abandoned_in_sl: bool) -> None:
-    from wfm.io.tables import read_table, write_table
-    from wfm.staffing.calculator import CASE_SCHEMAS, erlang_cases, with_paid_agents
-
-    cases = read_table(input_path, CASE_SCHEMAS[model])
-    name = Path(input_path).name
-    out = erlang_cases(cases, model, abandoned_in_sl=abandoned_in_sl, source=name)
-    out = with_paid_agents(out, source=name)
-    if out_path:
-        write_table(out, out_path)
-        click.echo(f"{len(out)} cases written to {out_path}")
-    else:
-        click.echo(out.to_csv(index=False, float_format="%.10g", lineterminator="\n"), nl=False)
-
-
-def _run_one(model: str, options: dict, as_json: bool, abandoned_in_sl: bool) -> None:
-    import pandas as pd
-
-    from wfm.core.errors import InputError
-    from wfm.staffing.calculator import (
-        OUTPUT_COLUMNS,
-        PAID_COLUMNS,
-        erlang_cases,
-        with_paid_agents,
-    )
-
-    for needed in ("contacts", "aht_s") + (("patience_s",) if model == "a" else ()):
-        if options.get(needed) is None:
-            flag = "--" + needed.replace("_", "-")
-            raise InputError(f"{flag} is required (or use --input)", source="options")
-    if (options.get("open_h_per_week") is None) != (options.get("fte_h_per_week") is None):
-        raise InputError(
-            "--open-h-per-week and --fte-h-per-week go together (weekly FTE)", source="options"
-        )
-    case = {k: [v] for k, v in options.items() if v is not None}
-    if options.get("agents") is not None:
-        case.pop("sl_target_rate", None)
-    out = erlang_cases(pd.DataFrame(case), model, abandoned_in_sl=abandoned_in_sl, source="options")
-    out = with_paid_agents(out, source="options")
-    columns = [c for c in OUTPUT_COLUMNS[model] if c != "traffic_erlangs"] + list(PAID_COLUMNS)
-    result = {c: _plain(out[c].iloc[0]) for c in columns}
-    load = float(out["traffic_erlangs"].iloc[0])
-    if as_json:
-        click.echo(json.dumps({"model": f"erlang_{model}", "traffic_erlangs": load, **result}))
-        return
-    for line in _text_lines(model, load, result, options):
-        click.echo(line)
-
-
-def _pct(rate: float | None) -> str:
-    return "–" if rate is None else f"{100 * rate:.1f} %"
-
-
-def _text_lines(model: str, load: float, r: dict, options: dict) -> list[str]:
-    """The result for a planner: agents as integers, rates in % and seconds to 1 decimal."""
-    target = options.get("sl_target_rate") if options.get("agents") is None else None
-    sl = f"{_pct(r['service_level_rate'])} within {options['sl_threshold_s']:.1f} s"
-    asa = "unbounded (agents ≤ load)" if r["asa_s"] is None else f"{r['asa_s']:.1f} s"
-    rows = [
-        ("agents on queue", f"{r['agents']}"),
-        ("service level", sl + (f" (target {_pct(target)})" if target else "")),
-        ("wait probability", _pct(r["wait_probability"])),
-    ]
-    if model == "a":
-        answered = r["asa_answered_s"]
-        rows.append(("abandonment", _pct(r["abandon_probability"])))
-        rows.append(("ASA, all contacts", asa))
-        rows.append(("ASA, answered", "–" if answered is None else f"{answered:.1f} s"))
-    else:
-        rows.append(("ASA", asa))
-    paid = f"{r['agents_paid']}"
-    if r["shrinkage_rate"] > 0:
-        gross = f"{r['agents']} / (1 − {_pct(r['shrinkage_rate'])}) = {r['agents_gross']:.1f}"
-        paid += f"  ({gross}, rounded up)"
-    rows += [
-        ("occupancy", _pct(r["occupancy_rate"])),
-        ("shrinkage", _pct(r["shrinkage_rate"])),
-        ("agents paid", paid),
-    ]
-    if r["fte_week"] is None:
-        rows.append(("FTE per week", "give --open-h-per-week and --fte-h-per-week"))
-    else:
-        open_h, fte_h = options["open_h_per_week"], options["fte_h_per_week"]
-        how = f"{r['agents_gross']:.1f} paid × {open_h:g} h open / {fte_h:g} h per FTE"
-        rows.append(("FTE per week", f"{r['fte_week']:.1f}  ({how})"))
-    head = (
-        f"Erlang {model.upper()}: {options['contacts']:g} contacts in {options['interval_min']:g} "
-        f"min, AHT {options['aht_s']:.1f} s → offered load {load:.2f} Erlang"
-    )
-    return [head] + [f"  {label:<18} {value}" for label, value in rows]
-
-
-def _plain(value):
-    """JSON-safe scalar: int for agents, None for an unbounded ASA, else float."""
-    if isinstance(value, int) or hasattr(value, "dtype") and value.dtype.kind in "iu":
-        return int(value)
-    value = float(value)
-    return None if math.isinf(value) or math.isnan(value) else value

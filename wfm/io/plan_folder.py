@@ -110,11 +110,15 @@ def nightly_files(folder: str | os.PathLike) -> set[str]:
     )
 
 
-def schedule_files(folder: str | os.PathLike) -> set[str]:
-    """Files ``wfm schedule`` wrote in a previous output folder (the ``files`` of its
-    ``schedule.json``)."""
+STAGE_RECORD_KEYS = ("notes", "figures", "files")
+"""Keys of the ``<stage>.json`` a single-stage command writes into its output folder."""
+
+
+def stage_files(folder: str | os.PathLike, stage: str) -> set[str]:
+    """Files ``wfm split`` or ``wfm schedule`` wrote in a previous output folder (the
+    ``files`` of its ``<stage>.json``)."""
     return _recorded_files(
-        Path(folder), SCHEDULE_RECORD, _SCHEDULE_KEYS, "a folder 'wfm schedule' wrote"
+        Path(folder), f"{stage}.json", STAGE_RECORD_KEYS, f"a folder wfm wrote for {stage}"
     )
 
 
