@@ -308,7 +308,8 @@ def _with_ai_room(
     AI sessions busy on the skill's channel in the interval, Σ (ai_contained · ai_aht_s +
     escalated · escalation_delay_s) / interval_s over the channel's rows, with the segment
     policy's ``escalation_delay_s`` (the session time of one escalation), the same count as
-    the split's ``ai_capacity.sessions_used`` (the same value on every row of the channel). ``prepared`` is ``_prepare``'s frame: each split row's site and
+    the split's ``ai_capacity.sessions_used`` (the same value on every row of the channel).
+    ``prepared`` is ``_prepare``'s frame: each split row's site and
     skill, in the split's row order. Without the split's bound columns the table is unchanged.
     """
     need = {"ai_max_rate", "ai_contained", "contacts", "escalated"}
@@ -331,9 +332,7 @@ def _with_ai_room(
     # contacts, so multiplying it by the escalations again would count too few sessions)
     delay = np.array(
         [
-            scenario.segments[g].ai_policy(c).escalation_delay_s
-            if g in scenario.segments
-            else 0.0
+            scenario.segments[g].ai_policy(c).escalation_delay_s if g in scenario.segments else 0.0
             for c, g in zip(split["channel"], split["segment"], strict=True)
         ],
         dtype=float,
