@@ -187,12 +187,14 @@ def test_concurrent_channel_staffed_on_slots(tiny_scenario) -> None:
 def test_ai_room_for_the_scheduler(tiny_dict) -> None:
     """Requirements carry the split's optimiser bounds as contacts the schedule may hand to AI."""
     tiny_dict["ai_capacity"] = {"voice": {"max_sessions": 10, "ai_aht_s": 180.0}}
+    tiny_dict["segments"]["open"]["ai"] = {"voice": {"escalation_delay_s": 60.0}}
     sc = scenario_from_dict(tiny_dict)
     split = _split([("voice", "open", [100.0, 50.0], 240.0), ("voice", "premium", [40.0], 300.0)])
     split["ai_contained"] = [20.0, 10.0, 0.0]
     split["escalated"] = [10.0, 5.0, 0.0]
     split["human_contacts"] = split["contacts"] - split["ai_contained"]
-    split["escalation_delay_s"] = 60.0
+    # the split's column: the delay averaged over the row's human contacts
+    split["escalation_delay_s"] = [10.0 * 60.0 / 80.0, 5.0 * 60.0 / 40.0, 0.0]
     split["ai_max_rate"] = [0.5, 0.1, 0.0]
     table = staffing_requirements(split, sc).table
     first = table[table["interval_start"] == INTERVALS[0]].set_index("skill")
@@ -205,3 +207,33 @@ def test_ai_room_for_the_scheduler(tiny_dict) -> None:
     # sessions busy on voice: (20 × 180 + 10 × 60) / 1800 s = 2.333..., on every voice row
     assert first.loc["voice_open", "ai_sessions_used"] == pytest.approx(4200.0 / 1800.0)
     assert first.loc["voice_premium", "ai_sessions_used"] == pytest.approx(4200.0 / 1800.0)
+
+
+def test_ai_sessions_counted_once_as_in_the_split(tiny_dict) -> None:
+    """ai_sessions_used equals the split's own AI session count, interval by interval."""
+    from wfm.split.stage import split_contacts
+
+    tiny_dict["ai_capacity"] = {"voice": {"max_sessions": 50, "ai_aht_s": 150.0}}
+    tiny_dict["segments"]["open"]["ai"] = {
+        "voice": {"ai_first_rate": 0.6, "containment_rate": 0.25, "escalation_delay_s": 60.0}
+    }
+    sc = scenario_from_dict(tiny_dict)
+    times = pd.date_range("2026-03-02 07:00", periods=4, freq="30min", tz="UTC")
+    forecast = pd.DataFrame(
+        {
+            "interval_start": np.tile(times, 2),
+            "channel": "voice",
+            "segment": np.repeat(["open", "premium"], 4),
+            "contacts": [120.0, 200.0, 80.0, 0.0, 30.0, 40.0, 20.0, 10.0],
+            "aht_s": 240.0,
+        }
+    )
+    split = split_contacts(forecast, sc)
+    own = split.tables["ai_capacity"].set_index("interval_start")["sessions_used"]
+    # by hand, first interval: 120 × 0.6 = 72 handled, 18 contained, 54 escalated;
+    # (18 × 150 + 54 × 60) / 1800 s = 3.3 sessions
+    assert own.loc[times[0]] == pytest.approx(3.3)
+    table = staffing_requirements(split.table, sc).table
+    used = table[table["skill"] == "voice_open"].set_index("interval_start")["ai_sessions_used"]
+    for t in times:
+        assert used.loc[t] == pytest.approx(own.loc[t], rel=1e-12, abs=1e-12)

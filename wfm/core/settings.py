@@ -198,6 +198,10 @@ class SimulationConfig:
         overflow policy allows [s]; None: only the scheduler's overflow shares move contacts.
     level_rate : float
         Two-sided confidence level of the replication half-widths.
+    correction_rounds : int
+        Rounds of correction by simulation after the schedule: requirements of intervals
+        significantly below target are raised and the schedule solved again, at most this
+        many times (0: off); see ``wfm.pipeline.correction``.
     """
 
     replications: int = 10
@@ -206,9 +210,11 @@ class SimulationConfig:
     shrinkage_draw: Literal["binomial", "expected", "none"] = "binomial"
     overflow_wait_s: float | None = None
     level_rate: float = 0.95
+    correction_rounds: int = 0
 
     def __post_init__(self) -> None:
         check_positive("replications", self.replications)
+        check_positive("correction_rounds", self.correction_rounds, allow_zero=True)
         check_choice("service_time", self.service_time, ("exponential", "lognormal"))
         check_positive("service_cv", self.service_cv)
         check_choice("shrinkage_draw", self.shrinkage_draw, ("binomial", "expected", "none"))

@@ -18,8 +18,16 @@ with β calibrated on each requirement row from the staffing stage's own answer
 exactly at the forecast load and carries the row's service target and queue model. Because
 g is concave, the linear terms the optimiser uses are conservative:
 
-* at the origin, moving δ contacts away saves at least g′(A) · δ agents (the tangent at the
-  forecast load), so the model never counts on more savings than the queue gives;
+* at the origin, moving δ Erlang away saves s · δ agents, where s is the least average
+  saving of the exact Erlang C requirement over the allowed range: with N(A) tabled by the
+  least-agents search (``wfm.staffing.erlang.agents_for_target``, the skill's strictest
+  target) at the nine kept loads A − δ_k, δ_k = k δ_max / 8,
+  s = min_k (N(A) − N(A − δ_k)) / δ_k (``origin_line_tabled``). The priced requirement
+  N_row − s δ is then at least the exact need N_row − (N(A) − N(A − δ_k)) at every table
+  point, so the sending site never counts on agents the queue does not release (the tangent
+  of g, used before, fell below the exact need by up to one agent where the step function
+  N stays flat). Between table points the step function may exceed the line by less than one
+  agent step; a row whose first table point releases no agent saves nothing by overflow;
 * at the receiving site, taking I ≥ 0 more load costs h(I) = N(A_r + I) − N(A_r) agents,
   tabled with the Erlang C least-agents search (``wfm.staffing.erlang.agents_for_target``,
   the skill's strictest target) at nine loads I_k = k I_max / 8; the line a + m I with m the
@@ -221,7 +229,22 @@ def receiver_line_tabled(
     base = np.asarray(base_erlangs, dtype=float)[:, None]
     top = np.asarray(max_in_erlangs, dtype=float)[:, None]
     steps = np.arange(_TABLE_POINTS + 1, dtype=float)[None, :] / _TABLE_POINTS
-    loads = base + top * steps
+    h = _tabled_increment(base, top, aht_s, target, steps)
+    half = _TABLE_POINTS // 2
+    span = top[:, 0] * (1 - half / _TABLE_POINTS)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        slope = np.where(span > 0, (h[:, -1] - h[:, half]) / np.where(span > 0, span, 1.0), 0.0)
+    slope = np.clip(slope, 0.0, None)
+    prev = top * steps[:, :-1]  # I_{k-1} for k = 1..8
+    fixed = np.max(h[:, 1:] - slope[:, None] * prev, axis=1)
+    return np.clip(fixed, 0.0, None), slope
+
+
+def _tabled_increment(
+    base: np.ndarray, top: np.ndarray, aht_s: np.ndarray, target: ServiceTarget, steps: np.ndarray
+) -> np.ndarray:
+    """N(base + top · step_k) − N(base) per row and table point (Erlang C least agents)."""
+    loads = np.clip(base + top * steps, 0.0, None)
     aht = np.broadcast_to(np.asarray(aht_s, dtype=float)[:, None], loads.shape)
     agents = agents_for_target(
         loads,
@@ -231,12 +254,41 @@ def receiver_line_tabled(
         asa_target_s=target.asa_target_s,
         max_occupancy_rate=target.max_occupancy_rate,
     ).astype(float)
-    h = agents - agents[:, :1]
-    half = _TABLE_POINTS // 2
-    span = top[:, 0] * (1 - half / _TABLE_POINTS)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        slope = np.where(span > 0, (h[:, -1] - h[:, half]) / np.where(span > 0, span, 1.0), 0.0)
-    slope = np.clip(slope, 0.0, None)
-    prev = top * steps[:, :-1]  # I_{k-1} for k = 1..8
-    fixed = np.max(h[:, 1:] - slope[:, None] * prev, axis=1)
-    return np.clip(fixed, 0.0, None), slope
+    return agents - agents[:, :1]
+
+
+def origin_line_tabled(
+    load_erlangs: np.ndarray, max_out_erlangs: np.ndarray, aht_s: np.ndarray, target: ServiceTarget
+) -> np.ndarray:
+    """Agents one Erlang sent away saves at the origin, never more than the queue releases.
+
+    Parameters
+    ----------
+    load_erlangs, max_out_erlangs, aht_s : numpy.ndarray
+        Origin's forecast load, largest load it may send away [Erlang] and AHT [s], per row.
+    target : ServiceTarget
+        Service target of the skill.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``agents_per_erlang`` s ≥ 0 per row, with s · δ_k ≤ N(A) − N(A − δ_k) at the nine
+        table points δ_k = k · max_out / 8 (module notes); 0 where nothing may leave.
+    """
+    load = np.asarray(load_erlangs, dtype=float)
+    top = np.asarray(max_out_erlangs, dtype=float)
+    out = np.zeros(len(load))
+    live = np.flatnonzero((top > 0) & (load > 0))
+    if len(live) == 0:
+        return out
+    steps = np.arange(1, _TABLE_POINTS + 1, dtype=float)[None, :] / _TABLE_POINTS
+    released = -_tabled_increment(
+        load[live, None],
+        -np.minimum(top[live], load[live])[:, None],
+        np.asarray(aht_s, dtype=float)[live],
+        target,
+        np.concatenate([np.zeros((1, 1)), steps], axis=1),
+    )[:, 1:]
+    moved = np.minimum(top[live], load[live])[:, None] * steps
+    out[live] = np.clip(np.min(released / moved, axis=1), 0.0, None)
+    return out

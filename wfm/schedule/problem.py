@@ -24,6 +24,7 @@ from wfm.schedule.model import (
 from wfm.schedule.overflow import (
     calibrate,
     marginal_agents,
+    origin_line_tabled,
     overflow_arcs,
     receiver_line_tabled,
     skill_target,
@@ -132,7 +133,7 @@ def _arcs(scenario: Scenario, rows: dict, grid: pd.DatetimeIndex):
     ] = {}
     for skill, from_site, to_site in overflow_arcs(scenario, origins):
         r = rows[(from_site, skill)]
-        price, save = _origin_savings(scenario, r, from_site, skill)
+        price, save = _overflow_savings(scenario, r, from_site, skill)
         cap = scenario.overflow.max_overflow_rate * r["contacts"]
         cap = np.where(np.isfinite(save), cap, 0.0)
         save = np.where(np.isfinite(save), save, 0.0)
@@ -209,6 +210,33 @@ def _origin_savings(scenario: Scenario, r: dict[str, np.ndarray], site: str, ski
     else:
         slope = marginal_agents(price.load_erlangs, price.beta)
         save = np.where(price.load_erlangs > 0, slope * price.erlangs_per_contact, 0.0) * ratio
+    return price, np.where(np.isfinite(save), save, 0.0)
+
+
+def _overflow_savings(scenario: Scenario, r: dict[str, np.ndarray], site: str, skill: str):
+    """Gross agents one contact overflowed saves at the origin, tabled on the exact Erlang C
+    need over the allowed overflow range (``origin_line_tabled``), so the sending site's
+    priced requirement never falls below its queue need at the table points."""
+    price, save = _origin_savings(scenario, r, site, skill)
+    if price.linear_agents_per_contact is not None:
+        return price, save
+    channel = scenario.skill_channel(skill)
+    ch = scenario.channels[channel]
+    net = r["agents_required"]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = np.where(
+            net > 0,
+            r["agents_required_gross"] / np.where(net > 0, net, 1.0),
+            1.0 / (1.0 - scenario.shrinkage_rate(site, channel)),
+        )
+    epc = price.erlangs_per_contact
+    per_erlang = origin_line_tabled(
+        price.load_erlangs,
+        scenario.overflow.max_overflow_rate * price.load_erlangs,
+        epc * scenario.interval_min * S_PER_MIN * max(ch.max_concurrency, 1),
+        skill_target(scenario, skill),
+    )
+    save = per_erlang * epc * ratio
     return price, np.where(np.isfinite(save), save, 0.0)
 
 

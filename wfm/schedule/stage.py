@@ -133,10 +133,9 @@ def schedule_shifts(requirements: pd.DataFrame, scenario: Scenario) -> StageResu
         )
     if arcs:
         notes.append(
-            "overflow priced conservatively: savings at the origin by the tangent of "
-            "the square-root staffing form calibrated on each requirement row, agents "
-            "at the receiving site from a tabled Erlang C requirement with a fixed "
-            "charge (see docs/schedule.md)"
+            "overflow priced conservatively: savings at the origin and agents at the "
+            "receiving site from a tabled Erlang C requirement over the allowed overflow "
+            "range, the receiver's with a fixed charge (see docs/schedule.md)"
         )
     detail = dict(sol.detail)
     detail["shortfall_agent_h"] = round(short_h, 6)

@@ -186,8 +186,9 @@ def _row_contacts_timing(
     esc = sp["escalated"].to_numpy(dtype=float) if "escalated" in sp else np.zeros(len(sp))
     esc_rate = np.clip(ratio(esc, contacts), 0.0, 1.0)
     esc_rate = np.nan_to_num(esc_rate, nan=0.0)
-    if "escalation_delay_s" in sp:
-        delay = sp["escalation_delay_s"].to_numpy(dtype=float)
+    if "escalation_delay_s" in sp:  # averaged over the row's human contacts: per escalation
+        mean_delay = sp["escalation_delay_s"].to_numpy(dtype=float)
+        delay = np.divide(mean_delay, esc_rate, out=np.zeros(len(sp)), where=esc_rate > 0)
     else:
         delay = np.array(
             [

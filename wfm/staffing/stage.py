@@ -306,8 +306,10 @@ def _with_ai_room(
     ``ai_movable_contacts`` = Σ over the skill's split rows of
     max(0, min(ai_max_rate · contacts − ai_contained, human_contacts)); ``ai_sessions_used`` =
     AI sessions busy on the skill's channel in the interval, Σ (ai_contained · ai_aht_s +
-    escalated · escalation_delay_s) / interval_s over the channel's rows (the same value on
-    every row of the channel). ``prepared`` is ``_prepare``'s frame: each split row's site and
+    escalated · escalation_delay_s) / interval_s over the channel's rows, with the segment
+    policy's ``escalation_delay_s`` (the session time of one escalation), the same count as
+    the split's ``ai_capacity.sessions_used`` (the same value on every row of the channel).
+    ``prepared`` is ``_prepare``'s frame: each split row's site and
     skill, in the split's row order. Without the split's bound columns the table is unchanged.
     """
     need = {"ai_max_rate", "ai_contained", "contacts", "escalated"}
@@ -325,10 +327,15 @@ def _with_ai_room(
         .map({ch: c.ai_aht_s for ch, c in scenario.ai_capacity.items()})
         .to_numpy(float)
     )
-    delay = (
-        split["escalation_delay_s"].to_numpy(float)
-        if "escalation_delay_s" in split.columns
-        else np.zeros(len(split))
+    # time an escalated contact held its AI session: the policy's escalation_delay_s (the
+    # split's ``escalation_delay_s`` column is that time averaged over the row's human
+    # contacts, so multiplying it by the escalations again would count too few sessions)
+    delay = np.array(
+        [
+            scenario.segments[g].ai_policy(c).escalation_delay_s if g in scenario.segments else 0.0
+            for c, g in zip(split["channel"], split["segment"], strict=True)
+        ],
+        dtype=float,
     )
     sessions = np.nan_to_num(
         (
