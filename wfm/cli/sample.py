@@ -37,10 +37,18 @@ def _last_weeks_start(today: dt.date, weeks: int) -> dt.date:
     "--out",
     "out_path",
     type=click.Path(dir_okay=False),
-    required=True,
+    default=None,
     help="History CSV to write (the history contract).",
 )
-def sample(scenario, weeks, start, out_path):
+@click.option(
+    "--agents-out",
+    "agents_path",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Also (or only) write an agents CSV for the roster: one agent per head of each "
+    "pool's headcount.",
+)
+def sample(scenario, weeks, start, out_path, agents_path):
     """Write a seeded synthetic contact history for SCENARIO.
 
     Daily and weekly cycles per channel, public holidays of the sites' countries, noise,
@@ -55,6 +63,17 @@ def sample(scenario, weeks, start, out_path):
     from wfm.sample import sample_history
 
     sc = load_scenario(scenario)
+    if out_path is None and agents_path is None:
+        raise click.UsageError("give --out (history) and/or --agents-out (agents)")
+    if agents_path is not None:
+        from wfm.core.people import AGENTS
+        from wfm.sample import sample_agents
+
+        agents = sample_agents(sc)
+        write_table(agents, agents_path, AGENTS)
+        click.echo(f"agents: {len(agents)} agents in {agents['pool'].nunique()} pools → {agents_path}")
+    if out_path is None:
+        return
     first = start.date() if start else _last_weeks_start(dt.date.today(), weeks)
     history = sample_history(sc, start=first, weeks=weeks, rng=np.random.default_rng(sc.seed))
     write_table(history, out_path, HISTORY)

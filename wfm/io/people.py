@@ -118,3 +118,15 @@ def _date_ok(text: str) -> bool:
 def read_roster(path: str | os.PathLike) -> pd.DataFrame:
     """Read a published roster (the ``roster`` contract)."""
     return _read(Path(path), ROSTER)
+
+
+ROSTER_RECORD = "roster.json"
+_ROSTER_KEYS = ("solve", "notes", "figures", "files")
+
+
+def roster_files(folder: str | os.PathLike) -> set[str]:
+    """Files ``wfm roster`` wrote in a previous output folder (the ``files`` of its
+    ``roster.json``)."""
+    from wfm.io.plan_folder import _recorded_files
+
+    return _recorded_files(Path(folder), ROSTER_RECORD, _ROSTER_KEYS, "a folder 'wfm roster' wrote")

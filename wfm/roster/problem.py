@@ -179,6 +179,7 @@ class RosterProblem:
     shifts : tuple of ShiftType
     staff : tuple of Staff
     cover : tuple of Cover
+        Demand lines; a (day, shift type) without a line has no demand and no cost.
     requests : tuple of Request
     cannot_follow : frozenset of (str, str)
         Explicit (a, b): b may not be worked the day after a.
