@@ -16,7 +16,7 @@ import pandas as pd
 from wfm.core.config import Scenario
 from wfm.core.people import AGENT_SUMMARY, ROSTER, UNASSIGNED
 from wfm.core.results import StageResult
-from wfm.core.schemas import order_table
+from wfm.core.schemas import TableSchema, order_table
 from wfm.roster.build import PoolRoster, default_weights, local_span_utc, pool_problems
 from wfm.roster.check import check_roster, person_violations
 from wfm.roster.problem import shift_allowed
@@ -105,23 +105,31 @@ def roster_agents(
         fig["gap_rate"] = sol.solve.gap_rate
         figures[f"{pr.site}/{pr.pool}"] = fig
         solves.append(sol.solve)
-    table = order_table(pd.DataFrame(roster, columns=list(ROSTER.names)), ROSTER)
-    table = table.astype({"paid_h": float})
+    table = _frame(roster, ROSTER)
     figures["total"] = total_figures(figures)
     return StageResult(
         table=table,
         tables={
-            "unassigned": order_table(
-                pd.DataFrame(unassigned, columns=list(UNASSIGNED.names)), UNASSIGNED
-            ),
-            "agent_summary": order_table(
-                pd.DataFrame(summary, columns=list(AGENT_SUMMARY.names)), AGENT_SUMMARY
-            ),
+            "unassigned": _frame(unassigned, UNASSIGNED),
+            "agent_summary": _frame(summary, AGENT_SUMMARY),
         },
         notes=tuple(notes),
         figures=figures,
         solve=combine_solves(solves, n_workers, rng_seed, time.perf_counter() - t0),
     )
+
+
+def _frame(rows: list[dict], schema: TableSchema) -> pd.DataFrame:
+    """Rows as a contract table with the schema's dtypes (also when there are no rows)."""
+    df = pd.DataFrame(rows, columns=list(schema.names))
+    for c in schema.columns:
+        if c.dtype == "time":
+            df[c.name] = pd.to_datetime(df[c.name], utc=True)
+        elif c.dtype == "int":
+            df[c.name] = df[c.name].astype("int64")
+        elif c.dtype == "float":
+            df[c.name] = df[c.name].astype(float)
+    return order_table(df, schema)
 
 
 def _hint(pr: PoolRoster) -> dict[tuple[str, int], str] | None:
