@@ -62,10 +62,15 @@ def _clock(text: str) -> int:
     return int(h) * 60 + int(m)
 
 
+def _text(value) -> str:
+    """A nullable text cell as a string ("" for missing)."""
+    return "" if value is None or (isinstance(value, float) and pd.isna(value)) else str(value)
+
+
 def _paid_min(length_min: int, breaks: str, scenario: Scenario) -> int:
     paid_lengths = {b.length_min for b in scenario.shifts.breaks if b.paid}
     unpaid = 0
-    for part in [p for p in str(breaks or "").split(";") if p]:
+    for part in [p for p in _text(breaks).split(";") if p]:
         length = int(part.split("+")[1])
         unpaid += 0 if length in paid_lengths else length
     return int(length_min) - unpaid
@@ -89,7 +94,7 @@ def _shift_types(rows: pd.DataFrame, scenario: Scenario) -> tuple[list[ShiftType
         info[str(name)] = {
             "start": str(r["shift_start_local"]),
             "length_min": length,
-            "breaks": "" if pd.isna(r["breaks"]) else str(r["breaks"]),
+            "breaks": _text(r["breaks"]),
             "paid_min": paid,
         }
     return types, info
@@ -176,7 +181,7 @@ def _published(
         d = (dt.date.fromisoformat(r.local_date) - first).days
         if 0 <= d < days:
             length = int((r.shift_end - r.shift_start).total_seconds() // 60)
-            breaks = "" if pd.isna(r.breaks) else str(r.breaks)
+            breaks = _text(r.breaks)
             out[r.agent_id, d] = by_form.get((str(r.shift_start_local), length, breaks), "?")
     return out
 

@@ -9,6 +9,7 @@ from ortools.sat.python import cp_model
 
 from wfm.core.errors import InfeasibleError, SolverError
 from wfm.core.results import SolveResult
+from wfm.roster.check import check_roster
 from wfm.roster.model import build_model
 from wfm.roster.problem import RosterProblem
 
@@ -85,7 +86,10 @@ def solve_roster(
     assignment = {
         (problem.staff[p].id, d): t for (p, d, t), v in rm.x.items() if solver.boolean_value(v)
     }
-    obj = float(solver.objective_value)
+    # the roster's own cost: a feasible (not optimal) solution may carry slack in the
+    # under/over and spread variables that its assignment does not need
+    raw = float(solver.objective_value)
+    obj = float(check_roster(problem, assignment).objective)
     bound = float(solver.best_objective_bound)
     gap = max(0.0, obj - bound) / max(abs(obj), 1e-9) if obj else 0.0
     result = SolveResult(
@@ -101,6 +105,7 @@ def solve_roster(
             "variables": len(rm.x),
             "solver_wall_s": float(solver.wall_time),
             "conflicts": int(solver.num_conflicts),
+            "solver_objective": raw,
         },
     )
     return RosterSolution(assignment=assignment, solve=result)
