@@ -37,7 +37,6 @@ def test_agents_read_with_booleans_and_optional_seniority(tmp_path):
         ("a2,lyon,all,40,35,5,6,07:00,21:00,true", 3, "min_h_per_week", "above max_h_per_week"),
         ("a2,lyon,all,20,35,8,6,07:00,21:00,true", 3, "max_days_per_week", "above its maximum"),
         ("a2,lyon,all,20,x,5,6,07:00,21:00,true", 3, "max_h_per_week", "not a number"),
-        ("a2,lyon,all,20,35,5,6,21:00,07:00,true", 3, "latest_end_local", "ends before"),
         ("a1,lyon,all,20,35,5,6,07:00,21:00,true", 3, None, "duplicate key"),
     ],
 )

@@ -77,6 +77,9 @@ def test_part_day_time_off_leaves_the_other_shift(tiny_scenario):
          "max consecutive days", 2),
         ({"earliest_start_local": "08:00"}, {(0, "early"): 1}, "earliest start", 0),
         ({"latest_end_local": "20:00"}, {(0, "late"): 1}, "latest end", 0),
+        # a night worker's window across midnight: the 07:00 shift starts too early
+        ({"earliest_start_local": "20:00", "latest_end_local": "06:00"}, {(0, "early"): 1},
+         "earliest start", 0),
     ],
 )
 def test_contract_rules_are_hard_and_reported(tiny_scenario, kw, need, reason, worked):

@@ -61,10 +61,7 @@ def read_agents(path: str | os.PathLike) -> pd.DataFrame:
     for col in ("earliest_start_local", "latest_end_local"):
         ok = df[col].str.match(_CLOCK)
         _bad(path, df, ~ok, col, "not a clock time", "HH:MM between 00:00 and 24:00")
-    start = df["earliest_start_local"].map(clock_min)
-    end = df["latest_end_local"].map(clock_min)
-    _bad(path, df, end <= start, "latest_end_local", "ends before it starts",
-         "latest_end_local after earliest_start_local")
+    # a latest end at or before the earliest start is a window across midnight (22:00-06:00)
     _bad(path, df, df["min_h_per_week"] > df["max_h_per_week"], "min_h_per_week",
          "above max_h_per_week", "min_h_per_week ≤ max_h_per_week")
     flag = df["nights_allowed"].str.lower()

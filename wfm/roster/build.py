@@ -115,13 +115,14 @@ def _cover(rows: pd.DataFrame, types: list[ShiftType], first: dt.date, days: int
 
 
 def _contract(a, weeks: int) -> Contract:
+    start, end = _clock(a.earliest_start_local), _clock(a.latest_end_local)
     return Contract(
         min_total_min=int(round(a.min_h_per_week * 60 * weeks)),
         max_min_per_week=int(round(a.max_h_per_week * 60)),
         max_days_per_week=int(a.max_days_per_week),
         max_consecutive_days=int(a.max_consecutive_days),
-        earliest_start_min=_clock(a.earliest_start_local),
-        latest_end_min=_clock(a.latest_end_local),
+        earliest_start_min=start,
+        latest_end_min=end if end > start else end + 24 * 60,  # across midnight
         nights_allowed=bool(a.nights_allowed),
     )
 
