@@ -43,16 +43,23 @@ def _runs(flags: list[bool]) -> list[tuple[int, int, bool]]:
 
 
 def person_violations(
-    problem: RosterProblem, person: Staff, shifts_by_day: dict[int, str]
+    problem: RosterProblem,
+    person: Staff,
+    shifts_by_day: dict[int, str],
+    forbidden: frozenset[tuple[str, str]] | None = None,
 ) -> list[str]:
-    """Hard rules ``person``'s days (day → shift id) break, as rule names with details."""
+    """Hard rules ``person``'s days (day → shift id) break, as rule names with details.
+
+    ``forbidden`` is ``problem.forbidden_successions()`` when the caller has it already.
+    """
     c, pb, out = person.contract, problem, []
     by_id = {s.id: s for s in pb.shifts}
     for d, t in sorted(shifts_by_day.items()):
         why = shift_allowed(pb, person, d, by_id[t])
         if why:
             out.append(f"{why} (day {d}, {t})")
-    forbidden = pb.forbidden_successions()
+    if forbidden is None:
+        forbidden = pb.forbidden_successions()
     for d, t in shifts_by_day.items():
         nxt = shifts_by_day.get(d + 1)
         if nxt is not None and (t, nxt) in forbidden:
@@ -113,8 +120,11 @@ def check_roster(problem: RosterProblem, assignment: dict[tuple[str, int], str])
             violations.append(f"{sid}: unknown person or day {d}")
             continue
         per[sid][d] = t
+    forbidden = pb.forbidden_successions()
     for person in pb.staff:
-        violations += [f"{person.id}: {v}" for v in person_violations(pb, person, per[person.id])]
+        violations += [
+            f"{person.id}: {v}" for v in person_violations(pb, person, per[person.id], forbidden)
+        ]
     terms = {"on_requests": 0, "off_requests": 0, "cover_under": 0, "cover_over": 0}
     for r in pb.requests:
         t = per.get(r.staff, {}).get(r.day)

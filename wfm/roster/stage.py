@@ -156,15 +156,21 @@ def _roster_rows(pr: PoolRoster, assignment: dict) -> list[dict]:
     return out
 
 
-def _reason(pr: PoolRoster, person, d: int, t: str, days: dict[int, str]) -> str:
+def _reason(pr: PoolRoster, person, d: int, t: str, days: dict[int, str], ctx: dict) -> str:
     """The rule that stops ``person`` taking shift ``t`` on day ``d`` (short name)."""
     if d in days:
         return "already on another shift that day"
     why = shift_allowed(pr.problem, person, d, pr.problem.shift(t))
     if why:
         return why
-    broken = person_violations(pr.problem, person, {**days, d: t})
-    before = set(person_violations(pr.problem, person, days))
+    if "forbidden" not in ctx:
+        ctx["forbidden"] = pr.problem.forbidden_successions()
+    forbidden = ctx["forbidden"]
+    key = ("before", person.id)
+    if key not in ctx:
+        ctx[key] = set(person_violations(pr.problem, person, days, forbidden))
+    before = ctx[key]
+    broken = person_violations(pr.problem, person, {**days, d: t}, forbidden)
     new = [b for b in broken if b not in before]
     if not new:
         return "free but left off (solver trade-off or time limit)"
@@ -177,7 +183,7 @@ def _unassigned_rows(pr: PoolRoster, assignment: dict) -> list[dict]:
     for (a, d), t in assignment.items():
         per[a][d] = t
         have[d, t] += 1
-    out = []
+    out, ctx = [], {}
     for c in pr.problem.cover:
         missing = c.requirement - have[c.day, c.shift]
         if missing <= 0:
@@ -185,7 +191,7 @@ def _unassigned_rows(pr: PoolRoster, assignment: dict) -> list[dict]:
         reasons: Counter = Counter()
         for person in pr.problem.staff:
             if per[person.id].get(c.day) != c.shift:
-                reasons[_reason(pr, person, c.day, c.shift, per[person.id])] += 1
+                reasons[_reason(pr, person, c.day, c.shift, per[person.id], ctx)] += 1
         out.append({
             "site": pr.site, "pool": pr.pool, "local_date": _date(pr, c.day).isoformat(),
             "shift": c.shift, "shift_start_local": pr.rows[c.shift]["start"],
