@@ -37,8 +37,10 @@ def _best_known() -> dict[str, int]:
 def curtois_table(instances: list[int], time_limit_s: float, workers: int = 2) -> list[dict]:
     """Solve each instance and compare with the best-known objective."""
     best = _best_known()
-    print("| instance | days | staff | shift types | objective | best known | gap % | status "
-          "| bound | violations | wall s |")
+    print(
+        "| instance | days | staff | shift types | objective | best known | gap % | status "
+        "| bound | violations | wall s |"
+    )
     print("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |", flush=True)
     rows = []
     for n in instances:
@@ -48,20 +50,34 @@ def curtois_table(instances: list[int], time_limit_s: float, workers: int = 2) -
         try:
             sol = solve_roster(pb, time_limit_s=time_limit_s, workers=workers, seed=1)
         except Exception as err:  # noqa: BLE001 — a row per instance whatever happens
-            print(f"| {n} | {pb.days} | {len(pb.staff)} | {len(pb.shifts)} | – | {best[name]} "
-                  f"| – | {type(err).__name__} | – | – | {time.perf_counter() - t0:.1f} |")
+            print(
+                f"| {n} | {pb.days} | {len(pb.staff)} | {len(pb.shifts)} | – | {best[name]} "
+                f"| – | {type(err).__name__} | – | – | {time.perf_counter() - t0:.1f} |"
+            )
             continue
         check = check_roster(pb, sol.assignment)
         assert abs(check.objective - sol.solve.objective) < 1e-6, (check.objective, sol.solve)
         gap = 100.0 * (check.objective - best[name]) / best[name]
-        row = dict(instance=n, days=pb.days, staff=len(pb.staff), shifts=len(pb.shifts),
-                   objective=check.objective, best=best[name], gap=gap, status=sol.solve.status,
-                   bound=sol.solve.best_bound, violations=len(check.violations),
-                   wall=sol.solve.wall_s)
+        row = dict(
+            instance=n,
+            days=pb.days,
+            staff=len(pb.staff),
+            shifts=len(pb.shifts),
+            objective=check.objective,
+            best=best[name],
+            gap=gap,
+            status=sol.solve.status,
+            bound=sol.solve.best_bound,
+            violations=len(check.violations),
+            wall=sol.solve.wall_s,
+        )
         rows.append(row)
-        print(f"| {n} | {pb.days} | {len(pb.staff)} | {len(pb.shifts)} | {check.objective} | "
-              f"{best[name]} | {gap:.2f} | {sol.solve.status} | {sol.solve.best_bound:.0f} | "
-              f"{len(check.violations)} | {sol.solve.wall_s:.1f} |", flush=True)
+        print(
+            f"| {n} | {pb.days} | {len(pb.staff)} | {len(pb.shifts)} | {check.objective} | "
+            f"{best[name]} | {gap:.2f} | {sol.solve.status} | {sol.solve.best_bound:.0f} | "
+            f"{len(check.violations)} | {sol.solve.wall_s:.1f} |",
+            flush=True,
+        )
     return rows
 
 
@@ -81,11 +97,18 @@ def demo_roster(plan_dir: Path, weeks: int = 4, time_limit_s: float = 60.0) -> N
     agents["nights_allowed"] = agents["nights_allowed"] == "true"
     prefs = sample_preferences(agents, seed=sc.seed)
     t0 = time.perf_counter()
-    res = roster_agents(schedule, agents, sc, preferences=prefs, weeks=weeks,
-                        time_limit_s=time_limit_s, workers=2)
+    res = roster_agents(
+        schedule, agents, sc, preferences=prefs, weeks=weeks, time_limit_s=time_limit_s, workers=2
+    )
     wall = time.perf_counter() - t0
-    problems = pool_problems(schedule, agents, sc, weeks=weeks, preferences=prefs,
-                             weights=default_weights(CHANGE_PENALTY))
+    problems = pool_problems(
+        schedule,
+        agents,
+        sc,
+        weeks=weeks,
+        preferences=prefs,
+        weights=default_weights(CHANGE_PENALTY),
+    )
     violations = 0
     for pr in problems:  # the independent checker on the written roster
         mine = res.table[(res.table["site"] == pr.site) & (res.table["pool"] == pr.pool)]
@@ -96,26 +119,36 @@ def demo_roster(plan_dir: Path, weeks: int = 4, time_limit_s: float = 60.0) -> N
             asg[r.agent_id, d] = by_start[(r.shift_start_local, r.breaks)]
         violations += len(check_roster(pr.problem, asg).violations)
     tot = res.figures["total"]
-    print(f"demo roster: {tot['agents']} agents, {weeks} weeks, {len(res.table)} agent shifts, "
-          f"wall {wall:.1f} s, {res.solve.status}, gap {100 * res.solve.gap_rate:.2f} %")
+    print(
+        f"demo roster: {tot['agents']} agents, {weeks} weeks, {len(res.table)} agent shifts, "
+        f"wall {wall:.1f} s, {res.solve.status}, gap {100 * res.solve.gap_rate:.2f} %"
+    )
     print(f"hard-rule violations (checker): {violations}")
-    print(f"schedule's agent-shifts {tot['shifts_required']}, rostered {tot['shifts_assigned']} "
-          f"({100 * tot['coverage_rate']:.2f} %), unassigned {tot['shifts_unassigned']}, "
-          f"extra {tot['shifts_over']}")
-    print(f"preferences met {tot['preferences_met']} of {tot['preferences']} "
-          f"({100 * tot['preferences_met_rate']:.1f} %)")
-    print("| pool | agents | coverage % | weekends min–max (mean) | nights min–max | paid h "
-          "min–max (mean) | status | gap % |")
+    print(
+        f"schedule's agent-shifts {tot['shifts_required']}, rostered {tot['shifts_assigned']} "
+        f"({100 * tot['coverage_rate']:.2f} %), unassigned {tot['shifts_unassigned']}, "
+        f"extra {tot['shifts_over']}"
+    )
+    print(
+        f"preferences met {tot['preferences_met']} of {tot['preferences']} "
+        f"({100 * tot['preferences_met_rate']:.1f} %)"
+    )
+    print(
+        "| pool | agents | coverage % | weekends min–max (mean) | nights min–max | paid h "
+        "min–max (mean) | status | gap % |"
+    )
     print("| --- | --- | --- | --- | --- | --- | --- | --- |")
     for name, f in res.figures.items():
         if name == "total":
             continue
-        print(f"| {name} | {f['agents']} | {100 * f['coverage_rate']:.2f} | "
-              f"{f.get('weekends_min', 0):.0f}–{f.get('weekends_max', 0):.0f} "
-              f"({f.get('weekends_mean', 0):.2f}) | {f.get('nights_min', 0):.0f}–"
-              f"{f.get('nights_max', 0):.0f} | {f.get('paid_h_min', 0):.0f}–"
-              f"{f.get('paid_h_max', 0):.0f} ({f.get('paid_h_mean', 0):.1f}) | {f['status']} | "
-              f"{100 * f['gap_rate']:.2f} |")
+        print(
+            f"| {name} | {f['agents']} | {100 * f['coverage_rate']:.2f} | "
+            f"{f.get('weekends_min', 0):.0f}–{f.get('weekends_max', 0):.0f} "
+            f"({f.get('weekends_mean', 0):.2f}) | {f.get('nights_min', 0):.0f}–"
+            f"{f.get('nights_max', 0):.0f} | {f.get('paid_h_min', 0):.0f}–"
+            f"{f.get('paid_h_max', 0):.0f} ({f.get('paid_h_mean', 0):.1f}) | {f['status']} | "
+            f"{100 * f['gap_rate']:.2f} |"
+        )
     for note in res.notes:
         print(f"note: {note}")
 

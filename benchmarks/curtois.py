@@ -43,7 +43,7 @@ def parse_curtois(text: str) -> RosterProblem:
     shifts, cannot = [], set()
     for sid, length, *rest in sec["SECTION_SHIFTS"]:
         shifts.append(ShiftType(sid, 0, int(length), int(length)))
-        for b in (rest[0].split("|") if rest and rest[0] else []):
+        for b in rest[0].split("|") if rest and rest[0] else []:
             if b:
                 cannot.add((sid, b))
     off: dict[str, set[int]] = {}

@@ -17,21 +17,34 @@ def schedule(need: dict[tuple[int, str], int], site="lyon", pool="all", days=7) 
     rows = []
     for d in range(days):
         for name, (start, length) in SHIFTS.items():
-            rows.append({
-                "site": site, "pool": pool,
-                "local_date": (MONDAY + dt.timedelta(days=d)).isoformat(),
-                "shift": name, "shift_start_local": start, "shift_length_min": length,
-                "breaks": None, "agents": need.get((d, name), 0),
-            })
+            rows.append(
+                {
+                    "site": site,
+                    "pool": pool,
+                    "local_date": (MONDAY + dt.timedelta(days=d)).isoformat(),
+                    "shift": name,
+                    "shift_start_local": start,
+                    "shift_length_min": length,
+                    "breaks": None,
+                    "agents": need.get((d, name), 0),
+                }
+            )
     return pd.DataFrame(rows)
 
 
 def agent(agent_id: str, **kw) -> dict:
     """One agents-table row (full-time defaults, no lower bound on hours)."""
     row = {
-        "agent_id": agent_id, "site": "lyon", "pool": "all", "min_h_per_week": 0.0,
-        "max_h_per_week": 40.0, "max_days_per_week": 5, "max_consecutive_days": 6,
-        "earliest_start_local": "00:00", "latest_end_local": "24:00", "nights_allowed": True,
+        "agent_id": agent_id,
+        "site": "lyon",
+        "pool": "all",
+        "min_h_per_week": 0.0,
+        "max_h_per_week": 40.0,
+        "max_days_per_week": 5,
+        "max_consecutive_days": 6,
+        "earliest_start_local": "00:00",
+        "latest_end_local": "24:00",
+        "nights_allowed": True,
     }
     row.update(kw)
     return row

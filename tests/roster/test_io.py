@@ -21,8 +21,15 @@ def _write(tmp_path, name, text):
 
 
 def test_agents_read_with_booleans_and_optional_seniority(tmp_path):
-    p = _write(tmp_path, "agents.csv", AGENTS_HEAD.strip() + ",seniority\n"
-               + GOOD.strip() + ",3\n" + "a0,lyon,all,0,20,4,5,08:00,24:00,no,\n")
+    p = _write(
+        tmp_path,
+        "agents.csv",
+        AGENTS_HEAD.strip()
+        + ",seniority\n"
+        + GOOD.strip()
+        + ",3\n"
+        + "a0,lyon,all,0,20,4,5,08:00,24:00,no,\n",
+    )
     df = read_agents(p)
     assert df["agent_id"].tolist() == ["a0", "a1"]
     assert df["nights_allowed"].tolist() == [False, True]
@@ -58,20 +65,31 @@ def test_agents_missing_column_is_named(tmp_path):
 
 
 def test_time_off_whole_and_part_days_and_errors(tmp_path):
-    p = _write(tmp_path, "time_off.csv", "agent_id,start,end\n"
-               "a1,2025-03-03T00:00:00+01:00,2025-03-08T00:00:00+01:00\n"
-               "a2,2025-03-04T13:00:00+01:00,2025-03-04T17:00:00+01:00\n")
+    p = _write(
+        tmp_path,
+        "time_off.csv",
+        "agent_id,start,end\n"
+        "a1,2025-03-03T00:00:00+01:00,2025-03-08T00:00:00+01:00\n"
+        "a2,2025-03-04T13:00:00+01:00,2025-03-04T17:00:00+01:00\n",
+    )
     df = read_time_off(p)
     assert (df["end"] - df["start"]).dt.total_seconds().tolist() == [5 * 86400, 4 * 3600]
-    bad = _write(tmp_path, "time_off.csv", "agent_id,start,end\n"
-                 "a1,2025-03-03T00:00:00+01:00,2025-03-08T00:00:00+01:00\n"
-                 "a2,2025-03-04T13:00:00,2025-03-04T17:00:00+01:00\n")
+    bad = _write(
+        tmp_path,
+        "time_off.csv",
+        "agent_id,start,end\n"
+        "a1,2025-03-03T00:00:00+01:00,2025-03-08T00:00:00+01:00\n"
+        "a2,2025-03-04T13:00:00,2025-03-04T17:00:00+01:00\n",
+    )
     with pytest.raises(InputError) as err:
         read_time_off(bad)
     assert (err.value.source, err.value.line, err.value.key) == ("time_off.csv", 3, "start")
     assert "without a UTC offset" in str(err.value)
-    rev = _write(tmp_path, "time_off.csv", "agent_id,start,end\n"
-                 "a2,2025-03-04T17:00:00+01:00,2025-03-04T13:00:00+01:00\n")
+    rev = _write(
+        tmp_path,
+        "time_off.csv",
+        "agent_id,start,end\na2,2025-03-04T17:00:00+01:00,2025-03-04T13:00:00+01:00\n",
+    )
     with pytest.raises(InputError) as err:
         read_time_off(rev)
     assert (err.value.line, err.value.key) == (2, "end")
@@ -88,8 +106,9 @@ def test_time_off_whole_and_part_days_and_errors(tmp_path):
     ],
 )
 def test_preferences_errors_name_file_line_and_column(tmp_path, row, column, what):
-    p = _write(tmp_path, "prefs.csv", "agent_id,kind,value,weight\n"
-               "a0,day_off,2025-03-05,2\n" + row + "\n")
+    p = _write(
+        tmp_path, "prefs.csv", "agent_id,kind,value,weight\na0,day_off,2025-03-05,2\n" + row + "\n"
+    )
     with pytest.raises(InputError) as err:
         read_preferences(p)
     assert (err.value.source, err.value.line, err.value.key) == ("prefs.csv", 3, column)
@@ -97,15 +116,23 @@ def test_preferences_errors_name_file_line_and_column(tmp_path, row, column, wha
 
 
 def test_preferences_good_file(tmp_path):
-    p = _write(tmp_path, "prefs.csv", "agent_id,kind,value,weight\n"
-               "a0,day_off,sat,2\na0,start_window,07:00-09:00,1\na1,avoid_shift,s1400,0.5\n")
+    p = _write(
+        tmp_path,
+        "prefs.csv",
+        "agent_id,kind,value,weight\n"
+        "a0,day_off,sat,2\na0,start_window,07:00-09:00,1\na1,avoid_shift,s1400,0.5\n",
+    )
     assert read_preferences(p)["kind"].tolist() == ["day_off", "start_window", "avoid_shift"]
 
 
 def test_published_roster_reads_offsets(tmp_path):
-    p = _write(tmp_path, "roster.csv", "agent_id,local_date,site,pool,shift_start,shift_end,"
-               "shift_start_local,breaks,paid_h\n"
-               "a1,2025-03-03,lyon,all,2025-03-03T06:00:00+00:00,2025-03-03T14:00:00+00:00,"
-               "07:00,,8\n")
+    p = _write(
+        tmp_path,
+        "roster.csv",
+        "agent_id,local_date,site,pool,shift_start,shift_end,"
+        "shift_start_local,breaks,paid_h\n"
+        "a1,2025-03-03,lyon,all,2025-03-03T06:00:00+00:00,2025-03-03T14:00:00+00:00,"
+        "07:00,,8\n",
+    )
     df = read_roster(p)
     assert str(df["shift_start"].iloc[0]) == "2025-03-03 06:00:00+00:00"

@@ -44,7 +44,9 @@ def _solve(pb):
 
 
 def test_time_off_day_is_never_worked_and_shows_as_unmet_cover():
-    pb = _problem([Staff("a", Contract(), days_off=frozenset({2}))], {(d, "E"): 1 for d in range(7)})
+    pb = _problem(
+        [Staff("a", Contract(), days_off=frozenset({2}))], {(d, "E"): 1 for d in range(7)}
+    )
     sol = _solve(pb)
     assert ("a", 2) not in sol.assignment
     assert len(sol.assignment) == 6
@@ -119,9 +121,12 @@ def test_min_days_off_and_weekends():
 
 def test_pool_nights_and_working_window():
     premium = ShiftType("P", 9 * 60, 480, 480, pool="premium")
-    a = Staff("a", Contract(nights_allowed=False, earliest_start_min=8 * 60), pools=frozenset({"general"}))
-    pb = _problem([a], {(0, "P"): 1, (0, "N"): 1, (0, "E"): 1}, days=1,
-                  shifts=(EARLY, NIGHT, premium))
+    a = Staff(
+        "a", Contract(nights_allowed=False, earliest_start_min=8 * 60), pools=frozenset({"general"})
+    )
+    pb = _problem(
+        [a], {(0, "P"): 1, (0, "N"): 1, (0, "E"): 1}, days=1, shifts=(EARLY, NIGHT, premium)
+    )
     sol = _solve(pb)
     assert sol.assignment == {}
     assert sol.solve.objective == 300
@@ -130,8 +135,13 @@ def test_pool_nights_and_working_window():
 
 def test_pinned_day_that_breaks_a_rule_is_infeasible():
     a = Staff("a", Contract(max_total_min=480))
-    pb = _problem([a], {}, days=2, published={("a", 0): "E", ("a", 1): "E"},
-                  pinned=frozenset({("a", 0), ("a", 1)}))
+    pb = _problem(
+        [a],
+        {},
+        days=2,
+        published={("a", 0): "E", ("a", 1): "E"},
+        pinned=frozenset({("a", 0), ("a", 1)}),
+    )
     with pytest.raises(InfeasibleError, match="hard rules"):
         solve_roster(pb, time_limit_s=10, workers=1)
 
@@ -140,8 +150,13 @@ def test_requests_and_soft_patterns_match_the_checker():
     staff = [Staff(s, Contract(max_days_per_week=5), group="g") for s in ("a", "b", "c")]
     need = {(d, t): 1 for d in range(14) for t in ("E", "L")}
     reqs = (Request("a", 5, None, 7, on=False), Request("b", 2, "L", 3, on=True))
-    pb = _problem(staff, need, days=14, requests=reqs,
-                  weights=Weights(isolated_day_off=5, start_change=2, weekend_spread=4))
+    pb = _problem(
+        staff,
+        need,
+        days=14,
+        requests=reqs,
+        weights=Weights(isolated_day_off=5, start_change=2, weekend_spread=4),
+    )
     sol = _solve(pb)
     assert ("a", 5) not in sol.assignment
     assert sol.assignment.get(("b", 2)) == "L"
@@ -161,8 +176,14 @@ def test_tiny_curtois_instance_reaches_its_exact_optimum():
     assert sol.solve.status == "OPTIMAL"
     assert sol.solve.objective == 40
     assert sol.assignment == {
-        ("A", 0): "D", ("A", 1): "N", ("A", 4): "D", ("A", 5): "D", ("A", 6): "D",
-        ("B", 1): "D", ("B", 2): "D", ("B", 3): "D",
+        ("A", 0): "D",
+        ("A", 1): "N",
+        ("A", 4): "D",
+        ("A", 5): "D",
+        ("A", 6): "D",
+        ("B", 1): "D",
+        ("B", 2): "D",
+        ("B", 3): "D",
     }
 
 

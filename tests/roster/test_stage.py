@@ -46,11 +46,13 @@ def test_only_agents_of_the_site_and_pool_are_candidates(tiny_scenario):
 
 def test_time_off_is_hard_and_named_as_the_reason(tiny_scenario):
     sch = schedule({(2, "early"): 1})
-    off = pd.DataFrame({
-        "agent_id": ["a1"],
-        "start": [pd.Timestamp("2025-03-05T00:00:00+01:00").tz_convert("UTC")],
-        "end": [pd.Timestamp("2025-03-06T00:00:00+01:00").tz_convert("UTC")],
-    })
+    off = pd.DataFrame(
+        {
+            "agent_id": ["a1"],
+            "start": [pd.Timestamp("2025-03-05T00:00:00+01:00").tz_convert("UTC")],
+            "end": [pd.Timestamp("2025-03-06T00:00:00+01:00").tz_convert("UTC")],
+        }
+    )
     res = _run(sch, agents(agent("a1")), tiny_scenario, time_off=off)
     assert res.table.empty
     assert res.tables["unassigned"]["reasons"].tolist() == ["time off: 1"]
@@ -58,11 +60,17 @@ def test_time_off_is_hard_and_named_as_the_reason(tiny_scenario):
 
 def test_part_day_time_off_leaves_the_other_shift(tiny_scenario):
     sch = schedule({(0, "early"): 1, (0, "late"): 1})
-    off = pd.DataFrame({
-        "agent_id": ["a1", "a2"],
-        "start": pd.to_datetime(["2025-03-03T06:00:00+01:00", "2025-03-03T16:00:00+01:00"], utc=True),
-        "end": pd.to_datetime(["2025-03-03T12:00:00+01:00", "2025-03-03T18:00:00+01:00"], utc=True),
-    })
+    off = pd.DataFrame(
+        {
+            "agent_id": ["a1", "a2"],
+            "start": pd.to_datetime(
+                ["2025-03-03T06:00:00+01:00", "2025-03-03T16:00:00+01:00"], utc=True
+            ),
+            "end": pd.to_datetime(
+                ["2025-03-03T12:00:00+01:00", "2025-03-03T18:00:00+01:00"], utc=True
+            ),
+        }
+    )
     res = _run(sch, agents(agent("a1"), agent("a2")), tiny_scenario, time_off=off)
     got = dict(zip(res.table["agent_id"], res.table["shift_start_local"], strict=True))
     assert got == {"a1": "14:00", "a2": "07:00"}
@@ -73,13 +81,21 @@ def test_part_day_time_off_leaves_the_other_shift(tiny_scenario):
     [
         ({"max_h_per_week": 16.0}, {(d, "early"): 1 for d in range(4)}, "max minutes per week", 2),
         ({"max_days_per_week": 3}, {(d, "early"): 1 for d in range(5)}, "max days per week", 3),
-        ({"max_consecutive_days": 2}, {(d, "early"): 1 for d in range(3)},
-         "max consecutive days", 2),
+        (
+            {"max_consecutive_days": 2},
+            {(d, "early"): 1 for d in range(3)},
+            "max consecutive days",
+            2,
+        ),
         ({"earliest_start_local": "08:00"}, {(0, "early"): 1}, "earliest start", 0),
         ({"latest_end_local": "20:00"}, {(0, "late"): 1}, "latest end", 0),
         # a night worker's window across midnight: the 07:00 shift starts too early
-        ({"earliest_start_local": "20:00", "latest_end_local": "06:00"}, {(0, "early"): 1},
-         "earliest start", 0),
+        (
+            {"earliest_start_local": "20:00", "latest_end_local": "06:00"},
+            {(0, "early"): 1},
+            "earliest start",
+            0,
+        ),
     ],
 )
 def test_contract_rules_are_hard_and_reported(tiny_scenario, kw, need, reason, worked):
@@ -105,8 +121,14 @@ def test_schedule_week_repeats_over_longer_rosters(tiny_scenario):
 
 def test_preferences_are_soft_and_counted(tiny_scenario):
     sch = schedule({(0, "early"): 1, (1, "early"): 1})
-    prefs = pd.DataFrame({"agent_id": ["a1", "a2"], "kind": ["day_off", "start_window"],
-                          "value": ["mon", "06:00-08:00"], "weight": [2.0, 1.0]})
+    prefs = pd.DataFrame(
+        {
+            "agent_id": ["a1", "a2"],
+            "kind": ["day_off", "start_window"],
+            "value": ["mon", "06:00-08:00"],
+            "weight": [2.0, 1.0],
+        }
+    )
     res = _run(sch, agents(agent("a1"), agent("a2")), tiny_scenario, preferences=prefs)
     who = dict(zip(res.table["local_date"], res.table["agent_id"], strict=True))
     assert who["2025-03-03"] == "a2"  # a1 asked Monday off
@@ -124,11 +146,14 @@ def test_rerostering_after_a_sick_week_keeps_pins_and_changes_only_what_must(tin
     published = first.table
     sick = published["agent_id"].iloc[0]
     pinned = sorted(set(published["agent_id"]) - {sick})[0]
-    off = pd.DataFrame({"agent_id": [sick],
-                        "start": pd.to_datetime(["2025-03-03T00:00:00+01:00"], utc=True),
-                        "end": pd.to_datetime(["2025-03-10T00:00:00+01:00"], utc=True)})
-    again = _run(sch, team, tiny_scenario, time_off=off, published=published,
-                 pinned={pinned})
+    off = pd.DataFrame(
+        {
+            "agent_id": [sick],
+            "start": pd.to_datetime(["2025-03-03T00:00:00+01:00"], utc=True),
+            "end": pd.to_datetime(["2025-03-10T00:00:00+01:00"], utc=True),
+        }
+    )
+    again = _run(sch, team, tiny_scenario, time_off=off, published=published, pinned={pinned})
     new = again.table
     assert sick not in set(new["agent_id"])
     cols = ["agent_id", "local_date", "shift_start_local"]

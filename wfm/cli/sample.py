@@ -71,7 +71,8 @@ def sample(scenario, weeks, start, out_path, agents_path):
 
         agents = sample_agents(sc)
         write_table(agents, agents_path, AGENTS)
-        click.echo(f"agents: {len(agents)} agents in {agents['pool'].nunique()} pools → {agents_path}")
+        pools = len(agents.groupby(["site", "pool"]))
+        click.echo(f"agents: {len(agents)} agents in {pools} site pools → {agents_path}")
     if out_path is None:
         return
     first = start.date() if start else _last_weeks_start(dt.date.today(), weeks)

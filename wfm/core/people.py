@@ -3,12 +3,18 @@
 Same style as :mod:`wfm.core.schemas` (``TableSchema`` + ``check_table``); kept apart so the
 roster contracts grow without touching the planning contracts.
 
-| table | keys | values |
-| --- | --- | --- |
-| agents | ``agent_id`` | ``site``, ``pool``, ``min_h_per_week``, ``max_h_per_week``, ``max_days_per_week``, ``max_consecutive_days``, ``earliest_start_local`` (``HH:MM``), ``latest_end_local`` (``HH:MM``, ``24:00`` allowed; at or before the earliest start: a window across midnight), ``nights_allowed`` (true/false), optional ``seniority`` |
-| time_off | ``agent_id``, ``start`` | ``end`` (ISO 8601 with offset; whole or part days) |
-| preferences | ``agent_id``, ``kind``, ``value`` | ``weight`` (≥ 0); kinds ``start_window`` (``HH:MM-HH:MM``), ``day_off`` (weekday ``mon``…``sun`` or a date ``YYYY-MM-DD``), ``avoid_shift`` (a shift name of schedule.csv) |
-| roster | ``agent_id``, ``local_date`` | ``site``, ``pool``, ``shift_start``, ``shift_end`` (UTC, ISO 8601 with offset), ``shift_start_local``, ``breaks``, ``paid_h`` |
+The tables (columns and rules in docs/roster.md):
+
+- agents, key ``agent_id``: ``site``, ``pool``, ``min_h_per_week``, ``max_h_per_week``,
+  ``max_days_per_week``, ``max_consecutive_days``, ``earliest_start_local`` and
+  ``latest_end_local`` (``HH:MM``, ``24:00`` allowed; a latest end at or before the earliest
+  start is a window across midnight), ``nights_allowed`` (true/false), optional ``seniority``;
+- time_off, keys ``agent_id``, ``start``: ``end`` (ISO 8601 with offset; whole or part days);
+- preferences, keys ``agent_id``, ``kind``, ``value``: ``weight`` (≥ 0); kinds
+  ``start_window`` (``HH:MM-HH:MM``), ``day_off`` (``mon``…``sun`` or ``YYYY-MM-DD``),
+  ``avoid_shift`` (a shift name of schedule.csv);
+- roster (output), keys ``agent_id``, ``local_date``: ``site``, ``pool``, ``shift_start``,
+  ``shift_end`` (UTC, ISO 8601 with offset), ``shift_start_local``, ``breaks``, ``paid_h``.
 """
 
 from __future__ import annotations
@@ -99,4 +105,6 @@ AGENT_SUMMARY = TableSchema(
     ),
 )
 
-PEOPLE_SCHEMAS = {s.name: s for s in (AGENTS, TIME_OFF, PREFERENCES, ROSTER, UNASSIGNED, AGENT_SUMMARY)}
+PEOPLE_SCHEMAS = {
+    s.name: s for s in (AGENTS, TIME_OFF, PREFERENCES, ROSTER, UNASSIGNED, AGENT_SUMMARY)
+}

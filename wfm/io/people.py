@@ -62,11 +62,23 @@ def read_agents(path: str | os.PathLike) -> pd.DataFrame:
         ok = df[col].str.match(_CLOCK)
         _bad(path, df, ~ok, col, "not a clock time", "HH:MM between 00:00 and 24:00")
     # a latest end at or before the earliest start is a window across midnight (22:00-06:00)
-    _bad(path, df, df["min_h_per_week"] > df["max_h_per_week"], "min_h_per_week",
-         "above max_h_per_week", "min_h_per_week ≤ max_h_per_week")
+    _bad(
+        path,
+        df,
+        df["min_h_per_week"] > df["max_h_per_week"],
+        "min_h_per_week",
+        "above max_h_per_week",
+        "min_h_per_week ≤ max_h_per_week",
+    )
     flag = df["nights_allowed"].str.lower()
-    _bad(path, df, ~flag.isin(_TRUE | _FALSE), "nights_allowed", "not a yes/no value",
-         "true or false")
+    _bad(
+        path,
+        df,
+        ~flag.isin(_TRUE | _FALSE),
+        "nights_allowed",
+        "not a yes/no value",
+        "true or false",
+    )
     df["nights_allowed"] = flag.isin(_TRUE)
     return df.sort_values("agent_id").reset_index(drop=True)
 
@@ -75,8 +87,9 @@ def read_time_off(path: str | os.PathLike) -> pd.DataFrame:
     """Read a time-off file (the ``time_off`` contract): ``start``/``end`` as UTC."""
     path = Path(path)
     df = _read(path, TIME_OFF)
-    _bad(path, df, df["end"] <= df["start"], "end", "ends before it starts",
-         "an end after the start")
+    _bad(
+        path, df, df["end"] <= df["start"], "end", "ends before it starts", "an end after the start"
+    )
     return df.reset_index(drop=True)
 
 
@@ -85,8 +98,14 @@ def read_preferences(path: str | os.PathLike) -> pd.DataFrame:
     path = Path(path)
     df = _read(path, PREFERENCES)
     df["kind"] = df["kind"].str.lower()
-    _bad(path, df, ~df["kind"].isin(PREFERENCE_KINDS), "kind", "unknown preference kind",
-         "one of " + ", ".join(PREFERENCE_KINDS))
+    _bad(
+        path,
+        df,
+        ~df["kind"].isin(PREFERENCE_KINDS),
+        "kind",
+        "unknown preference kind",
+        "one of " + ", ".join(PREFERENCE_KINDS),
+    )
     win = df["kind"] == "start_window"
     ok = df["value"].map(_window_ok)
     _bad(path, df, win & ~ok, "value", "not a start window", "HH:MM-HH:MM, e.g. 08:00-10:00")
@@ -99,7 +118,9 @@ def read_preferences(path: str | os.PathLike) -> pd.DataFrame:
 def _window_ok(text: str) -> bool:
     m = _WINDOW.match(text.strip())
     return bool(
-        m and _CLOCK.match(m.group(1)) and _CLOCK.match(m.group(2))
+        m
+        and _CLOCK.match(m.group(1))
+        and _CLOCK.match(m.group(2))
         and clock_min(m.group(1)) <= clock_min(m.group(2))
     )
 

@@ -29,7 +29,10 @@ from wfm.roster.problem import (
 UNDER_WEIGHT = 1000  # per agent-shift of the schedule left without a person
 OVER_WEIGHT = 50  # per person on a shift the schedule did not ask for
 PREFERENCE_SCALE = 10  # a preference of weight 1 costs 10 when not met
-NIGHT_START_MIN, NIGHT_END_MIN = 6 * 60, 22 * 60  # a night shift starts before 06:00 or ends after 22:00
+NIGHT_START_MIN, NIGHT_END_MIN = (
+    6 * 60,
+    22 * 60,
+)  # a night shift starts before 06:00 or ends after 22:00
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 

@@ -162,7 +162,9 @@ def _pattern_penalties(pb: RosterProblem, per: dict[str, dict[int, str]]) -> dic
         n = 0
         for days in per.values():
             n += sum(
-                1 for d in range(1, pb.days - 1) if d - 1 in days and d + 1 in days and d not in days
+                1
+                for d in range(1, pb.days - 1)
+                if d - 1 in days and d + 1 in days and d not in days
             )
         out["isolated_days_off"] = wt.isolated_day_off * n
     if wt.start_change:
@@ -176,10 +178,16 @@ def _pattern_penalties(pb: RosterProblem, per: dict[str, dict[int, str]]) -> dic
     for s in pb.staff:
         groups.setdefault(s.group, []).append(s.id)
     for name, weight, count in (
-        ("weekend_spread", wt.weekend_spread, lambda days: sum(
-            1 for we in pb.weekends() if any(d in days for d in we))),
-        ("night_spread", wt.night_spread, lambda days: sum(
-            1 for t in days.values() if by_id[t].night)),
+        (
+            "weekend_spread",
+            wt.weekend_spread,
+            lambda days: sum(1 for we in pb.weekends() if any(d in days for d in we)),
+        ),
+        (
+            "night_spread",
+            wt.night_spread,
+            lambda days: sum(1 for t in days.values() if by_id[t].night),
+        ),
     ):
         if not weight:
             continue

@@ -82,10 +82,7 @@ def _person_rules(rm: RosterModel, pb: RosterProblem, p: int, person: Staff) -> 
         if c.max_days_per_week is not None and c.max_days_per_week < len(week):
             m.add(sum(w[p, d] for d in week) <= c.max_days_per_week)
         if c.max_min_per_week is not None:
-            m.add(
-                sum(paid_of[t] * v for d, t, v in mine if d in week)
-                <= c.max_min_per_week
-            )
+            m.add(sum(paid_of[t] * v for d, t, v in mine if d in week) <= c.max_min_per_week)
     k = c.max_consecutive_days
     if k is not None and k < pb.days:
         for d in range(pb.days - k):
@@ -183,7 +180,7 @@ def _pattern_terms(rm: RosterModel, pb: RosterProblem) -> None:
 
 
 def _fairness(rm: RosterModel, pb: RosterProblem) -> None:
-    m, wt = rm.model, pb.weights
+    wt = pb.weights
     groups: dict[str, list[int]] = {}
     for p, person in enumerate(pb.staff):
         groups.setdefault(person.group, []).append(p)

@@ -89,13 +89,18 @@ def roster_agents(
     roster, unassigned, summary, figures, solves, notes = [], [], [], {}, [], []
     for pr in pools:
         if not pr.problem.staff:
-            notes.append(f"{pr.site}/{pr.pool}: no agents in the agents file; every shift unassigned")
-        sol = solve_roster(pr.problem, time_limit_s=limit, workers=n_workers, seed=rng_seed,
-                           hint=_hint(pr))
+            notes.append(
+                f"{pr.site}/{pr.pool}: no agents in the agents file; every shift unassigned"
+            )
+        sol = solve_roster(
+            pr.problem, time_limit_s=limit, workers=n_workers, seed=rng_seed, hint=_hint(pr)
+        )
         check = check_roster(pr.problem, sol.assignment)
         if check.violations:
-            notes.append(f"{pr.site}/{pr.pool}: {len(check.violations)} hard-rule violations: "
-                         + "; ".join(check.violations[:3]))
+            notes.append(
+                f"{pr.site}/{pr.pool}: {len(check.violations)} hard-rule violations: "
+                + "; ".join(check.violations[:3])
+            )
         roster += _roster_rows(pr, sol.assignment)
         unassigned += _unassigned_rows(pr, sol.assignment)
         rows, fig = agent_summary(pr, sol.assignment, preferences)
@@ -147,12 +152,19 @@ def _roster_rows(pr: PoolRoster, assignment: dict) -> list[dict]:
         info = pr.rows[t]
         s = pr.problem.shift(t)
         start, end = local_span_utc(_date(pr, d), s.start_min, s.length_min, pr.tz)
-        out.append({
-            "agent_id": agent, "local_date": _date(pr, d).isoformat(), "site": pr.site,
-            "pool": pr.pool, "shift_start": start, "shift_end": end,
-            "shift_start_local": info["start"], "breaks": info["breaks"] or None,
-            "paid_h": info["paid_min"] / 60.0,
-        })
+        out.append(
+            {
+                "agent_id": agent,
+                "local_date": _date(pr, d).isoformat(),
+                "site": pr.site,
+                "pool": pr.pool,
+                "shift_start": start,
+                "shift_end": end,
+                "shift_start_local": info["start"],
+                "breaks": info["breaks"] or None,
+                "paid_h": info["paid_min"] / 60.0,
+            }
+        )
     return out
 
 
@@ -192,11 +204,18 @@ def _unassigned_rows(pr: PoolRoster, assignment: dict) -> list[dict]:
         for person in pr.problem.staff:
             if per[person.id].get(c.day) != c.shift:
                 reasons[_reason(pr, person, c.day, c.shift, per[person.id], ctx)] += 1
-        out.append({
-            "site": pr.site, "pool": pr.pool, "local_date": _date(pr, c.day).isoformat(),
-            "shift": c.shift, "shift_start_local": pr.rows[c.shift]["start"],
-            "required": c.requirement, "assigned": have[c.day, c.shift], "unassigned": missing,
-            "reasons": "; ".join(f"{r}: {n}" for r, n in reasons.most_common()) or
-            "no candidate agent",
-        })
+        out.append(
+            {
+                "site": pr.site,
+                "pool": pr.pool,
+                "local_date": _date(pr, c.day).isoformat(),
+                "shift": c.shift,
+                "shift_start_local": pr.rows[c.shift]["start"],
+                "required": c.requirement,
+                "assigned": have[c.day, c.shift],
+                "unassigned": missing,
+                "reasons": "; ".join(f"{r}: {n}" for r, n in reasons.most_common())
+                or "no candidate agent",
+            }
+        )
     return out

@@ -44,19 +44,25 @@ def agent_summary(
             if preferences is not None and len(preferences)
             else pd.DataFrame(columns=["kind", "value"])
         )
-        met = sum(_pref_met(pr, days, k, str(v)) for k, v in zip(prefs["kind"], prefs["value"]))
-        changed = sum(
-            1 for (a, d), t in pb.published.items() if a == s.id and days.get(d) != t
+        met = sum(
+            _pref_met(pr, days, k, str(v))
+            for k, v in zip(prefs["kind"], prefs["value"], strict=True)
         )
-        rows.append({
-            "agent_id": s.id, "site": pr.site, "pool": pr.pool,
-            "paid_h": sum(pb.shift(t).paid_min for t in days.values()) / 60.0,
-            "days": len(days),
-            "weekends": sum(1 for we in pb.weekends() if any(d in days for d in we)),
-            "nights": sum(1 for t in days.values() if pb.shift(t).night),
-            "preferences_met": int(met), "preferences": len(prefs),
-            "changed_days": int(changed),
-        })
+        changed = sum(1 for (a, d), t in pb.published.items() if a == s.id and days.get(d) != t)
+        rows.append(
+            {
+                "agent_id": s.id,
+                "site": pr.site,
+                "pool": pr.pool,
+                "paid_h": sum(pb.shift(t).paid_min for t in days.values()) / 60.0,
+                "days": len(days),
+                "weekends": sum(1 for we in pb.weekends() if any(d in days for d in we)),
+                "nights": sum(1 for t in days.values() if pb.shift(t).night),
+                "preferences_met": int(met),
+                "preferences": len(prefs),
+                "changed_days": int(changed),
+            }
+        )
     return rows, _pool_figures(pr, assignment, rows)
 
 
@@ -87,8 +93,17 @@ def _pool_figures(pr: PoolRoster, assignment: dict, rows: list[dict]) -> dict:
 
 def total_figures(figures: dict) -> dict:
     """Sums over pools of the count figures, and the overall rates."""
-    keys = ("agents", "shifts_required", "shifts_assigned", "shifts_unassigned", "shifts_over",
-            "preferences", "preferences_met", "changed_days", "violations")
+    keys = (
+        "agents",
+        "shifts_required",
+        "shifts_assigned",
+        "shifts_unassigned",
+        "shifts_over",
+        "preferences",
+        "preferences_met",
+        "changed_days",
+        "violations",
+    )
     tot = {k: int(sum(f.get(k, 0) for f in figures.values())) for k in keys}
     tot["coverage_rate"] = (
         tot["shifts_assigned"] / tot["shifts_required"] if tot["shifts_required"] else 1.0
@@ -99,17 +114,36 @@ def total_figures(figures: dict) -> dict:
     return tot
 
 
-def combine_solves(solves: list[SolveResult], workers: int, seed: int, wall_s: float) -> SolveResult:
+def combine_solves(
+    solves: list[SolveResult], workers: int, seed: int, wall_s: float
+) -> SolveResult:
     """One SolveResult for the pools: objectives and bounds summed, the weakest status."""
     if not solves:
-        return SolveResult(status="OPTIMAL", objective=0.0, best_bound=0.0, gap_rate=0.0,
-                           wall_s=wall_s, num_workers=workers, seed=seed, solver="CP-SAT")
+        return SolveResult(
+            status="OPTIMAL",
+            objective=0.0,
+            best_bound=0.0,
+            gap_rate=0.0,
+            wall_s=wall_s,
+            num_workers=workers,
+            seed=seed,
+            solver="CP-SAT",
+        )
     status = "OPTIMAL" if all(s.status == "OPTIMAL" for s in solves) else "FEASIBLE"
     obj = sum(s.objective for s in solves)
     bound = sum(s.best_bound for s in solves)
     gap = max(0.0, obj - bound) / max(abs(obj), 1e-9) if obj else 0.0
     return SolveResult(
-        status=status, objective=obj, best_bound=bound, gap_rate=min(gap, 1.0), wall_s=wall_s,
-        num_workers=workers, seed=seed, solver="CP-SAT",
-        detail={"pools": len(solves), "variables": sum(s.detail.get("variables", 0) for s in solves)},
+        status=status,
+        objective=obj,
+        best_bound=bound,
+        gap_rate=min(gap, 1.0),
+        wall_s=wall_s,
+        num_workers=workers,
+        seed=seed,
+        solver="CP-SAT",
+        detail={
+            "pools": len(solves),
+            "variables": sum(s.detail.get("variables", 0) for s in solves),
+        },
     )

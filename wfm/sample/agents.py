@@ -36,19 +36,21 @@ def sample_agents(scenario: Scenario, seed: int | None = None) -> pd.DataFrame:
             for i in range(site.pools[pool_name].headcount):
                 full = rng.random() < FULL_TIME_RATE
                 max_h = min(float(rules.max_h_per_week), 40.0) if full else 28.0
-                rows.append({
-                    "agent_id": f"{site_name}-{pool_name}-{i + 1:03d}",
-                    "site": site_name,
-                    "pool": pool_name,
-                    "min_h_per_week": (max_h - 5.0) if full else 20.0,
-                    "max_h_per_week": max_h,
-                    "max_days_per_week": min(int(rules.max_days_per_week), 5 if full else 4),
-                    "max_consecutive_days": 6,
-                    "earliest_start_local": rules.earliest_start_local,
-                    "latest_end_local": rules.latest_end_local,
-                    "nights_allowed": "true" if rng.random() < 0.5 else "false",
-                    "seniority": float(rng.integers(0, 21)),
-                })
+                rows.append(
+                    {
+                        "agent_id": f"{site_name}-{pool_name}-{i + 1:03d}",
+                        "site": site_name,
+                        "pool": pool_name,
+                        "min_h_per_week": (max_h - 5.0) if full else 20.0,
+                        "max_h_per_week": max_h,
+                        "max_days_per_week": min(int(rules.max_days_per_week), 5 if full else 4),
+                        "max_consecutive_days": 6,
+                        "earliest_start_local": rules.earliest_start_local,
+                        "latest_end_local": rules.latest_end_local,
+                        "nights_allowed": "true" if rng.random() < 0.5 else "false",
+                        "seniority": float(rng.integers(0, 21)),
+                    }
+                )
     return pd.DataFrame(rows, columns=list(AGENTS.names))
 
 
@@ -60,10 +62,22 @@ def sample_preferences(agents: pd.DataFrame, seed: int = 1, rate: float = 0.3) -
     rows = []
     for a in agents["agent_id"]:
         if rng.random() < rate:
-            rows.append({"agent_id": a, "kind": "day_off", "value": str(rng.choice(days)),
-                         "weight": float(rng.integers(1, 4))})
+            rows.append(
+                {
+                    "agent_id": a,
+                    "kind": "day_off",
+                    "value": str(rng.choice(days)),
+                    "weight": float(rng.integers(1, 4)),
+                }
+            )
         if rng.random() < rate:
             window = "07:00-09:00" if rng.random() < 0.5 else "10:00-13:00"
-            rows.append({"agent_id": a, "kind": "start_window", "value": window,
-                         "weight": float(rng.integers(1, 4))})
+            rows.append(
+                {
+                    "agent_id": a,
+                    "kind": "start_window",
+                    "value": window,
+                    "weight": float(rng.integers(1, 4)),
+                }
+            )
     return pd.DataFrame(rows, columns=list(PREFERENCES.names))
