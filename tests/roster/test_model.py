@@ -195,3 +195,25 @@ def test_checker_prices_a_worse_roster_higher():
     # D all covered, day 2 twice (1 over), no N covered (5 × 10), B's request missed (2)
     assert check.terms == {"on_requests": 2, "off_requests": 0, "cover_under": 50, "cover_over": 1}
     assert check.objective == 53
+
+
+def test_greedy_roster_meets_the_upper_rules_and_covers_what_it_can():
+    from wfm.roster.greedy import greedy_roster
+
+    staff = [
+        Staff("a", Contract(max_days_per_week=3, max_consecutive_days=2)),
+        Staff("b", Contract(max_min_per_week=2 * 480), days_off=frozenset({0})),
+        Staff("c", Contract(nights_allowed=False)),
+    ]
+    need = {(d, t): 1 for d in range(7) for t in ("E", "L")}
+    pb = _problem(staff, need)
+    quick = greedy_roster(pb)
+    assert check_roster(pb, quick).violations == ()
+    assert ("b", 0) not in quick
+    days_a = sorted(d for (s, d) in quick if s == "a")
+    assert len(days_a) == 3 and not any(
+        days_a[i + 2] == days_a[i] + 2 for i in range(len(days_a) - 2)
+    )
+    # no late → early on consecutive days for anyone (11 h rest)
+    assert not any(quick.get((s, d)) == "L" and quick.get((s, d + 1)) == "E"
+                   for s in "abc" for d in range(6))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import time
 from dataclasses import dataclass
 
@@ -10,6 +11,7 @@ from ortools.sat.python import cp_model
 from wfm.core.errors import InfeasibleError, SolverError
 from wfm.core.results import SolveResult
 from wfm.roster.check import check_roster
+from wfm.roster.greedy import greedy_roster
 from wfm.roster.model import build_model
 from wfm.roster.problem import RosterProblem
 
@@ -61,13 +63,16 @@ def solve_roster(
     InfeasibleError
         The hard rules cannot all be met (cover never causes this: it is soft).
     SolverError
-        No roster was found within the time limit.
+        No roster was found within the time limit (when CP-SAT finds none, the day-by-day
+        roster of :func:`greedy_roster` is returned with status ``GREEDY`` if it meets every
+        hard rule).
     """
     t0 = time.perf_counter()
     rm = build_model(problem)
-    if hint:
-        for (p, d, t), v in rm.x.items():
-            rm.model.add_hint(v, 1 if hint.get((problem.staff[p].id, d)) == t else 0)
+    quick = greedy_roster(problem)
+    start = hint or quick
+    for (p, d, t), v in rm.x.items():
+        rm.model.add_hint(v, 1 if start.get((problem.staff[p].id, d)) == t else 0)
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = float(time_limit_s)
     solver.parameters.num_search_workers = int(workers)
@@ -81,16 +86,22 @@ def solve_roster(
             "the roster's hard rules cannot all be met (contract hours, rest, consecutive "
             "days, weekends, pinned shifts); relax a contract or a pin"
         )
-    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+    if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        assignment = {
+            (problem.staff[p].id, d): t for (p, d, t), v in rm.x.items() if solver.boolean_value(v)
+        }
+        raw: float | None = float(solver.objective_value)
+    elif not check_roster(problem, quick).violations:
+        # no CP-SAT solution in time: the day-by-day roster, which meets every hard rule
+        assignment, name, raw = quick, "GREEDY", None
+    else:
         raise SolverError(f"CP-SAT found no roster within {time_limit_s:.0f} s (status {name})")
-    assignment = {
-        (problem.staff[p].id, d): t for (p, d, t), v in rm.x.items() if solver.boolean_value(v)
-    }
     # the roster's own cost: a feasible (not optimal) solution may carry slack in the
     # under/over and spread variables that its assignment does not need
-    raw = float(solver.objective_value)
     obj = float(check_roster(problem, assignment).objective)
     bound = float(solver.best_objective_bound)
+    if not math.isfinite(bound) or bound > obj:
+        bound = 0.0
     gap = max(0.0, obj - bound) / max(abs(obj), 1e-9) if obj else 0.0
     result = SolveResult(
         status=name,

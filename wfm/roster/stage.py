@@ -95,6 +95,11 @@ def roster_agents(
         sol = solve_roster(
             pr.problem, time_limit_s=limit, workers=n_workers, seed=rng_seed, hint=_hint(pr)
         )
+        if sol.solve.status == "GREEDY":
+            notes.append(
+                f"{pr.site}/{pr.pool}: CP-SAT found no roster in {limit:.0f} s; the day-by-day "
+                "roster is given (every hard rule met, not optimised): raise the time limit"
+            )
         check = check_roster(pr.problem, sol.assignment)
         if check.violations:
             notes.append(
