@@ -215,5 +215,6 @@ def test_greedy_roster_meets_the_upper_rules_and_covers_what_it_can():
         days_a[i + 2] == days_a[i] + 2 for i in range(len(days_a) - 2)
     )
     # no late → early on consecutive days for anyone (11 h rest)
-    assert not any(quick.get((s, d)) == "L" and quick.get((s, d + 1)) == "E"
-                   for s in "abc" for d in range(6))
+    assert not any(
+        quick.get((s, d)) == "L" and quick.get((s, d + 1)) == "E" for s in "abc" for d in range(6)
+    )
