@@ -166,3 +166,13 @@ def test_rerostering_after_a_sick_week_keeps_pins_and_changes_only_what_must(tin
     assert again.figures["total"]["shifts_unassigned"] == 0
     summary = again.tables["agent_summary"].set_index("agent_id")
     assert summary.loc[pinned, "changed_days"] == 0
+
+
+def test_days_after_the_published_roster_are_not_changes(tiny_scenario):
+    sch = schedule({(d, "early"): 1 for d in range(5)})
+    team = agents(agent("a1"), agent("a2"))
+    week1 = _run(sch, team, tiny_scenario)
+    both = _run(sch, team, tiny_scenario, weeks=2, published=week1.table)
+    assert both.figures["total"]["shifts_unassigned"] == 0
+    assert both.figures["total"]["changed_days"] == 0
+    assert len(both.table) == 10

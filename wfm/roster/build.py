@@ -178,8 +178,13 @@ def _published(
     by_form = {(v["start"], v["length_min"], v["breaks"]): k for k, v in info.items()}
     mine = published[published["agent_id"].isin(agents)]
     out: dict[tuple[str, int], str | None] = {}
+    if not len(mine):
+        return out
+    # days inside the published roster's dates without a row were published as days off
+    dates = [dt.date.fromisoformat(x) for x in published["local_date"]]
+    lo, hi = max(0, (min(dates) - first).days), min(days - 1, (max(dates) - first).days)
     for a in set(mine["agent_id"]):
-        for d in range(days):
+        for d in range(lo, hi + 1):
             out[a, d] = None
     for r in mine.itertuples(index=False):
         d = (dt.date.fromisoformat(r.local_date) - first).days
