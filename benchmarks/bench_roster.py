@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import datetime as dt
 import os
 import sys
 import time
@@ -112,11 +113,13 @@ def demo_roster(plan_dir: Path, weeks: int = 4, time_limit_s: float = 60.0) -> N
     violations = 0
     for pr in problems:  # the independent checker on the written roster
         mine = res.table[(res.table["site"] == pr.site) & (res.table["pool"] == pr.pool)]
-        by_start = {(v["start"], v["breaks"] or None): k for k, v in pr.rows.items()}
+        by_form = {(v["start"], v["length_min"], v["breaks"]): k for k, v in pr.rows.items()}
         asg = {}
         for r in mine.itertuples(index=False):
-            d = (__import__("datetime").date.fromisoformat(r.local_date) - pr.first_date).days
-            asg[r.agent_id, d] = by_start[(r.shift_start_local, r.breaks)]
+            d = (dt.date.fromisoformat(r.local_date) - pr.first_date).days
+            length = int((r.shift_end - r.shift_start).total_seconds() // 60)
+            breaks = r.breaks if isinstance(r.breaks, str) else ""
+            asg[r.agent_id, d] = by_form[(r.shift_start_local, length, breaks)]
         violations += len(check_roster(pr.problem, asg).violations)
     tot = res.figures["total"]
     print(
