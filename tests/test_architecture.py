@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 PKG = Path(__file__).resolve().parents[1] / "wfm"
-STAGES = {"forecast", "split", "staffing", "simulate", "schedule", "report", "sample"}
+STAGES = {"forecast", "split", "staffing", "simulate", "schedule", "report", "sample", "roster"}
 # the allowed sideways imports: kernels others compare with or table requirements from
 SIDEWAYS = {
     ("simulate", "wfm.staffing.erlang"),
@@ -21,7 +21,7 @@ SIDEWAYS = {
 # third-party packages confined to one layer (or file)
 CONFINED = {
     "click": {"cli"},
-    "ortools": {"schedule"},
+    "ortools": {"schedule", "roster"},
     "statsmodels": {"forecast"},
     "duckdb": {"pipeline/runstore.py"},
     "holidays": {"core/calendar.py"},

@@ -37,10 +37,18 @@ def _last_weeks_start(today: dt.date, weeks: int) -> dt.date:
     "--out",
     "out_path",
     type=click.Path(dir_okay=False),
-    required=True,
+    default=None,
     help="History CSV to write (the history contract).",
 )
-def sample(scenario, weeks, start, out_path):
+@click.option(
+    "--agents-out",
+    "agents_path",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Also (or only) write an agents CSV for the roster: one agent per head of each "
+    "pool's headcount.",
+)
+def sample(scenario, weeks, start, out_path, agents_path):
     """Write a seeded synthetic contact history for SCENARIO.
 
     Daily and weekly cycles per channel, public holidays of the sites' countries, noise,
@@ -49,7 +57,25 @@ def sample(scenario, weeks, start, out_path):
     """
     from wfm.io.scenario import load_scenario
 
-    write_sample(load_scenario(scenario), weeks, start.date() if start else None, out_path)
+    sc = load_scenario(scenario)
+    if out_path is None and agents_path is None:
+        raise click.UsageError("give --out (history) and/or --agents-out (agents)")
+    if agents_path is not None:
+        write_agents(sc, agents_path)
+    if out_path is not None:
+        write_sample(sc, weeks, start.date() if start else None, out_path)
+
+
+def write_agents(sc, agents_path) -> None:
+    """Write one sampled agent per head of each pool's headcount and say so."""
+    from wfm.core.people import AGENTS
+    from wfm.io.tables import write_table
+    from wfm.sample import sample_agents
+
+    agents = sample_agents(sc)
+    write_table(agents, agents_path, AGENTS)
+    pools = len(agents.groupby(["site", "pool"]))
+    click.echo(f"agents: {len(agents)} agents in {pools} site pools → {agents_path}")
 
 
 def write_sample(sc, weeks: int, first: dt.date | None, out_path) -> None:

@@ -1,0 +1,181 @@
+"""Roster benchmark: Curtois & Qu instances against their best-known values, and the demo
+roster of every agent over four weeks.
+
+Run alone with ``python benchmarks/bench_roster.py [curtois|demo] [--instances 1-12]
+[--time-limit-s 60] [--plan PLAN_DIR]``. The instances are read at run time from
+``../shared/data/rostering`` beside the repository (or ``$WFM_ROSTERING_DIR``); they are not
+part of the project. Every objective printed is recomputed by the independent checker
+(``wfm.roster.check_roster``), which also counts hard-rule violations.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as dt
+import os
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+from curtois import read_curtois  # noqa: E402
+
+from wfm.roster import check_roster, solve_roster  # noqa: E402
+
+ROOT = HERE.parent
+DATA = Path(os.environ.get("WFM_ROSTERING_DIR", ROOT.parent / "shared" / "data" / "rostering"))
+DEMO = ROOT / "wfm" / "examples" / "demo" / "scenario.toml"
+
+
+def _best_known() -> dict[str, int]:
+    with open(DATA / "best_known.csv", encoding="utf-8") as fh:
+        return {r["instance"]: int(r["best_known_solution"]) for r in csv.DictReader(fh)}
+
+
+def curtois_table(instances: list[int], time_limit_s: float, workers: int = 2) -> list[dict]:
+    """Solve each instance and compare with the best-known objective."""
+    best = _best_known()
+    print(
+        "| instance | days | staff | shift types | objective | best known | gap % | status "
+        "| bound | violations | wall s |"
+    )
+    print("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |", flush=True)
+    rows = []
+    for n in instances:
+        name = f"Instance{n}"
+        pb = read_curtois(DATA / f"{name}.txt")
+        t0 = time.perf_counter()
+        try:
+            sol = solve_roster(pb, time_limit_s=time_limit_s, workers=workers, seed=1)
+        except Exception as err:  # noqa: BLE001 — a row per instance whatever happens
+            print(
+                f"| {n} | {pb.days} | {len(pb.staff)} | {len(pb.shifts)} | – | {best[name]} "
+                f"| – | {type(err).__name__} | – | – | {time.perf_counter() - t0:.1f} |"
+            )
+            continue
+        check = check_roster(pb, sol.assignment)
+        assert abs(check.objective - sol.solve.objective) < 1e-6, (check.objective, sol.solve)
+        gap = 100.0 * (check.objective - best[name]) / best[name]
+        row = dict(
+            instance=n,
+            days=pb.days,
+            staff=len(pb.staff),
+            shifts=len(pb.shifts),
+            objective=check.objective,
+            best=best[name],
+            gap=gap,
+            status=sol.solve.status,
+            bound=sol.solve.best_bound,
+            violations=len(check.violations),
+            wall=sol.solve.wall_s,
+        )
+        rows.append(row)
+        print(
+            f"| {n} | {pb.days} | {len(pb.staff)} | {len(pb.shifts)} | {check.objective} | "
+            f"{best[name]} | {gap:.2f} | {sol.solve.status} | {sol.solve.best_bound:.0f} | "
+            f"{len(check.violations)} | {sol.solve.wall_s:.1f} |",
+            flush=True,
+        )
+    return rows
+
+
+def demo_roster(plan_dir: Path, weeks: int = 4, time_limit_s: float = 60.0) -> None:
+    """Roster every agent of the demo (``wfm sample`` agents, seeded preferences) over
+    ``weeks`` weeks on the schedule of a demo plan folder."""
+    from wfm.core.schemas import SCHEMAS
+    from wfm.io.scenario import load_scenario
+    from wfm.io.tables import read_table
+    from wfm.roster.build import default_weights, pool_problems
+    from wfm.roster.stage import CHANGE_PENALTY, roster_agents
+    from wfm.sample import sample_agents, sample_preferences
+
+    sc = load_scenario(DEMO)
+    schedule = read_table(plan_dir / "schedule.csv", SCHEMAS["schedule"])
+    agents = sample_agents(sc)
+    agents["nights_allowed"] = agents["nights_allowed"] == "true"
+    prefs = sample_preferences(agents, seed=sc.seed)
+    t0 = time.perf_counter()
+    res = roster_agents(
+        schedule, agents, sc, preferences=prefs, weeks=weeks, time_limit_s=time_limit_s, workers=2
+    )
+    wall = time.perf_counter() - t0
+    problems = pool_problems(
+        schedule,
+        agents,
+        sc,
+        weeks=weeks,
+        preferences=prefs,
+        weights=default_weights(CHANGE_PENALTY),
+    )
+    violations = 0
+    for pr in problems:  # the independent checker on the written roster
+        mine = res.table[(res.table["site"] == pr.site) & (res.table["pool"] == pr.pool)]
+        by_form = {(v["start"], v["length_min"], v["breaks"]): k for k, v in pr.rows.items()}
+        asg = {}
+        for r in mine.itertuples(index=False):
+            d = (dt.date.fromisoformat(r.local_date) - pr.first_date).days
+            length = int((r.shift_end - r.shift_start).total_seconds() // 60)
+            breaks = r.breaks if isinstance(r.breaks, str) else ""
+            asg[r.agent_id, d] = by_form[(r.shift_start_local, length, breaks)]
+        violations += len(check_roster(pr.problem, asg).violations)
+    tot = res.figures["total"]
+    print(
+        f"demo roster: {tot['agents']} agents, {weeks} weeks, {len(res.table)} agent shifts, "
+        f"wall {wall:.1f} s, {res.solve.status}, gap {100 * res.solve.gap_rate:.2f} %"
+    )
+    print(f"hard-rule violations (checker): {violations}")
+    print(
+        f"schedule's agent-shifts {tot['shifts_required']}, rostered {tot['shifts_assigned']} "
+        f"({100 * tot['coverage_rate']:.2f} %), unassigned {tot['shifts_unassigned']}, "
+        f"extra {tot['shifts_over']}"
+    )
+    print(
+        f"preferences met {tot['preferences_met']} of {tot['preferences']} "
+        f"({100 * tot['preferences_met_rate']:.1f} %)"
+    )
+    print(
+        "| pool | agents | coverage % | weekends min–max (mean) | nights min–max | paid h "
+        "min–max (mean) | status | gap % |"
+    )
+    print("| --- | --- | --- | --- | --- | --- | --- | --- |")
+    for name, f in res.figures.items():
+        if name == "total":
+            continue
+        print(
+            f"| {name} | {f['agents']} | {100 * f['coverage_rate']:.2f} | "
+            f"{f.get('weekends_min', 0):.0f}–{f.get('weekends_max', 0):.0f} "
+            f"({f.get('weekends_mean', 0):.2f}) | {f.get('nights_min', 0):.0f}–"
+            f"{f.get('nights_max', 0):.0f} | {f.get('paid_h_min', 0):.0f}–"
+            f"{f.get('paid_h_max', 0):.0f} ({f.get('paid_h_mean', 0):.1f}) | {f['status']} | "
+            f"{100 * f['gap_rate']:.2f} |"
+        )
+    for note in res.notes:
+        print(f"note: {note}")
+
+
+def _range(text: str) -> list[int]:
+    lo, _, hi = text.partition("-")
+    return list(range(int(lo), int(hi or lo) + 1))
+
+
+def main(argv: list[str] | None = None) -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("what", nargs="*", default=["curtois"])
+    ap.add_argument("--instances", default="1-12")
+    ap.add_argument("--time-limit-s", type=float, default=60.0)
+    ap.add_argument("--plan", default=None, help="demo plan folder holding schedule.csv")
+    args = ap.parse_args(argv if argv is not None else [])
+    if "curtois" in args.what:
+        curtois_table(_range(args.instances), args.time_limit_s)
+    if "demo" in args.what:
+        if not args.plan:
+            print("demo roster: give --plan PLAN_DIR (a demo plan folder)")
+        else:
+            demo_roster(Path(args.plan), time_limit_s=args.time_limit_s)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

@@ -1,0 +1,174 @@
+"""``wfm roster``: named agents on the shifts of a plan's schedule."""
+
+from __future__ import annotations
+
+import click
+
+
+def register(group: click.Group) -> None:
+    """Add ``roster`` to the main group."""
+    group.add_command(roster)
+
+
+@click.command()
+@click.argument("scenario", type=click.Path(dir_okay=False))
+@click.option(
+    "--plan",
+    "plan_dir",
+    required=True,
+    type=click.Path(file_okay=False),
+    help="Plan (or 'wfm schedule') folder holding schedule.csv.",
+)
+@click.option(
+    "--agents",
+    "agents_path",
+    required=True,
+    type=click.Path(dir_okay=False),
+    help="Agents CSV (agent_id, site, pool, contract hours and days, start/end, nights).",
+)
+@click.option(
+    "--time-off",
+    "time_off_path",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Time-off CSV (agent_id, start, end with offsets): hard.",
+)
+@click.option(
+    "--preferences",
+    "preferences_path",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Preferences CSV (agent_id, kind, value, weight): soft.",
+)
+@click.option(
+    "--weeks",
+    type=click.IntRange(min=1),
+    default=4,
+    show_default=True,
+    help="Roster length [weeks]; the schedule's days repeat when it is shorter.",
+)
+@click.option(
+    "--published",
+    "published_path",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="A published roster.csv to re-optimise (each changed day is penalised).",
+)
+@click.option(
+    "--pin",
+    "pins",
+    multiple=True,
+    help="Agent whose published days are kept exactly (repeatable; needs --published).",
+)
+@click.option(
+    "--change-penalty",
+    type=click.IntRange(min=0),
+    default=200,
+    show_default=True,
+    help="Penalty per day changed from the published roster (an unfilled shift: 1000).",
+)
+@click.option(
+    "--time-limit-s",
+    type=click.FloatRange(min=1),
+    default=None,
+    help="CP-SAT time limit per site and pool [s] (default: the scenario's solver).",
+)
+@click.option(
+    "--out",
+    "out_dir",
+    required=True,
+    type=click.Path(file_okay=False),
+    help="Folder for roster.csv, unassigned.csv, agent_summary.csv and roster.json: a "
+    "new or empty folder, or one 'wfm roster' wrote (its other files are kept).",
+)
+def roster(
+    scenario,
+    plan_dir,
+    agents_path,
+    time_off_path,
+    preferences_path,
+    weeks,
+    published_path,
+    pins,
+    change_penalty,
+    time_limit_s,
+    out_dir,
+):
+    """Assign named agents to the schedule's shifts with CP-SAT.
+
+    Hard: time off, contract hours per week, days per week, consecutive days, rest between
+    shifts (shifts.min_rest_h), earliest start / latest end, nights, pool. Soft: cover (an
+    unfilled shift is listed in unassigned.csv with the rules that stopped each candidate),
+    preferences, days off in pairs, stable start times, fair weekends and nights.
+    """
+    from pathlib import Path
+
+    from wfm.core.errors import InputError
+    from wfm.core.people import PEOPLE_SCHEMAS, ROSTER
+    from wfm.core.schemas import SCHEMAS
+    from wfm.io.files import atomic_dir, check_out_dir, list_files, write_json_atomic
+    from wfm.io.people import (
+        read_agents,
+        read_preferences,
+        read_roster,
+        read_time_off,
+        roster_files,
+    )
+    from wfm.io.scenario import load_scenario
+    from wfm.io.tables import read_table, write_table
+    from wfm.roster.stage import roster_agents
+
+    if pins and not published_path:
+        raise InputError("--pin needs --published", key="--pin", expected="a published roster")
+    schedule_path = Path(plan_dir) / "schedule.csv"
+    inputs = [
+        p
+        for p in (
+            scenario,
+            schedule_path,
+            agents_path,
+            time_off_path,
+            preferences_path,
+            published_path,
+        )
+        if p
+    ]
+    check_out_dir(out_dir, owned=roster_files, inputs=inputs)
+    sc = load_scenario(scenario)
+    res = roster_agents(
+        read_table(schedule_path, SCHEMAS["schedule"]),
+        read_agents(agents_path),
+        sc,
+        time_off=read_time_off(time_off_path) if time_off_path else None,
+        preferences=read_preferences(preferences_path) if preferences_path else None,
+        weeks=weeks,
+        published=read_roster(published_path) if published_path else None,
+        pinned=frozenset(pins),
+        change_penalty=change_penalty,
+        time_limit_s=time_limit_s,
+    )
+    with atomic_dir(out_dir, owned=roster_files, inputs=inputs) as tmp:
+        write_table(res.table, tmp / "roster.csv", ROSTER)
+        for name, table in res.tables.items():
+            write_table(table, tmp / f"{name}.csv", PEOPLE_SCHEMAS.get(name))
+        write_json_atomic(
+            tmp / "roster.json",
+            {
+                "solve": res.solve.to_dict(),
+                "notes": list(res.notes),
+                "figures": res.figures,
+                "files": [*list_files(tmp), "roster.json"],
+            },
+        )
+    s, tot = res.solve, res.figures["total"]
+    click.echo(
+        f"roster: {s.status}, objective {s.objective:.0f}, bound {s.best_bound:.0f}, "
+        f"gap {100 * s.gap_rate:.2f} %, {s.wall_s:.1f} s (CP-SAT)"
+    )
+    for note in res.notes:
+        click.echo(f"note: {note}")
+    click.echo(
+        f"{len(res.table)} agent shifts, {tot['shifts_unassigned']} unassigned of "
+        f"{tot['shifts_required']}, {tot['violations']} hard-rule violations, "
+        f"{tot['changed_days']} changed days → {out_dir}"
+    )

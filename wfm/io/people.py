@@ -1,0 +1,150 @@
+"""Read the people files: agents, time off, preferences and a published roster.
+
+Each reader checks the contract of :mod:`wfm.core.people` and the rules the schema cannot
+express (clock times, booleans, min ≤ max, known preference kinds, end after start), and
+raises :class:`InputError` naming the file, the line (header = line 1) and the column.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import pandas as pd
+
+from wfm.core.errors import InputError
+from wfm.core.people import AGENTS, PREFERENCE_KINDS, PREFERENCES, ROSTER, TIME_OFF
+from wfm.core.schemas import TableSchema, check_table
+from wfm.io.tables import _convert_columns, read_csv_strings
+
+_CLOCK = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$|^24:00$")
+_WINDOW = re.compile(r"^(\d{2}:\d{2})-(\d{2}:\d{2})$")
+_TRUE = {"true", "yes", "1", "y"}
+_FALSE = {"false", "no", "0", "n"}
+_WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+def _bad(path: Path, df: pd.DataFrame, mask, column: str, why: str, expected: str) -> None:
+    if not mask.any():
+        return
+    row = int(mask.to_numpy().argmax())
+    raise InputError(
+        why,
+        source=path.name,
+        line=int(df.index[row]) + 2,
+        key=column,
+        got=str(df[column].iloc[row]),
+        expected=expected,
+    )
+
+
+def _read(path: Path, schema: TableSchema) -> pd.DataFrame:
+    """Typed and checked table in file order (row i is on line i + 2)."""
+    if not path.exists():
+        raise InputError("file not found", source=str(path), expected=f"a {schema.name} CSV file")
+    df = _convert_columns(read_csv_strings(path), schema, path.name, None)
+    check_table(df, schema, source=path.name)
+    return df.reset_index(drop=True)
+
+
+def clock_min(text: str) -> int:
+    """``HH:MM`` → minutes after midnight (``24:00`` → 1440)."""
+    h, m = text.split(":")
+    return int(h) * 60 + int(m)
+
+
+def read_agents(path: str | os.PathLike) -> pd.DataFrame:
+    """Read an agents file (the ``agents`` contract); ``nights_allowed`` becomes a bool."""
+    path = Path(path)
+    df = _read(path, AGENTS)
+    for col in ("earliest_start_local", "latest_end_local"):
+        ok = df[col].str.match(_CLOCK)
+        _bad(path, df, ~ok, col, "not a clock time", "HH:MM between 00:00 and 24:00")
+    # a latest end at or before the earliest start is a window across midnight (22:00-06:00)
+    _bad(
+        path,
+        df,
+        df["min_h_per_week"] > df["max_h_per_week"],
+        "min_h_per_week",
+        "above max_h_per_week",
+        "min_h_per_week ≤ max_h_per_week",
+    )
+    flag = df["nights_allowed"].str.lower()
+    _bad(
+        path,
+        df,
+        ~flag.isin(_TRUE | _FALSE),
+        "nights_allowed",
+        "not a yes/no value",
+        "true or false",
+    )
+    df["nights_allowed"] = flag.isin(_TRUE)
+    return df.sort_values("agent_id").reset_index(drop=True)
+
+
+def read_time_off(path: str | os.PathLike) -> pd.DataFrame:
+    """Read a time-off file (the ``time_off`` contract): ``start``/``end`` as UTC."""
+    path = Path(path)
+    df = _read(path, TIME_OFF)
+    _bad(
+        path, df, df["end"] <= df["start"], "end", "ends before it starts", "an end after the start"
+    )
+    return df.reset_index(drop=True)
+
+
+def read_preferences(path: str | os.PathLike) -> pd.DataFrame:
+    """Read a preferences file (the ``preferences`` contract); checks each kind's value."""
+    path = Path(path)
+    df = _read(path, PREFERENCES)
+    df["kind"] = df["kind"].str.lower()
+    _bad(
+        path,
+        df,
+        ~df["kind"].isin(PREFERENCE_KINDS),
+        "kind",
+        "unknown preference kind",
+        "one of " + ", ".join(PREFERENCE_KINDS),
+    )
+    win = df["kind"] == "start_window"
+    ok = df["value"].map(_window_ok)
+    _bad(path, df, win & ~ok, "value", "not a start window", "HH:MM-HH:MM, e.g. 08:00-10:00")
+    day = df["kind"] == "day_off"
+    ok = df["value"].str.lower().isin(_WEEKDAYS) | df["value"].map(_date_ok)
+    _bad(path, df, day & ~ok, "value", "not a day", "mon…sun or a date YYYY-MM-DD")
+    return df
+
+
+def _window_ok(text: str) -> bool:
+    m = _WINDOW.match(text.strip())
+    return bool(
+        m
+        and _CLOCK.match(m.group(1))
+        and _CLOCK.match(m.group(2))
+        and clock_min(m.group(1)) <= clock_min(m.group(2))
+    )
+
+
+def _date_ok(text: str) -> bool:
+    try:
+        pd.Timestamp(text)
+    except ValueError:
+        return False
+    return bool(re.match(r"^\d{4}-\d{2}-\d{2}$", text.strip()))
+
+
+def read_roster(path: str | os.PathLike) -> pd.DataFrame:
+    """Read a published roster (the ``roster`` contract)."""
+    return _read(Path(path), ROSTER)
+
+
+ROSTER_RECORD = "roster.json"
+_ROSTER_KEYS = ("solve", "notes", "figures", "files")
+
+
+def roster_files(folder: str | os.PathLike) -> set[str]:
+    """Files ``wfm roster`` wrote in a previous output folder (the ``files`` of its
+    ``roster.json``)."""
+    from wfm.io.plan_folder import _recorded_files
+
+    return _recorded_files(Path(folder), ROSTER_RECORD, _ROSTER_KEYS, "a folder 'wfm roster' wrote")

@@ -1,0 +1,225 @@
+"""The CP-SAT model of a :class:`RosterProblem` (pure: data in, model and handles out).
+
+Variables: ``x[p, d, t]`` — person ``p`` works shift type ``t`` on day ``d`` — created only
+where no static rule forbids it (time off, pool, nights, earliest start, latest end), and
+``w[p, d]`` — works on day ``d``. Hard rules are constraints; soft terms are collected as
+(weight, expression) pairs whose weighted sum is minimised.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ortools.sat.python import cp_model
+
+from wfm.roster.problem import RosterProblem, Staff, shift_allowed
+
+
+@dataclass
+class RosterModel:
+    """A built model and the handles needed to read a solution back."""
+
+    model: cp_model.CpModel
+    x: dict[tuple[int, int, str], cp_model.IntVar]
+    w: dict[tuple[int, int], cp_model.IntVar]
+    terms: list[tuple[int, object, str]] = field(default_factory=list)
+    constant: int = 0
+    by_person: dict[int, list[tuple[int, str, cp_model.IntVar]]] = field(default_factory=dict)
+
+
+def build_model(problem: RosterProblem) -> RosterModel:
+    """Build the CP-SAT model: hard rules as constraints, soft terms in the objective."""
+    m = cp_model.CpModel()
+    x: dict[tuple[int, int, str], cp_model.IntVar] = {}
+    w: dict[tuple[int, int], cp_model.IntVar] = {}
+    by_person: dict[int, list[tuple[int, str, cp_model.IntVar]]] = {}
+    for p, person in enumerate(problem.staff):
+        for d in range(problem.days):
+            day_vars = []
+            for s in problem.shifts:
+                if not shift_allowed(problem, person, d, s):
+                    x[p, d, s.id] = v = m.new_bool_var(f"x_{p}_{d}_{s.id}")
+                    day_vars.append(v)
+                    by_person.setdefault(p, []).append((d, s.id, v))
+            w[p, d] = wv = m.new_bool_var(f"w_{p}_{d}")
+            m.add(wv == sum(day_vars)) if day_vars else m.add(wv == 0)
+    rm = RosterModel(m, x, w, by_person=by_person)
+    for p, person in enumerate(problem.staff):
+        _person_rules(rm, problem, p, person)
+    _cover(rm, problem)
+    _requests(rm, problem)
+    _pattern_terms(rm, problem)
+    _fairness(rm, problem)
+    _published(rm, problem)
+    m.minimize(sum(wt * e for wt, e, _ in rm.terms) + rm.constant)
+    return rm
+
+
+def _person_rules(rm: RosterModel, pb: RosterProblem, p: int, person: Staff) -> None:
+    m, x, w, c = rm.model, rm.x, rm.w, person.contract
+    days = range(pb.days)
+    for a, b in pb.forbidden_successions():
+        for d in range(pb.days - 1):
+            if (p, d, a) in x and (p, d + 1, b) in x:
+                m.add_implication(x[p, d, a], x[p, d + 1, b].Not())
+    for s in pb.shifts:
+        cap = c.max_shifts.get(s.id)
+        if cap is not None and cap < pb.days:
+            m.add(sum(x[p, d, s.id] for d in days if (p, d, s.id) in x) <= cap)
+    mine = rm.by_person.get(p, [])
+    paid_of = {s.id: s.paid_min for s in pb.shifts}
+    paid = sum(paid_of[t] * v for _, t, v in mine)
+    if c.max_total_min is not None:
+        m.add(paid <= c.max_total_min)
+    if c.min_total_min is not None and c.min_total_min > 0:
+        if pb.weights.short_per_min > 0:
+            short = m.new_int_var(0, c.min_total_min, f"short_{p}")
+            m.add(paid + short >= c.min_total_min)
+            rm.terms.append((pb.weights.short_per_min, short, f"short:{person.id}"))
+        else:
+            m.add(paid >= c.min_total_min)
+    for week in pb.weeks():
+        if c.max_days_per_week is not None and c.max_days_per_week < len(week):
+            m.add(sum(w[p, d] for d in week) <= c.max_days_per_week)
+        if c.max_min_per_week is not None:
+            m.add(sum(paid_of[t] * v for d, t, v in mine if d in week) <= c.max_min_per_week)
+    k = c.max_consecutive_days
+    if k is not None and k < pb.days:
+        for d in range(pb.days - k):
+            m.add(sum(w[p, e] for e in range(d, d + k + 1)) <= k)
+    if c.min_consecutive_days and c.min_consecutive_days > 1:
+        _min_runs(m, [w[p, d] for d in days], c.min_consecutive_days)
+    if c.min_consecutive_days_off and c.min_consecutive_days_off > 1:
+        _min_runs(m, [w[p, d].Not() for d in days], c.min_consecutive_days_off)
+    if c.max_weekends is not None:
+        ends = pb.weekends()
+        if c.max_weekends < len(ends):
+            m.add(sum(_weekend_var(rm, p, we) for we in ends) <= c.max_weekends)
+
+
+def _min_runs(m: cp_model.CpModel, lits: list, length: int) -> None:
+    """Runs of true literals are at least ``length`` long, except runs touching either end."""
+    n = len(lits)
+    for start in range(1, n):
+        for run in range(1, length):
+            end = start + run  # first day after the run; must be inside the horizon
+            if end >= n:
+                break
+            clause = [lits[start - 1]] + [lits[i].Not() for i in range(start, end)] + [lits[end]]
+            m.add_bool_or(clause)
+
+
+def _weekend_var(rm: RosterModel, p: int, weekend: list[int]) -> cp_model.IntVar:
+    key = (p, -1 - weekend[0])  # negative day keys hold weekend indicators
+    if key not in rm.w:
+        v = rm.model.new_bool_var(f"we_{p}_{weekend[0]}")
+        rm.model.add_max_equality(v, [rm.w[p, d] for d in weekend])
+        rm.w[key] = v
+    return rm.w[key]
+
+
+def _cover(rm: RosterModel, pb: RosterProblem) -> None:
+    m = rm.model
+    by_day_shift: dict[tuple[int, str], list] = {}
+    for (_, d, t), v in rm.x.items():
+        by_day_shift.setdefault((d, t), []).append(v)
+    for c in pb.cover:
+        have = sum(by_day_shift.get((c.day, c.shift), []))
+        n = len(pb.staff)
+        under = m.new_int_var(0, c.requirement, f"u_{c.day}_{c.shift}")
+        over = m.new_int_var(0, n, f"o_{c.day}_{c.shift}")
+        m.add(have + under - over == c.requirement)
+        if c.weight_under:
+            rm.terms.append((c.weight_under, under, f"under:{c.day}:{c.shift}"))
+        if c.weight_over:
+            rm.terms.append((c.weight_over, over, f"over:{c.day}:{c.shift}"))
+
+
+def _requests(rm: RosterModel, pb: RosterProblem) -> None:
+    index = {s.id: p for p, s in enumerate(pb.staff)}
+    for r in pb.requests:
+        p = index.get(r.staff)
+        if p is None or r.weight == 0:
+            continue
+        lit = rm.w[p, r.day] if r.shift is None else rm.x.get((p, r.day, r.shift))
+        if lit is None:  # the shift is impossible for this person: an on-request always fails
+            rm.constant += r.weight if r.on else 0
+            continue
+        if r.on:
+            rm.constant += r.weight
+            rm.terms.append((-r.weight, lit, f"on:{r.staff}:{r.day}"))
+        else:
+            rm.terms.append((r.weight, lit, f"off:{r.staff}:{r.day}"))
+
+
+def _pattern_terms(rm: RosterModel, pb: RosterProblem) -> None:
+    m, wt = rm.model, pb.weights
+    for p, person in enumerate(pb.staff):
+        if wt.isolated_day_off:
+            for d in range(1, pb.days - 1):
+                iso = m.new_bool_var(f"iso_{p}_{d}")
+                m.add(iso >= rm.w[p, d - 1] + rm.w[p, d + 1] - rm.w[p, d] - 1)
+                rm.terms.append((wt.isolated_day_off, iso, f"isolated:{person.id}:{d}"))
+        if wt.start_change:
+            for k, week in enumerate(pb.weeks()):
+                starts: dict[int, list] = {}
+                for d in week:
+                    for s in pb.shifts:
+                        if (p, d, s.id) in rm.x:
+                            starts.setdefault(s.start_min, []).append(rm.x[p, d, s.id])
+                if len(starts) < 2:
+                    continue
+                used = []
+                for st, lits in starts.items():
+                    u = m.new_bool_var(f"st_{p}_{k}_{st}")
+                    m.add_max_equality(u, lits)
+                    used.append(u)
+                extra = m.new_int_var(0, len(used), f"stx_{p}_{k}")
+                m.add(extra >= sum(used) - 1)
+                rm.terms.append((wt.start_change, extra, f"starts:{person.id}:{k}"))
+
+
+def _fairness(rm: RosterModel, pb: RosterProblem) -> None:
+    wt = pb.weights
+    groups: dict[str, list[int]] = {}
+    for p, person in enumerate(pb.staff):
+        groups.setdefault(person.group, []).append(p)
+    nights = {s.id for s in pb.shifts if s.night}
+    for g, members in groups.items():
+        if len(members) < 2:
+            continue
+        if wt.weekend_spread and pb.weekends():
+            counts = [sum(_weekend_var(rm, p, we) for we in pb.weekends()) for p in members]
+            _spread(rm, counts, len(pb.weekends()), wt.weekend_spread, f"weekends:{g}")
+        if wt.night_spread and nights:
+            counts = [sum(v for _, t, v in rm.by_person.get(p, []) if t in nights) for p in members]
+            _spread(rm, counts, pb.days, wt.night_spread, f"nights:{g}")
+
+
+def _spread(rm: RosterModel, counts: list, top: int, weight: int, name: str) -> None:
+    m = rm.model
+    hi, lo = m.new_int_var(0, top, f"hi_{name}"), m.new_int_var(0, top, f"lo_{name}")
+    for c in counts:
+        m.add(hi >= c)
+        m.add(lo <= c)
+    rm.terms.append((weight, hi - lo, f"spread:{name}"))
+
+
+def _published(rm: RosterModel, pb: RosterProblem) -> None:
+    index = {s.id: p for p, s in enumerate(pb.staff)}
+    m = rm.model
+    for (sid, d), t in pb.published.items():
+        p = index.get(sid)
+        if p is None or not 0 <= d < pb.days:
+            continue
+        keep = rm.w[p, d].Not() if t is None else rm.x.get((p, d, t))
+        pinned = (sid, d) in pb.pinned
+        if keep is None:  # the published shift is now impossible (e.g. sick): it must change
+            if pb.weights.change:
+                rm.constant += pb.weights.change
+            continue
+        if pinned:
+            m.add(keep == 1)
+        elif pb.weights.change:
+            rm.constant += pb.weights.change
+            rm.terms.append((-pb.weights.change, keep, f"change:{sid}:{d}"))
