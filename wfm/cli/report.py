@@ -123,19 +123,14 @@ def export(plan_dir, layout, out_file, scenario, table, volumes, tz, queue_ids, 
 )
 def report(plan_dir, out_file, scenario, history):
     """Write one self-contained HTML report of a plan folder (charts inline, no network)."""
-    from wfm.io.plan_folder import read_plan_folder, write_report
-    from wfm.io.tables import read_history
-    from wfm.report.html import render_report
+    from wfm.io import read_history, read_plan, write_report
+    from wfm.report.plan_entry import render_plan_report
 
-    tables, manifest = read_plan_folder(plan_dir)
     sc = _scenario_for(plan_dir, scenario, needed=False)
-    regions = {s.name: s.region for s in sc.sites.values()} if sc else None
+    plan = read_plan(plan_dir, sc)
     hist = read_history(history, sc) if history else None
-    page = render_report(
-        tables, manifest, history=hist, site_regions=regions, sites=sc.sites if sc else None
-    )
-    write_report(page, out_file)
-    missing = [t for t in ("forecast", "coverage", "simulation") if t not in tables]
+    write_report(render_plan_report(plan, history=hist), out_file)
+    missing = [t for t in ("forecast", "coverage", "simulation") if t not in plan.tables]
     if missing:
         click.echo(f"note: not run in this plan: {', '.join(missing)}", err=True)
     click.echo(f"report written to {out_file}")
