@@ -149,20 +149,21 @@ def read_side_table(path: str | os.PathLike) -> pd.DataFrame:
     path = Path(path)
     raw = read_csv_strings(path)
     raw.columns = [str(c).strip() for c in raw.columns]
-    out = {}
-    for col in raw.columns:
-        s = raw[col].astype(str).str.strip()
-        if col.endswith("_start") or col.endswith("_end"):
-            out[col] = parse_times(s, path.name, col, None)
-            continue
-        num = pd.to_numeric(s.where(s != "", None), errors="coerce")
-        if num.notna().sum() == (s != "").sum() and (s != "").any():
-            out[col] = num.astype("float64")
-        elif set(s.unique()) <= {"True", "False", "true", "false"}:
-            out[col] = s.str.lower() == "true"
-        else:
-            out[col] = s
+    out = {col: _side_column(raw[col], path.name, col) for col in raw.columns}
     return pd.DataFrame(out, columns=list(raw.columns))
+
+
+def _side_column(values: pd.Series, source: str, col: str) -> pd.Series:
+    """A column without a contract: times, numbers, booleans, else text."""
+    s = values.astype(str).str.strip()
+    if col.endswith("_start") or col.endswith("_end"):
+        return parse_times(s, source, col, None)
+    num = pd.to_numeric(s.where(s != "", None), errors="coerce")
+    if num.notna().sum() == (s != "").sum() and (s != "").any():
+        return num.astype("float64")
+    if set(s.unique()) <= {"True", "False", "true", "false"}:
+        return s.str.lower() == "true"
+    return s
 
 
 def read_manifest(folder: str | os.PathLike) -> dict:
@@ -225,7 +226,11 @@ def read_plan_table(path: str | os.PathLike, name: str, scenario=None) -> pd.Dat
     schema = schema_of(name)
     if schema is None:
         return read_side_table(path)
-    return read_table(path, schema, scenario=scenario)
+    df = read_table(path, schema, scenario=scenario)
+    for col in df.columns:  # columns a stage adds beyond its contract
+        if col not in schema.names and pd.api.types.is_string_dtype(df[col]):
+            df[col] = _side_column(df[col], Path(path).name, col)
+    return df
 
 
 def write_export(table: pd.DataFrame, path: str | os.PathLike, *, header: bool = True) -> Path:

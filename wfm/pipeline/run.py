@@ -26,7 +26,8 @@ from wfm.core.errors import ConfigError, InputError
 from wfm.core.plan import Manifest, Parameters, Plan, StageRecord, table_sha256, versions
 from wfm.core.results import StageResult
 from wfm.core.run_options import RunOptions
-from wfm.core.tables import STAGE_TABLES, STAGES, check_stage
+from wfm.core.schemas import order_table
+from wfm.core.tables import STAGE_TABLES, STAGES, check_stage, schema_of
 from wfm.forecast.events import EVENTS, check_events
 from wfm.forecast.stage import forecast_contacts
 from wfm.io.files import sha256_file
@@ -130,15 +131,20 @@ def plan_tables(
         log.info("stage %s done in %.2f s", name, res.wall_s)
         if progress:
             progress(name, i + 1, len(todo), res.wall_s)
-        res = replace(
+        tables[name] = as_written(res.table)
+        tables.update({k: as_written(v) for k, v in res.tables.items()})
+        results[name] = replace(
             res,
-            table=as_written(res.table),
-            tables={k: as_written(v) for k, v in res.tables.items()},
+            table=_as_filed(tables[name], name),
+            tables={k: _as_filed(tables[k], k) for k in res.tables},
         )
-        results[name] = res
-        tables[name] = res.table
-        tables.update(res.tables)
     return results
+
+
+def _as_filed(df: pd.DataFrame, name: str) -> pd.DataFrame:
+    """A table in the row and column order its file holds (contract tables sorted by key)."""
+    schema = schema_of(name)
+    return order_table(df, schema) if schema is not None else df.reset_index(drop=True)
 
 
 def as_written(df: pd.DataFrame) -> pd.DataFrame:
@@ -258,6 +264,8 @@ def make_plan(
         solve=_solve_of(results, earlier, previous),
         wall_s=round((dt.datetime.now(dt.UTC) - started).total_seconds(), 3),
     )
+    # the manifest as it reads back from manifest.json (plain JSON numbers and lists)
+    manifest = Manifest.from_dict(manifest.to_dict())
     return Plan(scenario=scenario, results=carried | results, manifest=manifest)
 
 
