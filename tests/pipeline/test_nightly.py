@@ -256,8 +256,11 @@ def test_nightly_plans_in_memory_without_scratch_files(tmp_path):
         "plan/split.csv",
         "report.html",
     ]
-    assert not [p for p in (tmp_path / "plans").iterdir() if p.name.startswith(".nightly.")
-                and p.suffix == ".tmp"]
+    assert not [
+        p
+        for p in (tmp_path / "plans").iterdir()
+        if p.name.startswith(".nightly.") and p.suffix == ".tmp"
+    ]
 
 
 _HOLD_SCRIPT = """

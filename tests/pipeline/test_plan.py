@@ -20,7 +20,7 @@ from wfm.core.errors import ConfigError, InputError
 from wfm.core.mapping import scenario_from_dict, set_key
 from wfm.core.plan import Manifest, Plan
 from wfm.core.tables import PLAN_TABLE_NAMES, STAGE_TABLES, stage_of
-from wfm.io import load_scenario, read_history, read_plan, write_plan, write_report
+from wfm.io import read_history, read_plan, write_plan, write_report
 from wfm.io.plan_folder import read_plan_folder
 from wfm.io.scenario import load_scenario_dict
 from wfm.io.tables import write_table
@@ -84,7 +84,8 @@ def test_plan_round_trips_through_its_folder(demo, plan, folder):
     assert set(back.tables) == set(plan.tables)
     for name, df in plan.tables.items():
         pd.testing.assert_frame_equal(  # an empty text cell reads back as missing
-            _blank(back.table(name)), _blank(df[list(back.table(name).columns)]),
+            _blank(back.table(name)),
+            _blank(df[list(back.table(name).columns)]),
             check_dtype=False,
             check_exact=False,
             rtol=0,

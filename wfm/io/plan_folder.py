@@ -289,9 +289,10 @@ def write_plan(
     check_plan_out(folder, inputs=inputs)
     manifest = plan.manifest
     first = manifest.from_stage if manifest.from_stage in STAGES else STAGES[0]
-    earlier = STAGES[: STAGES.index(first)] if carry_from is not None else ()
+    src = Path(carry_from) if carry_from is not None else None
+    earlier = STAGES[: STAGES.index(str(first))] if src is not None else ()
     with atomic_dir(folder, owned=plan_files, inputs=inputs) as tmp:
-        files = _copy_carried(Path(carry_from), earlier, manifest, tmp) if earlier else []
+        files = _copy_carried(src, earlier, manifest, tmp) if src is not None else []
         for name, res in plan.results.items():
             if name in earlier:
                 continue

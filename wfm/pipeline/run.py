@@ -165,8 +165,6 @@ def as_written(df: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-
-
 def make_plan(
     scenario: Scenario,
     history: pd.DataFrame | None = None,
@@ -258,9 +256,8 @@ def make_plan(
         parameters=Parameters.of(scenario),
         run_options=options.to_dict(),
         from_stage=first,
-        stages=_carried_records(earlier, previous) | {
-            name: StageRecord.of(name, res) for name, res in results.items()
-        },
+        stages=_carried_records(earlier, previous)
+        | {name: StageRecord.of(name, res) for name, res in results.items()},
         solve=_solve_of(results, earlier, previous),
         wall_s=round((dt.datetime.now(dt.UTC) - started).total_seconds(), 3),
     )

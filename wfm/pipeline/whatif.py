@@ -214,9 +214,7 @@ def _default_run(
     point_options = replace(options, workers=1) if max_workers > 1 else options
     if not all(any(fnmatch.fnmatchcase(k, pat) for pat in _AFTER_FORECAST) for k in keys):
         return functools.partial(plan_point, stop_after=through, options=point_options)
-    forecast = plan_point(
-        history, scenario_from_dict(base), stop_after="forecast", options=options
-    )
+    forecast = plan_point(history, scenario_from_dict(base), stop_after="forecast", options=options)
     log.info("what-if: the swept keys do not change the forecast; it is computed once")
     return functools.partial(
         plan_point,
