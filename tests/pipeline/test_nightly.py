@@ -15,8 +15,7 @@ import pandas as pd
 import pytest
 
 from wfm.core.errors import ConfigError, WfmError
-from wfm.io.nightly import load_nightly_config, nightly_lock, write_scenario_copy
-from wfm.io.scenario import load_scenario
+from wfm.io.nightly import load_nightly_config, nightly_lock
 from wfm.pipeline import runstore
 from wfm.pipeline.nightly import run_nightly
 
@@ -224,10 +223,44 @@ def test_a_nightly_killed_midway_leaves_no_partial_folder(tmp_path):
     assert _store_state(Path(cfg.store_path))["counts"]["actuals"] == 24
 
 
-def test_horizon_override_rewrites_only_the_top_level_key(tmp_path):
-    out = write_scenario_copy(SCENARIO, tmp_path / "s.toml", 5)
-    assert load_scenario(out).horizon_days == 5
-    assert load_scenario(out).sites["tunis"].tz == "Africa/Tunis"
+def _files(folder: Path) -> list[str]:
+    return sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file())
+
+
+def test_nightly_plans_in_memory_without_scratch_files(tmp_path):
+    """No scratch history CSV and no scenario copy: the plan gets the Scenario object with
+    the config's horizon and the validated history, and the dated folder holds only the
+    plan, the exports, the report, the accuracy and the run record."""
+    cfg = load_nightly_config(_config(tmp_path))
+    seen = {}
+
+    def plan(scenario, history, **kwargs):
+        seen["files"] = _files(tmp_path / "plans")
+        seen["scenario"], seen["history"] = scenario, history
+        return standin_plan(scenario, history, **kwargs)
+
+    res = run_nightly(cfg, run_date=DAY1, plan=plan)
+    assert {Path(f).name for f in seen["files"]} <= {".nightly.lock", "nightly.log", ".wfm-temp"}
+    assert seen["scenario"].horizon_days == 2  # the config's, over the scenario file's 1
+    assert seen["scenario"].sites["tunis"].tz == "Africa/Tunis"
+    assert str(seen["history"]["interval_start"].dt.tz) == "UTC"
+    assert len(seen["history"]) == 12
+    assert _files(Path(res.out_dir)) == [
+        "accuracy.csv",
+        "exports/amazon-connect-forecast.csv",
+        "exports/genesys-historical.csv",
+        "exports/tidy.csv",
+        "nightly.json",
+        "plan/forecast.csv",
+        "plan/manifest.json",
+        "plan/split.csv",
+        "report.html",
+    ]
+    assert not [
+        p
+        for p in (tmp_path / "plans").iterdir()
+        if p.name.startswith(".nightly.") and p.suffix == ".tmp"
+    ]
 
 
 _HOLD_SCRIPT = """

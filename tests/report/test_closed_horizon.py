@@ -8,16 +8,14 @@ is 0 and the simulated service levels are empty cells.
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 from pathlib import Path
 
 import pandas as pd
 from click.testing import CliRunner
 
 from wfm.cli import main
-from wfm.io.files import atomic_dir
 from wfm.io.nightly import load_nightly_config
-from wfm.io.plan_folder import read_plan_folder
+from wfm.io.plan_folder import read_plan, read_plan_folder
 from wfm.io.scenario import load_scenario
 from wfm.pipeline.nightly import run_nightly
 from wfm.report.html import render_report
@@ -69,13 +67,9 @@ def test_cli_report_of_the_closed_day_plan(tmp_path):
     assert NO_SITE_OPENS in out.read_text()  # scenario found beside the plan
 
 
-def _closed_day_plan(scenario_path, history_path, out_dir, *, run_id=None, **_ignored) -> dict:
-    """Stand-in for ``run_plan``: the plan of the closed Saturday, as ``wfm plan`` wrote it."""
-    with atomic_dir(out_dir) as tmp:
-        for f in CLOSED.iterdir():
-            if f.suffix in (".csv", ".json"):
-                shutil.copy(f, tmp / f.name)
-    return {"run_id": run_id}
+def _closed_day_plan(scenario, history, *, run_id=None, **_ignored):
+    """Stand-in for ``make_plan``: the plan of the closed Saturday, as ``wfm plan`` wrote it."""
+    return read_plan(CLOSED, scenario)
 
 
 def test_one_day_nightly_on_a_closed_day_writes_its_report(tmp_path):

@@ -7,6 +7,7 @@ import sys
 import click
 
 from wfm.cli.options import DASK_SCHEDULER, TIME_LIMIT_S, WORKERS, run_options
+from wfm.core.tables import STAGES
 
 
 def register(group: click.Group) -> None:
@@ -43,7 +44,7 @@ def _progress(stage: str, index: int, total: int, wall_s: float | None) -> None:
 @click.option(
     "--from",
     "from_stage",
-    type=click.Choice(["forecast", "split", "requirements", "schedule", "simulation"]),
+    type=click.Choice(STAGES),
     help="Resume from this stage, reading earlier tables from --resume (or --out).",
 )
 @click.option(
@@ -54,7 +55,7 @@ def _progress(stage: str, index: int, total: int, wall_s: float | None) -> None:
 )
 @click.option(
     "--stop-after",
-    type=click.Choice(["forecast", "split", "requirements", "schedule", "simulation"]),
+    type=click.Choice(STAGES),
     help="Last stage to run.",
 )
 @click.option(
@@ -93,7 +94,7 @@ def plan(
         check_run_id(run_id, key="--run-id")
     run_id = run_id or dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
     out_dir = out_dir or f"forecasts/{run_id}"
-    manifest = run_plan(
+    written = run_plan(
         scenario,
         history,
         out_dir,
@@ -109,13 +110,14 @@ def plan(
             solver_workers=True,
         ),
     )
-    sched = manifest.get("schedule")
+    manifest = written.manifest
+    sched = manifest.solve
     if sched:
         click.echo(
-            f"schedule: {sched['status']}, objective {sched['objective']:.2f}, "
-            f"gap {100 * sched['gap_rate']:.2f} %, {sched['wall_s']:.1f} s"
+            f"schedule: {sched.status}, objective {sched.objective:.2f}, "
+            f"gap {100 * sched.gap_rate:.2f} %, {sched.wall_s:.1f} s"
         )
-    for stage, info in manifest["stages"].items():
-        for note in info.get("notes", []):
+    for stage, info in manifest.stages.items():
+        for note in info.notes:
             click.echo(f"note ({stage}): {note}")
-    click.echo(f"plan {manifest['run_id']} written to {out_dir} in {manifest['wall_s']:.1f} s")
+    click.echo(f"plan {manifest.run_id} written to {out_dir} in {manifest.wall_s:.1f} s")

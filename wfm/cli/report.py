@@ -30,18 +30,6 @@ def register(group: click.Group) -> None:
     type=click.Path(dir_okay=False, exists=True),
     help="History CSV to draw behind the forecast.",
 )
-@click.option(
-    "--actuals",
-    type=click.Path(dir_okay=False, exists=True),
-    help="Actuals CSV (history layout) to compare with the forecast: wMAPE and bias "
-    "[default: actuals.csv of the plan folder, if any].",
-)
-@click.option(
-    "--gantt-day",
-    default="",
-    metavar="YYYY-MM-DD",
-    help="Site-local day of the shift Gantt [default: the busiest day by paid hours].",
-)
 def report(plan_dir, out_file, scenario, history, actuals, gantt_day):
     """Write one self-contained HTML report of a plan folder (charts inline, no network).
 
@@ -51,28 +39,22 @@ def report(plan_dir, out_file, scenario, history, actuals, gantt_day):
     from pathlib import Path
 
     from wfm.cli.export import scenario_for
-    from wfm.io.plan_folder import read_plan_folder, write_report
-    from wfm.io.tables import read_csv_strings, read_history
-    from wfm.report.html import render_report
+    from wfm.io import read_history, read_plan, write_report
+    from wfm.io.tables import read_csv_strings
+    from wfm.report.plan_entry import render_plan_report
 
-    tables, manifest = read_plan_folder(plan_dir)
     sc = scenario_for(plan_dir, scenario, needed=False)
+    plan = read_plan(plan_dir, sc)
     hist = read_history(history, sc) if history else None
+    extra = {}
     actuals = actuals or (Path(plan_dir) / "actuals.csv")
     if Path(actuals).is_file():
-        tables = {**tables, "actuals": read_history(actuals, sc)}
+        extra["actuals"] = read_history(actuals, sc)
     if (Path(plan_dir) / "accuracy.csv").is_file():
-        tables = {**tables, "accuracy": read_csv_strings(Path(plan_dir) / "accuracy.csv")}
-    page = render_report(
-        tables,
-        manifest,
-        history=hist,
-        sites=sc.sites if sc else None,
-        scenario=sc,
-        gantt_day=gantt_day,
-    )
+        extra["accuracy"] = read_csv_strings(Path(plan_dir) / "accuracy.csv")
+    page = render_plan_report(plan, history=hist, extra=extra, gantt_day=gantt_day)
     write_report(page, out_file)
-    missing = [t for t in ("forecast", "coverage", "simulation") if t not in tables]
+    missing = [t for t in ("forecast", "coverage", "simulation") if t not in plan.tables]
     if missing:
         click.echo(f"note: not run in this plan: {', '.join(missing)}", err=True)
     click.echo(f"report written to {out_file}")

@@ -1,4 +1,4 @@
-"""Files of the nightly job: its config, the lock, the log, new actuals, scratch folders."""
+"""Files of the nightly job: its config, the lock, the log, new actuals, stale temporary folders."""
 
 from __future__ import annotations
 
@@ -6,7 +6,6 @@ import errno
 import fcntl
 import logging
 import os
-import re
 import time
 import tomllib
 from collections.abc import Iterator
@@ -19,7 +18,7 @@ from wfm.core.config import NightlyConfig, Scenario
 from wfm.core.errors import ConfigError, InputError
 from wfm.core.mapping import from_mapping
 from wfm.core.schemas import HISTORY
-from wfm.io.files import remove_stale_temp_dirs, write_text_atomic
+from wfm.io.files import remove_stale_temp_dirs
 from wfm.io.tables import read_table
 
 _LOCK_READS = 20  # reads of a just-taken lock file before its pid counts as unknown
@@ -182,21 +181,6 @@ def read_actuals_files(path: str | os.PathLike, scenario: Scenario) -> pd.DataFr
     keys = [k for k in HISTORY.keys if k in df.columns]
     df = df.drop_duplicates(keys, keep="last")
     return df.sort_values(keys, kind="mergesort").reset_index(drop=True)
-
-
-_HORIZON_LINE = re.compile(r"^\s*horizon_days\s*=.*$", re.MULTILINE)
-
-
-def write_scenario_copy(
-    src: str | os.PathLike, dst: str | os.PathLike, horizon_days: int | None
-) -> Path:
-    """Copy a scenario file, setting its top-level ``horizon_days`` when given."""
-    text = Path(src).read_text(encoding="utf-8")
-    if horizon_days is not None:
-        head, sep, rest = text.partition("\n[")
-        head = _HORIZON_LINE.sub("", head)
-        text = f"horizon_days = {int(horizon_days)}\n" + head + sep + rest
-    return write_text_atomic(dst, text)
 
 
 def remove_stale_scratch(out_root: str | os.PathLike) -> list[str]:

@@ -1,5 +1,8 @@
 """Read a plan folder for the report and the exports; write export files and the report.
 
+A whole :class:`~wfm.core.plan.Plan` is written with :func:`write_plan` (atomically, into
+a folder wfm may replace) and read back with :func:`read_plan`.
+
 Contract tables (forecast, split, requirements, schedule, coverage, overflow) are read with
 :func:`wfm.io.tables.read_table` and fully validated; side tables (backtest, pooling, cost,
 simulation, whatif) are read as CSV with their ``interval_start`` parsed to UTC, and the
@@ -14,45 +17,32 @@ import json
 import os
 import re
 from collections.abc import Iterable
+from dataclasses import replace
 from pathlib import Path
 
 import pandas as pd
 
+from wfm.core.config import Scenario
 from wfm.core.errors import InputError
-from wfm.core.schemas import SCHEMAS
+from wfm.core.plan import PLAN_KEYS, Manifest, Parameters, Plan, grid_interval_min
+from wfm.core.results import StageResult
+from wfm.core.tables import EXTRA_TABLES, PLAN_TABLE_NAMES, STAGE_TABLES, STAGES, schema_of
 from wfm.io.files import (
+    atomic_dir,
     atomic_path,
     check_out_dir,
+    copy_file,
     list_files,
     write_json_atomic,
     write_text_atomic,
 )
-from wfm.io.tables import parse_times, read_csv_strings, read_table
-
-PLAN_TABLES = (
-    "forecast",
-    "backtest",
-    "split",
-    "requirements",
-    "pooling",
-    "schedule",
-    "coverage",
-    "overflow",
-    "cost",
-    "simulation",
-    "summary",
-    "split_summary",
-    "whatif",
-)
-"""File stems a plan folder may hold (each ``<stem>.csv``)."""
+from wfm.io.tables import parse_times, read_csv_strings, read_table, write_table
 
 PLAN_RECORD = "manifest.json"
 NIGHTLY_RECORD = "nightly.json"
 SCHEDULE_RECORD = "schedule.json"
-_PLAN_KEYS = ("run_id", "created_utc", "inputs", "versions", "stages", "files")
 _NIGHTLY_KEYS = ("run_id", "run_date", "timings_s", "files")
 _SCHEDULE_KEYS = ("solve", "notes", "figures", "files")
-_WRITTEN_STEMS = (*PLAN_TABLES, "pool_agents", "pool_occupancy", "replications")
 SCENARIO_COPY = "scenario.toml"
 """Name of the copy of its scenario that ``wfm plan`` keeps in the plan folder."""
 _RUN_ID = re.compile(r"[A-Za-z0-9_-][A-Za-z0-9._-]{0,63}")
@@ -100,7 +90,7 @@ def plan_files(folder: str | os.PathLike) -> set[str]:
     only wfm writes (``run_id``, ``created_utc``, ``inputs``, ``versions``, ``stages``,
     ``files``).
     """
-    return _recorded_files(Path(folder), PLAN_RECORD, _PLAN_KEYS, "a plan folder 'wfm plan' wrote")
+    return _recorded_files(Path(folder), PLAN_RECORD, PLAN_KEYS, "a plan folder 'wfm plan' wrote")
 
 
 def nightly_files(folder: str | os.PathLike) -> set[str]:
@@ -131,7 +121,7 @@ def check_plan_out(out_dir: str | os.PathLike, *, inputs: Iterable = ()) -> None
     owned = check_out_dir(out_dir, owned=plan_files, inputs=inputs)
     if not owned:
         return
-    names = {f"{stem}.csv" for stem in _WRITTEN_STEMS} | {SCENARIO_COPY}
+    names = {f"{stem}.csv" for stem in (*PLAN_TABLE_NAMES, *EXTRA_TABLES)} | {SCENARIO_COPY}
     clash = [f for f in list_files(out_dir) if f in names and f not in owned]
     if clash:
         raise InputError(
@@ -165,20 +155,21 @@ def read_side_table(path: str | os.PathLike) -> pd.DataFrame:
     path = Path(path)
     raw = read_csv_strings(path)
     raw.columns = [str(c).strip() for c in raw.columns]
-    out = {}
-    for col in raw.columns:
-        s = raw[col].astype(str).str.strip()
-        if col.endswith("_start") or col.endswith("_end"):
-            out[col] = parse_times(s, path.name, col, None)
-            continue
-        num = pd.to_numeric(s.where(s != "", None), errors="coerce")
-        if num.notna().sum() == (s != "").sum() and (s != "").any():
-            out[col] = num.astype("float64")
-        elif set(s.unique()) <= {"True", "False", "true", "false"}:
-            out[col] = s.str.lower() == "true"
-        else:
-            out[col] = s
+    out = {col: _side_column(raw[col], path.name, col) for col in raw.columns}
     return pd.DataFrame(out, columns=list(raw.columns))
+
+
+def _side_column(values: pd.Series, source: str, col: str) -> pd.Series:
+    """A column without a contract: times, numbers, booleans, else text."""
+    s = values.astype(str).str.strip()
+    if col.endswith("_start") or col.endswith("_end"):
+        return parse_times(s, source, col, None)
+    num = pd.to_numeric(s.where(s != "", None), errors="coerce")
+    if num.notna().sum() == (s != "").sum() and (s != "").any():
+        return num.astype("float64")
+    if set(s.unique()) <= {"True", "False", "true", "false"}:
+        return s.str.lower() == "true"
+    return s
 
 
 def read_manifest(folder: str | os.PathLike) -> dict:
@@ -227,14 +218,25 @@ def read_plan_folder(
         )
     manifest = read_manifest(folder)
     tables: dict[str, pd.DataFrame] = {}
-    wanted = PLAN_TABLES if only is None else tuple(only)
+    wanted = (*PLAN_TABLE_NAMES, *EXTRA_TABLES) if only is None else tuple(only)
     for stem in wanted:
         path = folder / f"{stem}.csv"
-        if not path.exists():
-            continue
-        schema = SCHEMAS.get(stem)
-        tables[stem] = read_table(path, schema) if schema is not None else read_side_table(path)
+        if path.exists():
+            tables[stem] = read_plan_table(path, stem)
     return tables, manifest
+
+
+def read_plan_table(path: str | os.PathLike, name: str, scenario=None) -> pd.DataFrame:
+    """One table of a plan folder: a contract table validated (against the scenario when
+    given), a side table read by :func:`read_side_table`."""
+    schema = schema_of(name)
+    if schema is None:
+        return read_side_table(path)
+    df = read_table(path, schema, scenario=scenario)
+    for col in df.columns:  # columns a stage adds beyond its contract
+        if col not in schema.names and pd.api.types.is_string_dtype(df[col]):
+            df[col] = _side_column(df[col], Path(path).name, col)
+    return df
 
 
 def write_export(
@@ -277,3 +279,136 @@ def write_report(html: str, path: str | os.PathLike) -> Path:
     path = write_text_atomic(path, html)
     register_added_file(path)
     return path
+
+
+def write_plan(
+    plan: Plan,
+    folder: str | os.PathLike,
+    *,
+    inputs: Iterable = (),
+    carry_from: str | os.PathLike | None = None,
+    scenario_file: str | os.PathLike | None = None,
+) -> Plan:
+    """Write a plan folder atomically: every table as ``<name>.csv`` and ``manifest.json``.
+
+    The folder must be absent, empty, or a plan folder wfm wrote (whose files wfm did not
+    write are kept, see :func:`check_plan_out`); ``inputs`` are files it must not hold. The
+    plan is written into a marked temporary folder beside it and renamed into place, so a
+    failure leaves the folder as it was.
+
+    Parameters
+    ----------
+    plan : Plan
+        The plan (:func:`wfm.pipeline.make_plan`).
+    folder : path-like
+        Plan folder to write.
+    inputs : iterable of path-like
+        The scenario, history and events files of the run.
+    carry_from : path-like, optional
+        For a resumed plan: the folder it resumed from, whose files of the earlier stages
+        are copied byte for byte (without it they are written from the plan's tables).
+    scenario_file : path-like, optional
+        The scenario TOML, kept in the folder as ``scenario.toml`` so that exports and the
+        report find the plan's own scenario.
+
+    Returns
+    -------
+    Plan
+        ``plan`` with the manifest as written (its ``files``).
+    """
+    check_plan_out(folder, inputs=inputs)
+    manifest = plan.manifest
+    first = manifest.from_stage if manifest.from_stage in STAGES else STAGES[0]
+    src = Path(carry_from) if carry_from is not None else None
+    earlier = STAGES[: STAGES.index(str(first))] if src is not None else ()
+    with atomic_dir(folder, owned=plan_files, inputs=inputs) as tmp:
+        files = _copy_carried(src, earlier, manifest, tmp) if src is not None else []
+        if scenario_file is not None:
+            copy_file(scenario_file, tmp / SCENARIO_COPY)
+            files.append(SCENARIO_COPY)
+        for name, res in plan.results.items():
+            if name in earlier:
+                continue
+            for table, df in [(name, res.table), *res.tables.items()]:
+                write_table(df, tmp / f"{table}.csv", schema_of(table))
+                files.append(f"{table}.csv")
+        manifest = replace(manifest, files=tuple(sorted(set(files))))
+        write_json_atomic(tmp / PLAN_RECORD, manifest.to_dict())
+    return replace(plan, manifest=manifest)
+
+
+def _copy_carried(src: Path, earlier: tuple[str, ...], manifest: Manifest, tmp: Path) -> list:
+    """Copy the files of the earlier stages of a resumed plan; return their names."""
+    names = {f"{name}.csv" for name in earlier}
+    for name in earlier:
+        if name in manifest.stages:
+            names.update(manifest.stages[name].files)
+    carried = [f for f in sorted(names) if (src / f).exists()]
+    for f in carried:
+        copy_file(src / f, tmp / f)
+    return carried
+
+
+def read_plan(
+    folder: str | os.PathLike,
+    scenario: Scenario | None = None,
+    *,
+    only: Iterable[str] | None = None,
+    need_manifest: bool = True,
+) -> Plan:
+    """Read a plan folder back into a :class:`~wfm.core.plan.Plan`.
+
+    Parameters
+    ----------
+    folder : path-like
+        A folder ``wfm plan`` wrote.
+    scenario : Scenario, optional
+        The plan's scenario: contract tables are also checked against it, and it gives the
+        interval length when the manifest (of an older version) has none.
+    only : iterable of str, optional
+        Tables to read (default every table of the plan present).
+    need_manifest : bool
+        False to read a folder without ``manifest.json`` (tables of single-stage commands).
+
+    Raises
+    ------
+    InputError
+        No plan folder, a malformed table or manifest, or no interval length anywhere (an
+        old manifest without ``parameters.interval_min``, no scenario, no timed table).
+    """
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise InputError(
+            "plan folder not found", source=str(folder), expected="a folder written by 'wfm plan'"
+        )
+    has_manifest = need_manifest or (folder / PLAN_RECORD).is_file()
+    data = read_manifest(folder) if has_manifest else {}
+    tables = {}
+    for name in (*PLAN_TABLE_NAMES, *EXTRA_TABLES) if only is None else tuple(only):
+        if (folder / f"{name}.csv").exists():
+            tables[name] = read_plan_table(folder / f"{name}.csv", name, scenario)
+    fallback = scenario.interval_min if scenario is not None else grid_interval_min(tables)
+    if has_manifest:
+        manifest = Manifest.from_dict(data, interval_min=fallback)
+    else:
+        manifest = Manifest(run_id="", parameters=Parameters.from_dict({}, interval_min=fallback))
+    return _plan_of(tables, manifest, scenario)
+
+
+def _plan_of(tables: dict[str, pd.DataFrame], manifest: Manifest, scenario) -> Plan:
+    """Group a plan folder's tables into the stages' results."""
+    results: dict[str, StageResult] = {}
+    for name in STAGES:
+        if name not in tables:
+            continue
+        record = manifest.stages.get(name)
+        side = {t: tables.pop(t) for t in STAGE_TABLES[name].side if t in tables}
+        results[name] = StageResult(
+            table=tables.pop(name),
+            tables=side,
+            notes=record.notes if record else (),
+            figures=record.figures if record else {},
+            solve=manifest.solve if name == "schedule" else None,
+            wall_s=record.wall_s if record else 0.0,
+        )
+    return Plan(scenario=scenario, results=results, manifest=manifest, extra=tables)

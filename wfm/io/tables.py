@@ -73,10 +73,19 @@ def read_table(
         only when the contract wants rows (``schema.min_rows``).
     """
     path = Path(path)
-    name = path.name
     if not path.exists():
         raise InputError("file not found", source=str(path), expected=f"a {schema.name} CSV file")
-    raw = read_csv_strings(path)
+    return _validated(read_csv_strings(path), schema, path.name, scenario, source_tz)
+
+
+def _validated(
+    raw: pd.DataFrame,
+    schema: TableSchema,
+    name: str,
+    scenario: Scenario | None,
+    source_tz: str | None,
+) -> pd.DataFrame:
+    """A table of strings (as a CSV holds them) converted and checked (see :func:`read_table`)."""
     tz = source_tz or (scenario.source_tz if scenario else "") or None
     df = _convert_columns(raw, schema, name, tz)
     if len(df) < schema.min_rows:
@@ -453,8 +462,61 @@ def write_table(
     return path
 
 
+FRAME_SOURCE = "history DataFrame"
+"""How errors name a history given as a DataFrame (``line N`` = row N − 2, as in its CSV)."""
+
+
 def read_history(
-    path: str | os.PathLike, scenario: Scenario | None = None, *, source_tz: str | None = None
+    history: str | os.PathLike | pd.DataFrame,
+    scenario: Scenario | None = None,
+    *,
+    source_tz: str | None = None,
 ) -> pd.DataFrame:
-    """Read and validate a contact-history CSV (the HISTORY contract)."""
-    return read_table(path, HISTORY, scenario=scenario, source_tz=source_tz)
+    """Read and validate a contact history (the HISTORY contract).
+
+    Parameters
+    ----------
+    history : path-like or pandas.DataFrame
+        A history CSV, or a frame with its columns (read with ``pandas.read_csv`` or built in
+        memory): it gets exactly the checks of the file, and its times are converted to UTC
+        (naive times are read in ``source_tz``, else the scenario's ``source_tz``).
+    scenario : Scenario, optional
+        Checks the channels, segments, sites and the interval grid against it.
+    source_tz : str, optional
+        IANA zone of naive timestamps.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The validated HISTORY table, ``interval_start`` in UTC.
+
+    Raises
+    ------
+    InputError
+        Naming the file (or ``history DataFrame``), the line (a frame's row + 2, as in its
+        CSV), the column and what was expected.
+    """
+    if isinstance(history, pd.DataFrame):
+        return _validated(_frame_as_strings(history), HISTORY, FRAME_SOURCE, scenario, source_tz)
+    if not isinstance(history, str | os.PathLike):
+        raise InputError(
+            f"cannot read a history from a {type(history).__name__}",
+            source="history",
+            expected="the path of a history CSV, or a pandas DataFrame with its columns",
+        )
+    return read_table(history, HISTORY, scenario=scenario, source_tz=source_tz)
+
+
+def _frame_as_strings(df: pd.DataFrame) -> pd.DataFrame:
+    """Every cell of a frame as the text a CSV would hold (empty for missing values)."""
+    out = {}
+    for col in df.columns:
+        s = df[col]
+        if isinstance(s.dtype, pd.DatetimeTZDtype):
+            text = s.dt.tz_convert("UTC").dt.strftime("%Y-%m-%dT%H:%M:%S+00:00")
+        elif pd.api.types.is_datetime64_dtype(s.dtype):
+            text = s.dt.strftime("%Y-%m-%dT%H:%M:%S")
+        else:
+            text = s.astype(str)
+        out[str(col)] = text.where(s.notna(), "").astype(str)
+    return pd.DataFrame(out, index=pd.RangeIndex(len(df)))

@@ -4,10 +4,11 @@ One run, for a run date D (default: today, UTC):
 
 1. take the lock (a second, overlapping run stops at once and changes nothing);
 2. read and validate the new actuals;
-3. in one run-store transaction: upsert the actuals, write every stored actual as the
-   history of the plan, plan the scenario into a hidden scratch folder, write the export
-   files and the report next to it, snapshot the forecast under date D, recompute accuracy
-   and record the run;
+3. in one run-store transaction: upsert the actuals, plan the scenario (with the config's
+   ``horizon_days``) in memory on every stored actual, write the plan, the export files and
+   the report into a hidden temporary folder, snapshot the forecast under date D,
+   recompute accuracy and record the run (no scratch history file, no copy of the
+   scenario file);
 4. rename the scratch folder to ``out_root/D`` and commit. A previous run of the same day
    is replaced, but files in it the job did not write (listed in ``nightly.json``) are kept;
    a ``D`` folder the job did not write is refused and left as it is.
@@ -27,44 +28,40 @@ import datetime as dt
 import logging
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pandas as pd
 
-from wfm.core.config import NightlyConfig
+from wfm.core.config import NightlyConfig, Scenario
 from wfm.core.errors import ConfigError
-from wfm.core.schemas import HISTORY
+from wfm.core.plan import Plan, table_sha256
 from wfm.io.files import (
     atomic_dir,
     list_files,
     remove_stale_temp_dirs,
-    temp_dir,
+    sha256_file,
     write_json_atomic,
 )
-from wfm.io.nightly import (
-    file_log_handler,
-    nightly_lock,
-    read_actuals_files,
-    write_scenario_copy,
-)
+from wfm.io.nightly import file_log_handler, nightly_lock, read_actuals_files
 from wfm.io.plan_folder import (
     NIGHTLY_RECORD,
     nightly_files,
-    read_plan_folder,
     write_export,
+    write_plan,
     write_report,
 )
 from wfm.io.scenario import load_scenario
-from wfm.io.tables import write_table
+from wfm.io.tables import read_history, write_table
 from wfm.pipeline import runstore
 from wfm.report.exports import LAYOUTS, ExportOptions, export_layout
-from wfm.report.html import render_report
+from wfm.report.plan_entry import render_plan_report
 
 log = logging.getLogger(__name__)
 
-PlanFn = Callable[..., dict]
-"""``plan(scenario_path, history_path, out_dir, *, run_id=None, options=None) -> manifest``."""
+PlanFn = Callable[..., Plan]
+"""``plan(scenario, history, *, run_id, options, events, scenario_file, inputs) -> Plan``
+(the signature of :func:`wfm.pipeline.run.make_plan`)."""
 
 HISTORY_SHOWN_DAYS = 28
 """Days of actuals drawn behind the forecast in the nightly report [days]."""
@@ -108,9 +105,9 @@ class NightlyResult:
 
 
 def _default_plan() -> PlanFn:
-    from wfm.pipeline.run import run_plan
+    from wfm.pipeline.run import make_plan
 
-    return run_plan
+    return make_plan
 
 
 def run_nightly(
@@ -125,7 +122,8 @@ def run_nightly(
     run_date : datetime.date, optional
         Date of the run; default today (UTC).
     plan : callable, optional
-        Plan function with the signature of :func:`wfm.pipeline.run.run_plan`; default that.
+        Plan function with the signature of :func:`wfm.pipeline.run.make_plan`; default
+        that.
 
     Returns
     -------
@@ -163,7 +161,68 @@ def run_nightly(
         handler.close()
 
 
-def _run_locked(config: NightlyConfig, run_date: dt.date, plan: PlanFn) -> NightlyResult:
+def _nightly_scenario(config: NightlyConfig) -> Scenario:
+    """The scenario of the run: the file's, with the config's ``horizon_days`` when set."""
+    scenario = load_scenario(config.scenario_path)
+    if config.horizon_days is not None:
+        scenario = replace(scenario, horizon_days=int(config.horizon_days))
+    return scenario
+
+
+def _plan_in_memory(
+    config: NightlyConfig, scenario: Scenario, history: pd.DataFrame, run_id: str, plan: PlanFn
+) -> Plan:
+    """Plan the stored actuals in memory (events read beside the scenario file)."""
+    from wfm.pipeline.run import read_events
+
+    scenario_path = Path(config.scenario_path)
+    inputs = {
+        scenario_path.name: sha256_file(scenario_path),
+        "history (run store)": table_sha256(history),
+    }
+    events = None
+    if scenario.forecast.events_file:
+        events_path = scenario_path.parent / scenario.forecast.events_file
+        events = read_events(events_path)
+        inputs[events_path.name] = sha256_file(events_path)
+    return plan(
+        scenario,
+        read_history(history, scenario),
+        run_id=run_id,
+        options=config.run_options(),
+        events=events,
+        scenario_file=scenario_path.name,
+        inputs=inputs,
+    )
+
+
+def _write_outputs(
+    config: NightlyConfig, plan: Plan, history: pd.DataFrame, tmp: Path, notes: list[str]
+) -> tuple[list[str], dict[str, float]]:
+    """Write the plan, the export files and the report of a run into ``tmp``."""
+    timings: dict[str, float] = {}
+    written = []
+    t0 = time.perf_counter()
+    write_plan(plan, tmp / "plan")
+    options = ExportOptions(tz=config.export_tz, queue_ids_required=False)
+    tables = {**plan.tables, "history": history}  # the historical layouts export the actuals
+    for layout in config.exports:
+        export = export_layout(layout, tables, plan.scenario, options)
+        name = f"exports/{layout}.csv"
+        write_export(export.table, tmp / name, header=export.header)
+        written.append(name)
+        notes.extend(f"{layout}: {n}" for n in export.notes)
+    timings["exports"] = time.perf_counter() - t0
+    if config.report:
+        t0 = time.perf_counter()
+        since = history["interval_start"].max() - pd.Timedelta(days=HISTORY_SHOWN_DAYS)
+        page = render_plan_report(plan, history=history[history["interval_start"] > since])
+        write_report(page, tmp / "report.html")
+        timings["report"] = time.perf_counter() - t0
+    return written, timings
+
+
+def _run_locked(config: NightlyConfig, run_date: dt.date, plan_fn: PlanFn) -> NightlyResult:
     t_start = time.perf_counter()
     timings: dict[str, float] = {}
     notes: list[str] = []
@@ -176,7 +235,7 @@ def _run_locked(config: NightlyConfig, run_date: dt.date, plan: PlanFn) -> Night
     dated = out_root / run_date.isoformat()
 
     t0 = time.perf_counter()
-    scenario = load_scenario(config.scenario_path)
+    scenario = _nightly_scenario(config)
     new_actuals = read_actuals_files(config.actuals_path, scenario)
     timings["read_actuals"] = time.perf_counter() - t0
     log.info("read %d rows of actuals from %s", len(new_actuals), config.actuals_path)
@@ -189,56 +248,16 @@ def _run_locked(config: NightlyConfig, run_date: dt.date, plan: PlanFn) -> Night
             history = runstore.read_actuals(con)
             timings["load_actuals"] = time.perf_counter() - t0
             inputs = (config.scenario_path, config.actuals_path, config.store_path)
-            with (
-                atomic_dir(dated, owned=nightly_files, inputs=inputs) as tmp,
-                temp_dir(out_root, "nightly") as scratch,
-            ):
-                scenario_copy = write_scenario_copy(
-                    config.scenario_path,
-                    scratch / Path(config.scenario_path).name,
-                    config.horizon_days,
-                )
-                history_path = write_table(history, scratch / "history.csv", HISTORY)
+            with atomic_dir(dated, owned=nightly_files, inputs=inputs) as tmp:
                 t0 = time.perf_counter()
-                manifest = plan(
-                    scenario_copy,
-                    history_path,
-                    tmp / "plan",
-                    run_id=run_id,
-                    options=config.run_options(),
-                )
+                plan = _plan_in_memory(config, scenario, history, run_id, plan_fn)
                 timings["plan"] = time.perf_counter() - t0
-
-                t0 = time.perf_counter()
-                tables, manifest = read_plan_folder(tmp / "plan")
-                scenario = load_scenario(scenario_copy)
-                tables["history"] = history  # the historical layouts export the actuals
-                options = ExportOptions(tz=config.export_tz, queue_ids_required=False)
-                written = []
-                for layout in config.exports:
-                    export = export_layout(layout, tables, scenario, options)
-                    name = f"exports/{layout}.csv"
-                    write_export(export.table, tmp / name, header=export.header)
-                    written.append(name)
-                    notes.extend(f"{layout}: {n}" for n in export.notes)
-                timings["exports"] = time.perf_counter() - t0
-
-                if config.report:
-                    t0 = time.perf_counter()
-                    since = history["interval_start"].max() - pd.Timedelta(days=HISTORY_SHOWN_DAYS)
-                    page = render_report(
-                        tables,
-                        manifest,
-                        history=history[history["interval_start"] > since],
-                        site_regions={s.name: s.region for s in scenario.sites.values()},
-                        sites=scenario.sites,
-                    )
-                    write_report(page, tmp / "report.html")
-                    timings["report"] = time.perf_counter() - t0
+                written, more = _write_outputs(config, plan, history, tmp, notes)
+                timings |= more
 
                 t0 = time.perf_counter()
                 n_snap = runstore.snapshot_forecast(
-                    con, tables["forecast"], snapshot_date=run_date, run_id=run_id
+                    con, plan.table("forecast"), snapshot_date=run_date, run_id=run_id
                 )
                 accuracy = runstore.refresh_accuracy(con)
                 write_table(accuracy, tmp / "accuracy.csv")
@@ -249,7 +268,7 @@ def _run_locked(config: NightlyConfig, run_date: dt.date, plan: PlanFn) -> Night
                     scenario=scenario.name,
                     out_dir=str(dated),
                     status="ok",
-                    manifest=manifest,
+                    manifest=plan.manifest.to_dict(),
                 )
                 timings["store"] = time.perf_counter() - t0
                 timings["total"] = time.perf_counter() - t_start

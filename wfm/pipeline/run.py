@@ -1,51 +1,39 @@
-"""Compose the stages into a plan, and write a plan folder.
+"""Compose the stages into a plan, and plan a scenario into a folder.
 
-``plan_tables`` is pure: history + scenario → every stage's result. ``run_plan`` adds the
-I/O: it reads inputs, resumes from a previous plan folder's CSV when asked, writes every
-table and a ``manifest.json`` (inputs' hashes, versions, parameters, stage timings, solver
-status and gap, the files written) into a temporary folder and renames it into place, so a
-failed run leaves no half-written plan. The plan goes only into an absent or empty folder or a
-previous plan folder (whose files wfm did not write are kept); see
-:func:`wfm.io.plan_folder.check_plan_out`.
+``make_plan`` is pure: scenario + history → a :class:`~wfm.core.plan.Plan` in memory (every
+stage's result and a typed manifest). ``run_plan`` is what ``wfm plan`` runs: read the
+inputs (or a previous plan folder's tables, to resume), ``make_plan``, then
+:func:`wfm.io.plan_folder.write_plan`, which writes every table and ``manifest.json`` into a
+temporary folder and renames it into place, so a failed run leaves no half-written plan. The
+plan goes only into an absent or empty folder or a previous plan folder (whose files wfm did
+not write are kept); see :func:`wfm.io.plan_folder.check_plan_out`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import importlib.metadata
 import logging
-import platform
 import time
-from collections.abc import Callable
-from dataclasses import asdict, replace
+from collections.abc import Callable, Mapping
+from dataclasses import replace
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from wfm import __version__
 from wfm.core.config import Scenario
-from wfm.core.errors import ConfigError
+from wfm.core.errors import ConfigError, InputError
+from wfm.core.plan import Manifest, Parameters, Plan, StageRecord, table_sha256, versions
 from wfm.core.results import StageResult
 from wfm.core.run_options import RunOptions
-from wfm.core.schemas import (
-    COVERAGE,
-    FORECAST,
-    HISTORY,
-    OVERFLOW,
-    POOL_AGENTS,
-    REQUIREMENTS,
-    SCHEMAS,
-    SPLIT,
-    TableSchema,
-)
+from wfm.core.schemas import order_table
+from wfm.core.tables import STAGE_TABLES, STAGES, check_stage, schema_of
 from wfm.forecast.events import EVENTS, check_events
 from wfm.forecast.stage import forecast_contacts
-from wfm.io.files import atomic_dir, copy_file, read_json, sha256_file, write_json_atomic
-from wfm.io.plan_folder import SCENARIO_COPY, check_plan_out, check_run_id, plan_files
+from wfm.io.files import sha256_file
+from wfm.io.plan_folder import check_plan_out, check_run_id, read_plan, write_plan
 from wfm.io.scenario import load_scenario
-from wfm.io.tables import FLOAT_FORMAT, read_table, write_table
+from wfm.io.tables import FLOAT_FORMAT, read_history, read_table
 from wfm.pipeline.preflight import check_plan_inputs
 from wfm.schedule.stage import schedule_shifts
 from wfm.simulate.stage import simulate_plan
@@ -53,30 +41,6 @@ from wfm.split.stage import split_contacts
 from wfm.staffing.stage import staffing_requirements
 
 log = logging.getLogger(__name__)
-
-STAGES = ("forecast", "split", "requirements", "schedule", "simulation")
-"""Stage names in pipeline order; each writes ``<name>.csv``."""
-
-# tables each stage reads, by file stem (what a resumed run loads from the previous plan)
-_INPUTS: dict[str, tuple[str, ...]] = {
-    "forecast": ("history",),
-    "split": ("forecast",),
-    "requirements": ("split",),
-    "schedule": ("requirements",),
-    "simulation": ("split", "pool_agents", "overflow", "coverage"),
-}
-_SCHEMA_OF: dict[str, TableSchema] = {
-    "history": HISTORY,
-    "forecast": FORECAST,
-    "split": SPLIT,
-    "requirements": REQUIREMENTS,
-    "pool_agents": POOL_AGENTS,
-    "overflow": OVERFLOW,
-    "coverage": COVERAGE,
-}
-
-# tables a stage uses when present (a plan without overflow, or simulated without coverage)
-_OPTIONAL = ("overflow", "coverage")
 
 ProgressFn = Callable[[str, int, int, float | None], None]
 
@@ -102,7 +66,8 @@ def _run_stage(
             overflow=tables.get("overflow"),
             coverage=tables.get("coverage"),
         )
-    raise ConfigError(f"unknown stage {name!r}; expected one of {', '.join(STAGES)}")
+    check_stage(name)  # a name that is not a stage is a ConfigError
+    raise AssertionError(f"stage {name!r} has no runner")
 
 
 def plan_tables(
@@ -139,10 +104,11 @@ def plan_tables(
     Returns
     -------
     dict of str to StageResult
-        Keyed by stage name, in pipeline order.
+        Keyed by stage name, in pipeline order; floats at the precision the plan folder
+        holds (:func:`as_written`), so a plan in memory equals the plan read back.
     """
-    first = STAGES.index(start_from) if start_from else 0
-    last = STAGES.index(stop_after) if stop_after else len(STAGES) - 1
+    first = STAGES.index(check_stage(start_from)) if start_from else 0
+    last = STAGES.index(check_stage(stop_after)) if stop_after else len(STAGES) - 1
     if last < first:
         raise ConfigError(f"stop_after {stop_after!r} comes before start_from {start_from!r}")
     options = options or RunOptions()
@@ -153,7 +119,8 @@ def plan_tables(
     results: dict[str, StageResult] = {}
     todo = STAGES[first : last + 1]
     for i, name in enumerate(todo):
-        missing = [t for t in _INPUTS[name] if t not in tables and t not in _OPTIONAL]
+        spec = STAGE_TABLES[name]
+        missing = [t for t in spec.reads if t not in tables and t not in spec.optional]
         if missing:
             raise ConfigError(f"stage {name!r} needs the {', '.join(missing)} table(s)")
         if progress:
@@ -164,10 +131,20 @@ def plan_tables(
         log.info("stage %s done in %.2f s", name, res.wall_s)
         if progress:
             progress(name, i + 1, len(todo), res.wall_s)
-        results[name] = res
         tables[name] = as_written(res.table)
         tables.update({k: as_written(v) for k, v in res.tables.items()})
+        results[name] = replace(
+            res,
+            table=_as_filed(tables[name], name),
+            tables={k: _as_filed(tables[k], k) for k in res.tables},
+        )
     return results
+
+
+def _as_filed(df: pd.DataFrame, name: str) -> pd.DataFrame:
+    """A table in the row and column order its file holds (contract tables sorted by key)."""
+    schema = schema_of(name)
+    return order_table(df, schema) if schema is not None else df.reset_index(drop=True)
 
 
 def as_written(df: pd.DataFrame) -> pd.DataFrame:
@@ -188,6 +165,149 @@ def as_written(df: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def make_plan(
+    scenario: Scenario,
+    history: pd.DataFrame | None = None,
+    *,
+    options: RunOptions | None = None,
+    stop_after: str | None = None,
+    start_from: str | None = None,
+    previous: Plan | None = None,
+    events: pd.DataFrame | None = None,
+    run_id: str | None = None,
+    scenario_file: str = "",
+    inputs: Mapping[str, str] | None = None,
+    progress: ProgressFn | None = None,
+) -> Plan:
+    """Plan a scenario in memory: every stage from ``start_from`` to ``stop_after``.
+
+    Parameters
+    ----------
+    scenario : Scenario
+        The centre to plan (:func:`wfm.io.load_scenario`).
+    history : pandas.DataFrame, optional
+        Validated HISTORY table (:func:`wfm.io.read_history`, from a file or a DataFrame);
+        needed unless the plan starts after the forecast.
+    options : RunOptions, optional
+        How this run executes (see :func:`plan_tables`); recorded in the manifest.
+    stop_after, start_from : str, optional
+        Last and first stage to run (default all).
+    previous : Plan, optional
+        The plan a run starting after the forecast resumes from: the tables the first
+        stage reads come from it, and the earlier stages are carried over (their results,
+        manifest records and solver outcome).
+    events : pandas.DataFrame, optional
+        Validated EVENTS table, when the scenario names an ``events_file``.
+    run_id : str, optional
+        Run identifier (default: the UTC start time, ``YYYYMMDDTHHMMSSZ``).
+    scenario_file : str
+        Name of the scenario's file, for the manifest and messages.
+    inputs : mapping of str to str, optional
+        SHA-256 of each input file (default: of the history table in memory).
+    progress : callable, optional
+        See :func:`plan_tables`.
+
+    Returns
+    -------
+    Plan
+
+    Raises
+    ------
+    InputError
+        A history that was not validated (a frame read with plain pandas).
+    ConfigError
+        A scenario the stages cannot plan, or a missing input table.
+    """
+    started = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    options = options or RunOptions()
+    scenario = options.apply(scenario)
+    first = check_stage(start_from) if start_from else STAGES[0]
+    if first == STAGES[0]:
+        history = _validated_history(history)
+        if scenario.forecast.events_file and events is None:
+            raise ConfigError(
+                f"the scenario names the events file {scenario.forecast.events_file!r}; read "
+                "it and give it as events= (run_plan reads it beside the scenario)",
+                key="forecast.events_file",
+                source=scenario_file or None,
+            )
+    check_plan_inputs(scenario, history, source=scenario_file or None)
+    given = dict(previous.tables) if previous is not None else {}
+    if events is not None:
+        given["events"] = events
+    results = plan_tables(
+        history,
+        scenario,
+        start_from=start_from,
+        stop_after=stop_after,
+        given=given,
+        progress=progress,
+        options=options,
+    )
+    earlier = STAGES[: STAGES.index(first)]
+    carried = {n: previous.results[n] for n in earlier if previous and n in previous.results}
+    manifest = Manifest(
+        run_id=run_id or started.strftime("%Y%m%dT%H%M%SZ"),
+        created_utc=started,
+        scenario_name=scenario.name,
+        scenario_file=scenario_file,
+        inputs=dict(inputs) if inputs is not None else _memory_inputs(history),
+        versions=versions(),
+        parameters=Parameters.of(scenario),
+        run_options=options.to_dict(),
+        from_stage=first,
+        stages=_carried_records(earlier, previous)
+        | {name: StageRecord.of(name, res) for name, res in results.items()},
+        solve=_solve_of(results, earlier, previous),
+        wall_s=round((dt.datetime.now(dt.UTC) - started).total_seconds(), 3),
+    )
+    # the manifest as it reads back from manifest.json (plain JSON numbers and lists)
+    manifest = Manifest.from_dict(manifest.to_dict())
+    return Plan(scenario=scenario, results=carried | results, manifest=manifest)
+
+
+def _validated_history(history: pd.DataFrame | None) -> pd.DataFrame:
+    """The history, refused with a clear message when it is absent or was not validated."""
+    if history is None:
+        raise ConfigError("a history is needed to forecast (--history, or history=)")
+    ts = history["interval_start"] if "interval_start" in history.columns else None
+    if ts is None or not isinstance(ts.dtype, pd.DatetimeTZDtype):
+        raise InputError(
+            "the history was not read through wfm (interval_start is not a UTC time), so "
+            "it was not checked",
+            source="history",
+            key="interval_start",
+            expected="a history read with wfm.io.read_history(path_or_dataframe, scenario), "
+            "which validates a frame read with pandas and converts its times to UTC",
+        )
+    return history
+
+
+def _memory_inputs(history: pd.DataFrame | None) -> dict[str, str]:
+    return {"history (in memory)": table_sha256(history)} if history is not None else {}
+
+
+def _carried_records(earlier: tuple[str, ...], previous: Plan | None) -> dict[str, StageRecord]:
+    """Manifest records of the stages a resumed run carries over, marked ``carried``."""
+    if previous is None:
+        return {}
+    return {
+        name: replace(previous.manifest.stages[name], carried=True)
+        for name in earlier
+        if name in previous.manifest.stages
+    }
+
+
+def _solve_of(results: Mapping[str, StageResult], earlier: tuple[str, ...], previous):
+    """The solver outcome of this run's schedule, or of the schedule carried over."""
+    for res in results.values():
+        if res.solve is not None:
+            return res.solve
+    if previous is not None and "schedule" in earlier:
+        return previous.manifest.solve
+    return None
+
+
 def run_plan(
     scenario_path: str | Path,
     history_path: str | Path | None,
@@ -199,8 +319,9 @@ def run_plan(
     run_id: str | None = None,
     progress: ProgressFn | None = None,
     options: RunOptions | None = None,
-) -> dict:
-    """Plan one scenario and write the plan folder atomically.
+) -> Plan:
+    """Plan one scenario and write the plan folder atomically: read the inputs,
+    :func:`make_plan`, :func:`wfm.io.plan_folder.write_plan`.
 
     Parameters
     ----------
@@ -215,7 +336,7 @@ def run_plan(
         work.
     from_stage : str, optional
         Resume from this stage, reading earlier tables from ``resume_dir`` (default
-        ``out_dir``); earlier files are carried into the new folder.
+        ``out_dir``); earlier files are carried into the new folder byte for byte.
     resume_dir : path-like, optional
         Plan folder to resume from.
     stop_after : str, optional
@@ -230,8 +351,8 @@ def run_plan(
 
     Returns
     -------
-    dict
-        The manifest written to ``manifest.json``.
+    Plan
+        The plan written (its ``manifest`` is the ``manifest.json`` of the folder).
     """
     scenario_path = Path(scenario_path)
     out_dir = Path(out_dir)
@@ -239,130 +360,63 @@ def run_plan(
         check_run_id(run_id)
     options = options or RunOptions()
     scenario = options.apply(load_scenario(scenario_path))
+    events_path = scenario_path.parent / scenario.forecast.events_file
     protect = [scenario_path, *([history_path] if history_path else [])]
     if scenario.forecast.events_file:
-        protect.append(scenario_path.parent / scenario.forecast.events_file)
+        protect.append(events_path)
     check_plan_out(out_dir, inputs=protect)
-    started = dt.datetime.now(dt.UTC)
-    run_id = run_id or started.strftime("%Y%m%dT%H%M%SZ")
     inputs = {scenario_path.name: sha256_file(scenario_path)}
-    given: dict[str, pd.DataFrame] = {}
-    history = None
-    carried: list[Path] = []
-    previous: dict = {}  # manifest of the plan a resumed run reads from
-    if from_stage is None or from_stage == "forecast":
+    history = events = previous = None
+    src = None
+    if from_stage is None or from_stage == STAGES[0]:
         if history_path is None:
             raise ConfigError("a history file is needed to forecast (--history)")
-        history = read_table(history_path, HISTORY, scenario=scenario)
+        history = read_history(history_path, scenario)
         inputs[Path(history_path).name] = sha256_file(history_path)
         if scenario.forecast.events_file:
-            events_path = scenario_path.parent / scenario.forecast.events_file
-            given["events"] = read_table(events_path, EVENTS)
-            check_events(given["events"], source=events_path.name)
+            events = read_events(events_path)
             inputs[events_path.name] = sha256_file(events_path)
     else:
-        if from_stage not in STAGES:
-            raise ConfigError(f"unknown stage {from_stage!r}; expected one of {', '.join(STAGES)}")
+        check_stage(from_stage)
         src = Path(resume_dir) if resume_dir else out_dir
-        for stem in _INPUTS[from_stage]:
-            f = src / f"{stem}.csv"
-            if not f.exists():
-                if stem in _OPTIONAL:
-                    continue
-                raise ConfigError(
-                    f"cannot resume from {from_stage!r}: {f} is missing; run the "
-                    "earlier stages first"
-                )
-            given[stem] = read_table(f, _SCHEMA_OF[stem], scenario=scenario)
-            inputs[f"{src.name}/{f.name}"] = sha256_file(f)
-        earlier = STAGES[: STAGES.index(from_stage)]
-        previous = _read_manifest(src)
-        carried = [src / f for f in sorted(_files_of(earlier, previous)) if (src / f).exists()]
-    check_plan_inputs(scenario, history, source=scenario_path.name)
-    results = plan_tables(
-        history,
+        previous = _read_resumed(src, from_stage, scenario, inputs)
+    plan = make_plan(
         scenario,
-        start_from=from_stage,
-        stop_after=stop_after,
-        given=given,
-        progress=progress,
+        history,
         options=options,
+        stop_after=stop_after,
+        start_from=from_stage,
+        previous=previous,
+        events=events,
+        run_id=run_id,
+        scenario_file=scenario_path.name,
+        inputs=inputs,
+        progress=progress,
     )
-    manifest: dict[str, Any] = {
-        "run_id": run_id,
-        "created_utc": started.isoformat(timespec="seconds"),
-        "scenario": {"name": scenario.name, "file": scenario_path.name},
-        "inputs": inputs,
-        "versions": _versions(),
-        "parameters": _parameters(scenario),
-        "run_options": options.to_dict(),
-        "from_stage": from_stage or "forecast",
-        "stages": {},
-        "files": [],
-    }
-    for name in STAGES[: STAGES.index(from_stage)] if from_stage else ():
-        if name in previous.get("stages", {}):
-            manifest["stages"][name] = previous["stages"][name] | {"carried": True}
-        if name == "schedule" and "schedule" in previous:  # solver outcome of a carried schedule
-            manifest["schedule"] = previous["schedule"]
-    with atomic_dir(out_dir, owned=plan_files, inputs=protect) as tmp:
-        for p in carried:
-            copy_file(p, tmp / p.name)
-            manifest["files"].append(p.name)
-        copy_file(scenario_path, tmp / SCENARIO_COPY)  # the plan keeps its scenario (exports)
-        manifest["files"].append(SCENARIO_COPY)
-        for name, res in results.items():
-            files = [f"{name}.csv"]
-            write_table(res.table, tmp / f"{name}.csv", SCHEMAS.get(name))
-            for side, table in res.tables.items():
-                write_table(table, tmp / f"{side}.csv", SCHEMAS.get(side))
-                files.append(f"{side}.csv")
-            manifest["files"].extend(files)
-            manifest["stages"][name] = {
-                "wall_s": round(res.wall_s, 3),
-                "files": files,
-                "notes": list(res.notes),
-                "figures": res.figures,
-            }
-            if res.solve is not None:
-                manifest["schedule"] = res.solve.to_dict()
-        manifest["files"] = sorted(set(manifest["files"]))
-        manifest["wall_s"] = round((dt.datetime.now(dt.UTC) - started).total_seconds(), 3)
-        write_json_atomic(tmp / "manifest.json", manifest)
-    return manifest
+    return write_plan(
+        plan, out_dir, inputs=protect, carry_from=src, scenario_file=scenario_path
+    )
 
 
-def _read_manifest(folder: Path) -> dict:
-    return read_json(folder / "manifest.json")
+def read_events(path: Path) -> pd.DataFrame:
+    """Read and check the scenario's events file (holidays, campaigns)."""
+    events = read_table(path, EVENTS)
+    check_events(events, source=path.name)
+    return events
 
 
-def _files_of(stages: tuple[str, ...], manifest: dict) -> set[str]:
-    """Files written by ``stages`` in a previous plan folder, from its manifest."""
-    files = {f"{name}.csv" for name in stages}
-    for name in stages:
-        files.update(manifest.get("stages", {}).get(name, {}).get("files", []))
-    return files
-
-
-def _versions() -> dict[str, str]:
-    out = {"wfm": __version__, "python": platform.python_version()}
-    for pkg in ("numpy", "pandas", "statsmodels", "ortools", "click"):
-        try:
-            out[pkg] = importlib.metadata.version(pkg)
-        except importlib.metadata.PackageNotFoundError:
-            out[pkg] = "not installed"
-    return out
-
-
-def _parameters(scenario: Scenario) -> dict:
-    return {
-        "interval_min": scenario.interval_min,
-        "horizon_days": scenario.horizon_days,
-        "start_date": scenario.start_date or "day after history",
-        "seed": scenario.seed,
-        "currency": scenario.currency,
-        "abandoned_in_sl": scenario.abandoned_in_sl,
-        "solver": asdict(scenario.solver),
-        "forecast": asdict(scenario.forecast),
-        "simulation": asdict(scenario.simulation),
-    }
+def _read_resumed(src: Path, stage: str, scenario: Scenario, inputs: dict[str, str]) -> Plan:
+    """The previous plan a run resumed at ``stage`` reads: the tables the stage reads
+    (validated against the scenario) and the manifest; records their hashes in ``inputs``."""
+    spec = STAGE_TABLES[stage]
+    for name in spec.reads:
+        f = src / f"{name}.csv"
+        if not f.exists() and name not in spec.optional:
+            raise ConfigError(
+                f"cannot resume from {stage!r}: {f} is missing; run the earlier stages first"
+            )
+    previous = read_plan(src, scenario, only=spec.reads, need_manifest=False)
+    for name in spec.reads:
+        if (src / f"{name}.csv").exists():
+            inputs[f"{src.name}/{name}.csv"] = sha256_file(src / f"{name}.csv")
+    return previous

@@ -25,6 +25,7 @@ import pandas as pd
 from wfm.core.config import Scenario
 from wfm.core.errors import ConfigError
 from wfm.core.mapping import scenario_from_dict, set_key
+from wfm.core.plan import Plan
 from wfm.core.results import StageResult
 from wfm.core.run_options import RunOptions
 from wfm.core.units import MIN_PER_H
@@ -34,7 +35,7 @@ log = logging.getLogger(__name__)
 
 Axis = tuple[str, tuple[float, ...]]
 Through = Literal["requirements", "schedule"]
-RunFn = Callable[[pd.DataFrame, Scenario], Mapping[str, StageResult]]
+RunFn = Callable[[pd.DataFrame, Scenario], Plan | Mapping[str, StageResult]]
 
 KPI_COLUMNS = (
     "human_fte_gross",
@@ -111,10 +112,11 @@ def sweep(
     axes : sequence of (str, tuple of float) or str
         One or two axes, parsed with :func:`parse_axis` when given as text.
     run : callable, optional
-        ``run(history, scenario) -> {stage name: StageResult}``; default
-        :func:`wfm.pipeline.run.plan_tables` stopped after ``through`` (when no swept key
-        changes the forecast, e.g. AI policy, capacity, targets or costs, the forecast is
-        computed once and every point starts from the split). Must be picklable
+        ``run(history, scenario) -> Plan`` (or a mapping of stage name to StageResult);
+        default :func:`plan_point`: :func:`wfm.pipeline.run.make_plan` stopped after
+        ``through`` (when no swept key changes the forecast, e.g. AI policy, capacity,
+        targets or costs, the forecast is planned once and every point resumes from that
+        plan at the split). Must be picklable
         (a module-level function or a ``functools.partial`` of one) when ``max_workers`` > 1.
     max_workers : int
         Processes planning points at once; 1 plans them one after the other in this process.
@@ -190,6 +192,14 @@ _AFTER_FORECAST = (
 )
 
 
+def plan_point(history: pd.DataFrame, scenario: Scenario, **kwargs: Any) -> Plan:
+    """One what-if point planned in memory: :func:`wfm.pipeline.run.make_plan` with the
+    arguments of a sweep's ``run`` (history first), and ``kwargs`` passed on."""
+    from wfm.pipeline.run import make_plan
+
+    return make_plan(scenario, history, **kwargs)
+
+
 def _default_run(
     base: dict[str, Any],
     history: pd.DataFrame,
@@ -198,22 +208,19 @@ def _default_run(
     options: RunOptions,
     max_workers: int,
 ):
-    """``plan_tables`` up to ``through``; from a shared forecast when no key changes it."""
-    from wfm.pipeline.run import plan_tables
-
+    """:func:`plan_point` up to ``through``; resumed from one forecast plan when no key
+    changes it."""
     # points planned in parallel each forecast in their own process (no pools in pools)
     point_options = replace(options, workers=1) if max_workers > 1 else options
     if not all(any(fnmatch.fnmatchcase(k, pat) for pat in _AFTER_FORECAST) for k in keys):
-        return functools.partial(plan_tables, stop_after=through, options=point_options)
-    forecast = plan_tables(
-        history, scenario_from_dict(base), stop_after="forecast", options=options
-    )["forecast"]
+        return functools.partial(plan_point, stop_after=through, options=point_options)
+    forecast = plan_point(history, scenario_from_dict(base), stop_after="forecast", options=options)
     log.info("what-if: the swept keys do not change the forecast; it is computed once")
     return functools.partial(
-        plan_tables,
+        plan_point,
         start_from="split",
         stop_after=through,
-        given={"forecast": forecast.table},
+        previous=forecast,
         options=point_options,
     )
 
@@ -227,19 +234,20 @@ def _point_scenario(base: dict[str, Any], keys: list[str], point: tuple[float, .
 
 
 def _plan_point(run: RunFn, history: pd.DataFrame, scenario: Scenario) -> dict[str, Any]:
-    results = run(history, scenario)
-    return point_kpis(results, scenario)
+    return point_kpis(run(history, scenario), scenario)
 
 
-def point_kpis(results: Mapping[str, StageResult], scenario: Scenario) -> dict[str, Any]:
+def point_kpis(
+    results: Plan | Mapping[str, StageResult], scenario: Scenario | None = None
+) -> dict[str, Any]:
     """Planner's figures of one planned scenario, from the stage results present.
 
     Parameters
     ----------
-    results : mapping of str to StageResult
+    results : Plan or mapping of str to StageResult
         At least ``split`` and ``requirements``; ``schedule`` when the plan went that far.
-    scenario : Scenario
-        The point's scenario (costs, shift rules, horizon).
+    scenario : Scenario, optional
+        The point's scenario (costs, shift rules, horizon); default the plan's.
 
     Returns
     -------
@@ -259,6 +267,11 @@ def point_kpis(results: Mapping[str, StageResult], scenario: Scenario) -> dict[s
     contacts raise the cost of serving the same demand); service_level_rate = the
     contact-weighted mean of the requirements' (or the schedule's, when it reports one).
     """
+    if isinstance(results, Plan):
+        scenario = scenario or results.scenario
+        results = results.results
+    if scenario is None:
+        raise ConfigError("the figures of a what-if point need its scenario")
     split = results["split"].table
     contacts = float(split["contacts"].sum())
     forecast_contacts = (
