@@ -1,6 +1,6 @@
 """The README's Python example runs as written.
 
-It runs in a temporary folder holding ``examples/demo/scenario.toml`` and
+It runs in a temporary folder holding ``wfm/examples/demo/scenario.toml`` and
 ``examples/demo/history.csv`` as ``make demo`` leaves them, except that the scenario plans
 one day after three weeks of history with a short solver limit and two replications (the
 full week is ``make demo``), so the example itself is run unchanged.
@@ -35,9 +35,9 @@ def _python_blocks(text: str) -> list[str]:
 def test_readme_python_example_runs(tmp_path, monkeypatch, capsys):
     blocks = _python_blocks((ROOT / "README.md").read_text(encoding="utf-8"))
     assert len(blocks) == 1
-    demo = tmp_path / "examples" / "demo"
+    demo = tmp_path / "wfm" / "examples" / "demo"
     demo.mkdir(parents=True)
-    text = (ROOT / "examples" / "demo" / "scenario.toml").read_text(encoding="utf-8")
+    text = (ROOT / "wfm" / "examples" / "demo" / "scenario.toml").read_text(encoding="utf-8")
     for pattern, line in SHORTER.items():
         text, n = re.subn(pattern, line, text, flags=re.MULTILINE)
         assert n == 1, pattern
@@ -46,7 +46,8 @@ def test_readme_python_example_runs(tmp_path, monkeypatch, capsys):
     history = sample_history(
         scenario, start=dt.date(2025, 2, 3), weeks=3, rng=np.random.default_rng(scenario.seed)
     )
-    write_table(read_history(history, scenario), demo / "history.csv")
+    (tmp_path / "examples" / "demo").mkdir(parents=True)
+    write_table(read_history(history, scenario), tmp_path / "examples" / "demo" / "history.csv")
     monkeypatch.chdir(tmp_path)
 
     exec(compile(blocks[0], "README.md", "exec"), {"__name__": "readme"})

@@ -30,7 +30,7 @@ from wfm.report.plan_entry import render_plan_report
 from wfm.sample import sample_history
 
 ROOT = Path(__file__).resolve().parents[2]
-DEMO_SCENARIO = ROOT / "examples" / "demo" / "scenario.toml"
+DEMO_SCENARIO = ROOT / "wfm" / "examples" / "demo" / "scenario.toml"
 CLOSED = ROOT / "tests" / "data" / "report" / "closed_day"
 
 

@@ -30,6 +30,18 @@ def register(group: click.Group) -> None:
     type=click.Path(dir_okay=False, exists=True),
     help="History CSV to draw behind the forecast.",
 )
+@click.option(
+    "--actuals",
+    type=click.Path(dir_okay=False, exists=True),
+    help="Actuals CSV (history layout) to compare with the forecast: wMAPE and bias "
+    "[default: actuals.csv of the plan folder, if any].",
+)
+@click.option(
+    "--gantt-day",
+    default="",
+    metavar="YYYY-MM-DD",
+    help="Site-local day of the shift Gantt [default: the busiest day by paid hours].",
+)
 def report(plan_dir, out_file, scenario, history, actuals, gantt_day):
     """Write one self-contained HTML report of a plan folder (charts inline, no network).
 
