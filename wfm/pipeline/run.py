@@ -101,6 +101,7 @@ def _run_stage(
             scenario,
             overflow=tables.get("overflow"),
             coverage=tables.get("coverage"),
+            allocation=tables.get("allocation"),
         )
     raise ConfigError(f"unknown stage {name!r}; expected one of {', '.join(STAGES)}")
 
