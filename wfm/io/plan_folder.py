@@ -52,7 +52,7 @@ SCHEDULE_RECORD = "schedule.json"
 _PLAN_KEYS = ("run_id", "created_utc", "inputs", "versions", "stages", "files")
 _NIGHTLY_KEYS = ("run_id", "run_date", "timings_s", "files")
 _SCHEDULE_KEYS = ("solve", "notes", "figures", "files")
-_WRITTEN_STEMS = (*PLAN_TABLES, "pool_agents", "pool_occupancy", "replications")
+_WRITTEN_STEMS = (*PLAN_TABLES, "pool_agents", "allocation", "pool_occupancy", "replications")
 SCENARIO_COPY = "scenario.toml"
 """Name of the copy of its scenario that ``wfm plan`` keeps in the plan folder."""
 _RUN_ID = re.compile(r"[A-Za-z0-9_-][A-Za-z0-9._-]{0,63}")

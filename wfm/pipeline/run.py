@@ -28,6 +28,7 @@ from wfm import __version__
 from wfm.core.config import Scenario
 from wfm.core.errors import ConfigError
 from wfm.core.results import StageResult
+from wfm.core.routing import ALLOCATION
 from wfm.core.run_options import RunOptions
 from wfm.core.schemas import (
     COVERAGE,
@@ -63,7 +64,7 @@ _INPUTS: dict[str, tuple[str, ...]] = {
     "split": ("forecast",),
     "requirements": ("split",),
     "schedule": ("requirements",),
-    "simulation": ("split", "pool_agents", "overflow", "coverage"),
+    "simulation": ("split", "pool_agents", "overflow", "coverage", "allocation"),
 }
 _SCHEMA_OF: dict[str, TableSchema] = {
     "history": HISTORY,
@@ -73,10 +74,11 @@ _SCHEMA_OF: dict[str, TableSchema] = {
     "pool_agents": POOL_AGENTS,
     "overflow": OVERFLOW,
     "coverage": COVERAGE,
+    "allocation": ALLOCATION,
 }
 
 # tables a stage uses when present (a plan without overflow, or simulated without coverage)
-_OPTIONAL = ("overflow", "coverage")
+_OPTIONAL = ("overflow", "coverage", "allocation")
 
 ProgressFn = Callable[[str, int, int, float | None], None]
 

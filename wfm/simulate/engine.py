@@ -175,7 +175,7 @@ class _State:
         """Pools serving each queue (own site first, in pool order), with proficiency."""
         self.own_pools: list[list[tuple[int, float]]] = [[] for _ in range(self.n_q)]
         self.over_pools: list[list[tuple[int, float]]] = [[] for _ in range(self.n_q)]
-        self.pool_q: list[list[tuple[int, float, bool]]] = []
+        self.pool_q: list[list[tuple[int, float, bool, int]]] = []
         for p, spec in enumerate(network.pools):
             lst = []
             for q, pr in zip(spec.queues, spec.proficiency, strict=True):
@@ -207,12 +207,14 @@ class _State:
             t = np.ascontiguousarray(tiers[b])
             key = t.tobytes()
             if key not in seen:
-                tl = t.tolist()
+                tl: list[list[int]] = t.tolist()
                 routes = [
-                    sorted(
-                        ((p, pr) for p, pr in static_own[q] if tl[p][q] >= 0),
-                        key=lambda e, q=q: tl[e[0]][q],
-                    )
+                    [
+                        (p, pr)
+                        for _, p, pr in sorted(
+                            (tl[p][q], p, pr) for p, pr in static_own[q] if tl[p][q] >= 0
+                        )
+                    ]
                     for q in range(self.n_q)
                 ]
                 pools = [
