@@ -14,18 +14,20 @@ def register(group: click.Group) -> None:
 
 
 def _read_plan(plan_dir: Path, scenario) -> dict:
-    """split, pool_agents and (when present) overflow and coverage tables of a plan folder."""
+    """split, pool_agents and (when present) overflow, coverage and allocation tables."""
     from wfm.core.errors import ConfigError
+    from wfm.core.routing import ALLOCATION
     from wfm.core.schemas import COVERAGE, OVERFLOW, POOL_AGENTS, SPLIT
     from wfm.io.tables import read_table
 
     tables = {}
-    optional = ("overflow", "coverage")
+    optional = ("overflow", "coverage", "allocation")
     for stem, schema in (
         ("split", SPLIT),
         ("pool_agents", POOL_AGENTS),
         ("overflow", OVERFLOW),
         ("coverage", COVERAGE),
+        ("allocation", ALLOCATION),
     ):
         path = plan_dir / f"{stem}.csv"
         if path.exists():
@@ -42,8 +44,9 @@ def _read_plan(plan_dir: Path, scenario) -> dict:
     "plan_dir",
     required=True,
     type=click.Path(file_okay=False),
-    help="Plan folder with split.csv, pool_agents.csv and optionally overflow.csv and "
-    "coverage.csv (which caps the agents on deferred work per interval).",
+    help="Plan folder with split.csv, pool_agents.csv and optionally overflow.csv, "
+    "coverage.csv (contacts moved to AI) and allocation.csv (the pools the schedule "
+    "allocated to each skill, which answer it first; also the deferred cap).",
 )
 @click.option(
     "--replications",
@@ -80,6 +83,7 @@ def simulate(scenario, plan_dir, replications, seed, out_path):
         sc,
         overflow=tables.get("overflow"),
         coverage=tables.get("coverage"),
+        allocation=tables.get("allocation"),
     )
     inputs = [scenario, *(Path(plan_dir) / f"{stem}.csv" for stem in tables)]
     write_outputs(res, out_path, "simulation", folder=False, inputs=inputs)

@@ -36,6 +36,10 @@ from wfm.core.policy import (  # re-exported: the one place config types are imp
     SegmentPolicy as SegmentPolicy,
     SplitConfig as SplitConfig,
 )
+from wfm.core.routing import (  # re-exported: the one place config types are imported from
+    RoutingConfig as RoutingConfig,
+    check_routing,
+)
 from wfm.core.settings import (  # re-exported: the one place config types are imported from
     FORECAST_MODELS as FORECAST_MODELS,
     ForecastConfig as ForecastConfig,
@@ -95,6 +99,10 @@ class Scenario:
         Settings of the synthetic history (``wfm sample``).
     split : SplitConfig
         Out-of-hours backlog and repeat-contact settings of the human/AI split.
+    routing : RoutingConfig
+        Which pools answer which skills in which order, how concurrent contacts are placed
+        and who takes deferred work (:mod:`wfm.core.routing`); the schedule and the
+        simulation check follow it.
     """
 
     name: str = "scenario"
@@ -120,6 +128,7 @@ class Scenario:
     simulation: SimulationConfig = field(default_factory=SimulationConfig)
     sample: SampleConfig = field(default_factory=SampleConfig)
     split: SplitConfig = field(default_factory=SplitConfig)
+    routing: RoutingConfig = field(default_factory=RoutingConfig)
 
     def __post_init__(self) -> None:
         check_choice("interval_min", self.interval_min, ALLOWED_INTERVAL_MIN)
@@ -186,6 +195,7 @@ class Scenario:
                 check_known(
                     f"sites.{site.name}.pools.{pool.name}.skills", pool.skills, skills, "skill"
                 )
+        check_routing(self.routing, self.sites, skills)
         if self.default_site:
             check_known("default_site", [self.default_site], self.sites, "site")
         self._check_sample()

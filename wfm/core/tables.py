@@ -11,7 +11,7 @@ Examples
 >>> stage_of("coverage")
 'schedule'
 >>> STAGE_TABLES["simulation"].reads
-('split', 'pool_agents', 'overflow', 'coverage')
+('split', 'pool_agents', 'overflow', 'coverage', 'allocation')
 >>> schema_of("backtest") is None
 True
 """
@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from typing import Literal, get_args
 
 from wfm.core.errors import ConfigError
+from wfm.core.routing import ALLOCATION
 from wfm.core.schemas import SCHEMAS, TableSchema
 
 StageName = Literal["forecast", "split", "requirements", "schedule", "simulation"]
@@ -66,14 +67,14 @@ STAGE_TABLES: dict[str, StageTables] = {
         StageTables(stage="requirements", side=("pooling",), reads=("split",)),
         StageTables(
             stage="schedule",
-            side=("coverage", "overflow", "pool_agents", "cost"),
+            side=("coverage", "overflow", "pool_agents", "allocation", "cost"),
             reads=("requirements",),
         ),
         StageTables(
             stage="simulation",
             side=("summary", "pool_occupancy", "replications"),
-            reads=("split", "pool_agents", "overflow", "coverage"),
-            optional=("overflow", "coverage"),
+            reads=("split", "pool_agents", "overflow", "coverage", "allocation"),
+            optional=("overflow", "coverage", "allocation"),
         ),
     )
 }
@@ -98,8 +99,10 @@ def stage_of(table: str) -> str:
 
 
 def schema_of(table: str) -> TableSchema | None:
-    """The contract of ``table`` (history, forecast, split, …), None for a side table
-    without one (backtest, pooling, cost, …)."""
+    """The contract of ``table`` (history, forecast, split, …, allocation), None for a side
+    table without one (backtest, pooling, cost, …)."""
+    if table == "allocation":
+        return ALLOCATION
     return SCHEMAS.get(table)
 
 

@@ -182,9 +182,7 @@ def _series_grid(job: SeriesJob) -> pd.DatetimeIndex:
     return pd.date_range(a, b, freq=step, inclusive="left", name="interval_start").as_unit("ns")
 
 
-def _panels(
-    job: SeriesJob, first_target: int
-) -> tuple[DayPanel, tuple[DayPanel, DayPanel] | None]:
+def _panels(job: SeriesJob, first_target: int) -> tuple[DayPanel, tuple[DayPanel, DayPanel] | None]:
     """History panel (cleaned of holidays and events), and contacts and work panels of AHT.
 
     Only local days before ``first_target`` (the first forecast day) are kept: where the

@@ -25,6 +25,7 @@ from wfm.core.config import Scenario
 from wfm.core.errors import ConfigError, InputError
 from wfm.core.plan import Manifest, Parameters, Plan, StageRecord, table_sha256, versions
 from wfm.core.results import StageResult
+from wfm.core.routing import ALLOCATION
 from wfm.core.run_options import RunOptions
 from wfm.core.schemas import order_table
 from wfm.core.tables import STAGE_TABLES, STAGES, check_stage, schema_of
@@ -65,6 +66,7 @@ def _run_stage(
             scenario,
             overflow=tables.get("overflow"),
             coverage=tables.get("coverage"),
+            allocation=tables.get("allocation"),
         )
     check_stage(name)  # a name that is not a stage is a ConfigError
     raise AssertionError(f"stage {name!r} has no runner")

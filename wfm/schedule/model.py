@@ -205,6 +205,9 @@ class Solution:
         On-queue agents per pool index and interval.
     allocated : dict of (str, str) to numpy.ndarray
         On-queue agents (proficiency-weighted) per (site, skill) and interval.
+    pool_allocated : dict of (int, str) to numpy.ndarray
+        On-queue agents of each pool index allocated to each of its skills per interval
+        (not weighted; the model's allocation variables) [agents].
     shortfall, surplus : dict of (str, str) to numpy.ndarray
         Per (site, skill) and interval [agents].
     required : dict of (str, str) to numpy.ndarray
@@ -229,6 +232,7 @@ class Solution:
     wall_s: float
     solver: str
     detail: dict
+    pool_allocated: dict[tuple[int, str], np.ndarray] = field(default_factory=dict)
 
 
 class _Built:
@@ -511,11 +515,14 @@ def _extract(problem: Problem, b: _Built) -> dict:
         if counts[j]:
             on_queue[col.pool][col.intervals] += counts[j] * col.on_queue_rate
     allocated: dict[tuple[str, str], np.ndarray] = {}
+    pool_allocated: dict[tuple[int, str], np.ndarray] = {}
     for (p, skill, i), var in b.y.items():
         pool = problem.pools[p]
         prof = pool.proficiency[pool.skills.index(skill)]
+        value = var.solution_value()
         arr = allocated.setdefault((pool.site, skill), np.zeros(n))
-        arr[i] += prof * var.solution_value()
+        arr[i] += prof * value
+        pool_allocated.setdefault((p, skill), np.zeros(n))[i] = value
     shortfall: dict[tuple[str, str], np.ndarray] = {}
     surplus: dict[tuple[str, str], np.ndarray] = {}
     for (site, skill, i), var in b.short.items():
@@ -557,6 +564,7 @@ def _extract(problem: Problem, b: _Built) -> dict:
         "counts": counts,
         "on_queue": on_queue,
         "allocated": allocated,
+        "pool_allocated": pool_allocated,
         "shortfall": shortfall,
         "surplus": surplus,
         "flows": flows,

@@ -82,6 +82,7 @@ def solve(problem: Problem, config: SolverConfig, seed: int) -> Solution:
         counts=sol["counts"],
         on_queue=sol["on_queue"],
         allocated=sol["allocated"],
+        pool_allocated=sol["pool_allocated"],
         shortfall=sol["shortfall"],
         surplus=sol["surplus"],
         required=sol["required"],

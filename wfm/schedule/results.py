@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from wfm.core.config import Scenario
+from wfm.core.routing import ALLOCATED_MIN_AGENTS, ALLOCATION
 from wfm.core.schemas import COVERAGE, OVERFLOW, POOL_AGENTS, SCHEDULE, order_table
 from wfm.schedule.model import (
     Problem,
@@ -126,6 +127,36 @@ def _pool_agents_table(sol: Solution, problem: Problem, grid: pd.DatetimeIndex) 
         for p, pool in enumerate(problem.pools)
     ]
     return order_table(pd.concat(frames, ignore_index=True), POOL_AGENTS)
+
+
+def _allocation_table(sol: Solution, problem: Problem, grid: pd.DatetimeIndex) -> pd.DataFrame:
+    """ALLOCATION table: on-queue agents of each pool allocated to each skill per interval.
+
+    The solved allocation variables of the pool-time rows (a pool's on-queue agents split over
+    its skills); rows below :data:`~wfm.core.routing.ALLOCATED_MIN_AGENTS` are left out.
+    """
+    frames = []
+    for (p, skill), agents in sorted(sol.pool_allocated.items()):
+        keep = agents > ALLOCATED_MIN_AGENTS
+        if keep.any():
+            pool = problem.pools[p]
+            frames.append(
+                pd.DataFrame(
+                    {
+                        "interval_start": grid[keep],
+                        "site": pool.site,
+                        "pool": pool.name,
+                        "skill": skill,
+                        "agents": agents[keep],
+                    }
+                )
+            )
+    if not frames:
+        empty = pd.DataFrame({c: pd.Series(dtype=object) for c in ALLOCATION.names})
+        empty["interval_start"] = pd.Series(dtype="datetime64[ns, UTC]")
+        empty["agents"] = pd.Series(dtype=float)
+        return empty
+    return order_table(pd.concat(frames, ignore_index=True), ALLOCATION)
 
 
 def _cost_table(sol: Solution, problem: Problem, scenario: Scenario) -> pd.DataFrame:

@@ -30,6 +30,7 @@ from wfm.schedule.problem import (
     _pools_and_columns,
 )
 from wfm.schedule.results import (
+    _allocation_table,
     _cost_table,
     _coverage_table,
     _overflow_table,
@@ -58,7 +59,9 @@ def schedule_shifts(requirements: pd.DataFrame, scenario: Scenario) -> StageResu
     -------
     StageResult
         ``table``: SCHEDULE (agents per site, pool, local day and shift with its breaks);
-        ``tables``: ``coverage`` (COVERAGE), ``overflow``, ``pool_agents`` and ``cost``;
+        ``tables``: ``coverage`` (COVERAGE), ``overflow``, ``pool_agents``, ``cost`` and
+        ``allocation`` (:data:`wfm.core.routing.ALLOCATION`: on-queue agents of each pool
+        allocated to each skill per interval, which the simulation check follows);
         ``solve``: status, objective, best bound (LP relaxation), gap, wall time, workers,
         seed; ``notes``: shortfall and approximations a planner must see.
 
@@ -169,6 +172,7 @@ def schedule_shifts(requirements: pd.DataFrame, scenario: Scenario) -> StageResu
             "overflow": overflow,
             "pool_agents": pool_agents,
             "cost": cost,
+            "allocation": _allocation_table(sol, problem, grid),
         },
         notes=tuple(notes),
         figures=figures,

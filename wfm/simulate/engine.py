@@ -25,6 +25,7 @@ import numpy as np
 from wfm.simulate.network import ABANDONED, ANSWERED, UNSERVED, Network, Outcome
 
 _DEPART, _STAFF, _OVERFLOW = 0, 1, 2
+_OVER_TIER = 1 << 20  # another site's queues come after every tier of the pool's own site
 
 
 def run_events(
@@ -36,6 +37,7 @@ def run_events(
     agents: np.ndarray,
     *,
     deferred_cap: np.ndarray | None = None,
+    tiers: np.ndarray | None = None,
 ) -> Outcome:
     """Simulate one replication of contacts through queues and pools.
 
@@ -58,6 +60,10 @@ def run_events(
     deferred_cap : numpy.ndarray of int, shape (intervals, pools), optional
         Most agents of each pool that may work on contacts of deferred queues
         (``QueueSpec.deferred``) at once, per interval [agents]; None: no cap.
+    tiers : numpy.ndarray of int, shape (intervals, pools, queues), optional
+        Priority tier of each pool for each queue of its own site per interval (the routing
+        policy, :func:`wfm.simulate.routing.routing_tiers`); −1: the pool does not answer the
+        queue in that interval. None: every pool answers its own site's queues at tier 0.
 
     Returns
     -------
@@ -65,12 +71,15 @@ def run_events(
 
     Notes
     -----
-    Agents are work-conserving: an agent that frees a slot takes the queued contact of the
-    lowest queue rank, then the longest-waiting one, among the queues it serves. A contact
-    that arrives takes a free agent of the first pool (in the queue's pool order) that has
-    one; a concurrent channel's contact goes to an idle agent first, else to the agent of
-    that channel with the fewest conversations below ``max_concurrency``. Handle time of a
-    conversation that starts as the k-th one of its agent is
+    Agents are work-conserving: an agent that frees a slot takes the queued contact of its
+    pool's lowest tier, then the lowest queue rank, then the longest-waiting one, among the
+    queues it serves (another site's queues, after ``overflow_wait_s``, come after its own).
+    A contact that arrives takes a free agent of the first pool (by tier, then pool order)
+    that has one; within a pool a concurrent channel's contact goes, with
+    ``network.concurrent_placement == "spread"``, to an idle agent first, else to the agent of
+    that channel with the fewest conversations below ``max_concurrency``; with ``"fill"``, to
+    that partly loaded agent first and to an idle agent only when none has a free slot.
+    Handle time of a conversation that starts as the k-th one of its agent is
     ``work_s · (1 + concurrency_aht_factor · (k − 1)) / proficiency``. When staffing falls,
     idle agents log off at once and busy ones when they free up (no pre-emption).
 
@@ -82,7 +91,7 @@ def run_events(
     pre-emption); when it rises, or a deferred contact ends, idle agents of the pool take
     queued deferred work up to the cap.
     """
-    state = _State(network, arrival_s, queue, work_s, patience_s, agents, deferred_cap)
+    state = _State(network, arrival_s, queue, work_s, patience_s, agents, deferred_cap, tiers)
     _loop(state)
     return _outcome(state)
 
@@ -102,7 +111,8 @@ class _State:
         "def_busy", "status", "wait", "handle", "served_by", "own_pools", "over_pools",
         "pool_q", "queues", "a_pool", "a_load", "a_chan", "a_def", "idle", "part",
         "offline", "online", "busy", "leaving", "online_s", "busy_s", "last_t",
-        "backlog_n", "backlog_age", "agent_of", "heap", "seq", "clock",
+        "backlog_n", "backlog_age", "agent_of", "heap", "seq", "clock", "fill_first",
+        "route_rows", "pool_rows",
     )  # fmt: skip
 
     def __init__(
@@ -114,6 +124,7 @@ class _State:
         patience_s: np.ndarray,
         agents: np.ndarray,
         deferred_cap: np.ndarray | None,
+        tiers: np.ndarray | None = None,
     ) -> None:
         self.n = n = len(arrival_s)
         self.n_int, self.n_pool = n_int, n_pool = agents.shape
@@ -130,6 +141,7 @@ class _State:
         self.qdef = [q.deferred for q in network.queues]
         self.n_q = n_q = len(network.queues)
         self.ow = network.overflow_wait_s
+        self.fill_first = network.concurrent_placement == "fill"
         self.capped = deferred_cap is not None
         self.cap_rows: list[list[int]] = (
             np.asarray(deferred_cap, dtype=np.int64).tolist() if deferred_cap is not None else []
@@ -144,6 +156,7 @@ class _State:
         self.served_by = [-1] * n
         self.agent_of = [-1] * n  # agent answering each contact (departures carry the contact)
         self._routes(network)
+        self._tiered_routes(tiers)
         self.queues: list[deque[int]] = [deque() for _ in range(n_q)]
         self._agents(kmax)
         # time integrals per interval (the row after the horizon is dropped from the results)
@@ -162,16 +175,59 @@ class _State:
         """Pools serving each queue (own site first, in pool order), with proficiency."""
         self.own_pools: list[list[tuple[int, float]]] = [[] for _ in range(self.n_q)]
         self.over_pools: list[list[tuple[int, float]]] = [[] for _ in range(self.n_q)]
-        self.pool_q: list[list[tuple[int, float, bool]]] = []
+        self.pool_q: list[list[tuple[int, float, bool, int]]] = []
         for p, spec in enumerate(network.pools):
             lst = []
             for q, pr in zip(spec.queues, spec.proficiency, strict=True):
                 self.own_pools[q].append((p, pr))
-                lst.append((q, pr, False))
+                lst.append((q, pr, False, 0))
             for q, pr in zip(spec.overflow_queues, spec.overflow_proficiency, strict=True):
                 self.over_pools[q].append((p, pr))
-                lst.append((q, pr, True))
+                lst.append((q, pr, True, _OVER_TIER))
             self.pool_q.append(lst)
+
+    def _tiered_routes(self, tiers: np.ndarray | None) -> None:
+        """Per interval: pools of each queue by tier, and each pool's queues with their tier.
+
+        ``own_pools`` and ``pool_q`` hold the current interval's rows (swapped in place at
+        each staffing boundary); identical intervals share their rows.
+        """
+        self.route_rows: list[list[list[tuple[int, float]]]] = []
+        self.pool_rows: list[list[list[tuple[int, float, bool, int]]]] = []
+        if tiers is None:
+            return
+        if tiers.shape != (self.n_int, self.n_pool, self.n_q):
+            raise ValueError(
+                f"tiers has shape {tiers.shape}, expected {(self.n_int, self.n_pool, self.n_q)}"
+            )
+        static_own = [list(row) for row in self.own_pools]
+        static_pq = [list(row) for row in self.pool_q]
+        seen: dict[bytes, tuple[list, list]] = {}
+        for b in range(self.n_int):
+            t = np.ascontiguousarray(tiers[b])
+            key = t.tobytes()
+            if key not in seen:
+                tl: list[list[int]] = t.tolist()
+                routes = [
+                    [
+                        (p, pr)
+                        for _, p, pr in sorted(
+                            (tl[p][q], p, pr) for p, pr in static_own[q] if tl[p][q] >= 0
+                        )
+                    ]
+                    for q in range(self.n_q)
+                ]
+                pools = [
+                    [
+                        (q, pr, over, tier if over else tl[p][q])
+                        for q, pr, over, tier in static_pq[p]
+                        if over or tl[p][q] >= 0
+                    ]
+                    for p in range(self.n_pool)
+                ]
+                seen[key] = (routes, pools)
+            self.route_rows.append(seen[key][0])
+            self.pool_rows.append(seen[key][1])
 
     def _agents(self, kmax: list[int]) -> None:
         """Agent state: none logged in yet."""
@@ -369,9 +425,9 @@ def _queue_heads(st: _State) -> tuple[Callable[[int, bool], int], Callable]:
         best = -1
         best_q = -1
         best_pr = 1.0
-        best_key = (math.inf, math.inf)
+        best_key = (math.inf, math.inf, math.inf)
         held = capped and chan < 0 and def_busy[p] >= cap_now[p]
-        for q, pr, over in pool_q[p]:
+        for q, pr, over, tier in pool_q[p]:
             if chan >= 0 and qchan[q] != chan:
                 continue
             if held and qdef[q]:
@@ -379,7 +435,7 @@ def _queue_heads(st: _State) -> tuple[Callable[[int, bool], int], Callable]:
             i = head(q, over)
             if i < 0:
                 continue
-            key = (qrank[q], arr[i])
+            key = (tier, qrank[q], arr[i])
             if key < best_key:
                 best_key, best, best_q, best_pr = key, i, q, pr
         return best, best_q, best_pr
@@ -398,7 +454,7 @@ def _answering(st: _State, account: Callable[[int, float], None]) -> tuple[Calla
     capped, def_busy, cap_now, heap, seq, clock = (
         st.capped, st.def_busy, st.cap_now, st.heap, st.seq, st.clock
     )  # fmt: skip
-    kmax, part, idle, busy = st.kmax, st.part, st.idle, st.busy
+    kmax, part, idle, busy, fill_first = st.kmax, st.part, st.idle, st.busy, st.fill_first
     heappush = heapq.heappush
 
     def start(a: int, p: int, c: int, i: int, pr: float) -> None:
@@ -420,24 +476,33 @@ def _answering(st: _State, account: Callable[[int, float], None]) -> tuple[Calla
         if k < kmax[c]:
             part[p][c][k].add(a)  # type: ignore[index]
 
+    def partly(p: int, c: int, i: int, pr: float) -> bool:
+        """The least loaded agent of pool p with a free slot on channel c answers contact i."""
+        buckets = part[p][c]
+        if buckets is not None:
+            for k in range(1, kmax[c]):
+                if buckets[k]:
+                    a = min(buckets[k])
+                    buckets[k].discard(a)
+                    start(a, p, c, i, pr)
+                    return True
+        return False
+
     def try_answer(i: int, q: int, pools: list[tuple[int, float]]) -> bool:
-        """An idle (or partly loaded) agent of the first pool that has one answers contact i."""
+        """An idle or partly loaded agent of the first pool that has one answers contact i
+        (partly loaded first when ``fill_first``)."""
         c = qchan[q]
         for p, pr in pools:
+            if fill_first and partly(p, c, i, pr):
+                return True
             if idle[p] and not (capped and qdef[q] and def_busy[p] >= cap_now[p]):
                 a = idle[p].pop()
                 account(p, clock[0])
                 busy[p] += 1
                 start(a, p, c, i, pr)
                 return True
-            buckets = part[p][c]
-            if buckets is not None:
-                for k in range(1, kmax[c]):
-                    if buckets[k]:
-                        a = min(buckets[k])
-                        buckets[k].discard(a)
-                        start(a, p, c, i, pr)
-                        return True
+            if not fill_first and partly(p, c, i, pr):
+                return True
         return False
 
     return start, try_answer
@@ -508,6 +573,7 @@ def _boundary(
     queues, arr, backlog_n, backlog_age, clock = (
         st.queues, st.arr, st.backlog_n, st.backlog_age, st.clock
     )  # fmt: skip
+    own_pools, pool_q, route_rows, pool_rows = st.own_pools, st.pool_q, st.route_rows, st.pool_rows
 
     def login(p: int, count: int) -> None:
         for _ in range(count):
@@ -544,6 +610,9 @@ def _boundary(
                 if hq >= 0:
                     backlog_n[b - 1][q] = len(queues[q])
                     backlog_age[b - 1][q] = clock[0] - arr[hq]
+        if route_rows and b < n_int:  # this interval's routing (the policy's tiers)
+            own_pools[:] = route_rows[b]
+            pool_q[:] = pool_rows[b]
         row = staff[b] if b < n_int else [0] * n_pool
         if capped:
             cap_now[:] = cap_rows[b] if b < n_int else [0] * n_pool

@@ -21,8 +21,14 @@ from wfm.core.errors import InputError
 from wfm.core.units import S_PER_H, interval_s
 from wfm.simulate.kpis import ratio
 from wfm.simulate.network import Network
-from wfm.simulate.pools import pool_deferred_cap, pool_keep_rate, pool_order, pool_staff
-from wfm.simulate.routing import build_network, overflow_routes
+from wfm.simulate.pools import (
+    allocated_deferred_cap,
+    pool_deferred_cap,
+    pool_keep_rate,
+    pool_order,
+    pool_staff,
+)
+from wfm.simulate.routing import build_network, overflow_routes, routing_tiers
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -53,6 +59,8 @@ class PlanModel:
     staff: np.ndarray  # (intervals, pools) scheduled agents, float
     keep_rate: np.ndarray  # (pools,) 1 − shrinkage
     deferred_cap: np.ndarray | None  # (intervals, pools) agents on deferred work; None: no cap
+    tiers: np.ndarray | None  # (intervals, pools, queues) routing tier, −1: not served
+    ai_moved_contacts: float  # expected contacts the schedule moved to AI, not simulated
     site_skills: list[tuple[str, str]]
     ss_pools: np.ndarray  # (pools, site_skills) 0/1: pool at the site holding the skill
     queue_ss: np.ndarray  # (queues,) site-skill of each queue
@@ -66,11 +74,16 @@ def build_model(
     scenario: Scenario,
     overflow: pd.DataFrame | None,
     coverage: pd.DataFrame | None = None,
+    allocation: pd.DataFrame | None = None,
 ) -> PlanModel:
     """Check the split and pool-agent tables and build the model every replication reads.
 
-    With ``coverage``, the agents of each pool that may work on deferred contacts at once are
-    capped per interval by the schedule's allocation (:func:`wfm.simulate.pools.pool_deferred_cap`).
+    Under ``routing.deferred_work = "allocated"``, the agents of each pool that may work on
+    deferred contacts at once are capped per interval by the schedule's allocation
+    (:func:`wfm.simulate.pools.allocated_deferred_cap` from ``allocation``, else
+    :func:`wfm.simulate.pools.pool_deferred_cap` from ``coverage``; neither: no cap). The
+    contacts ``coverage.ai_moved_contacts`` moved to AI are taken out of the human contacts;
+    ``allocation`` orders the pools answering each queue (:func:`routing_tiers`).
     """
     ivl = float(interval_s(scenario.interval_min))
     sp = _checked_split(split, pool_agents, scenario)
@@ -91,11 +104,16 @@ def build_model(
         dtype=int,
     )
     row_interval = idx(sp["interval_start"], "split")
-    contacts = sp["human_contacts"].to_numpy(dtype=float)
+    contacts, ai_moved = _without_ai_moved(sp, coverage, row_interval, idx)
     over_q, over_cum = overflow_routes(sp, overflow, row_interval, contacts, scenario, idx, q_of)
     pool_keys = pool_order(scenario)
     staff = pool_staff(pool_agents, pool_keys, n_int, idx)
-    cap = None if coverage is None else pool_deferred_cap(coverage, scenario, pool_keys, staff, idx)
+    cap = None
+    if scenario.routing.deferred_work == "allocated":
+        if allocation is not None:
+            cap = allocated_deferred_cap(allocation, scenario, pool_keys, n_int, idx)
+        elif coverage is not None:
+            cap = pool_deferred_cap(coverage, scenario, pool_keys, staff, idx)
     segments, channels = list(scenario.segments), list(scenario.channels)
     site_skills, ss_pools, queue_ss, row_ss = _site_skills(sp, queue_keys, pool_keys, scenario)
     return PlanModel(
@@ -119,12 +137,52 @@ def build_model(
         staff=staff,
         keep_rate=pool_keep_rate(scenario, pool_keys),
         deferred_cap=cap,
+        tiers=routing_tiers(scenario, queue_keys, pool_keys, n_int, allocation, idx),
+        ai_moved_contacts=ai_moved,
         site_skills=site_skills,
         ss_pools=ss_pools,
         queue_ss=queue_ss,
         segments=segments,
         channels=channels,
     )
+
+
+def _without_ai_moved(
+    sp: pd.DataFrame,
+    coverage: pd.DataFrame | None,
+    row_interval: np.ndarray,
+    idx: Callable[[pd.Series, str], np.ndarray],
+) -> tuple[np.ndarray, float]:
+    """Human contacts per split row after the schedule's moves to AI, and the contacts moved.
+
+    ``coverage.ai_moved_contacts`` of an (interval, site, skill) is taken from its split rows
+    in proportion to their human contacts (at most all of them); AI agents answer those
+    contacts, so the simulation gives them to no one.
+    """
+    contacts = sp["human_contacts"].to_numpy(dtype=float)
+    if coverage is None or "ai_moved_contacts" not in coverage.columns:
+        return contacts, 0.0
+    cov = coverage[coverage["ai_moved_contacts"].to_numpy(dtype=float) > 0]
+    if cov.empty:
+        return contacts, 0.0
+    moved = (
+        pd.Series(
+            cov["ai_moved_contacts"].to_numpy(dtype=float),
+            index=pd.MultiIndex.from_arrays(
+                [idx(cov["interval_start"], "coverage"), cov["site"], cov["skill"]]
+            ),
+        )
+        .groupby(level=[0, 1, 2])
+        .sum()
+    )
+    key = pd.MultiIndex.from_arrays([row_interval, sp["site"], sp["skill"]])
+    per_row_moved = moved.reindex(key).fillna(0.0).to_numpy()
+    total = pd.Series(contacts, index=key).groupby(level=[0, 1, 2]).transform("sum").to_numpy()
+    keep = np.where(
+        total > 0, 1.0 - np.minimum(per_row_moved, total) / np.maximum(total, 1e-12), 1.0
+    )
+    out = contacts * keep
+    return out, float((contacts - out).sum())
 
 
 def _checked_split(

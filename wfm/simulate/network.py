@@ -76,6 +76,11 @@ class Network:
         Length of a staffing interval [s].
     overflow_wait_s : float, optional
         Wait after which a contact may be answered by another site's pool [s]; None: never.
+    concurrent_placement : {"spread", "fill"}
+        Where a new contact of a concurrent channel goes within a pool: an idle agent first
+        (``spread``), or an agent already in conversations of the channel, the least loaded
+        first, up to its ``max_concurrency`` (``fill``; the scenario's default, see
+        :mod:`wfm.core.routing`).
     """
 
     queues: tuple[QueueSpec, ...]
@@ -84,6 +89,7 @@ class Network:
     concurrency_aht_factor: tuple[float, ...]
     interval_s: float
     overflow_wait_s: float | None = None
+    concurrent_placement: str = "spread"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -184,3 +184,57 @@ def agents_on_queue(
     scheduled = (whole + (rng.random(staff.shape) < staff - whole)).astype(np.int64)
     available = SHRINKAGE_DRAW[shrinkage_draw](rng, scheduled, keep_rate[None, :])
     return scheduled, available
+
+
+def allocated_deferred_cap(
+    allocation: pd.DataFrame,
+    scenario: Scenario,
+    pool_keys: list[tuple[str, str]],
+    n_int: int,
+    idx: Callable[[pd.Series, str], np.ndarray],
+) -> np.ndarray:
+    """Most agents of each pool working on deferred contacts at once, from the allocation.
+
+    Parameters
+    ----------
+    allocation : pandas.DataFrame
+        ALLOCATION table: ``interval_start``, ``site``, ``pool``, ``skill``, ``agents`` (on-queue
+        agents of the pool the schedule allocates to the skill, before shrinkage) [agents].
+    scenario, pool_keys, idx
+        As in :func:`pool_deferred_cap`.
+    n_int : int
+        Intervals of the simulation grid.
+
+    Returns
+    -------
+    numpy.ndarray of int64, shape (intervals, pools)
+
+    Notes
+    -----
+    A pool's net agents on deferred skills are ``x = Σ_k agents(b, p, k) · (1 −
+    shrinkage_rate(site, channel(k)))`` over its deferred skills k, and ``K = max(1, ⌊x + ½⌋)``
+    where ``x > 0``, else 0: the rule of :func:`pool_deferred_cap` with the schedule's own
+    split over pools instead of one in proportion to on-queue agents.
+    """
+    x = np.zeros((n_int, len(pool_keys)))
+    deferred = {
+        k
+        for k in scenario.skill_names()
+        if scenario.channels[scenario.skill_channel(k)].queue_model == "deferred"
+    }
+    al = allocation[allocation["skill"].isin(deferred)]
+    if al.empty:
+        return np.zeros((n_int, len(pool_keys)), dtype=np.int64)
+    pidx = {k: i for i, k in enumerate(pool_keys)}
+    b_of = idx(al["interval_start"], "allocation")
+    for b, s, p, k, agents in zip(
+        b_of, al["site"], al["pool"], al["skill"], al["agents"].to_numpy(dtype=float), strict=True
+    ):
+        if (s, p) not in pidx:
+            raise InputError(f"unknown pool {p!r} of site {s!r}", source="allocation", key="pool")
+        if 0 <= b < n_int and agents > 0:
+            x[b, pidx[(s, p)]] += agents * (
+                1.0 - scenario.shrinkage_rate(s, scenario.skill_channel(k))
+            )
+    cap = np.floor(x + 0.5).astype(np.int64)
+    return np.where(x > 1e-9, np.maximum(cap, 1), 0)

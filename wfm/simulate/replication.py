@@ -71,6 +71,7 @@ def replicate(model: PlanModel, scenario: Scenario, rng: np.random.Generator) ->
         patience,
         np.asarray(available),
         deferred_cap=model.deferred_cap,
+        tiers=model.tiers,
     )
     return _count(model, scenario, rows, arrival, out, moved, scheduled, available)
 

@@ -4,8 +4,13 @@ Contacts of one (site, skill, segment) wait in one queue. A share of a site's co
 routed on arrival to another site's queue, as the scheduler's overflow table says; pools serve
 the queues of their own site and, once a contact has waited ``simulation.overflow_wait_s``,
 those of other sites. Both kinds of overflow obey the scenario's overflow pairs and each
-segment's policy (stay in region, onshore only, in-house only). A freed agent serves the queue
-of the lowest :data:`QUEUE_RANK` first.
+segment's policy (stay in region, onshore only, in-house only).
+
+Which pools of a site answer a queue, and in which order, is the scenario's routing policy
+(:mod:`wfm.core.routing`): :func:`routing_tiers` gives each pool a priority tier per interval
+and queue from the schedule's allocation. A contact goes to the pools of the lowest tier
+first; a freed agent serves the queues of its lowest tier first, then the queue of the lowest
+:data:`QUEUE_RANK`, then the longest-waiting contact.
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ import pandas as pd
 
 from wfm.core.config import Scenario
 from wfm.core.errors import InputError
+from wfm.core.routing import ALLOCATED_MIN_AGENTS, pool_tiers
 from wfm.simulate.network import Network, PoolSpec, QueueSpec
 
 QUEUE_RANK = {"realtime": 0, "concurrent": 1, "deferred": 2}
@@ -85,6 +91,58 @@ def overflow_routes(
     return over_q, over_cum
 
 
+def routing_tiers(
+    scenario: Scenario,
+    queue_keys: list[tuple[str, str, str]],
+    pool_keys: list[tuple[str, str]],
+    n_int: int,
+    allocation: pd.DataFrame | None,
+    idx: Callable[[pd.Series, str], np.ndarray],
+) -> np.ndarray | None:
+    """Priority tier of each pool for each queue of its own site, per interval.
+
+    Parameters
+    ----------
+    allocation : pandas.DataFrame, optional
+        ALLOCATION table (``interval_start``, ``site``, ``pool``, ``skill``, ``agents``).
+
+    Returns
+    -------
+    numpy.ndarray of int, shape (intervals, pools, queues), or None
+        :func:`wfm.core.routing.pool_tiers` of the pool for the queue's skill at its site, −1
+        where the pool does not answer the queue; None when neither an allocation nor an
+        override of ``routing.pool_priority`` orders the pools (every holder is tier 0).
+    """
+    routing = scenario.routing
+    if allocation is None and not routing.pool_priority:
+        return None
+    allocated: dict[tuple[int, str, str], set[str]] = {}
+    if allocation is not None and len(allocation):
+        for col in ("interval_start", "site", "pool", "skill", "agents"):
+            if col not in allocation.columns:
+                raise InputError(f"missing column {col!r}", source="allocation", line=1)
+        al = allocation[allocation["agents"].to_numpy(dtype=float) > ALLOCATED_MIN_AGENTS]
+        b_of = idx(al["interval_start"], "allocation")
+        for b, s, p, k in zip(b_of, al["site"], al["pool"], al["skill"], strict=True):
+            allocated.setdefault((int(b), s, k), set()).add(p)
+    pidx = {key: i for i, key in enumerate(pool_keys)}
+    tiers = np.full((n_int, len(pool_keys), len(queue_keys)), -1, dtype=np.int64)
+    memo: dict[tuple[str, str, frozenset[str] | None], dict[str, int]] = {}
+    empty: frozenset[str] = frozenset()
+    for q, (s, k, _) in enumerate(queue_keys):
+        pools = scenario.sites[s].pools
+        for b in range(n_int):
+            got = allocated.get((b, s, k))
+            key = (s, k, None if allocation is None else frozenset(got or empty))
+            if key not in memo:
+                memo[key] = pool_tiers(
+                    routing, s, k, pools, None if key[2] is None else set(key[2])
+                )
+            for p, tier in memo[key].items():
+                tiers[b, pidx[(s, p)], q] = tier
+    return tiers
+
+
 def build_network(
     scenario: Scenario,
     queue_keys: list[tuple[str, str, str]],
@@ -136,6 +194,7 @@ def build_network(
         concurrency_aht_factor=tuple(scenario.channels[c].concurrency_aht_factor for c in channels),
         interval_s=interval_s,
         overflow_wait_s=ow,
+        concurrent_placement=scenario.routing.concurrent_placement,
     )
 
 

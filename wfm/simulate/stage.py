@@ -107,6 +107,7 @@ def simulate_plan(
     *,
     overflow: pd.DataFrame | None = None,
     coverage: pd.DataFrame | None = None,
+    allocation: pd.DataFrame | None = None,
 ) -> StageResult:
     """Simulate a plan and report the service it delivers per interval, site and skill.
 
@@ -132,7 +133,14 @@ def simulate_plan(
         ``agents_scheduled`` paid agents per skill [agents]). When given, the agents of a pool
         that work on deferred contacts at once are capped per interval by the schedule's
         allocation to deferred skills (see Notes); when None, pools are work-conserving
-        across all their skills.
+        across all their skills. Its ``ai_moved_contacts`` (contacts the schedule handed to
+        AI agents) are not given to people.
+    allocation : pandas.DataFrame, optional
+        ALLOCATION table from the scheduler (``interval_start``, ``site``, ``pool``, ``skill``,
+        ``agents``): the pools allocated to a skill in an interval answer it first, the other
+        pools holding it as spill-over (``routing`` of the scenario,
+        :mod:`wfm.core.routing`); it also sets the deferred cap pool by pool. None: every pool
+        of a site holding a skill answers it, specialists first.
 
     Returns
     -------
@@ -153,7 +161,7 @@ def simulate_plan(
     service level it reports) is described in the module's docstring.
     """
     t_start = time.perf_counter()
-    model = build_model(split, pool_agents, scenario, overflow, coverage)
+    model = build_model(split, pool_agents, scenario, overflow, coverage, allocation)
     per_rep = _replications(model, scenario)
     table = interval_table(model, per_rep, scenario)
     summary = summary_table(model, per_rep, scenario)
