@@ -118,7 +118,9 @@ def test_report_of_the_plan_in_memory_equals_the_report_of_its_folder(demo, plan
     tables, manifest = read_plan_folder(out)  # the report as `wfm report` built it before
     sites = demo[0].sites
     regions = {s.name: s.region for s in sites.values()}
-    assert in_memory == render_report(tables, manifest, site_regions=regions, sites=sites)
+    assert in_memory == render_report(
+        tables, manifest, site_regions=regions, sites=sites, scenario=demo[0]
+    )
 
 
 def test_a_history_read_with_plain_pandas_is_validated(demo, tmp_path):

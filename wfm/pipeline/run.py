@@ -25,7 +25,6 @@ from wfm.core.config import Scenario
 from wfm.core.errors import ConfigError, InputError
 from wfm.core.plan import Manifest, Parameters, Plan, StageRecord, table_sha256, versions
 from wfm.core.results import StageResult
-from wfm.core.routing import ALLOCATION
 from wfm.core.run_options import RunOptions
 from wfm.core.schemas import order_table
 from wfm.core.tables import STAGE_TABLES, STAGES, check_stage, schema_of
