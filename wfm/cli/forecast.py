@@ -42,9 +42,8 @@ def _options(fn):
         ),
         click.option(
             "--tz",
-            default="UTC",
-            show_default=True,
-            help="Time zone of local days when no SCENARIO is given.",
+            help="Time zone of local days when no SCENARIO is given (default: the zone "
+            "that fits the history's UTC offsets).",
         ),
         click.option("--source-tz", help="IANA zone of naive timestamps in the history."),
         click.option(
@@ -66,6 +65,7 @@ def _run(scenario, history, start, days, events, tz, source_tz, workers, dask_sc
     from wfm.core.schemas import HISTORY
     from wfm.forecast import forecast_contacts, forecast_history
     from wfm.forecast.events import EVENTS
+    from wfm.io.history_offsets import read_utc_offsets_min
     from wfm.io.scenario import load_scenario
     from wfm.io.tables import read_table
 
@@ -80,10 +80,15 @@ def _run(scenario, history, start, days, events, tz, source_tz, workers, dask_sc
     ev = read_table(events, EVENTS) if events else None
     hist = read_table(history, HISTORY, scenario=sc, source_tz=source_tz)
     day = start.date() if start else None
+    offsets = read_utc_offsets_min(history)
     if sc is None:
-        return forecast_history(hist, start=day, days=days or 7, tz=tz, config=fc, events=ev)
+        return forecast_history(
+            hist, start=day, days=days or 7, tz=tz or source_tz, config=fc, events=ev,
+            offsets_min=offsets,
+        )
     return forecast_contacts(
-        hist, dataclasses.replace(sc, forecast=fc), start=day, days=days, events=ev
+        hist, dataclasses.replace(sc, forecast=fc), start=day, days=days, events=ev,
+        offsets_min=offsets,
     )
 
 
