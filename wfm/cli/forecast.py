@@ -45,6 +45,9 @@ def _options(fn):
             help="Time zone of local days when no SCENARIO is given (default: the zone "
             "that fits the history's UTC offsets).",
         ),
+        click.option(
+            "--country", default="", help="Public holidays set aside when no SCENARIO (FR, US)."
+        ),
         click.option("--source-tz", help="IANA zone of naive timestamps in the history."),
         click.option(
             "--workers", type=click.IntRange(min=1), help="Local processes (default: every core)."
@@ -60,7 +63,7 @@ def _options(fn):
     return fn
 
 
-def _run(scenario, history, start, days, events, tz, source_tz, workers, dask_scheduler):
+def _run(scenario, history, start, days, events, tz, country, source_tz, workers, dask_scheduler):
     from wfm.core.config import ForecastConfig
     from wfm.core.schemas import HISTORY
     from wfm.forecast import forecast_contacts, forecast_history
@@ -84,7 +87,7 @@ def _run(scenario, history, start, days, events, tz, source_tz, workers, dask_sc
     if sc is None:
         return forecast_history(
             hist, start=day, days=days or 7, tz=tz or source_tz, config=fc, events=ev,
-            offsets_min=offsets,
+            offsets_min=offsets, country=country,
         )
     return forecast_contacts(
         hist, dataclasses.replace(sc, forecast=fc), start=day, days=days, events=ev,
@@ -101,7 +104,9 @@ def _run(scenario, history, start, days, events, tz, source_tz, workers, dask_sc
     type=click.Path(dir_okay=False),
     help="Forecast CSV to write.",
 )
-def forecast(scenario, history, start, days, events, tz, source_tz, workers, dask_scheduler, out):
+def forecast(
+    scenario, history, start, days, events, tz, country, source_tz, workers, dask_scheduler, out
+):
     """Forecast contacts per interval for every series of a history.
 
     With a SCENARIO, sites' hours, holidays and forecast settings apply; without one, every
@@ -111,7 +116,9 @@ def forecast(scenario, history, start, days, events, tz, source_tz, workers, das
     from wfm.core.schemas import FORECAST
     from wfm.io.tables import write_table
 
-    res = _run(scenario, history, start, days, events, tz, source_tz, workers, dask_scheduler)
+    res = _run(
+        scenario, history, start, days, events, tz, country, source_tz, workers, dask_scheduler
+    )
     write_table(res.tables["backtest"], Path(out).with_name("backtest.csv"))
     write_table(res.table, out, FORECAST)
     for note in res.notes:
@@ -132,7 +139,9 @@ def forecast(scenario, history, start, days, events, tz, source_tz, workers, das
     type=click.Path(dir_okay=False),
     help="Score table CSV to write.",
 )
-def backtest(scenario, history, start, days, events, tz, source_tz, workers, dask_scheduler, out):
+def backtest(
+    scenario, history, start, days, events, tz, country, source_tz, workers, dask_scheduler, out
+):
     """Score every candidate model per series by rolling-origin backtest.
 
     Prints and writes wMAPE, MASE, bias and prediction-interval coverage per series and
@@ -140,7 +149,9 @@ def backtest(scenario, history, start, days, events, tz, source_tz, workers, das
     """
     from wfm.io.tables import write_table
 
-    res = _run(scenario, history, start, days, events, tz, source_tz, workers, dask_scheduler)
+    res = _run(
+        scenario, history, start, days, events, tz, country, source_tz, workers, dask_scheduler
+    )
     table = res.tables["backtest"]
     write_table(table, out)
     click.echo(table.to_string(index=False, float_format=lambda v: f"{v:.4f}"))

@@ -32,6 +32,7 @@ from wfm.forecast.intraday import (
     weekday_of,
 )
 from wfm.forecast.models import ENSEMBLE, MODELS, ModelUnfitError
+from wfm.forecast.screening import SetAside, describe, screen_days
 
 log = logging.getLogger(__name__)
 
@@ -103,6 +104,7 @@ class SeriesOutcome:
     model: str
     scores: tuple[ModelScore, ...]
     notes: tuple[str, ...]
+    set_aside: tuple[SetAside, ...] = ()
 
 
 def forecast_series(job: SeriesJob) -> SeriesOutcome:
@@ -132,6 +134,7 @@ def _forecast_series(job: SeriesJob) -> SeriesOutcome:
     targets = np.unique(g_ord)
     row_of = np.searchsorted(targets, g_ord)
     scores: tuple[ModelScore, ...] = ()
+    set_aside: tuple[SetAside, ...] = ()
     error_sq = cfg.fallback_error_rate**2
     if job.intervals.size == 0:
         if job.seed_contacts_per_day is None:
@@ -147,7 +150,9 @@ def _forecast_series(job: SeriesJob) -> SeriesOutcome:
         aht = np.full(len(grid), cfg.default_aht_s)
         panel = None
     else:
-        panel, work = _panels(job, int(targets.min()))
+        panel, work, set_aside = _panels(job, int(targets.min()))
+        if set_aside:
+            notes.append(f"{label}: {describe(set_aside)}")
         model, fmat, error_sq, scores, more = _choose_and_fit(panel, job, targets)
         notes.extend(f"{label}: {n}" for n in more)
         mean = np.where(is_open, fmat[row_of, g_slot], 0.0)
@@ -168,6 +173,7 @@ def _forecast_series(job: SeriesJob) -> SeriesOutcome:
         model=model,
         scores=scores,
         notes=tuple(notes),
+        set_aside=set_aside,
     )
 
 
@@ -182,8 +188,9 @@ def _series_grid(job: SeriesJob) -> pd.DatetimeIndex:
 
 def _panels(
     job: SeriesJob, first_target: int
-) -> tuple[DayPanel, tuple[DayPanel, DayPanel] | None]:
-    """History panel (cleaned of holidays and events), and contacts and work panels of AHT.
+) -> tuple[DayPanel, tuple[DayPanel, DayPanel] | None, tuple[SetAside, ...]]:
+    """History panel (days that are not normal set aside, :mod:`wfm.forecast.screening`),
+    contacts and work panels of AHT, and the days set aside.
 
     Only local days before ``first_target`` (the first forecast day) are kept: where the
     plan's grid starts inside a day of the history (a site behind the others' offsets), that
@@ -216,8 +223,8 @@ def _panels(
     for o, m, v in job.events:
         if v is not None or m == 0:
             excluded.add(o)
-    panel = day_panel(
-        idx, contacts, job.site.tz, job.interval_min, exclude_ordinals=frozenset(excluded)
+    panel, set_aside = screen_days(
+        day_panel(idx, contacts, job.site.tz, job.interval_min), frozenset(excluded)
     )
     for o, m, v in job.events:
         if v is None and m and panel.day0 <= o < panel.day0 + panel.n_days:
@@ -232,7 +239,7 @@ def _panels(
                 day_panel(idx, c, job.site.tz, job.interval_min),
                 day_panel(idx, c * np.nan_to_num(aht), job.site.tz, job.interval_min),
             )
-    return panel, work
+    return panel, work, set_aside
 
 
 def _open_cells(panel: DayPanel, site: SiteConfig, interval_min: int) -> np.ndarray:

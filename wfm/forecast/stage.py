@@ -196,6 +196,7 @@ def forecast_history(
     config: ForecastConfig | None = None,
     events: pd.DataFrame | None = None,
     offsets_min: np.ndarray | None = None,
+    country: str = "",
 ) -> StageResult:
     """Forecast every series of a history without a scenario (defaults, open all day).
 
@@ -219,6 +220,8 @@ def forecast_history(
     offsets_min : numpy.ndarray, optional
         UTC offset written with each history row [min] (``NaN`` where none): without
         ``tz``, a row's local day is the wall-clock date of its own offset.
+    country : str
+        ISO 3166 code whose public holidays are set aside from fitting; empty for none.
 
     Returns
     -------
@@ -239,6 +242,7 @@ def forecast_history(
         name="all",
         region="all",
         tz=tz,
+        country=country,
         closed_on_holidays=False,
         hours=dict.fromkeys(WEEKDAYS, "00:00-24:00"),
     )
@@ -342,6 +346,7 @@ def _assemble(
 ) -> StageResult:
     frames = []
     score_rows = []
+    aside: dict[str, dict[str, str]] = {}
     notes = list(notes)
     chosen: dict[str, str] = {}
     num = den = 0.0
@@ -360,6 +365,8 @@ def _assemble(
         frames.append(pd.DataFrame(frame))
         label = "/".join(out.key)
         chosen[label] = out.model
+        if out.set_aside:
+            aside[label] = {d.date.isoformat(): d.reason for d in out.set_aside}
         base = out.model.split("(")[0]
         for sc in out.scores:
             score_rows.append(
@@ -389,7 +396,11 @@ def _assemble(
         "chosen_model": chosen,
         "backtest_wmape_rate": (num / den) if den > 0 else None,
         "level_rate": cfg.level_rate,
+        "days_set_aside": aside,
     }
     return StageResult(
-        table=table, tables={"backtest": backtest}, notes=tuple(notes), figures=figures
+        table=table,
+        tables={"backtest": backtest},
+        notes=tuple(notes),
+        figures=figures,
     )
