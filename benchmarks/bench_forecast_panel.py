@@ -55,7 +55,7 @@ DATA = Path(
         ROOT.parent / "shared" / "data",
     )
 )
-ORIGINS = 8
+ORIGINS = 6
 HORIZONS = (1, 7, 14)
 DAYS = 14
 WEEK = {d: "00:00-24:00" for d in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")}
@@ -91,9 +91,7 @@ def anonymous_bank() -> tuple[pd.DataFrame, dict]:
     local = naive.tz_localize("Asia/Jerusalem", ambiguous="NaT", nonexistent="NaT")
     keep = ~np.asarray(local.isna())
     n = int(keep.sum())
-    hist = _frame(
-        local[keep], ["voice"] * n, raw["type"].str.lower()[keep], raw["offered"][keep]
-    )
+    hist = _frame(local[keep], ["voice"] * n, raw["type"].str.lower()[keep], raw["offered"][keep])
     hours = {d: "07:00-24:00" for d in ("sun", "mon", "tue", "wed", "thu")}
     hours |= {"fri": "07:00-14:00", "sat": "20:00-24:00"}
     return hist, {"tz": "Asia/Jerusalem", "country": "IL", "hours": hours, "interval": 30}
@@ -130,7 +128,7 @@ def origins_of(hist: pd.DataFrame, name: str, n: int) -> list[dt.date]:
     days = sorted(set(hist["local"].dt.date))
     first, last = days[0], days[-1]
     if name == "anonymous_bank":  # one month: every other day from the third week on
-        return [first + dt.timedelta(days=d) for d in range(16, 31, 2)][:n]
+        return [first + dt.timedelta(days=d) for d in range(18, 31, 2)][:n]
     o = last - dt.timedelta(days=DAYS - 1)
     o -= dt.timedelta(days=o.weekday())  # a Monday
     out = [o - dt.timedelta(days=7 * k) for k in range(n)]
@@ -168,6 +166,8 @@ def wfm_scenario(train: pd.DataFrame, origin: dt.date, meta: dict, tmp: Path) ->
     from wfm.core.mapping import scenario_from_dict
     from wfm.forecast import forecast_contacts
 
+    slug = {c: c if c[:1].isalpha() else f"ch_{c}" for c in train["channel"].unique()}
+    train = train.assign(channel=train["channel"].map(slug))
     chans = sorted(train["channel"].unique())
     segs = train.groupby("segment")["channel"].unique()
     sc = scenario_from_dict(
@@ -190,7 +190,8 @@ def wfm_scenario(train: pd.DataFrame, origin: dt.date, meta: dict, tmp: Path) ->
     )
     hist = train[["interval_start", "channel", "segment", "contacts"]].reset_index(drop=True)
     res = forecast_contacts(hist, sc, start=origin, days=DAYS)
-    return res.table
+    back = {v: k for k, v in slug.items()}
+    return res.table.assign(channel=res.table["channel"].map(back))
 
 
 def _slot_key(local: pd.Series) -> pd.Series:
@@ -312,7 +313,9 @@ def panel_table(n_origins: int = ORIGINS, sets: list[str] | None = None) -> pd.D
     rows: list[dict] = []
     with tempfile.TemporaryDirectory() as d:
         for name in sets or list(SETS):
-            rows.extend(run_set(name, n_origins, Path(d)))
+            done = run_set(name, n_origins, Path(d))
+            print(_markdown(pd.DataFrame(done)), flush=True)
+            rows.extend(done)
     table = pd.DataFrame(rows)
     value_cols = [c for c in table.columns if c not in ("set", "method")]
     panel = table.groupby("method", sort=False)[value_cols].mean().reset_index()

@@ -29,8 +29,9 @@ def test_offsets_follow_the_rows_of_the_history_table(bank):
     hist, offsets = bank
     assert len(offsets) == len(hist)
     assert set(np.unique(offsets)) == {-240.0}
-    assert parse_offsets_min(np.array(["2025-01-01T00:00:00Z", "2025-01-01T00:00:00+05:30",
-                                       "2025-01-01T00:00:00"])).tolist()[:2] == [0.0, 330.0]
+    assert parse_offsets_min(
+        np.array(["2025-01-01T00:00:00Z", "2025-01-01T00:00:00+05:30", "2025-01-01T00:00:00"])
+    ).tolist()[:2] == [0.0, 330.0]
 
 
 def test_us_centre_without_scenario_forecasts_on_its_own_local_days(bank):

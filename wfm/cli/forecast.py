@@ -86,11 +86,21 @@ def _run(scenario, history, start, days, events, tz, country, source_tz, workers
     offsets = read_utc_offsets_min(history)
     if sc is None:
         return forecast_history(
-            hist, start=day, days=days or 7, tz=tz or source_tz, config=fc, events=ev,
-            offsets_min=offsets, country=country,
+            hist,
+            start=day,
+            days=days or 7,
+            tz=tz or source_tz,
+            config=fc,
+            events=ev,
+            offsets_min=offsets,
+            country=country,
         )
     return forecast_contacts(
-        hist, dataclasses.replace(sc, forecast=fc), start=day, days=days, events=ev,
+        hist,
+        dataclasses.replace(sc, forecast=fc),
+        start=day,
+        days=days,
+        events=ev,
         offsets_min=offsets,
     )
 

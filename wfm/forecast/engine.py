@@ -21,7 +21,15 @@ import pandas as pd
 
 from wfm.core.calendar import interval_grid, open_mask, public_holidays
 from wfm.core.config import ForecastConfig, SiteConfig
-from wfm.forecast.backtest import BacktestResult, ModelScore, rolling_backtest
+from wfm.forecast.backtest import (
+    LEADS,
+    SELECTED,
+    BacktestResult,
+    ModelScore,
+    backtest_origins,
+    rolling_backtest,
+    selection_score,
+)
 from wfm.forecast.events import Event
 from wfm.forecast.intervals import prediction_bounds
 from wfm.forecast.intraday import (
@@ -32,7 +40,7 @@ from wfm.forecast.intraday import (
     weekday_of,
 )
 from wfm.forecast.models import ENSEMBLE, MODELS, ModelUnfitError
-from wfm.forecast.screening import SetAside, describe, screen_days
+from wfm.forecast.screening import SetAside, describe, level_break, screen_days
 
 log = logging.getLogger(__name__)
 
@@ -159,7 +167,9 @@ def _forecast_series(job: SeriesJob) -> SeriesOutcome:
         aht, aht_note = _aht(job, panel, work, g_ord, g_slot)
         if aht_note:
             notes.append(f"{label}: {aht_note}")
-    lo, hi = prediction_bounds(mean, error_sq, cfg.level_rate)
+    lo, hi = prediction_bounds(
+        mean, np.broadcast_to(error_sq, (len(targets),))[row_of], cfg.level_rate
+    )
     mean, lo, hi = _apply_events(job.events, g_ord, is_open, mean, lo, hi)
     lo = np.where(is_open, np.minimum(lo, mean), 0.0)
     hi = np.where(is_open, np.maximum(hi, mean), 0.0)
@@ -254,20 +264,21 @@ def _open_cells(panel: DayPanel, site: SiteConfig, interval_min: int) -> np.ndar
 
 def _choose_and_fit(
     panel: DayPanel, job: SeriesJob, targets: np.ndarray
-) -> tuple[str, np.ndarray, float, tuple[ModelScore, ...], list[str]]:
+) -> tuple[str, np.ndarray, np.ndarray, tuple[ModelScore, ...], list[str]]:
+    """Chosen model, its forecast (targets × slots), φ² per target day, scores and notes."""
     cfg = job.config
     notes: list[str] = []
     valid = np.flatnonzero(panel.valid)
     weeks = (valid[-1] - valid[0] + 1) / 7 if valid.size else 0.0
     volume = float(np.nansum(panel.values))
     result: BacktestResult | None = None
-    fallback_sq = cfg.fallback_error_rate**2
+    fallback_sq = np.full(len(targets), cfg.fallback_error_rate**2)
     if valid.size == 0:
         notes.append("no usable history day (all holidays or events); forecast 0")
         return (
             cfg.fallback_model,
             np.zeros((len(targets), panel.values.shape[1])),
-            fallback_sq,
+            (fallback_sq),
             (),
             notes,
         )
@@ -284,34 +295,87 @@ def _choose_and_fit(
             panel, _open_cells(panel, job.site, job.interval_min), cfg, job.horizon_days
         )
         if result is None:
-            notes.append(
-                f"history too short for a {job.horizon_days}-day backtest: "
-                f"{cfg.fallback_model}, intervals from fallback_error_rate"
-            )
+            notes.append(_no_backtest_note(panel, cfg, job.horizon_days))
     end = panel.day0 + panel.n_days
     recent = panel.between(end - 7 * cfg.history_weeks, end)
+    brk = level_break(panel)
+    if brk:
+        notes.append(f"warning: {brk}")
     if result is None:
         fmat = MODELS[cfg.fallback_model](recent, targets, cfg)
         return cfg.fallback_model, fmat, fallback_sq, (), notes
     notes.extend(result.notes)
+    n = len(result.origins)
     ranked = sorted(
-        (s for s in result.scores if np.isfinite(s.wmape) and s.origins == len(result.origins)),
-        key=lambda s: s.wmape,
+        (
+            s
+            for s in result.scores
+            if np.isfinite(s.wmape) and s.origins == n and s.model != SELECTED
+        ),
+        key=selection_score,
     )
     for sc in ranked:
         try:
             if sc.model == ENSEMBLE:
-                fmat = np.mean([MODELS[m](recent, targets, cfg) for m in result.members], axis=0)
+                fmat = np.sum(
+                    [
+                        w * MODELS[m](recent, targets, cfg)
+                        for m, w in zip(result.members, result.weights, strict=True)
+                    ],
+                    axis=0,
+                )
             else:
                 fmat = MODELS[sc.model](recent, targets, cfg)
         except ModelUnfitError as err:
             notes.append(f"{sc.model} won the backtest but failed on the full history ({err})")
             continue
-        sq = sc.error_sq if np.isfinite(sc.error_sq) else fallback_sq
         chosen = sc.model if sc.model != ENSEMBLE else f"{ENSEMBLE}({'+'.join(result.members)})"
-        return chosen, fmat, sq, result.scores, notes
+        notes.extend(_naive_note(result, sc))
+        return chosen, fmat, _sq_by_target(sc, targets, fallback_sq), result.scores, notes
     fmat = MODELS[cfg.fallback_model](recent, targets, cfg)
     return cfg.fallback_model, fmat, fallback_sq, result.scores, notes
+
+
+def _no_backtest_note(panel: DayPanel, cfg, horizon_days: int) -> str:
+    origins = backtest_origins(panel, horizon_days, cfg.backtest_origins, cfg.backtest_step_days)
+    if origins:
+        last = panel.day0 + panel.n_days
+        seen = panel.between(min(origins), last).values
+        return (
+            f"no contacts in the {last - min(origins)} backtest days before the forecast: "
+            f"nothing to score the models on; {cfg.fallback_model}, intervals from "
+            "fallback_error_rate"
+            if np.nansum(seen) <= 0
+            else f"no backtest origin could be scored: {cfg.fallback_model}, intervals from "
+            "fallback_error_rate"
+        )
+    return (
+        f"history too short for a {horizon_days}-day backtest: "
+        f"{cfg.fallback_model}, intervals from fallback_error_rate"
+    )
+
+
+def _naive_note(result: BacktestResult, chosen: ModelScore) -> list[str]:
+    naive = next((s for s in result.scores if s.model == "seasonal_naive"), None)
+    if naive is None or chosen.model == naive.model or not np.isfinite(naive.wmape):
+        return []
+    if chosen.wmape < naive.wmape:
+        return []
+    return [
+        f"warning: the chosen {chosen.model} (backtest wMAPE {chosen.wmape:.3f}) is no better "
+        f"than seasonal_naive ({naive.wmape:.3f})"
+    ]
+
+
+def _sq_by_target(sc: ModelScore, targets: np.ndarray, fallback: np.ndarray) -> np.ndarray:
+    """φ² of each target day by its lead from the first (the backtest's calibration)."""
+    if not sc.error_sq_by_lead:
+        return np.full(len(targets), sc.error_sq) if np.isfinite(sc.error_sq) else fallback
+    lead = np.asarray(targets) - int(np.min(targets))
+    out = np.empty(len(targets))
+    for (first, end), sq in zip(LEADS, sc.error_sq_by_lead, strict=True):
+        out[(lead >= first) & (lead < (end if end is not None else 10**9))] = sq
+    return np.where(np.isfinite(out), out, fallback)
 
 
 def _aht(

@@ -275,6 +275,65 @@ def top_down_factors(panel: DayPanel, targets: np.ndarray, config: ForecastConfi
     return level * factor[wd_t][:, None] * prof[wd_t]
 
 
+def top_down_pooled(panel: DayPanel, targets: np.ndarray, config: ForecastConfig) -> np.ndarray:
+    """Expected count: recent level × weekday factor × a profile pooled where data are thin.
+
+    Notes
+    -----
+    As :func:`top_down_factors` (level = mean of T_d / f_w(d) over the last
+    ``average_weeks`` weeks, f_w the median weekday ratio), but the intraday profile is the
+    volume-weighted share of each slot over every day of weekday w in the window, shrunk
+    towards the share pooled over all weekdays: π_w = (C_w p_w + k p) / (C_w + k), with C_w
+    the weekday's contacts and k = 50 × slots with volume [contacts]. The forecast is a mean
+    (an expected count), never the median of sparse counts, which is mostly 0 and would
+    under-staff every day; on thin series the pooled profile keeps Poisson noise out of the
+    shape.
+
+    References
+    ----------
+    .. [1] L. Brown et al., JASA, 100(469), 36–50, 2005; H. Bühlmann, A. Gisler, *A Course in
+       Credibility Theory and its Applications*, Springer, 2005 (the shrinkage weight).
+    """
+    open_wd, rows = _open_days(panel)
+    valid = panel.valid
+    totals = np.nansum(panel.values, axis=1)
+    wds = panel.weekdays
+    factor = _weekday_factors(totals, wds, valid, rows, open_wd)
+    recent = rows[valid[rows]][-config.average_weeks * open_wd.size :]
+    level = float(np.mean(totals[recent] / factor[wds[recent]]))
+    block = np.nan_to_num(panel.values[rows[valid[rows]]])
+    pooled = block.sum(axis=0)
+    k = 50.0 * max(int((pooled > 0).sum()), 1)
+    pooled = pooled / pooled.sum() if pooled.sum() > 0 else pooled
+    prof = np.zeros((7, panel.values.shape[1]))
+    for w in range(7):
+        own = block[wds[rows[valid[rows]]] == w].sum(axis=0)
+        c = own.sum()
+        prof[w] = (own + k * pooled) / (c + k)
+    wd_t = weekday_of(np.asarray(targets))
+    return level * factor[wd_t][:, None] * prof[wd_t]
+
+
+def _weekday_factors(
+    totals: np.ndarray, wds: np.ndarray, valid: np.ndarray, rows: np.ndarray, open_wd: np.ndarray
+) -> np.ndarray:
+    """Median ratio of each open weekday's total to its week's mean (0 for closed days)."""
+    week = (np.arange(len(totals)) + int(wds[0])) // 7
+    ratios: dict[int, list[float]] = {int(w): [] for w in open_wd}
+    for wk in np.unique(week[rows]):
+        days = rows[(week[rows] == wk) & valid[rows]]
+        mean = totals[days].mean() if days.size else 0.0
+        if days.size >= min(3, open_wd.size) and mean > 0:
+            for r in days:
+                ratios[int(wds[r])].append(totals[r] / mean)
+    factor = np.zeros(7)
+    for w, r in ratios.items():
+        factor[w] = float(np.median(r)) if r else 0.0
+    if not (factor[open_wd] > 0).all():
+        raise ModelUnfitError("needs a full week of data for each open weekday")
+    return factor
+
+
 # -- direct intraday ----------------------------------------------------------------------------
 _STL_JUMPS = {"seasonal_jump": 5, "trend_jump": 5, "low_pass_jump": 5}
 """LOESS evaluated every 5th point and interpolated between (STL's speed-up, [2]_ section 3)."""
@@ -345,9 +404,12 @@ MODELS: dict[str, ModelFn] = {
     "top_down_ets": top_down_ets,
     "top_down_factors": top_down_factors,
     "direct_mstl": direct_mstl,
+    "top_down_pooled": top_down_pooled,
 }
 """Registry of fitted candidate models by name (``ensemble`` is built by the backtest)."""
 
 ENSEMBLE = "ensemble"
 MODEL_NAMES = (*MODELS, ENSEMBLE)
+ALWAYS = ("seasonal_naive", "week_median", "top_down_pooled")
+"""Robust candidates added to every selection among two or more models."""
 """Every name ``forecast.models`` may list."""

@@ -73,7 +73,7 @@ def screen_days(
     values = panel.values.copy()
     valid = ~np.isnan(values).all(axis=1)
     out: dict[int, str] = {}
-    first, last = (np.flatnonzero(valid)[[0, -1]] if valid.any() else (0, -1))
+    first, last = np.flatnonzero(valid)[[0, -1]] if valid.any() else (0, -1)
     wds = panel.weekdays
     for r in range(first, last + 1):
         same = wds[first : last + 1] == wds[r]
@@ -167,3 +167,35 @@ def describe(found: tuple[SetAside, ...], shown: int = 6) -> str:
             more = f" and {len(days) - shown} more" if len(days) > shown else ""
             parts.append(f"{len(days)} {why} ({', '.join(days[:shown])}{more})")
     return "days set aside from fitting: " + "; ".join(parts) if parts else ""
+
+
+LEVEL_BREAK_RATE = 2.0
+"""Ratio of the last four weeks' daily level to the level before, either way, that warns."""
+
+
+def level_break(panel: DayPanel) -> str:
+    """A warning when the last four weeks' level breaks from the history before them.
+
+    Returns
+    -------
+    str
+        Empty unless the mean daily total of the last 28 days (days with data) is below
+        1 / ``LEVEL_BREAK_RATE`` or above ``LEVEL_BREAK_RATE`` times that of the days
+        before (a collapse or a surge the models may not follow).
+    """
+    valid = panel.valid
+    tot = np.nansum(panel.values, axis=1)
+    cut = panel.n_days - 28
+    before, after = valid[:cut], valid[cut:]
+    if cut < 14 or before.sum() < 7 or after.sum() < 7:
+        return ""
+    old = float(tot[:cut][before].mean())
+    new = float(tot[cut:][after].mean())
+    if old <= 0 or LEVEL_BREAK_RATE**-1 <= new / old <= LEVEL_BREAK_RATE:
+        return ""
+    kind = "collapse" if new < old else "surge"
+    return (
+        f"recent level breaks from the history ({kind}): {new:.1f} contacts a day over the "
+        f"last 4 weeks against {old:.1f} before ({new / old:.0%}); check the data or plan "
+        "the level by hand"
+    )

@@ -45,7 +45,8 @@ def read_utc_offsets_min(path: str | os.PathLike) -> np.ndarray:
             if k != "interval_start"
         }
     )
-    keys.insert(0, "interval_start", pd.to_datetime(stamps, format="ISO8601", utc=True, errors="coerce"))
+    utc = pd.to_datetime(stamps, format="ISO8601", utc=True, errors="coerce")
+    keys.insert(0, "interval_start", utc)
     order = keys.sort_values(list(keys.columns), kind="mergesort").index.to_numpy()
     return offsets[order]
 
