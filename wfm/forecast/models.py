@@ -280,9 +280,10 @@ def top_down_pooled(panel: DayPanel, targets: np.ndarray, config: ForecastConfig
 
     Notes
     -----
-    As :func:`top_down_factors` (level = mean of T_d / f_w(d) over the last
-    ``average_weeks`` weeks, f_w the median weekday ratio), but the intraday profile is the
-    volume-weighted share of each slot over every day of weekday w in the window, shrunk
+    As :func:`top_down_factors`, but with ratios of sums, which stay unbiased on sparse
+    counts: f_w = mean T_d over days of weekday w / mean T_d over every open day of the
+    window, and level = Σ T_d / Σ f_w(d) over the last ``average_weeks`` weeks of open
+    days. The intraday profile is the volume-weighted share of each slot over every day of weekday w in the window, shrunk
     towards the share pooled over all weekdays: π_w = (C_w p_w + k p) / (C_w + k), with C_w
     the weekday's contacts and k = 50 × slots with volume [contacts]. The forecast is a mean
     (an expected count), never the median of sparse counts, which is mostly 0 and would
@@ -298,9 +299,16 @@ def top_down_pooled(panel: DayPanel, targets: np.ndarray, config: ForecastConfig
     valid = panel.valid
     totals = np.nansum(panel.values, axis=1)
     wds = panel.weekdays
-    factor = _weekday_factors(totals, wds, valid, rows, open_wd)
-    recent = rows[valid[rows]][-config.average_weeks * open_wd.size :]
-    level = float(np.mean(totals[recent] / factor[wds[recent]]))
+    seen = rows[valid[rows]]
+    mean_all = totals[seen].mean() if seen.size else 0.0
+    factor = np.zeros(7)
+    for w in open_wd:
+        days = seen[wds[seen] == w]
+        factor[w] = totals[days].mean() / mean_all if days.size and mean_all > 0 else 0.0
+    if not (factor[open_wd] > 0).any():
+        raise ModelUnfitError("no contacts on any open weekday")
+    recent = seen[-config.average_weeks * open_wd.size :]
+    level = float(totals[recent].sum() / max(factor[wds[recent]].sum(), 1e-12))
     block = np.nan_to_num(panel.values[rows[valid[rows]]])
     pooled = block.sum(axis=0)
     k = 50.0 * max(int((pooled > 0).sum()), 1)
@@ -312,26 +320,6 @@ def top_down_pooled(panel: DayPanel, targets: np.ndarray, config: ForecastConfig
         prof[w] = (own + k * pooled) / (c + k)
     wd_t = weekday_of(np.asarray(targets))
     return level * factor[wd_t][:, None] * prof[wd_t]
-
-
-def _weekday_factors(
-    totals: np.ndarray, wds: np.ndarray, valid: np.ndarray, rows: np.ndarray, open_wd: np.ndarray
-) -> np.ndarray:
-    """Median ratio of each open weekday's total to its week's mean (0 for closed days)."""
-    week = (np.arange(len(totals)) + int(wds[0])) // 7
-    ratios: dict[int, list[float]] = {int(w): [] for w in open_wd}
-    for wk in np.unique(week[rows]):
-        days = rows[(week[rows] == wk) & valid[rows]]
-        mean = totals[days].mean() if days.size else 0.0
-        if days.size >= min(3, open_wd.size) and mean > 0:
-            for r in days:
-                ratios[int(wds[r])].append(totals[r] / mean)
-    factor = np.zeros(7)
-    for w, r in ratios.items():
-        factor[w] = float(np.median(r)) if r else 0.0
-    if not (factor[open_wd] > 0).all():
-        raise ModelUnfitError("needs a full week of data for each open weekday")
-    return factor
 
 
 # -- direct intraday ----------------------------------------------------------------------------

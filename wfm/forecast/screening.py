@@ -7,13 +7,15 @@ Before they see it, each day with data is screened:
   ``--country``), or an event with a multiplier of 0 or an absolute volume;
 - **partial**: the day's volume stops (or starts) early: its first or last hours hold no
   contacts although the weekday's intraday profile puts at least 10 % of the day there and
-  the rest of the day implies at least 5 contacts in them (a Poisson chance below 1 % of
-  seeing none). A log cut mid-day, zero-filled or not, is so told from a quiet day by
+  both the rest of the day and the weekday's median day imply at least 5 contacts in them
+  (a Poisson chance below 1 % of seeing none). A log cut mid-day, zero-filled or not, is so told from a quiet day by
   volume, not by its number of rows;
 - **anomalous**: a day total far from its expected level, the median of the same weekday
   over the 8 weeks around it scaled by the level of the days of its own week (so a level
-  shift of a whole week is not an anomaly): |log((T + 1) / (E + 1))| above
-  max(4 σ, log 1.6), σ the robust (1.4826 × MAD) spread of these log ratios over the series.
+  shift of a whole week is not an anomaly): |log((T + 1) / (E + 1)) − w| above
+  max(4 σ, log 1.6), with w the median log ratio of the other days within three days and σ
+  the robust (1.4826 × MAD) spread of these deviations over the series; days expected at 0
+  are not judged.
 
 Days set aside become missing rows; the models impute them from nearby days of the same
 weekday. Days without data, of a weekday that has data in at least half of its weeks, are
@@ -114,6 +116,14 @@ def _weekday_shares(values: np.ndarray, weekdays: np.ndarray) -> np.ndarray:
 
 def _partial_rows(values: np.ndarray, weekdays: np.ndarray) -> list[int]:
     shares = _weekday_shares(values, weekdays)
+    tot = np.nansum(values, axis=1)
+    has = ~np.isnan(values).all(axis=1)
+    usual = np.array(
+        [
+            np.median(tot[has & (weekdays == w)]) if (has & (weekdays == w)).any() else 0.0
+            for w in range(7)
+        ]
+    )
     found = []
     for r in np.flatnonzero(~np.isnan(values).all(axis=1)):
         y = np.nan_to_num(values[r])
@@ -124,7 +134,9 @@ def _partial_rows(values: np.ndarray, weekdays: np.ndarray) -> list[int]:
         head = prof[: nz[0]].sum()
         tail = prof[nz[-1] + 1 :].sum()
         for gap in (head, tail):
-            if gap >= PARTIAL_SHARE and y.sum() * gap / max(1.0 - gap, 1e-9) >= PARTIAL_CONTACTS:
+            # contacts the gap should hold, by the rest of the day and by the usual day
+            want = min(y.sum() * gap / max(1.0 - gap, 1e-9), usual[int(weekdays[r])] * gap)
+            if gap >= PARTIAL_SHARE and want >= PARTIAL_CONTACTS:
                 found.append(int(r))
                 break
     return found
@@ -152,7 +164,7 @@ def _anomalous_rows(values: np.ndarray, weekdays: np.ndarray) -> list[int]:
         near = near[(near != r) & ok[near]]
         if near.size >= 2:
             week[r] = np.median(ratio[near])
-    dev = ratio - week
+    dev = np.where(expected > 0, ratio - week, 0.0)  # a day expected closed is not judged
     sigma = 1.4826 * float(np.median(np.abs(dev[ok] - np.median(dev[ok]))))
     limit = max(ANOMALY_SIGMAS * sigma, ANOMALY_MIN_LOG)
     return [int(r) for r in np.flatnonzero(ok & (np.abs(dev) > limit))]
