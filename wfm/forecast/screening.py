@@ -8,8 +8,8 @@ Before they see it, each day with data is screened:
 - **partial**: the day's volume stops (or starts) early: its first or last hours hold no
   contacts although the weekday's intraday profile puts at least 10 % of the day there and
   both the rest of the day and the weekday's median day imply at least 5 contacts in them
-  (a Poisson chance below 1 % of seeing none). A log cut mid-day, zero-filled or not, is so told from a quiet day by
-  volume, not by its number of rows;
+  (a Poisson chance below 1 % of seeing none). A log cut mid-day, zero-filled or not, is
+  so told from a quiet day by volume, not by its number of rows;
 - **anomalous**: a day total far from its expected level, the median of the same weekday
   over the 8 weeks around it scaled by the level of the days of its own week (so a level
   shift of a whole week is not an anomaly): |log((T + 1) / (E + 1)) − w| above
