@@ -286,9 +286,9 @@ def top_down_pooled(panel: DayPanel, targets: np.ndarray, config: ForecastConfig
     days. The intraday profile is the volume-weighted share of each slot over every day of
     weekday w in the window, shrunk towards the share pooled over all weekdays:
     π_w = (C_w p_w + k p) / (C_w + k), with C_w the weekday's contacts and k = 50 × slots
-    with volume [contacts]. The forecast is a mean (an expected count), never the median of sparse counts, which is mostly 0 and would
-    under-staff every day; on thin series the pooled profile keeps Poisson noise out of the
-    shape.
+    with volume [contacts]. The forecast is a mean (an expected count), never the median of
+    sparse counts, which is mostly 0 and would under-staff every day; on thin series the
+    pooled profile keeps Poisson noise out of the shape.
 
     References
     ----------
