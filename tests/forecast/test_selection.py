@@ -89,3 +89,11 @@ def test_interval_width_follows_the_lead_of_each_target_day():
     targets = np.arange(700_000, 700_014)
     sq = _sq_by_target(_score("m", 0.1, (0.01, 0.04, 0.09)), targets, np.full(14, 0.5))
     assert sq.tolist() == [0.01] + [0.04] * 6 + [0.09] * 7
+
+
+def test_a_small_lead_over_the_robust_default_is_not_enough():
+    from wfm.forecast.backtest import choose
+
+    pooled = _score("top_down_pooled", 0.100)
+    assert choose([_score("top_down_ets", 0.097), pooled]).model == "top_down_pooled"
+    assert choose([_score("top_down_ets", 0.080), pooled]).model == "top_down_ets"

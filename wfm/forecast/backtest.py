@@ -33,6 +33,11 @@ LEADS = ((0, 1), (1, 7), (7, None))
 """Lead days of the horizon whose intervals are calibrated apart (first day, rest of the
 first week, beyond)."""
 
+DEFAULT_MODEL = "top_down_pooled"
+"""Candidate kept unless another beats it clearly in the backtest (see :func:`choose`)."""
+DEFAULT_MARGIN = 0.05
+"""Share of the default's selection score another candidate must beat it by."""
+
 MIN_TRAIN_DAYS = 14
 """Least days between the first observed day and an origin [days]."""
 
@@ -187,7 +192,7 @@ def rolling_backtest(
     eligible = [sc for sc in scores if sc.origins == len(origins) and np.isfinite(sc.wmape)]
     if not eligible:
         return None
-    chosen = min(eligible, key=selection_score).model
+    chosen = choose(eligible).model
     nested = _nested(forecasts, actuals, scales, config, ENSEMBLE in models)
     if nested is not None:
         scores.append(nested)
@@ -209,6 +214,19 @@ def selection_score(sc: ModelScore) -> float:
     """
     bias = sc.bias_rate if np.isfinite(sc.bias_rate) else 0.0
     return float(sc.wmape + abs(bias))
+
+
+def choose(eligible: list[ModelScore]) -> ModelScore:
+    """The candidate with the lowest selection score, unless it beats the robust default
+    ``top_down_pooled`` by less than ``DEFAULT_MARGIN`` of its score: on a few origins a
+    small lead is mostly luck, and the default generalises better than a lucky winner."""
+    best = min(eligible, key=selection_score)
+    default = next((sc for sc in eligible if sc.model == DEFAULT_MODEL), None)
+    if default is not None and selection_score(best) > (1 - DEFAULT_MARGIN) * selection_score(
+        default
+    ):
+        return default
+    return best
 
 
 def _members(
@@ -254,7 +272,7 @@ def _nested(
         ]
         if not ok:
             return None
-        best = min(ok, key=selection_score)
+        best = choose(ok)
         fc = forecasts[best.model][i]
         if ensemble:
             mem, w = _members(sc, n - 1, config.ensemble_size)

@@ -312,7 +312,7 @@ def _choose_and_fit(
             for s in result.scores
             if np.isfinite(s.wmape) and s.origins == n and s.model != SELECTED
         ),
-        key=selection_score,
+        key=lambda s: (s.model != result.chosen, selection_score(s)),
     )
     for sc in ranked:
         try:
