@@ -331,7 +331,12 @@ def _choose_and_fit(
             continue
         chosen = sc.model if sc.model != ENSEMBLE else f"{ENSEMBLE}({'+'.join(result.members)})"
         notes.extend(_naive_note(result, sc))
-        return chosen, fmat, _sq_by_target(sc, targets, fallback_sq), result.scores, notes
+        # intervals from the errors of the selection itself (nested): the chosen model's
+        # own backtest errors are those of a winner, smaller than its errors to come
+        nested = next((s for s in result.scores if s.model == SELECTED), None)
+        calib = nested if nested is not None and nested.error_sq_by_lead else sc
+        sq = _sq_by_target(calib, targets, fallback_sq)
+        return chosen, fmat, sq, result.scores, notes
     fmat = MODELS[cfg.fallback_model](recent, targets, cfg)
     return cfg.fallback_model, fmat, fallback_sq, result.scores, notes
 
