@@ -183,6 +183,8 @@ def wfm_scenario(train: pd.DataFrame, origin: dt.date, meta: dict, tmp: Path) ->
                     "tz": meta["tz"],
                     "country": meta["country"],
                     "hours": meta["hours"],
+                    # a 24/7 service answers on public holidays too
+                    "closed_on_holidays": meta["hours"] != WEEK,
                 }
             },
             "forecast": {"workers": 1},
