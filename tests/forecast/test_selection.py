@@ -12,7 +12,7 @@ import pytest
 from wfm.core.config import ForecastConfig
 from wfm.forecast import forecast_history
 from wfm.forecast.backtest import BacktestResult, ModelScore
-from wfm.forecast.engine import _naive_note, _sq_by_target
+from wfm.forecast.honesty import naive_note as _naive_note, sq_by_target as _sq_by_target
 from wfm.io.tables import read_history
 
 from .helpers import FAST_MODELS, history

@@ -22,15 +22,14 @@ import pandas as pd
 from wfm.core.calendar import interval_grid, open_mask, public_holidays
 from wfm.core.config import ForecastConfig, SiteConfig
 from wfm.forecast.backtest import (
-    LEADS,
     SELECTED,
     BacktestResult,
     ModelScore,
-    backtest_origins,
     rolling_backtest,
     selection_score,
 )
 from wfm.forecast.events import Event
+from wfm.forecast.honesty import naive_note, no_backtest_note, sq_by_target
 from wfm.forecast.intervals import prediction_bounds
 from wfm.forecast.intraday import (
     DayPanel,
@@ -295,7 +294,7 @@ def _choose_and_fit(
             panel, _open_cells(panel, job.site, job.interval_min), cfg, job.horizon_days
         )
         if result is None:
-            notes.append(_no_backtest_note(panel, cfg, job.horizon_days))
+            notes.append(no_backtest_note(panel, cfg, job.horizon_days))
     end = panel.day0 + panel.n_days
     recent = panel.between(end - 7 * cfg.history_weeks, end)
     brk = level_break(panel)
@@ -330,57 +329,15 @@ def _choose_and_fit(
             notes.append(f"{sc.model} won the backtest but failed on the full history ({err})")
             continue
         chosen = sc.model if sc.model != ENSEMBLE else f"{ENSEMBLE}({'+'.join(result.members)})"
-        notes.extend(_naive_note(result, sc))
+        notes.extend(naive_note(result, sc))
         # intervals from the errors of the selection itself (nested): the chosen model's
         # own backtest errors are those of a winner, smaller than its errors to come
         nested = next((s for s in result.scores if s.model == SELECTED), None)
         calib = nested if nested is not None and nested.error_sq_by_lead else sc
-        sq = _sq_by_target(calib, targets, fallback_sq)
+        sq = sq_by_target(calib, targets, fallback_sq)
         return chosen, fmat, sq, result.scores, notes
     fmat = MODELS[cfg.fallback_model](recent, targets, cfg)
     return cfg.fallback_model, fmat, fallback_sq, result.scores, notes
-
-
-def _no_backtest_note(panel: DayPanel, cfg, horizon_days: int) -> str:
-    origins = backtest_origins(panel, horizon_days, cfg.backtest_origins, cfg.backtest_step_days)
-    if origins:
-        last = panel.day0 + panel.n_days
-        seen = panel.between(min(origins), last).values
-        return (
-            f"no contacts in the {last - min(origins)} backtest days before the forecast: "
-            f"nothing to score the models on; {cfg.fallback_model}, intervals from "
-            "fallback_error_rate"
-            if np.nansum(seen) <= 0
-            else f"no backtest origin could be scored: {cfg.fallback_model}, intervals from "
-            "fallback_error_rate"
-        )
-    return (
-        f"history too short for a {horizon_days}-day backtest: "
-        f"{cfg.fallback_model}, intervals from fallback_error_rate"
-    )
-
-
-def _naive_note(result: BacktestResult, chosen: ModelScore) -> list[str]:
-    naive = next((s for s in result.scores if s.model == "seasonal_naive"), None)
-    if naive is None or chosen.model == naive.model or not np.isfinite(naive.wmape):
-        return []
-    if chosen.wmape < naive.wmape:
-        return []
-    return [
-        f"warning: the chosen {chosen.model} (backtest wMAPE {chosen.wmape:.3f}) is no better "
-        f"than seasonal_naive ({naive.wmape:.3f})"
-    ]
-
-
-def _sq_by_target(sc: ModelScore, targets: np.ndarray, fallback: np.ndarray) -> np.ndarray:
-    """φ² of each target day by its lead from the first (the backtest's calibration)."""
-    if not sc.error_sq_by_lead:
-        return np.full(len(targets), sc.error_sq) if np.isfinite(sc.error_sq) else fallback
-    lead = np.asarray(targets) - int(np.min(targets))
-    out = np.empty(len(targets))
-    for (first, end), sq in zip(LEADS, sc.error_sq_by_lead, strict=True):
-        out[(lead >= first) & (lead < (end if end is not None else 10**9))] = sq
-    return np.where(np.isfinite(out), out, fallback)
 
 
 def _aht(
