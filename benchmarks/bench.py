@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-ORDER = ["forecast", "staffing", "split", "schedule", "simulate", "report"]
+ORDER = ["forecast", "forecast_panel", "staffing", "split", "schedule", "simulate", "report"]
 
 
 def _modules() -> list[Path]:

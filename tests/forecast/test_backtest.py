@@ -10,7 +10,7 @@ import pytest
 
 from forecast.helpers import history
 from wfm.core.config import ForecastConfig
-from wfm.forecast.backtest import backtest_origins, rolling_backtest
+from wfm.forecast.backtest import backtest_origins, rolling_backtest, selection_score
 from wfm.forecast.intraday import day_panel
 from wfm.forecast.metrics import wmape
 from wfm.forecast.models import MODELS
@@ -65,10 +65,14 @@ def test_ensemble_averages_the_best_members():
     cells = np.ones(panel.values.shape, dtype=bool)
     cfg = ForecastConfig(models=(*FAST, "ensemble"), ensemble_size=2, backtest_origins=2)
     res = rolling_backtest(panel, cells, cfg, 7)
-    ranked = sorted((s for s in res.scores if s.model != "ensemble"), key=lambda s: s.wmape)
+    ranked = sorted(
+        (s for s in res.scores if s.model not in ("ensemble", "selected")),
+        key=selection_score,
+    )
     assert res.score("ensemble").origins == 2
     assert res.chosen in {s.model for s in res.scores}
     assert res.members == tuple(s.model for s in ranked[:2])
+    assert sum(res.weights) == pytest.approx(1.0)
 
 
 def test_closed_cells_are_not_scored():

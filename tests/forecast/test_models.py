@@ -55,6 +55,7 @@ def test_model_recovers_a_noise_free_weekly_pattern(name):
         "top_down_ets": 0.02,
         "top_down_factors": 1e-9,
         "direct_mstl": 0.05,
+        "top_down_pooled": 1e-9,
     }[name]
     assert np.abs(got - want).sum() <= tol * want.sum() + 1e-9
 

@@ -44,7 +44,8 @@ def test_contract_complete_grid_and_closed_intervals(tiny_dict):
     assert (t.loc[closed, ["contacts", "contacts_lo", "contacts_hi"]] == 0).all().all()
     assert (t.loc[~closed, "contacts"] > 0).all()
     bt = res.tables["backtest"]
-    assert set(bt["model"]) == set(FAST_MODELS)
+    # the robust baselines join every selection, and the selection's own nested score
+    assert set(bt["model"]) == {*FAST_MODELS, "top_down_pooled", "selected"}
     assert bt.groupby(["channel", "segment"])["chosen"].sum().eq(1).all()
     assert set(res.figures["chosen_model"]) == {f"{c}/{s}" for c, s in ALL_TINY}
     assert 0 < res.figures["backtest_wmape_rate"] < 1

@@ -21,7 +21,9 @@ def register(group: click.Group) -> None:
     type=click.Path(dir_okay=False),
     help="Score table CSV to write.",
 )
-def backtest(scenario, history, start, days, events, tz, source_tz, workers, dask_scheduler, out):
+def backtest(
+    scenario, history, start, days, events, tz, country, source_tz, workers, dask_scheduler, out
+):
     """Score every candidate model per series by rolling-origin backtest.
 
     Prints and writes wMAPE, MASE, bias and prediction-interval coverage per series and
@@ -31,7 +33,7 @@ def backtest(scenario, history, start, days, events, tz, source_tz, workers, das
     from wfm.io.stage_files import write_stage_file
 
     check_outputs(out, "backtest", folder=False, inputs=(scenario, history, events))
-    args = (scenario, history, start, days, events, tz, source_tz, workers, dask_scheduler)
+    args = (scenario, history, start, days, events, tz, country, source_tz, workers, dask_scheduler)
     res, inputs = run_forecast(*args)
     table = res.tables["backtest"]
     write_stage_file(table, out, "backtest", inputs=inputs)

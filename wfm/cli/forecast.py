@@ -43,9 +43,11 @@ def forecast_options(fn):
         ),
         click.option(
             "--tz",
-            default="UTC",
-            show_default=True,
-            help="Time zone of local days when no SCENARIO is given.",
+            help="Time zone of local days when no SCENARIO is given (default: the zone "
+            "that fits the history's UTC offsets).",
+        ),
+        click.option(
+            "--country", default="", help="Public holidays set aside when no SCENARIO (FR, US)."
         ),
         click.option("--source-tz", help="IANA zone of naive timestamps in the history."),
         WORKERS,
@@ -56,12 +58,15 @@ def forecast_options(fn):
     return fn
 
 
-def run_forecast(scenario, history, start, days, events, tz, source_tz, workers, dask_scheduler):
+def run_forecast(
+    scenario, history, start, days, events, tz, country, source_tz, workers, dask_scheduler
+):
     """Read the inputs, forecast, and return the stage result and the files read."""
     from wfm.core.config import ForecastConfig
     from wfm.core.schemas import HISTORY
     from wfm.forecast import forecast_contacts, forecast_history
     from wfm.forecast.events import EVENTS
+    from wfm.io.history_offsets import read_utc_offsets_min
     from wfm.io.scenario import load_scenario
     from wfm.io.tables import read_table
 
@@ -73,18 +78,23 @@ def run_forecast(scenario, history, start, days, events, tz, source_tz, workers,
     ev = read_table(events, EVENTS) if events else None
     hist = read_table(history, HISTORY, scenario=sc, source_tz=source_tz)
     day = start.date() if start else None
+    offsets = read_utc_offsets_min(history)
     if sc is None:
         res = forecast_history(
             hist,
             start=day,
             days=days or 7,
-            tz=tz,
+            tz=tz or source_tz,
             config=ForecastConfig(),
             events=ev,
             options=options,
+            offsets_min=offsets,
+            country=country,
         )
     else:
-        res = forecast_contacts(hist, sc, start=day, days=days, events=ev, options=options)
+        res = forecast_contacts(
+            hist, sc, start=day, days=days, events=ev, options=options, offsets_min=offsets
+        )
     return res, inputs
 
 
@@ -98,7 +108,9 @@ def run_forecast(scenario, history, start, days, events, tz, source_tz, workers,
     help="Forecast CSV to write; the backtest scores go beside it as <stem>_backtest.csv "
     "(forecast_backtest.csv by default).",
 )
-def forecast(scenario, history, start, days, events, tz, source_tz, workers, dask_scheduler, out):
+def forecast(
+    scenario, history, start, days, events, tz, country, source_tz, workers, dask_scheduler, out
+):
     """Forecast contacts per interval for every series of a history.
 
     With a SCENARIO, sites' hours, holidays and forecast settings apply; without one, every
@@ -109,7 +121,7 @@ def forecast(scenario, history, start, days, events, tz, source_tz, workers, das
     from wfm.cli.stage_output import check_outputs, echo_notes, write_outputs
 
     check_outputs(out, "forecast", folder=False, inputs=(scenario, history, events))
-    args = (scenario, history, start, days, events, tz, source_tz, workers, dask_scheduler)
+    args = (scenario, history, start, days, events, tz, country, source_tz, workers, dask_scheduler)
     res, inputs = run_forecast(*args)
     write_outputs(res, out, "forecast", folder=False, inputs=inputs)
     echo_notes("forecast", res.notes)

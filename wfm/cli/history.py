@@ -178,3 +178,5 @@ def from_contacts(log, out_path, scenario, interval_min, source_tz, max_gap_days
     write_table(table, out_path, HISTORY)
     click.echo(logs.contact_totals(contacts).to_string(index=False))
     click.echo(f"history: {len(table)} rows, {step}-minute intervals → {out_path}")
+    for day in table.attrs.get("partial_days_dropped", []):
+        click.echo(f"note: {day} left out: the log was cut inside that day", err=True)

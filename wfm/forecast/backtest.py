@@ -24,7 +24,19 @@ from wfm.forecast.metrics import (
     seasonal_naive_scale,
     wmape,
 )
-from wfm.forecast.models import ENSEMBLE, MODELS, ModelUnfitError
+from wfm.forecast.models import ALWAYS, ENSEMBLE, MODELS, ModelUnfitError
+
+SELECTED = "selected"
+"""Score row of the selection itself, measured on origins the choice did not see."""
+
+LEADS = ((0, 1), (1, 7), (7, None))
+"""Lead days of the horizon whose intervals are calibrated apart (first day, rest of the
+first week, beyond)."""
+
+DEFAULT_MODEL = "top_down_pooled"
+"""Candidate kept unless another beats it clearly in the backtest (see :func:`choose`)."""
+DEFAULT_MARGIN = 0.05
+"""Share of the default's selection score another candidate must beat it by."""
 
 MIN_TRAIN_DAYS = 14
 """Least days between the first observed day and an origin [days]."""
@@ -44,8 +56,11 @@ class ModelScore:
         Pooled over origins (see :mod:`wfm.forecast.metrics`); coverage uses, for each
         origin, the error rate measured on the other origins (leave one origin out).
     error_sq : float
-        φ² calibrated on every origin (:func:`~wfm.forecast.intervals.calibrated_error_sq`),
-        used for the final prediction intervals.
+        φ² calibrated on every origin (:func:`~wfm.forecast.intervals.calibrated_error_sq`).
+    error_sq_by_lead : tuple of float
+        φ² calibrated by lead: the first day, days 2–7 and days 8 on of each origin's
+        horizon (``error_sq`` where a lead has nothing to calibrate on); the final
+        prediction intervals use it.
     fit_s : float
         Wall time of the model's fits over all origins [s].
     """
@@ -58,19 +73,23 @@ class ModelScore:
     coverage_rate: float
     error_sq: float
     fit_s: float
+    error_sq_by_lead: tuple[float, ...] = ()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class BacktestResult:
     """Scores of every candidate, the chosen model and the ensemble's members.
 
-    ``members`` are the models the ``ensemble`` candidate averages (empty when it was not a
-    candidate or had fewer than two members), whether or not it was chosen.
+    ``members`` are the models the ``ensemble`` candidate averages with ``weights``
+    (inversely proportional to their selection score; empty when it was not a candidate
+    or had fewer than two members), whether or not it was chosen. A ``selected`` score,
+    when present, is the nested score of the selection itself.
     """
 
     scores: tuple[ModelScore, ...]
     chosen: str
     members: tuple[str, ...] = ()
+    weights: tuple[float, ...] = ()
     origins: tuple[int, ...] = ()
     notes: tuple[str, ...] = field(default_factory=tuple)
 
@@ -128,6 +147,8 @@ def rolling_backtest(
         None when no origin leaves two weeks of training data.
     """
     models = tuple(models or config.models)
+    if len(models) > 1:  # a selection: robust baselines are always among the candidates
+        models = (*models, *(m for m in ALWAYS if m not in models))
     if origins is None:
         origins = backtest_origins(
             panel, horizon_days, config.backtest_origins, config.backtest_step_days
@@ -160,31 +181,110 @@ def rolling_backtest(
             fit_s[m] += time.perf_counter() - t0
     scores = [_score(m, forecasts[m], actuals, scales, config, fit_s[m]) for m in forecasts]
     members: tuple[str, ...] = ()
+    weights: tuple[float, ...] = ()
     if ENSEMBLE in models:
-        ranked = sorted(
-            (sc for sc in scores if sc.origins == len(origins) and np.isfinite(sc.wmape)),
-            key=lambda sc: sc.wmape,
-        )
-        members = tuple(sc.model for sc in ranked[: config.ensemble_size])
+        members, weights = _members(scores, len(origins), config.ensemble_size)
         if len(members) >= 2:
-            ens: list[np.ndarray | None] = [
-                np.mean([np.asarray(forecasts[m][i]) for m in members], axis=0)
-                for i in range(len(origins))
-            ]
+            ens = _combine(forecasts, members, weights, range(len(origins)))
             scores.append(_score(ENSEMBLE, ens, actuals, scales, config, 0.0))
         else:
-            members = ()
+            members, weights = (), ()
     eligible = [sc for sc in scores if sc.origins == len(origins) and np.isfinite(sc.wmape)]
     if not eligible:
         return None
-    chosen = min(eligible, key=lambda sc: sc.wmape).model
+    chosen = choose(eligible).model
+    nested = _nested(forecasts, actuals, scales, config, ENSEMBLE in models)
+    if nested is not None:
+        scores.append(nested)
     return BacktestResult(
         scores=tuple(scores),
         chosen=chosen,
         members=members,
+        weights=weights,
         origins=tuple(origins),
         notes=tuple(notes),
     )
+
+
+def selection_score(sc: ModelScore) -> float:
+    """What the selection minimises: wMAPE plus the absolute bias of the total.
+
+    Judging by bias as well as wMAPE keeps the expected count (a mean) ahead of a median
+    on sparse series, where the median is mostly 0 and wins wMAPE while under-staffing.
+    """
+    bias = sc.bias_rate if np.isfinite(sc.bias_rate) else 0.0
+    return float(sc.wmape + abs(bias))
+
+
+def choose(eligible: list[ModelScore]) -> ModelScore:
+    """The candidate with the lowest selection score, unless it beats the robust default
+    ``top_down_pooled`` by less than ``DEFAULT_MARGIN`` of its score: on a few origins a
+    small lead is mostly luck, and the default generalises better than a lucky winner."""
+    best = min(eligible, key=selection_score)
+    default = next((sc for sc in eligible if sc.model == DEFAULT_MODEL), None)
+    if default is not None and selection_score(best) > (1 - DEFAULT_MARGIN) * selection_score(
+        default
+    ):
+        return default
+    return best
+
+
+def _members(
+    scores: list[ModelScore], n_origins: int, size: int
+) -> tuple[tuple[str, ...], tuple[float, ...]]:
+    """The ``size`` best models and their weights, inversely proportional to their score."""
+    ranked = sorted(
+        (sc for sc in scores if sc.origins == n_origins and np.isfinite(sc.wmape)),
+        key=selection_score,
+    )[:size]
+    inv = np.array([1.0 / max(selection_score(sc), 1e-9) for sc in ranked])
+    return tuple(sc.model for sc in ranked), tuple((inv / inv.sum()).tolist()) if ranked else ()
+
+
+def _combine(forecasts: dict, members, weights, which) -> list[np.ndarray | None]:
+    return [
+        np.sum(
+            [w * np.asarray(forecasts[m][i]) for m, w in zip(members, weights, strict=True)], axis=0
+        )
+        for i in which
+    ]
+
+
+def _nested(
+    forecasts: dict, actuals: list, scales: list, config: ForecastConfig, ensemble: bool
+) -> ModelScore | None:
+    """Scores of the selection itself: at each origin, the model (or ensemble) that the
+    other origins choose, so the published score is measured on origins the choice did
+    not see."""
+    n = len(actuals)
+    if n < 2:
+        return None
+    picked: list[np.ndarray | None] = []
+    for i in range(n):
+        others = [j for j in range(n) if j != i]
+        sub = {m: [f[j] for j in others] for m, f in forecasts.items()}
+        acts = [actuals[j] for j in others]
+        sc = [_score(m, sub[m], acts, [scales[j] for j in others], config, 0.0) for m in sub]
+        ok = [
+            x
+            for x in sc
+            if x.origins == n - 1 and np.isfinite(x.wmape) and forecasts[x.model][i] is not None
+        ]
+        if not ok:
+            return None
+        best = choose(ok)
+        fc = forecasts[best.model][i]
+        if ensemble:
+            mem, w = _members(sc, n - 1, config.ensemble_size)
+            if len(mem) >= 2:
+                ens = _combine(sub, mem, w, range(n - 1))
+                ens_sc = _score(ENSEMBLE, ens, acts, [scales[j] for j in others], config, 0.0)
+                if selection_score(ens_sc) < selection_score(best):
+                    fc = _combine(forecasts, mem, w, [i])[0]
+        if fc is None:
+            return None
+        picked.append(fc)
+    return _score(SELECTED, picked, actuals, scales, config, 0.0)
 
 
 def _score(
@@ -227,7 +327,16 @@ def _score(
         hi_parts.append(hi)
     mases = [mase(actuals[i], fcs[i], scales[i]) for i in ok]
     mases = [m for m in mases if np.isfinite(m)]
+    by_lead = []
+    for first, end in LEADS:
+        sq = calibrated_error_sq(
+            np.concatenate([actuals[i][first:end].ravel() for i in ok]),
+            np.concatenate([fcs[i][first:end].ravel() for i in ok]),
+            config.level_rate,
+        )
+        by_lead.append(sq if np.isfinite(sq) else error_sq)
     return ModelScore(
+        error_sq_by_lead=tuple(by_lead),
         model=model,
         origins=len(ok),
         wmape=wmape(a, f),

@@ -23,8 +23,15 @@ from wfm.core.config import ForecastConfig, SiteConfig
 from wfm.core.errors import ConfigError
 from wfm.core.run_options import RunOptions
 from wfm.core.workers import stopping, worker_pool
-from wfm.forecast.backtest import BacktestResult, ModelScore, rolling_backtest
+from wfm.forecast.backtest import (
+    SELECTED,
+    BacktestResult,
+    ModelScore,
+    rolling_backtest,
+    selection_score,
+)
 from wfm.forecast.events import Event
+from wfm.forecast.honesty import naive_note, no_backtest_note, sq_by_target
 from wfm.forecast.intervals import prediction_bounds
 from wfm.forecast.intraday import (
     DayPanel,
@@ -34,6 +41,7 @@ from wfm.forecast.intraday import (
     weekday_of,
 )
 from wfm.forecast.models import ENSEMBLE, MODELS, ModelUnfitError
+from wfm.forecast.screening import SetAside, describe, level_break, screen_days
 
 log = logging.getLogger(__name__)
 
@@ -105,6 +113,7 @@ class SeriesOutcome:
     model: str
     scores: tuple[ModelScore, ...]
     notes: tuple[str, ...]
+    set_aside: tuple[SetAside, ...] = ()
 
 
 def forecast_series(job: SeriesJob) -> SeriesOutcome:
@@ -134,6 +143,7 @@ def _forecast_series(job: SeriesJob) -> SeriesOutcome:
     targets = np.unique(g_ord)
     row_of = np.searchsorted(targets, g_ord)
     scores: tuple[ModelScore, ...] = ()
+    set_aside: tuple[SetAside, ...] = ()
     error_sq = cfg.fallback_error_rate**2
     if job.intervals.size == 0:
         if job.seed_contacts_per_day is None:
@@ -149,14 +159,18 @@ def _forecast_series(job: SeriesJob) -> SeriesOutcome:
         aht = np.full(len(grid), cfg.default_aht_s)
         panel = None
     else:
-        panel, work = _panels(job, int(targets.min()))
+        panel, work, set_aside = _panels(job, int(targets.min()))
+        if set_aside:
+            notes.append(f"{label}: {describe(set_aside)}")
         model, fmat, error_sq, scores, more = _choose_and_fit(panel, job, targets)
         notes.extend(f"{label}: {n}" for n in more)
         mean = np.where(is_open, fmat[row_of, g_slot], 0.0)
         aht, aht_note = _aht(job, panel, work, g_ord, g_slot)
         if aht_note:
             notes.append(f"{label}: {aht_note}")
-    lo, hi = prediction_bounds(mean, error_sq, cfg.level_rate)
+    lo, hi = prediction_bounds(
+        mean, np.broadcast_to(error_sq, (len(targets),))[row_of], cfg.level_rate
+    )
     mean, lo, hi = _apply_events(job.events, g_ord, is_open, mean, lo, hi)
     lo = np.where(is_open, np.minimum(lo, mean), 0.0)
     hi = np.where(is_open, np.maximum(hi, mean), 0.0)
@@ -170,6 +184,7 @@ def _forecast_series(job: SeriesJob) -> SeriesOutcome:
         model=model,
         scores=scores,
         notes=tuple(notes),
+        set_aside=set_aside,
     )
 
 
@@ -182,8 +197,11 @@ def _series_grid(job: SeriesJob) -> pd.DatetimeIndex:
     return pd.date_range(a, b, freq=step, inclusive="left", name="interval_start").as_unit("ns")
 
 
-def _panels(job: SeriesJob, first_target: int) -> tuple[DayPanel, tuple[DayPanel, DayPanel] | None]:
-    """History panel (cleaned of holidays and events), and contacts and work panels of AHT.
+def _panels(
+    job: SeriesJob, first_target: int
+) -> tuple[DayPanel, tuple[DayPanel, DayPanel] | None, tuple[SetAside, ...]]:
+    """History panel (days that are not normal set aside, :mod:`wfm.forecast.screening`),
+    contacts and work panels of AHT, and the days set aside.
 
     Only local days before ``first_target`` (the first forecast day) are kept: where the
     plan's grid starts inside a day of the history (a site behind the others' offsets), that
@@ -216,8 +234,8 @@ def _panels(job: SeriesJob, first_target: int) -> tuple[DayPanel, tuple[DayPanel
     for o, m, v in job.events:
         if v is not None or m == 0:
             excluded.add(o)
-    panel = day_panel(
-        idx, contacts, job.site.tz, job.interval_min, exclude_ordinals=frozenset(excluded)
+    panel, set_aside = screen_days(
+        day_panel(idx, contacts, job.site.tz, job.interval_min), frozenset(excluded)
     )
     for o, m, v in job.events:
         if v is None and m and panel.day0 <= o < panel.day0 + panel.n_days:
@@ -232,7 +250,7 @@ def _panels(job: SeriesJob, first_target: int) -> tuple[DayPanel, tuple[DayPanel
                 day_panel(idx, c, job.site.tz, job.interval_min),
                 day_panel(idx, c * np.nan_to_num(aht), job.site.tz, job.interval_min),
             )
-    return panel, work
+    return panel, work, set_aside
 
 
 def _open_cells(panel: DayPanel, site: SiteConfig, interval_min: int) -> np.ndarray:
@@ -247,20 +265,21 @@ def _open_cells(panel: DayPanel, site: SiteConfig, interval_min: int) -> np.ndar
 
 def _choose_and_fit(
     panel: DayPanel, job: SeriesJob, targets: np.ndarray
-) -> tuple[str, np.ndarray, float, tuple[ModelScore, ...], list[str]]:
+) -> tuple[str, np.ndarray, np.ndarray, tuple[ModelScore, ...], list[str]]:
+    """Chosen model, its forecast (targets × slots), φ² per target day, scores and notes."""
     cfg = job.config
     notes: list[str] = []
     valid = np.flatnonzero(panel.valid)
     weeks = (valid[-1] - valid[0] + 1) / 7 if valid.size else 0.0
     volume = float(np.nansum(panel.values))
     result: BacktestResult | None = None
-    fallback_sq = cfg.fallback_error_rate**2
+    fallback_sq = np.full(len(targets), cfg.fallback_error_rate**2)
     if valid.size == 0:
         notes.append("no usable history day (all holidays or events); forecast 0")
         return (
             cfg.fallback_model,
             np.zeros((len(targets), panel.values.shape[1])),
-            fallback_sq,
+            (fallback_sq),
             (),
             notes,
         )
@@ -277,31 +296,47 @@ def _choose_and_fit(
             panel, _open_cells(panel, job.site, job.interval_min), cfg, job.horizon_days
         )
         if result is None:
-            notes.append(
-                f"history too short for a {job.horizon_days}-day backtest: "
-                f"{cfg.fallback_model}, intervals from fallback_error_rate"
-            )
+            notes.append(no_backtest_note(panel, cfg, job.horizon_days))
     end = panel.day0 + panel.n_days
     recent = panel.between(end - 7 * cfg.history_weeks, end)
+    brk = level_break(panel)
+    if brk:
+        notes.append(f"warning: {brk}")
     if result is None:
         fmat = MODELS[cfg.fallback_model](recent, targets, cfg)
         return cfg.fallback_model, fmat, fallback_sq, (), notes
     notes.extend(result.notes)
+    n = len(result.origins)
     ranked = sorted(
-        (s for s in result.scores if np.isfinite(s.wmape) and s.origins == len(result.origins)),
-        key=lambda s: s.wmape,
+        (
+            s
+            for s in result.scores
+            if np.isfinite(s.wmape) and s.origins == n and s.model != SELECTED
+        ),
+        key=lambda s: (s.model != result.chosen, selection_score(s)),
     )
     for sc in ranked:
         try:
             if sc.model == ENSEMBLE:
-                fmat = np.mean([MODELS[m](recent, targets, cfg) for m in result.members], axis=0)
+                fmat = np.sum(
+                    [
+                        w * MODELS[m](recent, targets, cfg)
+                        for m, w in zip(result.members, result.weights, strict=True)
+                    ],
+                    axis=0,
+                )
             else:
                 fmat = MODELS[sc.model](recent, targets, cfg)
         except ModelUnfitError as err:
             notes.append(f"{sc.model} won the backtest but failed on the full history ({err})")
             continue
-        sq = sc.error_sq if np.isfinite(sc.error_sq) else fallback_sq
         chosen = sc.model if sc.model != ENSEMBLE else f"{ENSEMBLE}({'+'.join(result.members)})"
+        notes.extend(naive_note(result, sc))
+        # intervals from the errors of the selection itself (nested): the chosen model's
+        # own backtest errors are those of a winner, smaller than its errors to come
+        nested = next((s for s in result.scores if s.model == SELECTED), None)
+        calib = nested if nested is not None and nested.error_sq_by_lead else sc
+        sq = sq_by_target(calib, targets, fallback_sq)
         return chosen, fmat, sq, result.scores, notes
     fmat = MODELS[cfg.fallback_model](recent, targets, cfg)
     return cfg.fallback_model, fmat, fallback_sq, result.scores, notes

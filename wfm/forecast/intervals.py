@@ -77,7 +77,7 @@ def calibrated_error_sq(actual: np.ndarray, forecast: np.ndarray, level_rate: fl
 
 
 def prediction_bounds(
-    forecast: np.ndarray, error_sq: float, level_rate: float
+    forecast: np.ndarray, error_sq: float | np.ndarray, level_rate: float
 ) -> tuple[np.ndarray, np.ndarray]:
     """Lower and upper bounds of a central prediction interval for counts.
 
@@ -85,8 +85,8 @@ def prediction_bounds(
     ----------
     forecast : numpy.ndarray
         Mean forecast f ≥ 0 [contacts].
-    error_sq : float
-        φ² of :func:`error_rate_sq` [dimensionless].
+    error_sq : float or numpy.ndarray
+        φ² of :func:`error_rate_sq`, one value or one per forecast [dimensionless].
     level_rate : float
         Central coverage (0.8 → 10 % and 90 % quantiles).
 
@@ -108,5 +108,5 @@ def prediction_bounds(
     """
     f = np.maximum(np.asarray(forecast, dtype=float), 0.0)
     z = NormalDist().inv_cdf(0.5 + level_rate / 2.0)
-    sd = np.sqrt(f + max(error_sq, 0.0) * f * f)
+    sd = np.sqrt(f + np.maximum(error_sq, 0.0) * f * f)
     return np.maximum(f - z * sd, 0.0), f + z * sd

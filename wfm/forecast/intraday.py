@@ -122,8 +122,8 @@ def day_panel(
     -------
     DayPanel
         Days with rows hold 0 where a slot has no row (the export omits closed intervals);
-        days with no row, or with fewer than half the usual rows of their weekday (a partial
-        export), are ``NaN``.
+        days with no row are ``NaN``. Partial days are found by volume, not rows
+        (:mod:`wfm.forecast.screening`).
     """
     ords, slots = local_slots(intervals, tz, interval_min)
     if ords.size == 0:
@@ -137,16 +137,7 @@ def day_panel(
     np.add.at(count, (ords - day0, slots), 1.0)
     with np.errstate(invalid="ignore", divide="ignore"):
         mean = np.where(count > 0, total / np.maximum(count, 1.0), 0.0)
-    rows = (count > 0).sum(axis=1)
-    has_day = rows > 0
-    # a day with far fewer rows than usual for its weekday is a partial export (cut at a
-    # UTC midnight, a feed outage), not a quiet day: leave it out rather than read zeros
-    weekday = weekday_of(day0 + np.arange(n_days))
-    for wd in range(7):
-        same = has_day & (weekday == wd)
-        if same.any():
-            usual = np.median(rows[same])
-            has_day[same & (rows < 0.5 * usual)] = False
+    has_day = (count > 0).any(axis=1)
     mean[~has_day] = np.nan
     for o in exclude_ordinals:
         if day0 <= o < day0 + n_days:

@@ -275,6 +275,53 @@ def top_down_factors(panel: DayPanel, targets: np.ndarray, config: ForecastConfi
     return level * factor[wd_t][:, None] * prof[wd_t]
 
 
+def top_down_pooled(panel: DayPanel, targets: np.ndarray, config: ForecastConfig) -> np.ndarray:
+    """Expected count: recent level × weekday factor × a profile pooled where data are thin.
+
+    Notes
+    -----
+    As :func:`top_down_factors`, but with ratios of sums, which stay unbiased on sparse
+    counts: f_w = mean T_d over days of weekday w / mean T_d over every open day of the
+    window, and level = Σ T_d / Σ f_w(d) over the last ``average_weeks`` weeks of open
+    days. The intraday profile is the volume-weighted share of each slot over every day of
+    weekday w in the window, shrunk towards the share pooled over all weekdays:
+    π_w = (C_w p_w + k p) / (C_w + k), with C_w the weekday's contacts and k = 50 × slots
+    with volume [contacts]. The forecast is a mean (an expected count), never the median of
+    sparse counts, which is mostly 0 and would under-staff every day; on thin series the
+    pooled profile keeps Poisson noise out of the shape.
+
+    References
+    ----------
+    .. [1] L. Brown et al., JASA, 100(469), 36–50, 2005; H. Bühlmann, A. Gisler, *A Course in
+       Credibility Theory and its Applications*, Springer, 2005 (the shrinkage weight).
+    """
+    open_wd, rows = _open_days(panel)
+    valid = panel.valid
+    totals = np.nansum(panel.values, axis=1)
+    wds = panel.weekdays
+    seen = rows[valid[rows]]
+    mean_all = totals[seen].mean() if seen.size else 0.0
+    factor = np.zeros(7)
+    for w in open_wd:
+        days = seen[wds[seen] == w]
+        factor[w] = totals[days].mean() / mean_all if days.size and mean_all > 0 else 0.0
+    if not (factor[open_wd] > 0).any():
+        raise ModelUnfitError("no contacts on any open weekday")
+    recent = seen[-config.average_weeks * open_wd.size :]
+    level = float(totals[recent].sum() / max(factor[wds[recent]].sum(), 1e-12))
+    block = np.nan_to_num(panel.values[rows[valid[rows]]])
+    pooled = block.sum(axis=0)
+    k = 50.0 * max(int((pooled > 0).sum()), 1)
+    pooled = pooled / pooled.sum() if pooled.sum() > 0 else pooled
+    prof = np.zeros((7, panel.values.shape[1]))
+    for w in range(7):
+        own = block[wds[rows[valid[rows]]] == w].sum(axis=0)
+        c = own.sum()
+        prof[w] = (own + k * pooled) / (c + k)
+    wd_t = weekday_of(np.asarray(targets))
+    return level * factor[wd_t][:, None] * prof[wd_t]
+
+
 # -- direct intraday ----------------------------------------------------------------------------
 _STL_JUMPS = {"seasonal_jump": 5, "trend_jump": 5, "low_pass_jump": 5}
 """LOESS evaluated every 5th point and interpolated between (STL's speed-up, [2]_ section 3)."""
@@ -345,7 +392,10 @@ MODELS: dict[str, ModelFn] = {
     "top_down_ets": top_down_ets,
     "top_down_factors": top_down_factors,
     "direct_mstl": direct_mstl,
+    "top_down_pooled": top_down_pooled,
 }
 """Registry of fitted candidate models by name (``ensemble`` is built by the backtest)."""
 
 ENSEMBLE = "ensemble"
+ALWAYS = ("seasonal_naive", "week_median", "top_down_pooled")
+"""Robust candidates added to every selection among two or more models."""

@@ -25,6 +25,7 @@ from wfm.core.schemas import FORECAST, order_table
 from wfm.forecast.engine import SeriesJob, SeriesOutcome, run_jobs
 from wfm.forecast.events import check_events, events_for
 from wfm.forecast.intraday import local_slots
+from wfm.forecast.localdays import offset_disagreements, zone_from_offsets
 
 BACKTEST_COLUMNS = (
     "model",
@@ -47,6 +48,7 @@ def forecast_contacts(
     days: int | None = None,
     events: pd.DataFrame | None = None,
     options: RunOptions | None = None,
+    offsets_min: np.ndarray | None = None,
 ) -> StageResult:
     """Forecast contacts per interval for every series of the scenario.
 
@@ -66,6 +68,9 @@ def forecast_contacts(
         Special days (see :mod:`wfm.forecast.events`).
     options : RunOptions, optional
         Where the series are forecast (local processes, a Dask scheduler).
+    offsets_min : numpy.ndarray, optional
+        UTC offset written with each history row [min]; the sites' zones win, and rows
+        that disagree with them are reported in the notes.
 
     Returns
     -------
@@ -129,7 +134,24 @@ def forecast_contacts(
             )
     jobs = _on_plan_grid(jobs, scenario.interval_min, start, days)
     outcomes = run_jobs(jobs, options)
-    return _assemble(outcomes, keys, cfg)
+    return _assemble(outcomes, keys, cfg, _zone_notes(history, scenario, offsets_min))
+
+
+def _zone_notes(
+    history: pd.DataFrame, scenario: Scenario, offsets_min: np.ndarray | None
+) -> list[str]:
+    """Rows whose written UTC offset disagrees with their site's zone, per zone."""
+    if offsets_min is None or len(offsets_min) != len(history):
+        return []
+    zones = _series_zones(history, scenario).to_numpy()
+    t = history["interval_start"].dt.as_unit("ns").astype("int64").to_numpy()
+    notes = []
+    for tz in sorted(set(zones)):
+        rows = zones == tz
+        note = offset_disagreements(t[rows], np.asarray(offsets_min, dtype=float)[rows], tz)
+        if note:
+            notes.append(note)
+    return notes
 
 
 def _on_plan_grid(
@@ -174,10 +196,12 @@ def forecast_history(
     start: dt.date | None = None,
     days: int = 7,
     interval_min: int | None = None,
-    tz: str = "UTC",
+    tz: str | None = None,
     config: ForecastConfig | None = None,
     events: pd.DataFrame | None = None,
     options: RunOptions | None = None,
+    offsets_min: np.ndarray | None = None,
+    country: str = "",
 ) -> StageResult:
     """Forecast every series of a history without a scenario (defaults, open all day).
 
@@ -191,14 +215,20 @@ def forecast_history(
         Forecast days [days].
     interval_min : int, optional
         Interval length; default inferred as the smallest step between history times [min].
-    tz : str
-        IANA zone whose local days carry the weekly pattern (the centre's zone).
+    tz : str, optional
+        IANA zone whose local days carry the weekly pattern (the centre's zone); default
+        the zone that fits the history's own UTC offsets (``offsets_min``), else UTC.
     config : ForecastConfig, optional
         Forecast settings; default ``ForecastConfig()``.
     events : pandas.DataFrame, optional
         Special days.
     options : RunOptions, optional
         Where the series are forecast (local processes, a Dask scheduler).
+    offsets_min : numpy.ndarray, optional
+        UTC offset written with each history row [min] (``NaN`` where none): without
+        ``tz``, a row's local day is the wall-clock date of its own offset.
+    country : str
+        ISO 3166 code whose public holidays are set aside from fitting; empty for none.
 
     Returns
     -------
@@ -206,11 +236,20 @@ def forecast_history(
         As :func:`forecast_contacts`; every interval counts as open (no public holidays).
     """
     cfg = config or ForecastConfig()
+    zone_notes: list[str] = []
+    if tz is None:
+        tz = "UTC"
+        if offsets_min is not None and len(offsets_min) == len(history):
+            t = history["interval_start"].dt.as_unit("ns").astype("int64").to_numpy()
+            found = zone_from_offsets(t, np.asarray(offsets_min, dtype=float))
+            tz = found.tz
+            zone_notes.append(found.note)
     step = interval_min or infer_interval_min(history)
     site = SiteConfig(
         name="all",
         region="all",
         tz=tz,
+        country=country,
         closed_on_holidays=False,
         hours=dict.fromkeys(WEEKDAYS, "00:00-24:00"),
     )
@@ -224,7 +263,7 @@ def forecast_history(
         for key, part in _groups(history, keys)
     ]
     outcomes = run_jobs(jobs, options)
-    return _assemble(outcomes, keys, cfg)
+    return _assemble(outcomes, keys, cfg, zone_notes)
 
 
 def infer_interval_min(history: pd.DataFrame) -> int:
@@ -309,10 +348,13 @@ def _day_after(history: pd.DataFrame, zones: pd.Series) -> dt.date:
     return dt.date.fromordinal(last + 1)
 
 
-def _assemble(outcomes: list[SeriesOutcome], keys: list[str], cfg: ForecastConfig) -> StageResult:
+def _assemble(
+    outcomes: list[SeriesOutcome], keys: list[str], cfg: ForecastConfig, notes: list[str]
+) -> StageResult:
     frames = []
     score_rows = []
-    notes: list[str] = []
+    aside: dict[str, dict[str, str]] = {}
+    notes = list(notes)
     chosen: dict[str, str] = {}
     num = den = 0.0
     for out in outcomes:
@@ -330,6 +372,8 @@ def _assemble(outcomes: list[SeriesOutcome], keys: list[str], cfg: ForecastConfi
         frames.append(pd.DataFrame(frame))
         label = "/".join(out.key)
         chosen[label] = out.model
+        if out.set_aside:
+            aside[label] = {d.date.isoformat(): d.reason for d in out.set_aside}
         base = out.model.split("(")[0]
         for sc in out.scores:
             score_rows.append(
@@ -359,7 +403,11 @@ def _assemble(outcomes: list[SeriesOutcome], keys: list[str], cfg: ForecastConfi
         "chosen_model": chosen,
         "backtest_wmape_rate": (num / den) if den > 0 else None,
         "level_rate": cfg.level_rate,
+        "days_set_aside": aside,
     }
     return StageResult(
-        table=table, tables={"backtest": backtest}, notes=tuple(notes), figures=figures
+        table=table,
+        tables={"backtest": backtest},
+        notes=tuple(notes),
+        figures=figures,
     )

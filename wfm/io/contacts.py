@@ -275,6 +275,9 @@ def history_from_contacts(
     ``aht_s`` = Σ handle_s / answered over the answered contacts of the interval (the
     contact-weighted mean), NaN where none was answered or every answered contact has a
     handle time of 0 s (the HISTORY contract wants aht_s > 0 where contacts were answered).
+    The log's first and last days are left out when they are partial
+    (:func:`partial_end_days`): a log cut mid-day would otherwise write the rest of its day
+    as zeros, a quiet day no centre had.
     """
     check_choice("interval_min", interval_min, ALLOWED_INTERVAL_MIN)
     check_positive("max_gap_days", max_gap_days)
@@ -301,6 +304,11 @@ def history_from_contacts(
         inclusive="left",
         name="interval_start",
     ).as_unit("ns")
+    cut = partial_end_days(arrivals, day_tz)
+    if cut:
+        grid = grid[~pd.Index(grid.tz_convert(day_tz).date).isin(cut)]
+        day_of = pd.Series(local_days, index=contacts.index)
+        offered = offered[~day_of.loc[offered.index].isin(cut).to_numpy()]
     work = pd.DataFrame(
         {
             "interval_start": offered["arrival_start"].dt.floor(freq).dt.as_unit("ns"),
@@ -324,8 +332,34 @@ def history_from_contacts(
         # no handle time recorded for the interval's answered contacts: unknown, not 0 s
         timed = (out["answered"] > 0) & (out["handle_s"] > 0)
         out["aht_s"] = (out["handle_s"] / out["answered"]).where(timed)
-    out = out.drop(columns=["answered", "handle_s"])
-    return order_table(out, HISTORY)
+    out = order_table(out.drop(columns=["answered", "handle_s"]), HISTORY)
+    out.attrs["partial_days_dropped"] = [d.isoformat() for d in cut]
+    return out
+
+
+def partial_end_days(arrivals: pd.DatetimeIndex, day_tz: str) -> list[dt.date]:
+    """The log's first and last local days when the log was cut inside them.
+
+    The last day is partial when the other days of its weekday in the log received, on
+    average, at least 5 contacts after the time of day of its last arrival (a Poisson
+    chance below 1 % of seeing none in a whole day); the first day likewise before its first
+    arrival. Without another day of that weekday the day is kept.
+    """
+    local = arrivals.tz_convert(day_tz)
+    minute = np.asarray(local.hour * 60 + local.minute)
+    day = np.asarray(local.date)
+    days = sorted(set(day))
+    out = []
+    for end, last in ((days[-1], True), (days[0], False)):
+        same = [d for d in days if d != end and d.weekday() == end.weekday()]
+        if len(days) < 3 or not same:
+            continue
+        own = minute[day == end]
+        ref = np.isin(day, same)
+        beyond = minute[ref] > own.max() if last else minute[ref] < own.min()
+        if beyond.sum() / len(same) >= 5.0:
+            out.append(end)
+    return sorted(set(out))
 
 
 def _check_spread(

@@ -1,0 +1,99 @@
+"""Selection that generalises and honest notes (real sparse 311 requests, synthetic breaks)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from wfm.core.config import ForecastConfig
+from wfm.forecast import forecast_history
+from wfm.forecast.backtest import BacktestResult, ModelScore
+from wfm.forecast.honesty import naive_note as _naive_note, sq_by_target as _sq_by_target
+from wfm.io.tables import read_history
+
+from .helpers import FAST_MODELS, history
+
+DATA = Path(__file__).resolve().parents[1] / "data" / "forecast"
+NY = "America/New_York"
+
+
+def test_sparse_counts_are_forecast_as_expected_counts_not_medians():
+    hist = read_history(DATA / "cincinnati_311_phone_pothole_2025_08_10.csv")
+    cfg = ForecastConfig(models=(*FAST_MODELS, "top_down_factors", "ensemble"), workers=1)
+    res = forecast_history(hist, days=7, tz=NY, config=cfg)
+    local = hist["interval_start"].dt.tz_convert(NY)
+    last4 = hist.loc[local.dt.date >= dt.date(2025, 10, 6), "contacts"].sum() / 4
+    assert last4 == pytest.approx(10.5)
+    # the weekday-interval median of 1.5 requests a day is mostly 0 (3 a week: -71 %)
+    assert res.table["contacts"].sum() == pytest.approx(last4, rel=0.15)
+    assert not res.figures["chosen_model"]["phone/pothole"].startswith("week_median")
+    bt = res.tables["backtest"]
+    assert "selected" in set(bt["model"])  # the nested score of the choice is published
+
+
+def _collapsed(weeks_before: int, weeks_after: int, after_scale: float) -> pd.DataFrame:
+    days = 7 * (weeks_before + weeks_after)
+    hist = history(dt.date(2025, 1, 6), days, tz="UTC", scale=20.0, noise_seed=3)
+    cut = pd.Timestamp(dt.date(2025, 1, 6) + dt.timedelta(days=7 * weeks_before), tz="UTC")
+    late = hist["interval_start"] >= cut
+    hist.loc[late, "contacts"] = np.round(hist.loc[late, "contacts"] * after_scale)
+    return hist
+
+
+def test_no_contacts_in_the_backtest_weeks_is_said_as_such():
+    hist = _collapsed(8, 3, 0.0)
+    cfg = ForecastConfig(models=tuple(FAST_MODELS), workers=1)
+    res = forecast_history(hist, days=7, tz="UTC", config=cfg)
+    assert not any("history too short" in n for n in res.notes)
+    assert any("no contacts in the 21 backtest days" in n for n in res.notes)
+
+
+def test_a_collapsed_series_warns():
+    hist = _collapsed(10, 5, 0.01)
+    cfg = ForecastConfig(models=tuple(FAST_MODELS), workers=1)
+    res = forecast_history(hist, days=7, tz="UTC", config=cfg)
+    warn = [n for n in res.notes if "recent level breaks" in n]
+    assert len(warn) == 1 and "(collapse)" in warn[0] and n_pct(warn[0]) < 5
+
+
+def n_pct(note: str) -> float:
+    return float(note.split("(")[-1].split("%")[0])
+
+
+def _score(model: str, wmape: float, by_lead=()) -> ModelScore:
+    return ModelScore(
+        model=model,
+        origins=3,
+        wmape=wmape,
+        mase=1.0,
+        bias_rate=0.0,
+        coverage_rate=0.8,
+        error_sq=0.04,
+        fit_s=0.0,
+        error_sq_by_lead=by_lead,
+    )
+
+
+def test_a_choice_no_better_than_seasonal_naive_warns():
+    naive, chosen = _score("seasonal_naive", 0.20), _score("top_down_pooled", 0.21)
+    res = BacktestResult(scores=(naive, chosen), chosen="top_down_pooled")
+    assert "no better than seasonal_naive (0.200)" in _naive_note(res, chosen)[0]
+    assert _naive_note(res, _score("top_down_pooled", 0.19)) == []
+
+
+def test_interval_width_follows_the_lead_of_each_target_day():
+    targets = np.arange(700_000, 700_014)
+    sq = _sq_by_target(_score("m", 0.1, (0.01, 0.04, 0.09)), targets, np.full(14, 0.5))
+    assert sq.tolist() == [0.01] + [0.04] * 6 + [0.09] * 7
+
+
+def test_a_small_lead_over_the_robust_default_is_not_enough():
+    from wfm.forecast.backtest import choose
+
+    pooled = _score("top_down_pooled", 0.100)
+    assert choose([_score("top_down_ets", 0.097), pooled]).model == "top_down_pooled"
+    assert choose([_score("top_down_ets", 0.080), pooled]).model == "top_down_ets"
