@@ -142,3 +142,21 @@ def test_raised_gross_follows_the_rows_shrinkage() -> None:
     req = raised_requirements(base, extra, sc)
     assert req["agents_required"].tolist() == [10, 2]
     assert req["agents_required_gross"].tolist() == pytest.approx([12.5, 2 / 0.8])
+
+
+def test_plan_tables_runs_the_correction_and_keeps_its_rounds() -> None:
+    # the pipeline itself corrects when the scenario asks for rounds (here 1): the rounds
+    # become the simulation's side table `correction` and a note gives the figures
+    d = copy.deepcopy(ONE_SITE)
+    d["simulation"]["correction_rounds"] = 1
+    sc = scenario_from_dict(d)
+    d0 = copy.deepcopy(ONE_SITE)
+    d0["simulation"]["correction_rounds"] = 0
+    plain = plan_tables(
+        None, scenario_from_dict(d0), start_from="requirements", given={"split": _split()}
+    )
+    assert "correction" not in plain["simulation"].tables
+    out = plan_tables(None, sc, start_from="requirements", given={"split": _split()})
+    rounds = out["simulation"].tables["correction"]
+    assert rounds["round"].tolist() in ([0], [0, 1])
+    assert any(n.startswith("corrected by simulation in") for n in out["simulation"].notes)

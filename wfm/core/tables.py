@@ -72,7 +72,7 @@ STAGE_TABLES: dict[str, StageTables] = {
         ),
         StageTables(
             stage="simulation",
-            side=("summary", "pool_occupancy", "replications"),
+            side=("summary", "pool_occupancy", "replications", "correction"),
             reads=("split", "pool_agents", "overflow", "coverage", "allocation"),
             optional=("overflow", "coverage", "allocation"),
         ),

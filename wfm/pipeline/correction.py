@@ -200,6 +200,7 @@ def _simulate(results: dict[str, StageResult], scenario: Scenario) -> StageResul
             scenario,
             overflow=as_written(side["overflow"]) if "overflow" in side else None,
             coverage=as_written(side["coverage"]) if "coverage" in side else None,
+            allocation=as_written(side["allocation"]) if "allocation" in side else None,
         )
     )
 

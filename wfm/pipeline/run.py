@@ -139,7 +139,34 @@ def plan_tables(
             table=_as_filed(tables[name], name),
             tables={k: _as_filed(tables[k], k) for k in res.tables},
         )
+    if "simulation" in results and scenario.simulation.correction_rounds > 0:
+        results = _corrected(results, tables, scenario)
     return results
+
+
+def _corrected(
+    results: dict[str, StageResult], tables: dict[str, pd.DataFrame], scenario: Scenario
+) -> dict[str, StageResult]:
+    """The plan corrected by simulation (:mod:`wfm.pipeline.correction`), its rounds written
+    as the simulation's side table ``correction`` and summed up in a note."""
+    from wfm.pipeline.correction import correct_by_simulation  # it uses as_written of this module
+
+    given = {k: StageResult(table=tables[k]) for k in ("split",) if k in tables}
+    if not {"requirements", "schedule"} <= set(results) or "split" not in {*results, *given}:
+        return results
+    out, rounds = correct_by_simulation({**given, **results}, scenario)
+    sim = out["simulation"]
+    last = rounds.iloc[-1]
+    note = (
+        f"corrected by simulation in {len(rounds) - 1} round(s): cost "
+        f"{rounds['cost'].iloc[0]:,.0f} → {last['cost']:,.0f}, contacts in intervals "
+        f"significantly below target {rounds['contacts_significantly_below_rate'].iloc[0]:.1%} "
+        f"→ {last['contacts_significantly_below_rate']:.1%} (see correction.csv)"
+    )
+    out["simulation"] = replace(
+        sim, tables={**sim.tables, "correction": rounds}, notes=(*sim.notes, note)
+    )
+    return {name: out[name] for name in results}
 
 
 def _as_filed(df: pd.DataFrame, name: str) -> pd.DataFrame:
