@@ -151,6 +151,15 @@ def amazon_connect(
     vol = _whole(
         vol.reset_index(drop=True), local_days(vol["interval_start"], tz).reset_index(drop=True)
     )
+    table = _amazon_rows(vol, ids, duration, historical=kind == "historical")
+    return ExportTable(table=neutralise(table), notes=notes)
+
+
+def _amazon_rows(
+    vol: pd.DataFrame, ids: Mapping[str, str], duration: str, *, historical: bool
+) -> pd.DataFrame:
+    """The Amazon Connect columns of the whole-number volumes ``vol`` (AHT from the
+    handled contacts' handle time, 0 where none was handled)."""
     handled = vol["handled"].to_numpy(dtype=float)
     aht = np.divide(
         vol["handle_time_s"].to_numpy(dtype=float),
@@ -158,9 +167,7 @@ def amazon_connect(
         out=np.zeros(len(vol)),
         where=handled > 0,
     )
-    cols: tuple[str, ...] = (
-        AMAZON_HISTORICAL_COLUMNS if kind == "historical" else AMAZON_FORECAST_COLUMNS
-    )
+    cols: tuple[str, ...] = AMAZON_HISTORICAL_COLUMNS if historical else AMAZON_FORECAST_COLUMNS
     data = {
         cols[0]: vol["queue"].to_numpy(),
         cols[1]: [ids.get(q, "") for q in vol["queue"]],
@@ -170,6 +177,6 @@ def amazon_connect(
         cols[5]: [str(v) for v in vol["contacts_n"]],
         cols[6]: format_number(aht, decimals=0),
     }
-    if kind == "historical":
+    if historical:
         data[cols[7]] = [str(v) for v in vol["handled_n"]]
-    return ExportTable(table=neutralise(pd.DataFrame(data, columns=list(cols))), notes=notes)
+    return pd.DataFrame(data, columns=list(cols))

@@ -89,19 +89,7 @@ def calabrio_forecast(
                 f"skill(s) {', '.join(left_out)} left out: Calabrio imports no staffing for "
                 "email and back-office skills; export them with --layout calabrio-volumes",
             )
-    contacts = req["contacts"].to_numpy(dtype=float)
-    work = pd.DataFrame(
-        {
-            "interval_start": pd.to_datetime(req["interval_start"], utc=True).to_numpy(),
-            "skill": req["skill"].to_numpy(),
-            "contacts": contacts,
-            "work_s": contacts * req["aht_s"].to_numpy(dtype=float),
-            "agents": req["agents_required"].to_numpy(dtype=float),
-        }
-    )
-    g = work.groupby(["skill", "interval_start"], as_index=False, sort=True)[
-        ["contacts", "work_s", "agents"]
-    ].sum()
+    g = _per_skill(req)
     aht = np.divide(
         g["work_s"].to_numpy(),
         g["contacts"].to_numpy(),
@@ -125,3 +113,20 @@ def calabrio_forecast(
         data[cols[6]] = format_number(g["agents"])
     out = pd.DataFrame(data, columns=list(cols))
     return ExportTable(table=neutralise(out), header=False, notes=notes)
+
+
+def _per_skill(req: pd.DataFrame) -> pd.DataFrame:
+    """Contacts, their work [s] and agents per skill and interval, summed over sites."""
+    contacts = req["contacts"].to_numpy(dtype=float)
+    work = pd.DataFrame(
+        {
+            "interval_start": pd.to_datetime(req["interval_start"], utc=True).to_numpy(),
+            "skill": req["skill"].to_numpy(),
+            "contacts": contacts,
+            "work_s": contacts * req["aht_s"].to_numpy(dtype=float),
+            "agents": req["agents_required"].to_numpy(dtype=float),
+        }
+    )
+    return work.groupby(["skill", "interval_start"], as_index=False, sort=True)[
+        ["contacts", "work_s", "agents"]
+    ].sum()

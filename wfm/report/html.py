@@ -215,26 +215,10 @@ def render_report(
     if site_regions is None and scenario is not None:
         site_regions = {s.name: s.region for s in scenario.sites.values()}
     zones, home = _zones(sites, scenario)
-
-    def zone_of(names: list[str]) -> str:
-        found = {zones.get(n, home) for n in names}
-        return found.pop() if len(found) == 1 else home
-
-    staffing = _staffing(params, scenario, zones, gantt_day)
-    abandoned = params.get("abandoned_in_sl")
     with plain_text():
-        sections = [
-            _forecast_section(tables, history, home),
-            accuracy_section(tables, home),
-            _split_section(tables),
-            coverage_section(tables, staffing),
-            _overflow_section(tables, site_regions),
-            _simulation_section(tables, abandoned, zone_of, scenario),
-            _cost_section(tables, currency),
-            schedule_section(tables, staffing),
-            _whatif_section(tables),
-            _provenance_section(manifest),
-        ]
+        sections = _sections(
+            tables, manifest, params, history, site_regions, scenario, zones, home, gantt_day
+        )
     page = render_page(
         "report.html.j2",
         title=f"wfm plan {scenario_name} · run {manifest.get('run_id', '')}".strip(),
@@ -247,6 +231,41 @@ def render_report(
         sections=sections,
     )
     return _strip_external_refs(page)
+
+
+def _sections(
+    tables: Mapping[str, pd.DataFrame],
+    manifest: Mapping[str, Any],
+    params: Mapping[str, Any],
+    history: pd.DataFrame | None,
+    site_regions: Mapping[str, str] | None,
+    scenario: Scenario | None,
+    zones: Mapping[str, str],
+    home: str,
+    gantt_day: str,
+) -> list[str]:
+    """The report's sections in page order (those without their tables are empty);
+    ``zones`` maps each site to its IANA zone, ``home`` is the zone of charts of all sites."""
+
+    def zone_of(names: list[str]) -> str:
+        found = {zones.get(n, home) for n in names}
+        return found.pop() if len(found) == 1 else home
+
+    staffing = _staffing(params, scenario, zones, gantt_day)
+    abandoned = params.get("abandoned_in_sl")
+    currency = str(params.get("currency", ""))
+    return [
+        _forecast_section(tables, history, home),
+        accuracy_section(tables, home),
+        _split_section(tables),
+        coverage_section(tables, staffing),
+        _overflow_section(tables, site_regions),
+        _simulation_section(tables, abandoned, zone_of, scenario),
+        _cost_section(tables, currency),
+        schedule_section(tables, staffing),
+        _whatif_section(tables),
+        _provenance_section(manifest),
+    ]
 
 
 _XLINK_HTTP = re.compile(r"""(href|src)=(["'])https?://""")

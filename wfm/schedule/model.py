@@ -251,13 +251,33 @@ class _Built:
 def _build(
     problem: Problem, solver: pywraplp.Solver, integer: bool, lower: np.ndarray | None = None
 ) -> _Built:
-    inf = solver.infinity()
+    """Build the model of ``problem`` in ``solver`` (integer counts and switches when
+    ``integer``; counts bounded below by ``lower`` when given); rows and columns are
+    created in this order: patterns, pool time, overflow, AI, cover, weekly, minimum."""
     b = _Built()
     b.solver = solver
-    n = problem.n_intervals
-    step_h = problem.interval_min / 60.0
+    pool_time = _pattern_columns(problem, solver, b, integer, lower)
+    cover_terms = _pool_rows(problem, solver, b, pool_time)
+    _overflow_columns(problem, solver, b, integer, cover_terms)
+    _ai_columns(problem, solver, b, cover_terms)
+    _cover_rows(problem, solver, b, cover_terms)
+    _weekly_rows(problem, solver, b)
+    _minimum_rows(problem, solver, b, pool_time)
+    solver.Objective().SetMinimization()
+    return b
+
+
+def _pattern_columns(
+    problem: Problem,
+    solver: pywraplp.Solver,
+    b: _Built,
+    integer: bool,
+    lower: np.ndarray | None,
+) -> dict[tuple[int, int], list[tuple[int, float]]]:
+    """The shift-count columns x_j at their labour cost; returns the on-queue terms
+    (column, share) per pool and interval."""
+    inf = solver.infinity()
     objective = solver.Objective()
-    # pattern columns
     pool_time: dict[tuple[int, int], list[tuple[int, float]]] = {}
     for j, col in enumerate(problem.columns):
         lo = float(lower[j]) if lower is not None else 0.0
@@ -267,7 +287,18 @@ def _build(
         objective.SetCoefficient(var, pool.cost_per_h * col.paid_h)
         for i, a in zip(col.intervals, col.on_queue_rate, strict=True):
             pool_time.setdefault((col.pool, int(i)), []).append((j, float(a)))
-    # pool time rows with skill allocation
+    return pool_time
+
+
+def _pool_rows(
+    problem: Problem,
+    solver: pywraplp.Solver,
+    b: _Built,
+    pool_time: dict[tuple[int, int], list[tuple[int, float]]],
+) -> dict[tuple[str, str, int], list[tuple[Any, float]]]:
+    """Pool time rows with the skill allocation y; returns the cover terms so far per
+    (site, skill, interval)."""
+    inf = solver.infinity()
     cover_terms: dict[tuple[str, str, int], list[tuple[Any, float]]] = {}
     for (p, i), terms in sorted(pool_time.items()):
         pool = problem.pools[p]
@@ -279,7 +310,20 @@ def _build(
             b.y[(p, skill, i)] = yv
             row.SetCoefficient(yv, -1.0)
             cover_terms.setdefault((pool.site, skill, i), []).append((yv, prof))
-    # overflow flows
+    return cover_terms
+
+
+def _overflow_columns(
+    problem: Problem,
+    solver: pywraplp.Solver,
+    b: _Built,
+    integer: bool,
+    cover_terms: dict[tuple[str, str, int], list[tuple[Any, float]]],
+) -> None:
+    """Overflow flows f with their caps, receiving switches z with their fixed charge and
+    the per-arc links f ≤ cap · z; adds their cover terms to ``cover_terms``."""
+    inf = solver.infinity()
+    objective = solver.Objective()
     for a_idx, arc in enumerate(problem.arcs):
         for i in np.flatnonzero(arc.cap_contacts > 1e-9):
             fv = solver.NumVar(0.0, float(arc.cap_contacts[i]), f"f{a_idx}_{i}")
@@ -317,7 +361,18 @@ def _build(
             link.SetCoefficient(fv, 1.0)
             link.SetCoefficient(zv, -cap)
             recv_terms.append((fv, -float(rec.agents_per_contact[i])))
-    # contacts handed to AI agents within the split's bounds and AI capacity
+
+
+def _ai_columns(
+    problem: Problem,
+    solver: pywraplp.Solver,
+    b: _Built,
+    cover_terms: dict[tuple[str, str, int], list[tuple[Any, float]]],
+) -> None:
+    """Contacts handed to AI agents within the split's bounds and the AI capacity rows;
+    adds their cover terms to ``cover_terms``."""
+    inf = solver.infinity()
+    objective = solver.Objective()
     capacity_rows: dict[tuple[str, int], Any] = {}
     for m_idx, move in enumerate(problem.ai_moves):
         for i in np.flatnonzero(move.cap_contacts > 1e-9):
@@ -336,7 +391,19 @@ def _build(
                     -inf, float(max(free[i], 0.0)), f"aicap_{move.channel}_{i}"
                 )
             capacity_rows[cap_key].SetCoefficient(av, problem.ai_sessions_per_contact[move.channel])
-    # cover rows
+
+
+def _cover_rows(
+    problem: Problem,
+    solver: pywraplp.Solver,
+    b: _Built,
+    cover_terms: dict[tuple[str, str, int], list[tuple[Any, float]]],
+) -> None:
+    """One cover row per (site, skill, interval) with a requirement or a term, with its
+    shortfall s and surplus u at their penalties."""
+    inf = solver.infinity()
+    objective = solver.Objective()
+    step_h = problem.interval_min / 60.0
     keys = set(cover_terms)
     for (site, skill), need in problem.need.items():
         keys.update((site, skill, int(i)) for i in np.flatnonzero(need > 0))
@@ -354,19 +421,25 @@ def _build(
         objective.SetCoefficient(uv, problem.overstaff_cost * step_h)
         for var, coef in cover_terms.get(key, []):
             row.SetCoefficient(var, coef)
-    _weekly_rows(problem, solver, b)
-    # minimum on queue while open
-    if problem.min_agents_on_queue > 0:
-        for site, mask in problem.open_mask.items():
-            pools = [p for p, spec in enumerate(problem.pools) if spec.site == site]
-            for i in np.flatnonzero(mask):
-                row = solver.Constraint(float(problem.min_agents_on_queue), inf, f"min_{site}_{i}")
-                for p in pools:
-                    for j, a in pool_time.get((p, int(i)), []):
-                        row.SetCoefficient(b.x[j], a)
-    objective.SetMinimization()
-    del n
-    return b
+
+
+def _minimum_rows(
+    problem: Problem,
+    solver: pywraplp.Solver,
+    b: _Built,
+    pool_time: dict[tuple[int, int], list[tuple[int, float]]],
+) -> None:
+    """``min_agents_on_queue`` on-queue agents at every site in every open interval."""
+    if problem.min_agents_on_queue <= 0:
+        return
+    inf = solver.infinity()
+    for site, mask in problem.open_mask.items():
+        pools = [p for p, spec in enumerate(problem.pools) if spec.site == site]
+        for i in np.flatnonzero(mask):
+            row = solver.Constraint(float(problem.min_agents_on_queue), inf, f"min_{site}_{i}")
+            for p in pools:
+                for j, a in pool_time.get((p, int(i)), []):
+                    row.SetCoefficient(b.x[j], a)
 
 
 def _weekly_rows(problem: Problem, solver: pywraplp.Solver, b: _Built) -> None:

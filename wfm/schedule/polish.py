@@ -9,6 +9,7 @@ import multiprocessing as mp
 import time
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -107,6 +108,33 @@ class _Matrix:
         return request
 
 
+@dataclass
+class _Cut:
+    """The whole model as an integer model in sparse arrays, with the incumbent's values
+    and, per (site, interval), the columns a restricted MIP may free there."""
+
+    whole: _Matrix
+    values: np.ndarray  # the incumbent's value of every column of ``whole``
+    x_idx: list[int]  # columns of the shift counts, in ``Problem.columns`` order
+    z_idx: list[int]  # columns of the receiving switches, in ``_Built.z`` order
+    by_cell: dict[tuple[str, int], list[int]]  # continuous columns per (site, interval)
+    z_cells: dict[tuple[str, int], list[int]]  # open switches per (site, interval)
+    partners: dict[str, set[str]]  # sites exchanging overflow with a site
+
+
+@dataclass
+class _Run:
+    """What the passes carry from batch to batch."""
+
+    current: np.ndarray  # the incumbent's shift counts
+    incumbent: float  # its objective
+    workers: int
+    pool: ProcessPoolExecutor | None
+    improved: int = 0  # restricted MIPs that improved the incumbent
+    solved: int = 0  # restricted MIPs solved
+    n_groups: int = 0  # groups over all passes
+
+
 def _polish(
     lp: pywraplp.Solver,
     b: _Built,
@@ -144,6 +172,49 @@ def _polish(
     current = np.array([round(v.lb()) for v in b.x], dtype=np.int64)
     z_keys = list(b.z)
     z_now = np.array([b.z[k].lb() for k in z_keys])
+    cut = _cut(problem, b, config, seed, z_keys, z_now, current)
+    support = (relaxed > _INTEGRAL_TOL) | (current > 0)
+    params = f"randomization/randomseedshift = {seed}\nlimits/totalnodes = {_POLISH_NODES}\n"
+    params += _POLISH_SCIP
+    workers = max(1, min(config.num_workers, _POLISH_MAX_WORKERS))
+    pool = _worker_pool(workers, deadline)
+    run = _Run(
+        current=current, incumbent=best, workers=workers if pool is not None else 1, pool=pool
+    )
+    out["workers"] = run.workers
+    try:
+        sweeps = _passes(cut, problem, config, support, params, run, bound, deadline)
+    except BaseException:  # interrupted or failed: end the workers at once
+        if run.pool is not None:
+            terminate(run.pool)
+            run.pool = None
+        raise
+    finally:
+        if run.pool is not None:
+            run.pool.shutdown(cancel_futures=True)
+    out["sweeps"] = sweeps + 1
+    z_new = list(np.round(cut.values[cut.z_idx]))
+    out["groups"], out["solved"], out["improved"] = run.n_groups, run.solved, run.improved
+    out["support"] = int(support.sum())
+    out["wall_s"] = round(time.perf_counter() - t0, 3)
+    out["mip_objective"] = run.incumbent
+    if run.improved == 0:
+        return out
+    _adopt(lp, b, z_keys, z_now, run.current, z_new, best, out)
+    return out
+
+
+def _cut(
+    problem: Problem,
+    b: _Built,
+    config: SolverConfig,
+    seed: int,
+    z_keys: list,
+    z_now: np.ndarray,
+    current: np.ndarray,
+) -> _Cut:
+    """Export the whole model as an integer model and index its columns by site and
+    interval; the incumbent's values come from the solved LP ``b`` (counts ``current``)."""
     mip = _new_solver("SCIP", config, seed)
     mb = _build(problem, mip, integer=True)
     model = linear_solver_pb2.MPModelProto()
@@ -179,121 +250,149 @@ def _polish(
     for var in list(b.over.values()) + list(b.flow.values()) + list(b.ai.values()):
         values[var.index()] = var.solution_value()
     values[x_idx] = current
-    support = (relaxed > _INTEGRAL_TOL) | (current > 0)
+    return _Cut(whole, values, x_idx, z_idx, by_cell, z_cells, partners)
+
+
+def _passes(
+    cut: _Cut,
+    problem: Problem,
+    config: SolverConfig,
+    support: np.ndarray,
+    params: str,
+    run: _Run,
+    bound: float,
+    deadline: float,
+) -> int:
+    """Run the passes of ``_POLISH_PASSES`` (single days swept again while they improve)
+    until the time, the target gap or the passes run out; returns the extra sweeps."""
     site_of = [problem.pools[col.pool].site for col in problem.columns]
-    params = f"randomization/randomseedshift = {seed}\nlimits/totalnodes = {_POLISH_NODES}\n"
-    params += _POLISH_SCIP
-    incumbent = best
-    improved_groups = solved = n_groups = 0
-    ok = (
-        linear_solver_pb2.MPSolverResponseStatus.MPSOLVER_OPTIMAL,
-        linear_solver_pb2.MPSolverResponseStatus.MPSOLVER_FEASIBLE,
-    )
     passes = list(_POLISH_PASSES)
     sweeps = 0
-    workers = max(1, min(config.num_workers, _POLISH_MAX_WORKERS))
-    pool = _worker_pool(workers, deadline)
-    out["workers"] = workers if pool is not None else 1
+    while passes:
+        span, shift = passes.pop(0)
+        before = run.improved
+        groups: dict[tuple[str, int], list[int]] = {}
+        for j, col in enumerate(problem.columns):
+            if support[j]:
+                groups.setdefault((site_of[j], (col.day + shift) // span), []).append(j)
+        # sites interleaved (each site's first group, then each one's second, ...) so
+        # that a batch can take groups of different sites and days
+        rank = {key: n for site_keys in _by_site(groups) for n, key in enumerate(site_keys)}
+        pending = sorted(groups, key=lambda key: (rank[key], key))
+        run.n_groups += len(pending)
+        # free columns and the rows they touch, per group: fixed through the pass (only
+        # the count bounds follow the incumbent)
+        free_of: dict[tuple[str, int], tuple[np.ndarray, set[int]]] = {}
+        while pending:
+            left = deadline - _POLISH_RESERVE_S - time.perf_counter()
+            gap = (run.incumbent - bound) / max(abs(run.incumbent), 1e-9)
+            if left < 0.5 or gap <= config.gap_target_rate:
+                break
+            share = min(left * run.workers / len(pending), _POLISH_GROUP_S)
+            batch = _batch(cut, problem, groups, pending, free_of, run, params, share)
+            _solve_batch(cut, batch, run)
+        if span == 1 and run.improved > before and sweeps < _POLISH_SWEEPS:
+            sweeps += 1
+            passes.insert(0, (1, 0))  # sweep the single days again while they improve
+    return sweeps
+
+
+def _batch(
+    cut: _Cut,
+    problem: Problem,
+    groups: dict[tuple[str, int], list[int]],
+    pending: list[tuple[str, int]],
+    free_of: dict[tuple[str, int], tuple[np.ndarray, set[int]]],
+    run: _Run,
+    params: str,
+    share: float,
+) -> list[tuple[tuple[str, int], np.ndarray, Any]]:
+    """Take up to ``run.workers`` pending groups that share no row, in order, off
+    ``pending``; their restricted MIPs with ``share`` seconds each."""
+    batch: list[tuple[tuple[str, int], np.ndarray, Any]] = []
+    rows_taken: set[int] = set()
+    for key in list(pending):
+        if len(batch) == run.workers:
+            break
+        if key not in free_of:
+            free = _group_columns(
+                groups[key], key[0], cut.partners, problem, cut.by_cell, cut.z_cells, cut.x_idx
+            )
+            free_of[key] = (free, set(np.unique(cut.whole.csc[:, free].indices)))
+        cols, rows = free_of[key]
+        if rows & rows_taken:
+            continue  # shares a row with the batch: solved in a later batch
+        rows_taken |= rows
+        pending.remove(key)
+        lower, upper = cut.whole.lower.copy(), cut.whole.upper.copy()
+        js = [cut.x_idx[j] for j in groups[key]]
+        lower[js] = np.maximum(0, run.current[groups[key]] - _POLISH_REACH)
+        upper[js] = run.current[groups[key]] + _POLISH_REACH
+        request = cut.whole.restricted(cols, cut.values, lower, upper)
+        request.solver_specific_parameters = params
+        request.solver_time_limit_seconds = max(share, 0.5)
+        batch.append((key, cols, request))
+    return batch
+
+
+_OK = (
+    linear_solver_pb2.MPSolverResponseStatus.MPSOLVER_OPTIMAL,
+    linear_solver_pb2.MPSolverResponseStatus.MPSOLVER_FEASIBLE,
+)
+
+
+def _solve_batch(
+    cut: _Cut, batch: list[tuple[tuple[str, int], np.ndarray, Any]], run: _Run
+) -> None:
+    """Solve one batch and take its better schedules over into ``cut.values`` and ``run``."""
+    t_batch = time.perf_counter()
+    requests = [r for _, _, r in batch]
     try:
-        while passes:
-            span, shift = passes.pop(0)
-            before = improved_groups
-            groups: dict[tuple[str, int], list[int]] = {}
-            for j, col in enumerate(problem.columns):
-                if support[j]:
-                    groups.setdefault((site_of[j], (col.day + shift) // span), []).append(j)
-            # sites interleaved (each site's first group, then each one's second, ...) so
-            # that a batch can take groups of different sites and days
-            rank = {key: n for site_keys in _by_site(groups) for n, key in enumerate(site_keys)}
-            pending = sorted(groups, key=lambda key: (rank[key], key))
-            n_groups += len(pending)
-            # free columns and the rows they touch, per group: fixed through the pass (only
-            # the count bounds follow the incumbent)
-            free_of: dict[tuple[str, int], tuple[np.ndarray, set[int]]] = {}
-            while pending:
-                left = deadline - _POLISH_RESERVE_S - time.perf_counter()
-                gap = (incumbent - bound) / max(abs(incumbent), 1e-9)
-                if left < 0.5 or gap <= config.gap_target_rate:
-                    break
-                share = min(left * out["workers"] / len(pending), _POLISH_GROUP_S)
-                batch: list[tuple[tuple[str, int], np.ndarray, Any]] = []
-                rows_taken: set[int] = set()
-                for key in list(pending):
-                    if len(batch) == out["workers"]:
-                        break
-                    if key not in free_of:
-                        free = _group_columns(
-                            groups[key], key[0], partners, problem, by_cell, z_cells, x_idx
-                        )
-                        free_of[key] = (free, set(np.unique(whole.csc[:, free].indices)))
-                    cols, rows = free_of[key]
-                    if rows & rows_taken:
-                        continue  # shares a row with the batch: solved in a later batch
-                    rows_taken |= rows
-                    pending.remove(key)
-                    lower, upper = whole.lower.copy(), whole.upper.copy()
-                    js = [x_idx[j] for j in groups[key]]
-                    lower[js] = np.maximum(0, current[groups[key]] - _POLISH_REACH)
-                    upper[js] = current[groups[key]] + _POLISH_REACH
-                    request = whole.restricted(cols, values, lower, upper)
-                    request.solver_specific_parameters = params
-                    request.solver_time_limit_seconds = max(share, 0.5)
-                    batch.append((key, cols, request))
-                t_batch = time.perf_counter()
-                requests = [r for _, _, r in batch]
-                try:
-                    responses = _solve_all(requests, pool)
-                # a worker died, or this process may have none (multiprocessing asserts
-                # that a daemonic process starts no children): go on in this process
-                except (BrokenProcessPool, AssertionError, OSError) as exc:
-                    log.warning("polish worker processes stopped (%s); solving in turn", exc)
-                    if pool is not None:
-                        pool.shutdown(cancel_futures=True)
-                    pool, out["workers"] = None, 1
-                    responses = _solve_all(requests, None)
-                base = incumbent
-                for (key, cols, _), response in zip(batch, responses, strict=True):
-                    solved += 1
-                    log.debug(
-                        "polish %s day group %d: %d columns, status %s, %.1f -> %.1f (batch "
-                        "of %d, %.2f s)",
-                        key[0],
-                        key[1],
-                        len(cols),
-                        response.status,
-                        base,
-                        response.objective_value,
-                        len(batch),
-                        time.perf_counter() - t_batch,
-                    )
-                    if response.status in ok and response.objective_value < base - 1e-6:
-                        # the batch's groups share no row: their gains add up
-                        values[cols] = np.array(response.variable_value)
-                        incumbent += float(response.objective_value) - base
-                        improved_groups += 1
-                current = np.round(values[x_idx]).astype(np.int64)
-                values[x_idx] = current
-            if span == 1 and improved_groups > before and sweeps < _POLISH_SWEEPS:
-                sweeps += 1
-                passes.insert(0, (1, 0))  # sweep the single days again while they improve
-    except BaseException:  # interrupted or failed: end the workers at once
-        if pool is not None:
-            terminate(pool)
-            pool = None
-        raise
-    finally:
-        if pool is not None:
-            pool.shutdown(cancel_futures=True)
-    out["sweeps"] = sweeps + 1
-    z_cur = np.round(values[z_idx])
-    out["groups"], out["solved"], out["improved"] = n_groups, solved, improved_groups
-    out["support"] = int(support.sum())
-    out["wall_s"] = round(time.perf_counter() - t0, 3)
-    out["mip_objective"] = incumbent
-    counts, z_new = current, list(z_cur)
+        responses = _solve_all(requests, run.pool)
+    # a worker died, or this process may have none (multiprocessing asserts
+    # that a daemonic process starts no children): go on in this process
+    except (BrokenProcessPool, AssertionError, OSError) as exc:
+        log.warning("polish worker processes stopped (%s); solving in turn", exc)
+        if run.pool is not None:
+            run.pool.shutdown(cancel_futures=True)
+        run.pool, run.workers = None, 1
+        responses = _solve_all(requests, None)
+    base = run.incumbent
+    for (key, cols, _), response in zip(batch, responses, strict=True):
+        run.solved += 1
+        log.debug(
+            "polish %s day group %d: %d columns, status %s, %.1f -> %.1f (batch of %d, %.2f s)",
+            key[0],
+            key[1],
+            len(cols),
+            response.status,
+            base,
+            response.objective_value,
+            len(batch),
+            time.perf_counter() - t_batch,
+        )
+        if response.status in _OK and response.objective_value < base - 1e-6:
+            # the batch's groups share no row: their gains add up
+            cut.values[cols] = np.array(response.variable_value)
+            run.incumbent += float(response.objective_value) - base
+            run.improved += 1
+    run.current = np.round(cut.values[cut.x_idx]).astype(np.int64)
+    cut.values[cut.x_idx] = run.current
+
+
+def _adopt(
+    lp: pywraplp.Solver,
+    b: _Built,
+    z_keys: list,
+    z_now: np.ndarray,
+    counts: np.ndarray,
+    z_new: list,
+    best: float,
+    out: dict,
+) -> None:
+    """Fix the polished ``counts`` and switches ``z_new`` in ``lp`` and re-solve; keep them
+    when the objective falls below ``best``, else restore the incumbent's."""
     current = np.array([round(v.lb()) for v in b.x], dtype=np.int64)
-    if improved_groups == 0:
-        return out
     for j, var in enumerate(b.x):
         var.SetBounds(float(counts[j]), float(counts[j]))
     for k, on in zip(z_keys, z_new, strict=True):
@@ -302,7 +401,7 @@ def _polish(
     if status == pywraplp.Solver.OPTIMAL and lp.Objective().Value() < best - 1e-6:
         out["kept"] = True
         out["objective"] = lp.Objective().Value()
-        return out
+        return
     for j, var in enumerate(b.x):
         var.SetBounds(float(current[j]), float(current[j]))
     for k, on in zip(z_keys, z_now, strict=True):
@@ -310,7 +409,6 @@ def _polish(
     status = _resolve(lp)
     if status != pywraplp.Solver.OPTIMAL:
         raise SolverError(f"polish ended with LP status {_STATUS.get(status, status)}")
-    return out
 
 
 def _by_site(groups: dict[tuple[str, int], list[int]]) -> list[list[tuple[str, int]]]:

@@ -10,6 +10,7 @@ side tables and the solver outcome.
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 import pandas as pd
 
@@ -19,6 +20,7 @@ from wfm.core.config import Scenario
 from wfm.core.results import SolveResult, StageResult
 from wfm.schedule.model import (
     Problem,
+    Solution,
 )
 from wfm.schedule.optimiser import cut_note, solve
 from wfm.schedule.problem import (
@@ -79,10 +81,50 @@ def schedule_shifts(requirements: pd.DataFrame, scenario: Scenario) -> StageResu
     req = requirements.sort_values(["interval_start", "site", "skill"], kind="mergesort")
     # lines as in requirements.csv, which is written in this order
     check_requirements(req.reset_index(drop=True), scenario, source="requirements")
+    notes: list[str] = []
+    problem, grid, rows, patterns = _problem(req, scenario, notes)
+    sol = solve(problem, scenario.solver, scenario.seed)
+    schedule = _schedule_table(sol, problem, patterns)
+    coverage = _coverage_table(sol, problem, grid, rows)
+    overflow = _overflow_table(sol, problem, grid)
+    pool_agents = _pool_agents_table(sol, problem, grid)
+    cost = _cost_table(sol, problem, scenario)
+    short_h = _solution_notes(sol, problem, coverage, notes)
+    result = _solve_result(sol, scenario, short_h, notes)
+    figures = {
+        "paid_h": float(
+            sum(c.paid_h * k for c, k in zip(problem.columns, sol.counts, strict=True))
+        ),
+        "shortfall_agent_h": short_h,
+        "overflow_contacts": float(overflow["contacts"].sum()) if len(overflow) else 0.0,
+        "shifts": int(sol.counts.sum()),
+        "objective": sol.objective,
+        "gap_rate": result.gap_rate,
+    }
+    return StageResult(
+        table=schedule,
+        tables={
+            "coverage": coverage,
+            "overflow": overflow,
+            "pool_agents": pool_agents,
+            "cost": cost,
+        },
+        notes=tuple(notes),
+        figures=figures,
+        solve=result,
+    )
+
+
+def _problem(
+    req: pd.DataFrame, scenario: Scenario, notes: list[str]
+) -> tuple[Problem, pd.DatetimeIndex, Any, Any]:
+    """The :class:`Problem` of the checked, sorted requirements ``req``: grid, pools and
+    pattern columns, need, overflow arcs, AI moves and the hard minimum. Appends the notes
+    on skills no pool holds and on AI moves to ``notes``. Returns the problem, the UTC
+    interval grid, the requirement rows and the shift patterns."""
     interval_min = scenario.interval_min
     grid = _grid(req, interval_min)
     n = len(grid)
-    notes: list[str] = []
     pools, columns, patterns = _pools_and_columns(scenario, grid, interval_min)
     need, rows = _need(req, grid)
     for (site, skill), arr in sorted(need.items()):
@@ -117,13 +159,16 @@ def schedule_shifts(requirements: pd.DataFrame, scenario: Scenario) -> StageResu
         ai_sessions_per_contact=ai_per_contact,
         ai_free_sessions=ai_free,
     )
-    sol = solve(problem, scenario.solver, scenario.seed)
-    schedule = _schedule_table(sol, problem, patterns)
-    coverage = _coverage_table(sol, problem, grid, rows)
-    overflow = _overflow_table(sol, problem, grid)
-    pool_agents = _pool_agents_table(sol, problem, grid)
-    cost = _cost_table(sol, problem, scenario)
-    short_h = float(sum(a.sum() for a in sol.shortfall.values())) * interval_min / _MIN_PER_H
+    return problem, grid, rows, patterns
+
+
+def _solution_notes(
+    sol: Solution, problem: Problem, coverage: pd.DataFrame, notes: list[str]
+) -> float:
+    """Append the shortfall and overflow-pricing notes; return the shortfall [agent-h]."""
+    short_h = (
+        float(sum(a.sum() for a in sol.shortfall.values())) * problem.interval_min / _MIN_PER_H
+    )
     if short_h > 1e-6:
         worst = coverage.sort_values("agents_gap", kind="mergesort").iloc[0]
         notes.append(
@@ -131,20 +176,27 @@ def schedule_shifts(requirements: pd.DataFrame, scenario: Scenario) -> StageResu
             f"{worst['interval_start'].isoformat()} at {worst['site']} skill {worst['skill']}: "
             f"{-worst['agents_gap']:.1f} agents short"
         )
-    if arcs:
+    if problem.arcs:
         notes.append(
             "overflow priced conservatively: savings at the origin by the tangent of "
             "the square-root staffing form calibrated on each requirement row, agents "
             "at the receiving site from a tabled Erlang C requirement with a fixed "
             "charge (see docs/schedule.md)"
         )
+    return short_h
+
+
+def _solve_result(
+    sol: Solution, scenario: Scenario, short_h: float, notes: list[str]
+) -> SolveResult:
+    """The solver outcome with its detail; appends the note of a search cut short."""
     detail = dict(sol.detail)
     detail["shortfall_agent_h"] = round(short_h, 6)
     gap_rate = (sol.objective - sol.best_bound) / max(abs(sol.objective), 1e-9)
     cut = cut_note(detail, scenario.solver, gap_rate)
     if cut:
         notes.append(cut)
-    result = SolveResult(
+    return SolveResult(
         status=sol.status,
         objective=sol.objective,
         best_bound=sol.best_bound,
@@ -154,26 +206,6 @@ def schedule_shifts(requirements: pd.DataFrame, scenario: Scenario) -> StageResu
         seed=scenario.seed,
         solver=sol.solver,
         detail=detail,
-    )
-    figures = {
-        "paid_h": float(sum(c.paid_h * k for c, k in zip(columns, sol.counts, strict=True))),
-        "shortfall_agent_h": short_h,
-        "overflow_contacts": float(overflow["contacts"].sum()) if len(overflow) else 0.0,
-        "shifts": int(sol.counts.sum()),
-        "objective": sol.objective,
-        "gap_rate": result.gap_rate,
-    }
-    return StageResult(
-        table=schedule,
-        tables={
-            "coverage": coverage,
-            "overflow": overflow,
-            "pool_agents": pool_agents,
-            "cost": cost,
-        },
-        notes=tuple(notes),
-        figures=figures,
-        solve=result,
     )
 
 
