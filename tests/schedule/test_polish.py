@@ -10,6 +10,7 @@ import pytest
 from ortools.linear_solver import pywraplp
 
 from wfm.core.config import SolverConfig
+from wfm.core.errors import ConfigError
 from wfm.schedule import model, polish, schedule_shifts
 from wfm.schedule.model import PatternColumn, PoolSpec, Problem
 
@@ -96,6 +97,26 @@ def test_bound_below_objective_and_gap_never_negative(two_sites, build):
     assert s.gap_rate >= 0.0
     assert s.objective <= s.detail["local_search_objective"] + 1e-6
     assert "polish" in s.detail
+
+
+def test_polish_is_off_unless_the_scenario_asks_for_it(two_sites, build):
+    assert SolverConfig().polish is False
+    sc = build(two_sites)
+    req = make_requirements(sc, "lyon", {"voice_open": 1100, "voice_premium": 250}, DAY)
+    assert schedule_shifts(req, sc).solve.detail["polish"] == {"kept": False, "skipped": "off"}
+    two_sites["solver"] |= {"polish": True, "gap_target_rate": 0.0}
+    on = build(two_sites)
+    assert on.solver.polish is True
+    polished = schedule_shifts(req, on).solve.detail["polish"]
+    # it ran (a run has its groups) or was skipped for lack of time, never for being off
+    assert polished.get("skipped") != "off"
+    assert "groups" in polished or polished["skipped"] == "time"
+
+
+def test_polish_setting_must_be_a_boolean(two_sites, build):
+    two_sites["solver"]["polish"] = "yes"
+    with pytest.raises(ConfigError, match="solver.polish"):
+        build(two_sites)
 
 
 def _two_site_problem() -> Problem:

@@ -70,6 +70,7 @@ from ortools.linear_solver import pywraplp
 
 from wfm.core.config import SolverConfig
 from wfm.core.errors import SolverError
+from wfm.schedule.tuning import TUNING
 
 log = logging.getLogger(__name__)
 
@@ -520,19 +521,13 @@ _STATUS = {
 }
 
 
-# GLOP's warm-started simplex now and then stops ABNORMAL on a re-solve that a fresh solve
-# of the same model finishes OPTIMAL (seen on the benchmark's demo week after fixing a few
-# receiving switches); the re-solve without presolve is the retry that got through there
-_RETRY_PARAMS = "use_preprocessing: false"
-
-
 def _resolve(lp: pywraplp.Solver) -> int:
     """Re-solve the LP after a bound change; retry once without GLOP's presolve when the
     warm-started solve stops on anything but OPTIMAL. Returns the final status."""
     status = lp.Solve()
     if status in (pywraplp.Solver.OPTIMAL, pywraplp.Solver.INFEASIBLE):
         return status
-    lp.SetSolverSpecificParametersAsString(_RETRY_PARAMS)
+    lp.SetSolverSpecificParametersAsString(TUNING.glop_retry_params)
     status = lp.Solve()
     lp.SetSolverSpecificParametersAsString("")
     log.debug("LP re-solve retried without presolve: status %s", _STATUS.get(status, status))

@@ -107,8 +107,8 @@ def _lp_guided(
     relaxed: np.ndarray,
     detail: dict,
 ) -> tuple[float, str]:
-    """Dive, switch closing, local search and polish on the solved relaxation ``lp``;
-    return the objective and the solver's name. Fills ``detail``."""
+    """Dive, switch closing, local search and (with ``config.polish``) the MIP polish on the
+    solved relaxation ``lp``; return the objective and the solver's name. Fills ``detail``."""
     deadline = t0 + config.time_limit_s
     rounds, finish = _dive(lp, built, problem, deadline)
     dive_objective = lp.Objective().Value()
@@ -119,7 +119,9 @@ def _lp_guided(
         lp, built, problem, deadline, detail["lp_bound"], config.gap_target_rate
     )
     detail["local_search_objective"] = lp.Objective().Value()
-    polished = _polish(lp, built, problem, config, seed, relaxed, deadline, detail["lp_bound"])
+    polished: dict = {"kept": False, "skipped": "off"}
+    if config.polish:
+        polished = _polish(lp, built, problem, config, seed, relaxed, deadline, detail["lp_bound"])
     detail["polish"] = polished
     if polished.get("kept"):
         more, more_tried = _improve(

@@ -26,30 +26,9 @@ from wfm.schedule.model import (
     _new_solver,
     _resolve,
 )
-from wfm.schedule.search import _INTEGRAL_TOL
+from wfm.schedule.tuning import TUNING
 
 log = logging.getLogger(__name__)
-
-_POLISH_REACH = 2  # a polished count stays within this many agents of the incumbent's
-_POLISH_MIN_S = 2.0  # no polish with less time than this left
-# SCIP node limit (a deterministic stop before the time limit): without presolve the
-# restricted MIPs of the benchmark's demo week found their better schedule within 400 nodes
-# as often as within 1,000, in about half the time
-_POLISH_NODES = 400
-# (days per group, day offset) of the polishing passes: single days, then overlapping pairs
-_POLISH_PASSES = ((1, 0), (2, 0), (2, 1))
-_POLISH_RESERVE_S = 2.0  # left for the final re-solve and local search [s]
-_POLISH_SWEEPS = 4  # extra single-day sweeps while one improves
-_POLISH_GROUP_S = 10.0  # time limit of one restricted MIP [s]
-# no presolve, few cut rounds at the root and none below: a restricted MIP starts from the
-# incumbent and is cut short, so nodes pay more than bounds (benchmark demo week: 0.959 %
-# above the LP bound in 45 s; 1.03 % in 60 s with presolve and 1,000 nodes; 1.06 % with
-# SCIP's default presolve and separation)
-_POLISH_SCIP = "separating/maxroundsroot = 3\nseparating/maxrounds = 0\npresolving/maxrounds = 0\n"
-# restricted MIPs solved at once in worker processes (groups that share no row), at most
-# solver.num_workers; no worker processes with less time than _POLISH_POOL_MIN_S left [s]
-_POLISH_MAX_WORKERS = 8
-_POLISH_POOL_MIN_S = 10.0
 
 
 class _Matrix:
@@ -148,7 +127,7 @@ def _polish(
     """Re-optimise the schedule by restricted MIPs around the incumbent, one site-day at a time.
 
     Each restricted MIP frees the counts of one site on one day (later two days) on patterns
-    the LP relaxation or the incumbent uses, within ``_POLISH_REACH`` agents of the
+    the LP relaxation or the incumbent uses, within ``TUNING.polish_reach`` agents of the
     incumbent's; the continuous columns of that site and its overflow partners over the
     intervals those patterns cover, and the open receiving switches there (they may close).
     Every other column stays at the incumbent's value (``_Matrix.restricted``). SCIP solves
@@ -162,7 +141,7 @@ def _polish(
     out: dict = {"kept": False}
     remaining = deadline - time.perf_counter()
     best = lp.Objective().Value()
-    if remaining < _POLISH_MIN_S:
+    if remaining < TUNING.polish_min_s:
         out["skipped"] = "time"
         return out
     if (best - bound) / max(abs(best), 1e-9) <= config.gap_target_rate:
@@ -173,10 +152,10 @@ def _polish(
     z_keys = list(b.z)
     z_now = np.array([b.z[k].lb() for k in z_keys])
     cut = _cut(problem, b, config, seed, z_keys, z_now, current)
-    support = (relaxed > _INTEGRAL_TOL) | (current > 0)
-    params = f"randomization/randomseedshift = {seed}\nlimits/totalnodes = {_POLISH_NODES}\n"
-    params += _POLISH_SCIP
-    workers = max(1, min(config.num_workers, _POLISH_MAX_WORKERS))
+    support = (relaxed > TUNING.integral_tol) | (current > 0)
+    params = f"randomization/randomseedshift = {seed}\nlimits/totalnodes = {TUNING.polish_nodes}\n"
+    params += TUNING.polish_scip
+    workers = max(1, min(config.num_workers, TUNING.polish_max_workers))
     pool = _worker_pool(workers, deadline)
     run = _Run(
         current=current, incumbent=best, workers=workers if pool is not None else 1, pool=pool
@@ -263,10 +242,10 @@ def _passes(
     bound: float,
     deadline: float,
 ) -> int:
-    """Run the passes of ``_POLISH_PASSES`` (single days swept again while they improve)
+    """Run the passes of ``TUNING.polish_passes`` (single days swept again while they improve)
     until the time, the target gap or the passes run out; returns the extra sweeps."""
     site_of = [problem.pools[col.pool].site for col in problem.columns]
-    passes = list(_POLISH_PASSES)
+    passes = list(TUNING.polish_passes)
     sweeps = 0
     while passes:
         span, shift = passes.pop(0)
@@ -284,14 +263,14 @@ def _passes(
         # the count bounds follow the incumbent)
         free_of: dict[tuple[str, int], tuple[np.ndarray, set[int]]] = {}
         while pending:
-            left = deadline - _POLISH_RESERVE_S - time.perf_counter()
+            left = deadline - TUNING.polish_reserve_s - time.perf_counter()
             gap = (run.incumbent - bound) / max(abs(run.incumbent), 1e-9)
             if left < 0.5 or gap <= config.gap_target_rate:
                 break
-            share = min(left * run.workers / len(pending), _POLISH_GROUP_S)
+            share = min(left * run.workers / len(pending), TUNING.polish_group_s)
             batch = _batch(cut, problem, groups, pending, free_of, run, params, share)
             _solve_batch(cut, batch, run)
-        if span == 1 and run.improved > before and sweeps < _POLISH_SWEEPS:
+        if span == 1 and run.improved > before and sweeps < TUNING.polish_sweeps:
             sweeps += 1
             passes.insert(0, (1, 0))  # sweep the single days again while they improve
     return sweeps
@@ -326,8 +305,8 @@ def _batch(
         pending.remove(key)
         lower, upper = cut.whole.lower.copy(), cut.whole.upper.copy()
         js = [cut.x_idx[j] for j in groups[key]]
-        lower[js] = np.maximum(0, run.current[groups[key]] - _POLISH_REACH)
-        upper[js] = run.current[groups[key]] + _POLISH_REACH
+        lower[js] = np.maximum(0, run.current[groups[key]] - TUNING.polish_reach)
+        upper[js] = run.current[groups[key]] + TUNING.polish_reach
         request = cut.whole.restricted(cols, cut.values, lower, upper)
         request.solver_specific_parameters = params
         request.solver_time_limit_seconds = max(share, 0.5)
@@ -458,7 +437,7 @@ def _worker_pool(workers: int, deadline: float) -> ProcessPoolExecutor | None:
     """Worker processes for the restricted MIPs (OR-Tools holds the interpreter lock while
     SCIP solves, so threads would run them one after the other); none for one worker or
     too little time to start them."""
-    if workers < 2 or deadline - time.perf_counter() < _POLISH_POOL_MIN_S:
+    if workers < 2 or deadline - time.perf_counter() < TUNING.polish_pool_min_s:
         return None
     try:
         # fork where there is one: a spawned worker would re-import the caller's script

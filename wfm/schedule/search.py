@@ -18,19 +18,9 @@ from wfm.schedule.model import (
     _resolve,
 )
 from wfm.schedule.rounding import _round_fast
+from wfm.schedule.tuning import TUNING
 
 log = logging.getLogger(__name__)
-
-_INTEGRAL_TOL = 1e-6
-# share of the fractional counts fixed per LP re-solve; smaller shares let more counts
-# re-balance (on the benchmark's demo week and the demo plan 0.1 ended 0.1-0.2 points of gap
-# below 0.2, at about twice the rounds)
-_DIVE_SHARE = 0.1
-_SWITCH_ON_FROM = 1e-6  # a receiving switch z within this of 0 or 1 is whole
-# share of the fractional switches fixed per LP re-solve of the switch dive (on the 10-site
-# benchmark week 0.5 and 0.25 ended within 0.04 % of each other, 0.5 in half the rounds)
-_SWITCH_SHARE = 0.5
-_MOVES_PER_ROUND = 40  # local-search moves tried before giving up on a round
 
 
 class _Pace:
@@ -73,13 +63,13 @@ def _dive_switches(
         if not pace.another():
             return rounds
         zv = np.array([v.solution_value() for v in zs])
-        whole = (zv < _SWITCH_ON_FROM) | (zv > 1 - _SWITCH_ON_FROM)
+        whole = (zv < TUNING.integral_tol) | (zv > 1 - TUNING.integral_tol)
         fractional = np.flatnonzero(~fixed & ~whole)
         if len(fractional) == 0:
             chosen, targets = np.flatnonzero(~fixed), zv[~fixed] > 0.5
         else:
             dist = np.minimum(zv[fractional], 1 - zv[fractional])
-            k = max(1, int(np.ceil(len(fractional) * _SWITCH_SHARE)))
+            k = max(1, int(np.ceil(len(fractional) * TUNING.switch_share)))
             picked = fractional[np.argsort(dist, kind="stable")[:k]]
             chosen = np.union1d(np.flatnonzero(~fixed & whole), picked)
             targets = zv[chosen] > 0.5
@@ -121,7 +111,7 @@ def _dive(lp: pywraplp.Solver, b: _Built, problem: Problem, deadline: float) -> 
     values = np.array([v.solution_value() for v in xs])
     while True:
         frac = values - np.floor(values)
-        whole = (frac < _INTEGRAL_TOL) | (frac > 1 - _INTEGRAL_TOL)
+        whole = (frac < TUNING.integral_tol) | (frac > 1 - TUNING.integral_tol)
         fractional = np.flatnonzero(~fixed & ~whole)
         if len(fractional) == 0:
             break
@@ -129,7 +119,7 @@ def _dive(lp: pywraplp.Solver, b: _Built, problem: Problem, deadline: float) -> 
             return rounds + 1, _finish_fast(lp, b, problem, values, "time limit")
         pick = np.flatnonzero(~fixed & whole)
         dist = np.minimum(frac[fractional], 1 - frac[fractional])
-        k = max(1, int(len(fractional) * _DIVE_SHARE))
+        k = max(1, int(len(fractional) * TUNING.dive_share))
         chosen = fractional[np.argsort(dist, kind="stable")[:k]]
         for j in pick:
             v = float(np.round(values[j]))
@@ -159,7 +149,7 @@ def _fix_switches(b: _Built) -> None:
     switch never makes the model infeasible: the shortfall takes its fixed charge)."""
     free = [zv for zv in b.z.values() if zv.lb() < zv.ub()]
     # every value is read before any bound changes (a change voids the LP solution)
-    used = [zv.solution_value() > _SWITCH_ON_FROM for zv in free]
+    used = [zv.solution_value() > TUNING.integral_tol for zv in free]
     for zv, on in zip(free, used, strict=True):
         zv.SetBounds(float(on), float(on))
 
@@ -178,7 +168,7 @@ def _finish_fast(
     t0 = time.perf_counter()
     _fix_switches(b)
     counts, info = _round_fast(problem, values, b.hard)
-    if info["min_on_queue_short_agent_h"] > _INTEGRAL_TOL:
+    if info["min_on_queue_short_agent_h"] > TUNING.integral_tol:
         raise SolverError(
             f"the LP dive stopped ({reason}) and rounding its last point left "
             f"{info['min_on_queue_short_agent_h']:.1f} agent-hours below min_agents_on_queue; "
@@ -197,7 +187,9 @@ def _finish_fast(
     return {"reason": reason, **info}
 
 
-def _close_switches(lp: pywraplp.Solver, b: _Built, deadline: float, batches: int = 6) -> int:
+def _close_switches(
+    lp: pywraplp.Solver, b: _Built, deadline: float, batches: int = TUNING.close_switch_batches
+) -> int:
     """Close open receiving switches whose fixed charge costs more than their flows save.
 
     With the switches fixed, a positive reduced cost of an open switch says the model would
@@ -231,7 +223,7 @@ def _close_switches(lp: pywraplp.Solver, b: _Built, deadline: float, batches: in
     return closed
 
 
-def _neighbours(problem: Problem, reach_min: float = 60.0) -> list[np.ndarray]:
+def _neighbours(problem: Problem, reach_min: float = TUNING.move_reach_min) -> list[np.ndarray]:
     """Columns of the same pool and day starting within ``reach_min`` of each column."""
     groups: dict[tuple[int, int], list[int]] = {}
     for j, col in enumerate(problem.columns):
@@ -285,7 +277,7 @@ def _improve(
                 moves += [(g, int(j), int(k)) for g, k in zip(gain, nb, strict=True) if g < -1e-6]
         moves = sorted(m for m in moves if (m[1], m[2]) not in tabu)
         improved = False
-        for _, out_j, in_j in moves[:_MOVES_PER_ROUND]:
+        for _, out_j, in_j in moves[: TUNING.moves_per_round]:
             if time.perf_counter() >= deadline:
                 break
             tried += 1
