@@ -54,7 +54,7 @@ def test_polish_moves_a_poor_schedule_to_the_known_optimum():
     problem = _problem()
     config = SolverConfig(gap_target_rate=0.0)
     lp = pywraplp.Solver.CreateSolver("GLOP")
-    built = model._build(problem, lp, integer=False)
+    built = model.build_schedule_model(problem, lp, integer=False)
     assert lp.Solve() == pywraplp.Solver.OPTIMAL
     bound = lp.Objective().Value()
     relaxed = np.array([v.solution_value() for v in built.x])
@@ -62,7 +62,9 @@ def test_polish_moves_a_poor_schedule_to_the_known_optimum():
         var.SetBounds(count, count)
     assert lp.Solve() == pywraplp.Solver.OPTIMAL
     assert lp.Objective().Value() == pytest.approx(80.0)
-    out = polish._polish(lp, built, problem, config, 0, relaxed, time.perf_counter() + 30.0, bound)
+    out = polish.polish_schedule(
+        lp, built, problem, config, 0, relaxed, time.perf_counter() + 30.0, bound
+    )
     assert out["kept"]
     assert lp.Objective().Value() == pytest.approx(70.0)
     assert [round(v.lb()) for v in built.x] == [0, 0, 1]
@@ -71,10 +73,10 @@ def test_polish_moves_a_poor_schedule_to_the_known_optimum():
 def test_polish_skips_at_the_target_gap():
     problem = _problem()
     lp = pywraplp.Solver.CreateSolver("GLOP")
-    built = model._build(problem, lp, integer=False)
+    built = model.build_schedule_model(problem, lp, integer=False)
     lp.Solve()
     relaxed = np.array([v.solution_value() for v in built.x])
-    out = polish._polish(
+    out = polish.polish_schedule(
         lp,
         built,
         problem,
@@ -155,7 +157,7 @@ def test_polish_in_worker_processes_reaches_the_same_optimum(workers):
     problem = _two_site_problem()
     config = SolverConfig(gap_target_rate=0.0, num_workers=workers)
     lp = pywraplp.Solver.CreateSolver("GLOP")
-    built = model._build(problem, lp, integer=False)
+    built = model.build_schedule_model(problem, lp, integer=False)
     lp.Solve()
     bound = lp.Objective().Value()
     relaxed = np.array([v.solution_value() for v in built.x])
@@ -163,7 +165,9 @@ def test_polish_in_worker_processes_reaches_the_same_optimum(workers):
         var.SetBounds(count, count)
     assert lp.Solve() == pywraplp.Solver.OPTIMAL
     assert lp.Objective().Value() == pytest.approx(160.0)
-    out = polish._polish(lp, built, problem, config, 0, relaxed, time.perf_counter() + 60.0, bound)
+    out = polish.polish_schedule(
+        lp, built, problem, config, 0, relaxed, time.perf_counter() + 60.0, bound
+    )
     assert out["workers"] == workers
     assert out["kept"] and out["improved"] == 2
     assert lp.Objective().Value() == pytest.approx(140.0)

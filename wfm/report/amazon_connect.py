@@ -16,8 +16,8 @@ import numpy as np
 import pandas as pd
 
 from wfm.core.errors import ConfigError
-from wfm.report.cells import _UTC_Z, ExportTable, format_number, neutralise
-from wfm.report.volumes import _keep_mapped, _split_intervals, largest_remainder, local_days
+from wfm.report.cells import UTC_Z, ExportTable, format_number, neutralise
+from wfm.report.volumes import keep_mapped, largest_remainder, local_days, split_intervals
 
 # Amazon Connect forecasting channel types
 AMAZON_CHANNEL_TYPE: dict[str, str] = {
@@ -137,7 +137,7 @@ def amazon_connect(
     """
     if kind not in ("historical", "forecast"):
         raise ConfigError(f"must be 'historical' or 'forecast'; got {kind!r}", key="kind")
-    vol, notes = _keep_mapped(volumes, AMAZON_CHANNEL_TYPE, "Amazon Connect")
+    vol, notes = keep_mapped(volumes, AMAZON_CHANNEL_TYPE, "Amazon Connect")
     ids = dict(queue_ids or {})
     notes += check_queue_ids(list(vol["queue"]), ids, queue_ids_required)
     if daily:
@@ -145,7 +145,7 @@ def amazon_connect(
         duration = "daily"
     else:
         step = 15 if interval_min == 15 else 30
-        vol = _split_intervals(vol, interval_min, step)
+        vol = split_intervals(vol, interval_min, step)
         duration = f"{step}mins"
     vol = vol.sort_values(["queue", "channel", "interval_start"], kind="mergesort")
     vol = _whole(
@@ -172,7 +172,7 @@ def _amazon_rows(
         cols[0]: vol["queue"].to_numpy(),
         cols[1]: [ids.get(q, "") for q in vol["queue"]],
         cols[2]: vol["channel"].map(AMAZON_CHANNEL_TYPE).to_numpy(),
-        cols[3]: vol["interval_start"].dt.tz_convert("UTC").dt.strftime(_UTC_Z).to_numpy(),
+        cols[3]: vol["interval_start"].dt.tz_convert("UTC").dt.strftime(UTC_Z).to_numpy(),
         cols[4]: [duration] * len(vol),
         cols[5]: [str(v) for v in vol["contacts_n"]],
         cols[6]: format_number(aht, decimals=0),

@@ -14,7 +14,7 @@ import pandas as pd
 
 from wfm.core.config import Scenario
 from wfm.report.cells import ExportTable, format_number, neutralise
-from wfm.report.volumes import _require, largest_remainder, local_days, skill_channel
+from wfm.report.volumes import largest_remainder, local_days, require_columns, skill_channel
 
 # Calabrio's file has no header row; these are the documented field names, in order
 CALABRIO_COLUMNS = (
@@ -74,7 +74,7 @@ def calabrio_forecast(
     ----------
     .. [1] Calabrio WFM help, "Forecast file formats".
     """
-    _require(
+    require_columns(
         requirements,
         ("interval_start", "skill", "contacts", "aht_s", "agents_required"),
         "requirements",

@@ -48,14 +48,15 @@ conditions of a roster of named agents, which a later step can build from the co
 Solving
 -------
 ``lp_guided``: solve the LP relaxation (GLOP), whose optimum is the lower bound reported as
-``best_bound``; round the receiving switches by LP diving (``_dive_switches``); fix the shift
-counts to whole numbers by LP diving (``_dive``; when the time limit cuts it, the fast
-rounding of ``wfm.schedule.rounding`` finishes from the last LP point); close switches that
-do not pay (``_close_switches``); then a local search adds, drops or moves single shifts
-(``_improve``); finally a sequence of restricted MIPs (one site and one or two days
-at a time, around the incumbent, cut out of the whole model) polishes the schedule
-(``_polish``), and the local search runs once more. ``mip``: hand the whole model to the
-MIP solver (its own bound is reported when above the LP bound).
+``best_bound``; round the receiving switches by LP diving (``search._dive_switches``); fix
+the shift counts to whole numbers by LP diving (``search.lp_dive``; when the time limit cuts it, the
+fast rounding of ``wfm.schedule.rounding`` finishes from the last LP point); close switches
+that do not pay (``search.close_switches``); then a local search adds, drops or moves single
+shifts (``search.local_search``); with ``solver.polish``, a sequence of restricted MIPs (one
+site and one or two days at a time, around the incumbent, cut out of the whole model)
+polishes the schedule (``polish.polish_schedule``), and the local search runs once more.
+``mip``: hand the whole model to the MIP solver (its own bound is reported when above the
+LP bound).
 """
 
 from __future__ import annotations
@@ -74,7 +75,7 @@ from wfm.schedule.tuning import TUNING
 
 log = logging.getLogger(__name__)
 
-_SOLVERS = {"cbc": "CBC", "scip": "SCIP", "highs": "HIGHS"}
+SOLVER_NAMES = {"cbc": "CBC", "scip": "SCIP", "highs": "HIGHS"}
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -232,7 +233,7 @@ class Solution:
     detail: dict
 
 
-class _Built:
+class BuiltModel:
     """Handles of one built model."""
 
     def __init__(self) -> None:
@@ -243,19 +244,19 @@ class _Built:
         self.flow: dict[tuple[int, int], Any] = {}
         self.z: dict[tuple[str, str, int], Any] = {}
         self.ai: dict[tuple[int, int], Any] = {}
-        # the ``≤`` rows of the shift counts alone (``_hard_rows``), for the fast rounding
+        # the ``≤`` rows of the shift counts alone (``hard_rows``), for the fast rounding
         self.hard: list[tuple[str, np.ndarray, np.ndarray, float]] = []
         # the solver holding the variables (they die with it)
         self.solver: pywraplp.Solver | None = None
 
 
-def _build(
+def build_schedule_model(
     problem: Problem, solver: pywraplp.Solver, integer: bool, lower: np.ndarray | None = None
-) -> _Built:
+) -> BuiltModel:
     """Build the model of ``problem`` in ``solver`` (integer counts and switches when
     ``integer``; counts bounded below by ``lower`` when given); rows and columns are
     created in this order: patterns, pool time, overflow, AI, cover, weekly, minimum."""
-    b = _Built()
+    b = BuiltModel()
     b.solver = solver
     pool_time = _pattern_columns(problem, solver, b, integer, lower)
     cover_terms = _pool_rows(problem, solver, b, pool_time)
@@ -271,7 +272,7 @@ def _build(
 def _pattern_columns(
     problem: Problem,
     solver: pywraplp.Solver,
-    b: _Built,
+    b: BuiltModel,
     integer: bool,
     lower: np.ndarray | None,
 ) -> dict[tuple[int, int], list[tuple[int, float]]]:
@@ -294,7 +295,7 @@ def _pattern_columns(
 def _pool_rows(
     problem: Problem,
     solver: pywraplp.Solver,
-    b: _Built,
+    b: BuiltModel,
     pool_time: dict[tuple[int, int], list[tuple[int, float]]],
 ) -> dict[tuple[str, str, int], list[tuple[Any, float]]]:
     """Pool time rows with the skill allocation y; returns the cover terms so far per
@@ -317,7 +318,7 @@ def _pool_rows(
 def _overflow_columns(
     problem: Problem,
     solver: pywraplp.Solver,
-    b: _Built,
+    b: BuiltModel,
     integer: bool,
     cover_terms: dict[tuple[str, str, int], list[tuple[Any, float]]],
 ) -> None:
@@ -367,7 +368,7 @@ def _overflow_columns(
 def _ai_columns(
     problem: Problem,
     solver: pywraplp.Solver,
-    b: _Built,
+    b: BuiltModel,
     cover_terms: dict[tuple[str, str, int], list[tuple[Any, float]]],
 ) -> None:
     """Contacts handed to AI agents within the split's bounds and the AI capacity rows;
@@ -397,7 +398,7 @@ def _ai_columns(
 def _cover_rows(
     problem: Problem,
     solver: pywraplp.Solver,
-    b: _Built,
+    b: BuiltModel,
     cover_terms: dict[tuple[str, str, int], list[tuple[Any, float]]],
 ) -> None:
     """One cover row per (site, skill, interval) with a requirement or a term, with its
@@ -427,7 +428,7 @@ def _cover_rows(
 def _minimum_rows(
     problem: Problem,
     solver: pywraplp.Solver,
-    b: _Built,
+    b: BuiltModel,
     pool_time: dict[tuple[int, int], list[tuple[int, float]]],
 ) -> None:
     """``min_agents_on_queue`` on-queue agents at every site in every open interval."""
@@ -443,15 +444,15 @@ def _minimum_rows(
                     row.SetCoefficient(b.x[j], a)
 
 
-def _weekly_rows(problem: Problem, solver: pywraplp.Solver, b: _Built) -> None:
-    b.hard = _hard_rows(problem)
+def _weekly_rows(problem: Problem, solver: pywraplp.Solver, b: BuiltModel) -> None:
+    b.hard = hard_rows(problem)
     for name, cols, coefs, upper in b.hard:
         row = solver.Constraint(-solver.infinity(), upper, name)
         for j, a in zip(cols, coefs, strict=True):
             row.SetCoefficient(b.x[j], a)
 
 
-def _hard_rows(problem: Problem) -> list[tuple[str, np.ndarray, np.ndarray, float]]:
+def hard_rows(problem: Problem) -> list[tuple[str, np.ndarray, np.ndarray, float]]:
     """The ``≤`` rows of the shift counts alone: working days and paid hours per pool,
     headcount per pool and day, rest between consecutive days.
 
@@ -494,7 +495,8 @@ def _hard_rows(problem: Problem) -> list[tuple[str, np.ndarray, np.ndarray, floa
     return out
 
 
-def _new_solver(name: str, config: SolverConfig, seed: int) -> pywraplp.Solver:
+def new_solver(name: str, config: SolverConfig, seed: int) -> pywraplp.Solver:
+    """An OR-Tools solver ``name`` (GLOP, SCIP, CBC, HIGHS) with the run's threads and seed."""
     solver = pywraplp.Solver.CreateSolver(name)
     if solver is None:
         raise SolverError(f"OR-Tools has no {name} solver in this build")
@@ -505,13 +507,14 @@ def _new_solver(name: str, config: SolverConfig, seed: int) -> pywraplp.Solver:
     return solver
 
 
-def _params(config: SolverConfig) -> pywraplp.MPSolverParameters:
+def mip_parameters(config: SolverConfig) -> pywraplp.MPSolverParameters:
+    """MIP parameters of one solve: stop at ``config.gap_target_rate``."""
     params = pywraplp.MPSolverParameters()
     params.SetDoubleParam(pywraplp.MPSolverParameters.RELATIVE_MIP_GAP, config.gap_target_rate)
     return params
 
 
-_STATUS = {
+STATUS_NAMES = {
     pywraplp.Solver.OPTIMAL: "OPTIMAL",
     pywraplp.Solver.FEASIBLE: "FEASIBLE",
     pywraplp.Solver.INFEASIBLE: "INFEASIBLE",
@@ -521,7 +524,7 @@ _STATUS = {
 }
 
 
-def _resolve(lp: pywraplp.Solver) -> int:
+def resolve_lp(lp: pywraplp.Solver) -> int:
     """Re-solve the LP after a bound change; retry once without GLOP's presolve when the
     warm-started solve stops on anything but OPTIMAL. Returns the final status."""
     status = lp.Solve()
@@ -530,11 +533,11 @@ def _resolve(lp: pywraplp.Solver) -> int:
     lp.SetSolverSpecificParametersAsString(TUNING.glop_retry_params)
     status = lp.Solve()
     lp.SetSolverSpecificParametersAsString("")
-    log.debug("LP re-solve retried without presolve: status %s", _STATUS.get(status, status))
+    log.debug("LP re-solve retried without presolve: status %s", STATUS_NAMES.get(status, status))
     return status
 
 
-def _fix_and_solve(
+def fix_and_solve(
     lp: pywraplp.Solver,
     xs: list,
     chosen: np.ndarray,
@@ -548,12 +551,12 @@ def _fix_and_solve(
     Returns the status of the last re-solve: ``OPTIMAL`` when every chosen count is fixed,
     anything else when a count has no rounding the hard rules allow or ``deadline``
     (``time.perf_counter()`` seconds) passed during the one-at-a-time retries; the caller
-    then rounds from its last LP point instead (``search._finish_fast``).
+    then rounds from its last LP point instead (``search.finish_fast``).
     """
     inf = lp.infinity()
     for j, v in zip(chosen, targets, strict=True):
         xs[j].SetBounds(float(v), float(v))
-    status = _resolve(lp)
+    status = resolve_lp(lp)
     if status == pywraplp.Solver.OPTIMAL:
         return status
     for j in chosen:
@@ -563,7 +566,7 @@ def _fix_and_solve(
             return pywraplp.Solver.NOT_SOLVED
         for option in (float(v), float(np.floor(values[j])), float(np.ceil(values[j]))):
             xs[j].SetBounds(option, option)
-            status = _resolve(lp)
+            status = resolve_lp(lp)
             if status == pywraplp.Solver.OPTIMAL:
                 break
         else:
@@ -571,7 +574,9 @@ def _fix_and_solve(
     return status
 
 
-def _extract(problem: Problem, b: _Built) -> dict:
+def extract_solution(problem: Problem, b: BuiltModel) -> dict:
+    """Shift counts, on-queue agents, allocation, shortfall, surplus, flows and AI
+    contacts of the solved model ``b`` as arrays over the problem's intervals."""
     n = problem.n_intervals
     counts = np.array([int(round(v.solution_value())) for v in b.x], dtype=np.int64)
     on_queue: dict[int, np.ndarray] = {p: np.zeros(n) for p in range(len(problem.pools))}

@@ -19,12 +19,12 @@ from wfm.core.config import SolverConfig
 from wfm.core.errors import SolverError
 from wfm.core.workers import terminate, worker_pool
 from wfm.schedule.model import (
-    _STATUS,
+    STATUS_NAMES,
+    BuiltModel,
     Problem,
-    _build,
-    _Built,
-    _new_solver,
-    _resolve,
+    build_schedule_model,
+    new_solver,
+    resolve_lp,
 )
 from wfm.schedule.tuning import TUNING
 
@@ -95,7 +95,7 @@ class _Cut:
     whole: _Matrix
     values: np.ndarray  # the incumbent's value of every column of ``whole``
     x_idx: list[int]  # columns of the shift counts, in ``Problem.columns`` order
-    z_idx: list[int]  # columns of the receiving switches, in ``_Built.z`` order
+    z_idx: list[int]  # columns of the receiving switches, in ``BuiltModel.z`` order
     by_cell: dict[tuple[str, int], list[int]]  # continuous columns per (site, interval)
     z_cells: dict[tuple[str, int], list[int]]  # open switches per (site, interval)
     partners: dict[str, set[str]]  # sites exchanging overflow with a site
@@ -114,9 +114,9 @@ class _Run:
     n_groups: int = 0  # groups over all passes
 
 
-def _polish(
+def polish_schedule(
     lp: pywraplp.Solver,
-    b: _Built,
+    b: BuiltModel,
     problem: Problem,
     config: SolverConfig,
     seed: int,
@@ -185,7 +185,7 @@ def _polish(
 
 def _cut(
     problem: Problem,
-    b: _Built,
+    b: BuiltModel,
     config: SolverConfig,
     seed: int,
     z_keys: list,
@@ -194,8 +194,8 @@ def _cut(
 ) -> _Cut:
     """Export the whole model as an integer model and index its columns by site and
     interval; the incumbent's values come from the solved LP ``b`` (counts ``current``)."""
-    mip = _new_solver("SCIP", config, seed)
-    mb = _build(problem, mip, integer=True)
+    mip = new_solver("SCIP", config, seed)
+    mb = build_schedule_model(problem, mip, integer=True)
     model = linear_solver_pb2.MPModelProto()
     mip.ExportModelToProto(model)
     x_idx = [v.index() for v in mb.x]
@@ -361,7 +361,7 @@ def _solve_batch(
 
 def _adopt(
     lp: pywraplp.Solver,
-    b: _Built,
+    b: BuiltModel,
     z_keys: list,
     z_now: np.ndarray,
     counts: np.ndarray,
@@ -376,7 +376,7 @@ def _adopt(
         var.SetBounds(float(counts[j]), float(counts[j]))
     for k, on in zip(z_keys, z_new, strict=True):
         b.z[k].SetBounds(float(on), float(on))
-    status = _resolve(lp)
+    status = resolve_lp(lp)
     if status == pywraplp.Solver.OPTIMAL and lp.Objective().Value() < best - 1e-6:
         out["kept"] = True
         out["objective"] = lp.Objective().Value()
@@ -385,9 +385,9 @@ def _adopt(
         var.SetBounds(float(current[j]), float(current[j]))
     for k, on in zip(z_keys, z_now, strict=True):
         b.z[k].SetBounds(float(on), float(on))
-    status = _resolve(lp)
+    status = resolve_lp(lp)
     if status != pywraplp.Solver.OPTIMAL:
-        raise SolverError(f"polish ended with LP status {_STATUS.get(status, status)}")
+        raise SolverError(f"polish ended with LP status {STATUS_NAMES.get(status, status)}")
 
 
 def _by_site(groups: dict[tuple[str, int], list[int]]) -> list[list[tuple[str, int]]]:

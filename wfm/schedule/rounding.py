@@ -1,6 +1,6 @@
 """Fast rounding of an LP point to whole shift counts that never breaks a hard rule.
 
-The LP dive (``search._dive``) rounds counts a tenth at a time with an LP re-solve after
+The LP dive (``search.lp_dive``) rounds counts a tenth at a time with an LP re-solve after
 each step; on a large model or a loaded machine the time limit can end it with counts
 still fractional. The fast rounding finishes from any LP point in one pass and one LP
 re-solve, so a time limit never ends a plan without a schedule (see docs/schedule.md).
@@ -12,11 +12,11 @@ import heapq
 
 import numpy as np
 
-from wfm.schedule.model import Problem, _hard_rows
+from wfm.schedule.model import Problem, hard_rows
 from wfm.schedule.tuning import TUNING
 
 
-def _round_fast(
+def round_fast(
     problem: Problem,
     values: np.ndarray,
     hard: list[tuple[str, np.ndarray, np.ndarray, float]] | None = None,
@@ -24,7 +24,7 @@ def _round_fast(
     """Whole shift counts near the LP point ``values`` within every hard rule.
 
     1. Every count is rounded down. The LP point meets the headcount, working-days,
-       paid-hours and rest rows (``model._hard_rows``, all ``≤`` with positive
+       paid-hours and rest rows (``model.hard_rows``, all ``≤`` with positive
        coefficients), so the rounded-down counts meet them too.
     2. Shifts are added one at a time. A pattern's value is the on-queue time it restores
        where its pool falls short of the LP point's on-queue time, at
@@ -46,7 +46,7 @@ def _round_fast(
     values : numpy.ndarray
         An LP point's shift counts (any point meeting the hard rows; fixed counts whole).
     hard : list, optional
-        ``model._hard_rows(problem)`` when already built.
+        ``model.hard_rows(problem)`` when already built.
 
     Returns
     -------
@@ -61,7 +61,7 @@ def _round_fast(
     vals = np.maximum(np.asarray(values, dtype=float), 0.0)
     tol = TUNING.integral_tol
     counts = np.floor(vals + tol).astype(np.int64)
-    rows = _hard_rows(problem) if hard is None else hard
+    rows = hard_rows(problem) if hard is None else hard
     matrix, slack = _rows_matrix(rows, len(cols), counts)
     cover = _Cover(problem, vals, counts)
     cost = [problem.pools[c.pool].cost_per_h * c.paid_h for c in cols]

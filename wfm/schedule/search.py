@@ -11,13 +11,13 @@ from ortools.linear_solver import pywraplp
 
 from wfm.core.errors import SolverError
 from wfm.schedule.model import (
-    _STATUS,
+    STATUS_NAMES,
+    BuiltModel,
     Problem,
-    _Built,
-    _fix_and_solve,
-    _resolve,
+    fix_and_solve,
+    resolve_lp,
 )
-from wfm.schedule.rounding import _round_fast
+from wfm.schedule.rounding import round_fast
 from wfm.schedule.tuning import TUNING
 
 log = logging.getLogger(__name__)
@@ -42,7 +42,7 @@ class _Pace:
 
 
 def _dive_switches(
-    lp: pywraplp.Solver, b: _Built, deadline: float, pace: _Pace | None = None
+    lp: pywraplp.Solver, b: BuiltModel, deadline: float, pace: _Pace | None = None
 ) -> int:
     """Fix every receiving switch z open or closed by LP diving; return the LP re-solves.
 
@@ -76,16 +76,18 @@ def _dive_switches(
         for k_idx, on in zip(chosen, targets, strict=True):
             zs[k_idx].SetBounds(float(on), float(on))
         fixed[chosen] = True
-        status = _resolve(lp)
+        status = resolve_lp(lp)
         rounds += 1
         pace.done()
         if status != pywraplp.Solver.OPTIMAL:
-            raise SolverError(f"switch dive stopped with status {_STATUS.get(status, status)}")
+            raise SolverError(f"switch dive stopped with status {STATUS_NAMES.get(status, status)}")
         if fixed.all():
             return rounds
 
 
-def _dive(lp: pywraplp.Solver, b: _Built, problem: Problem, deadline: float) -> tuple[int, dict]:
+def lp_dive(
+    lp: pywraplp.Solver, b: BuiltModel, problem: Problem, deadline: float
+) -> tuple[int, dict]:
     """Fix shift counts to whole numbers by LP diving.
 
     First every receiving switch z is fixed open or closed (``_dive_switches``). Then each
@@ -94,7 +96,7 @@ def _dive(lp: pywraplp.Solver, b: _Built, problem: Problem, deadline: float) -> 
     its previous basis, so the remaining counts re-balance. When the next round would end
     past the deadline (``_Pace``), or a count has no rounding the hard rules allow, the
     counts still free are rounded from the last LP point by the fast rounding
-    (``_finish_fast``).
+    (``finish_fast``).
 
     Returns
     -------
@@ -116,7 +118,7 @@ def _dive(lp: pywraplp.Solver, b: _Built, problem: Problem, deadline: float) -> 
         if len(fractional) == 0:
             break
         if not pace.another():
-            return rounds + 1, _finish_fast(lp, b, problem, values, "time limit")
+            return rounds + 1, finish_fast(lp, b, problem, values, "time limit")
         pick = np.flatnonzero(~fixed & whole)
         dist = np.minimum(frac[fractional], 1 - frac[fractional])
         k = max(1, int(len(fractional) * TUNING.dive_share))
@@ -125,11 +127,11 @@ def _dive(lp: pywraplp.Solver, b: _Built, problem: Problem, deadline: float) -> 
             v = float(np.round(values[j]))
             xs[j].SetBounds(v, v)
         fixed[pick] = True
-        status = _fix_and_solve(lp, xs, chosen, np.round(values[chosen]), values, deadline)
+        status = fix_and_solve(lp, xs, chosen, np.round(values[chosen]), values, deadline)
         rounds += 1
         if status != pywraplp.Solver.OPTIMAL:
             reason = "time limit" if time.perf_counter() > deadline else "hard rule"
-            return rounds + 1, _finish_fast(lp, b, problem, values, reason)
+            return rounds + 1, finish_fast(lp, b, problem, values, reason)
         fixed[chosen] = True
         values = np.array([v.solution_value() for v in xs])
         pace.done()
@@ -137,14 +139,14 @@ def _dive(lp: pywraplp.Solver, b: _Built, problem: Problem, deadline: float) -> 
     for j in np.flatnonzero(~fixed):
         v = float(np.round(values[j]))
         xs[j].SetBounds(v, v)
-    status = _resolve(lp)
+    status = resolve_lp(lp)
     rounds += 1
     if status != pywraplp.Solver.OPTIMAL:
-        raise SolverError(f"LP dive stopped with status {_STATUS.get(status, status)}")
+        raise SolverError(f"LP dive stopped with status {STATUS_NAMES.get(status, status)}")
     return rounds, {}
 
 
-def _fix_switches(b: _Built) -> None:
+def _fix_switches(b: BuiltModel) -> None:
     """Fix every receiving switch still free: open when the LP point uses it at all (an open
     switch never makes the model infeasible: the shortfall takes its fixed charge)."""
     free = [zv for zv in b.z.values() if zv.lb() < zv.ub()]
@@ -154,8 +156,8 @@ def _fix_switches(b: _Built) -> None:
         zv.SetBounds(float(on), float(on))
 
 
-def _finish_fast(
-    lp: pywraplp.Solver, b: _Built, problem: Problem, values: np.ndarray, reason: str
+def finish_fast(
+    lp: pywraplp.Solver, b: BuiltModel, problem: Problem, values: np.ndarray, reason: str
 ) -> dict:
     """Fix every count by the fast rounding of the LP point ``values`` and re-solve.
 
@@ -167,7 +169,7 @@ def _finish_fast(
     """
     t0 = time.perf_counter()
     _fix_switches(b)
-    counts, info = _round_fast(problem, values, b.hard)
+    counts, info = round_fast(problem, values, b.hard)
     if info["min_on_queue_short_agent_h"] > TUNING.integral_tol:
         raise SolverError(
             f"the LP dive stopped ({reason}) and rounding its last point left "
@@ -176,19 +178,19 @@ def _finish_fast(
         )
     for var, count in zip(b.x, counts, strict=True):
         var.SetBounds(float(count), float(count))
-    status = _resolve(lp)
+    status = resolve_lp(lp)
     if status != pywraplp.Solver.OPTIMAL:
         raise SolverError(
             f"the LP with the fast rounding's counts ended with status "
-            f"{_STATUS.get(status, status)}"
+            f"{STATUS_NAMES.get(status, status)}"
         )
     info["wall_s"] = round(time.perf_counter() - t0, 3)
     log.info("fast rounding (%s): %s", reason, info)
     return {"reason": reason, **info}
 
 
-def _close_switches(
-    lp: pywraplp.Solver, b: _Built, deadline: float, batches: int = TUNING.close_switch_batches
+def close_switches(
+    lp: pywraplp.Solver, b: BuiltModel, deadline: float, batches: int = TUNING.close_switch_batches
 ) -> int:
     """Close open receiving switches whose fixed charge costs more than their flows save.
 
@@ -210,15 +212,17 @@ def _close_switches(
             break
         for k in batch:
             b.z[k].SetBounds(0.0, 0.0)
-        status = _resolve(lp)
+        status = resolve_lp(lp)
         if status == pywraplp.Solver.OPTIMAL and lp.Objective().Value() < best - 1e-6:
             closed += len(batch)
             continue
         for k in batch:
             b.z[k].SetBounds(1.0, 1.0)
-        status = _resolve(lp)
+        status = resolve_lp(lp)
         if status != pywraplp.Solver.OPTIMAL:
-            raise SolverError(f"switch closing ended with LP status {_STATUS.get(status, status)}")
+            raise SolverError(
+                f"switch closing ended with LP status {STATUS_NAMES.get(status, status)}"
+            )
         break
     return closed
 
@@ -238,9 +242,9 @@ def _neighbours(problem: Problem, reach_min: float = TUNING.move_reach_min) -> l
     return out
 
 
-def _improve(
+def local_search(
     lp: pywraplp.Solver,
-    b: _Built,
+    b: BuiltModel,
     problem: Problem,
     deadline: float,
     bound: float,
@@ -284,7 +288,7 @@ def _improve(
             for col, step in ((out_j, -1), (in_j, 1)):
                 if col >= 0:
                     xs[col].SetBounds(counts[col] + step, counts[col] + step)
-            status = _resolve(lp)
+            status = resolve_lp(lp)
             value = lp.Objective().Value() if status == pywraplp.Solver.OPTIMAL else np.inf
             if value < best - 1e-6:
                 best, kept, improved = value, kept + 1, True
@@ -295,7 +299,7 @@ def _improve(
                     xs[col].SetBounds(counts[col], counts[col])
         if not improved:
             break
-    status = _resolve(lp)
+    status = resolve_lp(lp)
     if status != pywraplp.Solver.OPTIMAL:
-        raise SolverError(f"local search ended with LP status {_STATUS.get(status, status)}")
+        raise SolverError(f"local search ended with LP status {STATUS_NAMES.get(status, status)}")
     return kept, tried

@@ -24,19 +24,19 @@ from wfm.schedule.model import (
 )
 from wfm.schedule.optimiser import cut_note, solve
 from wfm.schedule.problem import (
-    _ai_moves,
-    _arcs,
-    _check_minimum,
-    _grid,
-    _need,
-    _pools_and_columns,
+    build_ai_moves,
+    build_arcs,
+    build_need,
+    check_minimum_on_queue,
+    pools_and_columns,
+    requirement_grid,
 )
 from wfm.schedule.results import (
-    _cost_table,
-    _coverage_table,
-    _overflow_table,
-    _pool_agents_table,
-    _schedule_table,
+    cost_table,
+    coverage_table,
+    overflow_table,
+    pool_agents_table,
+    schedule_table,
 )
 
 log = logging.getLogger(__name__)
@@ -84,11 +84,11 @@ def schedule_shifts(requirements: pd.DataFrame, scenario: Scenario) -> StageResu
     notes: list[str] = []
     problem, grid, rows, patterns = _problem(req, scenario, notes)
     sol = solve(problem, scenario.solver, scenario.seed)
-    schedule = _schedule_table(sol, problem, patterns)
-    coverage = _coverage_table(sol, problem, grid, rows)
-    overflow = _overflow_table(sol, problem, grid)
-    pool_agents = _pool_agents_table(sol, problem, grid)
-    cost = _cost_table(sol, problem, scenario)
+    schedule = schedule_table(sol, problem, patterns)
+    coverage = coverage_table(sol, problem, grid, rows)
+    overflow = overflow_table(sol, problem, grid)
+    pool_agents = pool_agents_table(sol, problem, grid)
+    cost = cost_table(sol, problem, scenario)
     short_h = _solution_notes(sol, problem, coverage, notes)
     result = _solve_result(sol, scenario, short_h, notes)
     figures = {
@@ -123,10 +123,10 @@ def _problem(
     on skills no pool holds and on AI moves to ``notes``. Returns the problem, the UTC
     interval grid, the requirement rows and the shift patterns."""
     interval_min = scenario.interval_min
-    grid = _grid(req, interval_min)
+    grid = requirement_grid(req, interval_min)
     n = len(grid)
-    pools, columns, patterns = _pools_and_columns(scenario, grid, interval_min)
-    need, rows = _need(req, grid)
+    pools, columns, patterns = pools_and_columns(scenario, grid, interval_min)
+    need, rows = build_need(req, grid)
     for (site, skill), arr in sorted(need.items()):
         holders = [p for p in pools if p.site == site and skill in p.skills]
         if not holders and arr.sum() > 0:
@@ -134,10 +134,10 @@ def _problem(
                 f"site {site} has a requirement for skill {skill} but no pool holding "
                 "it; it can only be met by overflow or stays short"
             )
-    arcs, receivers = _arcs(scenario, rows, grid)
-    ai_moves, ai_per_contact, ai_free = _ai_moves(scenario, rows, n, notes)
+    arcs, receivers = build_arcs(scenario, rows, grid)
+    ai_moves, ai_per_contact, ai_free = build_ai_moves(scenario, rows, n, notes)
     masks = {s: open_mask(grid, cfg, interval_min) for s, cfg in scenario.sites.items()}
-    _check_minimum(scenario, pools, columns, masks, grid)
+    check_minimum_on_queue(scenario, pools, columns, masks, grid)
     problem = Problem(
         n_intervals=n,
         interval_min=interval_min,
