@@ -14,24 +14,21 @@ from hypothesis import given, strategies as st
 from wfm.core.errors import ConfigError, InputError
 from wfm.io.plan_folder import read_plan_folder, write_export
 from wfm.io.scenario import load_scenario
+from wfm.report.amazon_connect import AMAZON_FORECAST_COLUMNS, AMAZON_HISTORICAL_COLUMNS
+from wfm.report.cells import format_number, neutralise_cell
 from wfm.report.exports import (
-    AMAZON_FORECAST_COLUMNS,
-    AMAZON_HISTORICAL_COLUMNS,
-    GENESYS_COLUMNS,
     LAYOUTS,
-    SHIFT_COLUMNS,
     ExportOptions,
     export_layout,
     export_text,
-    format_number,
-    largest_remainder,
     localise,
-    neutralise_cell,
     queue_map_from_table,
-    queue_volumes,
     tidy,
 )
+from wfm.report.genesys import GENESYS_COLUMNS
 from wfm.report.ical import escape_text, fold_line
+from wfm.report.schedule_export import SHIFT_COLUMNS
+from wfm.report.volumes import largest_remainder, queue_volumes
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "report"
 

@@ -21,7 +21,7 @@ from matplotlib.figure import Figure
 from wfm.core.errors import ConfigError
 from wfm.io.plan_folder import read_plan_folder
 from wfm.io.scenario import load_scenario
-from wfm.report.charts import _svg, plain_text
+from wfm.report.charts import plain_text, svg_chart
 from wfm.report.html import render_report
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "report"
@@ -126,7 +126,7 @@ def test_a_series_name_in_a_chart_legend_is_escaped_by_the_svg_writer():
         ax.set_title(s)
         ax.set_yticks([0, 1], [s, "b"])
         ax.legend()
-    svg = _svg(fig, "legend").svg
+    svg = svg_chart(fig, "legend").svg
     assert "<script" not in svg
     assert svg.count(_svg_text(s)) == 3  # legend, title and tick label, each as one text
 

@@ -222,7 +222,7 @@ def test_a_script_in_the_manifest_does_not_run_in_the_browser(plan, tmp_path):
 
 
 def test_cost_per_contact_from_the_schedule_stage_layout(plan):
-    from wfm.report.html import cost_per_contact
+    from wfm.report.kpis import cost_per_contact
 
     tables, manifest = plan
     cost = pd.DataFrame(

@@ -20,7 +20,7 @@ from wfm.core.schemas import REQUIREMENTS
 from wfm.io.tables import write_table
 from wfm.schedule import model, optimiser, polish, schedule_shifts, search
 from wfm.schedule.model import PatternColumn, PoolSpec, Problem
-from wfm.schedule.rounding import _round_fast
+from wfm.schedule.rounding import round_fast
 
 from .conftest import make_requirements
 
@@ -68,7 +68,7 @@ def test_fast_rounding_restores_the_lp_cover_greedily_within_headcount():
     # hour: 130, 180, 150 and 320 − 40 = 280 → the 4 h shift; then 0, 0.1, 0.3, 0 short:
     # −10, 20, 10, 0 → the shift at 1; then nothing short. Headcount 1 + 1 + 1 = 3.
     problem = _problem([_column(0, 2), _column(1, 2), _column(2, 2), _column(0, 4)], 4, 3)
-    counts, info = _round_fast(problem, np.array([1.5, 0.6, 0.7, 0.0]))
+    counts, info = round_fast(problem, np.array([1.5, 0.6, 0.7, 0.0]))
     assert counts.tolist() == [1, 1, 0, 1]
     assert info == {
         "counts_rounded_down": 3,
@@ -85,7 +85,7 @@ def test_fast_rounding_never_breaks_working_days_and_leaves_the_rest_short():
     problem = _problem(
         [_column(0, 4, day=0), _column(4, 4, day=1)], 8, 1, max_days_per_week=1, horizon_days=2
     )
-    counts, info = _round_fast(problem, np.array([0.5, 0.5]))
+    counts, info = round_fast(problem, np.array([0.5, 0.5]))
     assert counts.tolist() == [1, 0]
     assert info["shifts_added"] == 1
 
@@ -97,7 +97,7 @@ def test_fast_rounding_meets_the_minimum_on_queue_first():
     problem = _problem(
         [_column(0, 2), _column(2, 2), _column(0, 4)], 4, 5, 1.0, min_agents_on_queue=1
     )
-    counts, info = _round_fast(problem, np.array([0.5, 0.5, 0.5]))
+    counts, info = round_fast(problem, np.array([0.5, 0.5, 0.5]))
     assert counts.tolist() == [0, 0, 1]
     assert info["min_on_queue_short_agent_h"] == 0.0
 
@@ -260,13 +260,13 @@ class _NoSchedule:
 
 
 def test_mip_without_a_schedule_falls_back_to_the_fast_rounding(two_sites, build, monkeypatch):
-    new_solver = optimiser._new_solver
+    new_solver = optimiser.new_solver
 
     def solver_without_schedule(name, config, seed):
         solver = new_solver(name, config, seed)
         return solver if name == "GLOP" else _NoSchedule(solver)
 
-    monkeypatch.setattr(optimiser, "_new_solver", solver_without_schedule)
+    monkeypatch.setattr(optimiser, "new_solver", solver_without_schedule)
     d = _tight(two_sites, 20.0)
     d["solver"] |= {"method": "mip", "solver": "scip"}
     sc = build(d)

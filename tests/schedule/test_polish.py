@@ -10,6 +10,7 @@ import pytest
 from ortools.linear_solver import pywraplp
 
 from wfm.core.config import SolverConfig
+from wfm.core.errors import ConfigError
 from wfm.schedule import model, polish, schedule_shifts
 from wfm.schedule.model import PatternColumn, PoolSpec, Problem
 
@@ -53,7 +54,7 @@ def test_polish_moves_a_poor_schedule_to_the_known_optimum():
     problem = _problem()
     config = SolverConfig(gap_target_rate=0.0)
     lp = pywraplp.Solver.CreateSolver("GLOP")
-    built = model._build(problem, lp, integer=False)
+    built = model.build_schedule_model(problem, lp, integer=False)
     assert lp.Solve() == pywraplp.Solver.OPTIMAL
     bound = lp.Objective().Value()
     relaxed = np.array([v.solution_value() for v in built.x])
@@ -61,7 +62,9 @@ def test_polish_moves_a_poor_schedule_to_the_known_optimum():
         var.SetBounds(count, count)
     assert lp.Solve() == pywraplp.Solver.OPTIMAL
     assert lp.Objective().Value() == pytest.approx(80.0)
-    out = polish._polish(lp, built, problem, config, 0, relaxed, time.perf_counter() + 30.0, bound)
+    out = polish.polish_schedule(
+        lp, built, problem, config, 0, relaxed, time.perf_counter() + 30.0, bound
+    )
     assert out["kept"]
     assert lp.Objective().Value() == pytest.approx(70.0)
     assert [round(v.lb()) for v in built.x] == [0, 0, 1]
@@ -70,10 +73,10 @@ def test_polish_moves_a_poor_schedule_to_the_known_optimum():
 def test_polish_skips_at_the_target_gap():
     problem = _problem()
     lp = pywraplp.Solver.CreateSolver("GLOP")
-    built = model._build(problem, lp, integer=False)
+    built = model.build_schedule_model(problem, lp, integer=False)
     lp.Solve()
     relaxed = np.array([v.solution_value() for v in built.x])
-    out = polish._polish(
+    out = polish.polish_schedule(
         lp,
         built,
         problem,
@@ -96,6 +99,26 @@ def test_bound_below_objective_and_gap_never_negative(two_sites, build):
     assert s.gap_rate >= 0.0
     assert s.objective <= s.detail["local_search_objective"] + 1e-6
     assert "polish" in s.detail
+
+
+def test_polish_is_off_unless_the_scenario_asks_for_it(two_sites, build):
+    assert SolverConfig().polish is False
+    sc = build(two_sites)
+    req = make_requirements(sc, "lyon", {"voice_open": 1100, "voice_premium": 250}, DAY)
+    assert schedule_shifts(req, sc).solve.detail["polish"] == {"kept": False, "skipped": "off"}
+    two_sites["solver"] |= {"polish": True, "gap_target_rate": 0.0}
+    on = build(two_sites)
+    assert on.solver.polish is True
+    polished = schedule_shifts(req, on).solve.detail["polish"]
+    # it ran (a run has its groups) or was skipped for lack of time, never for being off
+    assert polished.get("skipped") != "off"
+    assert "groups" in polished or polished["skipped"] == "time"
+
+
+def test_polish_setting_must_be_a_boolean(two_sites, build):
+    two_sites["solver"]["polish"] = "yes"
+    with pytest.raises(ConfigError, match="solver.polish"):
+        build(two_sites)
 
 
 def _two_site_problem() -> Problem:
@@ -134,7 +157,7 @@ def test_polish_in_worker_processes_reaches_the_same_optimum(workers):
     problem = _two_site_problem()
     config = SolverConfig(gap_target_rate=0.0, num_workers=workers)
     lp = pywraplp.Solver.CreateSolver("GLOP")
-    built = model._build(problem, lp, integer=False)
+    built = model.build_schedule_model(problem, lp, integer=False)
     lp.Solve()
     bound = lp.Objective().Value()
     relaxed = np.array([v.solution_value() for v in built.x])
@@ -142,7 +165,9 @@ def test_polish_in_worker_processes_reaches_the_same_optimum(workers):
         var.SetBounds(count, count)
     assert lp.Solve() == pywraplp.Solver.OPTIMAL
     assert lp.Objective().Value() == pytest.approx(160.0)
-    out = polish._polish(lp, built, problem, config, 0, relaxed, time.perf_counter() + 60.0, bound)
+    out = polish.polish_schedule(
+        lp, built, problem, config, 0, relaxed, time.perf_counter() + 60.0, bound
+    )
     assert out["workers"] == workers
     assert out["kept"] and out["improved"] == 2
     assert lp.Objective().Value() == pytest.approx(140.0)

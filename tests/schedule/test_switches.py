@@ -71,7 +71,7 @@ def _problem() -> Problem:
 def test_switch_dive_closes_the_lightly_used_receiver():
     problem = _problem()
     lp = pywraplp.Solver.CreateSolver("GLOP")
-    built = model._build(problem, lp, integer=False)
+    built = model.build_schedule_model(problem, lp, integer=False)
     assert lp.Solve() == pywraplp.Solver.OPTIMAL
     assert lp.Objective().Value() == pytest.approx(146.0)
     relaxed = {k[0]: v.solution_value() for k, v in built.z.items()}
@@ -90,7 +90,7 @@ def test_opening_every_used_switch_costs_more_here():
     # cannot staff: at least 3 agents short at 200/h
     problem = _problem()
     lp = pywraplp.Solver.CreateSolver("GLOP")
-    built = model._build(problem, lp, integer=False)
+    built = model.build_schedule_model(problem, lp, integer=False)
     lp.Solve()
     for v in built.z.values():
         v.SetBounds(1.0, 1.0)

@@ -14,85 +14,92 @@ def register(group: click.Group) -> None:
     group.add_command(erlang)
 
 
+# the queue of one case and its service target
+_QUEUE_OPTIONS = (
+    click.option("--contacts", type=click.FloatRange(min=0), help="Contacts per interval."),
+    click.option(
+        "--interval-min",
+        type=click.FloatRange(min=0, min_open=True),
+        default=30.0,
+        show_default=True,
+        help="Interval length [min].",
+    ),
+    click.option(
+        "--aht-s", type=click.FloatRange(min=0, min_open=True), help="Average handle time [s]."
+    ),
+    click.option(
+        "--sl-threshold-s",
+        type=click.FloatRange(min=0),
+        default=20.0,
+        show_default=True,
+        help="Answer-within threshold [s].",
+    ),
+    click.option(
+        "--sl-target-rate",
+        type=click.FloatRange(0, 1, min_open=True, max_open=True),
+        default=0.8,
+        show_default=True,
+        help="Service-level target (0–1).",
+    ),
+    click.option(
+        "--asa-target-s",
+        type=click.FloatRange(min=0, min_open=True),
+        help="Largest acceptable ASA [s].",
+    ),
+    click.option(
+        "--max-occupancy-rate",
+        type=click.FloatRange(0, 1, min_open=True),
+        help="Largest acceptable occupancy (0–1).",
+    ),
+)
+# a staffing to evaluate, and paid agents and FTE from on-queue agents
+_STAFF_OPTIONS = (
+    click.option(
+        "--agents",
+        type=click.IntRange(min=0),
+        help="Give a staffing and get its KPIs instead of the least agents.",
+    ),
+    click.option(
+        "--shrinkage-rate",
+        type=click.FloatRange(0, 1, max_open=True),
+        default=0.0,
+        show_default=True,
+        help="Share of paid time off queue (0–1): agents paid = agents / (1 − rate), rounded up.",
+    ),
+    click.option(
+        "--open-h-per-week",
+        type=click.FloatRange(0, 168, min_open=True),
+        help="Hours a week the queue is open [h]; with --fte-h-per-week gives the weekly FTE.",
+    ),
+    click.option(
+        "--fte-h-per-week",
+        type=click.FloatRange(min=0, min_open=True),
+        help="Contract hours of one full-time equivalent [h/week], e.g. 35.",
+    ),
+)
+# output format and batch files
+_BATCH_OPTIONS = (
+    click.option("--json", "as_json", is_flag=True, help="Print one JSON object (full precision)."),
+    click.option(
+        "--input",
+        "input_path",
+        type=click.Path(dir_okay=False),
+        help="Batch: CSV with one case per row, columns named like the options "
+        "(contacts, interval_min, aht_s, sl_threshold_s, sl_target_rate or "
+        "agents, shrinkage_rate, ...).",
+    ),
+    click.option(
+        "--out",
+        "out_path",
+        type=click.Path(dir_okay=False),
+        help="Batch: CSV to write (default: print CSV).",
+    ),
+)
+
+
 def _case_options(fn):
-    opts = [
-        click.option("--contacts", type=click.FloatRange(min=0), help="Contacts per interval."),
-        click.option(
-            "--interval-min",
-            type=click.FloatRange(min=0, min_open=True),
-            default=30.0,
-            show_default=True,
-            help="Interval length [min].",
-        ),
-        click.option(
-            "--aht-s", type=click.FloatRange(min=0, min_open=True), help="Average handle time [s]."
-        ),
-        click.option(
-            "--sl-threshold-s",
-            type=click.FloatRange(min=0),
-            default=20.0,
-            show_default=True,
-            help="Answer-within threshold [s].",
-        ),
-        click.option(
-            "--sl-target-rate",
-            type=click.FloatRange(0, 1, min_open=True, max_open=True),
-            default=0.8,
-            show_default=True,
-            help="Service-level target (0–1).",
-        ),
-        click.option(
-            "--asa-target-s",
-            type=click.FloatRange(min=0, min_open=True),
-            help="Largest acceptable ASA [s].",
-        ),
-        click.option(
-            "--max-occupancy-rate",
-            type=click.FloatRange(0, 1, min_open=True),
-            help="Largest acceptable occupancy (0–1).",
-        ),
-        click.option(
-            "--agents",
-            type=click.IntRange(min=0),
-            help="Give a staffing and get its KPIs instead of the least agents.",
-        ),
-        click.option(
-            "--shrinkage-rate",
-            type=click.FloatRange(0, 1, max_open=True),
-            default=0.0,
-            show_default=True,
-            help="Share of paid time off queue (0–1): agents paid = agents / (1 − rate), "
-            "rounded up.",
-        ),
-        click.option(
-            "--open-h-per-week",
-            type=click.FloatRange(0, 168, min_open=True),
-            help="Hours a week the queue is open [h]; with --fte-h-per-week gives the weekly FTE.",
-        ),
-        click.option(
-            "--fte-h-per-week",
-            type=click.FloatRange(min=0, min_open=True),
-            help="Contract hours of one full-time equivalent [h/week], e.g. 35.",
-        ),
-        click.option(
-            "--json", "as_json", is_flag=True, help="Print one JSON object (full precision)."
-        ),
-        click.option(
-            "--input",
-            "input_path",
-            type=click.Path(dir_okay=False),
-            help="Batch: CSV with one case per row, columns named like the options "
-            "(contacts, interval_min, aht_s, sl_threshold_s, sl_target_rate or "
-            "agents, shrinkage_rate, ...).",
-        ),
-        click.option(
-            "--out",
-            "out_path",
-            type=click.Path(dir_okay=False),
-            help="Batch: CSV to write (default: print CSV).",
-        ),
-    ]
-    for opt in reversed(opts):
+    """The options of one Erlang case (queue, target, staffing, output) on ``fn``."""
+    for opt in reversed(_QUEUE_OPTIONS + _STAFF_OPTIONS + _BATCH_OPTIONS):
         fn = opt(fn)
     return fn
 

@@ -157,6 +157,10 @@ class SolverConfig:
     method : {"lp_guided", "mip"}
         ``lp_guided``: solve the LP relaxation, keep the whole part of every shift count
         and let the MIP solver place the rest; ``mip``: hand the whole model to the solver.
+    polish : bool
+        ``lp_guided`` only: after the local search, re-optimise the schedule by restricted
+        MIPs by site and day (SCIP, in worker processes). Off by default: it found nothing
+        on the demo plan, whose dive already meets the target gap (docs/schedule.md).
     """
 
     time_limit_s: float = 60.0
@@ -166,6 +170,7 @@ class SolverConfig:
     overstaff_cost_per_h: float = 0.5
     solver: Literal["cbc", "scip", "highs"] = "cbc"
     method: Literal["lp_guided", "mip"] = "lp_guided"
+    polish: bool = False
 
     def __post_init__(self) -> None:
         check_choice("solver", self.solver, ("cbc", "scip", "highs"))

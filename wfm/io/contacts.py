@@ -164,6 +164,27 @@ def read_contacts(
             line=2,
             expected="one row per contact under the header",
         )
+    _check_header(raw, columns, name)
+    check_choice("repeated_hour", repeated_hour, ("error", "in_order"))
+    arrivals = (
+        _times_in_order(raw[columns.arrival_column], name, columns.arrival_column, source_tz)
+        if repeated_hour == "in_order" and source_tz
+        else parse_times(raw[columns.arrival_column], name, columns.arrival_column, source_tz)
+    )
+    out = pd.DataFrame({"arrival_start": arrivals})
+    for what in ("channel", "segment", "site"):
+        const, col = getattr(columns, what), getattr(columns, f"{what}_column")
+        if const:
+            out[what] = _slug_values(pd.Series(const, index=raw.index), name, what, fixed=True)
+        elif col:
+            out[what] = _slug_values(raw[col], name, col)
+    _add_outcomes(out, raw, columns, name)
+    out["line"] = np.arange(len(raw), dtype=np.int64) + 2
+    return out
+
+
+def _check_header(raw: pd.DataFrame, columns: ContactColumns, name: str) -> None:
+    """Refuse a log whose header lacks a column the mapping reads."""
     needed = [
         c
         for c in (
@@ -186,19 +207,12 @@ def read_contacts(
                 expected="a header with " + ", ".join(dict.fromkeys(needed)),
                 got=", ".join(raw.columns),
             )
-    check_choice("repeated_hour", repeated_hour, ("error", "in_order"))
-    arrivals = (
-        _times_in_order(raw[columns.arrival_column], name, columns.arrival_column, source_tz)
-        if repeated_hour == "in_order" and source_tz
-        else parse_times(raw[columns.arrival_column], name, columns.arrival_column, source_tz)
-    )
-    out = pd.DataFrame({"arrival_start": arrivals})
-    for what in ("channel", "segment", "site"):
-        const, col = getattr(columns, what), getattr(columns, f"{what}_column")
-        if const:
-            out[what] = _slug_values(pd.Series(const, index=raw.index), name, what, fixed=True)
-        elif col:
-            out[what] = _slug_values(raw[col], name, col)
+
+
+def _add_outcomes(out: pd.DataFrame, raw: pd.DataFrame, columns: ContactColumns, name: str) -> None:
+    """Add ``outcome`` and, when the log exports them, ``wait_s`` and ``handle_s`` to
+    ``out``; an abandoned contact that waited no longer than ``abandon_after_s`` was not
+    offered."""
     outcome = _classify(raw, columns, name)
     wait = (
         _durations(raw[columns.wait_column], name, columns.wait_column, MAX_WAIT_S)
@@ -222,8 +236,6 @@ def read_contacts(
         out["wait_s"] = wait.where(outcome != "ignored")
     if columns.handle_column:
         out["handle_s"] = handle.where(answered)
-    out["line"] = np.arange(len(raw), dtype=np.int64) + 2
-    return out
 
 
 def history_from_contacts(
@@ -309,6 +321,16 @@ def history_from_contacts(
         grid = grid[~pd.Index(grid.tz_convert(day_tz).date).isin(cut)]
         day_of = pd.Series(local_days, index=contacts.index)
         offered = offered[~day_of.loc[offered.index].isin(cut).to_numpy()]
+    out = _roll_up(offered, keys, grid, freq, with_aht)
+    out.attrs["partial_days_dropped"] = [d.isoformat() for d in cut]
+    return out
+
+
+def _roll_up(
+    offered: pd.DataFrame, keys: list[str], grid: pd.DatetimeIndex, freq: str, with_aht: bool
+) -> pd.DataFrame:
+    """The offered contacts summed per interval of ``grid`` and series (explicit zeros),
+    with ``aht_s`` when ``with_aht``, as a HISTORY table."""
     work = pd.DataFrame(
         {
             "interval_start": offered["arrival_start"].dt.floor(freq).dt.as_unit("ns"),
@@ -332,9 +354,7 @@ def history_from_contacts(
         # no handle time recorded for the interval's answered contacts: unknown, not 0 s
         timed = (out["answered"] > 0) & (out["handle_s"] > 0)
         out["aht_s"] = (out["handle_s"] / out["answered"]).where(timed)
-    out = order_table(out.drop(columns=["answered", "handle_s"]), HISTORY)
-    out.attrs["partial_days_dropped"] = [d.isoformat() for d in cut]
-    return out
+    return order_table(out.drop(columns=["answered", "handle_s"]), HISTORY)
 
 
 def partial_end_days(arrivals: pd.DatetimeIndex, day_tz: str) -> list[dt.date]:

@@ -15,8 +15,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from wfm.report.charts import _COLOURS, _grid, _naive_local, _style, _svg, _time_axis
-from wfm.report.columns import _check, numeric
+from wfm.report.charts import COLOURS, chart_grid, naive_local, style_axes, svg_chart, time_axis
+from wfm.report.columns import check_report_table, numeric
 from wfm.report.markup import Section, not_run, table_view
 
 _KEYS = ["channel", "segment"]
@@ -78,8 +78,8 @@ def accuracy_section(tables: Mapping[str, pd.DataFrame], zone: str) -> Section:
         return not_run(anchor, title, source, "actuals yet (actuals.csv or accuracy.csv)")
     data: dict[str, Any] = {"chart": None, "table": None, "nightly": None, "matched": 0}
     if actuals is not None and fc is not None:
-        fc = _check(fc, "forecast")
-        actuals = _check(actuals, "history")
+        fc = check_report_table(fc, "forecast")
+        actuals = check_report_table(actuals, "history")
         acc = forecast_accuracy(fc, actuals)
         data["matched"] = int(acc["intervals"].iloc[-1]) if len(acc) else 0
         data["table"] = table_view(acc)
@@ -92,7 +92,7 @@ def accuracy_section(tables: Mapping[str, pd.DataFrame], zone: str) -> Section:
 
 def _chart(fc: pd.DataFrame, actuals: pd.DataFrame, acc: pd.DataFrame, zone: str):
     series = acc[acc["channel"] != "all"]
-    fig, axes = _grid(len(series))
+    fig, axes = chart_grid(len(series))
     for ax, row in zip(axes, series.itertuples(index=False), strict=True):
         sel = {"channel": row.channel, "segment": row.segment}
         a = actuals[(actuals["channel"] == sel["channel"]) & (actuals["segment"] == sel["segment"])]
@@ -101,23 +101,23 @@ def _chart(fc: pd.DataFrame, actuals: pd.DataFrame, acc: pd.DataFrame, zone: str
         f = f.groupby("interval_start", sort=True)["contacts"].sum()
         f = f[f.index.isin(a.index)]
         ax.plot(
-            _naive_local(pd.Series(a.index), zone),
+            naive_local(pd.Series(a.index), zone),
             a.to_numpy(),
-            color=_COLOURS[5],
+            color=COLOURS[5],
             lw=1,
             label="actual",
         )
         ax.plot(
-            _naive_local(pd.Series(f.index), zone),
+            naive_local(pd.Series(f.index), zone),
             f.to_numpy(),
-            color=_COLOURS[0],
+            color=COLOURS[0],
             lw=1.1,
             label="forecast",
         )
         wmape = "–" if np.isnan(row.wmape) else f"{row.wmape:.1%}"
         bias = "–" if np.isnan(row.bias_rate) else f"{row.bias_rate:+.1%}"
-        _style(ax, f"{row.channel} · {row.segment}: wMAPE {wmape}, bias {bias}")
-        _time_axis(ax, zone)
+        style_axes(ax, f"{row.channel} · {row.segment}: wMAPE {wmape}, bias {bias}")
+        time_axis(ax, zone)
     axes[0].legend(fontsize=7, loc="upper left")
     fig.supylabel("contacts per interval", fontsize=8, x=0.005)
-    return _svg(fig, "accuracy", tight=False)
+    return svg_chart(fig, "accuracy", tight=False)

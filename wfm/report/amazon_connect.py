@@ -16,8 +16,8 @@ import numpy as np
 import pandas as pd
 
 from wfm.core.errors import ConfigError
-from wfm.report.cells import _UTC_Z, ExportTable, format_number, neutralise
-from wfm.report.volumes import _keep_mapped, _split_intervals, largest_remainder, local_days
+from wfm.report.cells import UTC_Z, ExportTable, format_number, neutralise
+from wfm.report.volumes import keep_mapped, largest_remainder, local_days, split_intervals
 
 # Amazon Connect forecasting channel types
 AMAZON_CHANNEL_TYPE: dict[str, str] = {
@@ -137,7 +137,7 @@ def amazon_connect(
     """
     if kind not in ("historical", "forecast"):
         raise ConfigError(f"must be 'historical' or 'forecast'; got {kind!r}", key="kind")
-    vol, notes = _keep_mapped(volumes, AMAZON_CHANNEL_TYPE, "Amazon Connect")
+    vol, notes = keep_mapped(volumes, AMAZON_CHANNEL_TYPE, "Amazon Connect")
     ids = dict(queue_ids or {})
     notes += check_queue_ids(list(vol["queue"]), ids, queue_ids_required)
     if daily:
@@ -145,12 +145,21 @@ def amazon_connect(
         duration = "daily"
     else:
         step = 15 if interval_min == 15 else 30
-        vol = _split_intervals(vol, interval_min, step)
+        vol = split_intervals(vol, interval_min, step)
         duration = f"{step}mins"
     vol = vol.sort_values(["queue", "channel", "interval_start"], kind="mergesort")
     vol = _whole(
         vol.reset_index(drop=True), local_days(vol["interval_start"], tz).reset_index(drop=True)
     )
+    table = _amazon_rows(vol, ids, duration, historical=kind == "historical")
+    return ExportTable(table=neutralise(table), notes=notes)
+
+
+def _amazon_rows(
+    vol: pd.DataFrame, ids: Mapping[str, str], duration: str, *, historical: bool
+) -> pd.DataFrame:
+    """The Amazon Connect columns of the whole-number volumes ``vol`` (AHT from the
+    handled contacts' handle time, 0 where none was handled)."""
     handled = vol["handled"].to_numpy(dtype=float)
     aht = np.divide(
         vol["handle_time_s"].to_numpy(dtype=float),
@@ -158,18 +167,16 @@ def amazon_connect(
         out=np.zeros(len(vol)),
         where=handled > 0,
     )
-    cols: tuple[str, ...] = (
-        AMAZON_HISTORICAL_COLUMNS if kind == "historical" else AMAZON_FORECAST_COLUMNS
-    )
+    cols: tuple[str, ...] = AMAZON_HISTORICAL_COLUMNS if historical else AMAZON_FORECAST_COLUMNS
     data = {
         cols[0]: vol["queue"].to_numpy(),
         cols[1]: [ids.get(q, "") for q in vol["queue"]],
         cols[2]: vol["channel"].map(AMAZON_CHANNEL_TYPE).to_numpy(),
-        cols[3]: vol["interval_start"].dt.tz_convert("UTC").dt.strftime(_UTC_Z).to_numpy(),
+        cols[3]: vol["interval_start"].dt.tz_convert("UTC").dt.strftime(UTC_Z).to_numpy(),
         cols[4]: [duration] * len(vol),
         cols[5]: [str(v) for v in vol["contacts_n"]],
         cols[6]: format_number(aht, decimals=0),
     }
-    if kind == "historical":
+    if historical:
         data[cols[7]] = [str(v) for v in vol["handled_n"]]
-    return ExportTable(table=neutralise(pd.DataFrame(data, columns=list(cols))), notes=notes)
+    return pd.DataFrame(data, columns=list(cols))

@@ -14,7 +14,7 @@ import pandas as pd
 
 from wfm.core.config import Scenario
 from wfm.report.cells import ExportTable, format_number, neutralise
-from wfm.report.volumes import _require, largest_remainder, local_days, skill_channel
+from wfm.report.volumes import largest_remainder, local_days, require_columns, skill_channel
 
 # Calabrio's file has no header row; these are the documented field names, in order
 CALABRIO_COLUMNS = (
@@ -74,7 +74,7 @@ def calabrio_forecast(
     ----------
     .. [1] Calabrio WFM help, "Forecast file formats".
     """
-    _require(
+    require_columns(
         requirements,
         ("interval_start", "skill", "contacts", "aht_s", "agents_required"),
         "requirements",
@@ -89,19 +89,7 @@ def calabrio_forecast(
                 f"skill(s) {', '.join(left_out)} left out: Calabrio imports no staffing for "
                 "email and back-office skills; export them with --layout calabrio-volumes",
             )
-    contacts = req["contacts"].to_numpy(dtype=float)
-    work = pd.DataFrame(
-        {
-            "interval_start": pd.to_datetime(req["interval_start"], utc=True).to_numpy(),
-            "skill": req["skill"].to_numpy(),
-            "contacts": contacts,
-            "work_s": contacts * req["aht_s"].to_numpy(dtype=float),
-            "agents": req["agents_required"].to_numpy(dtype=float),
-        }
-    )
-    g = work.groupby(["skill", "interval_start"], as_index=False, sort=True)[
-        ["contacts", "work_s", "agents"]
-    ].sum()
+    g = _per_skill(req)
     aht = np.divide(
         g["work_s"].to_numpy(),
         g["contacts"].to_numpy(),
@@ -125,3 +113,20 @@ def calabrio_forecast(
         data[cols[6]] = format_number(g["agents"])
     out = pd.DataFrame(data, columns=list(cols))
     return ExportTable(table=neutralise(out), header=False, notes=notes)
+
+
+def _per_skill(req: pd.DataFrame) -> pd.DataFrame:
+    """Contacts, their work [s] and agents per skill and interval, summed over sites."""
+    contacts = req["contacts"].to_numpy(dtype=float)
+    work = pd.DataFrame(
+        {
+            "interval_start": pd.to_datetime(req["interval_start"], utc=True).to_numpy(),
+            "skill": req["skill"].to_numpy(),
+            "contacts": contacts,
+            "work_s": contacts * req["aht_s"].to_numpy(dtype=float),
+            "agents": req["agents_required"].to_numpy(dtype=float),
+        }
+    )
+    return work.groupby(["skill", "interval_start"], as_index=False, sort=True)[
+        ["contacts", "work_s", "agents"]
+    ].sum()

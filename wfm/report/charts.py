@@ -24,7 +24,7 @@ from matplotlib.figure import Figure
 
 from wfm.report.markup import Chart
 
-_COLOURS = ("#1f5f8b", "#d9822b", "#3a8f5c", "#b23a48", "#6b4c9a", "#7a7a7a")
+COLOURS = ("#1f5f8b", "#d9822b", "#3a8f5c", "#b23a48", "#6b4c9a", "#7a7a7a")
 
 
 def plain_text() -> AbstractContextManager:
@@ -32,7 +32,7 @@ def plain_text() -> AbstractContextManager:
     return matplotlib.rc_context({"text.parse_math": False})
 
 
-def _svg(fig: Figure, key: str, *, tight: bool = True) -> Chart:
+def svg_chart(fig: Figure, key: str, *, tight: bool = True) -> Chart:
     """Figure → inline ``<svg>`` element (no XML prolog; ids salted per chart).
 
     Grids of small charts have fixed margins (``tight=False``): fitting each of tens of axes
@@ -47,9 +47,10 @@ def _svg(fig: Figure, key: str, *, tight: bool = True) -> Chart:
     return Chart(key, text[text.index("<svg") :])
 
 
-def _grid(
+def chart_grid(
     n: int, *, width_in: float = 11.0, row_in: float = 2.4, ncols: int = 3
 ) -> tuple[Figure, list]:
+    """A figure of ``n`` axes in rows of ``ncols``, each row ``row_in`` inches high."""
     ncols = max(1, min(ncols, n))
     nrows = int(np.ceil(n / ncols))
     height_in = row_in * nrows + 0.4
@@ -68,7 +69,8 @@ def _grid(
     return fig, axes[:n]
 
 
-def _style(ax, title: str) -> None:
+def style_axes(ax, title: str) -> None:
+    """The report's axes style: small title and ticks, light grid, no top or right spine."""
     ax.set_title(title, fontsize=9)
     ax.tick_params(labelsize=7)
     ax.grid(alpha=0.3)
@@ -76,7 +78,7 @@ def _style(ax, title: str) -> None:
         ax.spines[side].set_visible(False)
 
 
-def _time_axis(ax, zone: str = "UTC") -> None:
+def time_axis(ax, zone: str = "UTC") -> None:
     """Concise date ticks, and the axis named with its time zone."""
     locator = mdates.AutoDateLocator(maxticks={mdates.MINUTELY: 5})
     ax.xaxis.set_major_locator(locator)
@@ -94,10 +96,10 @@ def zone_label(zone: str) -> str:
     return "UTC" if zone == "UTC" else f"local time ({zone})"
 
 
-def _naive_local(ts: pd.Series, zone: str = "UTC") -> np.ndarray:
+def naive_local(ts: pd.Series, zone: str = "UTC") -> np.ndarray:
     """UTC instants as naive wall-clock times of ``zone`` (what matplotlib draws)."""
     return pd.to_datetime(ts, utc=True).dt.tz_convert(zone).dt.tz_localize(None).to_numpy()
 
 
 def _naive_utc(ts: pd.Series) -> np.ndarray:
-    return _naive_local(ts, "UTC")
+    return naive_local(ts, "UTC")

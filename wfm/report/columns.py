@@ -59,7 +59,7 @@ NUMERIC_COLUMNS: dict[str, tuple[str, ...]] = {
 }
 
 
-def _check(df: pd.DataFrame, name: str) -> pd.DataFrame:
+def check_report_table(df: pd.DataFrame, name: str) -> pd.DataFrame:
     """The table with the columns the report reads, numbers as floats; else InputError."""
     missing = [c for c in REQUIRED_COLUMNS.get(name, ()) if c not in df.columns]
     if missing:

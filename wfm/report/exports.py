@@ -47,33 +47,22 @@ from wfm.core.config import Scenario
 from wfm.core.errors import ConfigError, InputError
 from wfm.core.schemas import SCHEMAS, order_table
 from wfm.report.amazon_connect import (
-    AMAZON_CHANNEL_TYPE as AMAZON_CHANNEL_TYPE,
-    AMAZON_FORECAST_COLUMNS as AMAZON_FORECAST_COLUMNS,
-    AMAZON_HISTORICAL_COLUMNS as AMAZON_HISTORICAL_COLUMNS,
-    AMAZON_INTEGER_COLUMNS as AMAZON_INTEGER_COLUMNS,
     amazon_connect,
 )
 from wfm.report.calabrio import (
-    CALABRIO_COLUMNS as CALABRIO_COLUMNS,
-    CALABRIO_VOLUME_COLUMNS as CALABRIO_VOLUME_COLUMNS,
     calabrio_forecast,
 )
 from wfm.report.cells import (
     ExportTable,
-    format_number as format_number,
     neutralise,
-    neutralise_cell as neutralise_cell,
 )
 from wfm.report.genesys import (
-    GENESYS_COLUMNS as GENESYS_COLUMNS,
-    GENESYS_MEDIA_TYPE as GENESYS_MEDIA_TYPE,
     genesys_historical,
 )
 from wfm.report.ical import schedule_calendar
-from wfm.report.schedule_export import SHIFT_COLUMNS as SHIFT_COLUMNS, schedule_shifts
+from wfm.report.schedule_export import schedule_shifts
 from wfm.report.volumes import (
     VolumeSource,
-    largest_remainder as largest_remainder,
     queue_volumes,
 )
 

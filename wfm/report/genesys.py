@@ -12,8 +12,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from wfm.report.cells import _UTC_Z, ExportTable, neutralise
-from wfm.report.volumes import _keep_mapped, _split_intervals, largest_remainder
+from wfm.report.cells import UTC_Z, ExportTable, neutralise
+from wfm.report.volumes import keep_mapped, largest_remainder, split_intervals
 
 # Genesys Cloud media types, spelled as its import documentation spells them
 GENESYS_MEDIA_TYPE: dict[str, str] = {
@@ -63,8 +63,8 @@ def genesys_historical(volumes: pd.DataFrame, interval_min: int) -> ExportTable:
     ----------
     .. [1] Genesys Cloud Resource Center, "Prepare the historical data import .csv file".
     """
-    vol, notes = _keep_mapped(volumes, GENESYS_MEDIA_TYPE, "Genesys Cloud")
-    vol = _split_intervals(vol, interval_min, 15)
+    vol, notes = keep_mapped(volumes, GENESYS_MEDIA_TYPE, "Genesys Cloud")
+    vol = split_intervals(vol, interval_min, 15)
     vol = vol.assign(media=vol["channel"].map(GENESYS_MEDIA_TYPE))
     vol = vol.sort_values(["queue", "media", "interval_start"], kind="mergesort")
     day = vol["interval_start"].dt.strftime("%Y-%m-%d")
@@ -72,7 +72,7 @@ def genesys_historical(volumes: pd.DataFrame, interval_min: int) -> ExportTable:
     whole = {c: largest_remainder(vol[c].to_numpy(), key) for c in GENESYS_VALUES}
     out = pd.DataFrame(
         {
-            GENESYS_COLUMNS[0]: vol["interval_start"].dt.strftime(_UTC_Z).to_numpy(),
+            GENESYS_COLUMNS[0]: vol["interval_start"].dt.strftime(UTC_Z).to_numpy(),
             GENESYS_COLUMNS[1]: vol["queue"].to_numpy(),
             GENESYS_COLUMNS[2]: vol["media"].to_numpy(),
             GENESYS_COLUMNS[3]: vol["queue"].to_numpy(),

@@ -32,24 +32,23 @@ from wfm.core.sites import SiteConfig
 from wfm.report import numbers as fmt
 from wfm.report.accuracy import accuracy_section
 from wfm.report.charts import plain_text
-from wfm.report.columns import REQUIRED_COLUMNS as REQUIRED_COLUMNS
 from wfm.report.horizon import horizon_notices
 from wfm.report.kpis import (
-    _overall_service_level,
     cost_per_contact,
+    overall_service_level,
     overall_target,
     service_against_targets,
 )
 from wfm.report.markup import render_page
 from wfm.report.people import Staffing, coverage_section, schedule_section
-from wfm.report.provenance import _provenance_section
+from wfm.report.provenance import provenance_section
 from wfm.report.sections import (
-    _cost_section,
-    _forecast_section,
-    _overflow_section,
-    _simulation_section,
-    _split_section,
-    _whatif_section,
+    cost_section,
+    forecast_section,
+    overflow_section,
+    simulation_section,
+    split_section,
+    whatif_section,
 )
 from wfm.report.shifts import DEFAULT_WEEK_H
 
@@ -85,7 +84,7 @@ def _cards(
         c = float(pd.to_numeric(split["contacts"], errors="coerce").sum())
         ai = float(pd.to_numeric(split["ai_contained"], errors="coerce").sum())
         cards.append((fmt.rate(ai / c) if c else "–", "resolved by AI agents", ""))
-    sl = _overall_service_level(tables)
+    sl = overall_service_level(tables)
     if sl is not None:
         target = overall_target(tables)
         if target is None:
@@ -215,26 +214,10 @@ def render_report(
     if site_regions is None and scenario is not None:
         site_regions = {s.name: s.region for s in scenario.sites.values()}
     zones, home = _zones(sites, scenario)
-
-    def zone_of(names: list[str]) -> str:
-        found = {zones.get(n, home) for n in names}
-        return found.pop() if len(found) == 1 else home
-
-    staffing = _staffing(params, scenario, zones, gantt_day)
-    abandoned = params.get("abandoned_in_sl")
     with plain_text():
-        sections = [
-            _forecast_section(tables, history, home),
-            accuracy_section(tables, home),
-            _split_section(tables),
-            coverage_section(tables, staffing),
-            _overflow_section(tables, site_regions),
-            _simulation_section(tables, abandoned, zone_of, scenario),
-            _cost_section(tables, currency),
-            schedule_section(tables, staffing),
-            _whatif_section(tables),
-            _provenance_section(manifest),
-        ]
+        sections = _sections(
+            tables, manifest, params, history, site_regions, scenario, zones, home, gantt_day
+        )
     page = render_page(
         "report.html.j2",
         title=f"wfm plan {scenario_name} · run {manifest.get('run_id', '')}".strip(),
@@ -247,6 +230,41 @@ def render_report(
         sections=sections,
     )
     return _strip_external_refs(page)
+
+
+def _sections(
+    tables: Mapping[str, pd.DataFrame],
+    manifest: Mapping[str, Any],
+    params: Mapping[str, Any],
+    history: pd.DataFrame | None,
+    site_regions: Mapping[str, str] | None,
+    scenario: Scenario | None,
+    zones: Mapping[str, str],
+    home: str,
+    gantt_day: str,
+) -> list[str]:
+    """The report's sections in page order (those without their tables are empty);
+    ``zones`` maps each site to its IANA zone, ``home`` is the zone of charts of all sites."""
+
+    def zone_of(names: list[str]) -> str:
+        found = {zones.get(n, home) for n in names}
+        return found.pop() if len(found) == 1 else home
+
+    staffing = _staffing(params, scenario, zones, gantt_day)
+    abandoned = params.get("abandoned_in_sl")
+    currency = str(params.get("currency", ""))
+    return [
+        forecast_section(tables, history, home),
+        accuracy_section(tables, home),
+        split_section(tables),
+        coverage_section(tables, staffing),
+        overflow_section(tables, site_regions),
+        simulation_section(tables, abandoned, zone_of, scenario),
+        cost_section(tables, currency),
+        schedule_section(tables, staffing),
+        whatif_section(tables),
+        provenance_section(manifest),
+    ]
 
 
 _XLINK_HTTP = re.compile(r"""(href|src)=(["'])https?://""")

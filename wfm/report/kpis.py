@@ -90,7 +90,7 @@ def cost_per_contact(tables: Mapping[str, pd.DataFrame]) -> tuple[pd.DataFrame, 
     return per_site, overall, how
 
 
-def _overall_service_level(tables: Mapping[str, pd.DataFrame]) -> float | None:
+def overall_service_level(tables: Mapping[str, pd.DataFrame]) -> float | None:
     """The simulation's overall service level (its summary row, else contact-weighted)."""
     summary = tables.get("summary")
     if summary is not None and {"scope", "service_level_rate"} <= set(summary.columns):

@@ -123,7 +123,7 @@ def mapping_view(value: Mapping[Any, Any]) -> TableView:
     return TableView((), rows, len(rows))
 
 
-def _fmt(v: Any, spec: str = ",.2f") -> str:
+def format_value(v: Any, spec: str = ",.2f") -> str:
     """A number in ``spec``; anything else as its text (escaped later by the template)."""
     try:
         return format(float(v), spec)

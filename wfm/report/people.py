@@ -20,8 +20,8 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
-from wfm.report.charts import _COLOURS, _grid, _style, _svg, _time_axis, zone_label
-from wfm.report.columns import _check
+from wfm.report.charts import COLOURS, chart_grid, style_axes, svg_chart, time_axis, zone_label
+from wfm.report.columns import check_report_table
 from wfm.report.markup import Chart, Section, no_rows, not_run, table_view
 from wfm.report.shifts import (
     busiest_day,
@@ -73,21 +73,21 @@ def coverage_section(tables: Mapping[str, pd.DataFrame], st: Staffing) -> Sectio
     cov, sched = tables.get("coverage"), tables.get("schedule")
     if cov is None:
         return not_run(anchor, title, source, "coverage.csv")
-    cov = _check(cov, "coverage")
+    cov = check_report_table(cov, "coverage")
     if cov.empty:
         return no_rows(anchor, title, source, "coverage.csv")
-    sched = _check(sched, "schedule") if sched is not None else sched
+    sched = check_report_table(sched, "schedule") if sched is not None else sched
     need = required_heads(cov, st.zones)
     heads = heads_on_queue(sched, st.interval_min) if sched is not None else None
     sites = sorted(set(need["site"]))
-    fig, axes = _grid(len(sites), ncols=min(3, len(sites)))
+    fig, axes = chart_grid(len(sites), ncols=min(3, len(sites)))
     for ax, site in zip(axes, sites, strict=True):
         n = need[need["site"] == site].sort_values("local_start")
         ax.step(
             n["local_start"],
             n["required"],
             where="post",
-            color=_COLOURS[3],
+            color=COLOURS[3],
             lw=1.1,
             label="required",
         )
@@ -98,16 +98,16 @@ def coverage_section(tables: Mapping[str, pd.DataFrame], st: Staffing) -> Sectio
                 h.index,
                 h.to_numpy(),
                 where="post",
-                color=_COLOURS[0],
+                color=COLOURS[0],
                 lw=1.1,
                 label="scheduled (on queue)",
             )
-        _style(ax, site)
-        _time_axis(ax, st.zones.get(site, "UTC"))
+        style_axes(ax, site)
+        time_axis(ax, st.zones.get(site, "UTC"))
     axes[0].legend(fontsize=7)
     fig.supylabel("agents on queue, all skills", fontsize=8, x=0.005)
     data: dict[str, Any] = {
-        "chart": _svg(fig, "coverage", tight=False),
+        "chart": svg_chart(fig, "coverage", tight=False),
         "per_day": None,
         "per_pool": None,
         "week": st.week_source,
@@ -144,7 +144,7 @@ def schedule_section(tables: Mapping[str, pd.DataFrame], st: Staffing) -> Sectio
     sched = tables.get("schedule")
     if sched is None:
         return not_run(anchor, title, source, "schedule.csv")
-    sched = _check(sched, "schedule")
+    sched = check_report_table(sched, "schedule")
     day = st.gantt_day or busiest_day(sched)
     data: dict[str, Any] = {"chart": None, "day": day, "chosen": bool(st.gantt_day)}
     if day is not None:
@@ -184,7 +184,7 @@ def gantt_chart(bars: pd.DataFrame, day: str, zones: Mapping[str, str]) -> Chart
         rows = bars[bars["site"] == site].reset_index(drop=True)
         y = np.arange(len(rows))
         for i, r in rows.iterrows():
-            colour = _COLOURS[pools.index(r["pool"]) % len(_COLOURS)]
+            colour = COLOURS[pools.index(r["pool"]) % len(COLOURS)]
             rect = ax.barh(
                 i,
                 (r["end_min"] - r["start_min"]) / 60.0,
@@ -218,14 +218,14 @@ def gantt_chart(bars: pd.DataFrame, day: str, zones: Mapping[str, str]) -> Chart
         hi = int(np.ceil(rows["end_min"].max() / 60.0)) + 1 if len(rows) else 24
         ax.set_xlim(lo, hi)
         ax.set_xticks(range(lo, hi + 1), [f"{h % 24:02d}:00" for h in range(lo, hi + 1)])
-        _style(
+        style_axes(
             ax,
             f"{site} · {weekday}{day} · {int(rows['agents'].sum())} agents on {len(rows)} shifts",
         )
         ax.set_xlabel(zone_label(zones.get(site, "UTC")), fontsize=7)
     handles = [
-        Patch(color=_COLOURS[pools.index(p) % len(_COLOURS)], label=f"pool {p}") for p in pools
+        Patch(color=COLOURS[pools.index(p) % len(COLOURS)], label=f"pool {p}") for p in pools
     ]
     handles.append(Patch(facecolor="#ffffff", hatch="////", edgecolor="#555", label="break"))
     fig.legend(handles=handles, fontsize=7, loc="outside upper center", ncols=len(handles))
-    return _svg(fig, "gantt")
+    return svg_chart(fig, "gantt")

@@ -10,10 +10,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from wfm.report.markup import Section, _fmt, mapping_view
+from wfm.report.markup import Section, format_value, mapping_view
 
 
-def _provenance_section(manifest: Mapping[str, Any]) -> Section:
+def provenance_section(manifest: Mapping[str, Any]) -> Section:
+    """Run id, inputs, versions, parameters, stage timings, notes and solver outcome."""
     solve = manifest.get("schedule")
     solve_view = None
     if isinstance(solve, Mapping):
@@ -23,10 +24,10 @@ def _provenance_section(manifest: Mapping[str, Any]) -> Section:
             "solver": str(solve.get("solver", "")),
             "status": status,
             "bad": status not in ("OPTIMAL", "FEASIBLE"),
-            "objective": _fmt(solve.get("objective")),
-            "best_bound": _fmt(solve.get("best_bound")),
+            "objective": format_value(solve.get("objective")),
+            "best_bound": format_value(solve.get("best_bound")),
             "gap": f"{float(gap):.2%}" if isinstance(gap, int | float) else "unknown",
-            "wall_s": _fmt(solve.get("wall_s"), ".1f"),
+            "wall_s": format_value(solve.get("wall_s"), ".1f"),
             "num_workers": str(solve.get("num_workers", "")),
             "seed": str(solve.get("seed", "")),
         }
@@ -37,7 +38,7 @@ def _provenance_section(manifest: Mapping[str, Any]) -> Section:
         stages.append(
             {
                 "name": str(name),
-                "wall_s": _fmt(info.get("wall_s"), ".2f"),
+                "wall_s": format_value(info.get("wall_s"), ".2f"),
                 "notes": [str(n) for n in info.get("notes") or []],
                 "figures": [(str(k), str(v)) for k, v in figures.items()],
             }

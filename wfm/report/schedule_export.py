@@ -22,7 +22,7 @@ import pandas as pd
 from wfm.core.config import Scenario
 from wfm.core.errors import InputError
 from wfm.report.cells import ExportTable, neutralise
-from wfm.report.volumes import _require
+from wfm.report.volumes import require_columns
 
 SHIFT_COLUMNS = (
     "site",
@@ -78,7 +78,7 @@ def shift_instances(schedule: pd.DataFrame, scenario: Scenario) -> list[dict]:
         ``end`` (aware datetimes in the site's zone), ``breaks`` (list of (start, end)
         aware datetimes); sorted by site, pool, local date, start and shift.
     """
-    _require(
+    require_columns(
         schedule,
         (
             "site",

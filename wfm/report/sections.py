@@ -21,15 +21,16 @@ from matplotlib.ticker import PercentFormatter
 
 from wfm.core.config import Scenario
 from wfm.report import numbers as fmt
-from wfm.report.charts import _COLOURS, _grid, _naive_local, _style, _svg, _time_axis
-from wfm.report.columns import REQUIRED_COLUMNS as REQUIRED_COLUMNS, _check
+from wfm.report.charts import COLOURS, chart_grid, naive_local, style_axes, svg_chart, time_axis
+from wfm.report.columns import check_report_table
 from wfm.report.kpis import cost_per_contact, service_against_targets
 from wfm.report.markup import Section, no_rows, not_run, table_view
 
 
-def _forecast_section(
+def forecast_section(
     tables: Mapping[str, pd.DataFrame], history: pd.DataFrame | None, zone: str = "UTC"
 ) -> Section:
+    """History and forecast per channel and segment, times in ``zone``."""
     anchor, title = "forecast", "History and forecast"
     fc = tables.get("forecast")
     source = "forecast.csv (contacts with prediction interval contacts_lo–contacts_hi)"
@@ -37,28 +38,28 @@ def _forecast_section(
         source += "; history: the actuals the forecast was fitted on"
     if fc is None:
         return not_run(anchor, title, source, "forecast.csv")
-    fc = _check(fc, "forecast")
+    fc = check_report_table(fc, "forecast")
     if history is not None:
-        history = _check(history, "history")
+        history = check_report_table(history, "history")
     if fc.empty:
         return no_rows(anchor, title, source, "forecast.csv")
     series = fc.groupby(["channel", "segment"], sort=True)
-    fig, axes = _grid(series.ngroups)
+    fig, axes = chart_grid(series.ngroups)
     for ax, ((ch, seg), g) in zip(axes, series, strict=True):
         g = (
             g.groupby("interval_start", sort=True)[["contacts", "contacts_lo", "contacts_hi"]]
             .sum()
             .reset_index()
         )
-        t = _naive_local(g["interval_start"], zone)
+        t = naive_local(g["interval_start"], zone)
         if history is not None:
             h = history[(history["channel"] == ch) & (history["segment"] == seg)]
             h = h.groupby("interval_start", sort=True)["contacts"].sum().reset_index()
             if len(h):
                 ax.plot(
-                    _naive_local(h["interval_start"], zone),
+                    naive_local(h["interval_start"], zone),
                     h["contacts"],
-                    color=_COLOURS[5],
+                    color=COLOURS[5],
                     lw=0.8,
                     label="history",
                 )
@@ -66,14 +67,14 @@ def _forecast_section(
             t,
             g["contacts_lo"],
             g["contacts_hi"],
-            color=_COLOURS[0],
+            color=COLOURS[0],
             alpha=0.2,
             lw=0,
             label="interval",
         )
-        ax.plot(t, g["contacts"], color=_COLOURS[0], lw=1.2, label="forecast")
-        _style(ax, f"{ch} · {seg}")
-        _time_axis(ax, zone)
+        ax.plot(t, g["contacts"], color=COLOURS[0], lw=1.2, label="forecast")
+        style_axes(ax, f"{ch} · {seg}")
+        time_axis(ax, zone)
     axes[0].legend(fontsize=7, loc="upper left")
     fig.supylabel("contacts per interval", fontsize=8, x=0.005)
     models = (
@@ -87,7 +88,7 @@ def _forecast_section(
         .reset_index()
     )
     data: dict[str, Any] = {
-        "chart": _svg(fig, "forecast", tight=False),
+        "chart": svg_chart(fig, "forecast", tight=False),
         "models": table_view(models),
         "backtest": None,
         "backtest_candidates": None,
@@ -102,13 +103,14 @@ def _forecast_section(
     return Section(anchor, title, source, "forecast.html.j2", data)
 
 
-def _split_section(tables: Mapping[str, pd.DataFrame]) -> Section:
+def split_section(tables: Mapping[str, pd.DataFrame]) -> Section:
+    """The AI and human share of the contacts."""
     anchor, title = "split", "AI and human share"
     split = tables.get("split")
     source = "split.csv (ai_contained: resolved by AI agents; human_contacts: answered by people)"
     if split is None:
         return not_run(anchor, title, source, "split.csv")
-    split = _check(split, "split")
+    split = check_report_table(split, "split")
     if split.empty:
         return no_rows(anchor, title, source, "split.csv")
     g = (
@@ -126,12 +128,12 @@ def _split_section(tables: Mapping[str, pd.DataFrame]) -> Section:
     ax = fig.subplots()
     labels = [f"{c} · {s}" for c, s in zip(g["channel"], g["segment"], strict=True)]
     y = np.arange(len(g))
-    ax.barh(y, g["human_contacts"], color=_COLOURS[0], label="human")
-    ax.barh(y, g["ai_contained"], left=g["human_contacts"], color=_COLOURS[1], label="AI contained")
+    ax.barh(y, g["human_contacts"], color=COLOURS[0], label="human")
+    ax.barh(y, g["ai_contained"], left=g["human_contacts"], color=COLOURS[1], label="AI contained")
     ax.set_yticks(y, labels)
     ax.invert_yaxis()
     ax.set_xlabel("contacts over the horizon", fontsize=8)
-    _style(ax, "Who answers: people and AI agents")
+    style_axes(ax, "Who answers: people and AI agents")
     if len(g):
         ax.legend(fontsize=7)
     all_ai = float(g["ai_contained"].sum())
@@ -140,21 +142,22 @@ def _split_section(tables: Mapping[str, pd.DataFrame]) -> Section:
     data = {
         "share": f"{share:.1%}",
         "contacts": f"{all_c:,.0f}",
-        "chart": _svg(fig, "split"),
+        "chart": svg_chart(fig, "split"),
         "table": table_view(g),
     }
     return Section(anchor, title, source, "split.html.j2", data)
 
 
-def _overflow_section(
+def overflow_section(
     tables: Mapping[str, pd.DataFrame], site_regions: Mapping[str, str] | None
 ) -> Section:
+    """Contacts moved between regions (between sites without ``site_regions``)."""
     anchor, title = "overflow", "Overflow between regions"
     over = tables.get("overflow")
     source = "overflow.csv: contacts of one site's skill answered at another site"
     if over is None:
         return not_run(anchor, title, source, "overflow.csv")
-    over = _check(over, "overflow")
+    over = check_report_table(over, "overflow")
     regions = dict(site_regions or {})
     flows = over.assign(
         from_region=[regions.get(s, s) for s in over["from_site"]],
@@ -173,20 +176,21 @@ def _overflow_section(
     fig = Figure(figsize=(8, 0.4 * len(by_pair) + 1.2), layout="constrained")
     ax = fig.subplots()
     labels = [f"{a} → {b}" for a, b in by_pair.index]
-    ax.barh(np.arange(len(by_pair)), by_pair.to_numpy(), color=_COLOURS[2])
+    ax.barh(np.arange(len(by_pair)), by_pair.to_numpy(), color=COLOURS[2])
     ax.set_yticks(np.arange(len(by_pair)), labels)
     ax.set_xlabel("contacts over the horizon", fontsize=8)
-    _style(ax, "Overflow flows")
-    data = {"chart": _svg(fig, "overflow"), "flows": table_view(flows)}
+    style_axes(ax, "Overflow flows")
+    data = {"chart": svg_chart(fig, "overflow"), "flows": table_view(flows)}
     return Section(anchor, title, source, "overflow.html.j2", data)
 
 
-def _simulation_section(
+def simulation_section(
     tables: Mapping[str, pd.DataFrame],
     abandoned_in_sl: Any,
     zone_of: Callable[[list[str]], str] = lambda sites: "UTC",
     scenario: Scenario | None = None,
 ) -> Section:
+    """The simulated service level against the targets."""
     anchor, title = "simulation", "Simulated service level"
     sim = tables.get("simulation")
     source = (
@@ -200,11 +204,11 @@ def _simulation_section(
         )
     if sim is None:
         return not_run(anchor, title, source, "simulation.csv")
-    sim = _check(sim, "simulation")
+    sim = check_report_table(sim, "simulation")
     if sim.empty:
         return no_rows(anchor, title, source, "simulation.csv")
     groups = sim.groupby("skill", sort=True)
-    fig, axes = _grid(groups.ngroups)
+    fig, axes = chart_grid(groups.ngroups)
     for ax, (skill, g) in zip(axes, groups, strict=True):
         zone = zone_of(sorted(set(map(str, g["site"]))))
         w = g["contacts"].to_numpy(dtype=float)
@@ -218,18 +222,18 @@ def _simulation_section(
             out=np.full(len(agg), np.nan),
             where=agg["w"].to_numpy() > 0,
         )
-        t = _naive_local(pd.Series(agg.index), zone)
-        ax.plot(t, sl, color=_COLOURS[0], lw=1.1, marker=".", ms=3, label="simulated")
-        ax.step(t, agg["target"], where="post", color=_COLOURS[3], lw=1, ls="--", label="target")
+        t = naive_local(pd.Series(agg.index), zone)
+        ax.plot(t, sl, color=COLOURS[0], lw=1.1, marker=".", ms=3, label="simulated")
+        ax.step(t, agg["target"], where="post", color=COLOURS[3], lw=1, ls="--", label="target")
         ax.set_ylim(0, 1.02)
         ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
-        _style(ax, str(skill))
-        _time_axis(ax, zone)
+        style_axes(ax, str(skill))
+        time_axis(ax, zone)
     axes[0].legend(fontsize=7, loc="lower left")
     fig.supylabel("service level", fontsize=8, x=0.005)
     overall = tables.get("summary")
     data = {
-        "chart": _svg(fig, "simulation", tight=False),
+        "chart": svg_chart(fig, "simulation", tight=False),
         "targets": target_view(*service_against_targets(tables, scenario)),
         "summary": table_view(overall) if overall is not None else None,
         "per_skill": table_view(_simulation_summary(sim)),
@@ -299,7 +303,8 @@ def _simulation_summary(sim: pd.DataFrame) -> pd.DataFrame:
     return summary.drop(columns="w_sl")
 
 
-def _cost_section(tables: Mapping[str, pd.DataFrame], currency: str) -> Section:
+def cost_section(tables: Mapping[str, pd.DataFrame], currency: str) -> Section:
+    """Cost per contact in ``currency``."""
     anchor, title = "cost", "Cost per contact"
     source = f"cost.csv (currency {currency})" if currency else "cost.csv"
     if "cost" not in tables:
@@ -318,18 +323,19 @@ def _cost_section(tables: Mapping[str, pd.DataFrame], currency: str) -> Section:
         fig = Figure(figsize=(8, 0.35 * len(shown) + 1.2), layout="constrained")
         ax = fig.subplots()
         y = np.arange(len(shown))
-        ax.barh(y, shown["cost_per_contact"].to_numpy(dtype=float), color=_COLOURS[4])
+        ax.barh(y, shown["cost_per_contact"].to_numpy(dtype=float), color=COLOURS[4])
         ax.set_yticks(y, [str(s) for s in shown["site"]])
         ax.invert_yaxis()
         ax.set_xlabel(
             f"cost per contact [{currency}]" if currency else "cost per contact", fontsize=8
         )
-        _style(ax, "Cost per contact by site (labour and overflow / contacts at the site)")
-        data["chart"] = _svg(fig, "cost")
+        style_axes(ax, "Cost per contact by site (labour and overflow / contacts at the site)")
+        data["chart"] = svg_chart(fig, "cost")
     return Section(anchor, title, source, "cost.html.j2", data)
 
 
-def _whatif_section(tables: Mapping[str, pd.DataFrame]) -> Section:
+def whatif_section(tables: Mapping[str, pd.DataFrame]) -> Section:
+    """The same plan under changed assumptions."""
     anchor, title = "whatif", "What-if"
     whatif = tables.get("whatif")
     source = "whatif.csv: the same plan under changed assumptions"

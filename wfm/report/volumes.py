@@ -27,7 +27,8 @@ _VOLUME_COLUMNS: dict[str, tuple[str, str]] = {
 }
 
 
-def _require(df: pd.DataFrame, columns: tuple[str, ...], source: str) -> None:
+def require_columns(df: pd.DataFrame, columns: tuple[str, ...], source: str) -> None:
+    """Refuse (InputError naming ``source``) a table without every one of ``columns``."""
     missing = [c for c in columns if c not in df.columns]
     if missing:
         raise InputError(
@@ -70,7 +71,7 @@ def queue_volumes(
             f"must be one of {', '.join(_VOLUME_COLUMNS)}; got {source!r}", key="source"
         )
     contacts_col, aht_col = _VOLUME_COLUMNS[source]
-    _require(table, ("interval_start", "channel", "segment", contacts_col, aht_col), source)
+    require_columns(table, ("interval_start", "channel", "segment", contacts_col, aht_col), source)
     contacts = table[contacts_col].to_numpy(dtype=float)
     abandoned = (
         table["abandoned"].to_numpy(dtype=float)
@@ -117,7 +118,7 @@ def queue_volumes(
     return out
 
 
-def _split_intervals(vol: pd.DataFrame, interval_min: int, step_min: int) -> pd.DataFrame:
+def split_intervals(vol: pd.DataFrame, interval_min: int, step_min: int) -> pd.DataFrame:
     """Spread each interval evenly over sub-intervals of ``step_min`` minutes."""
     if interval_min == step_min:
         return vol
@@ -137,9 +138,10 @@ def _split_intervals(vol: pd.DataFrame, interval_min: int, step_min: int) -> pd.
     return pd.concat(parts, ignore_index=True)
 
 
-def _keep_mapped(
+def keep_mapped(
     vol: pd.DataFrame, mapping: Mapping[str, str], product: str
 ) -> tuple[pd.DataFrame, tuple[str, ...]]:
+    """The rows of channels ``mapping`` knows, and notes naming the channels left out."""
     known = vol["channel"].isin(list(mapping))
     dropped = sorted(set(vol.loc[~known, "channel"]))
     notes = tuple(

@@ -48,14 +48,15 @@ conditions of a roster of named agents, which a later step can build from the co
 Solving
 -------
 ``lp_guided``: solve the LP relaxation (GLOP), whose optimum is the lower bound reported as
-``best_bound``; round the receiving switches by LP diving (``_dive_switches``); fix the shift
-counts to whole numbers by LP diving (``_dive``; when the time limit cuts it, the fast
-rounding of ``wfm.schedule.rounding`` finishes from the last LP point); close switches that
-do not pay (``_close_switches``); then a local search adds, drops or moves single shifts
-(``_improve``); finally a sequence of restricted MIPs (one site and one or two days
-at a time, around the incumbent, cut out of the whole model) polishes the schedule
-(``_polish``), and the local search runs once more. ``mip``: hand the whole model to the
-MIP solver (its own bound is reported when above the LP bound).
+``best_bound``; round the receiving switches by LP diving (``search._dive_switches``); fix
+the shift counts to whole numbers by LP diving (``search.lp_dive``; when the time limit cuts it, the
+fast rounding of ``wfm.schedule.rounding`` finishes from the last LP point); close switches
+that do not pay (``search.close_switches``); then a local search adds, drops or moves single
+shifts (``search.local_search``); with ``solver.polish``, a sequence of restricted MIPs (one
+site and one or two days at a time, around the incumbent, cut out of the whole model)
+polishes the schedule (``polish.polish_schedule``), and the local search runs once more.
+``mip``: hand the whole model to the MIP solver (its own bound is reported when above the
+LP bound).
 """
 
 from __future__ import annotations
@@ -70,10 +71,11 @@ from ortools.linear_solver import pywraplp
 
 from wfm.core.config import SolverConfig
 from wfm.core.errors import SolverError
+from wfm.schedule.tuning import TUNING
 
 log = logging.getLogger(__name__)
 
-_SOLVERS = {"cbc": "CBC", "scip": "SCIP", "highs": "HIGHS"}
+SOLVER_NAMES = {"cbc": "CBC", "scip": "SCIP", "highs": "HIGHS"}
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -235,7 +237,7 @@ class Solution:
     pool_allocated: dict[tuple[int, str], np.ndarray] = field(default_factory=dict)
 
 
-class _Built:
+class BuiltModel:
     """Handles of one built model."""
 
     def __init__(self) -> None:
@@ -246,22 +248,42 @@ class _Built:
         self.flow: dict[tuple[int, int], Any] = {}
         self.z: dict[tuple[str, str, int], Any] = {}
         self.ai: dict[tuple[int, int], Any] = {}
-        # the ``≤`` rows of the shift counts alone (``_hard_rows``), for the fast rounding
+        # the ``≤`` rows of the shift counts alone (``hard_rows``), for the fast rounding
         self.hard: list[tuple[str, np.ndarray, np.ndarray, float]] = []
         # the solver holding the variables (they die with it)
         self.solver: pywraplp.Solver | None = None
 
 
-def _build(
+def build_schedule_model(
     problem: Problem, solver: pywraplp.Solver, integer: bool, lower: np.ndarray | None = None
-) -> _Built:
-    inf = solver.infinity()
-    b = _Built()
+) -> BuiltModel:
+    """Build the model of ``problem`` in ``solver`` (integer counts and switches when
+    ``integer``; counts bounded below by ``lower`` when given); rows and columns are
+    created in this order: patterns, pool time, overflow, AI, cover, weekly, minimum."""
+    b = BuiltModel()
     b.solver = solver
-    n = problem.n_intervals
-    step_h = problem.interval_min / 60.0
+    pool_time = _pattern_columns(problem, solver, b, integer, lower)
+    cover_terms = _pool_rows(problem, solver, b, pool_time)
+    _overflow_columns(problem, solver, b, integer, cover_terms)
+    _ai_columns(problem, solver, b, cover_terms)
+    _cover_rows(problem, solver, b, cover_terms)
+    _weekly_rows(problem, solver, b)
+    _minimum_rows(problem, solver, b, pool_time)
+    solver.Objective().SetMinimization()
+    return b
+
+
+def _pattern_columns(
+    problem: Problem,
+    solver: pywraplp.Solver,
+    b: BuiltModel,
+    integer: bool,
+    lower: np.ndarray | None,
+) -> dict[tuple[int, int], list[tuple[int, float]]]:
+    """The shift-count columns x_j at their labour cost; returns the on-queue terms
+    (column, share) per pool and interval."""
+    inf = solver.infinity()
     objective = solver.Objective()
-    # pattern columns
     pool_time: dict[tuple[int, int], list[tuple[int, float]]] = {}
     for j, col in enumerate(problem.columns):
         lo = float(lower[j]) if lower is not None else 0.0
@@ -271,7 +293,18 @@ def _build(
         objective.SetCoefficient(var, pool.cost_per_h * col.paid_h)
         for i, a in zip(col.intervals, col.on_queue_rate, strict=True):
             pool_time.setdefault((col.pool, int(i)), []).append((j, float(a)))
-    # pool time rows with skill allocation
+    return pool_time
+
+
+def _pool_rows(
+    problem: Problem,
+    solver: pywraplp.Solver,
+    b: BuiltModel,
+    pool_time: dict[tuple[int, int], list[tuple[int, float]]],
+) -> dict[tuple[str, str, int], list[tuple[Any, float]]]:
+    """Pool time rows with the skill allocation y; returns the cover terms so far per
+    (site, skill, interval)."""
+    inf = solver.infinity()
     cover_terms: dict[tuple[str, str, int], list[tuple[Any, float]]] = {}
     for (p, i), terms in sorted(pool_time.items()):
         pool = problem.pools[p]
@@ -283,7 +316,20 @@ def _build(
             b.y[(p, skill, i)] = yv
             row.SetCoefficient(yv, -1.0)
             cover_terms.setdefault((pool.site, skill, i), []).append((yv, prof))
-    # overflow flows
+    return cover_terms
+
+
+def _overflow_columns(
+    problem: Problem,
+    solver: pywraplp.Solver,
+    b: BuiltModel,
+    integer: bool,
+    cover_terms: dict[tuple[str, str, int], list[tuple[Any, float]]],
+) -> None:
+    """Overflow flows f with their caps, receiving switches z with their fixed charge and
+    the per-arc links f ≤ cap · z; adds their cover terms to ``cover_terms``."""
+    inf = solver.infinity()
+    objective = solver.Objective()
     for a_idx, arc in enumerate(problem.arcs):
         for i in np.flatnonzero(arc.cap_contacts > 1e-9):
             fv = solver.NumVar(0.0, float(arc.cap_contacts[i]), f"f{a_idx}_{i}")
@@ -321,7 +367,18 @@ def _build(
             link.SetCoefficient(fv, 1.0)
             link.SetCoefficient(zv, -cap)
             recv_terms.append((fv, -float(rec.agents_per_contact[i])))
-    # contacts handed to AI agents within the split's bounds and AI capacity
+
+
+def _ai_columns(
+    problem: Problem,
+    solver: pywraplp.Solver,
+    b: BuiltModel,
+    cover_terms: dict[tuple[str, str, int], list[tuple[Any, float]]],
+) -> None:
+    """Contacts handed to AI agents within the split's bounds and the AI capacity rows;
+    adds their cover terms to ``cover_terms``."""
+    inf = solver.infinity()
+    objective = solver.Objective()
     capacity_rows: dict[tuple[str, int], Any] = {}
     for m_idx, move in enumerate(problem.ai_moves):
         for i in np.flatnonzero(move.cap_contacts > 1e-9):
@@ -340,7 +397,19 @@ def _build(
                     -inf, float(max(free[i], 0.0)), f"aicap_{move.channel}_{i}"
                 )
             capacity_rows[cap_key].SetCoefficient(av, problem.ai_sessions_per_contact[move.channel])
-    # cover rows
+
+
+def _cover_rows(
+    problem: Problem,
+    solver: pywraplp.Solver,
+    b: BuiltModel,
+    cover_terms: dict[tuple[str, str, int], list[tuple[Any, float]]],
+) -> None:
+    """One cover row per (site, skill, interval) with a requirement or a term, with its
+    shortfall s and surplus u at their penalties."""
+    inf = solver.infinity()
+    objective = solver.Objective()
+    step_h = problem.interval_min / 60.0
     keys = set(cover_terms)
     for (site, skill), need in problem.need.items():
         keys.update((site, skill, int(i)) for i in np.flatnonzero(need > 0))
@@ -358,30 +427,36 @@ def _build(
         objective.SetCoefficient(uv, problem.overstaff_cost * step_h)
         for var, coef in cover_terms.get(key, []):
             row.SetCoefficient(var, coef)
-    _weekly_rows(problem, solver, b)
-    # minimum on queue while open
-    if problem.min_agents_on_queue > 0:
-        for site, mask in problem.open_mask.items():
-            pools = [p for p, spec in enumerate(problem.pools) if spec.site == site]
-            for i in np.flatnonzero(mask):
-                row = solver.Constraint(float(problem.min_agents_on_queue), inf, f"min_{site}_{i}")
-                for p in pools:
-                    for j, a in pool_time.get((p, int(i)), []):
-                        row.SetCoefficient(b.x[j], a)
-    objective.SetMinimization()
-    del n
-    return b
 
 
-def _weekly_rows(problem: Problem, solver: pywraplp.Solver, b: _Built) -> None:
-    b.hard = _hard_rows(problem)
+def _minimum_rows(
+    problem: Problem,
+    solver: pywraplp.Solver,
+    b: BuiltModel,
+    pool_time: dict[tuple[int, int], list[tuple[int, float]]],
+) -> None:
+    """``min_agents_on_queue`` on-queue agents at every site in every open interval."""
+    if problem.min_agents_on_queue <= 0:
+        return
+    inf = solver.infinity()
+    for site, mask in problem.open_mask.items():
+        pools = [p for p, spec in enumerate(problem.pools) if spec.site == site]
+        for i in np.flatnonzero(mask):
+            row = solver.Constraint(float(problem.min_agents_on_queue), inf, f"min_{site}_{i}")
+            for p in pools:
+                for j, a in pool_time.get((p, int(i)), []):
+                    row.SetCoefficient(b.x[j], a)
+
+
+def _weekly_rows(problem: Problem, solver: pywraplp.Solver, b: BuiltModel) -> None:
+    b.hard = hard_rows(problem)
     for name, cols, coefs, upper in b.hard:
         row = solver.Constraint(-solver.infinity(), upper, name)
         for j, a in zip(cols, coefs, strict=True):
             row.SetCoefficient(b.x[j], a)
 
 
-def _hard_rows(problem: Problem) -> list[tuple[str, np.ndarray, np.ndarray, float]]:
+def hard_rows(problem: Problem) -> list[tuple[str, np.ndarray, np.ndarray, float]]:
     """The ``≤`` rows of the shift counts alone: working days and paid hours per pool,
     headcount per pool and day, rest between consecutive days.
 
@@ -424,7 +499,8 @@ def _hard_rows(problem: Problem) -> list[tuple[str, np.ndarray, np.ndarray, floa
     return out
 
 
-def _new_solver(name: str, config: SolverConfig, seed: int) -> pywraplp.Solver:
+def new_solver(name: str, config: SolverConfig, seed: int) -> pywraplp.Solver:
+    """An OR-Tools solver ``name`` (GLOP, SCIP, CBC, HIGHS) with the run's threads and seed."""
     solver = pywraplp.Solver.CreateSolver(name)
     if solver is None:
         raise SolverError(f"OR-Tools has no {name} solver in this build")
@@ -435,13 +511,14 @@ def _new_solver(name: str, config: SolverConfig, seed: int) -> pywraplp.Solver:
     return solver
 
 
-def _params(config: SolverConfig) -> pywraplp.MPSolverParameters:
+def mip_parameters(config: SolverConfig) -> pywraplp.MPSolverParameters:
+    """MIP parameters of one solve: stop at ``config.gap_target_rate``."""
     params = pywraplp.MPSolverParameters()
     params.SetDoubleParam(pywraplp.MPSolverParameters.RELATIVE_MIP_GAP, config.gap_target_rate)
     return params
 
 
-_STATUS = {
+STATUS_NAMES = {
     pywraplp.Solver.OPTIMAL: "OPTIMAL",
     pywraplp.Solver.FEASIBLE: "FEASIBLE",
     pywraplp.Solver.INFEASIBLE: "INFEASIBLE",
@@ -451,26 +528,20 @@ _STATUS = {
 }
 
 
-# GLOP's warm-started simplex now and then stops ABNORMAL on a re-solve that a fresh solve
-# of the same model finishes OPTIMAL (seen on the benchmark's demo week after fixing a few
-# receiving switches); the re-solve without presolve is the retry that got through there
-_RETRY_PARAMS = "use_preprocessing: false"
-
-
-def _resolve(lp: pywraplp.Solver) -> int:
+def resolve_lp(lp: pywraplp.Solver) -> int:
     """Re-solve the LP after a bound change; retry once without GLOP's presolve when the
     warm-started solve stops on anything but OPTIMAL. Returns the final status."""
     status = lp.Solve()
     if status in (pywraplp.Solver.OPTIMAL, pywraplp.Solver.INFEASIBLE):
         return status
-    lp.SetSolverSpecificParametersAsString(_RETRY_PARAMS)
+    lp.SetSolverSpecificParametersAsString(TUNING.glop_retry_params)
     status = lp.Solve()
     lp.SetSolverSpecificParametersAsString("")
-    log.debug("LP re-solve retried without presolve: status %s", _STATUS.get(status, status))
+    log.debug("LP re-solve retried without presolve: status %s", STATUS_NAMES.get(status, status))
     return status
 
 
-def _fix_and_solve(
+def fix_and_solve(
     lp: pywraplp.Solver,
     xs: list,
     chosen: np.ndarray,
@@ -484,12 +555,12 @@ def _fix_and_solve(
     Returns the status of the last re-solve: ``OPTIMAL`` when every chosen count is fixed,
     anything else when a count has no rounding the hard rules allow or ``deadline``
     (``time.perf_counter()`` seconds) passed during the one-at-a-time retries; the caller
-    then rounds from its last LP point instead (``search._finish_fast``).
+    then rounds from its last LP point instead (``search.finish_fast``).
     """
     inf = lp.infinity()
     for j, v in zip(chosen, targets, strict=True):
         xs[j].SetBounds(float(v), float(v))
-    status = _resolve(lp)
+    status = resolve_lp(lp)
     if status == pywraplp.Solver.OPTIMAL:
         return status
     for j in chosen:
@@ -499,7 +570,7 @@ def _fix_and_solve(
             return pywraplp.Solver.NOT_SOLVED
         for option in (float(v), float(np.floor(values[j])), float(np.ceil(values[j]))):
             xs[j].SetBounds(option, option)
-            status = _resolve(lp)
+            status = resolve_lp(lp)
             if status == pywraplp.Solver.OPTIMAL:
                 break
         else:
@@ -507,7 +578,9 @@ def _fix_and_solve(
     return status
 
 
-def _extract(problem: Problem, b: _Built) -> dict:
+def extract_solution(problem: Problem, b: BuiltModel) -> dict:
+    """Shift counts, on-queue agents, allocation, shortfall, surplus, flows and AI
+    contacts of the solved model ``b`` as arrays over the problem's intervals."""
     n = problem.n_intervals
     counts = np.array([int(round(v.solution_value())) for v in b.x], dtype=np.int64)
     on_queue: dict[int, np.ndarray] = {p: np.zeros(n) for p in range(len(problem.pools))}

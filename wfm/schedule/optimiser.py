@@ -12,18 +12,18 @@ from ortools.linear_solver import pywraplp
 from wfm.core.config import SolverConfig
 from wfm.core.errors import InfeasibleError, SolverError
 from wfm.schedule.model import (
-    _SOLVERS,
-    _STATUS,
+    SOLVER_NAMES,
+    STATUS_NAMES,
+    BuiltModel,
     Problem,
     Solution,
-    _build,
-    _Built,
-    _extract,
-    _new_solver,
-    _params,
+    build_schedule_model,
+    extract_solution,
+    mip_parameters,
+    new_solver,
 )
-from wfm.schedule.polish import _polish
-from wfm.schedule.search import _close_switches, _dive, _finish_fast, _improve
+from wfm.schedule.polish import polish_schedule
+from wfm.schedule.search import close_switches, finish_fast, local_search, lp_dive
 
 log = logging.getLogger(__name__)
 
@@ -48,8 +48,8 @@ def solve(problem: Problem, config: SolverConfig, seed: int) -> Solution:
     LP re-solve.
     """
     t0 = time.perf_counter()
-    lp = _new_solver("GLOP", config, seed)
-    built = _build(problem, lp, integer=False)
+    lp = new_solver("GLOP", config, seed)
+    built = build_schedule_model(problem, lp, integer=False)
     lp_status = lp.Solve()
     if lp_status == pywraplp.Solver.INFEASIBLE:
         raise InfeasibleError(
@@ -58,7 +58,9 @@ def solve(problem: Problem, config: SolverConfig, seed: int) -> Solution:
             "min_agents_on_queue or the weekly rules, or raise headcount"
         )
     if lp_status != pywraplp.Solver.OPTIMAL:
-        raise SolverError(f"LP relaxation ended with status {_STATUS.get(lp_status, lp_status)}")
+        raise SolverError(
+            f"LP relaxation ended with status {STATUS_NAMES.get(lp_status, lp_status)}"
+        )
     lp_bound = lp.Objective().Value()
     lp_wall = time.perf_counter() - t0
     relaxed = np.array([v.solution_value() for v in built.x])
@@ -76,7 +78,7 @@ def solve(problem: Problem, config: SolverConfig, seed: int) -> Solution:
     bound = min(bound, objective)
     gap = (objective - bound) / max(abs(objective), 1e-9)
     out_status = "OPTIMAL" if gap <= 1e-6 else "FEASIBLE"
-    sol = _extract(problem, built)
+    sol = extract_solution(problem, built)
     wall = time.perf_counter() - t0
     return Solution(
         counts=sol["counts"],
@@ -100,7 +102,7 @@ def solve(problem: Problem, config: SolverConfig, seed: int) -> Solution:
 
 def _lp_guided(
     lp: pywraplp.Solver,
-    built: _Built,
+    built: BuiltModel,
     problem: Problem,
     config: SolverConfig,
     seed: int,
@@ -108,22 +110,26 @@ def _lp_guided(
     relaxed: np.ndarray,
     detail: dict,
 ) -> tuple[float, str]:
-    """Dive, switch closing, local search and polish on the solved relaxation ``lp``;
-    return the objective and the solver's name. Fills ``detail``."""
+    """Dive, switch closing, local search and (with ``config.polish``) the MIP polish on the
+    solved relaxation ``lp``; return the objective and the solver's name. Fills ``detail``."""
     deadline = t0 + config.time_limit_s
-    rounds, finish = _dive(lp, built, problem, deadline)
+    rounds, finish = lp_dive(lp, built, problem, deadline)
     dive_objective = lp.Objective().Value()
     if finish:
         detail["fast_rounding"] = finish
-    closed = _close_switches(lp, built, deadline)
-    moves, tried = _improve(
+    closed = close_switches(lp, built, deadline)
+    moves, tried = local_search(
         lp, built, problem, deadline, detail["lp_bound"], config.gap_target_rate
     )
     detail["local_search_objective"] = lp.Objective().Value()
-    polished = _polish(lp, built, problem, config, seed, relaxed, deadline, detail["lp_bound"])
+    polished: dict = {"kept": False, "skipped": "off"}
+    if config.polish:
+        polished = polish_schedule(
+            lp, built, problem, config, seed, relaxed, deadline, detail["lp_bound"]
+        )
     detail["polish"] = polished
     if polished.get("kept"):
-        more, more_tried = _improve(
+        more, more_tried = local_search(
             lp, built, problem, deadline, detail["lp_bound"], config.gap_target_rate
         )
         moves, tried = moves + more, tried + more_tried
@@ -138,23 +144,23 @@ def _lp_guided(
 
 def _mip(
     lp: pywraplp.Solver,
-    built: _Built,
+    built: BuiltModel,
     problem: Problem,
     config: SolverConfig,
     seed: int,
     t0: float,
     detail: dict,
-) -> tuple[float, float, str, _Built]:
+) -> tuple[float, float, str, BuiltModel]:
     """The whole model as one MIP; when the MIP solver ends without a schedule (time limit,
     solver failure), the fast rounding of the relaxation ``lp`` gives one. Returns the
     objective, bound, solver name and the handles of the model holding the schedule."""
-    name = _SOLVERS[config.solver]
-    mip = _new_solver(name, config, seed)
-    mip_built = _build(problem, mip, integer=True)
+    name = SOLVER_NAMES[config.solver]
+    mip = new_solver(name, config, seed)
+    mip_built = build_schedule_model(problem, mip, integer=True)
     remaining_s = max(config.time_limit_s - (time.perf_counter() - t0), 1.0)
     mip.SetTimeLimit(int(remaining_s * 1000))
-    status = mip.Solve(_params(config))
-    detail["mip_status"] = _STATUS.get(status, str(status))
+    status = mip.Solve(mip_parameters(config))
+    detail["mip_status"] = STATUS_NAMES.get(status, str(status))
     detail["variables"], detail["constraints"] = mip.NumVariables(), mip.NumConstraints()
     if status == pywraplp.Solver.INFEASIBLE:
         raise InfeasibleError("the hard rules cannot all be met with whole shift counts")
@@ -170,7 +176,7 @@ def _mip(
     )
     reason = "time limit" if time.perf_counter() > t0 + config.time_limit_s else "MIP solver"
     relaxed = np.array([v.solution_value() for v in built.x])
-    detail["fast_rounding"] = _finish_fast(lp, built, problem, relaxed, reason)
+    detail["fast_rounding"] = finish_fast(lp, built, problem, relaxed, reason)
     return lp.Objective().Value(), detail["lp_bound"], f"{name} + GLOP fast rounding", built
 
 

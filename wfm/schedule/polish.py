@@ -9,6 +9,7 @@ import multiprocessing as mp
 import time
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -18,37 +19,16 @@ from wfm.core.config import SolverConfig
 from wfm.core.errors import SolverError
 from wfm.core.workers import terminate, worker_pool
 from wfm.schedule.model import (
-    _STATUS,
+    STATUS_NAMES,
+    BuiltModel,
     Problem,
-    _build,
-    _Built,
-    _new_solver,
-    _resolve,
+    build_schedule_model,
+    new_solver,
+    resolve_lp,
 )
-from wfm.schedule.search import _INTEGRAL_TOL
+from wfm.schedule.tuning import TUNING
 
 log = logging.getLogger(__name__)
-
-_POLISH_REACH = 2  # a polished count stays within this many agents of the incumbent's
-_POLISH_MIN_S = 2.0  # no polish with less time than this left
-# SCIP node limit (a deterministic stop before the time limit): without presolve the
-# restricted MIPs of the benchmark's demo week found their better schedule within 400 nodes
-# as often as within 1,000, in about half the time
-_POLISH_NODES = 400
-# (days per group, day offset) of the polishing passes: single days, then overlapping pairs
-_POLISH_PASSES = ((1, 0), (2, 0), (2, 1))
-_POLISH_RESERVE_S = 2.0  # left for the final re-solve and local search [s]
-_POLISH_SWEEPS = 4  # extra single-day sweeps while one improves
-_POLISH_GROUP_S = 10.0  # time limit of one restricted MIP [s]
-# no presolve, few cut rounds at the root and none below: a restricted MIP starts from the
-# incumbent and is cut short, so nodes pay more than bounds (benchmark demo week: 0.959 %
-# above the LP bound in 45 s; 1.03 % in 60 s with presolve and 1,000 nodes; 1.06 % with
-# SCIP's default presolve and separation)
-_POLISH_SCIP = "separating/maxroundsroot = 3\nseparating/maxrounds = 0\npresolving/maxrounds = 0\n"
-# restricted MIPs solved at once in worker processes (groups that share no row), at most
-# solver.num_workers; no worker processes with less time than _POLISH_POOL_MIN_S left [s]
-_POLISH_MAX_WORKERS = 8
-_POLISH_POOL_MIN_S = 10.0
 
 
 class _Matrix:
@@ -107,9 +87,36 @@ class _Matrix:
         return request
 
 
-def _polish(
+@dataclass
+class _Cut:
+    """The whole model as an integer model in sparse arrays, with the incumbent's values
+    and, per (site, interval), the columns a restricted MIP may free there."""
+
+    whole: _Matrix
+    values: np.ndarray  # the incumbent's value of every column of ``whole``
+    x_idx: list[int]  # columns of the shift counts, in ``Problem.columns`` order
+    z_idx: list[int]  # columns of the receiving switches, in ``BuiltModel.z`` order
+    by_cell: dict[tuple[str, int], list[int]]  # continuous columns per (site, interval)
+    z_cells: dict[tuple[str, int], list[int]]  # open switches per (site, interval)
+    partners: dict[str, set[str]]  # sites exchanging overflow with a site
+
+
+@dataclass
+class _Run:
+    """What the passes carry from batch to batch."""
+
+    current: np.ndarray  # the incumbent's shift counts
+    incumbent: float  # its objective
+    workers: int
+    pool: ProcessPoolExecutor | None
+    improved: int = 0  # restricted MIPs that improved the incumbent
+    solved: int = 0  # restricted MIPs solved
+    n_groups: int = 0  # groups over all passes
+
+
+def polish_schedule(
     lp: pywraplp.Solver,
-    b: _Built,
+    b: BuiltModel,
     problem: Problem,
     config: SolverConfig,
     seed: int,
@@ -120,7 +127,7 @@ def _polish(
     """Re-optimise the schedule by restricted MIPs around the incumbent, one site-day at a time.
 
     Each restricted MIP frees the counts of one site on one day (later two days) on patterns
-    the LP relaxation or the incumbent uses, within ``_POLISH_REACH`` agents of the
+    the LP relaxation or the incumbent uses, within ``TUNING.polish_reach`` agents of the
     incumbent's; the continuous columns of that site and its overflow partners over the
     intervals those patterns cover, and the open receiving switches there (they may close).
     Every other column stays at the incumbent's value (``_Matrix.restricted``). SCIP solves
@@ -134,7 +141,7 @@ def _polish(
     out: dict = {"kept": False}
     remaining = deadline - time.perf_counter()
     best = lp.Objective().Value()
-    if remaining < _POLISH_MIN_S:
+    if remaining < TUNING.polish_min_s:
         out["skipped"] = "time"
         return out
     if (best - bound) / max(abs(best), 1e-9) <= config.gap_target_rate:
@@ -144,8 +151,51 @@ def _polish(
     current = np.array([round(v.lb()) for v in b.x], dtype=np.int64)
     z_keys = list(b.z)
     z_now = np.array([b.z[k].lb() for k in z_keys])
-    mip = _new_solver("SCIP", config, seed)
-    mb = _build(problem, mip, integer=True)
+    cut = _cut(problem, b, config, seed, z_keys, z_now, current)
+    support = (relaxed > TUNING.integral_tol) | (current > 0)
+    params = f"randomization/randomseedshift = {seed}\nlimits/totalnodes = {TUNING.polish_nodes}\n"
+    params += TUNING.polish_scip
+    workers = max(1, min(config.num_workers, TUNING.polish_max_workers))
+    pool = _worker_pool(workers, deadline)
+    run = _Run(
+        current=current, incumbent=best, workers=workers if pool is not None else 1, pool=pool
+    )
+    out["workers"] = run.workers
+    try:
+        sweeps = _passes(cut, problem, config, support, params, run, bound, deadline)
+    except BaseException:  # interrupted or failed: end the workers at once
+        if run.pool is not None:
+            terminate(run.pool)
+            run.pool = None
+        raise
+    finally:
+        if run.pool is not None:
+            run.pool.shutdown(cancel_futures=True)
+    out["sweeps"] = sweeps + 1
+    z_new = list(np.round(cut.values[cut.z_idx]))
+    out["groups"], out["solved"], out["improved"] = run.n_groups, run.solved, run.improved
+    out["support"] = int(support.sum())
+    out["wall_s"] = round(time.perf_counter() - t0, 3)
+    out["mip_objective"] = run.incumbent
+    if run.improved == 0:
+        return out
+    _adopt(lp, b, z_keys, z_now, run.current, z_new, best, out)
+    return out
+
+
+def _cut(
+    problem: Problem,
+    b: BuiltModel,
+    config: SolverConfig,
+    seed: int,
+    z_keys: list,
+    z_now: np.ndarray,
+    current: np.ndarray,
+) -> _Cut:
+    """Export the whole model as an integer model and index its columns by site and
+    interval; the incumbent's values come from the solved LP ``b`` (counts ``current``)."""
+    mip = new_solver("SCIP", config, seed)
+    mb = build_schedule_model(problem, mip, integer=True)
     model = linear_solver_pb2.MPModelProto()
     mip.ExportModelToProto(model)
     x_idx = [v.index() for v in mb.x]
@@ -179,138 +229,165 @@ def _polish(
     for var in list(b.over.values()) + list(b.flow.values()) + list(b.ai.values()):
         values[var.index()] = var.solution_value()
     values[x_idx] = current
-    support = (relaxed > _INTEGRAL_TOL) | (current > 0)
+    return _Cut(whole, values, x_idx, z_idx, by_cell, z_cells, partners)
+
+
+def _passes(
+    cut: _Cut,
+    problem: Problem,
+    config: SolverConfig,
+    support: np.ndarray,
+    params: str,
+    run: _Run,
+    bound: float,
+    deadline: float,
+) -> int:
+    """Run the passes of ``TUNING.polish_passes`` (single days swept again while they improve)
+    until the time, the target gap or the passes run out; returns the extra sweeps."""
     site_of = [problem.pools[col.pool].site for col in problem.columns]
-    params = f"randomization/randomseedshift = {seed}\nlimits/totalnodes = {_POLISH_NODES}\n"
-    params += _POLISH_SCIP
-    incumbent = best
-    improved_groups = solved = n_groups = 0
-    ok = (
-        linear_solver_pb2.MPSolverResponseStatus.MPSOLVER_OPTIMAL,
-        linear_solver_pb2.MPSolverResponseStatus.MPSOLVER_FEASIBLE,
-    )
-    passes = list(_POLISH_PASSES)
+    passes = list(TUNING.polish_passes)
     sweeps = 0
-    workers = max(1, min(config.num_workers, _POLISH_MAX_WORKERS))
-    pool = _worker_pool(workers, deadline)
-    out["workers"] = workers if pool is not None else 1
+    while passes:
+        span, shift = passes.pop(0)
+        before = run.improved
+        groups: dict[tuple[str, int], list[int]] = {}
+        for j, col in enumerate(problem.columns):
+            if support[j]:
+                groups.setdefault((site_of[j], (col.day + shift) // span), []).append(j)
+        # sites interleaved (each site's first group, then each one's second, ...) so
+        # that a batch can take groups of different sites and days
+        rank = {key: n for site_keys in _by_site(groups) for n, key in enumerate(site_keys)}
+        pending = sorted(groups, key=lambda key: (rank[key], key))
+        run.n_groups += len(pending)
+        # free columns and the rows they touch, per group: fixed through the pass (only
+        # the count bounds follow the incumbent)
+        free_of: dict[tuple[str, int], tuple[np.ndarray, set[int]]] = {}
+        while pending:
+            left = deadline - TUNING.polish_reserve_s - time.perf_counter()
+            gap = (run.incumbent - bound) / max(abs(run.incumbent), 1e-9)
+            if left < 0.5 or gap <= config.gap_target_rate:
+                break
+            share = min(left * run.workers / len(pending), TUNING.polish_group_s)
+            batch = _batch(cut, problem, groups, pending, free_of, run, params, share)
+            _solve_batch(cut, batch, run)
+        if span == 1 and run.improved > before and sweeps < TUNING.polish_sweeps:
+            sweeps += 1
+            passes.insert(0, (1, 0))  # sweep the single days again while they improve
+    return sweeps
+
+
+def _batch(
+    cut: _Cut,
+    problem: Problem,
+    groups: dict[tuple[str, int], list[int]],
+    pending: list[tuple[str, int]],
+    free_of: dict[tuple[str, int], tuple[np.ndarray, set[int]]],
+    run: _Run,
+    params: str,
+    share: float,
+) -> list[tuple[tuple[str, int], np.ndarray, Any]]:
+    """Take up to ``run.workers`` pending groups that share no row, in order, off
+    ``pending``; their restricted MIPs with ``share`` seconds each."""
+    batch: list[tuple[tuple[str, int], np.ndarray, Any]] = []
+    rows_taken: set[int] = set()
+    for key in list(pending):
+        if len(batch) == run.workers:
+            break
+        if key not in free_of:
+            free = _group_columns(
+                groups[key], key[0], cut.partners, problem, cut.by_cell, cut.z_cells, cut.x_idx
+            )
+            free_of[key] = (free, set(np.unique(cut.whole.csc[:, free].indices)))
+        cols, rows = free_of[key]
+        if rows & rows_taken:
+            continue  # shares a row with the batch: solved in a later batch
+        rows_taken |= rows
+        pending.remove(key)
+        lower, upper = cut.whole.lower.copy(), cut.whole.upper.copy()
+        js = [cut.x_idx[j] for j in groups[key]]
+        lower[js] = np.maximum(0, run.current[groups[key]] - TUNING.polish_reach)
+        upper[js] = run.current[groups[key]] + TUNING.polish_reach
+        request = cut.whole.restricted(cols, cut.values, lower, upper)
+        request.solver_specific_parameters = params
+        request.solver_time_limit_seconds = max(share, 0.5)
+        batch.append((key, cols, request))
+    return batch
+
+
+_OK = (
+    linear_solver_pb2.MPSolverResponseStatus.MPSOLVER_OPTIMAL,
+    linear_solver_pb2.MPSolverResponseStatus.MPSOLVER_FEASIBLE,
+)
+
+
+def _solve_batch(
+    cut: _Cut, batch: list[tuple[tuple[str, int], np.ndarray, Any]], run: _Run
+) -> None:
+    """Solve one batch and take its better schedules over into ``cut.values`` and ``run``."""
+    t_batch = time.perf_counter()
+    requests = [r for _, _, r in batch]
     try:
-        while passes:
-            span, shift = passes.pop(0)
-            before = improved_groups
-            groups: dict[tuple[str, int], list[int]] = {}
-            for j, col in enumerate(problem.columns):
-                if support[j]:
-                    groups.setdefault((site_of[j], (col.day + shift) // span), []).append(j)
-            # sites interleaved (each site's first group, then each one's second, ...) so
-            # that a batch can take groups of different sites and days
-            rank = {key: n for site_keys in _by_site(groups) for n, key in enumerate(site_keys)}
-            pending = sorted(groups, key=lambda key: (rank[key], key))
-            n_groups += len(pending)
-            # free columns and the rows they touch, per group: fixed through the pass (only
-            # the count bounds follow the incumbent)
-            free_of: dict[tuple[str, int], tuple[np.ndarray, set[int]]] = {}
-            while pending:
-                left = deadline - _POLISH_RESERVE_S - time.perf_counter()
-                gap = (incumbent - bound) / max(abs(incumbent), 1e-9)
-                if left < 0.5 or gap <= config.gap_target_rate:
-                    break
-                share = min(left * out["workers"] / len(pending), _POLISH_GROUP_S)
-                batch: list[tuple[tuple[str, int], np.ndarray, Any]] = []
-                rows_taken: set[int] = set()
-                for key in list(pending):
-                    if len(batch) == out["workers"]:
-                        break
-                    if key not in free_of:
-                        free = _group_columns(
-                            groups[key], key[0], partners, problem, by_cell, z_cells, x_idx
-                        )
-                        free_of[key] = (free, set(np.unique(whole.csc[:, free].indices)))
-                    cols, rows = free_of[key]
-                    if rows & rows_taken:
-                        continue  # shares a row with the batch: solved in a later batch
-                    rows_taken |= rows
-                    pending.remove(key)
-                    lower, upper = whole.lower.copy(), whole.upper.copy()
-                    js = [x_idx[j] for j in groups[key]]
-                    lower[js] = np.maximum(0, current[groups[key]] - _POLISH_REACH)
-                    upper[js] = current[groups[key]] + _POLISH_REACH
-                    request = whole.restricted(cols, values, lower, upper)
-                    request.solver_specific_parameters = params
-                    request.solver_time_limit_seconds = max(share, 0.5)
-                    batch.append((key, cols, request))
-                t_batch = time.perf_counter()
-                requests = [r for _, _, r in batch]
-                try:
-                    responses = _solve_all(requests, pool)
-                # a worker died, or this process may have none (multiprocessing asserts
-                # that a daemonic process starts no children): go on in this process
-                except (BrokenProcessPool, AssertionError, OSError) as exc:
-                    log.warning("polish worker processes stopped (%s); solving in turn", exc)
-                    if pool is not None:
-                        pool.shutdown(cancel_futures=True)
-                    pool, out["workers"] = None, 1
-                    responses = _solve_all(requests, None)
-                base = incumbent
-                for (key, cols, _), response in zip(batch, responses, strict=True):
-                    solved += 1
-                    log.debug(
-                        "polish %s day group %d: %d columns, status %s, %.1f -> %.1f (batch "
-                        "of %d, %.2f s)",
-                        key[0],
-                        key[1],
-                        len(cols),
-                        response.status,
-                        base,
-                        response.objective_value,
-                        len(batch),
-                        time.perf_counter() - t_batch,
-                    )
-                    if response.status in ok and response.objective_value < base - 1e-6:
-                        # the batch's groups share no row: their gains add up
-                        values[cols] = np.array(response.variable_value)
-                        incumbent += float(response.objective_value) - base
-                        improved_groups += 1
-                current = np.round(values[x_idx]).astype(np.int64)
-                values[x_idx] = current
-            if span == 1 and improved_groups > before and sweeps < _POLISH_SWEEPS:
-                sweeps += 1
-                passes.insert(0, (1, 0))  # sweep the single days again while they improve
-    except BaseException:  # interrupted or failed: end the workers at once
-        if pool is not None:
-            terminate(pool)
-            pool = None
-        raise
-    finally:
-        if pool is not None:
-            pool.shutdown(cancel_futures=True)
-    out["sweeps"] = sweeps + 1
-    z_cur = np.round(values[z_idx])
-    out["groups"], out["solved"], out["improved"] = n_groups, solved, improved_groups
-    out["support"] = int(support.sum())
-    out["wall_s"] = round(time.perf_counter() - t0, 3)
-    out["mip_objective"] = incumbent
-    counts, z_new = current, list(z_cur)
+        responses = _solve_all(requests, run.pool)
+    # a worker died, or this process may have none (multiprocessing asserts
+    # that a daemonic process starts no children): go on in this process
+    except (BrokenProcessPool, AssertionError, OSError) as exc:
+        log.warning("polish worker processes stopped (%s); solving in turn", exc)
+        if run.pool is not None:
+            run.pool.shutdown(cancel_futures=True)
+        run.pool, run.workers = None, 1
+        responses = _solve_all(requests, None)
+    base = run.incumbent
+    for (key, cols, _), response in zip(batch, responses, strict=True):
+        run.solved += 1
+        log.debug(
+            "polish %s day group %d: %d columns, status %s, %.1f -> %.1f (batch of %d, %.2f s)",
+            key[0],
+            key[1],
+            len(cols),
+            response.status,
+            base,
+            response.objective_value,
+            len(batch),
+            time.perf_counter() - t_batch,
+        )
+        if response.status in _OK and response.objective_value < base - 1e-6:
+            # the batch's groups share no row: their gains add up
+            cut.values[cols] = np.array(response.variable_value)
+            run.incumbent += float(response.objective_value) - base
+            run.improved += 1
+    run.current = np.round(cut.values[cut.x_idx]).astype(np.int64)
+    cut.values[cut.x_idx] = run.current
+
+
+def _adopt(
+    lp: pywraplp.Solver,
+    b: BuiltModel,
+    z_keys: list,
+    z_now: np.ndarray,
+    counts: np.ndarray,
+    z_new: list,
+    best: float,
+    out: dict,
+) -> None:
+    """Fix the polished ``counts`` and switches ``z_new`` in ``lp`` and re-solve; keep them
+    when the objective falls below ``best``, else restore the incumbent's."""
     current = np.array([round(v.lb()) for v in b.x], dtype=np.int64)
-    if improved_groups == 0:
-        return out
     for j, var in enumerate(b.x):
         var.SetBounds(float(counts[j]), float(counts[j]))
     for k, on in zip(z_keys, z_new, strict=True):
         b.z[k].SetBounds(float(on), float(on))
-    status = _resolve(lp)
+    status = resolve_lp(lp)
     if status == pywraplp.Solver.OPTIMAL and lp.Objective().Value() < best - 1e-6:
         out["kept"] = True
         out["objective"] = lp.Objective().Value()
-        return out
+        return
     for j, var in enumerate(b.x):
         var.SetBounds(float(current[j]), float(current[j]))
     for k, on in zip(z_keys, z_now, strict=True):
         b.z[k].SetBounds(float(on), float(on))
-    status = _resolve(lp)
+    status = resolve_lp(lp)
     if status != pywraplp.Solver.OPTIMAL:
-        raise SolverError(f"polish ended with LP status {_STATUS.get(status, status)}")
-    return out
+        raise SolverError(f"polish ended with LP status {STATUS_NAMES.get(status, status)}")
 
 
 def _by_site(groups: dict[tuple[str, int], list[int]]) -> list[list[tuple[str, int]]]:
@@ -360,7 +437,7 @@ def _worker_pool(workers: int, deadline: float) -> ProcessPoolExecutor | None:
     """Worker processes for the restricted MIPs (OR-Tools holds the interpreter lock while
     SCIP solves, so threads would run them one after the other); none for one worker or
     too little time to start them."""
-    if workers < 2 or deadline - time.perf_counter() < _POLISH_POOL_MIN_S:
+    if workers < 2 or deadline - time.perf_counter() < TUNING.polish_pool_min_s:
         return None
     try:
         # fork where there is one: a spawned worker would re-import the caller's script

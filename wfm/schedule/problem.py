@@ -36,7 +36,8 @@ log = logging.getLogger(__name__)
 _MIN_PER_H = 60.0
 
 
-def _grid(req: pd.DataFrame, interval_min: int) -> pd.DatetimeIndex:
+def requirement_grid(req: pd.DataFrame, interval_min: int) -> pd.DatetimeIndex:
+    """The UTC interval grid from the first to the last requirement row."""
     if req.empty:
         raise InfeasibleError(
             "rule 'requirements': the requirements table is empty; nothing to schedule"
@@ -45,7 +46,8 @@ def _grid(req: pd.DataFrame, interval_min: int) -> pd.DatetimeIndex:
     return pd.date_range(first, last, freq=f"{interval_min}min", name="interval_start")
 
 
-def _pools_and_columns(scenario: Scenario, grid: pd.DatetimeIndex, interval_min: int):
+def pools_and_columns(scenario: Scenario, grid: pd.DatetimeIndex, interval_min: int):
+    """Pools, their pattern columns and the shift patterns on each site-local day."""
     templates = shift_templates(scenario.shifts, interval_min)
     pools: list[PoolSpec] = []
     columns: list[PatternColumn] = []
@@ -90,7 +92,8 @@ def _pools_and_columns(scenario: Scenario, grid: pd.DatetimeIndex, interval_min:
     return pools, columns, patterns
 
 
-def _need(req: pd.DataFrame, grid: pd.DatetimeIndex):
+def build_need(req: pd.DataFrame, grid: pd.DatetimeIndex):
+    """Gross requirement per (site, skill) on the grid, and the requirement rows' columns."""
     idx = grid.get_indexer(req["interval_start"])
     need: dict[tuple[str, str], np.ndarray] = {}
     rows: dict[tuple[str, str], dict[str, np.ndarray]] = {}
@@ -119,7 +122,8 @@ def _need(req: pd.DataFrame, grid: pd.DatetimeIndex):
     return need, rows
 
 
-def _arcs(scenario: Scenario, rows: dict, grid: pd.DatetimeIndex):
+def build_arcs(scenario: Scenario, rows: dict, grid: pd.DatetimeIndex):
+    """Overflow arcs the policy allows, priced through the queue model, and the receivers."""
     n = len(grid)
     if not {"contacts", "aht_s"} <= set(next(iter(rows.values()), {})):
         return [], {}
@@ -240,7 +244,7 @@ def _overflow_savings(scenario: Scenario, r: dict[str, np.ndarray], site: str, s
     return price, np.where(np.isfinite(save), save, 0.0)
 
 
-def _ai_moves(scenario: Scenario, rows: dict, n: int, notes: list[str]):
+def build_ai_moves(scenario: Scenario, rows: dict, n: int, notes: list[str]):
     """Contacts the model may still hand to AI (requirements column ``ai_movable_contacts``)."""
     moves: list[AiMove] = []
     free: dict[str, np.ndarray] = {}
@@ -286,13 +290,14 @@ def _ai_moves(scenario: Scenario, rows: dict, n: int, notes: list[str]):
     return moves, per_contact, free
 
 
-def _check_minimum(
+def check_minimum_on_queue(
     scenario: Scenario,
     pools: list[PoolSpec],
     columns: list[PatternColumn],
     masks: dict[str, np.ndarray],
     grid: pd.DatetimeIndex,
 ) -> None:
+    """Refuse (InfeasibleError) a site whose pools cannot hold ``min_agents_on_queue``."""
     minimum = scenario.shifts.min_agents_on_queue
     if minimum <= 0:
         return

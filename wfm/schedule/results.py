@@ -22,7 +22,8 @@ log = logging.getLogger(__name__)
 _MIN_PER_H = 60.0
 
 
-def _schedule_table(sol: Solution, problem: Problem, patterns: list[Pattern]) -> pd.DataFrame:
+def schedule_table(sol: Solution, problem: Problem, patterns: list[Pattern]) -> pd.DataFrame:
+    """The SCHEDULE table: agents per site, pool, local day and shift of ``sol``."""
     recs = []
     for j in np.flatnonzero(sol.counts > 0):
         col, pat = problem.columns[j], patterns[j]
@@ -47,9 +48,10 @@ def _schedule_table(sol: Solution, problem: Problem, patterns: list[Pattern]) ->
     return order_table(df, SCHEDULE)
 
 
-def _coverage_table(
+def coverage_table(
     sol: Solution, problem: Problem, grid: pd.DatetimeIndex, rows: dict
 ) -> pd.DataFrame:
+    """The COVERAGE table: scheduled against required agents per interval, site and skill."""
     n = len(grid)
     out_in: dict[tuple[str, str], np.ndarray] = {}
     out_out: dict[tuple[str, str], np.ndarray] = {}
@@ -89,7 +91,8 @@ def _coverage_table(
     return order_table(df, COVERAGE)
 
 
-def _overflow_table(sol: Solution, problem: Problem, grid: pd.DatetimeIndex) -> pd.DataFrame:
+def overflow_table(sol: Solution, problem: Problem, grid: pd.DatetimeIndex) -> pd.DataFrame:
+    """Contacts moved per interval, skill and pair of sites."""
     frames = []
     for a_idx, f in sol.flows.items():
         arc = problem.arcs[a_idx]
@@ -114,7 +117,8 @@ def _overflow_table(sol: Solution, problem: Problem, grid: pd.DatetimeIndex) -> 
     return order_table(pd.concat(frames, ignore_index=True), OVERFLOW)
 
 
-def _pool_agents_table(sol: Solution, problem: Problem, grid: pd.DatetimeIndex) -> pd.DataFrame:
+def pool_agents_table(sol: Solution, problem: Problem, grid: pd.DatetimeIndex) -> pd.DataFrame:
+    """On-queue agents per interval, site and pool (breaks removed)."""
     frames = [
         pd.DataFrame(
             {
@@ -129,7 +133,7 @@ def _pool_agents_table(sol: Solution, problem: Problem, grid: pd.DatetimeIndex) 
     return order_table(pd.concat(frames, ignore_index=True), POOL_AGENTS)
 
 
-def _allocation_table(sol: Solution, problem: Problem, grid: pd.DatetimeIndex) -> pd.DataFrame:
+def allocation_table(sol: Solution, problem: Problem, grid: pd.DatetimeIndex) -> pd.DataFrame:
     """ALLOCATION table: on-queue agents of each pool allocated to each skill per interval.
 
     The solved allocation variables of the pool-time rows (a pool's on-queue agents split over
@@ -159,7 +163,8 @@ def _allocation_table(sol: Solution, problem: Problem, grid: pd.DatetimeIndex) -
     return order_table(pd.concat(frames, ignore_index=True), ALLOCATION)
 
 
-def _cost_table(sol: Solution, problem: Problem, scenario: Scenario) -> pd.DataFrame:
+def cost_table(sol: Solution, problem: Problem, scenario: Scenario) -> pd.DataFrame:
+    """Labour, penalty, overflow and total cost per site [currency]."""
     step_h = problem.interval_min / _MIN_PER_H
     recs = []
     for site in scenario.sites:

@@ -1,6 +1,6 @@
 """Fast rounding of an LP point to whole shift counts that never breaks a hard rule.
 
-The LP dive (``search._dive``) rounds counts a tenth at a time with an LP re-solve after
+The LP dive (``search.lp_dive``) rounds counts a tenth at a time with an LP re-solve after
 each step; on a large model or a loaded machine the time limit can end it with counts
 still fractional. The fast rounding finishes from any LP point in one pass and one LP
 re-solve, so a time limit never ends a plan without a schedule (see docs/schedule.md).
@@ -12,15 +12,11 @@ import heapq
 
 import numpy as np
 
-from wfm.schedule.model import Problem, _hard_rows
-
-_TOL = 1e-6  # a count within this of a whole number is that number; slack tolerance
-# value of one agent-hour below min_agents_on_queue [currency]: far above any labour or
-# shortfall cost, so the hard minimum is covered first wherever a shift still fits
-_MIN_ON_QUEUE_VALUE_PER_H = 1e6
+from wfm.schedule.model import Problem, hard_rows
+from wfm.schedule.tuning import TUNING
 
 
-def _round_fast(
+def round_fast(
     problem: Problem,
     values: np.ndarray,
     hard: list[tuple[str, np.ndarray, np.ndarray, float]] | None = None,
@@ -28,7 +24,7 @@ def _round_fast(
     """Whole shift counts near the LP point ``values`` within every hard rule.
 
     1. Every count is rounded down. The LP point meets the headcount, working-days,
-       paid-hours and rest rows (``model._hard_rows``, all ``≤`` with positive
+       paid-hours and rest rows (``model.hard_rows``, all ``≤`` with positive
        coefficients), so the rounded-down counts meet them too.
     2. Shifts are added one at a time. A pattern's value is the on-queue time it restores
        where its pool falls short of the LP point's on-queue time, at
@@ -50,7 +46,7 @@ def _round_fast(
     values : numpy.ndarray
         An LP point's shift counts (any point meeting the hard rows; fixed counts whole).
     hard : list, optional
-        ``model._hard_rows(problem)`` when already built.
+        ``model.hard_rows(problem)`` when already built.
 
     Returns
     -------
@@ -63,23 +59,24 @@ def _round_fast(
     cols = problem.columns
     step_h = problem.interval_min / 60.0
     vals = np.maximum(np.asarray(values, dtype=float), 0.0)
-    counts = np.floor(vals + _TOL).astype(np.int64)
-    rows = _hard_rows(problem) if hard is None else hard
+    tol = TUNING.integral_tol
+    counts = np.floor(vals + tol).astype(np.int64)
+    rows = hard_rows(problem) if hard is None else hard
     matrix, slack = _rows_matrix(rows, len(cols), counts)
     cover = _Cover(problem, vals, counts)
     cost = [problem.pools[c.pool].cost_per_h * c.paid_h for c in cols]
 
     def fits(j: int) -> bool:
         lo, hi = matrix.indptr[j], matrix.indptr[j + 1]
-        return bool(np.all(slack[matrix.indices[lo:hi]] >= matrix.data[lo:hi] - _TOL))
+        return bool(np.all(slack[matrix.indices[lo:hi]] >= matrix.data[lo:hi] - tol))
 
-    heap = [(-float(g), j) for j, g in enumerate(cover.values(np.array(cost))) if g > _TOL]
+    heap = [(-float(g), j) for j, g in enumerate(cover.values(np.array(cost))) if g > tol]
     heapq.heapify(heap)
     added = 0
     while heap:
         _, j = heapq.heappop(heap)
         value = cover.value(j) - cost[j]
-        if value <= _TOL:
+        if value <= tol:
             continue
         if heap and value < -heap[0][0]:
             heapq.heappush(heap, (-value, j))
@@ -93,7 +90,7 @@ def _round_fast(
         cover.add(j)
         heapq.heappush(heap, (-(cover.value(j) - float(cost[j])), j))
     info = {
-        "counts_rounded_down": int(np.count_nonzero(vals - np.floor(vals + _TOL) > _TOL)),
+        "counts_rounded_down": int(np.count_nonzero(vals - np.floor(vals + tol) > tol)),
         "shifts_added": added,
         "min_on_queue_short_agent_h": float(cover.floor_short.sum() * step_h),
     }
@@ -151,7 +148,7 @@ class _Cover:
         """Value of one more shift of every pattern, less ``cost`` [currency]."""
         restored = np.minimum(self.rate, self.deficit[self.pool_cell])
         floor = np.minimum(self.rate, self.floor_short[self.site_cell])
-        weighted = self.short_value * restored + _MIN_ON_QUEUE_VALUE_PER_H * floor
+        weighted = self.short_value * restored + TUNING.min_on_queue_value_per_h * floor
         total = np.bincount(self.col_of, weights=weighted, minlength=len(cost))
         return self.step_h * total - cost
 
@@ -161,7 +158,9 @@ class _Cover:
         rate = self.rate[sl]
         restored = np.minimum(rate, self.deficit[self.pool_cell[sl]]).sum()
         floor = np.minimum(rate, self.floor_short[self.site_cell[sl]]).sum()
-        return self.step_h * float(self.short_value * restored + _MIN_ON_QUEUE_VALUE_PER_H * floor)
+        return self.step_h * float(
+            self.short_value * restored + TUNING.min_on_queue_value_per_h * floor
+        )
 
     def add(self, j: int) -> None:
         """Book one more shift of pattern ``j``."""

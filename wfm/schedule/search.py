@@ -11,26 +11,16 @@ from ortools.linear_solver import pywraplp
 
 from wfm.core.errors import SolverError
 from wfm.schedule.model import (
-    _STATUS,
+    STATUS_NAMES,
+    BuiltModel,
     Problem,
-    _Built,
-    _fix_and_solve,
-    _resolve,
+    fix_and_solve,
+    resolve_lp,
 )
-from wfm.schedule.rounding import _round_fast
+from wfm.schedule.rounding import round_fast
+from wfm.schedule.tuning import TUNING
 
 log = logging.getLogger(__name__)
-
-_INTEGRAL_TOL = 1e-6
-# share of the fractional counts fixed per LP re-solve; smaller shares let more counts
-# re-balance (on the benchmark's demo week and the demo plan 0.1 ended 0.1-0.2 points of gap
-# below 0.2, at about twice the rounds)
-_DIVE_SHARE = 0.1
-_SWITCH_ON_FROM = 1e-6  # a receiving switch z within this of 0 or 1 is whole
-# share of the fractional switches fixed per LP re-solve of the switch dive (on the 10-site
-# benchmark week 0.5 and 0.25 ended within 0.04 % of each other, 0.5 in half the rounds)
-_SWITCH_SHARE = 0.5
-_MOVES_PER_ROUND = 40  # local-search moves tried before giving up on a round
 
 
 class _Pace:
@@ -52,7 +42,7 @@ class _Pace:
 
 
 def _dive_switches(
-    lp: pywraplp.Solver, b: _Built, deadline: float, pace: _Pace | None = None
+    lp: pywraplp.Solver, b: BuiltModel, deadline: float, pace: _Pace | None = None
 ) -> int:
     """Fix every receiving switch z open or closed by LP diving; return the LP re-solves.
 
@@ -73,29 +63,31 @@ def _dive_switches(
         if not pace.another():
             return rounds
         zv = np.array([v.solution_value() for v in zs])
-        whole = (zv < _SWITCH_ON_FROM) | (zv > 1 - _SWITCH_ON_FROM)
+        whole = (zv < TUNING.integral_tol) | (zv > 1 - TUNING.integral_tol)
         fractional = np.flatnonzero(~fixed & ~whole)
         if len(fractional) == 0:
             chosen, targets = np.flatnonzero(~fixed), zv[~fixed] > 0.5
         else:
             dist = np.minimum(zv[fractional], 1 - zv[fractional])
-            k = max(1, int(np.ceil(len(fractional) * _SWITCH_SHARE)))
+            k = max(1, int(np.ceil(len(fractional) * TUNING.switch_share)))
             picked = fractional[np.argsort(dist, kind="stable")[:k]]
             chosen = np.union1d(np.flatnonzero(~fixed & whole), picked)
             targets = zv[chosen] > 0.5
         for k_idx, on in zip(chosen, targets, strict=True):
             zs[k_idx].SetBounds(float(on), float(on))
         fixed[chosen] = True
-        status = _resolve(lp)
+        status = resolve_lp(lp)
         rounds += 1
         pace.done()
         if status != pywraplp.Solver.OPTIMAL:
-            raise SolverError(f"switch dive stopped with status {_STATUS.get(status, status)}")
+            raise SolverError(f"switch dive stopped with status {STATUS_NAMES.get(status, status)}")
         if fixed.all():
             return rounds
 
 
-def _dive(lp: pywraplp.Solver, b: _Built, problem: Problem, deadline: float) -> tuple[int, dict]:
+def lp_dive(
+    lp: pywraplp.Solver, b: BuiltModel, problem: Problem, deadline: float
+) -> tuple[int, dict]:
     """Fix shift counts to whole numbers by LP diving.
 
     First every receiving switch z is fixed open or closed (``_dive_switches``). Then each
@@ -104,7 +96,7 @@ def _dive(lp: pywraplp.Solver, b: _Built, problem: Problem, deadline: float) -> 
     its previous basis, so the remaining counts re-balance. When the next round would end
     past the deadline (``_Pace``), or a count has no rounding the hard rules allow, the
     counts still free are rounded from the last LP point by the fast rounding
-    (``_finish_fast``).
+    (``finish_fast``).
 
     Returns
     -------
@@ -121,25 +113,25 @@ def _dive(lp: pywraplp.Solver, b: _Built, problem: Problem, deadline: float) -> 
     values = np.array([v.solution_value() for v in xs])
     while True:
         frac = values - np.floor(values)
-        whole = (frac < _INTEGRAL_TOL) | (frac > 1 - _INTEGRAL_TOL)
+        whole = (frac < TUNING.integral_tol) | (frac > 1 - TUNING.integral_tol)
         fractional = np.flatnonzero(~fixed & ~whole)
         if len(fractional) == 0:
             break
         if not pace.another():
-            return rounds + 1, _finish_fast(lp, b, problem, values, "time limit")
+            return rounds + 1, finish_fast(lp, b, problem, values, "time limit")
         pick = np.flatnonzero(~fixed & whole)
         dist = np.minimum(frac[fractional], 1 - frac[fractional])
-        k = max(1, int(len(fractional) * _DIVE_SHARE))
+        k = max(1, int(len(fractional) * TUNING.dive_share))
         chosen = fractional[np.argsort(dist, kind="stable")[:k]]
         for j in pick:
             v = float(np.round(values[j]))
             xs[j].SetBounds(v, v)
         fixed[pick] = True
-        status = _fix_and_solve(lp, xs, chosen, np.round(values[chosen]), values, deadline)
+        status = fix_and_solve(lp, xs, chosen, np.round(values[chosen]), values, deadline)
         rounds += 1
         if status != pywraplp.Solver.OPTIMAL:
             reason = "time limit" if time.perf_counter() > deadline else "hard rule"
-            return rounds + 1, _finish_fast(lp, b, problem, values, reason)
+            return rounds + 1, finish_fast(lp, b, problem, values, reason)
         fixed[chosen] = True
         values = np.array([v.solution_value() for v in xs])
         pace.done()
@@ -147,25 +139,25 @@ def _dive(lp: pywraplp.Solver, b: _Built, problem: Problem, deadline: float) -> 
     for j in np.flatnonzero(~fixed):
         v = float(np.round(values[j]))
         xs[j].SetBounds(v, v)
-    status = _resolve(lp)
+    status = resolve_lp(lp)
     rounds += 1
     if status != pywraplp.Solver.OPTIMAL:
-        raise SolverError(f"LP dive stopped with status {_STATUS.get(status, status)}")
+        raise SolverError(f"LP dive stopped with status {STATUS_NAMES.get(status, status)}")
     return rounds, {}
 
 
-def _fix_switches(b: _Built) -> None:
+def _fix_switches(b: BuiltModel) -> None:
     """Fix every receiving switch still free: open when the LP point uses it at all (an open
     switch never makes the model infeasible: the shortfall takes its fixed charge)."""
     free = [zv for zv in b.z.values() if zv.lb() < zv.ub()]
     # every value is read before any bound changes (a change voids the LP solution)
-    used = [zv.solution_value() > _SWITCH_ON_FROM for zv in free]
+    used = [zv.solution_value() > TUNING.integral_tol for zv in free]
     for zv, on in zip(free, used, strict=True):
         zv.SetBounds(float(on), float(on))
 
 
-def _finish_fast(
-    lp: pywraplp.Solver, b: _Built, problem: Problem, values: np.ndarray, reason: str
+def finish_fast(
+    lp: pywraplp.Solver, b: BuiltModel, problem: Problem, values: np.ndarray, reason: str
 ) -> dict:
     """Fix every count by the fast rounding of the LP point ``values`` and re-solve.
 
@@ -177,8 +169,8 @@ def _finish_fast(
     """
     t0 = time.perf_counter()
     _fix_switches(b)
-    counts, info = _round_fast(problem, values, b.hard)
-    if info["min_on_queue_short_agent_h"] > _INTEGRAL_TOL:
+    counts, info = round_fast(problem, values, b.hard)
+    if info["min_on_queue_short_agent_h"] > TUNING.integral_tol:
         raise SolverError(
             f"the LP dive stopped ({reason}) and rounding its last point left "
             f"{info['min_on_queue_short_agent_h']:.1f} agent-hours below min_agents_on_queue; "
@@ -186,18 +178,20 @@ def _finish_fast(
         )
     for var, count in zip(b.x, counts, strict=True):
         var.SetBounds(float(count), float(count))
-    status = _resolve(lp)
+    status = resolve_lp(lp)
     if status != pywraplp.Solver.OPTIMAL:
         raise SolverError(
             f"the LP with the fast rounding's counts ended with status "
-            f"{_STATUS.get(status, status)}"
+            f"{STATUS_NAMES.get(status, status)}"
         )
     info["wall_s"] = round(time.perf_counter() - t0, 3)
     log.info("fast rounding (%s): %s", reason, info)
     return {"reason": reason, **info}
 
 
-def _close_switches(lp: pywraplp.Solver, b: _Built, deadline: float, batches: int = 6) -> int:
+def close_switches(
+    lp: pywraplp.Solver, b: BuiltModel, deadline: float, batches: int = TUNING.close_switch_batches
+) -> int:
     """Close open receiving switches whose fixed charge costs more than their flows save.
 
     With the switches fixed, a positive reduced cost of an open switch says the model would
@@ -218,20 +212,22 @@ def _close_switches(lp: pywraplp.Solver, b: _Built, deadline: float, batches: in
             break
         for k in batch:
             b.z[k].SetBounds(0.0, 0.0)
-        status = _resolve(lp)
+        status = resolve_lp(lp)
         if status == pywraplp.Solver.OPTIMAL and lp.Objective().Value() < best - 1e-6:
             closed += len(batch)
             continue
         for k in batch:
             b.z[k].SetBounds(1.0, 1.0)
-        status = _resolve(lp)
+        status = resolve_lp(lp)
         if status != pywraplp.Solver.OPTIMAL:
-            raise SolverError(f"switch closing ended with LP status {_STATUS.get(status, status)}")
+            raise SolverError(
+                f"switch closing ended with LP status {STATUS_NAMES.get(status, status)}"
+            )
         break
     return closed
 
 
-def _neighbours(problem: Problem, reach_min: float = 60.0) -> list[np.ndarray]:
+def _neighbours(problem: Problem, reach_min: float = TUNING.move_reach_min) -> list[np.ndarray]:
     """Columns of the same pool and day starting within ``reach_min`` of each column."""
     groups: dict[tuple[int, int], list[int]] = {}
     for j, col in enumerate(problem.columns):
@@ -246,9 +242,9 @@ def _neighbours(problem: Problem, reach_min: float = 60.0) -> list[np.ndarray]:
     return out
 
 
-def _improve(
+def local_search(
     lp: pywraplp.Solver,
-    b: _Built,
+    b: BuiltModel,
     problem: Problem,
     deadline: float,
     bound: float,
@@ -285,14 +281,14 @@ def _improve(
                 moves += [(g, int(j), int(k)) for g, k in zip(gain, nb, strict=True) if g < -1e-6]
         moves = sorted(m for m in moves if (m[1], m[2]) not in tabu)
         improved = False
-        for _, out_j, in_j in moves[:_MOVES_PER_ROUND]:
+        for _, out_j, in_j in moves[: TUNING.moves_per_round]:
             if time.perf_counter() >= deadline:
                 break
             tried += 1
             for col, step in ((out_j, -1), (in_j, 1)):
                 if col >= 0:
                     xs[col].SetBounds(counts[col] + step, counts[col] + step)
-            status = _resolve(lp)
+            status = resolve_lp(lp)
             value = lp.Objective().Value() if status == pywraplp.Solver.OPTIMAL else np.inf
             if value < best - 1e-6:
                 best, kept, improved = value, kept + 1, True
@@ -303,7 +299,7 @@ def _improve(
                     xs[col].SetBounds(counts[col], counts[col])
         if not improved:
             break
-    status = _resolve(lp)
+    status = resolve_lp(lp)
     if status != pywraplp.Solver.OPTIMAL:
-        raise SolverError(f"local search ended with LP status {_STATUS.get(status, status)}")
+        raise SolverError(f"local search ended with LP status {STATUS_NAMES.get(status, status)}")
     return kept, tried

@@ -10,6 +10,7 @@ side tables and the solver outcome.
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 import pandas as pd
 
@@ -19,23 +20,24 @@ from wfm.core.config import Scenario
 from wfm.core.results import SolveResult, StageResult
 from wfm.schedule.model import (
     Problem,
+    Solution,
 )
 from wfm.schedule.optimiser import cut_note, solve
 from wfm.schedule.problem import (
-    _ai_moves,
-    _arcs,
-    _check_minimum,
-    _grid,
-    _need,
-    _pools_and_columns,
+    build_ai_moves,
+    build_arcs,
+    build_need,
+    check_minimum_on_queue,
+    pools_and_columns,
+    requirement_grid,
 )
 from wfm.schedule.results import (
-    _allocation_table,
-    _cost_table,
-    _coverage_table,
-    _overflow_table,
-    _pool_agents_table,
-    _schedule_table,
+    allocation_table,
+    cost_table,
+    coverage_table,
+    overflow_table,
+    pool_agents_table,
+    schedule_table,
 )
 
 log = logging.getLogger(__name__)
@@ -82,12 +84,53 @@ def schedule_shifts(requirements: pd.DataFrame, scenario: Scenario) -> StageResu
     req = requirements.sort_values(["interval_start", "site", "skill"], kind="mergesort")
     # lines as in requirements.csv, which is written in this order
     check_requirements(req.reset_index(drop=True), scenario, source="requirements")
-    interval_min = scenario.interval_min
-    grid = _grid(req, interval_min)
-    n = len(grid)
     notes: list[str] = []
-    pools, columns, patterns = _pools_and_columns(scenario, grid, interval_min)
-    need, rows = _need(req, grid)
+    problem, grid, rows, patterns = _problem(req, scenario, notes)
+    sol = solve(problem, scenario.solver, scenario.seed)
+    schedule = schedule_table(sol, problem, patterns)
+    coverage = coverage_table(sol, problem, grid, rows)
+    overflow = overflow_table(sol, problem, grid)
+    pool_agents = pool_agents_table(sol, problem, grid)
+    cost = cost_table(sol, problem, scenario)
+    short_h = _solution_notes(sol, problem, coverage, notes)
+    result = _solve_result(sol, scenario, short_h, notes)
+    figures = {
+        "paid_h": float(
+            sum(c.paid_h * k for c, k in zip(problem.columns, sol.counts, strict=True))
+        ),
+        "shortfall_agent_h": short_h,
+        "overflow_contacts": float(overflow["contacts"].sum()) if len(overflow) else 0.0,
+        "shifts": int(sol.counts.sum()),
+        "objective": sol.objective,
+        "gap_rate": result.gap_rate,
+    }
+    return StageResult(
+        table=schedule,
+        tables={
+            "coverage": coverage,
+            "overflow": overflow,
+            "pool_agents": pool_agents,
+            "allocation": allocation_table(sol, problem, grid),
+            "cost": cost,
+        },
+        notes=tuple(notes),
+        figures=figures,
+        solve=result,
+    )
+
+
+def _problem(
+    req: pd.DataFrame, scenario: Scenario, notes: list[str]
+) -> tuple[Problem, pd.DatetimeIndex, Any, Any]:
+    """The :class:`Problem` of the checked, sorted requirements ``req``: grid, pools and
+    pattern columns, need, overflow arcs, AI moves and the hard minimum. Appends the notes
+    on skills no pool holds and on AI moves to ``notes``. Returns the problem, the UTC
+    interval grid, the requirement rows and the shift patterns."""
+    interval_min = scenario.interval_min
+    grid = requirement_grid(req, interval_min)
+    n = len(grid)
+    pools, columns, patterns = pools_and_columns(scenario, grid, interval_min)
+    need, rows = build_need(req, grid)
     for (site, skill), arr in sorted(need.items()):
         holders = [p for p in pools if p.site == site and skill in p.skills]
         if not holders and arr.sum() > 0:
@@ -95,10 +138,10 @@ def schedule_shifts(requirements: pd.DataFrame, scenario: Scenario) -> StageResu
                 f"site {site} has a requirement for skill {skill} but no pool holding "
                 "it; it can only be met by overflow or stays short"
             )
-    arcs, receivers = _arcs(scenario, rows, grid)
-    ai_moves, ai_per_contact, ai_free = _ai_moves(scenario, rows, n, notes)
+    arcs, receivers = build_arcs(scenario, rows, grid)
+    ai_moves, ai_per_contact, ai_free = build_ai_moves(scenario, rows, n, notes)
     masks = {s: open_mask(grid, cfg, interval_min) for s, cfg in scenario.sites.items()}
-    _check_minimum(scenario, pools, columns, masks, grid)
+    check_minimum_on_queue(scenario, pools, columns, masks, grid)
     problem = Problem(
         n_intervals=n,
         interval_min=interval_min,
@@ -120,13 +163,16 @@ def schedule_shifts(requirements: pd.DataFrame, scenario: Scenario) -> StageResu
         ai_sessions_per_contact=ai_per_contact,
         ai_free_sessions=ai_free,
     )
-    sol = solve(problem, scenario.solver, scenario.seed)
-    schedule = _schedule_table(sol, problem, patterns)
-    coverage = _coverage_table(sol, problem, grid, rows)
-    overflow = _overflow_table(sol, problem, grid)
-    pool_agents = _pool_agents_table(sol, problem, grid)
-    cost = _cost_table(sol, problem, scenario)
-    short_h = float(sum(a.sum() for a in sol.shortfall.values())) * interval_min / _MIN_PER_H
+    return problem, grid, rows, patterns
+
+
+def _solution_notes(
+    sol: Solution, problem: Problem, coverage: pd.DataFrame, notes: list[str]
+) -> float:
+    """Append the shortfall and overflow-pricing notes; return the shortfall [agent-h]."""
+    short_h = (
+        float(sum(a.sum() for a in sol.shortfall.values())) * problem.interval_min / _MIN_PER_H
+    )
     if short_h > 1e-6:
         worst = coverage.sort_values("agents_gap", kind="mergesort").iloc[0]
         notes.append(
@@ -134,19 +180,26 @@ def schedule_shifts(requirements: pd.DataFrame, scenario: Scenario) -> StageResu
             f"{worst['interval_start'].isoformat()} at {worst['site']} skill {worst['skill']}: "
             f"{-worst['agents_gap']:.1f} agents short"
         )
-    if arcs:
+    if problem.arcs:
         notes.append(
             "overflow priced conservatively: savings at the origin and agents at the "
             "receiving site from a tabled Erlang C requirement over the allowed overflow "
             "range, the receiver's with a fixed charge (see docs/schedule.md)"
         )
+    return short_h
+
+
+def _solve_result(
+    sol: Solution, scenario: Scenario, short_h: float, notes: list[str]
+) -> SolveResult:
+    """The solver outcome with its detail; appends the note of a search cut short."""
     detail = dict(sol.detail)
     detail["shortfall_agent_h"] = round(short_h, 6)
     gap_rate = (sol.objective - sol.best_bound) / max(abs(sol.objective), 1e-9)
     cut = cut_note(detail, scenario.solver, gap_rate)
     if cut:
         notes.append(cut)
-    result = SolveResult(
+    return SolveResult(
         status=sol.status,
         objective=sol.objective,
         best_bound=sol.best_bound,
@@ -156,27 +209,6 @@ def schedule_shifts(requirements: pd.DataFrame, scenario: Scenario) -> StageResu
         seed=scenario.seed,
         solver=sol.solver,
         detail=detail,
-    )
-    figures = {
-        "paid_h": float(sum(c.paid_h * k for c, k in zip(columns, sol.counts, strict=True))),
-        "shortfall_agent_h": short_h,
-        "overflow_contacts": float(overflow["contacts"].sum()) if len(overflow) else 0.0,
-        "shifts": int(sol.counts.sum()),
-        "objective": sol.objective,
-        "gap_rate": result.gap_rate,
-    }
-    return StageResult(
-        table=schedule,
-        tables={
-            "coverage": coverage,
-            "overflow": overflow,
-            "pool_agents": pool_agents,
-            "cost": cost,
-            "allocation": _allocation_table(sol, problem, grid),
-        },
-        notes=tuple(notes),
-        figures=figures,
-        solve=result,
     )
 
 
