@@ -133,9 +133,8 @@ def test_skill_target_is_the_strictest(two_sites, build):
     }
     two_sites["sites"]["lyon"]["pools"] = {"all": {"skills": ["voice"], "headcount": 30}}
     two_sites["sites"]["tunis"]["pools"] = {"all": {"skills": ["voice"], "headcount": 30}}
-    from wfm.schedule.overflow import skill_target
 
-    t = skill_target(build(two_sites), "voice")
+    t = build(two_sites).skill_target("voice")
     assert (t.sl_target_rate, t.sl_threshold_s) == (0.9, 20)
 
 
@@ -157,7 +156,7 @@ def test_overflow_priced_at_or_above_the_exact_erlang_need(two_sites, build):
     priced below its exact Erlang C need at the table points; the over-pricing is bounded."""
     import pandas as pd
 
-    from wfm.schedule.problem import _arcs
+    from wfm.schedule.problem import build_arcs
     from wfm.staffing.erlang import agents_for_target
 
     sc = build(two_sites)
@@ -168,7 +167,7 @@ def test_overflow_priced_at_or_above_the_exact_erlang_need(two_sites, build):
         ("tunis", "voice_open"): _exact_rows(loads[::-1] * 0.5, aht, ivl),
     }
     grid = pd.date_range("2026-03-02", periods=len(loads), freq=f"{ivl}min", tz="UTC")
-    arcs, receivers = _arcs(sc, rows, grid)
+    arcs, receivers = build_arcs(sc, rows, grid)
     (arc,) = arcs
     rec = receivers[("tunis", "voice_open")]
     origin, dest = rows[("lyon", "voice_open")], rows[("tunis", "voice_open")]

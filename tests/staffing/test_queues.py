@@ -5,9 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from wfm.core.channels import strictest_target
 from wfm.core.config import ServiceTarget
 from wfm.staffing import erlang_a
-from wfm.staffing.queues import queue_requirement, strictest_target
+from wfm.staffing.queues import queue_requirement
 
 
 def test_strictest_target_takes_each_strictest_part() -> None:

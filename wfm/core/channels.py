@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
 
@@ -107,3 +108,31 @@ class ServiceTarget:
         if self.max_abandon_rate is not None:
             check_rate("max_abandon_rate", self.max_abandon_rate)
         check_rate("max_occupancy_rate", self.max_occupancy_rate, low_open=True)
+
+
+def strictest_target(targets: Iterable[ServiceTarget]) -> ServiceTarget:
+    """One target at least as strict as each of ``targets``.
+
+    The highest service-level rate with the shortest threshold, the shortest ASA target, the
+    lowest abandonment and occupancy caps. Used when segments with different targets share
+    a skill: staffing the skill to the strictest target meets every segment's target.
+
+    Examples
+    --------
+    >>> t = strictest_target([ServiceTarget(sl_target_rate=0.9, sl_threshold_s=30),
+    ...                       ServiceTarget(sl_target_rate=0.8, sl_threshold_s=20)])
+    >>> t.sl_target_rate, t.sl_threshold_s
+    (0.9, 20)
+    """
+    items = list(targets)
+    if not items:
+        return ServiceTarget()
+    asa = [t.asa_target_s for t in items if t.asa_target_s is not None]
+    ab = [t.max_abandon_rate for t in items if t.max_abandon_rate is not None]
+    return ServiceTarget(
+        sl_target_rate=max(t.sl_target_rate for t in items),
+        sl_threshold_s=min(t.sl_threshold_s for t in items),
+        asa_target_s=min(asa) if asa else None,
+        max_abandon_rate=min(ab) if ab else None,
+        max_occupancy_rate=min(t.max_occupancy_rate for t in items),
+    )

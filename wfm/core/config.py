@@ -23,6 +23,7 @@ from wfm.core.channels import (  # re-exported: the one place config types are i
     QueueModel as QueueModel,
     RealtimeModel as RealtimeModel,
     ServiceTarget as ServiceTarget,
+    strictest_target,
 )
 from wfm.core.checks import (
     check_between,
@@ -321,6 +322,44 @@ class Scenario:
                 if s not in names:
                     names.append(s)
         return tuple(names)
+
+    def skill_segments(self, skill: str) -> tuple[str, ...]:
+        """Segments whose contacts ``skill`` answers (declared, or by the implicit name)."""
+        if skill in self.skills:
+            return self.skills[skill].segments
+        return tuple(
+            seg.name
+            for seg in self.segments.values()
+            for ch in seg.channels
+            if self.skill_for(ch, seg.name) == skill
+        )
+
+    def skill_target(self, skill: str) -> ServiceTarget:
+        """Target of ``skill``: the strictest of its segments' targets on its channel
+        (:func:`~wfm.core.channels.strictest_target`). Staffing, scheduling and the
+        correction by simulation size a skill to it."""
+        channel = self.skill_channel(skill)
+        return strictest_target(
+            self.segments[seg].target(channel) for seg in self.skill_segments(skill)
+        )
+
+    def may_answer_at(self, segment: str, from_site: str, to_site: str) -> bool:
+        """Whether contacts of ``segment`` arriving at ``from_site`` may be answered at
+        ``to_site``: the same site always; another site only across an allowed region pair
+        (``overflow.pairs``) and where the segment's policy allows it (``stay_in_region``,
+        ``onshore_only``, ``in_house_only``). The schedule's overflow and the simulation's
+        routing both ask this."""
+        if from_site == to_site:
+            return True
+        src, dst = self.sites[from_site], self.sites[to_site]
+        if (src.region, dst.region) not in {tuple(p) for p in self.overflow.pairs}:
+            return False
+        pol = self.segments[segment]
+        if pol.stay_in_region:
+            return False
+        if pol.onshore_only and not self.region(dst.region).onshore:
+            return False
+        return not (pol.in_house_only and dst.outsourced)
 
     def skill_channel(self, skill: str) -> str:
         """Channel of a skill."""

@@ -16,7 +16,7 @@ import pandas as pd
 from wfm.core.errors import InputError
 from wfm.core.people import AGENTS, PREFERENCE_KINDS, PREFERENCES, ROSTER, TIME_OFF
 from wfm.core.schemas import TableSchema, check_table
-from wfm.io.tables import _convert_columns, read_csv_strings
+from wfm.io.tables import convert_columns, read_csv_strings
 
 _CLOCK = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$|^24:00$")
 _WINDOW = re.compile(r"^(\d{2}:\d{2})-(\d{2}:\d{2})$")
@@ -43,7 +43,7 @@ def _read(path: Path, schema: TableSchema) -> pd.DataFrame:
     """Typed and checked table in file order (row i is on line i + 2)."""
     if not path.exists():
         raise InputError("file not found", source=str(path), expected=f"a {schema.name} CSV file")
-    df = _convert_columns(read_csv_strings(path), schema, path.name, None)
+    df = convert_columns(read_csv_strings(path), schema, path.name, None)
     check_table(df, schema, source=path.name)
     return df.reset_index(drop=True)
 
@@ -145,6 +145,6 @@ _ROSTER_KEYS = ("solve", "notes", "figures", "files")
 def roster_files(folder: str | os.PathLike) -> set[str]:
     """Files ``wfm roster`` wrote in a previous output folder (the ``files`` of its
     ``roster.json``)."""
-    from wfm.io.plan_folder import _recorded_files
+    from wfm.io.plan_folder import recorded_files
 
-    return _recorded_files(Path(folder), ROSTER_RECORD, _ROSTER_KEYS, "a folder 'wfm roster' wrote")
+    return recorded_files(Path(folder), ROSTER_RECORD, _ROSTER_KEYS, "a folder 'wfm roster' wrote")

@@ -56,7 +56,7 @@ def check_run_id(run_id: str, *, key: str = "run_id") -> str:
     return run_id
 
 
-def _recorded_files(folder: Path, record: str, keys: tuple[str, ...], what: str) -> set[str]:
+def recorded_files(folder: Path, record: str, keys: tuple[str, ...], what: str) -> set[str]:
     """Files wfm wrote in ``folder``, from its record (``files`` and ``added_files``)."""
     expected = f"an absent or empty folder, or {what} (recognised by the {record} wfm writes)"
     path = folder / record
@@ -90,12 +90,12 @@ def plan_files(folder: str | os.PathLike) -> set[str]:
     only wfm writes (``run_id``, ``created_utc``, ``inputs``, ``versions``, ``stages``,
     ``files``).
     """
-    return _recorded_files(Path(folder), PLAN_RECORD, PLAN_KEYS, "a plan folder 'wfm plan' wrote")
+    return recorded_files(Path(folder), PLAN_RECORD, PLAN_KEYS, "a plan folder 'wfm plan' wrote")
 
 
 def nightly_files(folder: str | os.PathLike) -> set[str]:
     """Files the nightly job wrote in a dated folder (the ``files`` of its ``nightly.json``)."""
-    return _recorded_files(
+    return recorded_files(
         Path(folder), NIGHTLY_RECORD, _NIGHTLY_KEYS, "a dated folder the nightly job wrote"
     )
 
@@ -107,7 +107,7 @@ STAGE_RECORD_KEYS = ("notes", "figures", "files")
 def stage_files(folder: str | os.PathLike, stage: str) -> set[str]:
     """Files ``wfm split`` or ``wfm schedule`` wrote in a previous output folder (the
     ``files`` of its ``<stage>.json``)."""
-    return _recorded_files(
+    return recorded_files(
         Path(folder), f"{stage}.json", STAGE_RECORD_KEYS, f"a folder wfm wrote for {stage}"
     )
 

@@ -87,7 +87,7 @@ def _validated(
 ) -> pd.DataFrame:
     """A table of strings (as a CSV holds them) converted and checked (see :func:`read_table`)."""
     tz = source_tz or (scenario.source_tz if scenario else "") or None
-    df = _convert_columns(raw, schema, name, tz)
+    df = convert_columns(raw, schema, name, tz)
     if len(df) < schema.min_rows:
         raise InputError(
             "no data rows (the file has a header only)",
@@ -171,9 +171,12 @@ def read_csv_strings(path: Path) -> pd.DataFrame:
         raise InputError(f"malformed CSV: {msg}", source=name) from None
 
 
-def _convert_columns(
+def convert_columns(
     raw: pd.DataFrame, schema: TableSchema, name: str, tz: str | None
 ) -> pd.DataFrame:
+    """A table of strings as read (:func:`read_csv_strings`) converted to the columns of
+    ``schema`` (numbers, UTC times, text), each error naming the file ``name``, line and
+    column."""
     raw.columns = [str(c).strip() for c in raw.columns]
     dup = raw.columns[raw.columns.duplicated()]
     if len(dup):

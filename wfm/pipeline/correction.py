@@ -41,7 +41,6 @@ from wfm.core.errors import ConfigError
 from wfm.core.results import StageResult
 from wfm.core.units import S_PER_MIN
 from wfm.pipeline.run import as_written
-from wfm.schedule.overflow import skill_target
 from wfm.schedule.stage import schedule_shifts
 from wfm.simulate.stage import simulate_plan
 from wfm.staffing.erlang import agents_for_target
@@ -141,7 +140,7 @@ def simulated_deficit(
         ch = scenario.channels[scenario.skill_channel(skill)]
         if ch.queue_model == "deferred":
             continue
-        t = skill_target(scenario, skill)
+        t = scenario.skill_target(skill)
         r = rows.iloc[pos]
         load = (
             r["contacts"].to_numpy(float)

@@ -74,25 +74,8 @@ def skill_may_overflow(scenario: Scenario, skill: str, from_site: str, to_site: 
         return False
     if scenario.overflow.max_overflow_rate <= 0:
         return False
-    for seg in _skill_segments(scenario, skill):
-        pol = scenario.segments[seg]
-        if pol.stay_in_region:
-            return False
-        if pol.onshore_only and not scenario.region(dst.region).onshore:
-            return False
-        if pol.in_house_only and dst.outsourced:
-            return False
-    return True
-
-
-def _skill_segments(scenario: Scenario, skill: str) -> tuple[str, ...]:
-    if skill in scenario.skills:
-        return scenario.skills[skill].segments
-    return tuple(
-        seg.name
-        for seg in scenario.segments.values()
-        for ch in seg.channels
-        if scenario.skill_for(ch, seg.name) == skill
+    return all(
+        scenario.may_answer_at(seg, from_site, to_site) for seg in scenario.skill_segments(skill)
     )
 
 
@@ -193,19 +176,6 @@ def marginal_agents(load_erlangs: np.ndarray | float, beta: np.ndarray | float) 
     load = np.asarray(load_erlangs, dtype=float)
     with np.errstate(divide="ignore", invalid="ignore"):
         return 1.0 + np.asarray(beta, dtype=float) / (2.0 * np.sqrt(load))
-
-
-def skill_target(scenario: Scenario, skill: str) -> ServiceTarget:
-    """Strictest service target among the segments a skill answers."""
-    channel = scenario.skill_channel(skill)
-    targets = [scenario.segments[seg].target(channel) for seg in _skill_segments(scenario, skill)]
-    asa = [t.asa_target_s for t in targets if t.asa_target_s is not None]
-    return ServiceTarget(
-        sl_target_rate=max(t.sl_target_rate for t in targets),
-        sl_threshold_s=min(t.sl_threshold_s for t in targets),
-        asa_target_s=min(asa) if asa else None,
-        max_occupancy_rate=min(t.max_occupancy_rate for t in targets),
-    )
 
 
 def receiver_line_tabled(

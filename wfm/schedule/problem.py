@@ -27,7 +27,6 @@ from wfm.schedule.overflow import (
     origin_line_tabled,
     overflow_arcs,
     receiver_line_tabled,
-    skill_target,
 )
 from wfm.schedule.templates import Pattern, shift_templates, site_patterns
 
@@ -182,7 +181,7 @@ def build_arcs(scenario: Scenario, rows: dict, grid: pd.DatetimeIndex):
             conc = max(ch.max_concurrency, 1)
             aht = epc * scenario.interval_min * S_PER_MIN * conc
             a, m = receiver_line_tabled(
-                base, cap_total[live] * epc, aht, skill_target(scenario, skill)
+                base, cap_total[live] * epc, aht, scenario.skill_target(skill)
             )
             fixed[live], per_contact[live] = a * ratio, m * epc * ratio
         receivers[(to_site, skill)] = Receiver(
@@ -238,7 +237,7 @@ def _overflow_savings(scenario: Scenario, r: dict[str, np.ndarray], site: str, s
         price.load_erlangs,
         scenario.overflow.max_overflow_rate * price.load_erlangs,
         epc * scenario.interval_min * S_PER_MIN * max(ch.max_concurrency, 1),
-        skill_target(scenario, skill),
+        scenario.skill_target(skill),
     )
     save = per_erlang * epc * ratio
     return price, np.where(np.isfinite(save), save, 0.0)

@@ -69,7 +69,7 @@ def overflow_routes(
             for r_ in rows:
                 key = (str(seg_arr[r_]), src, dst)
                 if key not in allowed_of:
-                    allowed_of[key] = _may_overflow(scenario, *key)
+                    allowed_of[key] = scenario.may_answer_at(*key)
                 if allowed_of[key]:
                     ok.append(int(r_))
             allowed = float(contacts[ok].sum()) if ok else 0.0
@@ -169,7 +169,7 @@ def build_network(
             over = [
                 (q, cfg.proficiency.get(k, 1.0))
                 for q, (qs, k, g) in enumerate(queue_keys)
-                if qs != s and k in cfg.skills and _may_overflow(scenario, g, qs, s)
+                if qs != s and k in cfg.skills and scenario.may_answer_at(g, qs, s)
             ]
         pools.append(
             PoolSpec(
@@ -196,19 +196,3 @@ def build_network(
         overflow_wait_s=ow,
         concurrent_placement=scenario.routing.concurrent_placement,
     )
-
-
-def _may_overflow(scenario: Scenario, segment: str, from_site: str, to_site: str) -> bool:
-    """Whether the overflow policy and the segment allow from_site's contacts at to_site."""
-    if from_site == to_site:
-        return True
-    src = scenario.sites[from_site].region
-    dst_site = scenario.sites[to_site]
-    if (src, dst_site.region) not in {tuple(p) for p in scenario.overflow.pairs}:
-        return False
-    pol = scenario.segments[segment]
-    if pol.stay_in_region:
-        return False
-    if pol.onshore_only and not scenario.region(dst_site.region).onshore:
-        return False
-    return not (pol.in_house_only and dst_site.outsourced)

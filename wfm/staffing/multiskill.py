@@ -12,7 +12,7 @@ Pooling rules
   queue of slots). Deferred skills are not pooled: their workload adds up without queueing
   gain, so their pooled requirement is their separate one.
 - The pooled queue carries the summed contacts, the contact-weighted AHT and the strictest
-  target of its skills (:func:`wfm.staffing.queues.strictest_target`); it uses Erlang A with
+  target of its skills (:func:`wfm.core.channels.strictest_target`); it uses Erlang A with
   the shortest patience when every channel in it does, otherwise Erlang C.
 - A skill shared by several pools counts in full in each pool's row: each row answers
   "what if this pool alone answered all its skills' contacts at this site".
@@ -28,8 +28,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from wfm.core.channels import strictest_target
 from wfm.core.config import Scenario, ServiceTarget
-from wfm.staffing.queues import queue_requirement, strictest_target
+from wfm.staffing.queues import queue_requirement
 
 POOLING_COLUMNS = (
     "interval_start",

@@ -13,7 +13,6 @@ from wfm.core.results import StageResult
 from wfm.core.schemas import REQUIREMENTS
 from wfm.core.units import MIN_PER_H, interval_s
 from wfm.staffing.multiskill import pooling_table
-from wfm.staffing.queues import strictest_target
 from wfm.staffing.shrinkage import gross_agents
 from wfm.staffing.sizing import QUEUE_MODELS, SkillLoad, SkillStaffing
 
@@ -39,21 +38,18 @@ def _sl_note(scenario: Scenario) -> str:
 
 
 def skill_targets(scenario: Scenario) -> tuple[dict[str, ServiceTarget], dict[str, list[str]]]:
-    """Target of every skill: the strictest among the segments that share it.
+    """Target of every skill (:meth:`Scenario.skill_target`, the strictest of its segments).
 
     Returns
     -------
     (dict of str to ServiceTarget, dict of str to list of str)
         The target per skill and the segments behind it.
     """
-    segments: dict[str, list[str]] = {}
-    per_skill: dict[str, list[ServiceTarget]] = {}
-    for seg in scenario.segments.values():
-        for ch in seg.channels:
-            sk = scenario.skill_for(ch, seg.name)
-            segments.setdefault(sk, []).append(seg.name)
-            per_skill.setdefault(sk, []).append(seg.target(ch))
-    return {sk: strictest_target(t) for sk, t in per_skill.items()}, segments
+    skills = [sk for sk in scenario.skill_names() if scenario.skill_segments(sk)]
+    return (
+        {sk: scenario.skill_target(sk) for sk in skills},
+        {sk: list(scenario.skill_segments(sk)) for sk in skills},
+    )
 
 
 def _prepare(split: pd.DataFrame, scenario: Scenario) -> pd.DataFrame:
