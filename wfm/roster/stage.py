@@ -88,24 +88,11 @@ def roster_agents(
     )
     roster, unassigned, summary, figures, solves, notes = [], [], [], {}, [], []
     for pr in pools:
-        if not pr.problem.staff:
-            notes.append(
-                f"{pr.site}/{pr.pool}: no agents in the agents file; every shift unassigned"
-            )
         sol = solve_roster(
             pr.problem, time_limit_s=limit, workers=n_workers, seed=rng_seed, hint=_hint(pr)
         )
-        if sol.solve.status == "GREEDY":
-            notes.append(
-                f"{pr.site}/{pr.pool}: CP-SAT found no roster in {limit:.0f} s; the day-by-day "
-                "roster is given (every hard rule met, not optimised): raise the time limit"
-            )
         check = check_roster(pr.problem, sol.assignment)
-        if check.violations:
-            notes.append(
-                f"{pr.site}/{pr.pool}: {len(check.violations)} hard-rule violations: "
-                + "; ".join(check.violations[:3])
-            )
+        notes += _pool_notes(pr, sol.solve.status, check.violations, limit)
         roster += _roster_rows(pr, sol.assignment)
         unassigned += _unassigned_rows(pr, sol.assignment)
         rows, fig = agent_summary(pr, sol.assignment, preferences)
@@ -224,3 +211,21 @@ def _unassigned_rows(pr: PoolRoster, assignment: dict) -> list[dict]:
             }
         )
     return out
+
+
+def _pool_notes(pr, status: str, violations: list[str], limit_s: float) -> list[str]:
+    """What the planner must know of one site-pool's roster."""
+    where = f"{pr.site}/{pr.pool}"
+    notes = []
+    if not pr.problem.staff:
+        notes.append(f"{where}: no agents in the agents file; every shift unassigned")
+    if status == "GREEDY":
+        notes.append(
+            f"{where}: CP-SAT found no roster in {limit_s:.0f} s; the day-by-day roster is "
+            "given (every hard rule met, not optimised): raise the time limit"
+        )
+    if violations:
+        notes.append(
+            f"{where}: {len(violations)} hard-rule violations: " + "; ".join(violations[:3])
+        )
+    return notes
