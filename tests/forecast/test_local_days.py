@@ -36,7 +36,7 @@ def test_offsets_follow_the_rows_of_the_history_table(bank):
 
 def test_us_centre_without_scenario_forecasts_on_its_own_local_days(bank):
     hist, offsets = bank
-    cfg = ForecastConfig(models=tuple(FAST_MODELS), workers=1)
+    cfg = ForecastConfig(models=tuple(FAST_MODELS))
     res = forecast_history(hist, days=7, config=cfg, offsets_min=offsets)
     t = res.table
     local = t["interval_start"].dt.tz_convert("America/New_York")

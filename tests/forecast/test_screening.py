@@ -18,7 +18,7 @@ from .helpers import FAST_MODELS
 
 BANK = Path(__file__).resolve().parents[1] / "data" / "forecast" / "bank_calls_30min_2003_05.csv"
 NY = "America/New_York"
-CFG = ForecastConfig(models=tuple(FAST_MODELS), workers=1)
+CFG = ForecastConfig(models=tuple(FAST_MODELS))
 
 
 @pytest.fixture(scope="module")

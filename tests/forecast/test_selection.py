@@ -23,7 +23,7 @@ NY = "America/New_York"
 
 def test_sparse_counts_are_forecast_as_expected_counts_not_medians():
     hist = read_history(DATA / "cincinnati_311_phone_pothole_2025_08_10.csv")
-    cfg = ForecastConfig(models=(*FAST_MODELS, "top_down_factors", "ensemble"), workers=1)
+    cfg = ForecastConfig(models=(*FAST_MODELS, "top_down_factors", "ensemble"))
     res = forecast_history(hist, days=7, tz=NY, config=cfg)
     local = hist["interval_start"].dt.tz_convert(NY)
     last4 = hist.loc[local.dt.date >= dt.date(2025, 10, 6), "contacts"].sum() / 4
@@ -46,7 +46,7 @@ def _collapsed(weeks_before: int, weeks_after: int, after_scale: float) -> pd.Da
 
 def test_no_contacts_in_the_backtest_weeks_is_said_as_such():
     hist = _collapsed(8, 3, 0.0)
-    cfg = ForecastConfig(models=tuple(FAST_MODELS), workers=1)
+    cfg = ForecastConfig(models=tuple(FAST_MODELS))
     res = forecast_history(hist, days=7, tz="UTC", config=cfg)
     assert not any("history too short" in n for n in res.notes)
     assert any("no contacts in the 21 backtest days" in n for n in res.notes)
@@ -54,7 +54,7 @@ def test_no_contacts_in_the_backtest_weeks_is_said_as_such():
 
 def test_a_collapsed_series_warns():
     hist = _collapsed(10, 5, 0.01)
-    cfg = ForecastConfig(models=tuple(FAST_MODELS), workers=1)
+    cfg = ForecastConfig(models=tuple(FAST_MODELS))
     res = forecast_history(hist, days=7, tz="UTC", config=cfg)
     warn = [n for n in res.notes if "recent level breaks" in n]
     assert len(warn) == 1 and "(collapse)" in warn[0] and n_pct(warn[0]) < 5

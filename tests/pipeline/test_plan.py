@@ -68,7 +68,8 @@ def folder(plan, tmp_path_factory):
 def test_make_plan_holds_every_stage_and_table(plan):
     assert isinstance(plan, Plan)
     assert plan.stages == ("forecast", "split", "requirements", "schedule", "simulation")
-    assert set(plan.tables) == set(PLAN_TABLE_NAMES)
+    # every table but the correction rounds, written only with [simulation] correction_rounds
+    assert set(plan.tables) == set(PLAN_TABLE_NAMES) - {"correction"}
     assert plan.table("coverage") is plan.results["schedule"].tables["coverage"]
     assert plan.manifest.interval_min == 30
     assert plan.manifest.solve is not None
@@ -96,7 +97,8 @@ def test_plan_round_trips_through_its_folder(demo, plan, folder):
     assert back.manifest == written.manifest
     assert written.manifest.to_dict() == on_disk
     assert Manifest.from_dict(on_disk).to_dict() == on_disk
-    assert sorted(on_disk["files"]) == sorted(f"{n}.csv" for n in PLAN_TABLE_NAMES)
+    written_names = set(PLAN_TABLE_NAMES) - {"correction"}  # no correction rounds asked for
+    assert sorted(on_disk["files"]) == sorted(f"{n}.csv" for n in written_names)
     assert back.results["schedule"].solve == plan.manifest.solve
     assert back.results["split"].notes == plan.results["split"].notes
 

@@ -421,9 +421,7 @@ def run_plan(
         inputs=inputs,
         progress=progress,
     )
-    return write_plan(
-        plan, out_dir, inputs=protect, carry_from=src, scenario_file=scenario_path
-    )
+    return write_plan(plan, out_dir, inputs=protect, carry_from=src, scenario_file=scenario_path)
 
 
 def read_events(path: Path) -> pd.DataFrame:
