@@ -42,6 +42,7 @@ def demo():
         ("horizon_days", 1),
         ("solver.time_limit_s", 10.0),
         ("simulation.replications", 2),
+        ("simulation.correction_rounds", 1),
         ("forecast.history_weeks", 3),
     ]:
         data = set_key(data, key, value)
@@ -68,8 +69,7 @@ def folder(plan, tmp_path_factory):
 def test_make_plan_holds_every_stage_and_table(plan):
     assert isinstance(plan, Plan)
     assert plan.stages == ("forecast", "split", "requirements", "schedule", "simulation")
-    # every table but the correction rounds, written only with [simulation] correction_rounds
-    assert set(plan.tables) == set(PLAN_TABLE_NAMES) - {"correction"}
+    assert set(plan.tables) == set(PLAN_TABLE_NAMES)  # correction.csv too: one round asked
     assert plan.table("coverage") is plan.results["schedule"].tables["coverage"]
     assert plan.manifest.interval_min == 30
     assert plan.manifest.solve is not None
@@ -97,8 +97,7 @@ def test_plan_round_trips_through_its_folder(demo, plan, folder):
     assert back.manifest == written.manifest
     assert written.manifest.to_dict() == on_disk
     assert Manifest.from_dict(on_disk).to_dict() == on_disk
-    written_names = set(PLAN_TABLE_NAMES) - {"correction"}  # no correction rounds asked for
-    assert sorted(on_disk["files"]) == sorted(f"{n}.csv" for n in written_names)
+    assert sorted(on_disk["files"]) == sorted(f"{n}.csv" for n in PLAN_TABLE_NAMES)
     assert back.results["schedule"].solve == plan.manifest.solve
     assert back.results["split"].notes == plan.results["split"].notes
 

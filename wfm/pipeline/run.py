@@ -166,7 +166,17 @@ def _corrected(
     out["simulation"] = replace(
         sim, tables={**sim.tables, "correction": rounds}, notes=(*sim.notes, note)
     )
-    return {name: out[name] for name in results}
+    return {name: _filed(out[name], name) if out[name] is not results[name] else results[name]
+            for name in results}  # fmt: skip
+
+
+def _filed(res: StageResult, name: str) -> StageResult:
+    """A stage result with its tables as the plan folder holds them (precision, row order)."""
+    return replace(
+        res,
+        table=_as_filed(as_written(res.table), name),
+        tables={k: _as_filed(as_written(v), k) for k, v in res.tables.items()},
+    )
 
 
 def _as_filed(df: pd.DataFrame, name: str) -> pd.DataFrame:
