@@ -76,6 +76,31 @@ def shown(value: object) -> str:
     return repr(value)
 
 
+def raise_at_first(
+    bad: object,
+    message: str,
+    *,
+    source: str | None,
+    key: str | None = None,
+    got: object = None,
+    expected: str | None = None,
+) -> None:
+    """Raise :class:`InputError` at the first row where ``bad`` is true; nothing if none is.
+
+    The one rule of every table check: the message names the file, the line of the first
+    bad row (row + 2: line 1 is the header), the column, the value found there (``got``: the
+    column's values, a Series or an array) and what was expected.
+    """
+    import numpy as np  # here, so that importing the CLI does not load numpy
+
+    flags = np.asarray(bad, dtype=bool)
+    if not flags.any():
+        return
+    row = int(np.argmax(flags))
+    value = None if got is None else (got.iloc[row] if hasattr(got, "iloc") else got[row])
+    raise InputError(message, source=source, line=row + 2, key=key, got=value, expected=expected)
+
+
 class ConfigError(WfmError):
     """A scenario or configuration value is invalid; the message names the key path."""
 

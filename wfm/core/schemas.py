@@ -17,7 +17,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from wfm.core.errors import InputError
+from wfm.core.errors import InputError, raise_at_first
 
 Dtype = Literal["time", "str", "float", "int"]
 
@@ -300,13 +300,11 @@ def _check_column(s: pd.Series, col: Column, src: str) -> None:
     elif col.dtype in ("float", "int"):
         if not pd.api.types.is_numeric_dtype(s) or pd.api.types.is_bool_dtype(s):
             raise InputError(f"column {col.name!r} must be numeric", source=src, got=str(s.dtype))
-    na = s.isna().to_numpy()
-    if na.any() and not col.nullable:
-        row = int(np.argmax(na))
-        raise InputError(
+    if not col.nullable:
+        raise_at_first(
+            s.isna(),
             "missing value",
             source=src,
-            line=row + 2,
             key=col.name,
             expected="a value" if col.dtype != "time" else "a timestamp",
         )
@@ -333,24 +331,19 @@ def _check_numbers(values: np.ndarray, col: Column, src: str) -> None:
         (values > col.max_value if col.max_value is not None else None, "value above its maximum"),
     ]
     for bad, why in checks:
-        if bad is not None and bad.any():
-            row = int(np.argmax(bad))
-            raise InputError(
-                why, source=src, line=row + 2, key=col.name, got=float(values[row]),
-                expected=_range_text(col),
-            )  # fmt: skip
-    if col.dtype == "int":
-        frac = ~np.isnan(values) & (values != np.round(values))
-        if frac.any():
-            row = int(np.argmax(frac))
-            raise InputError(
-                "expected a whole number",
-                source=src,
-                line=row + 2,
-                key=col.name,
-                got=float(values[row]),
-                expected="a whole number",
+        if bad is not None:
+            raise_at_first(
+                bad, why, source=src, key=col.name, got=values, expected=_range_text(col)
             )
+    if col.dtype == "int":
+        raise_at_first(
+            ~np.isnan(values) & (values != np.round(values)),
+            "expected a whole number",
+            source=src,
+            key=col.name,
+            got=values,
+            expected="a whole number",
+        )
 
 
 def _check_rules(df: pd.DataFrame, schema: TableSchema, src: str) -> None:

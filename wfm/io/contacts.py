@@ -21,7 +21,7 @@ import pandas as pd
 
 from wfm.core.calendar import local_midnight_utc
 from wfm.core.checks import check_choice, check_positive
-from wfm.core.errors import ConfigError, InputError
+from wfm.core.errors import ConfigError, InputError, raise_at_first
 from wfm.core.schemas import HISTORY, MAX_AHT_S, MAX_WAIT_S, order_table
 from wfm.core.units import ALLOWED_INTERVAL_MIN
 from wfm.io.tables import parse_times, read_csv_strings
@@ -489,19 +489,16 @@ def _classify(raw: pd.DataFrame, columns: ContactColumns, source: str) -> pd.Ser
             codes[code.strip().casefold()] = cls
     values = raw[columns.outcome_column].astype(str).str.strip()
     classes = values.str.casefold().map(codes)
-    unknown = classes.isna().to_numpy()
-    if unknown.any():
-        row = int(np.argmax(unknown))
-        raise InputError(
-            "unknown outcome code",
-            source=source,
-            line=row + 2,
-            key=columns.outcome_column,
-            got=values.iloc[row],
-            expected="one of "
-            + ", ".join(columns.answered_values + columns.abandoned_values + columns.ignored_values)
-            + " (answered, abandoned or ignored codes)",
-        )
+    raise_at_first(
+        classes.isna(),
+        "unknown outcome code",
+        source=source,
+        key=columns.outcome_column,
+        got=values,
+        expected="one of "
+        + ", ".join(columns.answered_values + columns.abandoned_values + columns.ignored_values)
+        + " (answered, abandoned or ignored codes)",
+    )
     return classes.astype(object)
 
 
@@ -514,41 +511,33 @@ def _durations(values: pd.Series, source: str, column: str, max_s: float) -> pd.
     clock = seconds.isna() & ~empty & s.str.fullmatch(r"\d+:\d{2}:\d{2}(\.\d+)?")
     if clock.any():
         seconds[clock] = pd.to_timedelta(s[clock], errors="coerce").dt.total_seconds()
-    bad = (seconds.isna() & ~empty) | (seconds < 0) | np.isinf(seconds)
-    if bad.any():
-        row = int(np.argmax(bad.to_numpy()))
-        raise InputError(
-            "not a duration",
-            source=source,
-            line=row + 2,
-            key=column,
-            got=s.iloc[row],
-            expected=f"a duration ≥ 0 in {_DURATION}",
-        )
-    long = (seconds > max_s).to_numpy()
-    if long.any():
-        row = int(np.argmax(long))
-        raise InputError(
-            "duration above its maximum",
-            source=source,
-            line=row + 2,
-            key=column,
-            got=s.iloc[row],
-            expected=f"a duration of at most {max_s:g} s ({max_s / 3600:g} h)",
-        )
+    raise_at_first(
+        (seconds.isna() & ~empty) | (seconds < 0) | np.isinf(seconds),
+        "not a duration",
+        source=source,
+        key=column,
+        got=s,
+        expected=f"a duration ≥ 0 in {_DURATION}",
+    )
+    raise_at_first(
+        seconds > max_s,
+        "duration above its maximum",
+        source=source,
+        key=column,
+        got=s,
+        expected=f"a duration of at most {max_s:g} s ({max_s / 3600:g} h)",
+    )
     return seconds
 
 
 def _require(missing: pd.Series, source: str, column: str, what: str) -> None:
-    if missing.any():
-        row = int(np.argmax(missing.to_numpy()))
-        raise InputError(
-            f"missing value for {what}",
-            source=source,
-            line=row + 2,
-            key=column,
-            expected=f"a duration in {_DURATION}",
-        )
+    raise_at_first(
+        missing,
+        f"missing value for {what}",
+        source=source,
+        key=column,
+        expected=f"a duration in {_DURATION}",
+    )
 
 
 def _slug_values(values: pd.Series, source: str, column: str, *, fixed: bool = False) -> pd.Series:

@@ -19,7 +19,7 @@ import pandas as pd
 
 from wfm.core.checks import check_requirements
 from wfm.core.config import Scenario
-from wfm.core.errors import InputError
+from wfm.core.errors import InputError, raise_at_first
 from wfm.core.schemas import (
     HISTORY,
     TIME_END_UTC,
@@ -202,29 +202,23 @@ def convert_columns(
         elif col.dtype in ("float", "int"):
             empty = s == ""
             values = pd.to_numeric(s.where(~empty, None), errors="coerce")
-            bad = values.isna() & ~empty
-            if bad.any():
-                row = int(np.argmax(bad.to_numpy()))
-                raise InputError(
-                    "not a number",
-                    source=name,
-                    line=row + 2,
-                    key=col_name,
-                    got=s.iloc[row],
-                    expected="a number with '.' as decimal mark",
-                )
+            raise_at_first(
+                values.isna() & ~empty,
+                "not a number",
+                source=name,
+                key=col_name,
+                got=s,
+                expected="a number with '.' as decimal mark",
+            )
             if col.dtype == "int" and not values.isna().any():
-                frac = values != np.round(values)
-                if frac.any():
-                    row = int(np.argmax(frac.to_numpy()))
-                    raise InputError(
-                        "not a whole number",
-                        source=name,
-                        line=row + 2,
-                        key=col_name,
-                        got=s.iloc[row],
-                        expected="a whole number",
-                    )
+                raise_at_first(
+                    values != np.round(values),
+                    "not a whole number",
+                    source=name,
+                    key=col_name,
+                    got=s,
+                    expected="a whole number",
+                )
                 values = values.astype("int64")
             else:
                 values = values.astype("float64")
@@ -232,12 +226,9 @@ def convert_columns(
         else:
             out[col_name] = s.where(s != "", None) if col.nullable else s
             if not col.nullable:
-                empty = (s == "").to_numpy()
-                if empty.any():
-                    row = int(np.argmax(empty))
-                    raise InputError(
-                        "missing value", source=name, line=row + 2, key=col_name, expected="a value"
-                    )
+                raise_at_first(
+                    s == "", "missing value", source=name, key=col_name, expected="a value"
+                )
     return pd.DataFrame(out)
 
 
@@ -249,21 +240,15 @@ def parse_times(values: pd.Series, source: str, column: str, tz: str | None) -> 
     (fall-back) is an error naming the line, since guessing would misplace an hour of volume.
     """
     s = values.astype(str).str.strip()
-    empty = (s == "").to_numpy()
-    if empty.any():
-        row = int(np.argmax(empty))
-        raise InputError(
-            "missing timestamp", source=source, line=row + 2, key=column, expected=_ISO
-        )
+    raise_at_first(s == "", "missing timestamp", source=source, key=column, expected=_ISO)
     has_offset = s.str.contains(_OFFSET).to_numpy()
-    if not has_offset.all() and tz is None:
-        row = int(np.argmax(~has_offset))
-        raise InputError(
+    if tz is None:
+        raise_at_first(
+            ~has_offset,
             "timestamp without a UTC offset",
             source=source,
-            line=row + 2,
             key=column,
-            got=s.iloc[row],
+            got=s,
             expected=_ISO + " (or set source_tz in the scenario)",
         )
     result = pd.Series(pd.NaT, index=s.index, dtype="datetime64[ns, UTC]")
