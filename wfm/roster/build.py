@@ -15,6 +15,8 @@ from zoneinfo import ZoneInfo
 
 import pandas as pd
 
+from wfm.core.calendar import weekday_name
+from wfm.core.checks import check_hhmm
 from wfm.core.config import Scenario
 from wfm.roster.problem import (
     Contract,
@@ -33,7 +35,6 @@ NIGHT_START_MIN, NIGHT_END_MIN = (
     6 * 60,
     22 * 60,
 )  # a night shift starts before 06:00 or ends after 22:00
-WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,9 +61,9 @@ def default_weights(change_penalty: int) -> Weights:
     )
 
 
-def _clock(text: str) -> int:
-    h, m = str(text).split(":")
-    return int(h) * 60 + int(m)
+def clock_of(text: str) -> int:
+    """``HH:MM`` of a validated table → minutes after midnight."""
+    return check_hhmm("time", str(text))
 
 
 def _text(value) -> str:
@@ -90,7 +91,7 @@ def _shift_types(rows: pd.DataFrame, scenario: Scenario) -> tuple[list[ShiftType
     types, info = [], {}
     for name, g in rows.groupby("shift", sort=True):
         r = g.iloc[0]
-        start, length = _clock(r["shift_start_local"]), int(r["shift_length_min"])
+        start, length = clock_of(r["shift_start_local"]), int(r["shift_length_min"])
         paid = _paid_min(length, r["breaks"], scenario)
         night = start < NIGHT_START_MIN or start + length > NIGHT_END_MIN
         types.append(ShiftType(str(name), start, length, paid, night=night))
@@ -118,7 +119,7 @@ def _cover(rows: pd.DataFrame, types: list[ShiftType], first: dt.date, days: int
 
 
 def _contract(a, weeks: int) -> Contract:
-    start, end = _clock(a.earliest_start_local), _clock(a.latest_end_local)
+    start, end = clock_of(a.earliest_start_local), clock_of(a.latest_end_local)
     return Contract(
         min_total_min=int(round(a.min_h_per_week * 60 * weeks)),
         max_min_per_week=int(round(a.max_h_per_week * 60)),
@@ -154,12 +155,12 @@ def _requests(agent: str, prefs, types, first, days) -> list[Request]:
         v = str(r.value).strip()
         for d in range(days):
             day = first + dt.timedelta(days=d)
-            if r.kind == "day_off" and v.lower() in (WEEKDAYS[day.weekday()], day.isoformat()):
+            if r.kind == "day_off" and v.lower() in (weekday_name(day), day.isoformat()):
                 out.append(Request(agent, d, None, w, on=False))
             elif r.kind == "avoid_shift":
                 out += [Request(agent, d, t.id, w, on=False) for t in types if t.id == v]
             elif r.kind == "start_window":
-                lo, hi = (_clock(x) for x in v.split("-"))
+                lo, hi = (clock_of(x) for x in v.split("-"))
                 out += [
                     Request(agent, d, t.id, w, on=False)
                     for t in types

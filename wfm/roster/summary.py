@@ -7,8 +7,9 @@ from collections import Counter
 
 import pandas as pd
 
+from wfm.core.calendar import weekday_name
 from wfm.core.results import SolveResult
-from wfm.roster.build import WEEKDAYS, PoolRoster
+from wfm.roster.build import PoolRoster, clock_of
 
 _STATUS_ORDER = ("OPTIMAL", "FEASIBLE")
 
@@ -19,12 +20,12 @@ def _pref_met(pr: PoolRoster, days: dict[int, str], kind: str, value: str) -> bo
         v = value.strip().lower()
         for d in days:
             day = first + dt.timedelta(days=d)
-            if v in (WEEKDAYS[day.weekday()], day.isoformat()):
+            if v in (weekday_name(day), day.isoformat()):
                 return False
         return True
     if kind == "avoid_shift":
         return value.strip() not in days.values()
-    lo, hi = (int(x[:2]) * 60 + int(x[3:]) for x in value.strip().split("-"))
+    lo, hi = (clock_of(x) for x in value.strip().split("-"))
     return all(lo <= pr.problem.shift(t).start_min <= hi for t in days.values())
 
 
