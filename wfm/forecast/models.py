@@ -309,13 +309,14 @@ def top_down_pooled(panel: DayPanel, targets: np.ndarray, config: ForecastConfig
         raise ModelUnfitError("no contacts on any open weekday")
     recent = seen[-config.average_weeks * open_wd.size :]
     level = float(totals[recent].sum() / max(factor[wds[recent]].sum(), 1e-12))
-    block = np.nan_to_num(panel.values[rows[valid[rows]]])
+    block = np.nan_to_num(panel.values[seen])
     pooled = block.sum(axis=0)
     k = 50.0 * max(int((pooled > 0).sum()), 1)
     pooled = pooled / pooled.sum() if pooled.sum() > 0 else pooled
     prof = np.zeros((7, panel.values.shape[1]))
+    wd_seen = wds[seen]
     for w in range(7):
-        own = block[wds[rows[valid[rows]]] == w].sum(axis=0)
+        own = block[wd_seen == w].sum(axis=0)
         c = own.sum()
         prof[w] = (own + k * pooled) / (c + k)
     wd_t = weekday_of(np.asarray(targets))

@@ -545,15 +545,11 @@ def _bracket(
         up = ~meets0[idx]  # guess failed: look higher; else look lower
         probe = np.where(up, guess[idx] + stride[idx], np.maximum(guess[idx] - stride[idx], 0.0))
         fp = margin(probe, idx)
-        ok = fp >= 0.0
-        hit_hi = up & ok
-        hit_lo = ~up & ~ok
-        hi[idx[hit_hi]], f_hi[idx[hit_hi]] = probe[hit_hi], fp[hit_hi]
-        lo[idx[hit_lo]], f_lo[idx[hit_lo]] = probe[hit_lo], fp[hit_lo]
-        move_up = up & ~ok  # still failing: it becomes the new lower end
-        lo[idx[move_up]], f_lo[idx[move_up]] = probe[move_up], fp[move_up]
-        move_down = ~up & ok
-        hi[idx[move_down]], f_hi[idx[move_down]] = probe[move_down], fp[move_down]
+        ok = fp >= 0.0  # a probe that meets the targets is an upper end, one that fails a lower
+        hi[idx[ok]], f_hi[idx[ok]] = probe[ok], fp[ok]
+        lo[idx[~ok]], f_lo[idx[~ok]] = probe[~ok], fp[~ok]
+        move_up = up & ~ok  # still failing: gallop on upwards
+        move_down = ~up & ok  # still meeting: gallop on downwards
         guess[idx] = probe
         stride[idx] *= 2.0
         idx = idx[(move_up | move_down) & ~(~up & (probe <= 0.0))]
