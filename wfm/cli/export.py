@@ -149,7 +149,6 @@ def export(
     """
     from wfm.core.errors import ConfigError
     from wfm.io.plan_folder import (
-        read_manifest,
         read_plan_folder,
         write_export,
         write_export_text,
@@ -171,7 +170,7 @@ def export(
             key="--csv-dialect",
         )
     needs = LAYOUT_SOURCES.get(layout, table if layout == "tidy" else volumes)
-    tables, _ = read_plan_folder(plan_dir, only=[] if needs == "history" else [needs])
+    tables, manifest = read_plan_folder(plan_dir, only=[] if needs == "history" else [needs])
     sc = scenario_for(plan_dir, scenario, needed=layout != "tidy")
     if history:
         tables["history"] = read_history(history, sc)
@@ -182,7 +181,7 @@ def export(
         volume_source=volumes,
         daily=daily,
         pools=tuple(pools),
-        stamp_utc=str(read_manifest(plan_dir).get("created_utc", "")),
+        stamp_utc=str(manifest.get("created_utc", "")),
     )
     if layout == "schedule-ics":
         text = export_text(layout, tables, sc, opt)

@@ -43,6 +43,7 @@ from wfm.core.routing import (  # re-exported: the one place config types are im
 )
 from wfm.core.settings import (  # re-exported: the one place config types are imported from
     FORECAST_MODELS as FORECAST_MODELS,
+    MAX_HORIZON_DAYS,
     ForecastConfig as ForecastConfig,
     ForecastModel as ForecastModel,
     NightlyConfig as NightlyConfig,
@@ -66,8 +67,6 @@ from wfm.core.workforce import (  # re-exported: the one place config types are 
     ShrinkageConfig as ShrinkageConfig,
 )
 
-MAX_HORIZON_DAYS = 366
-"""Longest plan: a year of days; longer horizons are a typo, not a plan [days]."""
 SEED_LIMIT = 2**31
 """Seeds lie in [0, 2**31): every random generator and solver of the pipeline takes them."""
 

@@ -26,12 +26,12 @@ from wfm.core.config import Scenario
 from wfm.core.errors import InputError
 from wfm.core.results import SolveResult, StageResult
 from wfm.core.tables import STAGES
+from wfm.core.units import ALLOWED_INTERVAL_MIN
 
 PLAN_KEYS = ("run_id", "created_utc", "inputs", "versions", "stages", "files")
 """Keys only a ``manifest.json`` written by ``wfm plan`` has together: how a previous plan
 folder is recognised."""
 
-INTERVALS_MIN = (15, 30, 60)
 _PACKAGES = ("numpy", "pandas", "statsmodels", "ortools", "click")
 
 
@@ -408,5 +408,5 @@ def grid_interval_min(tables: Mapping[str, pd.DataFrame]) -> int | None:
         if len(ts) < 2:
             continue
         step = int(np.diff(ts).min() / np.timedelta64(1, "m"))
-        return step if step in INTERVALS_MIN else None
+        return step if step in ALLOWED_INTERVAL_MIN else None
     return None

@@ -35,6 +35,9 @@ FORECAST_MODELS: tuple[str, ...] = (
     "ensemble",
 )
 
+MAX_HORIZON_DAYS = 366
+"""Longest plan: a year of days; longer horizons are a typo, not a plan [days]."""
+
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ForecastConfig:
@@ -379,7 +382,7 @@ class NightlyConfig:
             if not getattr(self, name).strip():
                 raise ConfigError("must be a path; got an empty string", key=name)
         if self.horizon_days is not None:
-            check_between("horizon_days", self.horizon_days, 1, 366)  # as a scenario's
+            check_between("horizon_days", self.horizon_days, 1, MAX_HORIZON_DAYS)
         if self.export_tz:
             try:
                 ZoneInfo(self.export_tz)

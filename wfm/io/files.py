@@ -85,16 +85,6 @@ def make_temp_dir(parent: str | os.PathLike, name: str, suffix: str = ".tmp") ->
     return tmp
 
 
-@contextmanager
-def temp_dir(parent: str | os.PathLike, name: str) -> Iterator[Path]:
-    """A marked temporary folder (see :func:`make_temp_dir`), removed when the block ends."""
-    tmp = make_temp_dir(parent, name)
-    try:
-        yield tmp
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
-
-
 def remove_stale_temp_dirs(parent: str | os.PathLike) -> list[str]:
     """Remove wfm's temporary folders in ``parent`` whose process has ended; return their names.
 
@@ -289,14 +279,6 @@ def sha256_file(path: str | os.PathLike) -> str:
         for chunk in iter(lambda: fh.read(1 << 20), b""):
             h.update(chunk)
     return h.hexdigest()
-
-
-def read_json(path: str | os.PathLike) -> dict:
-    """Parse a JSON file; an absent file gives an empty dict."""
-    path = Path(path)
-    if not path.exists():
-        return {}
-    return json.loads(path.read_text(encoding="utf-8"))
 
 
 def copy_file(src: str | os.PathLike, dst: str | os.PathLike) -> Path:

@@ -40,9 +40,7 @@ from wfm.io.tables import parse_times, read_csv_strings, read_table, write_table
 
 PLAN_RECORD = "manifest.json"
 NIGHTLY_RECORD = "nightly.json"
-SCHEDULE_RECORD = "schedule.json"
 _NIGHTLY_KEYS = ("run_id", "run_date", "timings_s", "files")
-_SCHEDULE_KEYS = ("solve", "notes", "figures", "files")
 SCENARIO_COPY = "scenario.toml"
 """Name of the copy of its scenario that ``wfm plan`` keeps in the plan folder."""
 _RUN_ID = re.compile(r"[A-Za-z0-9_-][A-Za-z0-9._-]{0,63}")

@@ -13,8 +13,9 @@ import numpy as np
 import pandas as pd
 
 from wfm.core.config import Scenario
+from wfm.core.errors import ConfigError
 from wfm.report.cells import ExportTable, format_number, neutralise
-from wfm.report.volumes import largest_remainder, local_days, require_columns, skill_channel
+from wfm.report.volumes import largest_remainder, local_days, require_columns
 
 # Calabrio's file has no header row; these are the documented field names, in order
 CALABRIO_COLUMNS = (
@@ -35,8 +36,11 @@ def _no_staffing_skills(skills: list[str], scenario: Scenario) -> list[str]:
     """Skills of deferred channels (email, back office): Calabrio imports no staffing for them."""
     out = []
     for skill in sorted(set(skills)):
-        ch = skill_channel(scenario, skill)
-        if ch in scenario.channels and scenario.channels[ch].queue_model == "deferred":
+        try:
+            ch = scenario.skill_channel(skill)
+        except ConfigError:  # a skill the scenario does not know: nothing to leave out
+            continue
+        if scenario.channels[ch].queue_model == "deferred":
             out.append(skill)
     return out
 

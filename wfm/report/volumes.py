@@ -193,14 +193,3 @@ def largest_remainder(values: np.ndarray, groups: np.ndarray) -> np.ndarray:
 def local_days(times: pd.Series, tz: str) -> pd.Series:
     """Local calendar day (``YYYY-MM-DD``) of each UTC time in zone ``tz``."""
     return pd.to_datetime(times, utc=True).dt.tz_convert(tz).dt.strftime("%Y-%m-%d")
-
-
-def skill_channel(scenario: Scenario, skill: str) -> str:
-    """Channel a skill serves: its ``[skills]`` entry, else the channel × segment mapped to it."""
-    if skill in scenario.skills:
-        return scenario.skills[skill].channel
-    for seg_name, seg in scenario.segments.items():
-        for ch in seg.channels:
-            if scenario.skill_for(ch, seg_name) == skill:
-                return ch
-    return ""
