@@ -117,11 +117,16 @@ def _alive(run_pid: int, direct: bool) -> bool:
     server) a process that exists."""
     if direct:
         return os.getppid() == run_pid
+    return process_exists(run_pid)
+
+
+def process_exists(pid: int) -> bool:
+    """Whether a process ``pid`` exists on this machine (one of another user counts)."""
     try:
-        os.kill(run_pid, 0)
+        os.kill(pid, 0)
     except ProcessLookupError:
         return False
-    except PermissionError:
+    except OSError:  # exists but belongs to someone else
         return True
     return True
 

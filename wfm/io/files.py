@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from wfm.core.errors import InputError
+from wfm.core.workers import process_exists
 
 
 @contextmanager
@@ -122,13 +123,7 @@ def _is_stale(marker: Path) -> bool:
         return False
     if host != socket.gethostname() or pid == os.getpid():
         return False
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return True
-    except OSError:  # exists but belongs to someone else
-        return False
-    return False
+    return not process_exists(pid)
 
 
 def list_files(folder: str | os.PathLike) -> list[str]:

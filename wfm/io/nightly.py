@@ -18,6 +18,7 @@ from wfm.core.config import NightlyConfig, Scenario
 from wfm.core.errors import ConfigError, InputError
 from wfm.core.mapping import from_mapping
 from wfm.core.schemas import HISTORY
+from wfm.core.workers import process_exists
 from wfm.io.files import remove_stale_temp_dirs
 from wfm.io.tables import read_table
 
@@ -124,22 +125,12 @@ def _held_message(fh, path: Path) -> str:
         holder = "a process that did not record its pid"
     else:
         holder = f"pid {pid}" + (f", started {since}" if since else "")
-        if not _process_exists(int(pid)):
+        if not process_exists(int(pid)):
             holder += "; that process has ended, so one it started still holds the lock"
     return (
         f"another nightly run holds the lock {path} ({holder}); nothing was changed. Wait "
         "for it to finish, or stop it if it hangs: the lock is released when it ends"
     )
-
-
-def _process_exists(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 def file_log_handler(path: str | os.PathLike) -> logging.Handler:

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from wfm.core.config import WEEKDAYS
 from wfm.core.errors import InputError
 from wfm.core.people import AGENTS, PREFERENCE_KINDS, PREFERENCES, ROSTER, TIME_OFF
 from wfm.core.schemas import TableSchema, check_table
@@ -22,7 +23,6 @@ _CLOCK = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$|^24:00$")
 _WINDOW = re.compile(r"^(\d{2}:\d{2})-(\d{2}:\d{2})$")
 _TRUE = {"true", "yes", "1", "y"}
 _FALSE = {"false", "no", "0", "n"}
-_WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
 def _bad(path: Path, df: pd.DataFrame, mask, column: str, why: str, expected: str) -> None:
@@ -110,7 +110,7 @@ def read_preferences(path: str | os.PathLike) -> pd.DataFrame:
     ok = df["value"].map(_window_ok)
     _bad(path, df, win & ~ok, "value", "not a start window", "HH:MM-HH:MM, e.g. 08:00-10:00")
     day = df["kind"] == "day_off"
-    ok = df["value"].str.lower().isin(_WEEKDAYS) | df["value"].map(_date_ok)
+    ok = df["value"].str.lower().isin(WEEKDAYS) | df["value"].map(_date_ok)
     _bad(path, df, day & ~ok, "value", "not a day", "mon…sun or a date YYYY-MM-DD")
     return df
 
