@@ -59,6 +59,8 @@ VOLUMES = literal_choice("wfm.report.volumes:VolumeSource", without=("history",)
 """Volumes a forecast import sends (the history is what the historical layouts send)."""
 CSV_DIALECT = literal_choice("wfm.report.exports:CsvDialect")
 """CSV dialects of the tidy and schedule exports."""
+WEEKDAY = names_choice("wfm.core.sites:WEEKDAYS")
+"""Weekday names (``mon`` … ``sun``)."""
 INTERVAL_MIN = names_choice("wfm.core.units:ALLOWED_INTERVAL_MIN")
 """Interval lengths a history may have [min]."""
 REPEATED_HOUR = literal_choice("wfm.io.contacts:RepeatedHour")

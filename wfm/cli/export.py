@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from wfm.cli.choices import CSV_DIALECT, LAYOUT, VOLUMES
+from wfm.cli.choices import CSV_DIALECT, LAYOUT, VOLUMES, WEEKDAY
 
 
 def register(group: click.Group) -> None:
@@ -93,24 +93,35 @@ def _queue_ids(queue_map: str | None, queue_ids: tuple[str, ...]) -> dict[str, s
     type=VOLUMES,
     default="split",
     show_default=True,
-    help="amazon-connect-forecast: human contacts of the split, or the whole forecast.",
+    help="Forecast layouts (amazon-connect-forecast, genesys-forecast, verint-strategic-planner): "
+    "human contacts of the split, or the whole forecast.",
 )
 @click.option(
     "--tz",
     default="",
-    help="Calabrio file zone / Amazon Connect forecast time zone (default: home site's).",
+    help="Calabrio and Verint file zone / Amazon Connect forecast time zone / Genesys business "
+    "unit time zone (default: home site's).",
 )
 @click.option(
     "--queue-map",
     type=click.Path(dir_okay=False, exists=True),
-    help="Amazon Connect: CSV with columns skill,queue_id (queue id = end of the queue ARN).",
+    help="CSV with columns skill,queue_id: Amazon Connect queue id (end of the queue ARN) or "
+    "Genesys Cloud planning group id of each skill.",
 )
 @click.option(
     "--queue-id",
     "queue_ids",
     multiple=True,
     metavar="SKILL=ID",
-    help="Amazon Connect: queue id of one skill; repeatable, overrides --queue-map.",
+    help="Amazon Connect queue id / Genesys planning group id of one skill; repeatable, "
+    "overrides --queue-map.",
+)
+@click.option(
+    "--week-start",
+    type=WEEKDAY,
+    default="mon",
+    show_default=True,
+    help="genesys-forecast: the business unit's start day of week.",
 )
 @click.option("--daily", is_flag=True, help="Amazon Connect: one row per queue and local day.")
 @click.option(
@@ -138,6 +149,7 @@ def export(
     tz,
     queue_map,
     queue_ids,
+    week_start,
     daily,
     pools,
     csv_dialect,
@@ -157,9 +169,10 @@ def export(
     from wfm.report.exports import (
         CSV_DIALECTS,
         LAYOUT_SOURCES,
+        TEXT_LAYOUTS,
         ExportOptions,
         export_layout,
-        export_text,
+        export_document,
         localise,
     )
 
@@ -179,14 +192,17 @@ def export(
         queue_ids=_queue_ids(queue_map, queue_ids),
         table=table,
         volume_source=volumes,
+        week_start=week_start,
         daily=daily,
         pools=tuple(pools),
         stamp_utc=str(manifest.get("created_utc", "")),
     )
-    if layout == "schedule-ics":
-        text = export_text(layout, tables, sc, opt)
-        write_export_text(text, out_file)
-        click.echo(f"{layout}: {text.count('BEGIN:VEVENT')} shifts written to {out_file}")
+    if layout in TEXT_LAYOUTS:
+        doc = export_document(layout, tables, sc, opt)
+        write_export_text(doc.text, out_file)
+        for note in doc.notes:
+            click.echo(f"note: {note}", err=True)
+        click.echo(f"{layout}: {doc.summary} written to {out_file}")
         return
     result = localise(export_layout(layout, tables, sc, opt), csv_dialect)
     write_export(result.table, out_file, header=result.header, sep=CSV_DIALECTS[csv_dialect])

@@ -17,13 +17,15 @@ Layouts (sources in ``docs/report.md``):
 ``amazon-connect-forecast``   Amazon Connect forecast override (edit) upload of the plan
 ``calabrio``                  Calabrio WFM forecast import with staffing (headerless, local)
 ``calabrio-volumes``          Calabrio WFM forecast import without staffing (every skill)
+``genesys-forecast``          Genesys Cloud WFM imported short-term forecast (API JSON body)
+``verint-strategic-planner``  Verint WFO Strategic Planner volume import (daily, local)
 ``schedule-shifts``           the schedule: one row per shift and break, ISO 8601 with offset
 ``schedule-ics``              the schedule as iCalendar (RFC 5545), one event per shift
 ``tidy``                      our own contract tables (ISO 8601 UTC, fixed float format)
 ============================= =================================================================
 
-No layout is offered where the vendor's import format was not found documented: Genesys
-Cloud's imported forecast, NICE (IEX / CXone), Verint, and the suites' schedule imports.
+No layout is offered where the vendor's import format was not found documented: NICE (IEX /
+CXone), Verint's WFM forecast and history, and the suites' schedule imports.
 
 This module holds the registry of layouts, :func:`export_layout` and our own ``tidy``
 layout. Each suite's layout has its own module (:mod:`wfm.report.genesys`,
@@ -57,10 +59,12 @@ from wfm.report.cells import (
     neutralise,
 )
 from wfm.report.genesys import (
+    genesys_forecast,
     genesys_historical,
 )
 from wfm.report.ical import schedule_calendar
 from wfm.report.schedule_export import schedule_shifts
+from wfm.report.verint import verint_strategic_planner
 from wfm.report.volumes import (
     VolumeSource,
     queue_volumes,
@@ -114,7 +118,8 @@ class ExportOptions:
         IANA zone of local-time layouts (Calabrio) and Amazon Connect's forecast time zone
         (daily rows at its midnight); empty → the scenario's home site.
     queue_ids : dict of str to str
-        Amazon Connect queue id per queue (skill).
+        The suite's id of each queue (skill): Amazon Connect queue id, Genesys Cloud
+        planning group id.
     queue_ids_required : bool
         Amazon Connect: a queue without an id is an error (default) rather than a note.
     table : str
@@ -123,6 +128,8 @@ class ExportOptions:
         Which table ``amazon-connect-forecast`` takes its volumes from: the human part of
         the split (what agents answer; default) or the whole forecast. The historical
         layouts always take the ``history`` table.
+    week_start : str
+        ``genesys-forecast``: the business unit's start day of week (``mon`` … ``sun``).
     daily : bool
         Amazon Connect: one row per queue and local day instead of per interval.
     pools : tuple of str
@@ -137,6 +144,7 @@ class ExportOptions:
     queue_ids_required: bool = True
     table: str = "forecast"
     volume_source: VolumeSource = "split"
+    week_start: str = "mon"
     daily: bool = False
     pools: tuple[str, ...] = ()
     stamp_utc: str = ""
@@ -194,6 +202,11 @@ def _calabrio(staffing: bool) -> Callable[..., ExportTable]:
     return build
 
 
+def _verint(tables: Mapping[str, pd.DataFrame], sc: Scenario, opt: ExportOptions) -> ExportTable:
+    vol = queue_volumes(_needs(tables, opt.volume_source), sc, opt.volume_source)
+    return verint_strategic_planner(vol, _tz(sc, opt))
+
+
 def _shifts(tables: Mapping[str, pd.DataFrame], sc: Scenario, opt: ExportOptions) -> ExportTable:
     return schedule_shifts(_needs(tables, "schedule"), sc)
 
@@ -209,12 +222,13 @@ LAYOUTS = {
     "amazon-connect-forecast": _amazon("forecast"),
     "calabrio": _calabrio(True),
     "calabrio-volumes": _calabrio(False),
+    "verint-strategic-planner": _verint,
     "schedule-shifts": _shifts,
     "tidy": _tidy,
 }
 """CSV layout name → builder (the ``--layout`` names that write a CSV file)."""
 
-TEXT_LAYOUTS = ("schedule-ics",)
+TEXT_LAYOUTS = ("genesys-forecast", "schedule-ics")
 """Layouts that write a text document rather than a CSV table (see :func:`export_text`)."""
 
 LAYOUT_SOURCES: dict[str, str] = {
@@ -272,15 +286,62 @@ def export_layout(
     return LAYOUTS[layout](tables, scenario, options or ExportOptions())  # type: ignore[arg-type]
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ExportDocument:
+    """A text export: the document, what it holds, and what the planner must know.
+
+    Attributes
+    ----------
+    text : str
+        The whole file.
+    summary : str
+        What was written (``"12 shifts"``, ``"4 planning groups, week of 2025-03-03"``).
+    notes : tuple of str
+        Rows left out, and how to upload the file.
+    """
+
+    text: str
+    summary: str
+    notes: tuple[str, ...] = ()
+
+
+def export_document(
+    layout: str,
+    tables: Mapping[str, pd.DataFrame],
+    scenario: Scenario,
+    options: ExportOptions | None = None,
+) -> ExportDocument:
+    """Build a text export (``genesys-forecast`` JSON, ``schedule-ics`` iCalendar)."""
+    _check(layout, scenario, TEXT_LAYOUTS)
+    opt = options or ExportOptions()
+    if layout == "genesys-forecast":
+        vol = queue_volumes(_needs(tables, opt.volume_source), scenario, opt.volume_source)
+        fc = genesys_forecast(
+            vol,
+            scenario.interval_min,
+            planning_groups=opt.queue_ids,
+            tz=_tz(scenario, opt),
+            week_start=opt.week_start,
+            description=f"wfm plan of {scenario.name}",
+        )
+        groups = fc.text.count('"planningGroupId"')
+        summary = f"{groups} planning groups, {fc.week_count} week(s) from {fc.week_date}"
+        return ExportDocument(text=fc.text, summary=summary, notes=fc.notes)
+    text = _calendar(tables, scenario, opt)
+    return ExportDocument(text=text, summary=f"{text.count('BEGIN:VEVENT')} shifts")
+
+
 def export_text(
     layout: str,
     tables: Mapping[str, pd.DataFrame],
     scenario: Scenario,
     options: ExportOptions | None = None,
 ) -> str:
-    """Build a text export (``schedule-ics``): the document as one string."""
-    _check(layout, scenario, TEXT_LAYOUTS)
-    opt = options or ExportOptions()
+    """Build a text export (``genesys-forecast``, ``schedule-ics``): the document as one string."""
+    return export_document(layout, tables, scenario, options).text
+
+
+def _calendar(tables: Mapping[str, pd.DataFrame], scenario: Scenario, opt: ExportOptions) -> str:
     schedule = _needs(tables, "schedule")
     if opt.stamp_utc:
         stamp = pd.Timestamp(opt.stamp_utc)
@@ -292,7 +353,7 @@ def export_text(
 
 
 def queue_map_from_table(table: pd.DataFrame, source: str) -> dict[str, str]:
-    """Amazon Connect queue id per skill from a ``skill,queue_id`` table (all cells text).
+    """The suite's id per skill (Amazon Connect queue, Genesys Cloud planning group) from a ``skill,queue_id`` table (all cells text).
 
     Raises
     ------
