@@ -197,6 +197,7 @@ def test_missing_table_and_unknown_layout_are_errors(scenario):
         "amazon-connect-forecast",
         "calabrio",
         "calabrio-volumes",
+        "verint-strategic-planner",
         "schedule-shifts",
         "tidy",
     }

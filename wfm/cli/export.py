@@ -171,8 +171,8 @@ def export(
         LAYOUT_SOURCES,
         TEXT_LAYOUTS,
         ExportOptions,
-        export_layout,
         export_document,
+        export_layout,
         localise,
     )
 

@@ -353,7 +353,9 @@ def _calendar(tables: Mapping[str, pd.DataFrame], scenario: Scenario, opt: Expor
 
 
 def queue_map_from_table(table: pd.DataFrame, source: str) -> dict[str, str]:
-    """The suite's id per skill (Amazon Connect queue, Genesys Cloud planning group) from a ``skill,queue_id`` table (all cells text).
+    """The suite's id of each skill from a ``skill,queue_id`` table (all cells text).
+
+    The id is the Amazon Connect queue id or the Genesys Cloud planning group id.
 
     Raises
     ------

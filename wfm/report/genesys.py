@@ -168,6 +168,29 @@ def _numbers(values) -> str:
     return "[" + ",".join(json.dumps(v) for v in values) + "]"
 
 
+def _body(g: pd.DataFrame, grid: pd.DatetimeIndex, weeks: int, description: str) -> str:
+    """The JSON document: one block per planning group, each array on one line."""
+    blocks = []
+    for group, rows in g.groupby("group", sort=True):
+        rows = rows.set_index("interval_start").reindex(grid)
+        offered = rows["offered"].fillna(0).astype("int64").tolist()
+        aht = rows["aht_s"].fillna(0.0).astype(float).tolist()
+        blocks.append(
+            "    {\n"
+            f'      "planningGroupId": {json.dumps(str(group))},\n'
+            f'      "offeredPerInterval": {_numbers(offered)},\n'
+            f'      "averageHandleTimeSecondsPerInterval": {_numbers(aht)}\n'
+            "    }"
+        )
+    return (
+        "{\n"
+        f'  "description": {json.dumps(description)},\n'
+        f'  "weekCount": {weeks},\n'
+        '  "canUseForScheduling": true,\n'
+        '  "planningGroups": [\n' + ",\n".join(blocks) + "\n  ]\n}\n"
+    )
+
+
 def genesys_forecast(
     volumes: pd.DataFrame,
     interval_min: int,
@@ -203,7 +226,7 @@ def genesys_forecast(
         ``week_count`` whole weeks (elapsed time: a week with a clock change has 4 entries
         fewer or more); ``offeredPerInterval`` in whole contacts (largest remainder per
         planning group and local day; 0 outside the plan), ``averageHandleTimeSecondsPerInterval``
-        in seconds to 0.01 s (0 where nothing is offered).
+        in seconds to 0.01 s (0 where no contact is forecast).
 
     Raises
     ------
@@ -235,25 +258,7 @@ def genesys_forecast(
         np.divide(g["handle_time_s"].to_numpy(), handled, out=np.zeros(len(g)), where=handled > 0),
         2,
     )
-    blocks = []
-    for group, rows in g.groupby("group", sort=True):
-        rows = rows.set_index("interval_start").reindex(grid)
-        offered = rows["offered"].fillna(0).astype("int64").tolist()
-        aht = [float(a) if o > 0 else 0.0 for a, o in zip(rows["aht_s"].fillna(0), offered)]
-        blocks.append(
-            "    {\n"
-            f'      "planningGroupId": {json.dumps(str(group))},\n'
-            f'      "offeredPerInterval": {_numbers(offered)},\n'
-            f'      "averageHandleTimeSecondsPerInterval": {_numbers(aht)}\n'
-            "    }"
-        )
-    text = (
-        "{\n"
-        f'  "description": {json.dumps(description)},\n'
-        f'  "weekCount": {weeks},\n'
-        '  "canUseForScheduling": true,\n'
-        '  "planningGroups": [\n' + ",\n".join(blocks) + "\n  ]\n}\n"
-    )
+    text = _body(g, grid, weeks, description)
     notes += (
         f"Genesys Cloud: gzip this file and PUT it to the URL of POST "
         f".../businessunits/{{id}}/weeks/{week_date}/shorttermforecasts/import/uploadurl, "
