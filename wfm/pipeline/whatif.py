@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 
 from wfm.core.config import Scenario
-from wfm.core.errors import ConfigError
+from wfm.core.errors import ConfigError, WfmError
 from wfm.core.mapping import scenario_from_dict, set_key
 from wfm.core.plan import Plan
 from wfm.core.results import StageResult
@@ -161,11 +161,17 @@ def sweep(
             )
     if run is None:
         run = _default_run(base_scenario, history, keys, through, options, max_workers)
-    if max_workers <= 1 or len(points) == 1:
-        rows = [_plan_point(run, history, sc) for sc in scenarios]
+    labels = [_label(keys, p) for p in points]
+    if options.dask_scheduler:
+        rows = _plan_on_cluster(run, history, scenarios, labels, options)
+    elif max_workers <= 1 or len(points) == 1:
+        rows = [_plan_point(run, history, sc, lb) for sc, lb in zip(scenarios, labels, strict=True)]
     else:
         with stopping(worker_pool(min(max_workers, len(points)))) as pool:
-            futures = [pool.submit(_plan_point, run, history, sc) for sc in scenarios]
+            futures = [
+                pool.submit(_plan_point, run, history, sc, lb)
+                for sc, lb in zip(scenarios, labels, strict=True)
+            ]
             rows = [f.result() for f in futures]
     table = pd.DataFrame(
         [dict(zip(keys, p, strict=True)) | r for p, r in zip(points, rows, strict=True)]
@@ -210,8 +216,12 @@ def _default_run(
 ):
     """:func:`plan_point` up to ``through``; resumed from one forecast plan when no key
     changes it."""
-    # points planned in parallel each forecast in their own process (no pools in pools)
-    point_options = replace(options, workers=1) if max_workers > 1 else options
+    # points planned in parallel, here or on a cluster, each forecast in their own process
+    # (no pools in pools, no cluster from a cluster's worker)
+    if max_workers > 1 or options.dask_scheduler:
+        point_options = replace(options, workers=1, dask_scheduler="")
+    else:
+        point_options = options
     if not all(any(fnmatch.fnmatchcase(k, pat) for pat in _AFTER_FORECAST) for k in keys):
         return functools.partial(plan_point, stop_after=through, options=point_options)
     forecast = plan_point(history, scenario_from_dict(base), stop_after="forecast", options=options)
@@ -225,16 +235,53 @@ def _default_run(
     )
 
 
+def _label(keys: list[str], point: tuple[float, ...]) -> str:
+    return ", ".join(f"{k}={v:g}" for k, v in zip(keys, point, strict=True))
+
+
 def _point_scenario(base: dict[str, Any], keys: list[str], point: tuple[float, ...]) -> Scenario:
     data = base
     for key, value in zip(keys, point, strict=True):
         data = set_key(data, key, value)
-    label = ", ".join(f"{k}={v:g}" for k, v in zip(keys, point, strict=True))
-    return scenario_from_dict(data, source=f"what-if point {label}")
+    return scenario_from_dict(data, source=f"what-if point {_label(keys, point)}")
 
 
-def _plan_point(run: RunFn, history: pd.DataFrame, scenario: Scenario) -> dict[str, Any]:
-    return point_kpis(run(history, scenario), scenario)
+def _plan_point(
+    run: RunFn, history: pd.DataFrame, scenario: Scenario, label: str
+) -> dict[str, Any]:
+    """KPIs of one point; an error says which point it came from."""
+    try:
+        return point_kpis(run(history, scenario), scenario)
+    except WfmError as err:  # same kind of error (same exit code), the point named first
+        err.args = (f"what-if point {label}: {err}",)
+        raise
+    except Exception as err:
+        raise RuntimeError(f"what-if point {label} failed: {type(err).__name__}: {err}") from err
+
+
+def _plan_on_cluster(
+    run: RunFn,
+    history: pd.DataFrame,
+    scenarios: list[Scenario],
+    labels: list[str],
+    options: RunOptions,
+) -> list[dict[str, Any]]:
+    """Every point a task on the run's Dask cluster; KPIs in point order.
+
+    The history and ``run`` (which may hold the shared forecast plan) are sent to the
+    cluster once and shared by the tasks.
+    """
+    from wfm.forecast.cluster import dask_client, where
+
+    with dask_client(options, instead="plan the points in local processes") as client:
+        log.info("what-if: %d points planned on %s", len(scenarios), where(client))
+        history_f = client.scatter(history, hash=False)
+        run_f = client.scatter(run, hash=False)
+        futures = [
+            client.submit(_plan_point, run_f, history_f, sc, lb, pure=False)
+            for sc, lb in zip(scenarios, labels, strict=True)
+        ]
+        return [f.result() for f in futures]
 
 
 def point_kpis(
