@@ -10,8 +10,10 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+import socket
 from pathlib import Path
 
+import distributed
 import numpy as np
 import pandas as pd
 import pytest
@@ -27,8 +29,6 @@ from wfm.forecast.engine import run_jobs
 from wfm.io.tables import write_table
 from wfm.pipeline.whatif import _default_run, sweep
 from wfm.sample import sample_history
-
-distributed = pytest.importorskip("distributed")
 
 pytestmark = pytest.mark.slow
 
@@ -48,6 +48,7 @@ def small(tiny_dict):
     """The tiny centre with AI first on chat, and three weeks of its sampled history."""
     data = set_key(tiny_dict, "segments.open.ai.chat.ai_first_rate", 1.0)
     data = set_key(data, "forecast.history_weeks", 3)
+    data = set_key(data, "forecast.models", ["seasonal_naive", "week_average"])  # quick
     sc = scenario_from_dict(data)
     history = sample_history(
         sc, start=dt.date(2025, 2, 3), weeks=3, rng=np.random.default_rng(sc.seed)
@@ -58,10 +59,14 @@ def small(tiny_dict):
 def test_points_on_a_cluster_of_processes_give_the_local_table(cluster, small):
     data, history = small
     axes = [f"{CHAT_KEY}=0.2:0.6:0.2"]  # an AI key: the forecast is planned once, on the cluster
-    local = sweep(data, history, axes, max_workers=2)
+    local = sweep(data, history, axes, max_workers=1)  # (local processes give the same table)
     options = RunOptions(dask_scheduler=cluster.scheduler_address)
-    remote = sweep(data, history, axes, max_workers=2, options=options)
+    with distributed.Client(cluster.scheduler_address, set_as_default=False) as client:
+        with distributed.get_task_stream(client=client) as tasks:
+            remote = sweep(data, history, axes, max_workers=2, options=options)
     pd.testing.assert_frame_equal(local, remote, check_exact=True)
+    ran = [str(t["key"]).split("-", 1)[0] for t in tasks.data]
+    assert sorted(ran) == ["_plan_point"] * 3 + ["forecast_series"] * 4  # 4 tiny series
     assert remote[CHAT_KEY].tolist() == [0.2, 0.4, 0.6]
     assert (np.diff(remote["human_fte_gross"].to_numpy()) < 0).all()  # the points differ
 
@@ -72,7 +77,7 @@ def test_points_that_forecast_do_it_on_their_worker(cluster, small):
     options = RunOptions(dask_scheduler=cluster.scheduler_address, workers=2)
     run = _default_run(data, history, ["forecast.level_rate"], "requirements", options, 1)
     assert run.keywords["options"] == RunOptions(workers=1)  # no pool, no cluster in a point
-    local = sweep(data, history, axes, max_workers=2)
+    local = sweep(data, history, axes, max_workers=1)
     remote = sweep(data, history, axes, max_workers=1, options=options)
     pd.testing.assert_frame_equal(local, remote, check_exact=True)
 
@@ -176,3 +181,29 @@ def test_workers_of_another_wfm_version_are_refused_with_exit_2(cluster, tmp_pat
         rf"but this run is wfm {re.escape(wfm.__version__)}",
         result.output,
     ), result.output
+
+
+def test_wfm_whatif_on_the_cluster_says_where_the_points_ran(cluster, tmp_path):
+    scenario, history = _files(tmp_path)
+    address = cluster.scheduler_address
+    args = ["whatif", scenario, "--history", history, "--set", "forecast.level_rate=0.8,0.9"]
+    result = CliRunner().invoke(main, [*args, "--dask-scheduler", address])
+    assert result.exit_code == 0, result.output
+    ran = (
+        f"2 points planned on the Dask cluster at {address} with 2 workers (wfm {wfm.__version__})"
+    )
+    assert ran in result.output
+
+
+def test_an_unreachable_scheduler_is_exit_2_for_whatif(tmp_path):
+    scenario, history = _files(tmp_path)
+    with socket.socket() as s:  # a port nothing listens on (bound, then released)
+        s.bind(("127.0.0.1", 0))
+        address = f"tcp://127.0.0.1:{s.getsockname()[1]}"
+    args = ["whatif", scenario, "--history", history, "--set", "forecast.level_rate=0.8,0.9"]
+    result = CliRunner().invoke(main, [*args, "--dask-scheduler", address])
+    assert result.exit_code == 2, result.output
+    assert (
+        f"--dask-scheduler: cannot reach the Dask scheduler {address} within 10 s" in result.output
+    )
+    assert "or leave the address out to plan the points in local processes" in result.output

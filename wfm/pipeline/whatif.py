@@ -3,9 +3,9 @@
 A sweep axis is written ``key=lo:hi:step`` (both ends included) or ``key=v1,v2,...``, with
 any numeric scenario key (``segments.open.ai.chat.containment_rate=0.3:0.6:0.05``). Every
 point rebuilds the scenario from its plain mapping with the key set, so the scenario's own
-validation applies; each point is planned in a separate process and summarised by the
-planner's figures: human FTE, cost, cost per contact, service level, AI share and overflow
-share.
+validation applies; each point is planned in a separate process (local, or a task on the
+run's Dask cluster) and summarised by the planner's figures: human FTE, cost, cost per
+contact, service level, AI share and overflow share.
 """
 
 from __future__ import annotations
@@ -117,26 +117,37 @@ def sweep(
         ``through`` (when no swept key changes the forecast, e.g. AI policy, capacity,
         targets or costs, the forecast is planned once and every point resumes from that
         plan at the split). Must be picklable
-        (a module-level function or a ``functools.partial`` of one) when ``max_workers`` > 1.
+        (a module-level function or a ``functools.partial`` of one) when ``max_workers`` > 1
+        or the points go to a Dask cluster.
     max_workers : int
         Processes planning points at once; 1 plans them one after the other in this process.
+        Not used when ``options.dask_scheduler`` is given.
     through : {"requirements", "schedule"}
         Last stage of the default ``run`` (requirements: fast, FTE from requirements;
         schedule: FTE and cost of the optimised shifts).
     options : RunOptions, optional
-        How the default ``run`` executes (solver time limit and threads, Dask scheduler).
-        A forecast shared by every point uses ``options.workers`` local processes; while
-        points are planned in parallel, each point forecasts in its own process only.
+        How the points and the default ``run`` execute (solver time limit and threads, Dask
+        scheduler). With ``dask_scheduler`` every point is a task on that cluster (see
+        :func:`wfm.forecast.cluster.dask_client`), and a forecast shared by every point is
+        forecast there too; otherwise that forecast uses ``options.workers`` local
+        processes. A point planned in parallel (on the cluster or in a local process)
+        forecasts in its own process only: no process pool and no cluster inside a point.
 
     Returns
     -------
     pandas.DataFrame
         One row per point in grid order: one column per axis key, then ``KPI_COLUMNS``.
+        On a cluster, ``attrs["planned_on"]`` says which (address, workers, wfm version).
 
     Raises
     ------
     ConfigError
-        A bad axis, too many points, or a point whose scenario is invalid (named).
+        A bad axis, too many points, or a point whose scenario is invalid (named); the Dask
+        scheduler cannot be reached or its workers run another ``wfm`` version.
+    WfmError
+        A point's plan failed: the error of that kind, its message starting with the point
+        (``what-if point KEY=VALUE: ...``). Any other failure of a point is a RuntimeError
+        that names the point.
     """
     parsed = [parse_axis(a) if isinstance(a, str) else (a[0], tuple(a[1])) for a in axes]
     if not 1 <= len(parsed) <= 2:
@@ -162,8 +173,9 @@ def sweep(
     if run is None:
         run = _default_run(base_scenario, history, keys, through, options, max_workers)
     labels = [_label(keys, p) for p in points]
+    planned_on = ""
     if options.dask_scheduler:
-        rows = _plan_on_cluster(run, history, scenarios, labels, options)
+        rows, planned_on = _plan_on_cluster(run, history, scenarios, labels, options)
     elif max_workers <= 1 or len(points) == 1:
         rows = [_plan_point(run, history, sc, lb) for sc, lb in zip(scenarios, labels, strict=True)]
     else:
@@ -176,7 +188,10 @@ def sweep(
     table = pd.DataFrame(
         [dict(zip(keys, p, strict=True)) | r for p, r in zip(points, rows, strict=True)]
     )
-    return table[keys + list(KPI_COLUMNS)]
+    table = table[keys + list(KPI_COLUMNS)]
+    if planned_on:
+        table.attrs["planned_on"] = planned_on
+    return table
 
 
 # keys that do not change the forecast: a sweep over them forecasts once and re-plans the rest
@@ -265,8 +280,8 @@ def _plan_on_cluster(
     scenarios: list[Scenario],
     labels: list[str],
     options: RunOptions,
-) -> list[dict[str, Any]]:
-    """Every point a task on the run's Dask cluster; KPIs in point order.
+) -> tuple[list[dict[str, Any]], str]:
+    """Every point a task on the run's Dask cluster; KPIs in point order, and where they ran.
 
     The history and ``run`` (which may hold the shared forecast plan) are sent to the
     cluster once and shared by the tasks.
@@ -274,14 +289,15 @@ def _plan_on_cluster(
     from wfm.forecast.cluster import dask_client, where
 
     with dask_client(options, instead="plan the points in local processes") as client:
-        log.info("what-if: %d points planned on %s", len(scenarios), where(client))
+        planned_on = where(client)
+        log.info("what-if: %d points planned on %s", len(scenarios), planned_on)
         history_f = client.scatter(history, hash=False)
         run_f = client.scatter(run, hash=False)
         futures = [
             client.submit(_plan_point, run_f, history_f, sc, lb, pure=False)
             for sc, lb in zip(scenarios, labels, strict=True)
         ]
-        return [f.result() for f in futures]
+        return [f.result() for f in futures], planned_on
 
 
 def point_kpis(
