@@ -11,6 +11,8 @@ import datetime as dt
 import json
 import re
 import socket
+import sys
+from dataclasses import replace
 from pathlib import Path
 
 import distributed
@@ -207,3 +209,37 @@ def test_an_unreachable_scheduler_is_exit_2_for_whatif(tmp_path):
         f"--dask-scheduler: cannot reach the Dask scheduler {address} within 10 s" in result.output
     )
     assert "or leave the address out to plan the points in local processes" in result.output
+
+
+def _plan_forecasting_on_the_run_options(scenario, hist, *, options=None, **kwargs):
+    """The nightly stand-in plan, after forecasting the history with the run's options."""
+    from nightly_standin import standin_plan
+
+    from wfm.forecast.stage import forecast_contacts
+
+    seen = set(zip(hist["channel"], hist["segment"], strict=True))
+    seeds = {
+        f"{ch}/{seg.name}": 10.0
+        for seg in scenario.segments.values()
+        for ch in seg.channels
+        if (ch, seg.name) not in seen
+    }  # the series without actuals yet start from a seed volume
+    seeded = replace(scenario, forecast=replace(scenario.forecast, seed_contacts_per_day=seeds))
+    forecast_contacts(hist, seeded, options=options)
+    return standin_plan(scenario, hist, **kwargs)
+
+
+def test_nightly_forecasts_on_the_configured_cluster_and_logs_it(cluster, tmp_path):
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from test_nightly import DAY1, _config
+
+    from wfm.io.nightly import load_nightly_config
+    from wfm.pipeline.nightly import run_nightly
+
+    address = cluster.scheduler_address
+    cfg = load_nightly_config(_config(tmp_path, dask_scheduler=f'"{address}"'))
+    assert cfg.run_options().dask_scheduler == address
+    run_nightly(cfg, run_date=DAY1, plan=_plan_forecasting_on_the_run_options)
+    log_text = Path(cfg.log_path).read_text(encoding="utf-8")
+    assert f"series forecast on the Dask cluster at {address} with 2 workers" in log_text
+    assert "nightly 2025-03-04: done" in log_text
