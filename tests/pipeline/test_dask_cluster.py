@@ -185,6 +185,17 @@ def test_workers_of_another_wfm_version_are_refused_with_exit_2(cluster, tmp_pat
     ), result.output
 
 
+def test_workers_that_cannot_import_wfm_are_refused(cluster):
+    hide = "import sys; sys.hidden_wfm = sys.modules['wfm']; sys.modules['wfm'] = None"
+    with distributed.Client(cluster.scheduler_address, set_as_default=False) as client:
+        client.run(exec, hide, {})
+        try:
+            with pytest.raises(ConfigError, match=r"cannot import wfm \(.*; install wfm-planner"):
+                run_jobs([], RunOptions(dask_scheduler=cluster.scheduler_address))
+        finally:
+            client.run(exec, "import sys; sys.modules['wfm'] = sys.hidden_wfm", {})
+
+
 def test_wfm_whatif_on_the_cluster_says_where_the_points_ran(cluster, tmp_path):
     scenario, history = _files(tmp_path)
     address = cluster.scheduler_address
