@@ -254,3 +254,26 @@ def test_nightly_forecasts_on_the_configured_cluster_and_logs_it(cluster, tmp_pa
     log_text = Path(cfg.log_path).read_text(encoding="utf-8")
     assert f"series forecast on the Dask cluster at {address} with 2 workers" in log_text
     assert "nightly 2025-03-04: done" in log_text
+
+
+def test_a_scheduler_without_workers_is_refused(monkeypatch):
+    from wfm.forecast import cluster as cluster_module
+
+    monkeypatch.setattr(cluster_module, "DASK_CONNECT_S", 1.0)
+    with distributed.LocalCluster(n_workers=0, processes=False, dashboard_address=None) as empty:
+        with pytest.raises(ConfigError, match=r"has no worker after 1 s; start workers with"):
+            run_jobs([], RunOptions(dask_scheduler=empty.scheduler_address))
+
+
+def test_a_daemon_process_such_as_a_dask_worker_starts_no_pool(monkeypatch):
+    import multiprocessing as mp
+    import time
+
+    from wfm.core.workers import worker_pool
+    from wfm.schedule.polish import _worker_pool
+
+    monkeypatch.setattr(mp.current_process(), "daemon", True)
+    with pytest.raises(ValueError, match="daemon process"):
+        worker_pool(2)
+    # the schedule's polish then solves its sub-problems in this process
+    assert _worker_pool(2, time.perf_counter() + 1000.0) is None
