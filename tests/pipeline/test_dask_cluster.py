@@ -260,7 +260,7 @@ def test_a_scheduler_without_workers_is_refused(monkeypatch):
     from wfm.forecast import cluster as cluster_module
 
     monkeypatch.setattr(cluster_module, "DASK_CONNECT_S", 1.0)
-    with distributed.LocalCluster(n_workers=0, processes=False, dashboard_address=None) as empty:
+    with distributed.LocalCluster(n_workers=0, processes=False, dashboard_address=":0") as empty:
         with pytest.raises(ConfigError, match=r"has no worker after 1 s; start workers with"):
             run_jobs([], RunOptions(dask_scheduler=empty.scheduler_address))
 

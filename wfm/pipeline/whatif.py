@@ -268,7 +268,8 @@ def _plan_point(
     try:
         return point_kpis(run(history, scenario), scenario)
     except WfmError as err:  # same kind of error (same exit code), the point named first
-        err.args = (f"what-if point {label}: {err}",)
+        if not str(err).startswith(f"what-if point {label}"):
+            err.args = (f"what-if point {label}: {err}",)
         raise
     except Exception as err:
         raise RuntimeError(f"what-if point {label} failed: {type(err).__name__}: {err}") from err
