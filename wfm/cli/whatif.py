@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from wfm.cli.choices import THROUGH
-from wfm.cli.options import DASK_SCHEDULER, TIME_LIMIT_S, run_options
+from wfm.cli.options import TIME_LIMIT_S, run_options
 
 
 def register(group: click.Group) -> None:
@@ -41,9 +41,15 @@ def register(group: click.Group) -> None:
     default=2,
     show_default=True,
     type=click.IntRange(1),
-    help="Points planned at once, each in its own process.",
+    help="Points planned at once, each in its own local process (without --dask-scheduler).",
 )
-@DASK_SCHEDULER
+@click.option(
+    "--dask-scheduler",
+    metavar="ADDRESS",
+    help="Plan every point as a task on this Dask scheduler (tcp://host:8786) instead of "
+    "local processes; its workers need the same wfm version (see docs/scale-out.md). Give "
+    "only a scheduler you trust (it exchanges pickled objects).",
+)
 @TIME_LIMIT_S
 @click.option(
     "--out",
@@ -72,6 +78,8 @@ def whatif(scenario, history, axes, through, workers, dask_scheduler, time_limit
         options=options,
     )
     click.echo(table.to_string(index=False, float_format="%.3f"))
+    if table.attrs.get("planned_on"):
+        click.echo(f"{len(table)} points planned on {table.attrs['planned_on']}")
     if out_path:
         write_table(table, out_path)
         click.echo(f"written to {out_path}")

@@ -48,7 +48,15 @@ def worker_pool(max_workers: int, *, mp_context: BaseContext | None = None) -> P
     -------
     concurrent.futures.ProcessPoolExecutor
         Use it in :func:`stopping` (or a ``with`` block) in the thread that made it.
+
+    Raises
+    ------
+    ValueError
+        This process is a daemon (a Dask worker, say), which may not start processes; the
+        caller does the work in this process instead.
     """
+    if mp.current_process().daemon:
+        raise ValueError("a daemon process (such as a Dask worker) cannot start worker processes")
     return ProcessPoolExecutor(
         max_workers=max_workers,
         mp_context=mp_context or mp.get_context(),

@@ -20,7 +20,6 @@ import pandas as pd
 
 from wfm.core.calendar import interval_grid, open_mask, public_holidays
 from wfm.core.config import ForecastConfig, SiteConfig
-from wfm.core.errors import ConfigError
 from wfm.core.run_options import RunOptions
 from wfm.core.workers import stopping, worker_pool
 from wfm.forecast.backtest import (
@@ -30,6 +29,7 @@ from wfm.forecast.backtest import (
     rolling_backtest,
     selection_score,
 )
+from wfm.forecast.cluster import cluster_workers, dask_client, where
 from wfm.forecast.events import Event
 from wfm.forecast.honesty import naive_note, no_backtest_note, sq_by_target
 from wfm.forecast.intervals import prediction_bounds
@@ -397,10 +397,6 @@ def _apply_events(
 
 
 # -- running many series ----------------------------------------------------------------------
-DASK_CONNECT_S = 10.0
-"""How long a run tries to reach its Dask scheduler before it gives up [s]."""
-
-
 def run_jobs(jobs: Sequence[SeriesJob], options: RunOptions | None = None) -> list[SeriesOutcome]:
     """Forecast every job, in order, in this process, local processes or on a Dask cluster.
 
@@ -421,8 +417,9 @@ def run_jobs(jobs: Sequence[SeriesJob], options: RunOptions | None = None) -> li
     Raises
     ------
     ConfigError
-        The Dask scheduler cannot be reached within ``DASK_CONNECT_S``; the message names
-        the address and where it came from.
+        The Dask scheduler cannot be reached, or its workers run another ``wfm`` version
+        (:func:`wfm.forecast.cluster.dask_client`); the message names the address and where
+        it came from.
     """
     options = options or RunOptions()
     if options.dask_scheduler:
@@ -438,24 +435,16 @@ def run_jobs(jobs: Sequence[SeriesJob], options: RunOptions | None = None) -> li
 
 
 def _run_dask(jobs: Sequence[SeriesJob], options: RunOptions) -> list[SeriesOutcome]:
-    from distributed import Client
-
-    address = options.dask_scheduler
+    """Jobs on the run's Dask cluster in batches of four per worker; the first outcome
+    carries a note that says where the series ran (it reaches the plan's manifest)."""
     out: list[SeriesOutcome] = []
-    log.info("forecasting %d series on the Dask scheduler %s", len(jobs), address)
-    try:
-        client = Client(address, set_as_default=False, timeout=DASK_CONNECT_S)
-    except (OSError, TimeoutError) as err:
-        raise ConfigError(
-            f"cannot reach the Dask scheduler {address} within {DASK_CONNECT_S:g} s "
-            f"({type(err).__name__}); check the address and that the scheduler is running, "
-            "or leave the address out to forecast in local processes",
-            key=options.dask_scheduler_from,
-        ) from None
-    with client:
-        n_workers = max(1, len(client.scheduler_info().get("workers", {})))
-        batch = 4 * n_workers
+    with dask_client(options, instead="forecast in local processes") as client:
+        ran_on = f"{len(jobs)} series forecast on {where(client)}"
+        log.info("%s", ran_on)
+        batch = 4 * max(1, cluster_workers(client))
         for i in range(0, len(jobs), batch):
             futures = client.map(forecast_series, list(jobs[i : i + batch]), pure=False)
             out.extend(client.gather(futures))
+    if out:
+        out[0] = replace(out[0], notes=(ran_on, *out[0].notes))
     return out

@@ -3,9 +3,9 @@
 A sweep axis is written ``key=lo:hi:step`` (both ends included) or ``key=v1,v2,...``, with
 any numeric scenario key (``segments.open.ai.chat.containment_rate=0.3:0.6:0.05``). Every
 point rebuilds the scenario from its plain mapping with the key set, so the scenario's own
-validation applies; each point is planned in a separate process and summarised by the
-planner's figures: human FTE, cost, cost per contact, service level, AI share and overflow
-share.
+validation applies; each point is planned in a separate process (local, or a task on the
+run's Dask cluster) and summarised by the planner's figures: human FTE, cost, cost per
+contact, service level, AI share and overflow share.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 
 from wfm.core.config import Scenario
-from wfm.core.errors import ConfigError
+from wfm.core.errors import ConfigError, WfmError
 from wfm.core.mapping import scenario_from_dict, set_key
 from wfm.core.plan import Plan
 from wfm.core.results import StageResult
@@ -117,26 +117,37 @@ def sweep(
         ``through`` (when no swept key changes the forecast, e.g. AI policy, capacity,
         targets or costs, the forecast is planned once and every point resumes from that
         plan at the split). Must be picklable
-        (a module-level function or a ``functools.partial`` of one) when ``max_workers`` > 1.
+        (a module-level function or a ``functools.partial`` of one) when ``max_workers`` > 1
+        or the points go to a Dask cluster.
     max_workers : int
         Processes planning points at once; 1 plans them one after the other in this process.
+        Not used when ``options.dask_scheduler`` is given.
     through : {"requirements", "schedule"}
         Last stage of the default ``run`` (requirements: fast, FTE from requirements;
         schedule: FTE and cost of the optimised shifts).
     options : RunOptions, optional
-        How the default ``run`` executes (solver time limit and threads, Dask scheduler).
-        A forecast shared by every point uses ``options.workers`` local processes; while
-        points are planned in parallel, each point forecasts in its own process only.
+        How the points and the default ``run`` execute (solver time limit and threads, Dask
+        scheduler). With ``dask_scheduler`` every point is a task on that cluster (see
+        :func:`wfm.forecast.cluster.dask_client`), and a forecast shared by every point is
+        forecast there too; otherwise that forecast uses ``options.workers`` local
+        processes. A point planned in parallel (on the cluster or in a local process)
+        forecasts in its own process only: no process pool and no cluster inside a point.
 
     Returns
     -------
     pandas.DataFrame
         One row per point in grid order: one column per axis key, then ``KPI_COLUMNS``.
+        On a cluster, ``attrs["planned_on"]`` says which (address, workers, wfm version).
 
     Raises
     ------
     ConfigError
-        A bad axis, too many points, or a point whose scenario is invalid (named).
+        A bad axis, too many points, or a point whose scenario is invalid (named); the Dask
+        scheduler cannot be reached or its workers run another ``wfm`` version.
+    WfmError
+        A point's plan failed: the error of that kind, its message starting with the point
+        (``what-if point KEY=VALUE: ...``). Any other failure of a point is a RuntimeError
+        that names the point.
     """
     parsed = [parse_axis(a) if isinstance(a, str) else (a[0], tuple(a[1])) for a in axes]
     if not 1 <= len(parsed) <= 2:
@@ -161,16 +172,26 @@ def sweep(
             )
     if run is None:
         run = _default_run(base_scenario, history, keys, through, options, max_workers)
-    if max_workers <= 1 or len(points) == 1:
-        rows = [_plan_point(run, history, sc) for sc in scenarios]
+    labels = [_label(keys, p) for p in points]
+    planned_on = ""
+    if options.dask_scheduler:
+        rows, planned_on = _plan_on_cluster(run, history, scenarios, labels, options)
+    elif max_workers <= 1 or len(points) == 1:
+        rows = [_plan_point(run, history, sc, lb) for sc, lb in zip(scenarios, labels, strict=True)]
     else:
         with stopping(worker_pool(min(max_workers, len(points)))) as pool:
-            futures = [pool.submit(_plan_point, run, history, sc) for sc in scenarios]
+            futures = [
+                pool.submit(_plan_point, run, history, sc, lb)
+                for sc, lb in zip(scenarios, labels, strict=True)
+            ]
             rows = [f.result() for f in futures]
     table = pd.DataFrame(
         [dict(zip(keys, p, strict=True)) | r for p, r in zip(points, rows, strict=True)]
     )
-    return table[keys + list(KPI_COLUMNS)]
+    table = table[keys + list(KPI_COLUMNS)]
+    if planned_on:
+        table.attrs["planned_on"] = planned_on
+    return table
 
 
 # keys that do not change the forecast: a sweep over them forecasts once and re-plans the rest
@@ -210,8 +231,12 @@ def _default_run(
 ):
     """:func:`plan_point` up to ``through``; resumed from one forecast plan when no key
     changes it."""
-    # points planned in parallel each forecast in their own process (no pools in pools)
-    point_options = replace(options, workers=1) if max_workers > 1 else options
+    # points planned in parallel, here or on a cluster, each forecast in their own process
+    # (no pools in pools, no cluster from a cluster's worker)
+    if max_workers > 1 or options.dask_scheduler:
+        point_options = replace(options, workers=1, dask_scheduler="")
+    else:
+        point_options = options
     if not all(any(fnmatch.fnmatchcase(k, pat) for pat in _AFTER_FORECAST) for k in keys):
         return functools.partial(plan_point, stop_after=through, options=point_options)
     forecast = plan_point(history, scenario_from_dict(base), stop_after="forecast", options=options)
@@ -225,16 +250,55 @@ def _default_run(
     )
 
 
+def _label(keys: list[str], point: tuple[float, ...]) -> str:
+    return ", ".join(f"{k}={v:g}" for k, v in zip(keys, point, strict=True))
+
+
 def _point_scenario(base: dict[str, Any], keys: list[str], point: tuple[float, ...]) -> Scenario:
     data = base
     for key, value in zip(keys, point, strict=True):
         data = set_key(data, key, value)
-    label = ", ".join(f"{k}={v:g}" for k, v in zip(keys, point, strict=True))
-    return scenario_from_dict(data, source=f"what-if point {label}")
+    return scenario_from_dict(data, source=f"what-if point {_label(keys, point)}")
 
 
-def _plan_point(run: RunFn, history: pd.DataFrame, scenario: Scenario) -> dict[str, Any]:
-    return point_kpis(run(history, scenario), scenario)
+def _plan_point(
+    run: RunFn, history: pd.DataFrame, scenario: Scenario, label: str
+) -> dict[str, Any]:
+    """KPIs of one point; an error says which point it came from."""
+    try:
+        return point_kpis(run(history, scenario), scenario)
+    except WfmError as err:  # same kind of error (same exit code), the point named first
+        if not str(err).startswith(f"what-if point {label}"):
+            err.args = (f"what-if point {label}: {err}",)
+        raise
+    except Exception as err:
+        raise RuntimeError(f"what-if point {label} failed: {type(err).__name__}: {err}") from err
+
+
+def _plan_on_cluster(
+    run: RunFn,
+    history: pd.DataFrame,
+    scenarios: list[Scenario],
+    labels: list[str],
+    options: RunOptions,
+) -> tuple[list[dict[str, Any]], str]:
+    """Every point a task on the run's Dask cluster; KPIs in point order, and where they ran.
+
+    The history and ``run`` (which may hold the shared forecast plan) are sent to the
+    cluster once and shared by the tasks.
+    """
+    from wfm.forecast.cluster import dask_client, where
+
+    with dask_client(options, instead="plan the points in local processes") as client:
+        planned_on = where(client)
+        log.info("what-if: %d points planned on %s", len(scenarios), planned_on)
+        history_f = client.scatter(history, hash=False)
+        run_f = client.scatter(run, hash=False)
+        futures = [
+            client.submit(_plan_point, run_f, history_f, sc, lb, pure=False)
+            for sc, lb in zip(scenarios, labels, strict=True)
+        ]
+        return [f.result() for f in futures], planned_on
 
 
 def point_kpis(
