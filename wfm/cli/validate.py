@@ -37,8 +37,11 @@ def validate(scenario, history):
     if people:
         click.echo(
             f"roster: {len(people['agents'])} agents"
-            + "".join(f", {len(t)} {k.replace('_', ' ')} lines" for k, t in people.items()
-                      if k != "agents")
+            + "".join(
+                f", {len(t)} {k.replace('_', ' ')} lines"
+                for k, t in people.items()
+                if k != "agents"
+            )
             + f", {sc.roster.weeks} week{'s' if sc.roster.weeks > 1 else ''} — valid"
         )
     if df is not None:

@@ -63,9 +63,7 @@ class RosterConfig:
         if self.min_rest_h is not None:
             check_positive("min_rest_h", self.min_rest_h, allow_zero=True)
             if self.min_rest_h >= 24:
-                raise ConfigError(
-                    f"must be below 24 h; got {self.min_rest_h}", key="min_rest_h"
-                )
+                raise ConfigError(f"must be below 24 h; got {self.min_rest_h}", key="min_rest_h")
 
     def files(self) -> dict[str, str]:
         """The files named, by key (``agents`` always; ``time_off``, ``preferences`` when

@@ -79,7 +79,9 @@ STAGE_TABLES: dict[str, StageTables] = {
             reads=("split", "pool_agents", "overflow", "coverage", "allocation"),
             optional=("overflow", "coverage", "allocation"),
         ),
-        StageTables(stage="roster", side=("unassigned", "agent_summary"), reads=("schedule",)),
+        StageTables(
+            stage="roster", side=("unassigned", "agent_summary", "time_off"), reads=("schedule",)
+        ),
     )
 }
 """Stage name → its tables, in pipeline order."""
@@ -89,7 +91,8 @@ EXTRA_TABLES: tuple[str, ...] = ("whatif",)
 sweep); read with the plan when present, never written by it."""
 
 ROSTER_TABLES: tuple[str, ...] = STAGE_TABLES["roster"].written
-"""Tables of the roster stage: a plan whose scenario has no ``[roster]`` has none of them."""
+"""Tables of the roster stage: a plan whose scenario has no ``[roster]`` has none of them
+(``time_off``, the time off the roster kept to, only when the scenario names a file)."""
 
 PLAN_TABLE_NAMES: tuple[str, ...] = tuple(n for t in STAGE_TABLES.values() for n in t.written)
 """Every table a plan's stages write, in pipeline order."""

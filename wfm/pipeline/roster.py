@@ -118,4 +118,7 @@ def roster_stage(tables: Mapping[str, pd.DataFrame], scenario: Scenario) -> Stag
     figures = dict(res.figures)
     if res.solve is not None:  # the manifest keeps the roster solver's outcome with its figures
         figures["solve"] = res.solve.to_dict()
-    return replace(res, figures=figures)
+    side = dict(res.tables)
+    if tables.get("time_off") is not None:  # the time off kept to, for the report's week
+        side["time_off"] = tables["time_off"]
+    return replace(res, figures=figures, tables=side)
