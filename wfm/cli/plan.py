@@ -82,7 +82,8 @@ def plan(
     (→ roster, when the scenario's [roster] names an agents file).
 
     Writes forecast.csv, split.csv, requirements.csv, schedule.csv, coverage.csv, side tables
-    (roster.csv, unassigned.csv and agent_summary.csv with a roster) and manifest.json (inputs' hashes, versions, parameters, timings, solver status and gap).
+    (roster.csv, unassigned.csv and agent_summary.csv with a roster) and manifest.json
+    (inputs' hashes, versions, parameters, timings, solver status and gap).
     --workers, --dask-scheduler and --time-limit-s are options of this run, not of the
     scenario (they are written to the manifest as run_options).
     """
