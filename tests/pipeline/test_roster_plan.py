@@ -120,7 +120,8 @@ def test_the_plan_folder_holds_the_roster_and_the_manifest_lists_it(centre, plan
     assert total["agents"] == 12
     roster = pd.read_csv(out / "roster.csv")
     assert len(roster) == total["shifts_assigned"] + total["shifts_over"]
-    assert f"roster: {stage['figures']['solve']['status']}, {total['shifts_assigned']} of " in output
+    status = stage["figures"]["solve"]["status"]
+    assert f"roster: {status}, {total['shifts_assigned']} of " in output
 
 
 def test_the_roster_takes_the_final_schedule_and_keeps_the_rules(centre, planned):
