@@ -50,17 +50,26 @@ def _checked(df: pd.DataFrame) -> pd.DataFrame:
 
 def local_spans(roster: pd.DataFrame, zones: Mapping[str, str]) -> pd.DataFrame:
     """The roster with ``start_min`` and ``end_min``: minutes after the local midnight of
-    ``local_date`` on the site's clock (an end after midnight is above 1440)."""
+    ``local_date`` on the site's clock (an end after midnight is above 1440). A site whose
+    zone is not known (a report without its scenario) takes ``shift_start_local`` and the
+    shift's length."""
     out = roster.reset_index(drop=True).copy()
     start = np.zeros(len(out), dtype=int)
     end = np.zeros(len(out), dtype=int)
     for site, idx in out.groupby("site", sort=False).groups.items():
-        zone = zones.get(str(site), "UTC")
+        at = np.asarray(idx)
+        t0 = pd.to_datetime(out.loc[idx, "shift_start"], utc=True)
+        t1 = pd.to_datetime(out.loc[idx, "shift_end"], utc=True)
+        zone = zones.get(str(site))
+        if zone is None:
+            clock = out.loc[idx, "shift_start_local"].astype(str).str.split(":", expand=True)
+            start[at] = clock[0].astype(int).to_numpy() * 60 + clock[1].astype(int).to_numpy()
+            end[at] = start[at] + ((t1 - t0) / pd.Timedelta(minutes=1)).to_numpy()
+            continue
         day0 = pd.to_datetime(out.loc[idx, "local_date"].astype(str))
-        for col, arr in (("shift_start", start), ("shift_end", end)):
-            local = pd.to_datetime(out.loc[idx, col], utc=True).dt.tz_convert(zone)
-            naive = local.dt.tz_localize(None)
-            arr[np.asarray(idx)] = ((naive - day0) / pd.Timedelta(minutes=1)).to_numpy()
+        for t, arr in ((t0, start), (t1, end)):
+            naive = t.dt.tz_convert(zone).dt.tz_localize(None)
+            arr[at] = ((naive - day0) / pd.Timedelta(minutes=1)).to_numpy()
     return out.assign(start_min=start, end_min=end)
 
 
@@ -136,8 +145,11 @@ def roster_gantt(rows: pd.DataFrame, day: str, zones: Mapping[str, str]) -> Char
     except ValueError:
         weekday = ""
     style_axes(ax, f"{weekday}{day} · {n} agents")
-    site_zones = {zones.get(str(s), "UTC") for s in rows["site"]}
-    ax.set_xlabel(" / ".join(zone_label(z) for z in sorted(site_zones)), fontsize=7)
+    site_zones = {zones.get(str(s)) for s in rows["site"]}
+    ax.set_xlabel(
+        " / ".join(zone_label(z) if z else "site-local time" for z in sorted(site_zones, key=str)),
+        fontsize=7,
+    )
     handles = [
         Patch(color=COLOURS[k % len(COLOURS)], label=f"{site} · {pool}")
         for k, (site, pool) in enumerate(pools)
