@@ -117,10 +117,19 @@ def _tables_with_roster() -> tuple[dict, dict]:
         }
     )
     extra = {"roster": roster, "unassigned": unassigned, "agent_summary": _summary(roster)}
-    stage = {"figures": {"total": {"shifts_required": len(roster) + 3,
-                                   "shifts_assigned": len(roster), "shifts_unassigned": 3,
-                                   "shifts_over": 0, "preferences": 8, "preferences_met": 4,
-                                   "violations": 0}}}  # fmt: skip
+    stage = {
+        "figures": {
+            "total": {
+                "shifts_required": len(roster) + 3,
+                "shifts_assigned": len(roster),
+                "shifts_unassigned": 3,
+                "shifts_over": 0,
+                "preferences": 8,
+                "preferences_met": 4,
+                "violations": 0,
+            }
+        }
+    }
     manifest = {**manifest, "stages": {**manifest.get("stages", {}), "roster": stage}}
     return {**tables, **extra}, manifest
 
@@ -151,8 +160,16 @@ def test_the_roster_section_renders_in_headless_chromium_at_1366_px(tmp_path):
     only = {k: tables[k] for k in ("roster", "unassigned", "agent_summary")}
     html_path = tmp_path / "report.html"  # the other sections "not run": the roster on top
     html_path.write_text(render_report(only, manifest), encoding="utf-8")
-    base = [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-            "--disable-background-networking", "--disable-component-update", "--disable-sync"]  # fmt: skip
+    base = [
+        CHROMIUM,
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+    ]
     dom = subprocess.run(
         [*base, f"--user-data-dir={tmp_path / 'p1'}", "--dump-dom", html_path.as_uri()],
         capture_output=True,
@@ -165,12 +182,18 @@ def test_the_roster_section_renders_in_headless_chromium_at_1366_px(tmp_path):
     assert dom.stdout.count("<table>") == dom.stdout.count('<div class="scroll"><table>')
     shot = tmp_path / "roster-1366.png"
     run = subprocess.run(
-        [*base, f"--user-data-dir={tmp_path / 'p2'}", f"--screenshot={shot}",
-         "--window-size=1366,2400", "--hide-scrollbars", html_path.as_uri()],
+        [
+            *base,
+            f"--user-data-dir={tmp_path / 'p2'}",
+            f"--screenshot={shot}",
+            "--window-size=1366,2400",
+            "--hide-scrollbars",
+            html_path.as_uri(),
+        ],
         capture_output=True,
         text=True,
         timeout=120,
-    )  # fmt: skip
+    )
     assert run.returncode == 0, run.stderr[-2000:]
     head = shot.read_bytes()[:24]
     assert (int.from_bytes(head[16:20], "big"), int.from_bytes(head[20:24], "big")) == (1366, 2400)
