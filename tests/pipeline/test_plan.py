@@ -19,7 +19,7 @@ import pytest
 from wfm.core.errors import ConfigError, InputError
 from wfm.core.mapping import scenario_from_dict, set_key
 from wfm.core.plan import Manifest, Plan
-from wfm.core.tables import PLAN_TABLE_NAMES, STAGE_TABLES, stage_of
+from wfm.core.tables import PLAN_TABLE_NAMES, ROSTER_TABLES, STAGE_TABLES, stage_of
 from wfm.io import read_history, read_plan, write_plan, write_report
 from wfm.io.plan_folder import read_plan_folder
 from wfm.io.scenario import load_scenario_dict
@@ -69,7 +69,8 @@ def folder(plan, tmp_path_factory):
 def test_make_plan_holds_every_stage_and_table(plan):
     assert isinstance(plan, Plan)
     assert plan.stages == ("forecast", "split", "requirements", "schedule", "simulation")
-    assert set(plan.tables) == set(PLAN_TABLE_NAMES)  # correction.csv too: one round asked
+    # correction.csv too: one round asked; no roster: the scenario names no agents file
+    assert set(plan.tables) == set(PLAN_TABLE_NAMES) - set(ROSTER_TABLES)
     assert plan.table("coverage") is plan.results["schedule"].tables["coverage"]
     assert plan.manifest.interval_min == 30
     assert plan.manifest.solve is not None
@@ -97,7 +98,8 @@ def test_plan_round_trips_through_its_folder(demo, plan, folder):
     assert back.manifest == written.manifest
     assert written.manifest.to_dict() == on_disk
     assert Manifest.from_dict(on_disk).to_dict() == on_disk
-    assert sorted(on_disk["files"]) == sorted(f"{n}.csv" for n in PLAN_TABLE_NAMES)
+    no_roster = set(PLAN_TABLE_NAMES) - set(ROSTER_TABLES)
+    assert sorted(on_disk["files"]) == sorted(f"{n}.csv" for n in no_roster)
     assert back.results["schedule"].solve == plan.manifest.solve
     assert back.results["split"].notes == plan.results["split"].notes
 
@@ -212,8 +214,9 @@ def test_registry_names_each_table_once():
     assert stage_of("pool_agents") == "schedule"
     for spec in STAGE_TABLES.values():
         assert set(spec.optional) <= set(spec.reads)
-    with pytest.raises(ConfigError, match="no stage writes a table 'roster'"):
-        stage_of("roster")
+    assert stage_of("agent_summary") == "roster"
+    with pytest.raises(ConfigError, match="no stage writes a table 'agents'"):
+        stage_of("agents")
 
 
 def test_write_report_into_the_plan_folder_is_recorded(plan, tmp_path):

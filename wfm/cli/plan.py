@@ -78,10 +78,12 @@ def plan(
     dask_scheduler,
     time_limit_s,
 ):
-    """Plan a scenario end to end: forecast → split → requirements → schedule → simulation.
+    """Plan a scenario end to end: forecast → split → requirements → schedule → simulation
+    (→ roster, when the scenario's [roster] names an agents file).
 
     Writes forecast.csv, split.csv, requirements.csv, schedule.csv, coverage.csv, side tables
-    and manifest.json (inputs' hashes, versions, parameters, timings, solver status and gap).
+    (roster.csv, unassigned.csv and agent_summary.csv with a roster) and manifest.json
+    (inputs' hashes, versions, parameters, timings, solver status and gap).
     --workers, --dask-scheduler and --time-limit-s are options of this run, not of the
     scenario (they are written to the manifest as run_options).
     """
@@ -116,6 +118,14 @@ def plan(
         click.echo(
             f"schedule: {sched.status}, objective {sched.objective:.2f}, "
             f"gap {100 * sched.gap_rate:.2f} %, {sched.wall_s:.1f} s"
+        )
+    roster = manifest.stages.get("roster")
+    if roster is not None and "total" in roster.figures:
+        tot, solve = roster.figures["total"], roster.figures.get("solve", {})
+        click.echo(
+            f"roster: {solve.get('status', '?')}, {tot['shifts_assigned']} of "
+            f"{tot['shifts_required']} agent shifts rostered, {tot['shifts_unassigned']} "
+            f"unassigned, {tot['violations']} hard-rule violations"
         )
     for stage, info in manifest.stages.items():
         for note in info.notes:

@@ -23,15 +23,27 @@ def validate(scenario, history):
     from wfm.io.scenario import load_scenario
     from wfm.io.tables import read_history
     from wfm.pipeline.preflight import check_plan_inputs
+    from wfm.pipeline.roster import read_people
 
     sc = load_scenario(scenario)
     df = read_history(history, sc) if history else None
-    check_plan_inputs(sc, df, source=Path(scenario).name)  # the checks `wfm plan` runs first
+    people = read_people(scenario, sc)  # the [roster] files, when the scenario names them
+    check_plan_inputs(sc, df, source=Path(scenario).name, people=people)  # as `wfm plan` does
     click.echo(
         f"scenario {sc.name}: {len(sc.channels)} channels, {len(sc.segments)} segments, "
         f"{len(sc.sites)} sites, {len(sc.skill_names())} skills, "
         f"{sc.interval_min}-minute intervals — valid"
     )
+    if people:
+        click.echo(
+            f"roster: {len(people['agents'])} agents"
+            + "".join(
+                f", {len(t)} {k.replace('_', ' ')} lines"
+                for k, t in people.items()
+                if k != "agents"
+            )
+            + f", {sc.roster.weeks} week{'s' if sc.roster.weeks > 1 else ''} — valid"
+        )
     if df is not None:
         first, last = df["interval_start"].min(), df["interval_start"].max()
         series = df.groupby([c for c in ("channel", "segment", "site") if c in df]).ngroups

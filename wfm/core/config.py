@@ -37,6 +37,9 @@ from wfm.core.policy import (  # re-exported: the one place config types are imp
     SegmentPolicy as SegmentPolicy,
     SplitConfig as SplitConfig,
 )
+from wfm.core.roster_settings import (  # re-exported: the one place config types are imported from
+    RosterConfig as RosterConfig,
+)
 from wfm.core.routing import (  # re-exported: the one place config types are imported from
     RoutingConfig as RoutingConfig,
     check_routing,
@@ -103,6 +106,8 @@ class Scenario:
         Which pools answer which skills in which order, how concurrent contacts are placed
         and who takes deferred work (:mod:`wfm.core.routing`); the schedule and the
         simulation check follow it.
+    roster : RosterConfig, optional
+        The people files of a roster of named agents (``[roster]``); None → no roster.
     """
 
     name: str = "scenario"
@@ -129,6 +134,7 @@ class Scenario:
     sample: SampleConfig = field(default_factory=SampleConfig)
     split: SplitConfig = field(default_factory=SplitConfig)
     routing: RoutingConfig = field(default_factory=RoutingConfig)
+    roster: RosterConfig | None = None
 
     def __post_init__(self) -> None:
         check_choice("interval_min", self.interval_min, ALLOWED_INTERVAL_MIN)

@@ -66,6 +66,8 @@ class Parameters:
         Whether abandoned contacts count in the service-level denominator.
     solver, forecast, simulation : dict
         The stage settings used.
+    roster : dict, optional
+        The ``[roster]`` settings (people files, weeks, rest), when the plan has a roster.
     other : dict
         Keys this version does not know (kept as read).
     """
@@ -79,6 +81,7 @@ class Parameters:
     solver: dict | None = None
     forecast: dict | None = None
     simulation: dict | None = None
+    roster: dict | None = None
     other: dict = field(default_factory=dict)
 
     @classmethod
@@ -94,6 +97,7 @@ class Parameters:
             solver=asdict(scenario.solver),
             forecast=asdict(scenario.forecast),
             simulation=asdict(scenario.simulation),
+            roster=asdict(scenario.roster) if scenario.roster is not None else None,
         )
 
     def to_dict(self) -> dict[str, Any]:

@@ -22,12 +22,15 @@ from dataclasses import dataclass
 from typing import Literal, get_args
 
 from wfm.core.errors import ConfigError
+from wfm.core.people import PEOPLE_SCHEMAS
 from wfm.core.routing import ALLOCATION
 from wfm.core.schemas import SCHEMAS, TableSchema
 
-StageName = Literal["forecast", "split", "requirements", "schedule", "simulation"]
+StageName = Literal["forecast", "split", "requirements", "schedule", "simulation", "roster"]
 STAGES: tuple[str, ...] = get_args(StageName)
-"""Stage names in pipeline order; each writes ``<name>.csv``."""
+"""Stage names in pipeline order; each writes ``<name>.csv``. The roster runs only for a
+scenario that names an agents file (``[roster]``), after the schedule's correction by
+simulation."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -76,6 +79,9 @@ STAGE_TABLES: dict[str, StageTables] = {
             reads=("split", "pool_agents", "overflow", "coverage", "allocation"),
             optional=("overflow", "coverage", "allocation"),
         ),
+        StageTables(
+            stage="roster", side=("unassigned", "agent_summary", "time_off"), reads=("schedule",)
+        ),
     )
 }
 """Stage name → its tables, in pipeline order."""
@@ -83,6 +89,10 @@ STAGE_TABLES: dict[str, StageTables] = {
 EXTRA_TABLES: tuple[str, ...] = ("whatif",)
 """Tables no stage writes that a planner may put beside a plan for the report (a what-if
 sweep); read with the plan when present, never written by it."""
+
+ROSTER_TABLES: tuple[str, ...] = STAGE_TABLES["roster"].written
+"""Tables of the roster stage: a plan whose scenario has no ``[roster]`` has none of them
+(``time_off``, the time off the roster kept to, only when the scenario names a file)."""
 
 PLAN_TABLE_NAMES: tuple[str, ...] = tuple(n for t in STAGE_TABLES.values() for n in t.written)
 """Every table a plan's stages write, in pipeline order."""
@@ -99,10 +109,13 @@ def stage_of(table: str) -> str:
 
 
 def schema_of(table: str) -> TableSchema | None:
-    """The contract of ``table`` (history, forecast, split, …, allocation), None for a side
-    table without one (backtest, pooling, cost, …)."""
+    """The contract of ``table`` (history, forecast, split, …, allocation, roster,
+    unassigned, agent_summary), None for a side table without one (backtest, pooling, cost,
+    …)."""
     if table == "allocation":
         return ALLOCATION
+    if table in ROSTER_TABLES:
+        return PEOPLE_SCHEMAS[table]
     return SCHEMAS.get(table)
 
 

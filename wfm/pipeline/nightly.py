@@ -172,7 +172,9 @@ def _nightly_scenario(config: NightlyConfig) -> Scenario:
 def _plan_in_memory(
     config: NightlyConfig, scenario: Scenario, history: pd.DataFrame, run_id: str, plan: PlanFn
 ) -> Plan:
-    """Plan the stored actuals in memory (events read beside the scenario file)."""
+    """Plan the stored actuals in memory (events and the [roster] people files read beside
+    the scenario file)."""
+    from wfm.pipeline.roster import people_paths, read_people
     from wfm.pipeline.run import read_events
 
     scenario_path = Path(config.scenario_path)
@@ -185,6 +187,8 @@ def _plan_in_memory(
         events_path = scenario_path.parent / scenario.forecast.events_file
         events = read_events(events_path)
         inputs[events_path.name] = sha256_file(events_path)
+    people = read_people(scenario_path, scenario)
+    inputs.update({p.name: sha256_file(p) for p in people_paths(scenario_path, scenario).values()})
     return plan(
         scenario,
         read_history(history, scenario),
@@ -193,6 +197,7 @@ def _plan_in_memory(
         events=events,
         scenario_file=scenario_path.name,
         inputs=inputs,
+        **({"people": people} if people else {}),
     )
 
 

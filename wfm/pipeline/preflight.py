@@ -11,6 +11,7 @@ shift templates, and sites that never open.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import replace
 
 import pandas as pd
@@ -18,13 +19,18 @@ import pandas as pd
 from wfm.core.calendar import check_country, local_dates, local_midnight_utc
 from wfm.core.config import Scenario
 from wfm.core.errors import ConfigError
+from wfm.pipeline.roster import check_people
 from wfm.schedule.templates import check_break_rules, check_site_shifts
 
 _ANY_WEEK = dt.date(2001, 1, 1)  # a Monday: the week checked when the dates are not known
 
 
 def check_plan_inputs(
-    scenario: Scenario, history: pd.DataFrame | None = None, *, source: str | None = None
+    scenario: Scenario,
+    history: pd.DataFrame | None = None,
+    *,
+    source: str | None = None,
+    people: Mapping[str, pd.DataFrame] | None = None,
 ) -> None:
     """Raise :class:`ConfigError` for any scenario problem a plan would meet in its stages.
 
@@ -38,13 +44,20 @@ def check_plan_inputs(
         week without holidays.
     source : str, optional
         Scenario file name, added to every error.
+    people : mapping of str to pandas.DataFrame, optional
+        The people tables of the scenario's ``[roster]``
+        (:func:`wfm.pipeline.roster.read_people`): every agent's site and pool must be the
+        scenario's.
 
     Raises
     ------
     ConfigError
         Naming the file, the key path (``sites.lyon.country``, ``shifts.lengths_min``) and
         what was expected.
+    InputError
+        An agent of a site or pool the scenario does not have.
     """
+    check_people(scenario, people or {})
     try:
         _check(scenario, history)
     except ConfigError as err:

@@ -35,6 +35,7 @@ from wfm.io.plan_folder import check_plan_out, check_run_id, read_plan, write_pl
 from wfm.io.scenario import load_scenario
 from wfm.io.tables import FLOAT_FORMAT, read_history, read_table
 from wfm.pipeline.preflight import check_plan_inputs
+from wfm.pipeline.roster import PEOPLE_TABLES, people_paths, read_people, roster_stage
 from wfm.schedule.stage import schedule_shifts
 from wfm.simulate.stage import simulate_plan
 from wfm.split.stage import split_contacts
@@ -67,6 +68,8 @@ def _run_stage(
             coverage=tables.get("coverage"),
             allocation=tables.get("allocation"),
         )
+    if name == "roster":
+        return roster_stage(tables, scenario)
     check_stage(name)  # a name that is not a stage is a ConfigError
     raise AssertionError(f"stage {name!r} has no runner")
 
@@ -117,30 +120,60 @@ def plan_tables(
     tables: dict[str, pd.DataFrame] = dict(given or {})
     if history is not None:
         tables["history"] = history
-    results: dict[str, StageResult] = {}
-    todo = STAGES[first : last + 1]
-    for i, name in enumerate(todo):
-        spec = STAGE_TABLES[name]
-        missing = [t for t in spec.reads if t not in tables and t not in spec.optional]
-        if missing:
-            raise ConfigError(f"stage {name!r} needs the {', '.join(missing)} table(s)")
-        if progress:
-            progress(name, i + 1, len(todo), None)
-        t0 = time.perf_counter()
-        res = _run_stage(name, tables, scenario, options)
-        res = replace(res, wall_s=time.perf_counter() - t0)
-        log.info("stage %s done in %.2f s", name, res.wall_s)
-        if progress:
-            progress(name, i + 1, len(todo), res.wall_s)
-        tables[name] = as_written(res.table)
-        tables.update({k: as_written(v) for k, v in res.tables.items()})
-        results[name] = replace(
-            res,
-            table=_as_filed(tables[name], name),
-            tables={k: _as_filed(tables[k], k) for k in res.tables},
+    if start_from == "roster" and scenario.roster is None:
+        raise ConfigError(
+            "the roster stage needs a [roster] section naming the agents file", key="roster"
         )
+    results: dict[str, StageResult] = {}
+    todo = tuple(n for n in STAGES[first : last + 1] if n != "roster" or scenario.roster)
+    for i, name in enumerate(todo):
+        if name == "roster" and "simulation" in results:
+            # the roster takes the schedule as corrected by simulation
+            results = _correct_if_asked(results, tables, scenario)
+            tables["schedule"] = results["schedule"].table
+        results[name] = _step(name, (i + 1, len(todo)), tables, scenario, options, progress)
+    if "roster" not in results:
+        results = _correct_if_asked(results, tables, scenario)
+    return results
+
+
+def _step(
+    name: str,
+    at: tuple[int, int],
+    tables: dict[str, pd.DataFrame],
+    scenario: Scenario,
+    options: RunOptions,
+    progress: ProgressFn | None,
+) -> StageResult:
+    """Run one stage (``at``: its place and the stages of the run); its tables go into
+    ``tables`` as the plan folder holds them."""
+    spec = STAGE_TABLES[name]
+    missing = [t for t in spec.reads if t not in tables and t not in spec.optional]
+    if missing:
+        raise ConfigError(f"stage {name!r} needs the {', '.join(missing)} table(s)")
+    if progress:
+        progress(name, *at, None)
+    t0 = time.perf_counter()
+    res = _run_stage(name, tables, scenario, options)
+    res = replace(res, wall_s=time.perf_counter() - t0)
+    log.info("stage %s done in %.2f s", name, res.wall_s)
+    if progress:
+        progress(name, *at, res.wall_s)
+    tables[name] = as_written(res.table)
+    tables.update({k: as_written(v) for k, v in res.tables.items()})
+    return replace(
+        res,
+        table=_as_filed(tables[name], name),
+        tables={k: _as_filed(tables[k], k) for k in res.tables},
+    )
+
+
+def _correct_if_asked(
+    results: dict[str, StageResult], tables: dict[str, pd.DataFrame], scenario: Scenario
+) -> dict[str, StageResult]:
+    """The plan corrected by simulation when it has a simulation and rounds are asked."""
     if "simulation" in results and scenario.simulation.correction_rounds > 0:
-        results = _corrected(results, tables, scenario)
+        return _corrected(results, tables, scenario)
     return results
 
 
@@ -212,6 +245,7 @@ def make_plan(
     start_from: str | None = None,
     previous: Plan | None = None,
     events: pd.DataFrame | None = None,
+    people: Mapping[str, pd.DataFrame] | None = None,
     run_id: str | None = None,
     scenario_file: str = "",
     inputs: Mapping[str, str] | None = None,
@@ -236,6 +270,10 @@ def make_plan(
         manifest records and solver outcome).
     events : pandas.DataFrame, optional
         Validated EVENTS table, when the scenario names an ``events_file``.
+    people : mapping of str to pandas.DataFrame, optional
+        The ``agents`` (and ``time_off``, ``preferences``) tables, when the scenario names
+        an agents file (``[roster]``; :func:`wfm.pipeline.roster.read_people`): the plan
+        then ends with a roster of named agents.
     run_id : str, optional
         Run identifier (default: the UTC start time, ``YYYYMMDDTHHMMSSZ``).
     scenario_file : str
@@ -269,10 +307,18 @@ def make_plan(
                 key="forecast.events_file",
                 source=scenario_file or None,
             )
-    check_plan_inputs(scenario, history, source=scenario_file or None)
+    if rosters(scenario, stop_after) and not (people and "agents" in people):
+        raise ConfigError(
+            f"the scenario names the agents file {scenario.roster.agents!r}; read it and give "
+            "it as people= (run_plan reads it beside the scenario)",
+            key="roster.agents",
+            source=scenario_file or None,
+        )
+    check_plan_inputs(scenario, history, source=scenario_file or None, people=people)
     given = dict(previous.tables) if previous is not None else {}
     if events is not None:
         given["events"] = events
+    given.update({k: v for k, v in (people or {}).items() if k in PEOPLE_TABLES})
     results = plan_tables(
         history,
         scenario,
@@ -302,6 +348,11 @@ def make_plan(
     # the manifest as it reads back from manifest.json (plain JSON numbers and lists)
     manifest = Manifest.from_dict(manifest.to_dict())
     return Plan(scenario=scenario, results=carried | results, manifest=manifest)
+
+
+def rosters(scenario: Scenario, stop_after: str | None = None) -> bool:
+    """Whether a plan of ``scenario`` ending at ``stop_after`` makes a roster."""
+    return scenario.roster is not None and stop_after in (None, "roster")
 
 
 def _validated_history(history: pd.DataFrame | None) -> pd.DataFrame:
@@ -338,9 +389,8 @@ def _carried_records(earlier: tuple[str, ...], previous: Plan | None) -> dict[st
 
 def _solve_of(results: Mapping[str, StageResult], earlier: tuple[str, ...], previous):
     """The solver outcome of this run's schedule, or of the schedule carried over."""
-    for res in results.values():
-        if res.solve is not None:
-            return res.solve
+    if "schedule" in results:
+        return results["schedule"].solve
     if previous is not None and "schedule" in earlier:
         return previous.manifest.solve
     return None
@@ -402,8 +452,12 @@ def run_plan(
     protect = [scenario_path, *([history_path] if history_path else [])]
     if scenario.forecast.events_file:
         protect.append(events_path)
+    people_files = people_paths(scenario_path, scenario) if rosters(scenario, stop_after) else {}
+    protect += list(people_files.values())
     check_plan_out(out_dir, inputs=protect)
     inputs = {scenario_path.name: sha256_file(scenario_path)}
+    people = read_people(scenario_path, scenario) if people_files else None
+    inputs.update({p.name: sha256_file(p) for p in people_files.values()})
     history = events = previous = None
     src = None
     if from_stage is None or from_stage == STAGES[0]:
@@ -426,6 +480,7 @@ def run_plan(
         start_from=from_stage,
         previous=previous,
         events=events,
+        people=people,
         run_id=run_id,
         scenario_file=scenario_path.name,
         inputs=inputs,

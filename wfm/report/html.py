@@ -42,6 +42,7 @@ from wfm.report.kpis import (
 from wfm.report.markup import render_page
 from wfm.report.people import Staffing, coverage_section, schedule_section
 from wfm.report.provenance import provenance_section
+from wfm.report.roster import roster_section
 from wfm.report.sections import (
     cost_section,
     forecast_section,
@@ -61,6 +62,7 @@ _NAV = (
     ("simulation", "service level"),
     ("cost", "cost"),
     ("schedule", "shifts"),
+    ("roster", "roster"),
     ("whatif", "what-if"),
     ("provenance", "models & solver"),
 )
@@ -175,7 +177,8 @@ def render_report(
     tables : mapping of str to pandas.DataFrame
         Plan tables by file stem (``forecast``, ``backtest``, ``split``, ``requirements``,
         ``pooling``, ``schedule``, ``coverage``, ``overflow``, ``cost``, ``simulation``,
-        ``whatif``, ``summary``; ``actuals`` per interval, channel and segment and the
+        ``whatif``, ``summary``, ``roster``, ``unassigned``, ``agent_summary``, ``time_off``;
+        ``actuals`` per interval, channel and segment and the
         nightly's ``accuracy`` for forecast against actual); any may be absent.
     manifest : mapping
         The run's ``manifest.json`` (run id, scenario, inputs, versions, parameters, stage
@@ -193,7 +196,8 @@ def render_report(
         channels and segments, the contract week (``shifts.max_h_per_week``) for FTE, the
         pools' headcount and the home site, whose zone is that of charts of all sites.
     gantt_day : str, optional
-        Site-local date (``YYYY-MM-DD``) of the shift Gantt; default the busiest day.
+        Site-local date (``YYYY-MM-DD``) of the shift Gantt and the roster's; default the
+        busiest day of each.
 
     Returns
     -------
@@ -218,12 +222,13 @@ def render_report(
         sections = _sections(
             tables, manifest, params, history, site_regions, scenario, zones, home, gantt_day
         )
+    anchors = {s.anchor for s in sections}
     page = render_page(
         "report.html.j2",
         title=f"wfm plan {scenario_name} · run {manifest.get('run_id', '')}".strip(),
         created=str(manifest.get("created_utc", "")),
         interval_min=str(interval_min),
-        nav=_NAV,
+        nav=[(a, label) for a, label in _NAV if a in anchors],
         notices=horizon_notices(tables, manifest, sites),
         cards=_cards(tables, manifest, currency, scenario),
         zones=sorted(set(zones.values())) or ["UTC"],
@@ -243,8 +248,9 @@ def _sections(
     home: str,
     gantt_day: str,
 ) -> list[str]:
-    """The report's sections in page order (those without their tables are empty);
-    ``zones`` maps each site to its IANA zone, ``home`` is the zone of charts of all sites."""
+    """The report's sections in page order (those without their tables are empty; the
+    roster's is left out of a plan without a roster); ``zones`` maps each site to its IANA
+    zone, ``home`` is the zone of charts of all sites."""
 
     def zone_of(names: list[str]) -> str:
         found = {zones.get(n, home) for n in names}
@@ -253,7 +259,7 @@ def _sections(
     staffing = _staffing(params, scenario, zones, gantt_day)
     abandoned = params.get("abandoned_in_sl")
     currency = str(params.get("currency", ""))
-    return [
+    sections = [
         forecast_section(tables, history, home),
         accuracy_section(tables, home),
         split_section(tables),
@@ -262,9 +268,11 @@ def _sections(
         simulation_section(tables, abandoned, zone_of, scenario),
         cost_section(tables, currency),
         schedule_section(tables, staffing),
+        roster_section(tables, manifest, zones, gantt_day),
         whatif_section(tables),
         provenance_section(manifest),
     ]
+    return [s for s in sections if s is not None]
 
 
 _XLINK_HTTP = re.compile(r"""(href|src)=(["'])https?://""")
