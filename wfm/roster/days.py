@@ -101,7 +101,11 @@ def _soft(m, w, pb: RosterProblem, p: int, paid: list[int], terms: list) -> int:
 
 
 def plan_days(
-    pb: RosterProblem, hint: dict[tuple[str, int], str], time_limit_s: float, workers: int, seed: int
+    pb: RosterProblem,
+    hint: dict[tuple[str, int], str],
+    time_limit_s: float,
+    workers: int,
+    seed: int,
 ) -> tuple[dict[tuple[int, int], bool], str]:
     """Worked days ((person index, day) → works) and the CP-SAT status name."""
     m = cp_model.CpModel()

@@ -154,7 +154,11 @@ def _context(pb: RosterProblem) -> dict:
 
 
 def solve_decomposed(
-    pb: RosterProblem, hint: dict[tuple[str, int], str], time_limit_s: float, workers: int, seed: int
+    pb: RosterProblem,
+    hint: dict[tuple[str, int], str],
+    time_limit_s: float,
+    workers: int,
+    seed: int,
 ) -> tuple[dict[tuple[str, int], str], str]:
     """A roster by days then shifts ((staff id, day) → shift id) and the day model's status.
 
