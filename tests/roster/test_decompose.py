@@ -3,8 +3,16 @@ forced through it (``decompose_above=0``): every hard rule, cover and pins."""
 
 from __future__ import annotations
 
-from wfm.roster import Contract, Cover, RosterProblem, ShiftType, Staff, Weights, check_roster
-from wfm.roster import solve_roster
+from wfm.roster import (
+    Contract,
+    Cover,
+    RosterProblem,
+    ShiftType,
+    Staff,
+    Weights,
+    check_roster,
+    solve_roster,
+)
 
 EARLY = ShiftType("E", 7 * 60, 480, 480)
 LATE = ShiftType("L", 14 * 60, 480, 480)

@@ -104,7 +104,7 @@ def _assign_day(pb, d: int, works: dict, state: dict, ctx: dict) -> None:
     off = np.full((len(people), len(people)), BIG, dtype=np.int64)
     np.fill_diagonal(off, 0)
     rows, cols = linear_sum_assignment(np.hstack([cost_pt[:, col], off]))
-    for i, j in zip(rows, cols):
+    for i, j in zip(rows, cols, strict=True):
         if j < len(slots) and cost_pt[i, col[j]] < BIG:
             _take(pb, people[i], d, by_id[slots[j]], state, ctx)
 
