@@ -13,11 +13,14 @@ from wfm.core.results import SolveResult
 from wfm.roster.check import check_roster
 from wfm.roster.decompose import solve_decomposed
 from wfm.roster.greedy import greedy_roster
+from wfm.roster.lns import improve
 from wfm.roster.model import build_model
 from wfm.roster.problem import RosterProblem
 
 # above this many (person, day, shift type) triples a problem is solved by days then shifts
 DECOMPOSE_ABOVE = 20_000
+FIRST_SEARCH_RATE = 0.3  # share of the time limit for the search over the whole roster
+LINEARIZATION_LEVEL = 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +47,7 @@ def solve_roster(
     seed: int = 1,
     hint: dict[tuple[str, int], str] | None = None,
     decompose_above: int = DECOMPOSE_ABOVE,
+    lns: bool = True,
 ) -> RosterSolution:
     """Roster ``problem`` at least weighted penalty.
 
@@ -61,6 +65,9 @@ def solve_roster(
     decompose_above : int
         Size (people × days × shift types) above which the roster is found by days then
         shifts (:mod:`wfm.roster.decompose`, status ``DECOMPOSED``) instead of one exact model.
+    lns : bool
+        When the first search (``FIRST_SEARCH_RATE`` of the time limit) stops short of an
+        optimum, spend the rest improving its roster part by part (:mod:`wfm.roster.lns`).
 
     Returns
     -------
@@ -84,13 +91,13 @@ def solve_roster(
     for (p, d, t), v in rm.x.items():
         rm.model.add_hint(v, 1 if start.get((problem.staff[p].id, d)) == t else 0)
     solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = float(time_limit_s)
+    first_s = FIRST_SEARCH_RATE * time_limit_s if lns else time_limit_s
+    solver.parameters.max_time_in_seconds = float(first_s)
     solver.parameters.num_search_workers = int(workers)
     solver.parameters.random_seed = int(seed)
-    solver.parameters.linearization_level = 2
+    solver.parameters.linearization_level = LINEARIZATION_LEVEL
     status = solver.solve(rm.model)
     name = solver.status_name(status)
-    wall_s = time.perf_counter() - t0
     if status == cp_model.INFEASIBLE:
         raise InfeasibleError(
             "the roster's hard rules cannot all be met (contract hours, rest, consecutive "
@@ -103,6 +110,11 @@ def solve_roster(
         raw: float | None = float(solver.objective_value)
         if status == cp_model.FEASIBLE and _better(problem, quick, assignment):
             assignment, name = quick, "GREEDY"  # the time limit cut CP-SAT short of the hint
+        if status == cp_model.FEASIBLE and lns:
+            assignment, steps = improve(
+                problem, rm, assignment, t0 + time_limit_s, int(workers), int(seed)
+            )
+            name = f"{name}+LNS" if steps else name
     elif not check_roster(problem, quick).violations:
         # no CP-SAT solution in time: the day-by-day roster, which meets every hard rule
         assignment, name, raw = quick, "GREEDY", None
@@ -120,7 +132,7 @@ def solve_roster(
         objective=obj,
         best_bound=bound,
         gap_rate=min(gap, 1.0),
-        wall_s=wall_s,
+        wall_s=time.perf_counter() - t0,
         num_workers=int(workers),
         seed=int(seed),
         solver="CP-SAT",
