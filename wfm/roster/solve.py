@@ -66,8 +66,9 @@ def solve_roster(
         Size (people × days × shift types) above which the roster is found by days then
         shifts (:mod:`wfm.roster.decompose`, status ``DECOMPOSED``) instead of one exact model.
     lns : bool
-        When the first search (``FIRST_SEARCH_RATE`` of the time limit) stops short of an
-        optimum, spend the rest improving its roster part by part (:mod:`wfm.roster.lns`).
+        Stop the search over the whole roster at its first roster after
+        ``FIRST_SEARCH_RATE`` of the time limit and spend the rest improving that roster part
+        by part (:mod:`wfm.roster.lns`).
 
     Returns
     -------
@@ -91,12 +92,12 @@ def solve_roster(
     for (p, d, t), v in rm.x.items():
         rm.model.add_hint(v, 1 if start.get((problem.staff[p].id, d)) == t else 0)
     solver = cp_model.CpSolver()
-    first_s = FIRST_SEARCH_RATE * time_limit_s if lns else time_limit_s
-    solver.parameters.max_time_in_seconds = float(first_s)
+    solver.parameters.max_time_in_seconds = float(time_limit_s)
     solver.parameters.num_search_workers = int(workers)
     solver.parameters.random_seed = int(seed)
     solver.parameters.linearization_level = LINEARIZATION_LEVEL
-    status = solver.solve(rm.model)
+    stop = _StopAfter(t0 + FIRST_SEARCH_RATE * time_limit_s if lns else math.inf)
+    status = solver.solve(rm.model, stop)
     name = solver.status_name(status)
     if status == cp_model.INFEASIBLE:
         raise InfeasibleError(
@@ -144,6 +145,18 @@ def solve_roster(
         },
     )
     return RosterSolution(assignment=assignment, solve=result)
+
+
+class _StopAfter(cp_model.CpSolverSolutionCallback):
+    """Stops the search at the first roster found after ``at`` (a ``perf_counter`` value)."""
+
+    def __init__(self, at: float) -> None:
+        super().__init__()
+        self.at = at
+
+    def on_solution_callback(self) -> None:
+        if time.perf_counter() >= self.at:
+            self.stop_search()
 
 
 def _better(problem: RosterProblem, a: dict, b: dict) -> bool:
