@@ -3,10 +3,10 @@
 From a valid roster, repeatedly free a part of it — all days of a share of the people, or
 every person's days in a window of days, alternately; each share grows after a sub-search
 solved to optimality and shrinks after one cut by its time limit — fix the rest to the
-current roster, and let CP-SAT re-optimise that part (the whole model, so every rule still holds); keep the result when the
-independent checker prices it lower. Small sub-problems are solved to optimality in a
-fraction of a second, which improves 28-day rosters much faster than one search over all
-of it on a small CPU share.
+current roster, and let CP-SAT re-optimise that part (the whole model, so every rule still
+holds); keep the result when the independent checker prices it lower. Small sub-problems are
+solved to optimality in a fraction of a second, which improves 28-day rosters much faster
+than one search over all of it on a small CPU share.
 """
 
 from __future__ import annotations

@@ -19,7 +19,7 @@ from wfm.roster.problem import RosterProblem
 
 # above this many (person, day, shift type) triples a problem is solved by days then shifts
 DECOMPOSE_ABOVE = 20_000
-FIRST_SEARCH_RATE = 0.3  # share of the time limit for the search over the whole roster
+FIRST_SEARCH_RATE = 0.1  # share of the time limit for the search over the whole roster
 LINEARIZATION_LEVEL = 2
 
 
