@@ -42,9 +42,9 @@ def curtois_table(instances: list[int], time_limit_s: float, workers: int = 2) -
     best = _best_known()
     print(
         "| instance | days | staff | shift types | objective | best known | gap % | status "
-        "| bound | violations | wall s |"
+        "| bound | LNS steps | violations | wall s | load |"
     )
-    print("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |", flush=True)
+    print("| --- " * 13 + "|", flush=True)
     rows = []
     for n in instances:
         name = f"Instance{n}"
@@ -70,6 +70,7 @@ def curtois_table(instances: list[int], time_limit_s: float, workers: int = 2) -
             best=best[name],
             gap=gap,
             status=sol.solve.status,
+            lns_steps=sol.solve.detail.get("lns_steps", 0),
             bound=sol.solve.best_bound,
             violations=len(check.violations),
             wall=sol.solve.wall_s,
@@ -78,7 +79,8 @@ def curtois_table(instances: list[int], time_limit_s: float, workers: int = 2) -
         print(
             f"| {n} | {pb.days} | {len(pb.staff)} | {len(pb.shifts)} | {check.objective} | "
             f"{best[name]} | {gap:.2f} | {sol.solve.status} | {sol.solve.best_bound:.0f} | "
-            f"{len(check.violations)} | {sol.solve.wall_s:.1f} |",
+            f"{row['lns_steps']} | "
+            f"{len(check.violations)} | {sol.solve.wall_s:.1f} | {os.getloadavg()[0]:.1f} |",
             flush=True,
         )
     return rows

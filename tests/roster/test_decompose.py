@@ -3,6 +3,8 @@ forced through it (``decompose_above=0``): every hard rule, cover and pins."""
 
 from __future__ import annotations
 
+import time
+
 from wfm.roster import (
     Contract,
     Cover,
@@ -86,3 +88,25 @@ def test_decomposed_rerostering_keeps_pins_and_moves_the_sick_days():
         k: v for k, v in first.assignment.items() if k[0] == "p2"
     }
     assert check.terms["cover_under"] == 1000 * (14 - len(sol.assignment))
+
+
+def test_large_neighbourhood_search_improves_a_valid_roster_to_the_optimum():
+    from wfm.roster.greedy import greedy_roster
+    from wfm.roster.lns import improve
+    from wfm.roster.model import build_model
+
+    # two people, early and late every day; the day-by-day roster gives both early shifts to
+    # the same first person and leaves the 11 h rest to block the second
+    staff = [Staff(f"p{i}", Contract(max_days_per_week=5)) for i in "12"]
+    need = {(d, t): 1 for d in range(7) for t in ("E", "L")}
+    pb = _problem(staff, need, days=7, weights=Weights(start_change=5, isolated_day_off=20))
+    start = greedy_roster(pb)
+    before = check_roster(pb, start)
+    assert before.violations == ()
+    found, steps = improve(pb, build_model(pb), start, time.perf_counter() + 60, 1, 1)
+    after = check_roster(pb, found)
+    assert after.violations == ()
+    exact = solve_roster(pb, time_limit_s=20, workers=1, seed=1, lns=False)
+    assert exact.solve.status == "OPTIMAL"
+    assert after.objective == exact.solve.objective
+    assert (steps > 0) == (after.objective < before.objective)

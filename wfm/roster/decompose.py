@@ -27,29 +27,33 @@ from wfm.roster.problem import RosterProblem, shift_allowed
 BIG = 10**7  # cost of a forbidden (person, shift) pair
 
 
-def _room(pb, p: int, d: int, t, state: dict, works: dict, ctx: dict) -> bool:
+def _budget(pb, p: int, d: int, state: dict, works: dict, ctx: dict) -> tuple[float, float]:
+    """Paid minutes person ``p`` may still take on day ``d``: within the week and the horizon,
+    keeping the shortest shift for each later worked day [min]."""
+    c = pb.staff[p].contract
+    k = ctx["week"][d]
+    week, total = float("inf"), float("inf")
+    if c.max_min_per_week is not None:
+        later = sum(1 for e in ctx["weeks"][k] if e > d and works.get((p, e)))
+        week = c.max_min_per_week - state["week_min"][p][k] - later * ctx["min_paid"]
+    if c.max_total_min is not None:
+        rest = sum(1 for e in range(d + 1, pb.days) if works.get((p, e)))
+        total = c.max_total_min - state["total"][p] - rest * ctx["min_paid"]
+    return week, total
+
+
+def _room(pb, p: int, d: int, t, state: dict, budget: tuple[float, float], ctx: dict) -> bool:
     """May person ``p`` take shift ``t`` on day ``d`` given the days already set?"""
     person = pb.staff[p]
-    c = person.contract
     if shift_allowed(pb, person, d, t):
         return False
     last = state["days"][p].get(d - 1)
     if last is not None and (last, t.id) in ctx["forbidden"]:
         return False
-    cap = c.max_shifts.get(t.id)
+    cap = person.contract.max_shifts.get(t.id)
     if cap is not None and state["per_type"][p][t.id] >= cap:
         return False
-    k = ctx["week"][d]
-    later = sum(1 for e in ctx["weeks"][k] if e > d and works.get((p, e)))
-    keep = later * ctx["min_paid"]
-    if c.max_min_per_week is not None:
-        if state["week_min"][p][k] + t.paid_min + keep > c.max_min_per_week:
-            return False
-    if c.max_total_min is not None:
-        rest = sum(1 for e in range(d + 1, pb.days) if works.get((p, e))) * ctx["min_paid"]
-        if state["total"][p] + t.paid_min + rest > c.max_total_min:
-            return False
-    return True
+    return t.paid_min <= budget[0] and t.paid_min <= budget[1]
 
 
 def _pair_cost(pb, p: int, d: int, t, state: dict, ctx: dict) -> int:
@@ -96,9 +100,10 @@ def _assign_day(pb, d: int, works: dict, state: dict, ctx: dict) -> None:
     types = sorted(set(slots))
     cost_pt = np.full((len(people), len(types)), BIG, dtype=np.int64)
     for i, p in enumerate(people):
+        budget = _budget(pb, p, d, state, works, ctx)
         for j, tid in enumerate(types):
             t = by_id[tid]
-            if _room(pb, p, d, t, state, works, ctx):
+            if _room(pb, p, d, t, state, budget, ctx):
                 cost_pt[i, j] = _pair_cost(pb, p, d, t, state, ctx) - need[tid].weight_under
     col = np.array([types.index(t) for t in slots])
     off = np.full((len(people), len(people)), BIG, dtype=np.int64)

@@ -79,4 +79,6 @@ def improve(
         check = check_roster(pb, found)
         if not check.violations and check.objective < best_obj:
             best, best_obj, better = found, check.objective, better + 1
+        if status == cp_model.OPTIMAL and len(free) == len(pb.staff) * pb.days:
+            break  # the whole roster was free and is optimal: nothing left to gain
     return best, better

@@ -111,14 +111,14 @@ def solve_roster(
         raw: float | None = float(solver.objective_value)
         if status == cp_model.FEASIBLE and _better(problem, quick, assignment):
             assignment, name = quick, "GREEDY"  # the time limit cut CP-SAT short of the hint
+        steps = 0
         if status == cp_model.FEASIBLE and lns:
             assignment, steps = improve(
                 problem, rm, assignment, t0 + time_limit_s, int(workers), int(seed)
             )
-            name = f"{name}+LNS" if steps else name
     elif not check_roster(problem, quick).violations:
         # no CP-SAT solution in time: the day-by-day roster, which meets every hard rule
-        assignment, name, raw = quick, "GREEDY", None
+        assignment, name, raw, steps = quick, "GREEDY", None, 0
     else:
         raise SolverError(f"CP-SAT found no roster within {time_limit_s:.0f} s (status {name})")
     # the roster's own cost: a feasible (not optimal) solution may carry slack in the
@@ -142,6 +142,7 @@ def solve_roster(
             "solver_wall_s": float(solver.wall_time),
             "conflicts": int(solver.num_conflicts),
             "solver_objective": raw,
+            "lns_steps": steps,  # improving neighbourhood searches
         },
     )
     return RosterSolution(assignment=assignment, solve=result)
