@@ -193,7 +193,7 @@ def _pool_table(res) -> None:
 
 
 def _sick_week(res, schedule, agents, sc, weeks, prefs, time_limit_s) -> None:
-    """Re-roster after the first agent of the busiest pool falls sick for the second week."""
+    """Re-roster after the agent with the most shifts falls sick for the second week."""
     import pandas as pd
 
     from wfm.roster.stage import roster_agents
