@@ -2,10 +2,12 @@
 roster of every agent over four weeks.
 
 Run alone with ``python benchmarks/bench_roster.py [curtois|demo] [--instances 1-12]
-[--time-limit-s 60] [--plan PLAN_DIR]``. The instances are read at run time from
-``../shared/data/rostering`` beside the repository (or ``$WFM_ROSTERING_DIR``); they are not
-part of the project. Every objective printed is recomputed by the independent checker
-(``wfm.roster.check_roster``), which also counts hard-rule violations.
+[--time-limit-s 60] [--plan PLAN_DIR] [--scale 3.5] [--no-sick]``; ``--scale`` multiplies the
+schedule's agents per shift (and so the sampled agents: 3.5 gives about 2,000). The
+instances are read at run time from ``../shared/data/rostering`` beside the repository (or
+``$WFM_ROSTERING_DIR``); they are not part of the project. Every objective printed is
+recomputed by the independent checker (``wfm.roster.check_roster``), which also counts
+hard-rule violations.
 """
 
 from __future__ import annotations
@@ -40,9 +42,9 @@ def curtois_table(instances: list[int], time_limit_s: float, workers: int = 2) -
     best = _best_known()
     print(
         "| instance | days | staff | shift types | objective | best known | gap % | status "
-        "| bound | violations | wall s |"
+        "| bound | LNS steps | violations | wall s | load |"
     )
-    print("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |", flush=True)
+    print("| --- " * 13 + "|", flush=True)
     rows = []
     for n in instances:
         name = f"Instance{n}"
@@ -68,6 +70,7 @@ def curtois_table(instances: list[int], time_limit_s: float, workers: int = 2) -
             best=best[name],
             gap=gap,
             status=sol.solve.status,
+            lns_steps=sol.solve.detail.get("lns_steps", 0),
             bound=sol.solve.best_bound,
             violations=len(check.violations),
             wall=sol.solve.wall_s,
@@ -76,32 +79,35 @@ def curtois_table(instances: list[int], time_limit_s: float, workers: int = 2) -
         print(
             f"| {n} | {pb.days} | {len(pb.staff)} | {len(pb.shifts)} | {check.objective} | "
             f"{best[name]} | {gap:.2f} | {sol.solve.status} | {sol.solve.best_bound:.0f} | "
-            f"{len(check.violations)} | {sol.solve.wall_s:.1f} |",
+            f"{row['lns_steps']} | "
+            f"{len(check.violations)} | {sol.solve.wall_s:.1f} | {os.getloadavg()[0]:.1f} |",
             flush=True,
         )
     return rows
 
 
-def demo_roster(plan_dir: Path, weeks: int = 4, time_limit_s: float = 60.0) -> None:
-    """Roster every agent of the demo (``wfm sample`` agents, seeded preferences) over
-    ``weeks`` weeks on the schedule of a demo plan folder."""
+def _demo_inputs(plan_dir: Path, scale: float):
+    """Scenario, schedule (agents × ``scale``), schedule-sized agents and their preferences."""
     from wfm.core.schemas import SCHEMAS
     from wfm.io.scenario import load_scenario
     from wfm.io.tables import read_table
-    from wfm.roster.build import default_weights, pool_problems
-    from wfm.roster.stage import CHANGE_PENALTY, roster_agents
     from wfm.sample import sample_agents, sample_preferences
 
     sc = load_scenario(DEMO)
     schedule = read_table(plan_dir / "schedule.csv", SCHEMAS["schedule"])
-    agents = sample_agents(sc)
+    if scale != 1:
+        schedule["agents"] = (schedule["agents"] * scale).round().astype("int64")
+    agents = sample_agents(sc, schedule=schedule)
     agents["nights_allowed"] = agents["nights_allowed"] == "true"
     prefs = sample_preferences(agents, seed=sc.seed)
-    t0 = time.perf_counter()
-    res = roster_agents(
-        schedule, agents, sc, preferences=prefs, weeks=weeks, time_limit_s=time_limit_s, workers=2
-    )
-    wall = time.perf_counter() - t0
+    return sc, schedule, agents, prefs
+
+
+def _violations(res, schedule, agents, sc, weeks, prefs, **kw) -> int:
+    """Hard-rule violations of the written roster, by the independent checker."""
+    from wfm.roster.build import default_weights, pool_problems
+    from wfm.roster.stage import CHANGE_PENALTY
+
     problems = pool_problems(
         schedule,
         agents,
@@ -109,9 +115,10 @@ def demo_roster(plan_dir: Path, weeks: int = 4, time_limit_s: float = 60.0) -> N
         weeks=weeks,
         preferences=prefs,
         weights=default_weights(CHANGE_PENALTY),
+        **kw,
     )
     violations = 0
-    for pr in problems:  # the independent checker on the written roster
+    for pr in problems:
         mine = res.table[(res.table["site"] == pr.site) & (res.table["pool"] == pr.pool)]
         by_form = {(v["start"], v["length_min"], v["breaks"]): k for k, v in pr.rows.items()}
         asg = {}
@@ -121,10 +128,33 @@ def demo_roster(plan_dir: Path, weeks: int = 4, time_limit_s: float = 60.0) -> N
             breaks = r.breaks if isinstance(r.breaks, str) else ""
             asg[r.agent_id, d] = by_form[(r.shift_start_local, length, breaks)]
         violations += len(check_roster(pr.problem, asg).violations)
+    return violations
+
+
+def demo_roster(
+    plan_dir: Path,
+    weeks: int = 4,
+    time_limit_s: float = 60.0,
+    scale: float = 1.0,
+    sick: bool = True,
+) -> None:
+    """Roster every agent of the demo (agents sized from the schedule by ``wfm sample``'s
+    rule, seeded preferences) over ``weeks`` weeks on the schedule of a demo plan folder
+    (agents per shift × ``scale``); then one agent's sick week re-rostered."""
+    from wfm.roster.stage import roster_agents
+
+    sc, schedule, agents, prefs = _demo_inputs(plan_dir, scale)
+    t0 = time.perf_counter()
+    res = roster_agents(
+        schedule, agents, sc, preferences=prefs, weeks=weeks, time_limit_s=time_limit_s, workers=2
+    )
+    wall = time.perf_counter() - t0
+    violations = _violations(res, schedule, agents, sc, weeks, prefs)
     tot = res.figures["total"]
     print(
-        f"demo roster: {tot['agents']} agents, {weeks} weeks, {len(res.table)} agent shifts, "
-        f"wall {wall:.1f} s, {res.solve.status}, gap {100 * res.solve.gap_rate:.2f} %"
+        f"demo roster (schedule × {scale:g}): {tot['agents']} agents, {weeks} weeks, "
+        f"{len(res.table)} agent shifts, wall {wall:.1f} s ({time_limit_s:g} s per site-pool), "
+        f"{res.solve.status}; load average {os.getloadavg()[0]:.1f}"
     )
     print(f"hard-rule violations (checker): {violations}")
     print(
@@ -136,9 +166,15 @@ def demo_roster(plan_dir: Path, weeks: int = 4, time_limit_s: float = 60.0) -> N
         f"preferences met {tot['preferences_met']} of {tot['preferences']} "
         f"({100 * tot['preferences_met_rate']:.1f} %)"
     )
+    _pool_table(res)
+    if sick:
+        _sick_week(res, schedule, agents, sc, weeks, prefs, time_limit_s)
+
+
+def _pool_table(res) -> None:
     print(
         "| pool | agents | coverage % | weekends min–max (mean) | nights min–max | paid h "
-        "min–max (mean) | status | gap % |"
+        "min–max (mean) | status | wall s |"
     )
     print("| --- | --- | --- | --- | --- | --- | --- | --- |")
     for name, f in res.figures.items():
@@ -150,10 +186,52 @@ def demo_roster(plan_dir: Path, weeks: int = 4, time_limit_s: float = 60.0) -> N
             f"({f.get('weekends_mean', 0):.2f}) | {f.get('nights_min', 0):.0f}–"
             f"{f.get('nights_max', 0):.0f} | {f.get('paid_h_min', 0):.0f}–"
             f"{f.get('paid_h_max', 0):.0f} ({f.get('paid_h_mean', 0):.1f}) | {f['status']} | "
-            f"{100 * f['gap_rate']:.2f} |"
+            f"{f['wall_s']:.1f} |"
         )
     for note in res.notes:
         print(f"note: {note}")
+
+
+def _sick_week(res, schedule, agents, sc, weeks, prefs, time_limit_s) -> None:
+    """Re-roster after the agent with the most shifts falls sick for the second week."""
+    import pandas as pd
+
+    from wfm.roster.stage import roster_agents
+
+    published = res.table
+    sick = published["agent_id"].value_counts().index[0]
+    first = dt.date.fromisoformat(published["local_date"].min())
+    start = pd.Timestamp(first + dt.timedelta(days=7), tz="UTC")
+    off = pd.DataFrame(
+        {"agent_id": [sick], "start": [start], "end": [start + pd.Timedelta(days=7)]}
+    )
+    lost = int(
+        (
+            (published["agent_id"] == sick)
+            & (published["shift_start"] >= start)
+            & (published["shift_start"] < start + pd.Timedelta(days=7))
+        ).sum()
+    )
+    t0 = time.perf_counter()
+    again = roster_agents(
+        schedule,
+        agents,
+        sc,
+        preferences=prefs,
+        weeks=weeks,
+        time_off=off,
+        published=published,
+        time_limit_s=time_limit_s,
+        workers=2,
+    )
+    wall = time.perf_counter() - t0
+    tot = again.figures["total"]
+    print(
+        f"re-roster after {sick}'s sick week ({lost} shifts lost): wall {wall:.1f} s, "
+        f"changed days {tot['changed_days']} (at least {2 * lost} if each lost shift moves to "
+        f"one person), coverage {100 * tot['coverage_rate']:.2f} %, "
+        f"load average {os.getloadavg()[0]:.1f}"
+    )
 
 
 def _range(text: str) -> list[int]:
@@ -167,6 +245,8 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--instances", default="1-12")
     ap.add_argument("--time-limit-s", type=float, default=60.0)
     ap.add_argument("--plan", default=None, help="demo plan folder holding schedule.csv")
+    ap.add_argument("--scale", type=float, default=1.0, help="demo: agents per shift × this")
+    ap.add_argument("--no-sick", action="store_true", help="demo: skip the sick-week re-roster")
     args = ap.parse_args(argv if argv is not None else [])
     if "curtois" in args.what:
         curtois_table(_range(args.instances), args.time_limit_s)
@@ -174,7 +254,12 @@ def main(argv: list[str] | None = None) -> None:
         if not args.plan:
             print("demo roster: give --plan PLAN_DIR (a demo plan folder)")
         else:
-            demo_roster(Path(args.plan), time_limit_s=args.time_limit_s)
+            demo_roster(
+                Path(args.plan),
+                time_limit_s=args.time_limit_s,
+                scale=args.scale,
+                sick=not args.no_sick,
+            )
 
 
 if __name__ == "__main__":

@@ -120,3 +120,32 @@ def test_sample_agents_match_the_pools_headcounts(tmp_path):
         ("tunis", "voice"): 60,
     }
     assert (df["min_h_per_week"] <= df["max_h_per_week"]).all()
+
+
+def test_sample_agents_sized_from_a_schedule_cover_its_agent_shifts(tmp_path):
+    # lyon/premium plans 60 agents on each of 5 days (300 agent-shifts of 8 h, 7.5 h paid):
+    # 60 heads (its headcount) of 4–5 day contracts cannot work 300 shifts a week
+    sch = schedule({(d, "early"): 60 for d in range(5)}, pool="premium")
+    sch["shift_start"] = "2025-03-03T06:00:00+00:00"
+    sch_path = tmp_path / "schedule.csv"
+    sch.to_csv(sch_path, index=False)
+    out = tmp_path / "agents.csv"
+    result = CliRunner().invoke(
+        main,
+        ["sample", str(DEMO), "--agents-out", str(out), "--schedule", str(sch_path)],
+    )
+    assert result.exit_code == 0, result.output
+    df = pd.read_csv(out)
+    mine = df[(df["site"] == "lyon") & (df["pool"] == "premium")]
+    assert mine["max_days_per_week"].sum() >= 1.05 * 300
+    assert mine["max_h_per_week"].sum() >= 1.05 * 300 * 8
+    assert len(mine) > 60  # more people than the headcount
+    fewer = mine.iloc[:-1]  # one agent fewer would not be enough
+    assert (
+        fewer["max_days_per_week"].sum() < 1.05 * 300
+        or fewer["max_h_per_week"].sum() < 1.05 * 300 * 8
+    )
+    # the pools the schedule does not name keep their headcount
+    assert len(df[(df["site"] == "lille") & (df["pool"] == "generalist")]) == 150
+    # contract minimum within what 8 h shifts give: 80 % of the days at 8 h
+    assert (mine["min_h_per_week"] <= 0.8 * mine["max_days_per_week"] * 8 + 1e-9).all()

@@ -176,3 +176,16 @@ def test_days_after_the_published_roster_are_not_changes(tiny_scenario):
     assert both.figures["total"]["shifts_unassigned"] == 0
     assert both.figures["total"]["changed_days"] == 0
     assert len(both.table) == 10
+
+
+def test_a_six_day_schedule_repeats_by_weekday_not_every_six_days(tiny_scenario):
+    # Monday–Saturday schedule (the sites close on Sunday): Sunday stays closed and the next
+    # Monday takes Monday's cover, not Tuesday's
+    need = {(d, "early"): 1 for d in range(6)}
+    need[0, "early"] = 2
+    sch = schedule(need, days=6)
+    res = _run(sch, agents(agent("a1"), agent("a2"), agent("a3")), tiny_scenario, weeks=2)
+    per_day = res.table.groupby("local_date").size().to_dict()
+    assert "2025-03-09" not in per_day  # Sunday
+    assert per_day["2025-03-10"] == 2  # Monday of week 2
+    assert res.figures["total"]["shifts_required"] == 14

@@ -46,9 +46,17 @@ def _last_weeks_start(today: dt.date, weeks: int) -> dt.date:
     type=click.Path(dir_okay=False),
     default=None,
     help="Also (or only) write an agents CSV for the roster: one agent per head of each "
-    "pool's headcount.",
+    "pool's headcount, or, with --schedule, enough agents for what that schedule plans.",
 )
-def sample(scenario, weeks, start, out_path, agents_path):
+@click.option(
+    "--schedule",
+    "schedule_path",
+    type=click.Path(exists=True, dir_okay=False),
+    default=None,
+    help="A plan's schedule.csv: size each pool's agents from its agent-shifts and paid hours "
+    "(with --agents-out).",
+)
+def sample(scenario, weeks, start, out_path, agents_path, schedule_path):
     """Write a seeded synthetic contact history for SCENARIO.
 
     Daily and weekly cycles per channel, public holidays of the sites' countries, noise,
@@ -61,18 +69,21 @@ def sample(scenario, weeks, start, out_path, agents_path):
     if out_path is None and agents_path is None:
         raise click.UsageError("give --out (history) and/or --agents-out (agents)")
     if agents_path is not None:
-        write_agents(sc, agents_path)
+        write_agents(sc, agents_path, schedule_path)
     if out_path is not None:
         write_sample(sc, weeks, start.date() if start else None, out_path)
 
 
-def write_agents(sc, agents_path) -> None:
-    """Write one sampled agent per head of each pool's headcount and say so."""
+def write_agents(sc, agents_path, schedule_path=None) -> None:
+    """Write sampled agents (per pool: its headcount, or enough for the schedule's
+    agent-shifts) and say so."""
     from wfm.core.people import AGENTS
-    from wfm.io.tables import write_table
+    from wfm.core.schemas import SCHEMAS
+    from wfm.io.tables import read_table, write_table
     from wfm.sample import sample_agents
 
-    agents = sample_agents(sc)
+    schedule = read_table(schedule_path, SCHEMAS["schedule"]) if schedule_path else None
+    agents = sample_agents(sc, schedule=schedule)
     write_table(agents, agents_path, AGENTS)
     pools = len(agents.groupby(["site", "pool"]))
     click.echo(f"agents: {len(agents)} agents in {pools} site pools → {agents_path}")

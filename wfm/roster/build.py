@@ -3,8 +3,9 @@
 
 Each schedule row is ``agents`` copies of its shift on its day: a cover line of that shift
 type and day. The roster starts on the schedule's first local date and spans ``weeks`` whole
-weeks; when that is longer than the schedule, the schedule's days repeat in order (day ``d`` of
-the roster takes the cover of schedule day ``d mod len(schedule days)``).
+weeks; when that is longer than the schedule, the schedule's whole weeks repeat (day ``d`` of
+the roster takes the cover of schedule day ``d mod P``, ``P`` the schedule's span rounded up to
+whole weeks, so a Monday–Saturday schedule leaves every Sunday closed).
 """
 
 from __future__ import annotations
@@ -106,7 +107,8 @@ def _shift_types(rows: pd.DataFrame, scenario: Scenario) -> tuple[list[ShiftType
 
 def _cover(rows: pd.DataFrame, types: list[ShiftType], first: dt.date, days: int) -> list[Cover]:
     dates = sorted({dt.date.fromisoformat(d) for d in rows["local_date"]})
-    period = (dates[-1] - first).days + 1
+    span = (dates[-1] - first).days + 1
+    period = 7 * -(-span // 7) if days > span else span  # whole weeks: a closed day stays closed
     need: dict[tuple[int, str], int] = {}
     for r in rows.itertuples(index=False):
         need[(dt.date.fromisoformat(r.local_date) - first).days, r.shift] = int(r.agents)

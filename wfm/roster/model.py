@@ -88,16 +88,16 @@ def _person_rules(rm: RosterModel, pb: RosterProblem, p: int, person: Staff) -> 
         for d in range(pb.days - k):
             m.add(sum(w[p, e] for e in range(d, d + k + 1)) <= k)
     if c.min_consecutive_days and c.min_consecutive_days > 1:
-        _min_runs(m, [w[p, d] for d in days], c.min_consecutive_days)
+        min_runs(m, [w[p, d] for d in days], c.min_consecutive_days)
     if c.min_consecutive_days_off and c.min_consecutive_days_off > 1:
-        _min_runs(m, [w[p, d].Not() for d in days], c.min_consecutive_days_off)
+        min_runs(m, [w[p, d].Not() for d in days], c.min_consecutive_days_off)
     if c.max_weekends is not None:
         ends = pb.weekends()
         if c.max_weekends < len(ends):
             m.add(sum(_weekend_var(rm, p, we) for we in ends) <= c.max_weekends)
 
 
-def _min_runs(m: cp_model.CpModel, lits: list, length: int) -> None:
+def min_runs(m: cp_model.CpModel, lits: list, length: int) -> None:
     """Runs of true literals are at least ``length`` long, except runs touching either end."""
     n = len(lits)
     for start in range(1, n):

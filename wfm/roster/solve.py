@@ -11,9 +11,16 @@ from ortools.sat.python import cp_model
 from wfm.core.errors import InfeasibleError, SolverError
 from wfm.core.results import SolveResult
 from wfm.roster.check import check_roster
+from wfm.roster.decompose import solve_decomposed
 from wfm.roster.greedy import greedy_roster
+from wfm.roster.lns import improve
 from wfm.roster.model import build_model
 from wfm.roster.problem import RosterProblem
+
+# above this many (person, day, shift type) triples a problem is solved by days then shifts
+DECOMPOSE_ABOVE = 20_000
+FIRST_SEARCH_RATE = 0.1  # share of the time limit for the search over the whole roster
+LINEARIZATION_LEVEL = 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +46,8 @@ def solve_roster(
     workers: int = 2,
     seed: int = 1,
     hint: dict[tuple[str, int], str] | None = None,
+    decompose_above: int = DECOMPOSE_ABOVE,
+    lns: bool = True,
 ) -> RosterSolution:
     """Roster ``problem`` at least weighted penalty.
 
@@ -53,6 +62,13 @@ def solve_roster(
         Random seed of the search.
     hint : dict, optional
         A roster to start from ((staff id, day) → shift id), e.g. the published one.
+    decompose_above : int
+        Size (people × days × shift types) above which the roster is found by days then
+        shifts (:mod:`wfm.roster.decompose`, status ``DECOMPOSED``) instead of one exact model.
+    lns : bool
+        Stop the search over the whole roster at its first roster after
+        ``FIRST_SEARCH_RATE`` of the time limit and spend the rest improving that roster part
+        by part (:mod:`wfm.roster.lns`).
 
     Returns
     -------
@@ -68,6 +84,8 @@ def solve_roster(
         hard rule).
     """
     t0 = time.perf_counter()
+    if len(problem.staff) * problem.days * len(problem.shifts) > decompose_above:
+        return _solve_decomposed(problem, time_limit_s, workers, seed, hint, t0)
     rm = build_model(problem)
     quick = greedy_roster(problem)
     start = hint or quick
@@ -77,10 +95,10 @@ def solve_roster(
     solver.parameters.max_time_in_seconds = float(time_limit_s)
     solver.parameters.num_search_workers = int(workers)
     solver.parameters.random_seed = int(seed)
-    solver.parameters.linearization_level = 2
-    status = solver.solve(rm.model)
+    solver.parameters.linearization_level = LINEARIZATION_LEVEL
+    stop = _StopAfter(t0 + FIRST_SEARCH_RATE * time_limit_s if lns else math.inf)
+    status = solver.solve(rm.model, stop)
     name = solver.status_name(status)
-    wall_s = time.perf_counter() - t0
     if status == cp_model.INFEASIBLE:
         raise InfeasibleError(
             "the roster's hard rules cannot all be met (contract hours, rest, consecutive "
@@ -91,9 +109,16 @@ def solve_roster(
             (problem.staff[p].id, d): t for (p, d, t), v in rm.x.items() if solver.boolean_value(v)
         }
         raw: float | None = float(solver.objective_value)
+        if status == cp_model.FEASIBLE and _better(problem, quick, assignment):
+            assignment, name = quick, "GREEDY"  # the time limit cut CP-SAT short of the hint
+        steps = 0
+        if status == cp_model.FEASIBLE and lns:
+            assignment, steps = improve(
+                problem, rm, assignment, t0 + time_limit_s, int(workers), int(seed)
+            )
     elif not check_roster(problem, quick).violations:
         # no CP-SAT solution in time: the day-by-day roster, which meets every hard rule
-        assignment, name, raw = quick, "GREEDY", None
+        assignment, name, raw, steps = quick, "GREEDY", None, 0
     else:
         raise SolverError(f"CP-SAT found no roster within {time_limit_s:.0f} s (status {name})")
     # the roster's own cost: a feasible (not optimal) solution may carry slack in the
@@ -108,7 +133,7 @@ def solve_roster(
         objective=obj,
         best_bound=bound,
         gap_rate=min(gap, 1.0),
-        wall_s=wall_s,
+        wall_s=time.perf_counter() - t0,
         num_workers=int(workers),
         seed=int(seed),
         solver="CP-SAT",
@@ -117,6 +142,56 @@ def solve_roster(
             "solver_wall_s": float(solver.wall_time),
             "conflicts": int(solver.num_conflicts),
             "solver_objective": raw,
+            "lns_steps": steps,  # improving neighbourhood searches
         },
+    )
+    return RosterSolution(assignment=assignment, solve=result)
+
+
+class _StopAfter(cp_model.CpSolverSolutionCallback):
+    """Stops the search at the first roster found after ``at`` (a ``perf_counter`` value)."""
+
+    def __init__(self, at: float) -> None:
+        super().__init__()
+        self.at = at
+
+    def on_solution_callback(self) -> None:
+        if time.perf_counter() >= self.at:
+            self.stop_search()
+
+
+def _better(problem: RosterProblem, a: dict, b: dict) -> bool:
+    """Roster ``a`` meets every hard rule and costs less than ``b``."""
+    ca = check_roster(problem, a)
+    return not ca.violations and ca.objective < check_roster(problem, b).objective
+
+
+def _solve_decomposed(problem, time_limit_s, workers, seed, hint, t0) -> RosterSolution:
+    """Days then shifts; the day-by-day greedy roster when it is better or nothing else."""
+    quick = greedy_roster(problem)
+    found, status = solve_decomposed(problem, hint or quick, time_limit_s, workers, seed)
+    options = []
+    for name, asg in (("DECOMPOSED", found), ("GREEDY", quick)):
+        check = check_roster(problem, asg)
+        if asg and not check.violations:
+            options.append((check.objective, name, asg))
+    if not options:
+        if status == "INFEASIBLE":
+            raise InfeasibleError(
+                "the roster's day rules cannot all be met (days per week, consecutive days, "
+                "weekends, pinned shifts); relax a contract or a pin"
+            )
+        raise SolverError(f"no valid roster within {time_limit_s:.0f} s (day model {status})")
+    obj, name, assignment = min(options, key=lambda o: o[0])
+    result = SolveResult(
+        status=name,
+        objective=float(obj),
+        best_bound=0.0,  # the decomposition proves no bound
+        gap_rate=1.0 if obj else 0.0,
+        wall_s=time.perf_counter() - t0,
+        num_workers=int(workers),
+        seed=int(seed),
+        solver="CP-SAT days + assignment",
+        detail={"day_model_status": status, "variables": len(problem.staff) * problem.days},
     )
     return RosterSolution(assignment=assignment, solve=result)

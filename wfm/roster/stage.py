@@ -100,6 +100,7 @@ def roster_agents(
         fig["violations"] = len(check.violations)
         fig["status"] = sol.solve.status
         fig["gap_rate"] = sol.solve.gap_rate
+        fig["wall_s"] = sol.solve.wall_s
         figures[f"{pr.site}/{pr.pool}"] = fig
         solves.append(sol.solve)
     table = _frame(roster, ROSTER)
@@ -221,8 +222,8 @@ def _pool_notes(pr, status: str, violations: list[str], limit_s: float) -> list[
         notes.append(f"{where}: no agents in the agents file; every shift unassigned")
     if status == "GREEDY":
         notes.append(
-            f"{where}: CP-SAT found no roster in {limit_s:.0f} s; the day-by-day roster is "
-            "given (every hard rule met, not optimised): raise the time limit"
+            f"{where}: CP-SAT found no better roster in {limit_s:.0f} s than the day-by-day "
+            "roster, which is given (every hard rule met, not optimised): raise the time limit"
         )
     if violations:
         notes.append(

@@ -1,0 +1,152 @@
+"""First half of the decomposed roster of a large pool: which days each person works.
+
+A CP-SAT model over ``w[p, d]`` only (people × days, no shift types): every day-level hard rule
+exactly (days per week, consecutive days, minimum runs, weekends, whole days off, pinned days)
+and the day-level soft terms exactly (days off in pairs, day-off requests, fair weekends,
+changes of worked/off against a published roster). Two terms are approximated: cover is
+counted per day (people working against the day's agent-shifts) instead of per shift, and a
+worked day counts the day's mean paid minutes of the schedule towards the contract minimum.
+"""
+
+from __future__ import annotations
+
+from ortools.sat.python import cp_model
+
+from wfm.roster.model import min_runs
+from wfm.roster.problem import RosterProblem, shift_allowed
+
+
+def day_need(pb: RosterProblem) -> tuple[list[int], list[int], list[int], list[int]]:
+    """Per day: agent-shifts asked, weight under, weight over, mean paid minutes of a slot."""
+    need, under, over, paid = [], [], [], []
+    by_id = {s.id: s for s in pb.shifts}
+    mean_all = round(sum(s.paid_min for s in pb.shifts) / max(1, len(pb.shifts)))
+    for d in range(pb.days):
+        lines = [c for c in pb.cover if c.day == d]
+        req = sum(c.requirement for c in lines)
+        need.append(req)
+        under.append(max((c.weight_under for c in lines), default=0))
+        over.append(min((c.weight_over for c in lines), default=0))
+        minutes = sum(c.requirement * by_id[c.shift].paid_min for c in lines)
+        paid.append(round(minutes / req) if req else mean_all)
+    return need, under, over, paid
+
+
+def _open_days(pb: RosterProblem) -> dict[tuple[int, int], bool]:
+    """(person, day) → some shift type is statically allowed (pinned days keep theirs)."""
+    out = {}
+    by_id = {s.id: s for s in pb.shifts}
+    for p, person in enumerate(pb.staff):
+        for d in range(pb.days):
+            if (person.id, d) in pb.pinned:
+                t = pb.published.get((person.id, d))
+                out[p, d] = t in by_id and not shift_allowed(pb, person, d, by_id[t])
+            else:
+                out[p, d] = any(not shift_allowed(pb, person, d, s) for s in pb.shifts)
+    return out
+
+
+def _rules(m, w, pb: RosterProblem, p: int) -> list:
+    """Day-level hard rules of person ``p``; returns the person's weekend indicators."""
+    c, days = pb.staff[p].contract, range(pb.days)
+    for week in pb.weeks():
+        if c.max_days_per_week is not None and c.max_days_per_week < len(week):
+            m.add(sum(w[p, d] for d in week) <= c.max_days_per_week)
+    k = c.max_consecutive_days
+    if k is not None and k < pb.days:
+        for d in range(pb.days - k):
+            m.add(sum(w[p, e] for e in range(d, d + k + 1)) <= k)
+    if c.min_consecutive_days and c.min_consecutive_days > 1:
+        min_runs(m, [w[p, d] for d in days], c.min_consecutive_days)
+    if c.min_consecutive_days_off and c.min_consecutive_days_off > 1:
+        min_runs(m, [w[p, d].Not() for d in days], c.min_consecutive_days_off)
+    ends = []
+    for we in pb.weekends():
+        v = m.new_bool_var(f"we_{p}_{we[0]}")
+        m.add_max_equality(v, [w[p, d] for d in we])
+        ends.append(v)
+    if c.max_weekends is not None and c.max_weekends < len(ends):
+        m.add(sum(ends) <= c.max_weekends)
+    return ends
+
+
+def _soft(m, w, pb: RosterProblem, p: int, paid: list[int], terms: list) -> int:
+    """Day-level soft terms of person ``p`` (appended to ``terms``); returns a constant."""
+    person, wt, const = pb.staff[p], pb.weights, 0
+    if wt.isolated_day_off:
+        for d in range(1, pb.days - 1):
+            iso = m.new_bool_var(f"iso_{p}_{d}")
+            m.add(iso >= w[p, d - 1] + w[p, d + 1] - w[p, d] - 1)
+            terms.append((wt.isolated_day_off, iso))
+    lo = person.contract.min_total_min or 0
+    if lo and wt.short_per_min:
+        short = m.new_int_var(0, lo, f"short_{p}")
+        m.add(sum(paid[d] * w[p, d] for d in range(pb.days)) + short >= lo)
+        terms.append((wt.short_per_min, short))
+    for r in pb.requests:
+        if r.staff == person.id and r.shift is None and r.weight:
+            if r.on:
+                const += r.weight
+                terms.append((-r.weight, w[p, r.day]))
+            else:
+                terms.append((r.weight, w[p, r.day]))
+    for d in range(pb.days):
+        key = (person.id, d)
+        if wt.change and key in pb.published and key not in pb.pinned:
+            was = pb.published[key] is not None
+            const += wt.change
+            terms.append((-wt.change, w[p, d] if was else w[p, d].Not()))
+    return const
+
+
+def plan_days(
+    pb: RosterProblem,
+    hint: dict[tuple[str, int], str],
+    time_limit_s: float,
+    workers: int,
+    seed: int,
+) -> tuple[dict[tuple[int, int], bool], str]:
+    """Worked days ((person index, day) → works) and the CP-SAT status name."""
+    m = cp_model.CpModel()
+    open_ = _open_days(pb)
+    w = {}
+    for (p, d), ok in open_.items():
+        w[p, d] = m.new_bool_var(f"w_{p}_{d}")
+        if not ok:
+            m.add(w[p, d] == 0)
+        elif (pb.staff[p].id, d) in pb.pinned:
+            m.add(w[p, d] == 1)
+    need, under, over, paid = day_need(pb)
+    terms: list = []
+    const = 0
+    groups: dict[str, list] = {}
+    for p, person in enumerate(pb.staff):
+        groups.setdefault(person.group, []).append(_rules(m, w, pb, p))
+        const += _soft(m, w, pb, p, paid, terms)
+    for d in range(pb.days):
+        u = m.new_int_var(0, need[d], f"u_{d}")
+        o = m.new_int_var(0, len(pb.staff), f"o_{d}")
+        m.add(sum(w[p, d] for p in range(len(pb.staff))) + u - o == need[d])
+        terms += [(under[d], u), (over[d], o)]
+    if pb.weights.weekend_spread and pb.weekends():
+        top = len(pb.weekends())
+        for g, ends in groups.items():
+            if len(ends) > 1:
+                hi, lo = m.new_int_var(0, top, f"hi_{g}"), m.new_int_var(0, top, f"lo_{g}")
+                for e in ends:
+                    m.add(hi >= sum(e))
+                    m.add(lo <= sum(e))
+                terms.append((pb.weights.weekend_spread, hi - lo))
+    m.minimize(sum(c * e for c, e in terms) + const)
+    for (p, d), v in w.items():
+        m.add_hint(v, 1 if (pb.staff[p].id, d) in hint else 0)
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = float(time_limit_s)
+    solver.parameters.num_workers = int(workers)
+    solver.parameters.random_seed = int(seed)
+    solver.parameters.relative_gap_limit = 0.001
+    status = solver.solve(m)
+    name = solver.status_name(status)
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return {}, name
+    return {k: bool(solver.boolean_value(v)) for k, v in w.items()}, name
