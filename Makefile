@@ -3,7 +3,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install demo demo-roster test bench lint clean wheel-check
+.PHONY: install demo test bench lint clean wheel-check
 
 install: $(STAMP)
 
@@ -14,26 +14,20 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 DEMO_HISTORY := examples/demo/history.csv
-
-demo: $(STAMP) $(DEMO_HISTORY)
-	$(BIN)/wfm plan wfm/examples/demo/scenario.toml --history $(DEMO_HISTORY) --out forecasts/demo
-	$(BIN)/wfm report forecasts/demo --out forecasts/demo/report.html --scenario wfm/examples/demo/scenario.toml
-
-# the demo plan rostered: one agent per head of each pool (wfm sample --agents-out) and a copy
-# of the demo scenario with its [roster] section switched on, both git-ignored; the roster is
-# the plan's last stage, resumed from forecasts/demo (minutes: 575 agents over 4 weeks)
+# the demo's agents are written from the demo plan's schedule (enough people for what it
+# schedules) and rostered over 4 weeks as the plan's last stage, with a copy of the demo
+# scenario whose [roster] section is switched on; both files are git-ignored
 DEMO_AGENTS := examples/demo/agents.csv
 DEMO_ROSTERED := examples/demo/scenario-roster.toml
 
-demo-roster: demo $(DEMO_AGENTS) $(DEMO_ROSTERED)
-	$(BIN)/wfm plan $(DEMO_ROSTERED) --from roster --resume forecasts/demo --out forecasts/demo-roster
-	$(BIN)/wfm report forecasts/demo-roster --out forecasts/demo-roster/report.html --scenario $(DEMO_ROSTERED)
-
-$(DEMO_AGENTS): | $(STAMP)
-	$(BIN)/wfm sample wfm/examples/demo/scenario.toml --agents-out $@
+demo: $(STAMP) $(DEMO_HISTORY) $(DEMO_ROSTERED)
+	$(BIN)/wfm plan wfm/examples/demo/scenario.toml --history $(DEMO_HISTORY) --out forecasts/demo
+	$(BIN)/wfm sample wfm/examples/demo/scenario.toml --agents-out $(DEMO_AGENTS) --schedule forecasts/demo/schedule.csv
+	$(BIN)/wfm plan $(DEMO_ROSTERED) --history $(DEMO_HISTORY) --from roster --resume forecasts/demo --out forecasts/demo
+	$(BIN)/wfm report forecasts/demo --out forecasts/demo/report.html --scenario $(DEMO_ROSTERED)
 
 $(DEMO_ROSTERED): wfm/examples/demo/scenario.toml
-	sed -e 's/^# \[roster\]$$/[roster]/' -e 's/^# agents = /agents = /' -e 's/^# weeks = /weeks = /' $< > $@
+	sed -e 's/^# \[roster\]$$/[roster]/' -e 's/^# \(agents\|weeks\|time_limit_s\) = /\1 = /' $< > $@
 
 # 10 weeks of seeded synthetic history ending on the last Sunday; generated once, git-ignored
 $(DEMO_HISTORY): | $(STAMP)

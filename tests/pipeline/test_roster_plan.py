@@ -214,6 +214,7 @@ def test_a_scenario_without_roster_has_no_roster_section(centre, tmp_path):
             ["roster.time_off", "off.csv"],
         ),
         ('[roster]\nagents = "people/agents.csv"\nmin_rest_h = 30\n', ["roster.min_rest_h"]),
+        ('[roster]\nagents = "people/agents.csv"\ntime_limit_s = 0\n', ["roster.time_limit_s"]),
     ],
 )
 def test_a_bad_roster_section_exits_2_naming_the_key(centre, tmp_path, block, words):
@@ -248,3 +249,18 @@ def test_an_agent_of_an_unknown_pool_is_refused_by_validate(centre, tmp_path):
     res = CliRunner().invoke(main, ["validate", str(good)])
     assert res.exit_code == 0, res.output
     assert "roster: 12 agents, 2 weeks — valid" in res.output
+
+
+def test_the_roster_time_limit_is_the_runs_then_the_rosters_then_the_solvers():
+    from dataclasses import replace
+
+    from wfm.core.config import RosterConfig
+    from wfm.pipeline.roster import _time_limit_s
+
+    scenario = load_scenario(DATA / "scenario.toml")
+    solver_s = float(scenario.solver.time_limit_s)
+    plain, own = RosterConfig(agents="a.csv"), RosterConfig(agents="a.csv", time_limit_s=5)
+    assert _time_limit_s(plain, scenario, None) == solver_s
+    assert _time_limit_s(own, scenario, RunOptions()) == 5.0
+    assert _time_limit_s(own, scenario, RunOptions(time_limit_s=2)) == 2.0
+    assert _time_limit_s(plain, replace(scenario, roster=own), None) == solver_s

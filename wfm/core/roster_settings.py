@@ -44,6 +44,9 @@ class RosterConfig:
         Roster length, 1 to 6 [weeks]; the schedule's days repeat when it is shorter.
     min_rest_h : float, optional
         Rest between two shifts of one agent [h]; default ``shifts.min_rest_h``.
+    time_limit_s : float, optional
+        CP-SAT time limit per site and pool for the roster [s]; default
+        ``solver.time_limit_s``. A run's ``--time-limit-s`` wins over both.
     """
 
     agents: str
@@ -51,6 +54,7 @@ class RosterConfig:
     preferences: str = ""
     weeks: int = 4
     min_rest_h: float | None = None
+    time_limit_s: float | None = None
 
     def __post_init__(self) -> None:
         if not self.agents.strip():
@@ -64,6 +68,8 @@ class RosterConfig:
             check_positive("min_rest_h", self.min_rest_h, allow_zero=True)
             if self.min_rest_h >= 24:
                 raise ConfigError(f"must be below 24 h; got {self.min_rest_h}", key="min_rest_h")
+        if self.time_limit_s is not None:
+            check_positive("time_limit_s", self.time_limit_s)
 
     def files(self) -> dict[str, str]:
         """The files named, by key (``agents`` always; ``time_off``, ``preferences`` when

@@ -17,9 +17,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from wfm.core.config import Scenario
+from wfm.core.config import RosterConfig, Scenario
 from wfm.core.errors import ConfigError, InputError
 from wfm.core.results import StageResult
+from wfm.core.run_options import RunOptions
 from wfm.io.people import read_agents, read_preferences, read_time_off
 from wfm.roster.stage import roster_agents
 
@@ -90,11 +91,23 @@ def check_people(scenario: Scenario, people: Mapping[str, pd.DataFrame]) -> None
             )
 
 
-def roster_stage(tables: Mapping[str, pd.DataFrame], scenario: Scenario) -> StageResult:
+def _time_limit_s(cfg: RosterConfig, scenario: Scenario, options: RunOptions | None) -> float:
+    if options is not None and options.time_limit_s is not None:
+        return float(options.time_limit_s)
+    if cfg.time_limit_s is not None:
+        return float(cfg.time_limit_s)
+    return float(scenario.solver.time_limit_s)
+
+
+def roster_stage(
+    tables: Mapping[str, pd.DataFrame], scenario: Scenario, options: RunOptions | None = None
+) -> StageResult:
     """Named agents on the schedule's shifts over ``roster.weeks`` weeks.
 
-    The solver settings are the scenario's with the run's options applied (time limit per
-    site and pool, workers, seed); ``roster.min_rest_h`` overrides ``shifts.min_rest_h``.
+    The solver settings are the scenario's with the run's options applied (workers, seed);
+    the time limit per site and pool is the run's ``--time-limit-s``, else
+    ``roster.time_limit_s``, else ``solver.time_limit_s``; ``roster.min_rest_h`` overrides
+    ``shifts.min_rest_h``.
     """
     cfg = scenario.roster
     if cfg is None:
@@ -114,6 +127,7 @@ def roster_stage(tables: Mapping[str, pd.DataFrame], scenario: Scenario) -> Stag
         time_off=tables.get("time_off"),
         preferences=tables.get("preferences"),
         weeks=cfg.weeks,
+        time_limit_s=_time_limit_s(cfg, scenario, options),
     )
     figures = dict(res.figures)
     if res.solve is not None:  # the manifest keeps the roster solver's outcome with its figures

@@ -69,7 +69,7 @@ def _run_stage(
             allocation=tables.get("allocation"),
         )
     if name == "roster":
-        return roster_stage(tables, scenario)
+        return roster_stage(tables, scenario, options)
     check_stage(name)  # a name that is not a stage is a ConfigError
     raise AssertionError(f"stage {name!r} has no runner")
 
