@@ -149,7 +149,8 @@ def register_added_file(path: str | os.PathLike) -> None:
 
 
 def read_side_table(path: str | os.PathLike) -> pd.DataFrame:
-    """Read a CSV that has no contract schema: numbers as numbers, ``interval_start`` as UTC."""
+    """Read a CSV that has no contract schema: numbers as numbers (a column of empty cells
+    too: missing numbers, NaN), ``interval_start`` as UTC."""
     path = Path(path)
     raw = read_csv_strings(path)
     raw.columns = [str(c).strip() for c in raw.columns]
@@ -158,12 +159,16 @@ def read_side_table(path: str | os.PathLike) -> pd.DataFrame:
 
 
 def _side_column(values: pd.Series, source: str, col: str) -> pd.Series:
-    """A column without a contract: times, numbers, booleans, else text."""
+    """A column without a contract: times, numbers, booleans, else text.
+
+    A column of empty cells is numbers, all missing (float64 NaN): what a stage writes for a
+    measure nothing was measured for (the service levels of a horizon without contacts).
+    """
     s = values.astype(str).str.strip()
     if col.endswith("_start") or col.endswith("_end"):
         return parse_times(s, source, col, None)
     num = pd.to_numeric(s.where(s != "", None), errors="coerce")
-    if num.notna().sum() == (s != "").sum() and (s != "").any():
+    if len(s) and num.notna().sum() == (s != "").sum():
         return num.astype("float64")
     if set(s.unique()) <= {"True", "False", "true", "false"}:
         return s.str.lower() == "true"
@@ -209,19 +214,28 @@ def read_plan_folder(
     manifest : dict
         Parsed ``manifest.json``.
     """
+    folder = _plan_dir(folder)
+    manifest = read_manifest(folder)
+    return _read_tables(folder, only), manifest
+
+
+def _plan_dir(folder: str | os.PathLike) -> Path:
+    """``folder`` as a path; :class:`InputError` when it is not a folder."""
     folder = Path(folder)
     if not folder.is_dir():
         raise InputError(
             "plan folder not found", source=str(folder), expected="a folder written by 'wfm plan'"
         )
-    manifest = read_manifest(folder)
-    tables: dict[str, pd.DataFrame] = {}
-    wanted = (*PLAN_TABLE_NAMES, *EXTRA_TABLES) if only is None else tuple(only)
-    for stem in wanted:
-        path = folder / f"{stem}.csv"
-        if path.exists():
-            tables[stem] = read_plan_table(path, stem)
-    return tables, manifest
+    return folder
+
+
+def _read_tables(
+    folder: Path, only: Iterable[str] | None, scenario: Scenario | None = None
+) -> dict[str, pd.DataFrame]:
+    """The plan tables present in ``folder`` (every one, or those in ``only``), by name."""
+    names = (*PLAN_TABLE_NAMES, *EXTRA_TABLES) if only is None else tuple(only)
+    paths = {name: folder / f"{name}.csv" for name in names}
+    return {n: read_plan_table(p, n, scenario) for n, p in paths.items() if p.exists()}
 
 
 def read_plan_table(path: str | os.PathLike, name: str, scenario=None) -> pd.DataFrame:
@@ -374,17 +388,10 @@ def read_plan(
         No plan folder, a malformed table or manifest, or no interval length anywhere (an
         old manifest without ``parameters.interval_min``, no scenario, no timed table).
     """
-    folder = Path(folder)
-    if not folder.is_dir():
-        raise InputError(
-            "plan folder not found", source=str(folder), expected="a folder written by 'wfm plan'"
-        )
+    folder = _plan_dir(folder)
     has_manifest = need_manifest or (folder / PLAN_RECORD).is_file()
     data = read_manifest(folder) if has_manifest else {}
-    tables = {}
-    for name in (*PLAN_TABLE_NAMES, *EXTRA_TABLES) if only is None else tuple(only):
-        if (folder / f"{name}.csv").exists():
-            tables[name] = read_plan_table(folder / f"{name}.csv", name, scenario)
+    tables = _read_tables(folder, only, scenario)
     fallback = scenario.interval_min if scenario is not None else grid_interval_min(tables)
     if has_manifest:
         manifest = Manifest.from_dict(data, interval_min=fallback)
