@@ -84,8 +84,11 @@ def _validated(
     name: str,
     scenario: Scenario | None,
     source_tz: str | None,
+    *,
+    ordered: bool = True,
 ) -> pd.DataFrame:
-    """A table of strings (as a CSV holds them) converted and checked (see :func:`read_table`)."""
+    """A table of strings (as a CSV holds them) converted and checked (see :func:`read_table`);
+    in key order, or with ``ordered=False`` in the rows' order in ``raw``."""
     tz = source_tz or (scenario.source_tz if scenario else "") or None
     df = convert_columns(raw, schema, name, tz)
     if len(df) < schema.min_rows:
@@ -103,7 +106,7 @@ def _validated(
         check_history_grid(df, scenario.interval_min, source=name, day_tz=day_tz)
     if scenario is not None and schema.name == "requirements":
         check_requirements(df, scenario, source=name)
-    return order_table(df, schema)
+    return order_table(df, schema) if ordered else df
 
 
 def _check_fields(path: Path) -> None:
