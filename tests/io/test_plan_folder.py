@@ -102,3 +102,15 @@ def test_a_measure_empty_in_every_row_reads_back_as_numbers(tmp_path):
     assert back["summary"]["scope"].tolist() == ["overall"]
     tables, _ = read_plan_folder(tmp_path / "plan")
     assert tables["simulation"]["service_level_rate"].dtype == "float64"
+
+
+def test_the_plan_scenario_is_its_copy_else_the_file_its_manifest_names(tmp_path):
+    from wfm.io.plan_folder import plan_scenario_file, read_manifest
+
+    manifest = read_manifest(PLAN)
+    beside = PLAN.parent / "scenario.toml"  # a plan made before wfm kept a copy
+    assert plan_scenario_file(PLAN, manifest) == beside
+    plan = shutil.copytree(PLAN, tmp_path / "plan")
+    assert plan_scenario_file(plan, manifest) is None
+    shutil.copy(beside, plan / "scenario.toml")
+    assert plan_scenario_file(plan, manifest) == plan / "scenario.toml"

@@ -175,6 +175,19 @@ def _side_column(values: pd.Series, source: str, col: str) -> pd.Series:
     return s
 
 
+def plan_scenario_file(folder: str | os.PathLike, manifest: dict) -> Path | None:
+    """The scenario of a plan folder: its own copy (``scenario.toml``), else the file its
+    manifest names, in the folder or beside it (plans made before wfm kept a copy); None
+    when none of them is there."""
+    folder = Path(folder)
+    named = manifest.get("scenario")
+    named = named.get("file", "") if isinstance(named, dict) else ""
+    candidates = [folder / SCENARIO_COPY]
+    if named:
+        candidates += [folder / named, folder.parent / named]
+    return next((c for c in candidates if c.is_file()), None)
+
+
 def read_manifest(folder: str | os.PathLike) -> dict:
     """The plan's ``manifest.json`` (an error when absent or not JSON)."""
     path = Path(folder) / "manifest.json"
@@ -216,7 +229,7 @@ def read_plan_folder(
     """
     folder = _plan_dir(folder)
     manifest = read_manifest(folder)
-    return _read_tables(folder, only), manifest
+    return read_plan_tables(folder, only), manifest
 
 
 def _plan_dir(folder: str | os.PathLike) -> Path:
@@ -229,10 +242,14 @@ def _plan_dir(folder: str | os.PathLike) -> Path:
     return folder
 
 
-def _read_tables(
-    folder: Path, only: Iterable[str] | None, scenario: Scenario | None = None
+def read_plan_tables(
+    folder: str | os.PathLike,
+    only: Iterable[str] | None = None,
+    scenario: Scenario | None = None,
 ) -> dict[str, pd.DataFrame]:
-    """The plan tables present in ``folder`` (every one, or those in ``only``), by name."""
+    """The plan tables present in ``folder`` (every one, or those in ``only``), by name,
+    each read by :func:`read_plan_table`; an absent file is an absent key."""
+    folder = Path(folder)
     names = (*PLAN_TABLE_NAMES, *EXTRA_TABLES) if only is None else tuple(only)
     paths = {name: folder / f"{name}.csv" for name in names}
     return {n: read_plan_table(p, n, scenario) for n, p in paths.items() if p.exists()}
@@ -367,6 +384,7 @@ def read_plan(
     *,
     only: Iterable[str] | None = None,
     need_manifest: bool = True,
+    manifest: dict | None = None,
 ) -> Plan:
     """Read a plan folder back into a :class:`~wfm.core.plan.Plan`.
 
@@ -381,6 +399,8 @@ def read_plan(
         Tables to read (default every table of the plan present).
     need_manifest : bool
         False to read a folder without ``manifest.json`` (tables of single-stage commands).
+    manifest : dict, optional
+        The folder's ``manifest.json`` when the caller has read it (:func:`read_manifest`).
 
     Raises
     ------
@@ -389,15 +409,15 @@ def read_plan(
         old manifest without ``parameters.interval_min``, no scenario, no timed table).
     """
     folder = _plan_dir(folder)
-    has_manifest = need_manifest or (folder / PLAN_RECORD).is_file()
-    data = read_manifest(folder) if has_manifest else {}
-    tables = _read_tables(folder, only, scenario)
+    has_manifest = manifest is not None or need_manifest or (folder / PLAN_RECORD).is_file()
+    data = manifest if manifest is not None else read_manifest(folder) if has_manifest else {}
+    tables = read_plan_tables(folder, only, scenario)
     fallback = scenario.interval_min if scenario is not None else grid_interval_min(tables)
     if has_manifest:
-        manifest = Manifest.from_dict(data, interval_min=fallback)
+        typed = Manifest.from_dict(data, interval_min=fallback)
     else:
-        manifest = Manifest(run_id="", parameters=Parameters.from_dict({}, interval_min=fallback))
-    return _plan_of(tables, manifest, scenario)
+        typed = Manifest(run_id="", parameters=Parameters.from_dict({}, interval_min=fallback))
+    return _plan_of(tables, typed, scenario)
 
 
 def _plan_of(tables: dict[str, pd.DataFrame], manifest: Manifest, scenario) -> Plan:
