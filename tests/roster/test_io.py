@@ -143,7 +143,9 @@ def test_agent_clock_times_follow_the_scenario_rule(tmp_path):
     p = _write(tmp_path, "agents.csv", AGENTS_HEAD + GOOD + "a2,lyon,all,20,35,5,6,8:00,24:00,no\n")
     df = read_agents(p)
     assert df["earliest_start_local"].tolist() == ["07:00", "8:00"]
-    bad = _write(tmp_path, "agents.csv", AGENTS_HEAD + GOOD + "a2,lyon,all,20,35,5,6,07:00,24:30,no\n")
+    bad = _write(
+        tmp_path, "agents.csv", AGENTS_HEAD + GOOD + "a2,lyon,all,20,35,5,6,07:00,24:30,no\n"
+    )
     with pytest.raises(InputError) as err:
         read_agents(bad)
     assert (err.value.line, err.value.key, err.value.got) == (3, "latest_end_local", "24:30")

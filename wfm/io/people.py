@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from wfm.core.config import WEEKDAYS
 from wfm.core.checks import check_hhmm
+from wfm.core.config import WEEKDAYS
 from wfm.core.errors import ConfigError, InputError, raise_at_first
 from wfm.core.people import AGENTS, PREFERENCE_KINDS, PREFERENCES, ROSTER, TIME_OFF
 from wfm.core.schemas import TableSchema, check_table
