@@ -17,7 +17,7 @@ import pandas as pd
 from wfm.core.config import Scenario
 from wfm.core.errors import InputError
 from wfm.core.schemas import HISTORY, order_table
-from wfm.io.tables import _validated, read_csv_strings
+from wfm.io.tables import read_csv_strings, validated_table
 
 _OFFSET = r"(?P<z>Z)$|(?P<sign>[+-])(?P<h>\d{2}):?(?P<m>\d{2})$"
 
@@ -49,7 +49,7 @@ def read_history_offsets(
     if not path.exists():
         raise InputError("file not found", source=str(path), expected="a history CSV file")
     raw = read_csv_strings(path)
-    df = _validated(raw, HISTORY, path.name, scenario, source_tz, ordered=False)
+    df = validated_table(raw, HISTORY, path.name, scenario, source_tz, ordered=False)
     stamps = raw["interval_start"].astype(str).str.strip().to_numpy()
     key = "utc_offset_min"
     while key in df.columns:  # a history column of that name is kept as it is

@@ -75,10 +75,10 @@ def read_table(
     path = Path(path)
     if not path.exists():
         raise InputError("file not found", source=str(path), expected=f"a {schema.name} CSV file")
-    return _validated(read_csv_strings(path), schema, path.name, scenario, source_tz)
+    return validated_table(read_csv_strings(path), schema, path.name, scenario, source_tz)
 
 
-def _validated(
+def validated_table(
     raw: pd.DataFrame,
     schema: TableSchema,
     name: str,
@@ -488,7 +488,9 @@ def read_history(
         CSV), the column and what was expected.
     """
     if isinstance(history, pd.DataFrame):
-        return _validated(_frame_as_strings(history), HISTORY, FRAME_SOURCE, scenario, source_tz)
+        return validated_table(
+            _frame_as_strings(history), HISTORY, FRAME_SOURCE, scenario, source_tz
+        )
     if not isinstance(history, str | os.PathLike):
         raise InputError(
             f"cannot read a history from a {type(history).__name__}",
