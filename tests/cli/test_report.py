@@ -285,3 +285,16 @@ def test_a_plan_keeps_its_scenario_so_export_needs_no_scenario_option(tmp_path):
     )
     assert res.exit_code == 0, res.output
     assert out.read_text().startswith("QueueName,QueueId,ChannelType,TimeStamp")
+
+
+def test_report_reads_the_manifest_of_the_plan_once(tmp_path, monkeypatch):
+    import wfm.io.plan_folder as plan_folder
+
+    reads = []
+    real = plan_folder.read_manifest
+    monkeypatch.setattr(plan_folder, "read_manifest", lambda f: reads.append(f) or real(f))
+    out = tmp_path / "report.html"
+    res = CliRunner().invoke(main, ["report", str(PLAN), "--out", str(out)])
+    assert res.exit_code == 0, res.output
+    assert len(reads) == 1
+    assert "report_fixture" in out.read_text(encoding="utf-8")

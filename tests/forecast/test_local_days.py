@@ -11,8 +11,7 @@ import pytest
 from wfm.core.config import ForecastConfig
 from wfm.forecast import forecast_history
 from wfm.forecast.localdays import offset_disagreements, zone_from_offsets
-from wfm.io.history_offsets import parse_offsets_min, read_utc_offsets_min
-from wfm.io.tables import read_history
+from wfm.io.history_offsets import parse_offsets_min, read_history_offsets
 
 from .helpers import FAST_MODELS
 
@@ -22,7 +21,7 @@ BANK = DATA / "bank_calls_30min_2003_05.csv"
 
 @pytest.fixture(scope="module")
 def bank():
-    return read_history(BANK), read_utc_offsets_min(BANK)
+    return read_history_offsets(BANK)
 
 
 def test_offsets_follow_the_rows_of_the_history_table(bank):

@@ -71,3 +71,46 @@ def test_a_shift_without_breaks_reads_back(tmp_path):
     (plan / "schedule.csv").write_text(text)  # the schedule stage writes "" for no breaks
     tables, _ = read_plan_folder(plan)
     assert tables["schedule"]["breaks"].isna().sum() == 1
+
+
+def test_a_measure_empty_in_every_row_reads_back_as_numbers(tmp_path):
+    # a horizon without contacts: the simulated service levels are NaN in every row
+    from wfm.core.plan import Manifest, Parameters, Plan
+    from wfm.core.results import StageResult
+    from wfm.io.plan_folder import read_plan, write_plan
+
+    t = pd.date_range("2025-03-08T08:00:00Z", periods=2, freq="30min")
+    sim = pd.DataFrame(
+        {
+            "interval_start": t,
+            "site": ["lyon", "lyon"],
+            "skill": ["voice_open", "voice_open"],
+            "contacts": [0.0, 0.0],
+            "service_level_rate": [float("nan")] * 2,
+            "sl_target_rate": [0.8, 0.8],
+        }
+    )
+    summary = pd.DataFrame({"scope": ["overall"], "asa_s": [float("nan")]})
+    manifest = Manifest(run_id="t", parameters=Parameters.from_dict({}, interval_min=30))
+    result = StageResult(table=sim, tables={"summary": summary})
+    plan = Plan(scenario=None, results={"simulation": result}, manifest=manifest)
+    write_plan(plan, tmp_path / "plan")
+    back = read_plan(tmp_path / "plan").tables
+    assert back["simulation"]["service_level_rate"].dtype == "float64"
+    assert back["simulation"]["service_level_rate"].isna().all()
+    assert back["summary"]["asa_s"].dtype == "float64"
+    assert back["summary"]["scope"].tolist() == ["overall"]
+    tables, _ = read_plan_folder(tmp_path / "plan")
+    assert tables["simulation"]["service_level_rate"].dtype == "float64"
+
+
+def test_the_plan_scenario_is_its_copy_else_the_file_its_manifest_names(tmp_path):
+    from wfm.io.plan_folder import plan_scenario_file, read_manifest
+
+    manifest = read_manifest(PLAN)
+    beside = PLAN.parent / "scenario.toml"  # a plan made before wfm kept a copy
+    assert plan_scenario_file(PLAN, manifest) == beside
+    plan = shutil.copytree(PLAN, tmp_path / "plan")
+    assert plan_scenario_file(plan, manifest) is None
+    shutil.copy(beside, plan / "scenario.toml")
+    assert plan_scenario_file(plan, manifest) == plan / "scenario.toml"

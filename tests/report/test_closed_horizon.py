@@ -27,7 +27,7 @@ NO_SITE_OPENS = "No site opens in the horizon"
 
 def test_report_of_a_horizon_where_no_site_opens_says_so():
     tables, manifest = read_plan_folder(CLOSED)
-    assert tables["simulation"]["service_level_rate"].eq("").all()  # empty cells, read as text
+    assert tables["simulation"]["service_level_rate"].isna().all()  # empty cells: no measure
     sites = load_scenario(CLOSED / "scenario.toml").sites
     page = render_report(tables, manifest, sites=sites)
     assert NO_SITE_OPENS in page

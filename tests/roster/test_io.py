@@ -136,3 +136,16 @@ def test_published_roster_reads_offsets(tmp_path):
     )
     df = read_roster(p)
     assert str(df["shift_start"].iloc[0]) == "2025-03-03 06:00:00+00:00"
+
+
+def test_agent_clock_times_follow_the_scenario_rule(tmp_path):
+    # HH:MM as the scenario's shift rules and the roster read it (core.checks.check_hhmm)
+    p = _write(tmp_path, "agents.csv", AGENTS_HEAD + GOOD + "a2,lyon,all,20,35,5,6,8:00,24:00,no\n")
+    df = read_agents(p)
+    assert df["earliest_start_local"].tolist() == ["07:00", "8:00"]
+    bad = _write(
+        tmp_path, "agents.csv", AGENTS_HEAD + GOOD + "a2,lyon,all,20,35,5,6,07:00,24:30,no\n"
+    )
+    with pytest.raises(InputError) as err:
+        read_agents(bad)
+    assert (err.value.line, err.value.key, err.value.got) == (3, "latest_end_local", "24:30")

@@ -63,10 +63,9 @@ def run_forecast(
 ):
     """Read the inputs, forecast, and return the stage result and the files read."""
     from wfm.core.config import ForecastConfig
-    from wfm.core.schemas import HISTORY
     from wfm.forecast import forecast_contacts, forecast_history
     from wfm.forecast.events import EVENTS
-    from wfm.io.history_offsets import read_utc_offsets_min
+    from wfm.io.history_offsets import read_history_offsets
     from wfm.io.scenario import load_scenario
     from wfm.io.tables import read_table
 
@@ -76,9 +75,8 @@ def run_forecast(
         events = Path(scenario).parent / sc.forecast.events_file
     inputs = tuple(p for p in (scenario, history, events) if p)
     ev = read_table(events, EVENTS) if events else None
-    hist = read_table(history, HISTORY, scenario=sc, source_tz=source_tz)
+    hist, offsets = read_history_offsets(history, sc, source_tz=source_tz)
     day = start.date() if start else None
-    offsets = read_utc_offsets_min(history)
     if sc is None:
         res = forecast_history(
             hist,

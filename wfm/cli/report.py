@@ -50,13 +50,15 @@ def report(plan_dir, out_file, scenario, history, actuals, gantt_day):
     """
     from pathlib import Path
 
-    from wfm.cli.export import scenario_for
-    from wfm.io import read_history, read_plan, write_report
+    from wfm.io import load_scenario, read_history, read_plan, write_report
+    from wfm.io.plan_folder import plan_scenario_file, read_manifest
     from wfm.io.tables import read_csv_strings
     from wfm.report.plan_entry import render_plan_report
 
-    sc = scenario_for(plan_dir, scenario, needed=False)
-    plan = read_plan(plan_dir, sc)
+    manifest = read_manifest(plan_dir)
+    scenario = scenario or plan_scenario_file(plan_dir, manifest)
+    sc = load_scenario(scenario) if scenario else None
+    plan = read_plan(plan_dir, sc, manifest=manifest)
     hist = read_history(history, sc) if history else None
     extra = {}
     actuals = actuals or (Path(plan_dir) / "actuals.csv")

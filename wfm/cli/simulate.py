@@ -14,27 +14,18 @@ def register(group: click.Group) -> None:
 
 
 def _read_plan(plan_dir: Path, scenario) -> dict:
-    """split, pool_agents and (when present) overflow, coverage and allocation tables."""
+    """The tables the simulation reads (split and pool_agents; overflow, coverage and
+    allocation when present)."""
     from wfm.core.errors import ConfigError
-    from wfm.core.routing import ALLOCATION
-    from wfm.core.schemas import COVERAGE, OVERFLOW, POOL_AGENTS, SPLIT
-    from wfm.io.tables import read_table
+    from wfm.core.tables import STAGE_TABLES
+    from wfm.io.plan_folder import read_plan_tables
 
-    tables = {}
-    optional = ("overflow", "coverage", "allocation")
-    for stem, schema in (
-        ("split", SPLIT),
-        ("pool_agents", POOL_AGENTS),
-        ("overflow", OVERFLOW),
-        ("coverage", COVERAGE),
-        ("allocation", ALLOCATION),
-    ):
+    stage = STAGE_TABLES["simulation"]
+    for stem in stage.reads:
         path = plan_dir / f"{stem}.csv"
-        if path.exists():
-            tables[stem] = read_table(path, schema, scenario=scenario)
-        elif stem not in optional:
+        if stem not in stage.optional and not path.exists():
             raise ConfigError(f"{path} is missing; run `wfm plan` (through schedule) first")
-    return tables
+    return read_plan_tables(plan_dir, stage.reads, scenario)
 
 
 @click.command()

@@ -1,4 +1,4 @@
-"""UTC offsets written in a history file, row by row.
+"""A history file read with the UTC offsets written in it, row by row.
 
 A history's ``interval_start`` carries the offset of the clock that wrote it
 (``2003-03-03T07:00:00-05:00``). Reading converts every time to UTC; this module keeps the
@@ -14,41 +14,49 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from wfm.core.schemas import HISTORY
-from wfm.io.tables import read_csv_strings
+from wfm.core.config import Scenario
+from wfm.core.errors import InputError
+from wfm.core.schemas import HISTORY, order_table
+from wfm.io.tables import read_csv_strings, validated_table
 
 _OFFSET = r"(?P<z>Z)$|(?P<sign>[+-])(?P<h>\d{2}):?(?P<m>\d{2})$"
 
 
-def read_utc_offsets_min(path: str | os.PathLike) -> np.ndarray:
-    """UTC offset of each row's ``interval_start`` in a history CSV [min].
+def read_history_offsets(
+    path: str | os.PathLike, scenario: Scenario | None = None, *, source_tz: str | None = None
+) -> tuple[pd.DataFrame, np.ndarray]:
+    """A history CSV read once: its table and the UTC offset of each row's ``interval_start``.
+
+    Parameters
+    ----------
+    path : path-like
+        History CSV (the history contract).
+    scenario : Scenario, optional
+        Checks as in :func:`wfm.io.tables.read_history`.
+    source_tz : str, optional
+        IANA zone of naive timestamps.
 
     Returns
     -------
-    numpy.ndarray
-        Offset east of UTC of every row (``-300`` for ``-05:00``, 0 for ``Z``), in the row
-        order of the history table :func:`~wfm.io.tables.read_history` returns (sorted by
-        its keys); ``NaN`` where the time has no offset (a naive time read in
-        ``source_tz``) or the column is absent.
+    history : pandas.DataFrame
+        The validated HISTORY table, as :func:`~wfm.io.tables.read_history` returns it.
+    offsets_min : numpy.ndarray
+        Offset east of UTC of every row of ``history`` (``-300`` for ``-05:00``, 0 for
+        ``Z``) [min]; ``NaN`` where the time has no offset (a naive time read in
+        ``source_tz``).
     """
-    raw = read_csv_strings(Path(path))
-    if "interval_start" not in raw.columns:
-        return np.full(len(raw), np.nan)
-    stamps = raw["interval_start"].astype(str).str.strip()
-    offsets = parse_offsets_min(stamps.to_numpy())
-    if np.isnan(offsets).all():
-        return offsets
-    keys = pd.DataFrame(
-        {
-            k: raw[k].astype(str).str.strip()
-            for k in HISTORY.present_keys(raw)
-            if k != "interval_start"
-        }
-    )
-    utc = pd.to_datetime(stamps, format="ISO8601", utc=True, errors="coerce")
-    keys.insert(0, "interval_start", utc)
-    order = keys.sort_values(list(keys.columns), kind="mergesort").index.to_numpy()
-    return offsets[order]
+    path = Path(path)
+    if not path.exists():
+        raise InputError("file not found", source=str(path), expected="a history CSV file")
+    raw = read_csv_strings(path)
+    df = validated_table(raw, HISTORY, path.name, scenario, source_tz, ordered=False)
+    stamps = raw["interval_start"].astype(str).str.strip().to_numpy()
+    key = "utc_offset_min"
+    while key in df.columns:  # a history column of that name is kept as it is
+        key = f"_{key}"
+    df[key] = parse_offsets_min(stamps)
+    df = order_table(df, HISTORY)  # the rows in the order of the history table
+    return df.drop(columns=key), df[key].to_numpy()
 
 
 def parse_offsets_min(values: np.ndarray) -> np.ndarray:

@@ -13,30 +13,16 @@ from pathlib import Path
 
 import pandas as pd
 
+from wfm.core.checks import check_hhmm
 from wfm.core.config import WEEKDAYS
-from wfm.core.errors import InputError
+from wfm.core.errors import ConfigError, InputError, raise_at_first
 from wfm.core.people import AGENTS, PREFERENCE_KINDS, PREFERENCES, ROSTER, TIME_OFF
 from wfm.core.schemas import TableSchema, check_table
 from wfm.io.tables import convert_columns, read_csv_strings
 
-_CLOCK = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$|^24:00$")
 _WINDOW = re.compile(r"^(\d{2}:\d{2})-(\d{2}:\d{2})$")
 _TRUE = {"true", "yes", "1", "y"}
 _FALSE = {"false", "no", "0", "n"}
-
-
-def _bad(path: Path, df: pd.DataFrame, mask, column: str, why: str, expected: str) -> None:
-    if not mask.any():
-        return
-    row = int(mask.to_numpy().argmax())
-    raise InputError(
-        why,
-        source=path.name,
-        line=int(df.index[row]) + 2,
-        key=column,
-        got=str(df[column].iloc[row]),
-        expected=expected,
-    )
 
 
 def _read(path: Path, schema: TableSchema) -> pd.DataFrame:
@@ -48,10 +34,13 @@ def _read(path: Path, schema: TableSchema) -> pd.DataFrame:
     return df.reset_index(drop=True)
 
 
-def clock_min(text: str) -> int:
-    """``HH:MM`` → minutes after midnight (``24:00`` → 1440)."""
-    h, m = text.split(":")
-    return int(h) * 60 + int(m)
+def _minutes(text: str) -> int | None:
+    """``HH:MM`` (00:00–24:00) → minutes after midnight by :func:`wfm.core.checks.check_hhmm`;
+    None when it is not such a time."""
+    try:
+        return check_hhmm("time", text)
+    except ConfigError:
+        return None
 
 
 def read_agents(path: str | os.PathLike) -> pd.DataFrame:
@@ -59,25 +48,32 @@ def read_agents(path: str | os.PathLike) -> pd.DataFrame:
     path = Path(path)
     df = _read(path, AGENTS)
     for col in ("earliest_start_local", "latest_end_local"):
-        ok = df[col].str.match(_CLOCK)
-        _bad(path, df, ~ok, col, "not a clock time", "HH:MM between 00:00 and 24:00")
+        ok = df[col].map(_minutes).notna()
+        raise_at_first(
+            ~ok,
+            "not a clock time",
+            source=path.name,
+            key=col,
+            got=df[col],
+            expected="HH:MM between 00:00 and 24:00",
+        )
     # a latest end at or before the earliest start is a window across midnight (22:00-06:00)
-    _bad(
-        path,
-        df,
+    raise_at_first(
         df["min_h_per_week"] > df["max_h_per_week"],
-        "min_h_per_week",
         "above max_h_per_week",
-        "min_h_per_week ≤ max_h_per_week",
+        source=path.name,
+        key="min_h_per_week",
+        got=df["min_h_per_week"],
+        expected="min_h_per_week ≤ max_h_per_week",
     )
     flag = df["nights_allowed"].str.lower()
-    _bad(
-        path,
-        df,
+    raise_at_first(
         ~flag.isin(_TRUE | _FALSE),
-        "nights_allowed",
         "not a yes/no value",
-        "true or false",
+        source=path.name,
+        key="nights_allowed",
+        got=df["nights_allowed"],
+        expected="true or false",
     )
     df["nights_allowed"] = flag.isin(_TRUE)
     return df.sort_values("agent_id").reset_index(drop=True)
@@ -87,8 +83,13 @@ def read_time_off(path: str | os.PathLike) -> pd.DataFrame:
     """Read a time-off file (the ``time_off`` contract): ``start``/``end`` as UTC."""
     path = Path(path)
     df = _read(path, TIME_OFF)
-    _bad(
-        path, df, df["end"] <= df["start"], "end", "ends before it starts", "an end after the start"
+    raise_at_first(
+        df["end"] <= df["start"],
+        "ends before it starts",
+        source=path.name,
+        key="end",
+        got=df["end"],
+        expected="an end after the start",
     )
     return df.reset_index(drop=True)
 
@@ -98,31 +99,43 @@ def read_preferences(path: str | os.PathLike) -> pd.DataFrame:
     path = Path(path)
     df = _read(path, PREFERENCES)
     df["kind"] = df["kind"].str.lower()
-    _bad(
-        path,
-        df,
+    raise_at_first(
         ~df["kind"].isin(PREFERENCE_KINDS),
-        "kind",
         "unknown preference kind",
-        "one of " + ", ".join(PREFERENCE_KINDS),
+        source=path.name,
+        key="kind",
+        got=df["kind"],
+        expected="one of " + ", ".join(PREFERENCE_KINDS),
     )
     win = df["kind"] == "start_window"
     ok = df["value"].map(_window_ok)
-    _bad(path, df, win & ~ok, "value", "not a start window", "HH:MM-HH:MM, e.g. 08:00-10:00")
+    raise_at_first(
+        win & ~ok,
+        "not a start window",
+        source=path.name,
+        key="value",
+        got=df["value"],
+        expected="HH:MM-HH:MM, e.g. 08:00-10:00",
+    )
     day = df["kind"] == "day_off"
     ok = df["value"].str.lower().isin(WEEKDAYS) | df["value"].map(_date_ok)
-    _bad(path, df, day & ~ok, "value", "not a day", "mon…sun or a date YYYY-MM-DD")
+    raise_at_first(
+        day & ~ok,
+        "not a day",
+        source=path.name,
+        key="value",
+        got=df["value"],
+        expected="mon…sun or a date YYYY-MM-DD",
+    )
     return df
 
 
 def _window_ok(text: str) -> bool:
     m = _WINDOW.match(text.strip())
-    return bool(
-        m
-        and _CLOCK.match(m.group(1))
-        and _CLOCK.match(m.group(2))
-        and clock_min(m.group(1)) <= clock_min(m.group(2))
-    )
+    if not m:
+        return False
+    first, last = _minutes(m.group(1)), _minutes(m.group(2))
+    return first is not None and last is not None and first <= last
 
 
 def _date_ok(text: str) -> bool:

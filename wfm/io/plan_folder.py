@@ -149,7 +149,8 @@ def register_added_file(path: str | os.PathLike) -> None:
 
 
 def read_side_table(path: str | os.PathLike) -> pd.DataFrame:
-    """Read a CSV that has no contract schema: numbers as numbers, ``interval_start`` as UTC."""
+    """Read a CSV that has no contract schema: numbers as numbers (a column of empty cells
+    too: missing numbers, NaN), ``interval_start`` as UTC."""
     path = Path(path)
     raw = read_csv_strings(path)
     raw.columns = [str(c).strip() for c in raw.columns]
@@ -158,16 +159,33 @@ def read_side_table(path: str | os.PathLike) -> pd.DataFrame:
 
 
 def _side_column(values: pd.Series, source: str, col: str) -> pd.Series:
-    """A column without a contract: times, numbers, booleans, else text."""
+    """A column without a contract: times, numbers, booleans, else text.
+
+    A column of empty cells is numbers, all missing (float64 NaN): what a stage writes for a
+    measure nothing was measured for (the service levels of a horizon without contacts).
+    """
     s = values.astype(str).str.strip()
     if col.endswith("_start") or col.endswith("_end"):
         return parse_times(s, source, col, None)
     num = pd.to_numeric(s.where(s != "", None), errors="coerce")
-    if num.notna().sum() == (s != "").sum() and (s != "").any():
+    if len(s) and num.notna().sum() == (s != "").sum():
         return num.astype("float64")
     if set(s.unique()) <= {"True", "False", "true", "false"}:
         return s.str.lower() == "true"
     return s
+
+
+def plan_scenario_file(folder: str | os.PathLike, manifest: dict) -> Path | None:
+    """The scenario of a plan folder: its own copy (``scenario.toml``), else the file its
+    manifest names, in the folder or beside it (plans made before wfm kept a copy); None
+    when none of them is there."""
+    folder = Path(folder)
+    named = manifest.get("scenario")
+    named = named.get("file", "") if isinstance(named, dict) else ""
+    candidates = [folder / SCENARIO_COPY]
+    if named:
+        candidates += [folder / named, folder.parent / named]
+    return next((c for c in candidates if c.is_file()), None)
 
 
 def read_manifest(folder: str | os.PathLike) -> dict:
@@ -209,19 +227,32 @@ def read_plan_folder(
     manifest : dict
         Parsed ``manifest.json``.
     """
+    folder = _plan_dir(folder)
+    manifest = read_manifest(folder)
+    return read_plan_tables(folder, only), manifest
+
+
+def _plan_dir(folder: str | os.PathLike) -> Path:
+    """``folder`` as a path; :class:`InputError` when it is not a folder."""
     folder = Path(folder)
     if not folder.is_dir():
         raise InputError(
             "plan folder not found", source=str(folder), expected="a folder written by 'wfm plan'"
         )
-    manifest = read_manifest(folder)
-    tables: dict[str, pd.DataFrame] = {}
-    wanted = (*PLAN_TABLE_NAMES, *EXTRA_TABLES) if only is None else tuple(only)
-    for stem in wanted:
-        path = folder / f"{stem}.csv"
-        if path.exists():
-            tables[stem] = read_plan_table(path, stem)
-    return tables, manifest
+    return folder
+
+
+def read_plan_tables(
+    folder: str | os.PathLike,
+    only: Iterable[str] | None = None,
+    scenario: Scenario | None = None,
+) -> dict[str, pd.DataFrame]:
+    """The plan tables present in ``folder`` (every one, or those in ``only``), by name,
+    each read by :func:`read_plan_table`; an absent file is an absent key."""
+    folder = Path(folder)
+    names = (*PLAN_TABLE_NAMES, *EXTRA_TABLES) if only is None else tuple(only)
+    paths = {name: folder / f"{name}.csv" for name in names}
+    return {n: read_plan_table(p, n, scenario) for n, p in paths.items() if p.exists()}
 
 
 def read_plan_table(path: str | os.PathLike, name: str, scenario=None) -> pd.DataFrame:
@@ -353,6 +384,7 @@ def read_plan(
     *,
     only: Iterable[str] | None = None,
     need_manifest: bool = True,
+    manifest: dict | None = None,
 ) -> Plan:
     """Read a plan folder back into a :class:`~wfm.core.plan.Plan`.
 
@@ -367,6 +399,8 @@ def read_plan(
         Tables to read (default every table of the plan present).
     need_manifest : bool
         False to read a folder without ``manifest.json`` (tables of single-stage commands).
+    manifest : dict, optional
+        The folder's ``manifest.json`` when the caller has read it (:func:`read_manifest`).
 
     Raises
     ------
@@ -374,23 +408,16 @@ def read_plan(
         No plan folder, a malformed table or manifest, or no interval length anywhere (an
         old manifest without ``parameters.interval_min``, no scenario, no timed table).
     """
-    folder = Path(folder)
-    if not folder.is_dir():
-        raise InputError(
-            "plan folder not found", source=str(folder), expected="a folder written by 'wfm plan'"
-        )
-    has_manifest = need_manifest or (folder / PLAN_RECORD).is_file()
-    data = read_manifest(folder) if has_manifest else {}
-    tables = {}
-    for name in (*PLAN_TABLE_NAMES, *EXTRA_TABLES) if only is None else tuple(only):
-        if (folder / f"{name}.csv").exists():
-            tables[name] = read_plan_table(folder / f"{name}.csv", name, scenario)
+    folder = _plan_dir(folder)
+    has_manifest = manifest is not None or need_manifest or (folder / PLAN_RECORD).is_file()
+    data = manifest if manifest is not None else read_manifest(folder) if has_manifest else {}
+    tables = read_plan_tables(folder, only, scenario)
     fallback = scenario.interval_min if scenario is not None else grid_interval_min(tables)
     if has_manifest:
-        manifest = Manifest.from_dict(data, interval_min=fallback)
+        typed = Manifest.from_dict(data, interval_min=fallback)
     else:
-        manifest = Manifest(run_id="", parameters=Parameters.from_dict({}, interval_min=fallback))
-    return _plan_of(tables, manifest, scenario)
+        typed = Manifest(run_id="", parameters=Parameters.from_dict({}, interval_min=fallback))
+    return _plan_of(tables, typed, scenario)
 
 
 def _plan_of(tables: dict[str, pd.DataFrame], manifest: Manifest, scenario) -> Plan:

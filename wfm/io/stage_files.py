@@ -27,7 +27,7 @@ import pandas as pd
 
 from wfm.core.errors import InputError
 from wfm.core.results import StageResult
-from wfm.core.schemas import SCHEMAS
+from wfm.core.tables import schema_of
 from wfm.io.files import atomic_dir, atomic_path, check_out_dir, list_files, write_json_atomic
 from wfm.io.plan_folder import stage_files
 from wfm.io.tables import write_table
@@ -85,9 +85,9 @@ def write_stage_folder(
     inputs = tuple(inputs)
 
     with atomic_dir(out_dir, owned=lambda f: stage_files(f, stage), inputs=inputs) as tmp:
-        write_table(result.table, tmp / f"{stage}.csv", SCHEMAS.get(stage))
+        write_table(result.table, tmp / f"{stage}.csv", schema_of(stage))
         for name, table in result.tables.items():
-            write_table(table, tmp / f"{name}.csv", SCHEMAS.get(name))
+            write_table(table, tmp / f"{name}.csv", schema_of(name))
         files = [*list_files(tmp), record]
         body: dict = {"notes": list(result.notes), "figures": result.figures, "files": files}
         if result.solve is not None:
@@ -129,8 +129,8 @@ def write_stage_file(
         The files written, contract table first.
     """
     out = Path(out_file)
-    targets = [(out, table, SCHEMAS.get(stage))]
-    targets += [(side_path(out, n), t, SCHEMAS.get(n)) for n, t in (side or {}).items()]
+    targets = [(out, table, schema_of(stage))]
+    targets += [(side_path(out, n), t, schema_of(n)) for n, t in (side or {}).items()]
     for path, _, _ in targets:
         check_stage_out(path, stage, folder=False, inputs=inputs)
     with ExitStack() as stack:

@@ -75,17 +75,20 @@ def read_table(
     path = Path(path)
     if not path.exists():
         raise InputError("file not found", source=str(path), expected=f"a {schema.name} CSV file")
-    return _validated(read_csv_strings(path), schema, path.name, scenario, source_tz)
+    return validated_table(read_csv_strings(path), schema, path.name, scenario, source_tz)
 
 
-def _validated(
+def validated_table(
     raw: pd.DataFrame,
     schema: TableSchema,
     name: str,
     scenario: Scenario | None,
     source_tz: str | None,
+    *,
+    ordered: bool = True,
 ) -> pd.DataFrame:
-    """A table of strings (as a CSV holds them) converted and checked (see :func:`read_table`)."""
+    """A table of strings (as a CSV holds them) converted and checked (see :func:`read_table`);
+    in key order, or with ``ordered=False`` in the rows' order in ``raw``."""
     tz = source_tz or (scenario.source_tz if scenario else "") or None
     df = convert_columns(raw, schema, name, tz)
     if len(df) < schema.min_rows:
@@ -103,7 +106,7 @@ def _validated(
         check_history_grid(df, scenario.interval_min, source=name, day_tz=day_tz)
     if scenario is not None and schema.name == "requirements":
         check_requirements(df, scenario, source=name)
-    return order_table(df, schema)
+    return order_table(df, schema) if ordered else df
 
 
 def _check_fields(path: Path) -> None:
@@ -485,7 +488,9 @@ def read_history(
         CSV), the column and what was expected.
     """
     if isinstance(history, pd.DataFrame):
-        return _validated(_frame_as_strings(history), HISTORY, FRAME_SOURCE, scenario, source_tz)
+        return validated_table(
+            _frame_as_strings(history), HISTORY, FRAME_SOURCE, scenario, source_tz
+        )
     if not isinstance(history, str | os.PathLike):
         raise InputError(
             f"cannot read a history from a {type(history).__name__}",

@@ -1,8 +1,8 @@
 """Columns the report reads from each plan table, and their check.
 
 A present table that lacks a column the report needs raises :class:`InputError` naming the
-file. Columns read as numbers are made float64: a column of empty cells (the service levels
-of a horizon in which no contact arrives) is read from CSV as text, and is NaN here.
+file. The plan folder reader gives the columns their types (a column of empty cells, the
+service levels of a horizon in which no contact arrives, is read as numbers, all NaN).
 """
 
 from __future__ import annotations
@@ -46,21 +46,8 @@ REQUIRED_COLUMNS: dict[str, tuple[str, ...]] = {
 }
 
 
-# columns read as numbers, by table: a column of empty cells (service levels of a horizon
-# where no contact arrives) is read as text and is made NaN here
-NUMERIC_COLUMNS: dict[str, tuple[str, ...]] = {
-    "forecast": ("contacts", "contacts_lo", "contacts_hi"),
-    "history": ("contacts",),
-    "split": ("contacts", "ai_contained", "human_contacts"),
-    "coverage": ("agents_scheduled", "agents_required", "agents_gap"),
-    "overflow": ("contacts",),
-    "simulation": ("contacts", "service_level_rate", "sl_target_rate"),
-    "schedule": ("agents", "shift_length_min"),
-}
-
-
 def check_report_table(df: pd.DataFrame, name: str) -> pd.DataFrame:
-    """The table with the columns the report reads, numbers as floats; else InputError."""
+    """The table, when it has the columns the report reads; else InputError."""
     missing = [c for c in REQUIRED_COLUMNS.get(name, ()) if c not in df.columns]
     if missing:
         raise InputError(
@@ -69,7 +56,7 @@ def check_report_table(df: pd.DataFrame, name: str) -> pd.DataFrame:
             line=1,
             expected="columns " + ", ".join(REQUIRED_COLUMNS[name]),
         )
-    return numeric(df, NUMERIC_COLUMNS.get(name, ()))
+    return df
 
 
 def numeric(df: pd.DataFrame, columns: tuple[str, ...]) -> pd.DataFrame:

@@ -518,8 +518,9 @@ def _agent_work(
     )  # fmt: skip
     def_busy, cap_now, clock = st.def_busy, st.cap_now, st.clock
 
-    def fill(a: int, p: int) -> None:
-        """Give agent a (idle or partly loaded) queued work until it is full or none fits."""
+    def fill(a: int, p: int, picked: tuple[int, int, float] | None = None) -> None:
+        """Give agent a (idle or partly loaded) queued work until it is full or none fits;
+        ``picked`` is what ``pick`` just returned for an idle agent a of pool p."""
         while True:
             k = a_load[a]
             if k == 0 and leaving[p] > 0:  # staffing fell: the first agent free logs off
@@ -530,7 +531,8 @@ def _agent_work(
             c = a_chan[a] if k > 0 else -1
             if k > 0 and k >= kmax[c]:
                 return
-            i, q, pr = pick(p, c)
+            i, q, pr = pick(p, c) if picked is None else picked
+            picked = None
             if i < 0:
                 if k == 0:
                     idle[p].append(a)
@@ -547,11 +549,12 @@ def _agent_work(
         for _ in range(len(idle[p])):
             if not idle[p] or def_busy[p] >= cap_now[p]:
                 return
-            if pick(p, -1)[0] < 0:
+            picked = pick(p, -1)
+            if picked[0] < 0:
                 return
             a = idle[p].pop()
             account(p, clock[0])
-            fill(a, p)
+            fill(a, p, picked)
 
     return fill, wake
 
