@@ -343,3 +343,9 @@ def test_schedule_shifts_length_is_elapsed_time_across_the_clock_change():
     table = export_layout("schedule-shifts", {"schedule": schedule}, sc).table
     assert list(table["end"]) == ["2025-03-30T07:00:00+02:00", "2025-03-30T01:30:00+01:00"]
     assert list(table["length_min"]) == ["480", "30"]  # not the wall clock's 540
+
+
+def test_agent_ids_differing_only_by_case_are_refused(scenario, roster):
+    twin = roster[roster["agent_id"] == "lyon-01"].assign(agent_id="LYON-01")
+    with pytest.raises(InputError, match="would share the calendar file"):
+        _entries(scenario, pd.concat([roster, twin], ignore_index=True))
