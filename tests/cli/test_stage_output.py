@@ -131,12 +131,12 @@ def test_choice_lists_come_from_the_library():
     from wfm.cli.export import export
     from wfm.cli.whatif import whatif
     from wfm.pipeline.whatif import Through
-    from wfm.report.exports import CSV_DIALECTS, LAYOUTS, TEXT_LAYOUTS
+    from wfm.report.exports import ARCHIVE_LAYOUTS, CSV_DIALECTS, LAYOUTS, TEXT_LAYOUTS
 
     def choices(cmd, name):
         return next(p for p in cmd.params if p.name == name).type.choices
 
     assert choices(whatif, "through") == typing.get_args(Through)
-    assert set(choices(export, "layout")) == set(LAYOUTS) | set(TEXT_LAYOUTS)
+    assert set(choices(export, "layout")) == set(LAYOUTS) | set(TEXT_LAYOUTS) | set(ARCHIVE_LAYOUTS)
     assert set(choices(export, "csv_dialect")) == set(CSV_DIALECTS)
     assert choices(export, "volumes") == ("split", "forecast")

@@ -199,6 +199,7 @@ def test_missing_table_and_unknown_layout_are_errors(scenario):
         "calabrio-volumes",
         "verint-strategic-planner",
         "schedule-shifts",
+        "roster-shifts",
         "tidy",
     }
 

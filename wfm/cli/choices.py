@@ -53,8 +53,12 @@ def names_choice(*refs: str) -> LazyChoice:
 
 THROUGH = literal_choice("wfm.pipeline.whatif:Through")
 """Last stage a what-if point plans (``wfm whatif --through``)."""
-LAYOUT = names_choice("wfm.report.exports:LAYOUTS", "wfm.report.exports:TEXT_LAYOUTS")
-"""Export layouts: every CSV layout of the registry, then the text layouts."""
+LAYOUT = names_choice(
+    "wfm.report.exports:LAYOUTS",
+    "wfm.report.exports:TEXT_LAYOUTS",
+    "wfm.report.exports:ARCHIVE_LAYOUTS",
+)
+"""Export layouts: every CSV layout of the registry, then the text and zip layouts."""
 VOLUMES = literal_choice("wfm.report.volumes:VolumeSource", without=("history",))
 """Volumes a forecast import sends (the history is what the historical layouts send)."""
 CSV_DIALECT = literal_choice("wfm.report.exports:CsvDialect")

@@ -60,6 +60,41 @@ def _queue_ids(queue_map: str | None, queue_ids: tuple[str, ...]) -> dict[str, s
     return ids
 
 
+def _agent_ids(agent_map: str | None):
+    from pathlib import Path
+
+    from wfm.io.tables import read_csv_strings
+    from wfm.report.genesys_schedule import agent_map_from_table
+
+    return agent_map_from_table(read_csv_strings(Path(agent_map)), agent_map) if agent_map else None
+
+
+def _activity_codes(items: tuple[str, ...]) -> dict[str, str]:
+    from wfm.core.errors import ConfigError
+    from wfm.report.genesys_schedule import ACTIVITY_KINDS
+
+    codes: dict[str, str] = {}
+    for item in items:
+        kind, sep, code = (part.strip() for part in item.partition("="))
+        if not sep or kind not in ACTIVITY_KINDS or not code:
+            raise ConfigError(
+                f"expected KIND=ID with KIND one of {', '.join(ACTIVITY_KINDS)}; got {item!r}",
+                key="--activity-code",
+            )
+        codes[kind] = code
+    return codes
+
+
+def _write_archive(layout, tables, sc, opt, out_file) -> None:
+    from wfm.io.files import atomic_path
+    from wfm.report.exports import export_archive
+
+    archive = export_archive(layout, tables, sc, opt)
+    with atomic_path(out_file) as tmp:
+        tmp.write_bytes(archive.data)
+    click.echo(f"{layout}: {archive.summary} written to {out_file}")
+
+
 @click.command()
 @click.argument("plan_dir", type=click.Path(file_okay=False, exists=True))
 @click.option(
@@ -132,11 +167,25 @@ def _queue_ids(queue_map: str | None, queue_ids: tuple[str, ...]) -> dict[str, s
     help="schedule-ics: keep this pool only; repeatable.",
 )
 @click.option(
+    "--agent-map",
+    type=click.Path(dir_okay=False, exists=True),
+    help="genesys-agent-schedules: CSV with columns agent_id,user_id[,work_plan_id], the "
+    "Genesys Cloud user id (and work plan id) of each agent of the roster.",
+)
+@click.option(
+    "--activity-code",
+    "activity_codes",
+    multiple=True,
+    metavar="KIND=ID",
+    help="genesys-agent-schedules: Genesys Cloud activity code id of work, break (required) "
+    "and meal (unpaid breaks; optional); repeatable.",
+)
+@click.option(
     "--csv-dialect",
     type=CSV_DIALECT,
     default="comma",
     show_default=True,
-    help="tidy and schedule-shifts: excel-fr = semicolons and decimal commas.",
+    help="tidy, schedule-shifts and roster-shifts: excel-fr = semicolons and decimal commas.",
 )
 def export(
     plan_dir,
@@ -152,6 +201,8 @@ def export(
     week_start,
     daily,
     pools,
+    agent_map,
+    activity_codes,
     csv_dialect,
 ):
     """Write a plan as an import file of a WFM suite, a schedule file, or one of our tables.
@@ -167,6 +218,7 @@ def export(
     )
     from wfm.io.tables import read_history
     from wfm.report.exports import (
+        ARCHIVE_LAYOUTS,
         CSV_DIALECTS,
         LAYOUT_SOURCES,
         TEXT_LAYOUTS,
@@ -176,9 +228,10 @@ def export(
         localise,
     )
 
-    if csv_dialect != "comma" and layout not in ("tidy", "schedule-shifts"):
+    if csv_dialect != "comma" and layout not in ("tidy", "schedule-shifts", "roster-shifts"):
         raise ConfigError(
-            f"--csv-dialect {csv_dialect} is for tidy and schedule-shifts only: {layout} "
+            f"--csv-dialect {csv_dialect} is for tidy, schedule-shifts and roster-shifts "
+            f"only: {layout} "
             "follows the suite's documented comma-separated layout",
             key="--csv-dialect",
         )
@@ -196,7 +249,12 @@ def export(
         daily=daily,
         pools=tuple(pools),
         stamp_utc=str(manifest.get("created_utc", "")),
+        agent_ids=_agent_ids(agent_map),
+        activity_codes=_activity_codes(activity_codes),
     )
+    if layout in ARCHIVE_LAYOUTS:
+        _write_archive(layout, tables, sc, opt, out_file)
+        return
     if layout in TEXT_LAYOUTS:
         doc = export_document(layout, tables, sc, opt)
         write_export_text(doc.text, out_file)

@@ -21,11 +21,14 @@ Layouts (sources in ``docs/report.md``):
 ``verint-strategic-planner``  Verint WFO Strategic Planner volume import (daily, local)
 ``schedule-shifts``           the schedule: one row per shift and break, ISO 8601 with offset
 ``schedule-ics``              the schedule as iCalendar (RFC 5545), one event per shift
+``roster-shifts``             the roster: one row per agent shift and break, UTC and local
+``roster-ics``                the roster as iCalendar per agent, in a zip archive
+``genesys-agent-schedules``   Genesys Cloud WFM schedule import of the roster (API JSON body)
 ``tidy``                      our own contract tables (ISO 8601 UTC, fixed float format)
 ============================= =================================================================
 
 No layout is offered where the vendor's import format was not found documented: NICE (IEX /
-CXone), Verint's WFM forecast and history, and the suites' schedule imports.
+CXone), Verint's WFM forecast and history, and the suites' schedule imports per pool.
 
 This module holds the registry of layouts, :func:`export_layout` and our own ``tidy``
 layout. Each suite's layout has its own module (:mod:`wfm.report.genesys`,
@@ -62,7 +65,10 @@ from wfm.report.genesys import (
     genesys_forecast,
     genesys_historical,
 )
+from wfm.report.genesys_schedule import AgentMap, genesys_agent_schedules
 from wfm.report.ical import schedule_calendar
+from wfm.report.roster_export import require_roster, roster_shifts
+from wfm.report.roster_ics import agent_calendars, calendars_zip
 from wfm.report.schedule_export import schedule_shifts
 from wfm.report.verint import verint_strategic_planner
 from wfm.report.volumes import (
@@ -135,8 +141,12 @@ class ExportOptions:
     pools : tuple of str
         ``schedule-ics``: ``SITE/POOL`` names to keep; empty keeps all.
     stamp_utc : str
-        ``schedule-ics``: ISO 8601 time written as every event's ``DTSTAMP`` (the plan's
-        ``created_utc``); empty → 1970-01-01T00:00:00Z.
+        ``schedule-ics``, ``roster-ics``: ISO 8601 time written as every event's ``DTSTAMP``
+        (the plan's ``created_utc``); empty → 1970-01-01T00:00:00Z.
+    agent_ids : AgentMap or None
+        ``genesys-agent-schedules``: Genesys user id (and work plan id) of each agent.
+    activity_codes : dict of str to str
+        ``genesys-agent-schedules``: activity code id of ``work``, ``break``, ``meal``.
     """
 
     tz: str = ""
@@ -148,6 +158,8 @@ class ExportOptions:
     daily: bool = False
     pools: tuple[str, ...] = ()
     stamp_utc: str = ""
+    agent_ids: AgentMap | None = None
+    activity_codes: dict[str, str] = field(default_factory=dict)
 
 
 def _needs(tables: Mapping[str, pd.DataFrame], name: str, why: str = "") -> pd.DataFrame:
@@ -211,6 +223,12 @@ def _shifts(tables: Mapping[str, pd.DataFrame], sc: Scenario, opt: ExportOptions
     return schedule_shifts(_needs(tables, "schedule"), sc)
 
 
+def _roster_shifts(
+    tables: Mapping[str, pd.DataFrame], sc: Scenario, opt: ExportOptions
+) -> ExportTable:
+    return roster_shifts(require_roster(tables), sc)
+
+
 def _tidy(tables: Mapping[str, pd.DataFrame], sc: Scenario, opt: ExportOptions) -> ExportTable:
     return tidy(_needs(tables, opt.table), opt.table)
 
@@ -224,12 +242,16 @@ LAYOUTS = {
     "calabrio-volumes": _calabrio(False),
     "verint-strategic-planner": _verint,
     "schedule-shifts": _shifts,
+    "roster-shifts": _roster_shifts,
     "tidy": _tidy,
 }
 """CSV layout name → builder (the ``--layout`` names that write a CSV file)."""
 
-TEXT_LAYOUTS = ("genesys-forecast", "schedule-ics")
+TEXT_LAYOUTS = ("genesys-forecast", "schedule-ics", "genesys-agent-schedules")
 """Layouts that write a text document rather than a CSV table (see :func:`export_text`)."""
+
+ARCHIVE_LAYOUTS = ("roster-ics",)
+"""Layouts that write a zip archive (see :func:`export_archive`)."""
 
 LAYOUT_SOURCES: dict[str, str] = {
     "genesys-historical": "history",
@@ -238,6 +260,9 @@ LAYOUT_SOURCES: dict[str, str] = {
     "calabrio-volumes": "requirements",
     "schedule-shifts": "schedule",
     "schedule-ics": "schedule",
+    "roster-shifts": "roster",
+    "roster-ics": "roster",
+    "genesys-agent-schedules": "roster",
 }
 """Plan table each layout reads (``amazon-connect-forecast``: the volume source; ``tidy``: the
 table asked for)."""
@@ -280,8 +305,8 @@ def export_layout(
     ExportTable
         Strings ready to write as CSV (with or without a header row).
     """
-    _check(layout, scenario, (*LAYOUTS, *TEXT_LAYOUTS))
-    if layout in TEXT_LAYOUTS:
+    _check(layout, scenario, (*LAYOUTS, *TEXT_LAYOUTS, *ARCHIVE_LAYOUTS))
+    if layout not in LAYOUTS:
         raise ConfigError(f"layout {layout!r} is not a CSV table; use export_text", key="layout")
     return LAYOUTS[layout](tables, scenario, options or ExportOptions())  # type: ignore[arg-type]
 
@@ -327,6 +352,8 @@ def export_document(
         groups = fc.text.count('"planningGroupId"')
         summary = f"{groups} planning groups, {fc.week_count} week(s) from {fc.week_date}"
         return ExportDocument(text=fc.text, summary=summary, notes=fc.notes)
+    if layout == "genesys-agent-schedules":
+        return _genesys_schedule(tables, scenario, opt)
     text = _calendar(tables, scenario, opt)
     return ExportDocument(text=text, summary=f"{text.count('BEGIN:VEVENT')} shifts")
 
@@ -341,15 +368,60 @@ def export_text(
     return export_document(layout, tables, scenario, options).text
 
 
+def _stamp(opt: ExportOptions) -> dt.datetime:
+    if not opt.stamp_utc:
+        return dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+    stamp = pd.Timestamp(opt.stamp_utc)
+    return (stamp.tz_localize("UTC") if stamp.tzinfo is None else stamp).to_pydatetime()
+
+
 def _calendar(tables: Mapping[str, pd.DataFrame], scenario: Scenario, opt: ExportOptions) -> str:
     schedule = _needs(tables, "schedule")
-    if opt.stamp_utc:
-        stamp = pd.Timestamp(opt.stamp_utc)
-        stamp = stamp.tz_localize("UTC") if stamp.tzinfo is None else stamp
-        stamp_utc = stamp.to_pydatetime()
-    else:
-        stamp_utc = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
-    return schedule_calendar(schedule, scenario, stamp_utc=stamp_utc, pools=opt.pools)
+    return schedule_calendar(schedule, scenario, stamp_utc=_stamp(opt), pools=opt.pools)
+
+
+def _genesys_schedule(
+    tables: Mapping[str, pd.DataFrame], scenario: Scenario, opt: ExportOptions
+) -> ExportDocument:
+    doc = genesys_agent_schedules(
+        require_roster(tables),
+        scenario,
+        ids=opt.agent_ids or AgentMap(user_ids={}, work_plan_ids={}),
+        activity_codes=opt.activity_codes,
+        tz=_tz(scenario, opt),
+        week_start=opt.week_start,
+    )
+    summary = (
+        f"{doc.agents} agents, {doc.shifts} shifts, {doc.week_count} week(s) from {doc.week_date}"
+    )
+    note = (
+        f"upload: POST .../businessunits/{{businessUnitId}}/weeks/{doc.week_date}/schedules/"
+        "import/uploadurl, PUT the gzip-encoded file to the URL returned, then POST "
+        ".../schedules/import with its uploadKey"
+    )
+    return ExportDocument(text=doc.text, summary=summary, notes=(note,))
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ExportArchive:
+    """A zip export: its bytes and what it holds."""
+
+    data: bytes
+    summary: str
+
+
+def export_archive(
+    layout: str,
+    tables: Mapping[str, pd.DataFrame],
+    scenario: Scenario,
+    options: ExportOptions | None = None,
+) -> ExportArchive:
+    """Build a zip export (``roster-ics``: one iCalendar file per agent)."""
+    _check(layout, scenario, ARCHIVE_LAYOUTS)
+    stamp = _stamp(options or ExportOptions())
+    cals = agent_calendars(require_roster(tables), scenario, stamp_utc=stamp)
+    data = calendars_zip(cals, stamp_utc=stamp)
+    return ExportArchive(data=data, summary=f"{cals.agents} agents, {cals.shifts} shifts")
 
 
 def queue_map_from_table(table: pd.DataFrame, source: str) -> dict[str, str]:

@@ -130,7 +130,8 @@ def shift_instances(schedule: pd.DataFrame, scenario: Scenario) -> list[dict]:
 
 
 def _minutes_between(a: dt.datetime, b: dt.datetime) -> int:
-    return int((b - a).total_seconds() // 60)
+    # in UTC: two times of one zone subtract on the wall clock, an hour off across a change
+    return int((b.astimezone(dt.UTC) - a.astimezone(dt.UTC)).total_seconds() // 60)
 
 
 def schedule_shifts(schedule: pd.DataFrame, scenario: Scenario) -> ExportTable:
