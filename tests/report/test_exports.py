@@ -16,11 +16,11 @@ from wfm.io.plan_folder import read_plan_folder, write_export
 from wfm.io.scenario import load_scenario
 from wfm.report.amazon_connect import AMAZON_FORECAST_COLUMNS, AMAZON_HISTORICAL_COLUMNS
 from wfm.report.cells import format_number, neutralise_cell
+from wfm.report.export_documents import export_text
 from wfm.report.exports import (
     LAYOUTS,
     ExportOptions,
     export_layout,
-    export_text,
     localise,
     queue_map_from_table,
     tidy,

@@ -15,7 +15,8 @@ from click.testing import CliRunner
 from wfm.cli import main
 from wfm.core.errors import ConfigError
 from wfm.io.scenario import load_scenario
-from wfm.report.exports import ExportOptions, export_document, export_layout
+from wfm.report.export_documents import export_document
+from wfm.report.exports import ExportOptions, export_layout
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "report"
 GOLDEN = DATA / "golden"

@@ -29,7 +29,8 @@ from wfm.core.errors import ConfigError, InputError
 from wfm.core.workforce import BreakRule
 from wfm.io.plan_folder import read_plan_table
 from wfm.io.scenario import load_scenario
-from wfm.report.exports import ExportOptions, export_archive, export_document, export_layout
+from wfm.report.export_documents import export_archive, export_document
+from wfm.report.exports import ExportOptions, export_layout
 from wfm.report.genesys_schedule import AgentMap
 from wfm.report.roster_export import ROSTER_SHIFT_COLUMNS
 

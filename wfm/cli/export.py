@@ -87,7 +87,7 @@ def _activity_codes(items: tuple[str, ...]) -> dict[str, str]:
 
 def _write_archive(layout, tables, sc, opt, out_file) -> None:
     from wfm.io.files import atomic_path
-    from wfm.report.exports import export_archive
+    from wfm.report.export_documents import export_archive
 
     archive = export_archive(layout, tables, sc, opt)
     with atomic_path(out_file) as tmp:
@@ -217,13 +217,13 @@ def export(
         write_export_text,
     )
     from wfm.io.tables import read_history
+    from wfm.report.export_documents import export_document
     from wfm.report.exports import (
         ARCHIVE_LAYOUTS,
         CSV_DIALECTS,
         LAYOUT_SOURCES,
         TEXT_LAYOUTS,
         ExportOptions,
-        export_document,
         export_layout,
         localise,
     )

@@ -39,7 +39,6 @@ and the cells of :mod:`wfm.report.cells`; their public names are importable from
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -62,13 +61,10 @@ from wfm.report.cells import (
     neutralise,
 )
 from wfm.report.genesys import (
-    genesys_forecast,
     genesys_historical,
 )
-from wfm.report.genesys_schedule import AgentMap, genesys_agent_schedules
-from wfm.report.ical import schedule_calendar
+from wfm.report.genesys_schedule import AgentMap
 from wfm.report.roster_export import require_roster, roster_shifts
-from wfm.report.roster_ics import agent_calendars, calendars_zip
 from wfm.report.schedule_export import schedule_shifts
 from wfm.report.verint import verint_strategic_planner
 from wfm.report.volumes import (
@@ -162,7 +158,7 @@ class ExportOptions:
     activity_codes: dict[str, str] = field(default_factory=dict)
 
 
-def _needs(tables: Mapping[str, pd.DataFrame], name: str, why: str = "") -> pd.DataFrame:
+def needs_table(tables: Mapping[str, pd.DataFrame], name: str, why: str = "") -> pd.DataFrame:
     if name not in tables:
         raise InputError(
             f"the plan has no {name} table" + (f"; {why}" if why else ""),
@@ -178,28 +174,28 @@ _HISTORY_ONLY = (
 )
 
 
-def _tz(sc: Scenario, opt: ExportOptions) -> str:
+def export_tz(sc: Scenario, opt: ExportOptions) -> str:
     return opt.tz or sc.sites[sc.home_site()].tz
 
 
 def _genesys(tables: Mapping[str, pd.DataFrame], sc: Scenario, opt: ExportOptions) -> ExportTable:
-    vol = queue_volumes(_needs(tables, "history", _HISTORY_ONLY), sc, "history")
+    vol = queue_volumes(needs_table(tables, "history", _HISTORY_ONLY), sc, "history")
     return genesys_historical(vol, sc.interval_min)
 
 
 def _amazon(kind: Literal["historical", "forecast"]) -> Callable[..., ExportTable]:
     def build(tables: Mapping[str, pd.DataFrame], sc: Scenario, opt: ExportOptions) -> ExportTable:
         if kind == "historical":
-            vol = queue_volumes(_needs(tables, "history", _HISTORY_ONLY), sc, "history")
+            vol = queue_volumes(needs_table(tables, "history", _HISTORY_ONLY), sc, "history")
         else:
-            vol = queue_volumes(_needs(tables, opt.volume_source), sc, opt.volume_source)
+            vol = queue_volumes(needs_table(tables, opt.volume_source), sc, opt.volume_source)
         return amazon_connect(
             vol,
             sc.interval_min,
             kind=kind,
             daily=opt.daily,
             queue_ids=opt.queue_ids,
-            tz=_tz(sc, opt),
+            tz=export_tz(sc, opt),
             queue_ids_required=opt.queue_ids_required,
         )
 
@@ -208,19 +204,19 @@ def _amazon(kind: Literal["historical", "forecast"]) -> Callable[..., ExportTabl
 
 def _calabrio(staffing: bool) -> Callable[..., ExportTable]:
     def build(tables: Mapping[str, pd.DataFrame], sc: Scenario, opt: ExportOptions) -> ExportTable:
-        req = _needs(tables, "requirements")
-        return calabrio_forecast(req, sc, _tz(sc, opt), staffing=staffing)
+        req = needs_table(tables, "requirements")
+        return calabrio_forecast(req, sc, export_tz(sc, opt), staffing=staffing)
 
     return build
 
 
 def _verint(tables: Mapping[str, pd.DataFrame], sc: Scenario, opt: ExportOptions) -> ExportTable:
-    vol = queue_volumes(_needs(tables, opt.volume_source), sc, opt.volume_source)
-    return verint_strategic_planner(vol, _tz(sc, opt))
+    vol = queue_volumes(needs_table(tables, opt.volume_source), sc, opt.volume_source)
+    return verint_strategic_planner(vol, export_tz(sc, opt))
 
 
 def _shifts(tables: Mapping[str, pd.DataFrame], sc: Scenario, opt: ExportOptions) -> ExportTable:
-    return schedule_shifts(_needs(tables, "schedule"), sc)
+    return schedule_shifts(needs_table(tables, "schedule"), sc)
 
 
 def _roster_shifts(
@@ -230,7 +226,7 @@ def _roster_shifts(
 
 
 def _tidy(tables: Mapping[str, pd.DataFrame], sc: Scenario, opt: ExportOptions) -> ExportTable:
-    return tidy(_needs(tables, opt.table), opt.table)
+    return tidy(needs_table(tables, opt.table), opt.table)
 
 
 LAYOUTS: dict[str, Callable[[Mapping[str, pd.DataFrame], Scenario, ExportOptions], ExportTable]]
@@ -248,10 +244,10 @@ LAYOUTS = {
 """CSV layout name → builder (the ``--layout`` names that write a CSV file)."""
 
 TEXT_LAYOUTS = ("genesys-forecast", "schedule-ics", "genesys-agent-schedules")
-"""Layouts that write a text document rather than a CSV table (see :func:`export_text`)."""
+"""Layouts that write a text document rather than a CSV table (see :func:`wfm.report.export_documents.export_text`)."""
 
 ARCHIVE_LAYOUTS = ("roster-ics",)
-"""Layouts that write a zip archive (see :func:`export_archive`)."""
+"""Layouts that write a zip archive (see :func:`wfm.report.export_documents.export_archive`)."""
 
 LAYOUT_SOURCES: dict[str, str] = {
     "genesys-historical": "history",
@@ -268,7 +264,7 @@ LAYOUT_SOURCES: dict[str, str] = {
 table asked for)."""
 
 
-def _check(layout: str, scenario: Scenario | None, known: tuple[str, ...]) -> None:
+def check_layout(layout: str, scenario: Scenario | None, known: tuple[str, ...]) -> None:
     if layout not in known:
         raise ConfigError(
             f"unknown layout {layout!r}; expected one of {', '.join(known)}", key="layout"
@@ -305,123 +301,12 @@ def export_layout(
     ExportTable
         Strings ready to write as CSV (with or without a header row).
     """
-    _check(layout, scenario, (*LAYOUTS, *TEXT_LAYOUTS, *ARCHIVE_LAYOUTS))
+    check_layout(layout, scenario, (*LAYOUTS, *TEXT_LAYOUTS, *ARCHIVE_LAYOUTS))
     if layout not in LAYOUTS:
-        raise ConfigError(f"layout {layout!r} is not a CSV table; use export_text", key="layout")
-    return LAYOUTS[layout](tables, scenario, options or ExportOptions())  # type: ignore[arg-type]
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class ExportDocument:
-    """A text export: the document, what it holds, and what the planner must know.
-
-    Attributes
-    ----------
-    text : str
-        The whole file.
-    summary : str
-        What was written (``"12 shifts"``, ``"4 planning groups, week of 2025-03-03"``).
-    notes : tuple of str
-        Rows left out, and how to upload the file.
-    """
-
-    text: str
-    summary: str
-    notes: tuple[str, ...] = ()
-
-
-def export_document(
-    layout: str,
-    tables: Mapping[str, pd.DataFrame],
-    scenario: Scenario,
-    options: ExportOptions | None = None,
-) -> ExportDocument:
-    """Build a text export (``genesys-forecast`` JSON, ``schedule-ics`` iCalendar)."""
-    _check(layout, scenario, TEXT_LAYOUTS)
-    opt = options or ExportOptions()
-    if layout == "genesys-forecast":
-        vol = queue_volumes(_needs(tables, opt.volume_source), scenario, opt.volume_source)
-        fc = genesys_forecast(
-            vol,
-            scenario.interval_min,
-            planning_groups=opt.queue_ids,
-            tz=_tz(scenario, opt),
-            week_start=opt.week_start,
-            description=f"wfm plan of {scenario.name}",
+        raise ConfigError(
+            f"layout {layout!r} is not a CSV table; use export_document", key="layout"
         )
-        groups = fc.text.count('"planningGroupId"')
-        summary = f"{groups} planning groups, {fc.week_count} week(s) from {fc.week_date}"
-        return ExportDocument(text=fc.text, summary=summary, notes=fc.notes)
-    if layout == "genesys-agent-schedules":
-        return _genesys_schedule(tables, scenario, opt)
-    text = _calendar(tables, scenario, opt)
-    return ExportDocument(text=text, summary=f"{text.count('BEGIN:VEVENT')} shifts")
-
-
-def export_text(
-    layout: str,
-    tables: Mapping[str, pd.DataFrame],
-    scenario: Scenario,
-    options: ExportOptions | None = None,
-) -> str:
-    """Build a text export (``genesys-forecast``, ``schedule-ics``): the document as one string."""
-    return export_document(layout, tables, scenario, options).text
-
-
-def _stamp(opt: ExportOptions) -> dt.datetime:
-    if not opt.stamp_utc:
-        return dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
-    stamp = pd.Timestamp(opt.stamp_utc)
-    return (stamp.tz_localize("UTC") if stamp.tzinfo is None else stamp).to_pydatetime()
-
-
-def _calendar(tables: Mapping[str, pd.DataFrame], scenario: Scenario, opt: ExportOptions) -> str:
-    schedule = _needs(tables, "schedule")
-    return schedule_calendar(schedule, scenario, stamp_utc=_stamp(opt), pools=opt.pools)
-
-
-def _genesys_schedule(
-    tables: Mapping[str, pd.DataFrame], scenario: Scenario, opt: ExportOptions
-) -> ExportDocument:
-    doc = genesys_agent_schedules(
-        require_roster(tables),
-        scenario,
-        ids=opt.agent_ids or AgentMap(user_ids={}, work_plan_ids={}),
-        activity_codes=opt.activity_codes,
-        tz=_tz(scenario, opt),
-        week_start=opt.week_start,
-    )
-    summary = (
-        f"{doc.agents} agents, {doc.shifts} shifts, {doc.week_count} week(s) from {doc.week_date}"
-    )
-    note = (
-        f"upload: POST .../businessunits/{{businessUnitId}}/weeks/{doc.week_date}/schedules/"
-        "import/uploadurl, PUT the gzip-encoded file to the URL returned, then POST "
-        ".../schedules/import with its uploadKey"
-    )
-    return ExportDocument(text=doc.text, summary=summary, notes=(note,))
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class ExportArchive:
-    """A zip export: its bytes and what it holds."""
-
-    data: bytes
-    summary: str
-
-
-def export_archive(
-    layout: str,
-    tables: Mapping[str, pd.DataFrame],
-    scenario: Scenario,
-    options: ExportOptions | None = None,
-) -> ExportArchive:
-    """Build a zip export (``roster-ics``: one iCalendar file per agent)."""
-    _check(layout, scenario, ARCHIVE_LAYOUTS)
-    stamp = _stamp(options or ExportOptions())
-    cals = agent_calendars(require_roster(tables), scenario, stamp_utc=stamp)
-    data = calendars_zip(cals, stamp_utc=stamp)
-    return ExportArchive(data=data, summary=f"{cals.agents} agents, {cals.shifts} shifts")
+    return LAYOUTS[layout](tables, scenario, options or ExportOptions())  # type: ignore[arg-type]
 
 
 def queue_map_from_table(table: pd.DataFrame, source: str) -> dict[str, str]:
