@@ -304,7 +304,9 @@ def _nested(
         best = choose(ok)
         fc = forecasts[best.model][i]
         if ensemble:
-            mem, w = _members(sc, n - 1, config.ensemble_size)
+            # only members with a forecast at this origin (a model may be unfit there)
+            fitted = [x for x in sc if forecasts[x.model][i] is not None]
+            mem, w = _members(fitted, n - 1, config.ensemble_size)
             if len(mem) >= 2:
                 ens = _combine(sub, mem, w, range(n - 1))
                 ens_sc = _score(ENSEMBLE, ens, acts, [scales[j] for j in others], config, 0.0)
