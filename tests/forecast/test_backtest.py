@@ -91,3 +91,17 @@ def test_coverage_is_near_the_level_on_poisson_data():
     cfg = ForecastConfig(models=("week_average",), backtest_origins=4, history_weeks=6)
     sc = rolling_backtest(panel, cells, cfg, 7).score("week_average")
     assert sc.coverage_rate == pytest.approx(0.8, abs=0.06)
+
+
+def test_a_member_unfit_at_one_origin_is_left_out_of_that_origin_s_ensemble():
+    # "under" cannot be fitted at the first origin (a short history); chosen on the other
+    # origin, the mean of "over" (+10 %) and "under" (−10 %) would be exact, but at the
+    # first origin only "over" has a forecast: the nested selection takes it alone
+    from wfm.forecast.backtest import _nested
+
+    act = np.full((7, 4), 10.0)
+    forecasts = {"over": [act * 1.1, act * 1.1], "under": [None, act * 0.9]}
+    cfg = ForecastConfig(ensemble_size=2)
+    nested = _nested(forecasts, [act, act], [1.0, 1.0], cfg, True)
+    assert nested is not None and nested.origins == 2
+    assert nested.wmape == pytest.approx(0.1)

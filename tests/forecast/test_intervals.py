@@ -53,3 +53,22 @@ def test_calibrated_error_sq_hits_the_level_on_its_own_sample():
     a_out[:50] *= 10
     assert calibrated_error_sq(a_out, f, 0.8) < 1.2 * sq
     assert error_rate_sq(a_out, f) > 5 * error_rate_sq(a, f)
+
+
+def test_calibration_narrows_below_poisson_on_sparse_counts():
+    # hourly counts of a mean of 0.3–0.6 (a sparse public-service series): the normal band
+    # f ± z√f already covers about 89 % of Poisson draws (an upper bound above 1 covers 0
+    # and 1), so no φ² ≥ 0 can reach 80 %; the calibration narrows the Poisson part instead
+    rng = np.random.default_rng(11)
+    f = rng.uniform(0.3, 0.6, 20000)
+    a = rng.poisson(f)
+    lo, hi = prediction_bounds(f, 0.0, 0.8)
+    assert ((a >= lo) & (a <= hi)).mean() > 0.85
+    sq = calibrated_error_sq(a, f, 0.8)
+    assert -1.0 <= sq < 0.0
+    lo, hi = prediction_bounds(f, sq, 0.8)
+    assert ((a >= lo) & (a <= hi)).mean() == pytest.approx(0.8, abs=0.01)
+    assert (lo <= f).all() and (f <= hi).all()
+    # the same in the new calibration when the data are overdispersed: φ² stays positive
+    b = rng.poisson(f * 200 * rng.gamma(25.0, 1 / 25.0, f.size))
+    assert calibrated_error_sq(b, f * 200, 0.8) > 0.0

@@ -105,7 +105,7 @@ class ForecastConfig:
     average_weeks: int = 4
     profile_weeks: int = 6
     ensemble_size: int = 3
-    min_history_weeks: float = 3.0
+    min_history_weeks: float = 2.0
     fallback_model: ForecastModel = "week_average"
     fallback_error_rate: float = 0.15
     default_aht_s: float = 300.0

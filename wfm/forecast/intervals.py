@@ -42,7 +42,8 @@ def error_rate_sq(actual: np.ndarray, forecast: np.ndarray) -> float:
 
 
 def calibrated_error_sq(actual: np.ndarray, forecast: np.ndarray, level_rate: float) -> float:
-    """Least φ² whose bounds (:func:`prediction_bounds`) cover ``level_rate`` of the actuals.
+    """Least dispersion φ² whose bounds (:func:`prediction_bounds`) cover ``level_rate`` of
+    the actuals.
 
     Parameters
     ----------
@@ -55,7 +56,8 @@ def calibrated_error_sq(actual: np.ndarray, forecast: np.ndarray, level_rate: fl
     Returns
     -------
     float
-        φ² in [0, 16], or ``nan`` when there is nothing to calibrate on.
+        φ² in [−1, 16], or ``nan`` when there is nothing to calibrate on. A negative value
+        narrows the Poisson band (see :func:`prediction_bounds`).
 
     Notes
     -----
@@ -63,6 +65,11 @@ def calibrated_error_sq(actual: np.ndarray, forecast: np.ndarray, level_rate: fl
     ``level_rate`` is that quantile of the right-hand side over the backtest. Unlike the
     moment estimator :func:`error_rate_sq`, a few outlying days (a holiday eve, an outage)
     do not inflate the width of every interval.
+
+    When the Poisson band f ± z√f alone already covers more than ``level_rate`` (sparse
+    counts: with f below about 0.6 the band reaches above 1 and covers both 0 and 1, some
+    90 % of the draws), the Poisson variance is scaled down instead: the interval covers a
+    when ψ ≥ (a − f)²/(z² f), ψ is that quantile, and φ² = ψ − 1 < 0.
     """
     a = np.asarray(actual, dtype=float).ravel()
     f = np.asarray(forecast, dtype=float).ravel()
@@ -72,8 +79,12 @@ def calibrated_error_sq(actual: np.ndarray, forecast: np.ndarray, level_rate: fl
         return float("nan")
     z = NormalDist().inv_cdf(0.5 + level_rate / 2.0)
     # |a - f| <= z sqrt(f + φ² f²)  ⇔  φ² >= ((a - f)² / z² - f) / f²
-    need = np.maximum(((a - f) ** 2 / (z * z) - f) / (f * f), 0.0)
-    return float(min(np.quantile(need, level_rate), 16.0))
+    need = ((a - f) ** 2 / (z * z) - f) / (f * f)
+    if float(np.mean(need <= 0.0)) <= level_rate:
+        return float(min(np.quantile(need, level_rate, method="inverted_cdf"), 16.0))
+    # |a - f| <= z sqrt(ψ f)  ⇔  ψ >= (a - f)² / (z² f)
+    psi = float(np.quantile((a - f) ** 2 / (z * z * f), level_rate, method="inverted_cdf"))
+    return min(psi, 1.0) - 1.0
 
 
 def prediction_bounds(
@@ -86,15 +97,17 @@ def prediction_bounds(
     forecast : numpy.ndarray
         Mean forecast f ≥ 0 [contacts].
     error_sq : float or numpy.ndarray
-        φ² of :func:`error_rate_sq`, one value or one per forecast [dimensionless].
+        φ² of :func:`error_rate_sq` or :func:`calibrated_error_sq`, one value or one per
+        forecast [dimensionless]; a value in [−1, 0) scales the Poisson variance by 1 + φ².
     level_rate : float
         Central coverage (0.8 → 10 % and 90 % quantiles).
 
     Returns
     -------
     (numpy.ndarray, numpy.ndarray)
-        lo = max(0, f − z σ) and hi = f + z σ with σ = sqrt(f + φ² f²) and z the standard
-        normal quantile of (1 + level) / 2; 0 ≤ lo ≤ f ≤ hi everywhere.
+        lo = max(0, f − z σ) and hi = f + z σ with σ = sqrt(f + φ² f²) (φ² ≥ 0) or
+        σ = sqrt((1 + φ²) f) (φ² < 0), and z the standard normal quantile of
+        (1 + level) / 2; 0 ≤ lo ≤ f ≤ hi everywhere.
 
     Notes
     -----
@@ -108,5 +121,7 @@ def prediction_bounds(
     """
     f = np.maximum(np.asarray(forecast, dtype=float), 0.0)
     z = NormalDist().inv_cdf(0.5 + level_rate / 2.0)
-    sd = np.sqrt(f + np.maximum(error_sq, 0.0) * f * f)
+    sq = np.asarray(error_sq, dtype=float)
+    var = np.where(sq >= 0.0, f + np.maximum(sq, 0.0) * f * f, np.maximum(1.0 + sq, 0.0) * f)
+    sd = np.sqrt(var)
     return np.maximum(f - z * sd, 0.0), f + z * sd
