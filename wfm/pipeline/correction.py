@@ -40,7 +40,7 @@ from wfm.core.config import Scenario
 from wfm.core.errors import ConfigError
 from wfm.core.results import StageResult
 from wfm.core.units import S_PER_MIN
-from wfm.pipeline.run import as_written
+from wfm.pipeline.filed import as_written, filed
 from wfm.schedule.stage import schedule_shifts
 from wfm.simulate.stage import simulate_plan
 from wfm.staffing.erlang import agents_for_target
@@ -226,3 +226,36 @@ def _round_row(r: int, results: dict[str, StageResult], rows: int, agents: int, 
         "raised_agents": agents,
         "wall_s": wall_s,
     }
+
+
+def correct_if_asked(
+    results: dict[str, StageResult], tables: dict[str, pd.DataFrame], scenario: Scenario
+) -> dict[str, StageResult]:
+    """The plan corrected by simulation when it has a simulation and rounds are asked."""
+    if "simulation" in results and scenario.simulation.correction_rounds > 0:
+        return _corrected(results, tables, scenario)
+    return results
+
+
+def _corrected(
+    results: dict[str, StageResult], tables: dict[str, pd.DataFrame], scenario: Scenario
+) -> dict[str, StageResult]:
+    """The plan corrected by simulation (:mod:`wfm.pipeline.correction`), its rounds written
+    as the simulation's side table ``correction`` and summed up in a note."""
+    given = {k: StageResult(table=tables[k]) for k in ("split",) if k in tables}
+    if not {"requirements", "schedule"} <= set(results) or "split" not in {*results, *given}:
+        return results
+    out, rounds = correct_by_simulation({**given, **results}, scenario)
+    sim = out["simulation"]
+    last = rounds.iloc[-1]
+    note = (
+        f"corrected by simulation in {len(rounds) - 1} round(s): cost "
+        f"{rounds['cost'].iloc[0]:,.0f} → {last['cost']:,.0f}, contacts in intervals "
+        f"significantly below target {rounds['contacts_significantly_below_rate'].iloc[0]:.1%} "
+        f"→ {last['contacts_significantly_below_rate']:.1%} (see correction.csv)"
+    )
+    out["simulation"] = replace(
+        sim, tables={**sim.tables, "correction": rounds}, notes=(*sim.notes, note)
+    )
+    return {name: filed(out[name], name) if out[name] is not results[name] else results[name]
+            for name in results}  # fmt: skip

@@ -18,7 +18,6 @@ from collections.abc import Callable, Mapping
 from dataclasses import replace
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 from wfm.core.config import Scenario
@@ -26,14 +25,15 @@ from wfm.core.errors import ConfigError, InputError
 from wfm.core.plan import Manifest, Parameters, Plan, StageRecord, table_sha256, versions
 from wfm.core.results import StageResult
 from wfm.core.run_options import RunOptions
-from wfm.core.schemas import order_table
-from wfm.core.tables import STAGE_TABLES, STAGES, check_stage, schema_of
+from wfm.core.tables import STAGE_TABLES, STAGES, check_stage
 from wfm.forecast.events import EVENTS, check_events
 from wfm.forecast.stage import forecast_contacts
 from wfm.io.files import sha256_file
 from wfm.io.plan_folder import check_plan_out, check_run_id, read_plan, write_plan
 from wfm.io.scenario import load_scenario
-from wfm.io.tables import FLOAT_FORMAT, read_history, read_table
+from wfm.io.tables import read_history, read_table
+from wfm.pipeline.correction import correct_if_asked
+from wfm.pipeline.filed import as_filed, as_written
 from wfm.pipeline.preflight import check_plan_inputs
 from wfm.pipeline.roster import PEOPLE_TABLES, people_paths, read_people, roster_stage
 from wfm.schedule.stage import schedule_shifts
@@ -129,11 +129,11 @@ def plan_tables(
     for i, name in enumerate(todo):
         if name == "roster" and "simulation" in results:
             # the roster takes the schedule as corrected by simulation
-            results = _correct_if_asked(results, tables, scenario)
+            results = correct_if_asked(results, tables, scenario)
             tables["schedule"] = results["schedule"].table
         results[name] = _step(name, (i + 1, len(todo)), tables, scenario, options, progress)
     if "roster" not in results:
-        results = _correct_if_asked(results, tables, scenario)
+        results = correct_if_asked(results, tables, scenario)
     return results
 
 
@@ -163,77 +163,9 @@ def _step(
     tables.update({k: as_written(v) for k, v in res.tables.items()})
     return replace(
         res,
-        table=_as_filed(tables[name], name),
-        tables={k: _as_filed(tables[k], k) for k in res.tables},
+        table=as_filed(tables[name], name),
+        tables={k: as_filed(tables[k], k) for k in res.tables},
     )
-
-
-def _correct_if_asked(
-    results: dict[str, StageResult], tables: dict[str, pd.DataFrame], scenario: Scenario
-) -> dict[str, StageResult]:
-    """The plan corrected by simulation when it has a simulation and rounds are asked."""
-    if "simulation" in results and scenario.simulation.correction_rounds > 0:
-        return _corrected(results, tables, scenario)
-    return results
-
-
-def _corrected(
-    results: dict[str, StageResult], tables: dict[str, pd.DataFrame], scenario: Scenario
-) -> dict[str, StageResult]:
-    """The plan corrected by simulation (:mod:`wfm.pipeline.correction`), its rounds written
-    as the simulation's side table ``correction`` and summed up in a note."""
-    from wfm.pipeline.correction import correct_by_simulation  # it uses as_written of this module
-
-    given = {k: StageResult(table=tables[k]) for k in ("split",) if k in tables}
-    if not {"requirements", "schedule"} <= set(results) or "split" not in {*results, *given}:
-        return results
-    out, rounds = correct_by_simulation({**given, **results}, scenario)
-    sim = out["simulation"]
-    last = rounds.iloc[-1]
-    note = (
-        f"corrected by simulation in {len(rounds) - 1} round(s): cost "
-        f"{rounds['cost'].iloc[0]:,.0f} → {last['cost']:,.0f}, contacts in intervals "
-        f"significantly below target {rounds['contacts_significantly_below_rate'].iloc[0]:.1%} "
-        f"→ {last['contacts_significantly_below_rate']:.1%} (see correction.csv)"
-    )
-    out["simulation"] = replace(
-        sim, tables={**sim.tables, "correction": rounds}, notes=(*sim.notes, note)
-    )
-    return {name: _filed(out[name], name) if out[name] is not results[name] else results[name]
-            for name in results}  # fmt: skip
-
-
-def _filed(res: StageResult, name: str) -> StageResult:
-    """A stage result with its tables as the plan folder holds them (precision, row order)."""
-    return replace(
-        res,
-        table=_as_filed(as_written(res.table), name),
-        tables={k: _as_filed(as_written(v), k) for k, v in res.tables.items()},
-    )
-
-
-def _as_filed(df: pd.DataFrame, name: str) -> pd.DataFrame:
-    """A table in the row and column order its file holds (contract tables sorted by key)."""
-    schema = schema_of(name)
-    return order_table(df, schema) if schema is not None else df.reset_index(drop=True)
-
-
-def as_written(df: pd.DataFrame) -> pd.DataFrame:
-    """The table as it reads back from its CSV (floats at the written precision).
-
-    Later stages consume exactly what the plan folder holds, so resuming from any stage's
-    CSV gives the same files as a full run.
-    """
-    out = df.copy()
-    for col in out.columns:
-        if pd.api.types.is_float_dtype(out[col]):
-            values = out[col].to_numpy()
-            finite = np.isfinite(values)
-            text = np.char.mod(FLOAT_FORMAT, values[finite])
-            values = values.copy()
-            values[finite] = text.astype(float)
-            out[col] = values
-    return out
 
 
 def make_plan(
