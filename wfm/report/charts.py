@@ -103,3 +103,28 @@ def naive_local(ts: pd.Series, zone: str = "UTC") -> np.ndarray:
 
 def _naive_utc(ts: pd.Series) -> np.ndarray:
     return naive_local(ts, "UTC")
+
+
+def shift_bar(
+    ax, y: float, start_min: float, length_min: float, colour: str, *, height: float, gid: str
+) -> None:
+    """One bar of a shift Gantt on an axis in hours, tagged ``gid`` for the browser tests."""
+    bar = ax.barh(y, length_min / 60.0, left=start_min / 60.0, height=height, color=colour)
+    bar.patches[0].set_gid(gid)
+
+
+def break_bar(
+    ax, y: float, start_min: float, length_min: float, colour: str, *, height: float, gid: str
+) -> None:
+    """A break over its shift's bar: white, hatched in the shift's colour."""
+    brk = ax.barh(
+        y,
+        length_min / 60.0,
+        left=start_min / 60.0,
+        height=height,
+        color="#ffffff",
+        hatch="////",
+        edgecolor=colour,
+        lw=0,
+    )
+    brk.patches[0].set_gid(gid)

@@ -244,7 +244,8 @@ LAYOUTS = {
 """CSV layout name → builder (the ``--layout`` names that write a CSV file)."""
 
 TEXT_LAYOUTS = ("genesys-forecast", "schedule-ics", "genesys-agent-schedules")
-"""Layouts that write a text document rather than a CSV table (see :func:`wfm.report.export_documents.export_text`)."""
+"""Layouts that write a text document rather than a CSV table
+(:func:`wfm.report.export_documents.export_document`)."""
 
 ARCHIVE_LAYOUTS = ("roster-ics",)
 """Layouts that write a zip archive (see :func:`wfm.report.export_documents.export_archive`)."""

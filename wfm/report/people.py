@@ -20,7 +20,16 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
-from wfm.report.charts import COLOURS, chart_grid, style_axes, svg_chart, time_axis, zone_label
+from wfm.report.charts import (
+    COLOURS,
+    break_bar,
+    chart_grid,
+    shift_bar,
+    style_axes,
+    svg_chart,
+    time_axis,
+    zone_label,
+)
 from wfm.report.columns import check_report_table
 from wfm.report.markup import Chart, Section, no_rows, not_run, table_view
 from wfm.report.shifts import (
@@ -185,27 +194,13 @@ def gantt_chart(bars: pd.DataFrame, day: str, zones: Mapping[str, str]) -> Chart
         y = np.arange(len(rows))
         for i, r in rows.iterrows():
             colour = COLOURS[pools.index(r["pool"]) % len(COLOURS)]
-            rect = ax.barh(
-                i,
-                (r["end_min"] - r["start_min"]) / 60.0,
-                left=r["start_min"] / 60.0,
-                height=0.72,
-                color=colour,
-            )
-            rect.patches[0].set_gid(f"gantt-shift-{n_shift}")
+            length_min = r["end_min"] - r["start_min"]
+            gid = f"gantt-shift-{n_shift}"
+            shift_bar(ax, i, r["start_min"], length_min, colour, height=0.72, gid=gid)
             n_shift += 1
             for b_start, b_len in r["breaks"]:
-                brk = ax.barh(
-                    i,
-                    b_len / 60.0,
-                    left=b_start / 60.0,
-                    height=0.72,
-                    color="#ffffff",
-                    hatch="////",
-                    edgecolor=colour,
-                    lw=0,
-                )
-                brk.patches[0].set_gid(f"gantt-break-{n_break}")
+                gid = f"gantt-break-{n_break}"
+                break_bar(ax, i, b_start, b_len, colour, height=0.72, gid=gid)
                 n_break += 1
             ax.text(r["end_min"] / 60.0 + 0.08, i, f"×{int(r['agents'])}", va="center", fontsize=6)
         ax.set_yticks(

@@ -24,7 +24,14 @@ from matplotlib.patches import Patch
 
 from wfm.core.errors import InputError
 from wfm.report import numbers as fmt
-from wfm.report.charts import COLOURS, style_axes, svg_chart, zone_label
+from wfm.report.charts import (
+    COLOURS,
+    break_bar,
+    shift_bar,
+    style_axes,
+    svg_chart,
+    zone_label,
+)
 from wfm.report.markup import Chart, Section, table_view
 from wfm.report.shifts import parse_breaks
 
@@ -115,23 +122,12 @@ def roster_gantt(rows: pd.DataFrame, day: str, zones: Mapping[str, str]) -> Char
     n_break = 0
     for i, r in rows.iterrows():
         colour = COLOURS[pools.index((r["site"], r["pool"])) % len(COLOURS)]
-        start, end = r["start_min"] / 60.0, r["end_min"] / 60.0
-        bar = ax.barh(i, end - start, left=start, height=0.7, color=colour)
-        bar.patches[0].set_gid(f"roster-shift-{i}")
+        length_min = r["end_min"] - r["start_min"]
+        shift_bar(ax, i, r["start_min"], length_min, colour, height=0.7, gid=f"roster-shift-{i}")
         for b_start, b_len in parse_breaks(r.get("breaks")):
             if b_start < r["start_min"]:  # a break after midnight of a night shift
                 b_start += 1440
-            brk = ax.barh(
-                i,
-                b_len / 60.0,
-                left=b_start / 60.0,
-                height=0.7,
-                color="#ffffff",
-                hatch="////",
-                edgecolor=colour,
-                lw=0,
-            )
-            brk.patches[0].set_gid(f"roster-break-{n_break}")
+            break_bar(ax, i, b_start, b_len, colour, height=0.7, gid=f"roster-break-{n_break}")
             n_break += 1
     ax.set_axisbelow(True)
     ax.set_yticks(np.arange(n), [str(a) for a in rows["agent_id"]], fontsize=6)
