@@ -103,10 +103,11 @@ def test_large_neighbourhood_search_improves_a_valid_roster_to_the_optimum():
     start = greedy_roster(pb)
     before = check_roster(pb, start)
     assert before.violations == ()
-    found, steps = improve(pb, build_model(pb), start, time.perf_counter() + 60, 1, 1)
+    found, steps, proven = improve(pb, build_model(pb), start, time.perf_counter() + 60, 1, 1)
     after = check_roster(pb, found)
     assert after.violations == ()
     exact = solve_roster(pb, time_limit_s=20, workers=1, seed=1, lns=False)
     assert exact.solve.status == "OPTIMAL"
     assert after.objective == exact.solve.objective
     assert (steps > 0) == (after.objective < before.objective)
+    assert proven  # the last neighbourhood freed the whole roster and was solved exactly

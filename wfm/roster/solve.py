@@ -19,7 +19,13 @@ from wfm.roster.problem import RosterProblem
 
 # above this many (person, day, shift type) triples a problem is solved by days then shifts
 DECOMPOSE_ABOVE = 20_000
-FIRST_SEARCH_RATE = 0.1  # share of the time limit for the search over the whole roster
+# the search over the whole roster stops at its first roster found after this share of the
+# time limit (the large-neighbourhood search improves a roster faster than it does)
+FIRST_SEARCH_RATE = 0.02
+# workers of that search, whatever the cores: CP-SAT's portfolio (several strategies, its own
+# neighbourhood searches) finds a first roster and a bound sooner than 2 workers do; the time
+# limit is wall-clock, so it holds on any number of cores
+FIRST_SEARCH_WORKERS = 8
 LINEARIZATION_LEVEL = 2
 
 
@@ -93,7 +99,7 @@ def solve_roster(
         rm.model.add_hint(v, 1 if start.get((problem.staff[p].id, d)) == t else 0)
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = float(time_limit_s)
-    solver.parameters.num_search_workers = int(workers)
+    solver.parameters.num_search_workers = max(int(workers), FIRST_SEARCH_WORKERS)
     solver.parameters.random_seed = int(seed)
     solver.parameters.linearization_level = LINEARIZATION_LEVEL
     stop = _StopAfter(t0 + FIRST_SEARCH_RATE * time_limit_s if lns else math.inf)
@@ -113,9 +119,10 @@ def solve_roster(
             assignment, name = quick, "GREEDY"  # the time limit cut CP-SAT short of the hint
         steps = 0
         if status == cp_model.FEASIBLE and lns:
-            assignment, steps = improve(
+            assignment, steps, proven = improve(
                 problem, rm, assignment, t0 + time_limit_s, int(workers), int(seed)
             )
+            name = "OPTIMAL" if proven else name
     elif not check_roster(problem, quick).violations:
         # no CP-SAT solution in time: the day-by-day roster, which meets every hard rule
         assignment, name, raw, steps = quick, "GREEDY", None, 0
@@ -125,7 +132,9 @@ def solve_roster(
     # under/over and spread variables that its assignment does not need
     obj = float(check_roster(problem, assignment).objective)
     bound = float(solver.best_objective_bound)
-    if not math.isfinite(bound) or bound > obj:
+    if name == "OPTIMAL":  # proved by the first search or by the last neighbourhood
+        bound = obj
+    elif not math.isfinite(bound) or bound > obj:
         bound = 0.0
     gap = max(0.0, obj - bound) / max(abs(obj), 1e-9) if obj else 0.0
     result = SolveResult(
