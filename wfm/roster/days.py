@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from ortools.sat.python import cp_model
 
-from wfm.roster.model import min_runs
+from wfm.roster.model import work_day_rules
 from wfm.roster.problem import RosterProblem, shift_allowed
 
 
@@ -48,18 +48,8 @@ def _open_days(pb: RosterProblem) -> dict[tuple[int, int], bool]:
 
 def _rules(m, w, pb: RosterProblem, p: int) -> list:
     """Day-level hard rules of person ``p``; returns the person's weekend indicators."""
-    c, days = pb.staff[p].contract, range(pb.days)
-    for week in pb.weeks():
-        if c.max_days_per_week is not None and c.max_days_per_week < len(week):
-            m.add(sum(w[p, d] for d in week) <= c.max_days_per_week)
-    k = c.max_consecutive_days
-    if k is not None and k < pb.days:
-        for d in range(pb.days - k):
-            m.add(sum(w[p, e] for e in range(d, d + k + 1)) <= k)
-    if c.min_consecutive_days and c.min_consecutive_days > 1:
-        min_runs(m, [w[p, d] for d in days], c.min_consecutive_days)
-    if c.min_consecutive_days_off and c.min_consecutive_days_off > 1:
-        min_runs(m, [w[p, d].Not() for d in days], c.min_consecutive_days_off)
+    c = pb.staff[p].contract
+    work_day_rules(m, w, pb, p)
     ends = []
     for we in pb.weekends():
         v = m.new_bool_var(f"we_{p}_{we[0]}")

@@ -78,11 +78,24 @@ def _person_rules(rm: RosterModel, pb: RosterProblem, p: int, person: Staff) -> 
             rm.terms.append((pb.weights.short_per_min, short, f"short:{person.id}"))
         else:
             m.add(paid >= c.min_total_min)
-    for week in pb.weeks():
-        if c.max_days_per_week is not None and c.max_days_per_week < len(week):
-            m.add(sum(w[p, d] for d in week) <= c.max_days_per_week)
-        if c.max_min_per_week is not None:
+    if c.max_min_per_week is not None:
+        for week in pb.weeks():
             m.add(sum(paid_of[t] * v for d, t, v in mine if d in week) <= c.max_min_per_week)
+    work_day_rules(m, w, pb, p)
+    if c.max_weekends is not None:
+        ends = pb.weekends()
+        if c.max_weekends < len(ends):
+            m.add(sum(_weekend_var(rm, p, we) for we in ends) <= c.max_weekends)
+
+
+def work_day_rules(m: cp_model.CpModel, w, pb: RosterProblem, p: int) -> None:
+    """The rules on which days person ``p`` works (``w[p, d]`` true): days per calendar week,
+    consecutive working days, and the shortest runs of working days and of days off."""
+    c, days = pb.staff[p].contract, range(pb.days)
+    if c.max_days_per_week is not None:
+        for week in pb.weeks():
+            if c.max_days_per_week < len(week):
+                m.add(sum(w[p, d] for d in week) <= c.max_days_per_week)
     k = c.max_consecutive_days
     if k is not None and k < pb.days:
         for d in range(pb.days - k):
@@ -91,10 +104,6 @@ def _person_rules(rm: RosterModel, pb: RosterProblem, p: int, person: Staff) -> 
         min_runs(m, [w[p, d] for d in days], c.min_consecutive_days)
     if c.min_consecutive_days_off and c.min_consecutive_days_off > 1:
         min_runs(m, [w[p, d].Not() for d in days], c.min_consecutive_days_off)
-    if c.max_weekends is not None:
-        ends = pb.weekends()
-        if c.max_weekends < len(ends):
-            m.add(sum(_weekend_var(rm, p, we) for we in ends) <= c.max_weekends)
 
 
 def min_runs(m: cp_model.CpModel, lits: list, length: int) -> None:
