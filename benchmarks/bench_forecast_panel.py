@@ -30,7 +30,10 @@ export would carry them, and forecast from rolling origins (Mondays, a week apar
 Scores are on every actual row of the data (the open intervals of the bank; every hour of the
 public services): wMAPE = Σ|f − a| / Σa and bias = Σ(f − a) / Σa pooled over origins and
 series, for the first day (h1), the first 7 days (h7) and the first 14 days (h14) after each
-origin; cov = share of actuals in the 80 % interval over 14 days; s/series = wall time per
+origin; cov = share of actuals in the 80 % interval over 14 days, on the rows inside the
+site's opening hours (:func:`open_rows`; every row of the 24/7 services): a closed night
+forecast [0, 0] that stayed at 0 is no test of an interval's width, and the Anonymous Bank's
+nights, some 40 % of its rows, took its coverage from 0.865 to 0.916; s/series = wall time per
 series and origin. The panel row is the mean over the data sets. ``poisson_floor`` is the
 wMAPE that an exactly right expected count would score if the counts were Poisson around
 wfm's forecast (:func:`floor_row`): the noise floor of any unbiased forecast.
@@ -255,6 +258,21 @@ def _attach(act: pd.DataFrame, fc: pd.DataFrame) -> tuple[np.ndarray, np.ndarray
     return (m["f"].fillna(0).to_numpy(), m["lo"].fillna(0).to_numpy(), m["hi"].fillna(0).to_numpy())
 
 
+def open_rows(local: pd.Series, hours: dict[str, str]) -> np.ndarray:
+    """Whether each row's local time falls inside the site's opening ``hours``
+    (``{"mon": "07:00-21:30", ...}``, end exclusive, "24:00" the end of the day)."""
+    names = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+    minute = (local.dt.hour * 60 + local.dt.minute).to_numpy()
+    weekday = local.dt.day_of_week.to_numpy()
+    out = np.zeros(len(local), dtype=bool)
+    for wd, name in enumerate(names):
+        if name not in hours:
+            continue
+        a, b = (int(t[:2]) * 60 + int(t[3:]) for t in hours[name].split("-"))
+        out |= (weekday == wd) & (minute >= a) & (minute < b)
+    return out
+
+
 def _scores(parts: list[tuple]) -> dict:
     a = np.concatenate([p[0] for p in parts])
     f = np.concatenate([p[1] for p in parts])
@@ -268,7 +286,9 @@ def _scores(parts: list[tuple]) -> dict:
     if parts[0][3] is not None:
         lo = np.concatenate([p[3] for p in parts])
         hi = np.concatenate([p[4] for p in parts])
-        row["cov"] = float(((a >= lo) & (a <= hi)).mean())
+        scored = np.concatenate([p[5] for p in parts]) if len(parts[0]) > 5 else a >= 0
+        inside = (a >= lo) & (a <= hi)
+        row["cov"] = float(inside[scored].mean()) if scored.any() else np.nan
     return row
 
 
@@ -314,6 +334,7 @@ def run_set(name: str, n_origins: int, tmp: Path) -> list[dict]:
         act = hist[(day >= o) & (day < o + dt.timedelta(days=DAYS))].reset_index(drop=True)
         lead = np.asarray([(d - o).days for d in act["local"].dt.date])
         a = act["contacts"].to_numpy()
+        is_open = open_rows(act["local"], meta["hours"])
         for m in methods:
             t0 = time.perf_counter()
             lo = hi = None
@@ -328,7 +349,7 @@ def run_set(name: str, n_origins: int, tmp: Path) -> list[dict]:
             else:
                 f = statsforecast_peer(train, act, meta, m)
             secs[m] += time.perf_counter() - t0
-            parts[m].append((a, f, lead, lo, hi))
+            parts[m].append((a, f, lead, lo, hi, is_open))
     rows = []
     for m in methods:
         row = {"set": name, "method": m, **_scores(parts[m])}

@@ -105,3 +105,35 @@ def test_a_member_unfit_at_one_origin_is_left_out_of_that_origin_s_ensemble():
     nested = _nested(forecasts, [act, act], [1.0, 1.0], cfg, True)
     assert nested is not None and nested.origins == 2
     assert nested.wmape == pytest.approx(0.1)
+
+
+def test_a_short_history_calibrates_its_intervals_on_its_latest_origins():
+    # 30 days: the first 22 swing by ±40 % a day, the last 8 are plain Poisson. A month has
+    # daily origins; the early ones train on 14 days and err far more than the final fit
+    # will, so the intervals are calibrated on the latest half of the origins only (their
+    # errors, on the calm last days, are small): φ² below that of every origin.
+    panel = _panel(30, scale=50.0, noise_seed=8)
+    swing = 1.0 + 0.4 * np.where(np.arange(22) % 2 == 0, 1.0, -1.0)
+    panel.values[:22] *= swing[:, None]
+    cells = np.ones(panel.values.shape, dtype=bool)
+    cfg = ForecastConfig(models=("week_average",))
+    short = rolling_backtest(panel, cells, cfg, 14)
+    assert len(short.origins) == 13  # every day of the last 13
+    # the same origins and 7-day horizon given explicitly: calibrated on every origin
+    every = rolling_backtest(panel, cells, cfg, 7, origins=list(short.origins))
+    mine, all_ = short.score("week_average"), every.score("week_average")
+    assert mine.wmape == pytest.approx(all_.wmape)  # the scores are those of every origin
+    assert mine.error_sq < 0.5 * all_.error_sq
+    assert all(a < b for a, b in zip(mine.error_sq_by_lead, all_.error_sq_by_lead, strict=True))
+
+
+def test_a_long_history_calibrates_on_every_origin():
+    panel = _panel(42, scale=50.0, noise_seed=9)
+    cells = np.ones(panel.values.shape, dtype=bool)
+    cfg = ForecastConfig(models=("week_average",), backtest_origins=3)
+    res = rolling_backtest(panel, cells, cfg, 7)
+    assert len(res.origins) == 3
+    again = rolling_backtest(panel, cells, cfg, 7, origins=list(res.origins))
+    assert (
+        res.score("week_average").error_sq_by_lead == again.score("week_average").error_sq_by_lead
+    )
