@@ -63,14 +63,18 @@ def whatif(scenario, history, axes, through, workers, dask_scheduler, time_limit
     Per point: human FTE (gross), cost, cost per contact, service level, AI share and
     overflow share, e.g. --set segments.open.ai.chat.containment_rate=0.3:0.6:0.05.
     """
-    from wfm.io.scenario import load_scenario, load_scenario_dict
+    from pathlib import Path
+
+    from wfm.core.mapping import scenario_from_dict
+    from wfm.io.scenario import load_scenario_dict
     from wfm.io.tables import read_history, write_table
     from wfm.pipeline.whatif import sweep
 
-    hist = read_history(history, load_scenario(scenario))
+    base = load_scenario_dict(scenario)  # the file read once: validated here, swept below
+    hist = read_history(history, scenario_from_dict(base, source=Path(scenario).name))
     options = run_options(dask_scheduler=dask_scheduler, time_limit_s=time_limit_s)
     table = sweep(
-        load_scenario_dict(scenario),
+        base,
         hist,
         list(axes),
         max_workers=workers,
