@@ -56,6 +56,15 @@ def check_run_id(run_id: str, *, key: str = "run_id") -> str:
 
 def recorded_files(folder: Path, record: str, keys: tuple[str, ...], what: str) -> set[str]:
     """Files wfm wrote in ``folder``, from its record (``files`` and ``added_files``)."""
+    return _owned(_record(folder, record, keys, what), record)
+
+
+def _owned(data: dict, record: str) -> set[str]:
+    return {*data.get("files", ()), *data.get("added_files", ()), record}
+
+
+def _record(folder: Path, record: str, keys: tuple[str, ...], what: str) -> dict:
+    """The record wfm wrote in ``folder``; :class:`InputError` when absent or not wfm's."""
     expected = f"an absent or empty folder, or {what} (recognised by the {record} wfm writes)"
     path = folder / record
     if not path.is_file():
@@ -77,7 +86,7 @@ def recorded_files(folder: Path, record: str, keys: tuple[str, ...], what: str) 
             source=str(folder),
             expected=expected,
         )
-    return set(files) | {record}
+    return data
 
 
 def plan_files(folder: str | os.PathLike) -> set[str]:
@@ -137,13 +146,12 @@ def register_added_file(path: str | os.PathLike) -> None:
     as the planner's. Does nothing when the file's folder is not a plan folder.
     """
     path = Path(path)
-    try:
-        owned = plan_files(path.parent)
+    try:  # the manifest read once: which files are wfm's, then the one to add
+        manifest = _record(path.parent, PLAN_RECORD, PLAN_KEYS, "a plan folder 'wfm plan' wrote")
     except InputError:
         return
-    if path.name in owned:
+    if path.name in _owned(manifest, PLAN_RECORD):
         return
-    manifest = read_manifest(path.parent)
     manifest["added_files"] = sorted({*manifest.get("added_files", ()), path.name})
     write_json_atomic(path.parent / PLAN_RECORD, manifest)
 
