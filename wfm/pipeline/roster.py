@@ -20,11 +20,12 @@ import pandas as pd
 from wfm.core.config import RosterConfig, Scenario
 from wfm.core.errors import ConfigError, InputError
 from wfm.core.results import StageResult
+from wfm.core.roster_settings import ROSTER_FILE_KEYS
 from wfm.core.run_options import RunOptions
 from wfm.io.people import read_agents, read_preferences, read_time_off
 from wfm.roster.stage import roster_agents
 
-PEOPLE_TABLES = ("agents", "time_off", "preferences")
+PEOPLE_TABLES = ROSTER_FILE_KEYS
 """Names of the people tables a plan's roster takes (``agents`` needed, the others not)."""
 
 _READERS = {"agents": read_agents, "time_off": read_time_off, "preferences": read_preferences}
