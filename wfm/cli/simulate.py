@@ -61,21 +61,14 @@ def simulate(scenario, plan_dir, replications, seed, out_path):
     """
     from wfm.cli.stage_output import check_outputs, echo_notes, write_outputs
     from wfm.io.scenario import load_scenario
-    from wfm.simulate import simulate_plan
+    from wfm.simulate import simulate_tables
 
     check_outputs(out_path, "simulation", folder=False, inputs=(scenario,))
     sc = load_scenario(scenario)
     sim = replace(sc.simulation, replications=replications or sc.simulation.replications)
     sc = replace(sc, simulation=sim, seed=sc.seed if seed is None else seed)
     tables = _read_plan(Path(plan_dir), sc)
-    res = simulate_plan(
-        tables["split"],
-        tables["pool_agents"],
-        sc,
-        overflow=tables.get("overflow"),
-        coverage=tables.get("coverage"),
-        allocation=tables.get("allocation"),
-    )
+    res = simulate_tables(tables, sc)
     inputs = [scenario, *(Path(plan_dir) / f"{stem}.csv" for stem in tables)]
     write_outputs(res, out_path, "simulation", folder=False, inputs=inputs)
     echo_notes("simulation", res.notes)

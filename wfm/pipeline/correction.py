@@ -42,7 +42,7 @@ from wfm.core.results import StageResult
 from wfm.core.units import S_PER_MIN
 from wfm.pipeline.filed import as_written, filed
 from wfm.schedule.stage import schedule_shifts
-from wfm.simulate.stage import simulate_plan
+from wfm.simulate.stage import simulate_tables
 from wfm.staffing.erlang import agents_for_target
 
 log = logging.getLogger(__name__)
@@ -192,16 +192,10 @@ def _timed(fn) -> StageResult:
 def _simulate(results: dict[str, StageResult], scenario: Scenario) -> StageResult:
     """Simulate the plan as the pipeline does, on the tables as written."""
     side = results["schedule"].tables
-    return _timed(
-        lambda: simulate_plan(
-            as_written(results["split"].table),
-            as_written(side["pool_agents"]),
-            scenario,
-            overflow=as_written(side["overflow"]) if "overflow" in side else None,
-            coverage=as_written(side["coverage"]) if "coverage" in side else None,
-            allocation=as_written(side["allocation"]) if "allocation" in side else None,
-        )
-    )
+    reads = ("pool_agents", "overflow", "coverage", "allocation")
+    tables = {k: as_written(side[k]) for k in reads if k in side}
+    tables["split"] = as_written(results["split"].table)
+    return _timed(lambda: simulate_tables(tables, scenario))
 
 
 def _round_row(r: int, results: dict[str, StageResult], rows: int, agents: int, wall_s: float):

@@ -37,7 +37,7 @@ from wfm.pipeline.filed import as_filed, as_written
 from wfm.pipeline.preflight import check_plan_inputs
 from wfm.pipeline.roster import PEOPLE_TABLES, people_paths, read_people, roster_stage
 from wfm.schedule.stage import schedule_shifts
-from wfm.simulate.stage import simulate_plan
+from wfm.simulate.stage import simulate_tables
 from wfm.split.stage import split_contacts
 from wfm.staffing.stage import staffing_requirements
 
@@ -60,14 +60,7 @@ def _run_stage(
     if name == "schedule":
         return schedule_shifts(tables["requirements"], scenario)
     if name == "simulation":
-        return simulate_plan(
-            tables["split"],
-            tables["pool_agents"],
-            scenario,
-            overflow=tables.get("overflow"),
-            coverage=tables.get("coverage"),
-            allocation=tables.get("allocation"),
-        )
+        return simulate_tables(tables, scenario)
     if name == "roster":
         return roster_stage(tables, scenario, options)
     check_stage(name)  # a name that is not a stage is a ConfigError

@@ -58,6 +58,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
@@ -98,6 +99,19 @@ SIMULATION_COLUMNS = (
     "meets_target",
 )
 """Columns of the simulation table, keyed by (interval_start, site, skill)."""
+
+
+def simulate_tables(tables: Mapping[str, pd.DataFrame], scenario: Scenario) -> StageResult:
+    """:func:`simulate_plan` on a plan's tables by name: ``split`` and ``pool_agents``, and
+    ``overflow``, ``coverage``, ``allocation`` where the plan has them."""
+    return simulate_plan(
+        tables["split"],
+        tables["pool_agents"],
+        scenario,
+        overflow=tables.get("overflow"),
+        coverage=tables.get("coverage"),
+        allocation=tables.get("allocation"),
+    )
 
 
 def simulate_plan(
