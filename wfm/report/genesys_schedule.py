@@ -31,7 +31,8 @@ import pandas as pd
 from wfm.core.config import Scenario
 from wfm.core.errors import ConfigError, InputError
 from wfm.core.sites import WEEKDAYS
-from wfm.report.roster_export import AgentShift, agent_shifts, minutes_between, utc_text
+from wfm.report.roster_export import AgentShift, agent_shifts, utc_text
+from wfm.report.schedule_export import minutes_between
 
 ACTIVITY_KINDS = ("work", "break", "meal")
 """Activity kinds whose Genesys activity code id the planner gives (``meal`` optional)."""
