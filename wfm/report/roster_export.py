@@ -25,7 +25,7 @@ import pandas as pd
 
 from wfm.core.config import Scenario
 from wfm.core.errors import InputError
-from wfm.report.cells import ExportTable, neutralise
+from wfm.report.cells import UTC_Z, ExportTable, neutralise
 from wfm.report.schedule_export import break_spans, minutes_between
 from wfm.report.volumes import require_columns
 
@@ -52,8 +52,6 @@ ROSTER_SHIFT_COLUMNS = (
     "paid_h",
 )
 """Columns of the ``roster-shifts`` layout."""
-
-_UTC_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -114,7 +112,7 @@ class AgentShift:
 
 def utc_text(t: dt.datetime) -> str:
     """``YYYY-MM-DDThh:mm:ssZ``."""
-    return t.astimezone(dt.UTC).strftime(_UTC_FORMAT)
+    return t.astimezone(dt.UTC).strftime(UTC_Z)
 
 
 def require_roster(tables: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
