@@ -12,30 +12,24 @@ def register(group: click.Group) -> None:
     group.add_command(export)
 
 
-def scenario_for(plan_dir: str, scenario: str | None, needed: bool):
+def scenario_for(plan_dir: str, scenario: str | None, manifest: dict, needed: bool):
     """The scenario given, else the plan's own copy, else the file its manifest names.
 
     ``wfm plan`` keeps a copy of its scenario in the plan folder (``scenario.toml``); older
     plan folders are served by the file the manifest names, in the folder or beside it.
     """
-    from pathlib import Path
-
     from wfm.core.errors import ConfigError
-    from wfm.io.plan_folder import SCENARIO_COPY, read_manifest
+    from wfm.io.plan_folder import SCENARIO_COPY, plan_scenario_file
     from wfm.io.scenario import load_scenario
 
     if scenario:
         return load_scenario(scenario)
-    named = read_manifest(plan_dir).get("scenario")
-    named = named.get("file", "") if isinstance(named, dict) else ""
-    folder = Path(plan_dir)
-    candidates = [folder / SCENARIO_COPY]
-    if named:
-        candidates += [folder / named, folder.parent / named]
-    for candidate in candidates:
-        if candidate.is_file():
-            return load_scenario(candidate)
+    found = plan_scenario_file(plan_dir, manifest)
+    if found is not None:
+        return load_scenario(found)
     if needed:
+        named = manifest.get("scenario")
+        named = named.get("file", "") if isinstance(named, dict) else ""
         raise ConfigError(
             f"this layout needs the scenario: the plan folder {plan_dir} keeps no copy of it "
             f"({SCENARIO_COPY}; plans made before wfm kept one) and "
@@ -237,7 +231,7 @@ def export(
         )
     needs = LAYOUT_SOURCES.get(layout, table if layout == "tidy" else volumes)
     tables, manifest = read_plan_folder(plan_dir, only=[] if needs == "history" else [needs])
-    sc = scenario_for(plan_dir, scenario, needed=layout != "tidy")
+    sc = scenario_for(plan_dir, scenario, manifest, needed=layout != "tidy")
     if history:
         tables["history"] = read_history(history, sc)
     opt = ExportOptions(

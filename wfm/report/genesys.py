@@ -136,7 +136,8 @@ def check_planning_groups(queues: list[str], ids: Mapping[str, str]) -> None:
         )
 
 
-def _week_start(first_day: dt.date, week_start: str) -> dt.date:
+def week_start_date(first_day: dt.date, week_start: str) -> dt.date:
+    """The day on or before ``first_day`` that is a ``week_start`` (``mon`` … ``sun``)."""
     if week_start not in WEEKDAYS:
         raise ConfigError(
             f"unknown week start {week_start!r}; expected one of {', '.join(WEEKDAYS)}",
@@ -150,7 +151,7 @@ def _grid(vol: pd.DataFrame, tz: str, week_start: str) -> tuple[pd.DatetimeIndex
     """15-minute UTC starts from the local midnight of the week start, whole weeks."""
     local = vol["interval_start"].dt.tz_convert(tz)
     first, last = local.min().date(), local.max().date()
-    week_date = _week_start(first, week_start)
+    week_date = week_start_date(first, week_start)
     weeks = (last - week_date).days // 7 + 1
     if weeks > GENESYS_FORECAST_MAX_WEEKS:
         raise ConfigError(

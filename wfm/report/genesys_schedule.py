@@ -30,8 +30,9 @@ import pandas as pd
 
 from wfm.core.config import Scenario
 from wfm.core.errors import ConfigError, InputError
-from wfm.core.sites import WEEKDAYS
-from wfm.report.roster_export import AgentShift, agent_shifts, minutes_between, utc_text
+from wfm.report.genesys import week_start_date
+from wfm.report.roster_export import AgentShift, agent_shifts, utc_text
+from wfm.report.schedule_export import minutes_between
 
 ACTIVITY_KINDS = ("work", "break", "meal")
 """Activity kinds whose Genesys activity code id the planner gives (``meal`` optional)."""
@@ -138,15 +139,6 @@ def _check_ids(shifts: list[AgentShift], ids: AgentMap, codes: Mapping[str, str]
             )
 
 
-def _week_date(first: dt.date, week_start: str) -> dt.date:
-    if week_start not in WEEKDAYS:
-        raise ConfigError(
-            f"unknown week start {week_start!r}; expected one of {', '.join(WEEKDAYS)}",
-            key="week_start",
-        )
-    return first - dt.timedelta(days=(first.weekday() - WEEKDAYS.index(week_start)) % 7)
-
-
 def _activity(a: dt.datetime, b: dt.datetime, what: str, code: str, paid: bool) -> dict:
     return {
         "startDate": utc_text(a),
@@ -209,7 +201,7 @@ def genesys_agent_schedules(
     zone = ZoneInfo(tz)
     first = min(s.start for s in shifts).astimezone(zone).date()
     last = max(s.end for s in shifts).astimezone(zone).date()
-    week_date = _week_date(first, week_start)
+    week_date = week_start_date(first, week_start)
     weeks = (last - week_date).days // 7 + 1
     by_agent: dict[str, list[AgentShift]] = {}
     for s in shifts:

@@ -59,8 +59,24 @@ def fold_line(line: str) -> str:
     return "\r\n ".join(parts)
 
 
-def _utc(t: dt.datetime) -> str:
+def utc_stamp(t: dt.datetime) -> str:
+    """An iCalendar UTC date-time, ``YYYYMMDDThhmmssZ``."""
     return t.astimezone(dt.UTC).strftime(_ICS_TIME)
+
+
+def calendar_text(name: str, events: list[str]) -> str:
+    """A ``VCALENDAR`` named ``name`` around the event lines: CRLF line ends, folded."""
+    lines = [
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        f"PRODID:-//wfm//wfm {escape_text(__version__)}//EN",
+        "CALSCALE:GREGORIAN",
+        "METHOD:PUBLISH",
+        f"X-WR-CALNAME:{escape_text(name)}",
+        *events,
+        "END:VCALENDAR",
+    ]
+    return "".join(fold_line(line) + "\r\n" for line in lines)
 
 
 def schedule_calendar(
@@ -88,15 +104,8 @@ def schedule_calendar(
     str
         The ``.ics`` text, CRLF line ends.
     """
-    stamp = _utc(stamp_utc)
-    lines = [
-        "BEGIN:VCALENDAR",
-        "VERSION:2.0",
-        f"PRODID:-//wfm//wfm {escape_text(__version__)}//EN",
-        "CALSCALE:GREGORIAN",
-        "METHOD:PUBLISH",
-        f"X-WR-CALNAME:{escape_text(scenario.name + ' shifts')}",
-    ]
+    stamp = utc_stamp(stamp_utc)
+    lines: list[str] = []
     for r in shift_instances(schedule, scenario):
         if pools and f"{r['site']}/{r['pool']}" not in pools:
             continue
@@ -112,13 +121,12 @@ def schedule_calendar(
             "BEGIN:VEVENT",
             f"UID:{uid}@{_UID_UNSAFE.sub('-', scenario.name)}.wfm",
             f"DTSTAMP:{stamp}",
-            f"DTSTART:{_utc(r['start'])}",
-            f"DTEND:{_utc(r['end'])}",
+            f"DTSTART:{utc_stamp(r['start'])}",
+            f"DTEND:{utc_stamp(r['end'])}",
             f"SUMMARY:{escape_text(summary)}",
             f"DESCRIPTION:{escape_text(description)}",
             f"CATEGORIES:{escape_text(r['site'])},{escape_text(r['pool'])}",
             "TRANSP:OPAQUE",
             "END:VEVENT",
         ]
-    lines.append("END:VCALENDAR")
-    return "".join(fold_line(line) + "\r\n" for line in lines)
+    return calendar_text(scenario.name + " shifts", lines)

@@ -25,7 +25,8 @@ import pandas as pd
 
 from wfm.core.config import Scenario
 from wfm.core.errors import InputError
-from wfm.report.cells import ExportTable, neutralise
+from wfm.report.cells import UTC_Z, ExportTable, neutralise
+from wfm.report.schedule_export import break_spans, minutes_between
 from wfm.report.volumes import require_columns
 
 NO_ROSTER = (
@@ -51,8 +52,6 @@ ROSTER_SHIFT_COLUMNS = (
     "paid_h",
 )
 """Columns of the ``roster-shifts`` layout."""
-
-_UTC_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -111,15 +110,9 @@ class AgentShift:
         return f"{self.start:%H%M}"
 
 
-def minutes_between(a: dt.datetime, b: dt.datetime) -> int:
-    """Whole elapsed minutes from ``a`` to ``b`` (in UTC: two times of one zone would be
-    subtracted on the wall clock, an hour off across a clock change)."""
-    return int((b.astimezone(dt.UTC) - a.astimezone(dt.UTC)).total_seconds() // 60)
-
-
 def utc_text(t: dt.datetime) -> str:
     """``YYYY-MM-DDThh:mm:ssZ``."""
-    return t.astimezone(dt.UTC).strftime(_UTC_FORMAT)
+    return t.astimezone(dt.UTC).strftime(UTC_Z)
 
 
 def require_roster(tables: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
@@ -127,37 +120,6 @@ def require_roster(tables: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
     if "roster" not in tables:
         raise InputError(NO_ROSTER, source="roster.csv", expected="a plan folder with roster.csv")
     return tables["roster"]
-
-
-def _clock(text: str, line: int, key: str) -> int:
-    h, sep, m = text.strip().partition(":")
-    if not (sep and h.isdigit() and m.isdigit()):
-        raise InputError(
-            f"not a local time {text!r}", source="roster.csv", line=line, key=key, expected="HH:MM"
-        )
-    return int(h) * 60 + int(m)
-
-
-def _break_spans(text: object, line: int) -> list[tuple[int, int]]:
-    """``"12:00+30;15:00+15"`` → [(720, 30), (900, 15)]; empty, ``none`` or NaN → []."""
-    if text is None or (isinstance(text, float) and pd.isna(text)):
-        return []
-    text = str(text).strip()
-    if text in ("", "none", "nan"):
-        return []
-    out = []
-    for part in text.split(";"):
-        at, _, length = part.partition("+")
-        if not length.strip().isdigit():
-            raise InputError(
-                f"not a break {part!r}",
-                source="roster.csv",
-                line=line,
-                key="breaks",
-                expected="HH:MM+LENGTH_MIN, several separated by ';'",
-            )
-        out.append((_clock(at, line, "breaks"), int(length)))
-    return out
 
 
 def _site_zone(scenario: Scenario, site: str, line: int) -> str:
@@ -197,7 +159,7 @@ def agent_shifts(roster: pd.DataFrame, scenario: Scenario) -> list[AgentShift]:
         end = pd.Timestamp(row.shift_end).to_pydatetime().astimezone(tz)
         first = start.hour * 60 + start.minute
         breaks = []
-        for at, length in _break_spans(row.breaks, line):
+        for at, length in break_spans(row.breaks, "roster.csv", line):
             b0 = start.astimezone(dt.UTC) + dt.timedelta(minutes=(at - first) % 1440)
             b1 = b0 + dt.timedelta(minutes=length)
             paid = length in paid_lengths

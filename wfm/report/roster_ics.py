@@ -28,13 +28,11 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from wfm import __version__
 from wfm.core.config import Scenario
 from wfm.core.errors import InputError
-from wfm.report.ical import escape_text, fold_line
+from wfm.report.ical import calendar_text, escape_text, utc_stamp
 from wfm.report.roster_export import AgentShift, agent_shifts
 
-_ICS_TIME = "%Y%m%dT%H%M%SZ"
 _FILE_SAFE = re.compile(r"[^A-Za-z0-9._-]")
 _CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
 _RESERVED = {"CON", "PRN", "AUX", "NUL"} | {f"{d}{i}" for d in ("COM", "LPT") for i in range(10)}
@@ -63,10 +61,6 @@ def clean_text(value: str) -> str:
     return _CONTROL.sub("\ufffd", value)
 
 
-def _utc(t: dt.datetime) -> str:
-    return t.astimezone(dt.UTC).strftime(_ICS_TIME)
-
-
 def _event(s: AgentShift, stem: str, domain: str, stamp: str) -> list[str]:
     agent, site, pool = clean_text(s.agent_id), clean_text(s.site), clean_text(s.pool)
     local = f"{s.start:%H:%M}-{s.end:%H:%M}"
@@ -83,8 +77,8 @@ def _event(s: AgentShift, stem: str, domain: str, stamp: str) -> list[str]:
         "BEGIN:VEVENT",
         f"UID:{stem}-{s.local_date}-{s.shift_key}@{domain}",
         f"DTSTAMP:{stamp}",
-        f"DTSTART:{_utc(s.start)}",
-        f"DTEND:{_utc(s.end)}",
+        f"DTSTART:{utc_stamp(s.start)}",
+        f"DTEND:{utc_stamp(s.end)}",
         f"SUMMARY:{escape_text(f'shift {site}/{pool} {local}')}",
         f"DESCRIPTION:{escape_text(description)}",
         f"CATEGORIES:{escape_text(site)},{escape_text(pool)}",
@@ -95,18 +89,10 @@ def _event(s: AgentShift, stem: str, domain: str, stamp: str) -> list[str]:
 
 def _calendar(agent_id: str, shifts: list[AgentShift], stem: str, sc: Scenario, stamp: str) -> str:
     domain = _FILE_SAFE.sub("-", sc.name) + ".wfm"
-    lines = [
-        "BEGIN:VCALENDAR",
-        "VERSION:2.0",
-        f"PRODID:-//wfm//wfm {escape_text(__version__)}//EN",
-        "CALSCALE:GREGORIAN",
-        "METHOD:PUBLISH",
-        f"X-WR-CALNAME:{escape_text(clean_text(f'{agent_id} shifts ({sc.name})'))}",
-    ]
+    events: list[str] = []
     for s in shifts:
-        lines += _event(s, stem, domain, stamp)
-    lines.append("END:VCALENDAR")
-    return "".join(fold_line(line) + "\r\n" for line in lines)
+        events += _event(s, stem, domain, stamp)
+    return calendar_text(clean_text(f"{agent_id} shifts ({sc.name})"), events)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -145,7 +131,7 @@ def agent_calendars(
     by_agent: dict[str, list[AgentShift]] = {}
     for s in agent_shifts(roster, scenario):
         by_agent.setdefault(s.agent_id, []).append(s)
-    stamp = _utc(stamp_utc)
+    stamp = utc_stamp(stamp_utc)
     files: dict[str, str] = {}
     owner: dict[str, str] = {}
     for agent_id, shifts in by_agent.items():

@@ -38,34 +38,43 @@ SHIFT_COLUMNS = (
 """Columns of the ``schedule-shifts`` layout; ``activity`` is ``shift`` or ``break``."""
 
 
-def _minutes(hhmm: str, source: str, line: int) -> int:
-    try:
-        h, m = hhmm.split(":")
-        return int(h) * 60 + int(m)
-    except ValueError:
+def clock_minutes(text: str, source: str, line: int, key: str | None = None) -> int:
+    """A local ``HH:MM`` as minutes after midnight; :class:`InputError` (line named) else."""
+    h, sep, m = text.strip().partition(":")
+    if not (sep and h.isdigit() and m.isdigit()):
         raise InputError(
-            f"not a local time {hhmm!r}", source=source, line=line, expected="HH:MM"
-        ) from None
+            f"not a local time {text!r}", source=source, line=line, key=key, expected="HH:MM"
+        )
+    return int(h) * 60 + int(m)
 
 
-def _breaks(text: str, line: int) -> list[tuple[int, int]]:
-    """``"12:00+30;15:00+15"`` → [(720, 30), (900, 15)] (local minute of day, length)."""
-    text = (text or "").strip()
+def break_spans(text: object, source: str, line: int) -> list[tuple[int, int]]:
+    """``"12:00+30;15:00+15"`` → [(720, 30), (900, 15)] (local minute of day, length [min]);
+    empty, ``none`` or NaN → []; anything else an :class:`InputError` naming the line."""
+    if text is None or (isinstance(text, float) and pd.isna(text)):
+        return []
+    text = str(text).strip()
     if text in ("", "none", "nan"):
         return []
     out = []
     for part in text.split(";"):
         at, _, length = part.partition("+")
-        if not length.isdigit():
+        if not length.strip().isdigit():
             raise InputError(
                 f"not a break {part!r}",
-                source="schedule.csv",
+                source=source,
                 line=line,
                 key="breaks",
                 expected="HH:MM+LENGTH_MIN, several separated by ';'",
             )
-        out.append((_minutes(at, "schedule.csv", line), int(length)))
+        out.append((clock_minutes(at, source, line, "breaks"), int(length)))
     return out
+
+
+def minutes_between(a: dt.datetime, b: dt.datetime) -> int:
+    """Whole elapsed minutes from ``a`` to ``b`` (in UTC: two times of one zone would be
+    subtracted on the wall clock, an hour off across a clock change)."""
+    return int((b.astimezone(dt.UTC) - a.astimezone(dt.UTC)).total_seconds() // 60)
 
 
 def shift_instances(schedule: pd.DataFrame, scenario: Scenario) -> list[dict]:
@@ -105,12 +114,12 @@ def shift_instances(schedule: pd.DataFrame, scenario: Scenario) -> list[dict]:
             )
         tz = ZoneInfo(scenario.sites[row.site].tz)
         day = dt.date.fromisoformat(str(row.local_date)[:10])
-        first = _minutes(str(row.shift_start_local), "schedule.csv", line)
+        first = clock_minutes(str(row.shift_start_local), "schedule.csv", line)
         start = dt.datetime.combine(day, dt.time(first // 60, first % 60), tzinfo=tz)
         start_utc = start.astimezone(dt.UTC)
         end = (start_utc + dt.timedelta(minutes=int(row.shift_length_min))).astimezone(tz)
         breaks = []
-        for at, length in _breaks(str(row.breaks), line):
+        for at, length in break_spans(row.breaks, "schedule.csv", line):
             b0 = start_utc + dt.timedelta(minutes=(at - first) % 1440)
             breaks.append((b0.astimezone(tz), (b0 + dt.timedelta(minutes=length)).astimezone(tz)))
         out.append(
@@ -129,11 +138,6 @@ def shift_instances(schedule: pd.DataFrame, scenario: Scenario) -> list[dict]:
     return out
 
 
-def _minutes_between(a: dt.datetime, b: dt.datetime) -> int:
-    # in UTC: two times of one zone subtract on the wall clock, an hour off across a change
-    return int((b.astimezone(dt.UTC) - a.astimezone(dt.UTC)).total_seconds() // 60)
-
-
 def schedule_shifts(schedule: pd.DataFrame, scenario: Scenario) -> ExportTable:
     """Tidy CSV of shifts and breaks: one row per shift and per break.
 
@@ -149,8 +153,6 @@ def schedule_shifts(schedule: pd.DataFrame, scenario: Scenario) -> ExportTable:
         base = [r["site"], r["pool"], r["local_date"], r["shift"], str(r["agents"])]
         spans = [("shift", r["start"], r["end"])] + [("break", a, b) for a, b in r["breaks"]]
         for activity, a, b in spans:
-            rows.append(
-                [*base, activity, a.isoformat(), b.isoformat(), str(_minutes_between(a, b))]
-            )
+            rows.append([*base, activity, a.isoformat(), b.isoformat(), str(minutes_between(a, b))])
     table = pd.DataFrame(rows, columns=list(SHIFT_COLUMNS))
     return ExportTable(table=neutralise(table))
