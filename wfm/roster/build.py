@@ -160,19 +160,17 @@ def _requests(agent: str, prefs, types, first, days) -> list[Request]:
     for r in prefs[prefs["agent_id"] == agent].itertuples(index=False):
         w = int(round(float(r.weight) * PREFERENCE_SCALE))
         v = str(r.value).strip()
+        avoid: list[str] = []  # shift types asked against on every day
+        if r.kind == "avoid_shift":
+            avoid = [t.id for t in types if t.id == v]
+        elif r.kind == "start_window":
+            lo, hi = (clock_of(x) for x in v.split("-"))
+            avoid = [t.id for t in types if not lo <= t.start_min <= hi]
         for d in range(days):
             day = first + dt.timedelta(days=d)
             if r.kind == "day_off" and v.lower() in (weekday_name(day), day.isoformat()):
                 out.append(Request(agent, d, None, w, on=False))
-            elif r.kind == "avoid_shift":
-                out += [Request(agent, d, t.id, w, on=False) for t in types if t.id == v]
-            elif r.kind == "start_window":
-                lo, hi = (clock_of(x) for x in v.split("-"))
-                out += [
-                    Request(agent, d, t.id, w, on=False)
-                    for t in types
-                    if not lo <= t.start_min <= hi
-                ]
+            out += [Request(agent, d, t, w, on=False) for t in avoid]
     return out
 
 
