@@ -133,18 +133,23 @@ def _contract(a, weeks: int) -> Contract:
     )
 
 
-def _blocked(agent: str, time_off, types, first, days, tz) -> frozenset:
-    if time_off is None or not len(time_off):
+def _spans(types, first: dt.date, days: int, tz: str) -> dict[tuple[int, str], tuple]:
+    """(day, shift id) → UTC start and end of that shift, for every day of the roster."""
+    out = {}
+    for d in range(days):
+        day = first + dt.timedelta(days=d)
+        for t in types:
+            out[d, t.id] = local_span_utc(day, t.start_min, t.length_min, tz)
+    return out
+
+
+def _blocked(agent: str, time_off, spans: dict) -> frozenset:
+    if not spans:
         return frozenset()
     mine = time_off[time_off["agent_id"] == agent]
     out = set()
     for r in mine.itertuples(index=False):
-        for d in range(days):
-            day = first + dt.timedelta(days=d)
-            for t in types:
-                s, e = local_span_utc(day, t.start_min, t.length_min, tz)
-                if s < r.end and r.start < e:
-                    out.add((d, t.id))
+        out.update(k for k, (s, e) in spans.items() if s < r.end and r.start < e)
     return frozenset(out)
 
 
@@ -155,19 +160,17 @@ def _requests(agent: str, prefs, types, first, days) -> list[Request]:
     for r in prefs[prefs["agent_id"] == agent].itertuples(index=False):
         w = int(round(float(r.weight) * PREFERENCE_SCALE))
         v = str(r.value).strip()
+        avoid: list[str] = []  # shift types asked against on every day
+        if r.kind == "avoid_shift":
+            avoid = [t.id for t in types if t.id == v]
+        elif r.kind == "start_window":
+            lo, hi = (clock_of(x) for x in v.split("-"))
+            avoid = [t.id for t in types if not lo <= t.start_min <= hi]
         for d in range(days):
             day = first + dt.timedelta(days=d)
             if r.kind == "day_off" and v.lower() in (weekday_name(day), day.isoformat()):
                 out.append(Request(agent, d, None, w, on=False))
-            elif r.kind == "avoid_shift":
-                out += [Request(agent, d, t.id, w, on=False) for t in types if t.id == v]
-            elif r.kind == "start_window":
-                lo, hi = (clock_of(x) for x in v.split("-"))
-                out += [
-                    Request(agent, d, t.id, w, on=False)
-                    for t in types
-                    if not lo <= t.start_min <= hi
-                ]
+            out += [Request(agent, d, t, w, on=False) for t in avoid]
     return out
 
 
@@ -221,12 +224,14 @@ def pool_problems(
         members = agents[(agents["site"] == site) & (agents["pool"] == pool)]
         ids = [str(a) for a in members["agent_id"]]
         staff, requests = [], []
+        off = time_off is not None and len(time_off) > 0
+        spans = _spans(types, first, days, tz) if off else {}
         for a in members.itertuples(index=False):
             staff.append(
                 Staff(
                     str(a.agent_id),
                     _contract(a, weeks),
-                    blocked=_blocked(a.agent_id, time_off, types, first, days, tz),
+                    blocked=_blocked(a.agent_id, time_off, spans),
                     group=f"{site}/{pool}",
                 )
             )

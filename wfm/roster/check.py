@@ -6,6 +6,7 @@ disagreement between the solver's objective and :func:`check_roster`'s.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 
 from wfm.roster.problem import RosterProblem, Staff, shift_allowed
@@ -133,8 +134,9 @@ def check_roster(problem: RosterProblem, assignment: dict[tuple[str, int], str])
             terms["on_requests"] += r.weight
         if not r.on and hit:
             terms["off_requests"] += r.weight
+    count = Counter((d, t) for (_, d), t in assignment.items())
     for cv in pb.cover:
-        have = sum(1 for (_, d), t in assignment.items() if d == cv.day and t == cv.shift)
+        have = count[cv.day, cv.shift]
         terms["cover_under"] += cv.weight_under * max(0, cv.requirement - have)
         terms["cover_over"] += cv.weight_over * max(0, have - cv.requirement)
     terms.update(_pattern_penalties(pb, per))

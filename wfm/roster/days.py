@@ -46,12 +46,12 @@ def _open_days(pb: RosterProblem) -> dict[tuple[int, int], bool]:
     return out
 
 
-def _rules(m, w, pb: RosterProblem, p: int) -> list:
+def _rules(m, w, pb: RosterProblem, p: int, weekends: list[list[int]]) -> list:
     """Day-level hard rules of person ``p``; returns the person's weekend indicators."""
     c = pb.staff[p].contract
     work_day_rules(m, w, pb, p)
     ends = []
-    for we in pb.weekends():
+    for we in weekends:
         v = m.new_bool_var(f"we_{p}_{we[0]}")
         m.add_max_equality(v, [w[p, d] for d in we])
         ends.append(v)
@@ -110,16 +110,17 @@ def plan_days(
     terms: list = []
     const = 0
     groups: dict[str, list] = {}
+    weekends = pb.weekends()
     for p, person in enumerate(pb.staff):
-        groups.setdefault(person.group, []).append(_rules(m, w, pb, p))
+        groups.setdefault(person.group, []).append(_rules(m, w, pb, p, weekends))
         const += _soft(m, w, pb, p, paid, terms)
     for d in range(pb.days):
         u = m.new_int_var(0, need[d], f"u_{d}")
         o = m.new_int_var(0, len(pb.staff), f"o_{d}")
         m.add(sum(w[p, d] for p in range(len(pb.staff))) + u - o == need[d])
         terms += [(under[d], u), (over[d], o)]
-    if pb.weights.weekend_spread and pb.weekends():
-        top = len(pb.weekends())
+    if pb.weights.weekend_spread and weekends:
+        top = len(weekends)
         for g, ends in groups.items():
             if len(ends) > 1:
                 hi, lo = m.new_int_var(0, top, f"hi_{g}"), m.new_int_var(0, top, f"lo_{g}")

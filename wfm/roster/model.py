@@ -44,8 +44,9 @@ def build_model(problem: RosterProblem) -> RosterModel:
             w[p, d] = wv = m.new_bool_var(f"w_{p}_{d}")
             m.add(wv == sum(day_vars)) if day_vars else m.add(wv == 0)
     rm = RosterModel(m, x, w, by_person=by_person)
+    forbidden = problem.forbidden_successions()
     for p, person in enumerate(problem.staff):
-        _person_rules(rm, problem, p, person)
+        _person_rules(rm, problem, p, person, forbidden)
     _cover(rm, problem)
     _requests(rm, problem)
     _pattern_terms(rm, problem)
@@ -55,10 +56,12 @@ def build_model(problem: RosterProblem) -> RosterModel:
     return rm
 
 
-def _person_rules(rm: RosterModel, pb: RosterProblem, p: int, person: Staff) -> None:
+def _person_rules(
+    rm: RosterModel, pb: RosterProblem, p: int, person: Staff, forbidden: frozenset
+) -> None:
     m, x, w, c = rm.model, rm.x, rm.w, person.contract
     days = range(pb.days)
-    for a, b in pb.forbidden_successions():
+    for a, b in forbidden:
         for d in range(pb.days - 1):
             if (p, d, a) in x and (p, d + 1, b) in x:
                 m.add_implication(x[p, d, a], x[p, d + 1, b].Not())
@@ -194,12 +197,13 @@ def _fairness(rm: RosterModel, pb: RosterProblem) -> None:
     for p, person in enumerate(pb.staff):
         groups.setdefault(person.group, []).append(p)
     nights = {s.id for s in pb.shifts if s.night}
+    ends = pb.weekends()
     for g, members in groups.items():
         if len(members) < 2:
             continue
-        if wt.weekend_spread and pb.weekends():
-            counts = [sum(_weekend_var(rm, p, we) for we in pb.weekends()) for p in members]
-            _spread(rm, counts, len(pb.weekends()), wt.weekend_spread, f"weekends:{g}")
+        if wt.weekend_spread and ends:
+            counts = [sum(_weekend_var(rm, p, we) for we in ends) for p in members]
+            _spread(rm, counts, len(ends), wt.weekend_spread, f"weekends:{g}")
         if wt.night_spread and nights:
             counts = [sum(v for _, t, v in rm.by_person.get(p, []) if t in nights) for p in members]
             _spread(rm, counts, pb.days, wt.night_spread, f"nights:{g}")

@@ -99,7 +99,7 @@ def solve_roster(
         rm.model.add_hint(v, 1 if start.get((problem.staff[p].id, d)) == t else 0)
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = float(time_limit_s)
-    solver.parameters.num_search_workers = max(int(workers), FIRST_SEARCH_WORKERS)
+    solver.parameters.num_workers = max(int(workers), FIRST_SEARCH_WORKERS)
     solver.parameters.random_seed = int(seed)
     solver.parameters.linearization_level = LINEARIZATION_LEVEL
     stop = _StopAfter(t0 + FIRST_SEARCH_RATE * time_limit_s if lns else math.inf)

@@ -162,21 +162,18 @@ def _roster_rows(pr: PoolRoster, assignment: dict) -> list[dict]:
 
 
 def _reason(pr: PoolRoster, person, d: int, t: str, days: dict[int, str], ctx: dict) -> str:
-    """The rule that stops ``person`` taking shift ``t`` on day ``d`` (short name)."""
+    """The rule that stops ``person`` taking shift ``t`` on day ``d`` (short name); ``ctx``
+    holds the forbidden successions and, per person, the violations before the change."""
     if d in days:
         return "already on another shift that day"
     why = shift_allowed(pr.problem, person, d, pr.problem.shift(t))
     if why:
         return why
-    if "forbidden" not in ctx:
-        ctx["forbidden"] = pr.problem.forbidden_successions()
-    forbidden = ctx["forbidden"]
-    key = ("before", person.id)
-    if key not in ctx:
-        ctx[key] = set(person_violations(pr.problem, person, days, forbidden))
-    before = ctx[key]
+    forbidden, before = ctx["forbidden"], ctx["before"]
+    if person.id not in before:
+        before[person.id] = set(person_violations(pr.problem, person, days, forbidden))
     broken = person_violations(pr.problem, person, {**days, d: t}, forbidden)
-    new = [b for b in broken if b not in before]
+    new = [b for b in broken if b not in before[person.id]]
     if not new:
         return "free but left off (solver trade-off or time limit)"
     return new[0].split(" (")[0]
@@ -188,7 +185,7 @@ def _unassigned_rows(pr: PoolRoster, assignment: dict) -> list[dict]:
     for (a, d), t in assignment.items():
         per[a][d] = t
         have[d, t] += 1
-    out, ctx = [], {}
+    out, ctx = [], {"forbidden": pr.problem.forbidden_successions(), "before": {}}
     for c in pr.problem.cover:
         missing = c.requirement - have[c.day, c.shift]
         if missing <= 0:
