@@ -26,6 +26,11 @@ FIRST_SEARCH_RATE = 0.02
 # neighbourhood searches) finds a first roster and a bound sooner than 2 workers do; the time
 # limit is wall-clock, so it holds on any number of cores
 FIRST_SEARCH_WORKERS = 8
+# at most this many (person, day, shift type) booleans the whole roster is searched to the
+# time limit, without the neighbourhood search: a small model is solved exactly, whatever the
+# machine's load (a first roster taken on wall-clock time would make it depend on the load),
+# with the workers asked for (one worker: the same roster on every run)
+LNS_ABOVE = 300
 LINEARIZATION_LEVEL = 2
 
 
@@ -74,7 +79,8 @@ def solve_roster(
     lns : bool
         Stop the search over the whole roster at its first roster after
         ``FIRST_SEARCH_RATE`` of the time limit and spend the rest improving that roster part
-        by part (:mod:`wfm.roster.lns`).
+        by part (:mod:`wfm.roster.lns`); models of at most ``LNS_ABOVE`` booleans are
+        searched whole to the time limit.
 
     Returns
     -------
@@ -93,13 +99,14 @@ def solve_roster(
     if len(problem.staff) * problem.days * len(problem.shifts) > decompose_above:
         return _solve_decomposed(problem, time_limit_s, workers, seed, hint, t0)
     rm = build_model(problem)
+    lns = lns and len(rm.x) > LNS_ABOVE
     quick = greedy_roster(problem)
     start = hint or quick
     for (p, d, t), v in rm.x.items():
         rm.model.add_hint(v, 1 if start.get((problem.staff[p].id, d)) == t else 0)
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = float(time_limit_s)
-    solver.parameters.num_workers = max(int(workers), FIRST_SEARCH_WORKERS)
+    solver.parameters.num_workers = max(int(workers), FIRST_SEARCH_WORKERS if lns else 1)
     solver.parameters.random_seed = int(seed)
     solver.parameters.linearization_level = LINEARIZATION_LEVEL
     stop = _StopAfter(t0 + FIRST_SEARCH_RATE * time_limit_s if lns else math.inf)
@@ -143,7 +150,7 @@ def solve_roster(
         best_bound=bound,
         gap_rate=min(gap, 1.0),
         wall_s=time.perf_counter() - t0,
-        num_workers=int(workers),
+        num_workers=int(solver.parameters.num_workers),
         seed=int(seed),
         solver="CP-SAT",
         detail={
