@@ -405,6 +405,16 @@ def test_schedule_shift_past_midnight_and_on_the_dst_sunday(scenario):
     assert (dst["start"], dst["end"]) == ("2025-03-30T08:00:00+02:00", "2025-03-30T16:00:00+02:00")
 
 
+@pytest.mark.parametrize("bad", ["25:00+30", "12:75+15"])
+def test_schedule_shifts_refuse_a_break_that_is_no_time_of_day(scenario, bad):
+    """A break at 25:00 was placed at 01:00 the next day; now the row is named."""
+    plan = _golden_plan()
+    plan["schedule"] = plan["schedule"].assign(breaks=["12:00+30", bad, "00:30+30"])
+    with pytest.raises(InputError) as err:
+        export_layout("schedule-shifts", plan, scenario)
+    assert (err.value.source, err.value.line, err.value.key) == ("schedule.csv", 3, "breaks")
+
+
 def test_largest_remainder_keeps_each_groups_rounded_total():
     values = np.array([10.4, 10.5, 10.6, 0.3, 0.3, 0.3, 2.5])
     groups = np.array(["a", "a", "a", "b", "b", "b", "c"])

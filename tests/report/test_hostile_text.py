@@ -48,6 +48,8 @@ def _hostile_tables(tables: dict[str, pd.DataFrame], s: str) -> dict[str, pd.Dat
     for name, df in tables.items():
         df = df.copy()
         for col in df.columns:
+            if col == "breaks":  # read as times: other text is an error naming the line
+                continue
             if df[col].dtype == object or str(df[col].dtype) in ("str", "string"):
                 df[col] = df[col].astype(str) + s
         out[name] = df

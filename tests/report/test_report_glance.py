@@ -13,6 +13,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from wfm.core.breaks import parse_breaks
+from wfm.core.errors import InputError
 from wfm.io.plan_folder import read_plan_folder
 from wfm.io.scenario import load_scenario
 from wfm.report import numbers
@@ -24,7 +26,6 @@ from wfm.report.shifts import (
     day_bars,
     fte_per_pool,
     heads_on_queue,
-    parse_breaks,
     per_site_day,
 )
 
@@ -178,7 +179,21 @@ def test_heads_on_queue_leave_out_breaks_in_local_time():
     assert at("lyon", "2025-03-03 16:00") == 0
     # tunis: a 15-min break from 14:00 takes half of the 14:00 interval: 8 × 0.5
     assert at("tunis", "2025-03-03 14:00") == pytest.approx(4.0)
-    assert parse_breaks("12:30+30;14:00+15") == [(750, 30), (840, 15)]
+    assert parse_breaks("12:30+30;14:00+15", source="schedule.csv", line=5) == (
+        (750, 30),
+        (840, 15),
+    )
+
+
+@pytest.mark.parametrize("bad", ["12:30+3O", "12:30", "12h30+30", "25:00+30"])
+def test_a_break_that_cannot_be_read_stops_the_heads_and_the_gantt(bad):
+    """A break the report cannot read is an error naming the file and line, not a shift
+    counted on queue through its break (it was left out silently)."""
+    sched = SCHED.assign(breaks=["12:00+30", "", bad, "12:30+30;14:00+15"])
+    for count in (lambda: heads_on_queue(sched, 30), lambda: day_bars(sched, "2025-03-04")):
+        with pytest.raises(InputError) as err:
+            count()
+        assert (err.value.source, err.value.line, err.value.key) == ("schedule.csv", 4, "breaks")
 
 
 def test_required_and_scheduled_per_site_and_day_are_in_heads():

@@ -22,6 +22,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
+from wfm.core.breaks import parse_breaks
 from wfm.core.errors import InputError
 from wfm.report import numbers as fmt
 from wfm.report.charts import (
@@ -33,7 +34,6 @@ from wfm.report.charts import (
     zone_label,
 )
 from wfm.report.markup import Chart, Section, table_view
-from wfm.report.shifts import parse_breaks
 
 MAX_GANTT_ROWS = 60
 """Agents drawn in the roster Gantt at most."""
@@ -55,11 +55,16 @@ def _checked(df: pd.DataFrame) -> pd.DataFrame:
     return df
 
 
+def _line(row: pd.Series) -> int | None:
+    line = row.get("csv_line")
+    return None if line is None else int(line)
+
+
 def local_spans(roster: pd.DataFrame, zones: Mapping[str, str]) -> pd.DataFrame:
     """The roster with ``start_min`` and ``end_min``: minutes after the local midnight of
     ``local_date`` on the site's clock (an end after midnight is above 1440). A site whose
     zone is not known (a report without its scenario) takes ``shift_start_local`` and the
-    shift's length."""
+    shift's length. ``csv_line`` is the row's line in ``roster.csv`` (an error names it)."""
     out = roster.reset_index(drop=True).copy()
     start = np.zeros(len(out), dtype=int)
     end = np.zeros(len(out), dtype=int)
@@ -77,7 +82,7 @@ def local_spans(roster: pd.DataFrame, zones: Mapping[str, str]) -> pd.DataFrame:
         for t, arr in ((t0, start), (t1, end)):
             naive = t.dt.tz_convert(zone).dt.tz_localize(None)
             arr[at] = ((naive - day0) / pd.Timedelta(minutes=1)).to_numpy()
-    return out.assign(start_min=start, end_min=end)
+    return out.assign(start_min=start, end_min=end, csv_line=np.arange(len(out)) + 2)
 
 
 def pick_gantt(roster: pd.DataFrame, day: str = "") -> tuple[str, pd.DataFrame, str]:
@@ -124,7 +129,8 @@ def roster_gantt(rows: pd.DataFrame, day: str, zones: Mapping[str, str]) -> Char
         colour = COLOURS[pools.index((r["site"], r["pool"])) % len(COLOURS)]
         length_min = r["end_min"] - r["start_min"]
         shift_bar(ax, i, r["start_min"], length_min, colour, height=0.7, gid=f"roster-shift-{i}")
-        for b_start, b_len in parse_breaks(r.get("breaks")):
+        breaks = parse_breaks(r.get("breaks"), source="roster.csv", line=_line(r))
+        for b_start, b_len in breaks:
             if b_start < r["start_min"]:  # a break after midnight of a night shift
                 b_start += 1440
             break_bar(ax, i, b_start, b_len, colour, height=0.7, gid=f"roster-break-{n_break}")

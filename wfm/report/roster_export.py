@@ -3,10 +3,11 @@
 ``roster.csv`` holds one row per agent and local day: the shift's start and end in UTC, its
 local start (``HH:MM``), its breaks written ``HH:MM+LEN`` in the site's local time (``;``
 between breaks, as in ``schedule.csv``) and its paid hours. Here each row is placed in time in
-its site's zone: a break starts as many elapsed minutes after the shift start as its local
-time is after the local start (a break past midnight belongs to the next day), as in
-:mod:`wfm.report.schedule_export`. A break is paid when its length is that of a paid break of
-the scenario's ``[shifts].breaks``, the rule the roster computes ``paid_h`` with.
+its site's zone, its breaks placed and reckoned paid or unpaid by :mod:`wfm.core.breaks` (the
+rules the schedule export and the roster's ``paid_h`` follow too): a break starts as many
+elapsed minutes after the shift start as its local time is after the local start (a break
+past midnight belongs to the next day), and is paid when its length is that of a paid break
+of the scenario's ``[shifts].breaks``.
 
 The ``roster-shifts`` layout is a tidy CSV: one row per agent shift and one per break
 (``activity`` ``shift`` or ``break``), times in UTC (``…Z``) and in the site's local time
@@ -23,10 +24,11 @@ from zoneinfo import ZoneInfo
 
 import pandas as pd
 
+from wfm.core.breaks import break_times, is_paid, parse_breaks
 from wfm.core.config import Scenario
 from wfm.core.errors import InputError
 from wfm.report.cells import UTC_Z, ExportTable, neutralise
-from wfm.report.schedule_export import break_spans, minutes_between
+from wfm.report.schedule_export import minutes_between
 from wfm.report.volumes import require_columns
 
 NO_ROSTER = (
@@ -149,7 +151,7 @@ def agent_shifts(roster: pd.DataFrame, scenario: Scenario) -> list[AgentShift]:
         ("agent_id", "site", "pool", "local_date", "shift_start", "shift_end", "breaks", "paid_h"),
         "roster",
     )
-    paid_lengths = {b.length_min for b in scenario.shifts.breaks if b.paid}
+    rules = scenario.shifts.breaks
     out = []
     for i, row in enumerate(roster.itertuples(index=False)):
         line = i + 2
@@ -157,13 +159,11 @@ def agent_shifts(roster: pd.DataFrame, scenario: Scenario) -> list[AgentShift]:
         tz = ZoneInfo(zone)
         start = pd.Timestamp(row.shift_start).to_pydatetime().astimezone(tz)
         end = pd.Timestamp(row.shift_end).to_pydatetime().astimezone(tz)
-        first = start.hour * 60 + start.minute
-        breaks = []
-        for at, length in break_spans(row.breaks, "roster.csv", line):
-            b0 = start.astimezone(dt.UTC) + dt.timedelta(minutes=(at - first) % 1440)
-            b1 = b0 + dt.timedelta(minutes=length)
-            paid = length in paid_lengths
-            breaks.append(AgentBreak(start=b0.astimezone(tz), end=b1.astimezone(tz), paid=paid))
+        spans = parse_breaks(row.breaks, source="roster.csv", line=line)
+        breaks = [
+            AgentBreak(start=b0, end=b1, paid=is_paid(b.length_min, rules))
+            for b, (b0, b1) in zip(spans, break_times(start, spans), strict=True)
+        ]
         out.append(
             AgentShift(
                 agent_id=str(row.agent_id),

@@ -5,7 +5,8 @@ length and breaks written ``HH:MM+LEN`` (``;`` between breaks). Here each is pla
 in its site's zone: a shift starts at its local wall-clock start (a start in a DST gap is read
 with the offset before the change, as Python's ``zoneinfo`` does), ends ``shift_length_min``
 elapsed minutes later, and a break starts as many elapsed minutes after the shift start as its
-local time is after the local start (a break past midnight belongs to the next day).
+local time is after the local start (a break past midnight belongs to the next day; the
+breaks are read and placed by :mod:`wfm.core.breaks`).
 
 The ``schedule-shifts`` layout is a tidy CSV with one row per shift and per break; times are
 ISO 8601 with the site's offset. Suites' own schedule-import layouts are not offered: none was
@@ -19,6 +20,7 @@ from zoneinfo import ZoneInfo
 
 import pandas as pd
 
+from wfm.core.breaks import break_times, parse_breaks
 from wfm.core.config import Scenario
 from wfm.core.errors import InputError
 from wfm.report.cells import ExportTable, neutralise
@@ -46,29 +48,6 @@ def clock_minutes(text: str, source: str, line: int, key: str | None = None) -> 
             f"not a local time {text!r}", source=source, line=line, key=key, expected="HH:MM"
         )
     return int(h) * 60 + int(m)
-
-
-def break_spans(text: object, source: str, line: int) -> list[tuple[int, int]]:
-    """``"12:00+30;15:00+15"`` → [(720, 30), (900, 15)] (local minute of day, length [min]);
-    empty, ``none`` or NaN → []; anything else an :class:`InputError` naming the line."""
-    if text is None or (isinstance(text, float) and pd.isna(text)):
-        return []
-    text = str(text).strip()
-    if text in ("", "none", "nan"):
-        return []
-    out = []
-    for part in text.split(";"):
-        at, _, length = part.partition("+")
-        if not length.strip().isdigit():
-            raise InputError(
-                f"not a break {part!r}",
-                source=source,
-                line=line,
-                key="breaks",
-                expected="HH:MM+LENGTH_MIN, several separated by ';'",
-            )
-        out.append((clock_minutes(at, source, line, "breaks"), int(length)))
-    return out
 
 
 def minutes_between(a: dt.datetime, b: dt.datetime) -> int:
@@ -116,12 +95,10 @@ def shift_instances(schedule: pd.DataFrame, scenario: Scenario) -> list[dict]:
         day = dt.date.fromisoformat(str(row.local_date)[:10])
         first = clock_minutes(str(row.shift_start_local), "schedule.csv", line)
         start = dt.datetime.combine(day, dt.time(first // 60, first % 60), tzinfo=tz)
-        start_utc = start.astimezone(dt.UTC)
-        end = (start_utc + dt.timedelta(minutes=int(row.shift_length_min))).astimezone(tz)
-        breaks = []
-        for at, length in break_spans(row.breaks, "schedule.csv", line):
-            b0 = start_utc + dt.timedelta(minutes=(at - first) % 1440)
-            breaks.append((b0.astimezone(tz), (b0 + dt.timedelta(minutes=length)).astimezone(tz)))
+        end = (
+            start.astimezone(dt.UTC) + dt.timedelta(minutes=int(row.shift_length_min))
+        ).astimezone(tz)
+        breaks = break_times(start, parse_breaks(row.breaks, source="schedule.csv", line=line))
         out.append(
             {
                 "site": str(row.site),

@@ -21,28 +21,12 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
+from wfm.core.breaks import parse_breaks
+
 _HHMM = re.compile(r"\s*(\d{1,2}):(\d{2})")
-_BREAK = re.compile(r"\s*(\d{1,2}):(\d{2})\+(\d+)")
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 DEFAULT_WEEK_H = 40.0
 """Contract week when the report has no scenario [h]."""
-
-
-def parse_breaks(text: object) -> list[tuple[int, int]]:
-    """Breaks of ``schedule.csv`` (``"12:00+30;15:00+15"``, local start and length [min]) as
-    ``(start, length)`` in minutes after local midnight; ``""``/``none`` → no break.
-
-    Examples
-    --------
-    >>> parse_breaks("12:00+30;15:30+15")
-    [(720, 30), (930, 15)]
-    """
-    out = []
-    for part in str(text or "").split(";"):
-        m = _BREAK.match(part)
-        if m:
-            out.append((int(m[1]) * 60 + int(m[2]), int(m[3])))
-    return out
 
 
 def _start_min(text: object) -> int | None:
@@ -94,7 +78,10 @@ def day_bars(sched: pd.DataFrame, day: str) -> pd.DataFrame:
             "shift": rows["shift"].astype(str).to_numpy() if "shift" in rows else "",
             "start_min": start,
             "end_min": start + rows["shift_length_min"].to_numpy(dtype=int),
-            "breaks": [parse_breaks(b) for b in rows.get("breaks", [""] * len(rows))],
+            "breaks": [
+                parse_breaks(b, source="schedule.csv", line=i + 2)
+                for i, b in zip(rows.index, rows.get("breaks", [""] * len(rows)), strict=True)
+            ],
             "agents": rows["agents"].to_numpy(dtype=int),
         }
     )
@@ -114,14 +101,15 @@ def heads_on_queue(sched: pd.DataFrame, interval_min: int) -> pd.DataFrame:
         as a share of the interval.
     """
     recs: dict[tuple[str, pd.Timestamp], float] = {}
-    for row in sched.itertuples(index=False):
+    for row in sched.itertuples():
         day, start = _local_day(row.local_date), _start_min(row.shift_start_local)
         if day is None or start is None:
             continue
         end = start + int(row.shift_length_min)
         on = np.zeros(end - start, dtype=bool)
         on[:] = True
-        for b_start, b_len in parse_breaks(getattr(row, "breaks", "")):
+        breaks = getattr(row, "breaks", "")
+        for b_start, b_len in parse_breaks(breaks, source="schedule.csv", line=row.Index + 2):
             on[max(b_start - start, 0) : max(b_start + b_len - start, 0)] = False
         first = start // interval_min * interval_min
         for m in range(first, end, interval_min):

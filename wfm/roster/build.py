@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 
 import pandas as pd
 
+from wfm.core.breaks import paid_minutes, parse_breaks
 from wfm.core.calendar import weekday_name
 from wfm.core.checks import check_hhmm
 from wfm.core.config import Scenario
@@ -72,15 +73,6 @@ def _text(value) -> str:
     return "" if value is None or (isinstance(value, float) and pd.isna(value)) else str(value)
 
 
-def _paid_min(length_min: int, breaks: str, scenario: Scenario) -> int:
-    paid_lengths = {b.length_min for b in scenario.shifts.breaks if b.paid}
-    unpaid = 0
-    for part in [p for p in _text(breaks).split(";") if p]:
-        length = int(part.split("+")[1])
-        unpaid += 0 if length in paid_lengths else length
-    return int(length_min) - unpaid
-
-
 def local_span_utc(day: dt.date, start_min: int, length_min: int, tz: str) -> tuple:
     """UTC start and end of a shift starting ``start_min`` after local midnight of ``day``."""
     local = dt.datetime.combine(day, dt.time()) + dt.timedelta(minutes=start_min)
@@ -93,7 +85,8 @@ def _shift_types(rows: pd.DataFrame, scenario: Scenario) -> tuple[list[ShiftType
     for name, g in rows.groupby("shift", sort=True):
         r = g.iloc[0]
         start, length = clock_of(r["shift_start_local"]), int(r["shift_length_min"])
-        paid = _paid_min(length, r["breaks"], scenario)
+        breaks = parse_breaks(r["breaks"], source="schedule.csv", line=int(g.index[0]) + 2)
+        paid = paid_minutes(length, breaks, scenario.shifts.breaks)
         night = start < NIGHT_START_MIN or start + length > NIGHT_END_MIN
         types.append(ShiftType(str(name), start, length, paid, night=night))
         info[str(name)] = {
@@ -216,6 +209,7 @@ def pool_problems(
     """One roster problem per site and pool of the schedule (agents of that site and pool are
     its candidates)."""
     days = 7 * int(weeks)
+    schedule = schedule.reset_index(drop=True)  # row i: line i + 2 of schedule.csv
     first = min(dt.date.fromisoformat(d) for d in schedule["local_date"])
     out = []
     for (site, pool), rows in schedule.groupby(["site", "pool"], sort=True):
