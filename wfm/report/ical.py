@@ -23,7 +23,19 @@ from wfm.core.config import Scenario
 from wfm.report.schedule_export import shift_instances
 
 _ICS_TIME = "%Y%m%dT%H%M%SZ"
-_UID_UNSAFE = re.compile(r"[^A-Za-z0-9._-]")
+_UNSAFE = re.compile(r"[^A-Za-z0-9._-]")
+
+
+def safe_token(value: str, fill: str) -> str:
+    """``value`` with each character but ``A-Z a-z 0-9 . _ -`` replaced by ``fill``: safe in
+    a UID, a domain name and a file name.
+
+    Examples
+    --------
+    >>> safe_token("lyon/all s0800", "-")
+    'lyon-all-s0800'
+    """
+    return _UNSAFE.sub(fill, value)
 
 
 def escape_text(value: str) -> str:
@@ -109,7 +121,7 @@ def schedule_calendar(
     for r in shift_instances(schedule, scenario):
         if pools and f"{r['site']}/{r['pool']}" not in pools:
             continue
-        uid = _UID_UNSAFE.sub("-", f"{r['local_date']}-{r['site']}-{r['pool']}-{r['shift']}")
+        uid = safe_token(f"{r['local_date']}-{r['site']}-{r['pool']}-{r['shift']}", "-")
         breaks = ", ".join(f"{a:%H:%M}-{b:%H:%M}" for a, b in r["breaks"]) or "none"
         summary = f"{r['site']}/{r['pool']} shift {r['shift']}: {r['agents']} agents"
         description = (
@@ -119,7 +131,7 @@ def schedule_calendar(
         )
         lines += [
             "BEGIN:VEVENT",
-            f"UID:{uid}@{_UID_UNSAFE.sub('-', scenario.name)}.wfm",
+            f"UID:{uid}@{safe_token(scenario.name, '-')}.wfm",
             f"DTSTAMP:{stamp}",
             f"DTSTART:{utc_stamp(r['start'])}",
             f"DTEND:{utc_stamp(r['end'])}",

@@ -30,10 +30,9 @@ import pandas as pd
 
 from wfm.core.config import Scenario
 from wfm.core.errors import InputError
-from wfm.report.ical import calendar_text, escape_text, utc_stamp
+from wfm.report.ical import calendar_text, escape_text, safe_token, utc_stamp
 from wfm.report.roster_export import AgentShift, agent_shifts
 
-_FILE_SAFE = re.compile(r"[^A-Za-z0-9._-]")
 _CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
 _RESERVED = {"CON", "PRN", "AUX", "NUL"} | {f"{d}{i}" for d in ("COM", "LPT") for i in range(10)}
 _MAX_STEM = 80
@@ -49,7 +48,7 @@ def agent_file_stem(agent_id: str) -> str:
     >>> agent_file_stem("../etc/passwd")
     'etc_passwd-7fef78f534'
     """
-    stem = _FILE_SAFE.sub("_", agent_id)[:_MAX_STEM].strip("._")
+    stem = safe_token(agent_id, "_")[:_MAX_STEM].strip("._")
     if stem != agent_id or stem.split(".")[0].upper() in _RESERVED:
         digest = hashlib.sha256(agent_id.encode("utf-8")).hexdigest()[:10]
         stem = f"{stem or 'agent'}-{digest}"
@@ -88,7 +87,7 @@ def _event(s: AgentShift, stem: str, domain: str, stamp: str) -> list[str]:
 
 
 def _calendar(agent_id: str, shifts: list[AgentShift], stem: str, sc: Scenario, stamp: str) -> str:
-    domain = _FILE_SAFE.sub("-", sc.name) + ".wfm"
+    domain = safe_token(sc.name, "-") + ".wfm"
     events: list[str] = []
     for s in shifts:
         events += _event(s, stem, domain, stamp)
