@@ -5,8 +5,9 @@ configuration, 3 infeasible plan, 4 solver failure.
 
 Each command lives in a module named after it (``wfm whatif`` in ``whatif.py``); each such
 module defines ``register(group)``, which adds the command to the main group. Shared pieces:
-``options`` (run options), ``choices`` (choice lists read from the library) and
-``stage_output`` (how a single-stage command writes its outputs and prints its notes).
+``options`` (run options), ``plan_options`` (a plan folder in, a file out), ``choices``
+(choice lists read from the library) and ``stage_output`` (how a single-stage command writes
+its outputs and prints its notes).
 """
 
 from __future__ import annotations

@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from wfm.cli.choices import CSV_DIALECT, LAYOUT, VOLUMES, WEEKDAY
+from wfm.cli.plan_options import PLAN_DIR, plan_file_options
 
 
 def register(group: click.Group) -> None:
@@ -90,29 +91,17 @@ def _write_archive(layout, tables, sc, opt, out_file) -> None:
 
 
 @click.command()
-@click.argument("plan_dir", type=click.Path(file_okay=False, exists=True))
+@PLAN_DIR
 @click.option(
     "--layout",
     required=True,
     type=LAYOUT,
     help="Import layout of the target WFM suite, a schedule file, or tidy for our own tables.",
 )
-@click.option(
-    "--out",
-    "out_file",
-    required=True,
-    type=click.Path(dir_okay=False),
-    help="File to write (atomically).",
-)
-@click.option(
-    "--scenario",
-    type=click.Path(dir_okay=False, exists=True),
-    help="Scenario TOML (default: the copy the plan folder keeps, scenario.toml).",
-)
-@click.option(
-    "--history",
-    type=click.Path(dir_okay=False, exists=True),
-    help="History CSV: what genesys-historical and amazon-connect-historical export.",
+@plan_file_options(
+    out_help="File to write (atomically).",
+    scenario_help="Scenario TOML (default: the copy the plan folder keeps, scenario.toml).",
+    history_help="History CSV: what genesys-historical and amazon-connect-historical export.",
 )
 @click.option(
     "--table", default="forecast", show_default=True, help="tidy: which plan table to export."

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import click
 
+from wfm.cli.plan_options import PLAN_DIR, plan_file_options
+
 
 def register(group: click.Group) -> None:
     """Add ``report`` to the main group."""
@@ -11,24 +13,12 @@ def register(group: click.Group) -> None:
 
 
 @click.command()
-@click.argument("plan_dir", type=click.Path(file_okay=False, exists=True))
-@click.option(
-    "--out",
-    "out_file",
-    default="report.html",
-    show_default=True,
-    type=click.Path(dir_okay=False),
-    help="HTML file to write (atomically).",
-)
-@click.option(
-    "--scenario",
-    type=click.Path(dir_okay=False, exists=True),
-    help="Scenario TOML (to show overflow between regions rather than sites).",
-)
-@click.option(
-    "--history",
-    type=click.Path(dir_okay=False, exists=True),
-    help="History CSV to draw behind the forecast.",
+@PLAN_DIR
+@plan_file_options(
+    out_help="HTML file to write (atomically).",
+    out_default="report.html",
+    scenario_help="Scenario TOML (to show overflow between regions rather than sites).",
+    history_help="History CSV to draw behind the forecast.",
 )
 @click.option(
     "--actuals",
