@@ -36,3 +36,20 @@ def test_report_reads_actuals_and_accuracy_of_the_plan_folder(tmp_path):
     assert "local time (Africa/Tunis)" in page
     assert "premium · voice:" in page and "against a target of 90.0%" in page
     assert "(the busiest day by paid hours)" not in page  # the day was chosen
+
+
+def test_the_nightly_accuracy_is_read_with_its_contract(tmp_path):
+    """A cell of accuracy.csv that is not a number is named (it was shown as a blank)."""
+    plan = tmp_path / "plan"
+    shutil.copytree(DATA / "plan", plan)
+    (plan / "accuracy.csv").write_text(
+        "channel,segment,days_ahead,intervals,actual_contacts,forecast_contacts,wmape,bias_rate\n"
+        "voice,open,0,48,1234.5,1300.25,0.0531,0.0531\n"
+        "voice,open,1,48,1234.5,1300.25,n/a,0.0531\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "report.html"
+    res = CliRunner().invoke(main, ["report", str(plan), "--out", str(out)])
+    assert res.exit_code == 2, res.output
+    assert "accuracy.csv, line 3, column wmape: not a number" in res.output
+    assert not out.exists()

@@ -308,12 +308,12 @@ def test_actuals_in_the_plan_are_drawn_against_the_forecast(plan, scenario):
         {
             "channel": ["voice"],
             "segment": ["open"],
-            "days_ahead": ["1"],
-            "intervals": ["48"],
-            "actual_contacts": ["1234.5"],
-            "forecast_contacts": ["1300.25"],
-            "wmape": ["0.18247254183"],
-            "bias_rate": ["0.0531"],
+            "days_ahead": [1],
+            "intervals": [48],
+            "actual_contacts": [1234.5],
+            "forecast_contacts": [1300.25],
+            "wmape": [0.18247254183],
+            "bias_rate": [0.0531],
         }
     )
     page = render_report({**tables, "accuracy": nightly}, manifest)

@@ -40,9 +40,10 @@ def report(plan_dir, out_file, scenario, history, actuals, gantt_day):
     """
     from pathlib import Path
 
+    from wfm.core.schemas import ACCURACY
     from wfm.io import load_scenario, read_history, read_plan, write_report
     from wfm.io.plan_folder import plan_scenario_file, read_manifest
-    from wfm.io.tables import read_csv_strings
+    from wfm.io.tables import read_table
     from wfm.report.plan_entry import render_plan_report
 
     manifest = read_manifest(plan_dir)
@@ -55,7 +56,7 @@ def report(plan_dir, out_file, scenario, history, actuals, gantt_day):
     if Path(actuals).is_file():
         extra["actuals"] = read_history(actuals, sc)
     if (Path(plan_dir) / "accuracy.csv").is_file():
-        extra["accuracy"] = read_csv_strings(Path(plan_dir) / "accuracy.csv")
+        extra["accuracy"] = read_table(Path(plan_dir) / "accuracy.csv", ACCURACY)
     page = render_plan_report(plan, history=hist, extra=extra, gantt_day=gantt_day)
     write_report(page, out_file)
     missing = [t for t in ("forecast", "coverage", "simulation") if t not in plan.tables]

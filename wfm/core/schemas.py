@@ -255,6 +255,24 @@ POOL_AGENTS = TableSchema(
     ),
 )
 
+ACCURACY = TableSchema(
+    "accuracy",
+    (
+        Column("channel", "str", key=True),
+        Column("segment", "str", key=True),
+        Column("days_ahead", "int", key=True, min_value=0),
+        Column("intervals", "int", required=False, min_value=0),
+        Column("actual_contacts", "float", required=False, min_value=0.0),
+        Column("forecast_contacts", "float", required=False, min_value=0.0),
+        Column("wmape", "float", required=False, nullable=True, min_value=0.0),
+        Column("bias_rate", "float", required=False, nullable=True, min_value=-1.0),
+    ),
+)
+"""Forecast accuracy the nightly job writes (``accuracy.csv``): per channel, segment and days
+ahead of the snapshot, the matched intervals, Σ actual and Σ forecast contacts, wMAPE and
+bias (missing when no contact arrived); not a stage's table. The measures are checked when
+present."""
+
 SCHEMAS = {
     s.name: s
     for s in (HISTORY, FORECAST, SPLIT, REQUIREMENTS, SCHEDULE, COVERAGE, OVERFLOW, POOL_AGENTS)

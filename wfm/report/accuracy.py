@@ -16,18 +16,10 @@ import numpy as np
 import pandas as pd
 
 from wfm.report.charts import COLOURS, chart_grid, naive_local, style_axes, svg_chart, time_axis
-from wfm.report.columns import check_report_table, numeric
+from wfm.report.columns import check_report_table
 from wfm.report.markup import Section, not_run, table_view
 
 _KEYS = ["channel", "segment"]
-_NIGHTLY_NUMBERS = (
-    "days_ahead",
-    "intervals",
-    "actual_contacts",
-    "forecast_contacts",
-    "wmape",
-    "bias_rate",
-)
 
 
 def forecast_accuracy(forecast: pd.DataFrame, actuals: pd.DataFrame) -> pd.DataFrame:
@@ -86,7 +78,7 @@ def accuracy_section(tables: Mapping[str, pd.DataFrame], zone: str) -> Section:
         if len(acc):
             data["chart"] = _chart(fc, actuals, acc, zone)
     if nightly is not None:
-        data["nightly"] = table_view(numeric(nightly, _NIGHTLY_NUMBERS))
+        data["nightly"] = table_view(nightly)
     return Section(anchor, title, source, "accuracy.html.j2", data)
 
 

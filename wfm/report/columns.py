@@ -7,7 +7,6 @@ service levels of a horizon in which no contact arrives, is read as numbers, all
 
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 
 from wfm.core.errors import InputError
@@ -57,13 +56,3 @@ def check_report_table(df: pd.DataFrame, name: str) -> pd.DataFrame:
             expected="columns " + ", ".join(REQUIRED_COLUMNS[name]),
         )
     return df
-
-
-def numeric(df: pd.DataFrame, columns: tuple[str, ...]) -> pd.DataFrame:
-    """Copy of ``df`` with ``columns`` as float64; empty or non-numeric cells become NaN."""
-    fix = {
-        c: pd.to_numeric(df[c], errors="coerce").astype("float64")
-        for c in columns
-        if c in df.columns and df[c].dtype != np.float64
-    }
-    return df.assign(**fix) if fix else df

@@ -12,7 +12,6 @@ import pandas as pd
 
 from wfm.core.config import Scenario
 from wfm.core.errors import InputError
-from wfm.report.columns import numeric
 
 
 def cost_per_contact(tables: Mapping[str, pd.DataFrame]) -> tuple[pd.DataFrame, float, str]:
@@ -94,14 +93,13 @@ def overall_service_level(tables: Mapping[str, pd.DataFrame]) -> float | None:
     """The simulation's overall service level (its summary row, else contact-weighted)."""
     summary = tables.get("summary")
     if summary is not None and {"scope", "service_level_rate"} <= set(summary.columns):
-        row = numeric(summary[summary["scope"] == "overall"], ("service_level_rate",))
+        row = summary[summary["scope"] == "overall"]
         if len(row):
             sl_overall = float(row["service_level_rate"].iloc[0])
             return None if np.isnan(sl_overall) else sl_overall  # empty: no contact simulated
     sim = tables.get("simulation")
     if sim is None or not {"service_level_rate", "contacts"} <= set(sim.columns):
         return None
-    sim = numeric(sim, ("service_level_rate", "contacts"))
     sl = sim["service_level_rate"].to_numpy(dtype=float)
     w = np.where(np.isnan(sl), 0.0, sim["contacts"].to_numpy(dtype=float))
     return float(np.nansum(sl * w) / w.sum()) if w.sum() > 0 else None
@@ -112,13 +110,12 @@ def overall_target(tables: Mapping[str, pd.DataFrame]) -> float | None:
     else the contact-weighted ``sl_target_rate`` of ``simulation.csv``."""
     summary = tables.get("summary")
     if summary is not None and {"scope", "sl_target_rate"} <= set(summary.columns):
-        row = numeric(summary[summary["scope"] == "overall"], ("sl_target_rate",))
+        row = summary[summary["scope"] == "overall"]
         if len(row) and not np.isnan(row["sl_target_rate"].iloc[0]):
             return float(row["sl_target_rate"].iloc[0])
     sim = tables.get("simulation")
     if sim is None or not {"sl_target_rate", "contacts"} <= set(sim.columns):
         return None
-    sim = numeric(sim, ("sl_target_rate", "contacts"))
     w = sim["contacts"].to_numpy(dtype=float)
     t = sim["sl_target_rate"].to_numpy(dtype=float)
     ok = np.isfinite(t) & (w > 0)
@@ -150,10 +147,7 @@ def service_against_targets(
     if summary is not None and {"scope", "name", "contacts", "service_level_rate"} <= set(
         summary.columns
     ):
-        rows = numeric(
-            summary[summary["scope"] == "segment_channel"],
-            ("contacts", "service_level_rate", "sl_target_rate"),
-        )
+        rows = summary[summary["scope"] == "segment_channel"]
         if len(rows):
             parts = rows["name"].astype(str).str.rsplit(".", n=1, expand=True)
             out = pd.DataFrame(
@@ -172,7 +166,6 @@ def service_against_targets(
     sim = tables.get("simulation")
     if sim is None or not {"skill", "contacts", "service_level_rate"} <= set(sim.columns):
         return pd.DataFrame(), ""
-    sim = numeric(sim, ("contacts", "service_level_rate", "sl_target_rate"))
     sl = sim["service_level_rate"].to_numpy(dtype=float)
     w = sim["contacts"].to_numpy(dtype=float)
     keep = np.isfinite(sl) & (w > 0)
