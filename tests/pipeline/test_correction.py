@@ -17,7 +17,7 @@ from wfm.pipeline.correction import (
     raised_requirements,
     significantly_below,
 )
-from wfm.pipeline.run import plan_tables
+from wfm.pipeline.stages import plan_tables
 
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 ONE_SITE = {
