@@ -88,8 +88,8 @@ def correct_by_simulation(
         The corrected results (``requirements``, ``schedule`` and ``simulation`` replaced by the
         last round's; a round's requirements and the schedule tables the simulation reads at
         the precision the plan folder holds, :func:`~wfm.pipeline.filed.as_written`, as the
-        round's solve and simulation read them)
-        and one row per round (0 = the plan given) with ``ROUND_COLUMNS``:
+        round's solve and simulation read them) and one row per round (0 = the plan given)
+        with ``ROUND_COLUMNS``:
         cost (schedule objective) [currency], rows (interval × site × skill with contacts)
         below target and significantly below, the share of simulated contacts in them, the
         rows raised and agents added (net, cumulated) before the round, wall time [s].
