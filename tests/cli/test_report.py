@@ -178,6 +178,42 @@ def test_report_without_manifest_exits_2(tmp_path):
     assert "no manifest.json" in res.output
 
 
+def test_report_with_a_manifest_that_is_not_text_exits_2(tmp_path):
+    plan = shutil.copytree(PLAN, tmp_path / "plan")
+    (plan / "manifest.json").write_bytes(b'{"run_id": "\xff\xfe"}')
+    res = CliRunner().invoke(main, ["report", str(plan), "--out", str(tmp_path / "r.html")])
+    assert res.exit_code == 2, res.output
+    assert "manifest.json" in res.output and "cannot be read as text" in res.output
+
+
+@pytest.mark.parametrize("into_plan", [True, False])
+def test_report_reads_the_manifest_once_when_it_records_itself(tmp_path, monkeypatch, into_plan):
+    # a report written into its plan folder is recorded in the manifest read at the start;
+    # one written elsewhere leaves the plan's manifest alone
+    plan = shutil.copytree(PLAN, tmp_path / "plan")
+    (plan / "report.html").unlink()
+    manifest = json.loads((plan / "manifest.json").read_text(encoding="utf-8"))
+    files = sorted(f.name for f in plan.iterdir())
+    manifest.update(created_utc="2025-03-01T00:00:00+00:00", files=files)
+    (plan / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    reads = []
+    real = Path.read_text
+
+    def counted(self, *args, **kwargs):
+        if self.name == "manifest.json":
+            reads.append(self)
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "read_text", counted)
+    out = (plan if into_plan else tmp_path) / "report.html"
+    res = CliRunner().invoke(main, ["report", str(plan), "--out", str(out)])
+    assert res.exit_code == 0, res.output
+    assert len(reads) == 1
+    after = json.loads(real(plan / "manifest.json", encoding="utf-8"))
+    assert after.get("added_files") == (["report.html"] if into_plan else None)
+    assert {k: v for k, v in after.items() if k != "added_files"} == manifest
+
+
 def test_nightly_refuses_to_overlap(tmp_path):
     cfg = tmp_path / "nightly.toml"
     cfg.write_text(

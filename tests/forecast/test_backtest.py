@@ -10,10 +10,11 @@ import pytest
 
 from forecast.helpers import history
 from wfm.core.config import ForecastConfig
-from wfm.forecast.backtest import backtest_origins, rolling_backtest, selection_score
+from wfm.forecast.backtest import backtest_origins, rolling_backtest
 from wfm.forecast.intraday import day_panel
 from wfm.forecast.metrics import wmape
 from wfm.forecast.models import MODELS
+from wfm.forecast.selection import selection_score
 
 START = dt.date(2025, 1, 6)
 FAST = ("seasonal_naive", "week_average", "week_median")
@@ -97,12 +98,12 @@ def test_a_member_unfit_at_one_origin_is_left_out_of_that_origin_s_ensemble():
     # "under" cannot be fitted at the first origin (a short history); chosen on the other
     # origin, the mean of "over" (+10 %) and "under" (−10 %) would be exact, but at the
     # first origin only "over" has a forecast: the nested selection takes it alone
-    from wfm.forecast.backtest import _nested
+    from wfm.forecast.selection import nested_score
 
     act = np.full((7, 4), 10.0)
     forecasts = {"over": [act * 1.1, act * 1.1], "under": [None, act * 0.9]}
     cfg = ForecastConfig(ensemble_size=2)
-    nested = _nested(forecasts, [act, act], [1.0, 1.0], cfg, True)
+    nested = nested_score(forecasts, [act, act], [1.0, 1.0], cfg, True)
     assert nested is not None and nested.origins == 2
     assert nested.wmape == pytest.approx(0.1)
 
@@ -137,3 +138,25 @@ def test_a_long_history_calibrates_on_every_origin():
     assert (
         res.score("week_average").error_sq_by_lead == again.score("week_average").error_sq_by_lead
     )
+
+
+def test_the_nested_selection_bounds_only_the_forecasts_it_publishes(monkeypatch):
+    # every candidate's intervals are scored once per origin (with the other origins' φ²),
+    # and the selection's once per origin; the choices of the nested selection compare
+    # selection scores only and bound nothing
+    import wfm.forecast.scores as scores
+
+    calls = []
+    real = scores.prediction_bounds
+    monkeypatch.setattr(
+        scores, "prediction_bounds", lambda *a, **k: calls.append(1) or real(*a, **k)
+    )
+    panel = _panel(70, scale=50.0, noise_seed=3)
+    cells = np.ones(panel.values.shape, dtype=bool)
+    cfg = ForecastConfig(models=FAST, backtest_origins=6, backtest_step_days=7)
+    res = rolling_backtest(panel, cells, cfg, 7)
+    n = len(res.origins)
+    assert n == 6
+    assert [s.model for s in res.scores][-1] == "selected"
+    assert len(calls) == n * len(res.scores)
+    assert 0.0 <= res.score("selected").coverage_rate <= 1.0

@@ -11,8 +11,9 @@ import pytest
 
 from wfm.core.config import ForecastConfig
 from wfm.forecast import forecast_history
-from wfm.forecast.backtest import BacktestResult, ModelScore
+from wfm.forecast.backtest import BacktestResult
 from wfm.forecast.honesty import naive_note as _naive_note, sq_by_target as _sq_by_target
+from wfm.forecast.scores import ModelScore
 from wfm.io.tables import read_history
 
 from .helpers import FAST_MODELS, history, pattern
@@ -92,7 +93,7 @@ def test_interval_width_follows_the_lead_of_each_target_day():
 
 
 def test_a_small_lead_over_the_robust_default_is_not_enough():
-    from wfm.forecast.backtest import choose
+    from wfm.forecast.selection import choose
 
     pooled = _score("top_down_pooled", 0.100)
     assert choose([_score("top_down_ets", 0.097), pooled]).model == "top_down_pooled"
@@ -104,7 +105,7 @@ def test_a_small_backtest_bias_does_not_decide_the_choice():
     # level drifted); counting that drift in full chose the model that chased it, which
     # lost out of sample. A few percent are forgiven; the −50 % of a median of sparse
     # counts is not.
-    from wfm.forecast.backtest import choose
+    from wfm.forecast.selection import choose
 
     pooled = _score("top_down_pooled", 0.072, bias_rate=0.053)
     ets = _score("top_down_ets", 0.077, bias_rate=0.033)

@@ -17,7 +17,7 @@ from wfm.pipeline.correction import (
     raised_requirements,
     significantly_below,
 )
-from wfm.pipeline.run import plan_tables
+from wfm.pipeline.stages import plan_tables
 
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 ONE_SITE = {
@@ -160,3 +160,32 @@ def test_plan_tables_runs_the_correction_and_keeps_its_rounds() -> None:
     rounds = out["simulation"].tables["correction"]
     assert rounds["round"].tolist() in ([0], [0, 1])
     assert any(n.startswith("corrected by simulation in") for n in out["simulation"].notes)
+
+
+def test_each_round_writes_its_tables_once(under_staffed, monkeypatch) -> None:
+    # the split is the same in every round: written once; a round's raised requirements are
+    # written once (not again when the corrected plan is filed); the schedule's own table
+    # is written once, for the last round's schedule
+    import wfm.pipeline.correction as correction
+    import wfm.pipeline.filed as filed_module
+
+    results, sc = under_staffed
+    given, _ = correct_by_simulation(results, sc, rounds=0)  # the plan and its simulation
+    writes: list[frozenset] = []
+    for module in (correction, filed_module):
+        real = module.as_written
+        monkeypatch.setattr(
+            module, "as_written", lambda df, real=real: writes.append(frozenset(df)) or real(df)
+        )
+    out = correction.correct_if_asked(given, {}, sc)
+    n_rounds = len(out["simulation"].tables["correction"]) - 1
+    assert n_rounds >= 1
+    assert writes.count(frozenset(results["split"].table)) == 1
+    assert writes.count(frozenset(results["requirements"].table)) == n_rounds
+    assert writes.count(frozenset(results["schedule"].table)) == 1
+    # and the plan is filed: floats at the written precision, rows in key order
+    req = out["requirements"].table
+    assert req["agents_required_gross"].tolist() == [
+        float(f"{v:.6f}") for v in req["agents_required_gross"]
+    ]
+    assert req["interval_start"].is_monotonic_increasing

@@ -20,7 +20,8 @@ from wfm.core.errors import ConfigError
 from wfm.core.mapping import scenario_from_dict, set_key
 from wfm.core.results import StageResult
 from wfm.io.scenario import load_scenario_dict
-from wfm.pipeline.whatif import KPI_COLUMNS, parse_axis, point_kpis, sweep
+from wfm.pipeline.kpis import KPI_COLUMNS, point_kpis
+from wfm.pipeline.whatif import parse_axis, sweep
 from wfm.split import split_contacts
 from wfm.staffing.stage import staffing_requirements
 
@@ -181,7 +182,7 @@ def test_more_containment_never_needs_more_people_on_the_demo(demo_dict):
 
 
 def test_default_run_plans_the_demo_through_requirements(demo_dict):
-    from wfm.pipeline.run import plan_tables
+    from wfm.pipeline.stages import plan_tables
     from wfm.sample import sample_history
 
     data = set_key(demo_dict, "forecast.history_weeks", 3)
@@ -197,3 +198,43 @@ def test_default_run_plans_the_demo_through_requirements(demo_dict):
     # the shared forecast gives the same table as planning every point from history
     full = functools.partial(plan_tables, stop_after="requirements")
     pd.testing.assert_frame_equal(table, sweep(data, history, axes, run=full, max_workers=2))
+
+
+def test_wfm_whatif_validates_the_base_scenario_once(tmp_path, monkeypatch):
+    # `wfm whatif` validates the scenario file's mapping to read the history; the shared
+    # forecast of a sweep over an AI key is planned with that scenario, not a second
+    # validation of the same mapping (each point's own scenario is validated, as it must)
+    from click.testing import CliRunner
+
+    import wfm.core.mapping as mapping
+    import wfm.pipeline.whatif as whatif
+    from wfm.cli import main
+
+    calls: list[dict] = []
+    made = []
+    real = mapping.scenario_from_dict
+
+    def counted(data, **kw):
+        calls.append(data)
+        made.append(real(data, **kw))
+        return made[-1]
+
+    forecast_with = []
+    monkeypatch.setattr(mapping, "scenario_from_dict", counted)
+    monkeypatch.setattr(whatif, "scenario_from_dict", counted)
+    monkeypatch.setattr(
+        whatif, "plan_point", lambda history, sc, **kw: forecast_with.append((sc, kw)) or "plan"
+    )
+    monkeypatch.setattr(whatif, "point_kpis", lambda plan, sc: dict.fromkeys(KPI_COLUMNS, 0.0))
+    hist = tmp_path / "history.csv"
+    hist.write_text(
+        "interval_start,channel,segment,site,contacts\n2025-03-03T08:00:00+01:00,voice,open,lyon,5\n"
+    )
+    args = ["whatif", str(DEMO_SCENARIO), "--history", str(hist), "--workers", "1"]
+    res = CliRunner().invoke(main, [*args, "--set", f"{CHAT_KEY}=0.3,0.4"])
+    assert res.exit_code == 0, res.output
+    base = calls[0]
+    assert sum(data is base for data in calls) == 1
+    assert len(calls) == 3  # the base, then the two points
+    shared = [sc for sc, kw in forecast_with if kw.get("stop_after") == "forecast"]
+    assert len(shared) == 1 and shared[0] is made[0]  # the scenario the command validated

@@ -58,7 +58,7 @@ def report(plan_dir, out_file, scenario, history, actuals, gantt_day):
     if (Path(plan_dir) / "accuracy.csv").is_file():
         extra["accuracy"] = read_table(Path(plan_dir) / "accuracy.csv", ACCURACY)
     page = render_plan_report(plan, history=hist, extra=extra, gantt_day=gantt_day)
-    write_report(page, out_file)
+    write_report(page, out_file, plan_dir=plan_dir, manifest=manifest)
     missing = [t for t in ("forecast", "coverage", "simulation") if t not in plan.tables]
     if missing:
         click.echo(f"note: not run in this plan: {', '.join(missing)}", err=True)

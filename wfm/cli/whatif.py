@@ -71,7 +71,8 @@ def whatif(scenario, history, axes, through, workers, dask_scheduler, time_limit
     from wfm.pipeline.whatif import sweep
 
     base = load_scenario_dict(scenario)  # the file read once: validated here, swept below
-    hist = read_history(history, scenario_from_dict(base, source=Path(scenario).name))
+    validated = scenario_from_dict(base, source=Path(scenario).name)
+    hist = read_history(history, validated)
     options = run_options(dask_scheduler=dask_scheduler, time_limit_s=time_limit_s)
     table = sweep(
         base,
@@ -80,6 +81,7 @@ def whatif(scenario, history, axes, through, workers, dask_scheduler, time_limit
         max_workers=workers,
         through=through,
         options=options,
+        validated=validated,
     )
     click.echo(table.to_string(index=False, float_format="%.3f"))
     if table.attrs.get("planned_on"):

@@ -22,13 +22,7 @@ from wfm.core.calendar import interval_grid, open_mask, public_holidays
 from wfm.core.config import ForecastConfig, SiteConfig
 from wfm.core.run_options import RunOptions
 from wfm.core.workers import stopping, worker_pool
-from wfm.forecast.backtest import (
-    SELECTED,
-    BacktestResult,
-    ModelScore,
-    rolling_backtest,
-    selection_score,
-)
+from wfm.forecast.backtest import BacktestResult, rolling_backtest
 from wfm.forecast.cluster import cluster_workers, dask_client, where
 from wfm.forecast.events import Event
 from wfm.forecast.honesty import naive_note, no_backtest_note, sq_by_target
@@ -41,7 +35,9 @@ from wfm.forecast.intraday import (
     weekday_of,
 )
 from wfm.forecast.models import ENSEMBLE, MODELS, ModelUnfitError
+from wfm.forecast.scores import ModelScore
 from wfm.forecast.screening import SetAside, describe, level_break, screen_days
+from wfm.forecast.selection import SELECTED, selection_score
 
 log = logging.getLogger(__name__)
 

@@ -9,8 +9,9 @@ from __future__ import annotations
 import numpy as np
 
 from wfm.core.config import ForecastConfig
-from wfm.forecast.backtest import LEADS, BacktestResult, ModelScore, backtest_origins
+from wfm.forecast.backtest import BacktestResult, backtest_origins
 from wfm.forecast.intraday import DayPanel
+from wfm.forecast.scores import LEADS, ModelScore
 
 
 def no_backtest_note(panel: DayPanel, cfg: ForecastConfig, horizon_days: int) -> str:

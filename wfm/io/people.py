@@ -158,6 +158,6 @@ _ROSTER_KEYS = ("solve", "notes", "figures", "files")
 def roster_files(folder: str | os.PathLike) -> set[str]:
     """Files ``wfm roster`` wrote in a previous output folder (the ``files`` of its
     ``roster.json``)."""
-    from wfm.io.plan_folder import recorded_files
+    from wfm.io.records import recorded_files
 
     return recorded_files(Path(folder), ROSTER_RECORD, _ROSTER_KEYS, "a folder 'wfm roster' wrote")

@@ -7,13 +7,13 @@ Contract tables (forecast, split, requirements, schedule, coverage, overflow) ar
 :func:`wfm.io.tables.read_table` and fully validated; side tables (backtest, pooling, cost,
 simulation, whatif) are read as CSV with their ``interval_start`` parsed to UTC, and the
 report checks the columns it uses. An absent table is simply not in the result (the report
-says "not run"); a malformed one raises :class:`InputError` naming the file and line.
+says "not run"); a malformed one raises :class:`InputError` naming the file and line. The
+``manifest.json`` that makes a folder a plan folder is read by :mod:`wfm.io.records`.
 """
 
 from __future__ import annotations
 
 import csv
-import json
 import os
 import re
 from collections.abc import Iterable
@@ -24,7 +24,7 @@ import pandas as pd
 
 from wfm.core.config import Scenario
 from wfm.core.errors import InputError
-from wfm.core.plan import PLAN_KEYS, Manifest, Parameters, Plan, grid_interval_min
+from wfm.core.plan import Manifest, Parameters, Plan, grid_interval_min
 from wfm.core.results import StageResult
 from wfm.core.tables import EXTRA_TABLES, PLAN_TABLE_NAMES, STAGE_TABLES, STAGES, schema_of
 from wfm.io.files import (
@@ -36,11 +36,9 @@ from wfm.io.files import (
     write_json_atomic,
     write_text_atomic,
 )
+from wfm.io.records import PLAN_RECORD, plan_files, read_manifest, register_added_file
 from wfm.io.tables import parse_times, read_csv_strings, read_table, write_table
 
-PLAN_RECORD = "manifest.json"
-NIGHTLY_RECORD = "nightly.json"
-_NIGHTLY_KEYS = ("run_id", "run_date", "timings_s", "files")
 SCENARIO_COPY = "scenario.toml"
 """Name of the copy of its scenario that ``wfm plan`` keeps in the plan folder."""
 _RUN_ID = re.compile(r"[A-Za-z0-9_-][A-Za-z0-9._-]{0,63}")
@@ -52,71 +50,6 @@ def check_run_id(run_id: str, *, key: str = "run_id") -> str:
     if not isinstance(run_id, str) or not _RUN_ID.fullmatch(run_id) or ".." in run_id:
         raise InputError("not a usable run id", key=key, got=run_id, expected=RUN_ID_RULE)
     return run_id
-
-
-def recorded_files(folder: Path, record: str, keys: tuple[str, ...], what: str) -> set[str]:
-    """Files wfm wrote in ``folder``, from its record (``files`` and ``added_files``)."""
-    return _owned(_record(folder, record, keys, what), record)
-
-
-def _owned(data: dict, record: str) -> set[str]:
-    return {*data.get("files", ()), *data.get("added_files", ()), record}
-
-
-def _record(folder: Path, record: str, keys: tuple[str, ...], what: str) -> dict:
-    """The record wfm wrote in ``folder``; :class:`InputError` when absent or not wfm's."""
-    expected = f"an absent or empty folder, or {what} (recognised by the {record} wfm writes)"
-    path = folder / record
-    if not path.is_file():
-        raise InputError(
-            f"folder holds files but no {record}; wfm replaces only folders it wrote, and "
-            "nothing was written",
-            source=str(folder),
-            expected=expected,
-        )
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
-        data = None
-    ok = isinstance(data, dict) and all(k in data for k in keys)
-    files = [*data.get("files", ()), *data.get("added_files", ())] if ok else []
-    if not ok or not all(isinstance(f, str) for f in files):
-        raise InputError(
-            f"{record} was not written by wfm; the folder was left as it is",
-            source=str(folder),
-            expected=expected,
-        )
-    return data
-
-
-def plan_files(folder: str | os.PathLike) -> set[str]:
-    """Files ``wfm plan`` (or ``wfm report`` into the folder) wrote in a previous plan folder.
-
-    Read from the ``files`` and ``added_files`` lists of its ``manifest.json``, plus the
-    manifest itself. Raises :class:`InputError` when the folder has no manifest with the keys
-    only wfm writes (``run_id``, ``created_utc``, ``inputs``, ``versions``, ``stages``,
-    ``files``).
-    """
-    return recorded_files(Path(folder), PLAN_RECORD, PLAN_KEYS, "a plan folder 'wfm plan' wrote")
-
-
-def nightly_files(folder: str | os.PathLike) -> set[str]:
-    """Files the nightly job wrote in a dated folder (the ``files`` of its ``nightly.json``)."""
-    return recorded_files(
-        Path(folder), NIGHTLY_RECORD, _NIGHTLY_KEYS, "a dated folder the nightly job wrote"
-    )
-
-
-STAGE_RECORD_KEYS = ("notes", "figures", "files")
-"""Keys of the ``<stage>.json`` a single-stage command writes into its output folder."""
-
-
-def stage_files(folder: str | os.PathLike, stage: str) -> set[str]:
-    """Files ``wfm split`` or ``wfm schedule`` wrote in a previous output folder (the
-    ``files`` of its ``<stage>.json``)."""
-    return recorded_files(
-        Path(folder), f"{stage}.json", STAGE_RECORD_KEYS, f"a folder wfm wrote for {stage}"
-    )
 
 
 def check_plan_out(out_dir: str | os.PathLike, *, inputs: Iterable = ()) -> None:
@@ -137,23 +70,6 @@ def check_plan_out(out_dir: str | os.PathLike, *, inputs: Iterable = ()) -> None
             source=str(out_dir),
             expected="the planner's own files under other names, or another output folder",
         )
-
-
-def register_added_file(path: str | os.PathLike) -> None:
-    """Record in a plan folder's manifest (``added_files``) a file wfm wrote into it later.
-
-    A report written into a plan folder is then wfm's own: replaced with the plan, not kept
-    as the planner's. Does nothing when the file's folder is not a plan folder.
-    """
-    path = Path(path)
-    try:  # the manifest read once: which files are wfm's, then the one to add
-        manifest = _record(path.parent, PLAN_RECORD, PLAN_KEYS, "a plan folder 'wfm plan' wrote")
-    except InputError:
-        return
-    if path.name in _owned(manifest, PLAN_RECORD):
-        return
-    manifest["added_files"] = sorted({*manifest.get("added_files", ()), path.name})
-    write_json_atomic(path.parent / PLAN_RECORD, manifest)
 
 
 def read_side_table(path: str | os.PathLike) -> pd.DataFrame:
@@ -194,33 +110,6 @@ def plan_scenario_file(folder: str | os.PathLike, manifest: dict) -> Path | None
     if named:
         candidates += [folder / named, folder.parent / named]
     return next((c for c in candidates if c.is_file()), None)
-
-
-def read_manifest(folder: str | os.PathLike) -> dict:
-    """The plan's ``manifest.json`` (an error when absent or not JSON)."""
-    path = Path(folder) / "manifest.json"
-    if not path.exists():
-        raise InputError(
-            "no manifest.json in the plan folder",
-            source=str(folder),
-            expected="a folder written by 'wfm plan'",
-        )
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except json.JSONDecodeError as err:
-        raise InputError(
-            f"not valid JSON: {err.msg} (column {err.colno})",
-            source="manifest.json",
-            line=err.lineno,
-            expected="the JSON object 'wfm plan' writes",
-        ) from None
-    if not isinstance(data, dict):
-        raise InputError(
-            "not a JSON object",
-            source="manifest.json",
-            expected="the JSON object 'wfm plan' writes",
-        )
-    return data
 
 
 def read_plan_folder(
@@ -311,10 +200,29 @@ def write_export_text(text: str, path: str | os.PathLike) -> Path:
     return path
 
 
-def write_report(html: str, path: str | os.PathLike) -> Path:
-    """Write the HTML report atomically (recorded as wfm's when written into a plan folder)."""
+def write_report(
+    html: str,
+    path: str | os.PathLike,
+    *,
+    plan_dir: str | os.PathLike | None = None,
+    manifest: dict | None = None,
+) -> Path:
+    """Write the HTML report atomically (recorded as wfm's when written into a plan folder).
+
+    Parameters
+    ----------
+    html : str
+        The page.
+    path : path-like
+        File to write.
+    plan_dir, manifest : optional
+        The plan folder reported on and its ``manifest.json`` as the caller read it
+        (:func:`~wfm.io.records.read_manifest`): a report written into that folder is
+        recorded in it without reading the manifest again.
+    """
     path = write_text_atomic(path, html)
-    register_added_file(path)
+    same = plan_dir is not None and path.parent.resolve() == Path(plan_dir).resolve()
+    register_added_file(path, manifest=manifest if same else None)
     return path
 
 

@@ -29,7 +29,7 @@ from wfm.core.errors import InputError
 from wfm.core.results import StageResult
 from wfm.core.tables import schema_of
 from wfm.io.files import atomic_dir, atomic_path, check_out_dir, list_files, write_json_atomic
-from wfm.io.plan_folder import stage_files
+from wfm.io.records import stage_files
 from wfm.io.tables import write_table
 
 

@@ -40,7 +40,7 @@ from wfm.core.config import Scenario
 from wfm.core.errors import ConfigError
 from wfm.core.results import StageResult
 from wfm.core.units import S_PER_MIN
-from wfm.pipeline.filed import as_written, filed
+from wfm.pipeline.filed import as_written, filed, in_file_order
 from wfm.schedule.stage import schedule_shifts
 from wfm.simulate.stage import simulate_tables
 from wfm.staffing.erlang import agents_for_target
@@ -48,6 +48,8 @@ from wfm.staffing.erlang import agents_for_target
 log = logging.getLogger(__name__)
 
 _KEYS = ["interval_start", "site", "skill"]
+_SIMULATION_READS = ("pool_agents", "overflow", "coverage", "allocation")
+"""The schedule's side tables the simulation reads."""
 ROUND_COLUMNS = (
     "round",
     "cost",
@@ -84,7 +86,10 @@ def correct_by_simulation(
     -------
     (dict of str to StageResult, pandas.DataFrame)
         The corrected results (``requirements``, ``schedule`` and ``simulation`` replaced by the
-        last round's) and one row per round (0 = the plan given) with ``ROUND_COLUMNS``:
+        last round's; a round's requirements and the schedule tables the simulation reads at
+        the precision the plan folder holds, :func:`~wfm.pipeline.filed.as_written`, as the
+        round's solve and simulation read them) and one row per round (0 = the plan given)
+        with ``ROUND_COLUMNS``:
         cost (schedule objective) [currency], rows (interval × site × skill with contacts)
         below target and significantly below, the share of simulated contacts in them, the
         rows raised and agents added (net, cumulated) before the round, wall time [s].
@@ -97,8 +102,9 @@ def correct_by_simulation(
         raise ConfigError(f"correction by simulation needs the {', '.join(missing)} stage(s)")
     out = dict(results)
     t0 = time.perf_counter()
+    split = as_written(out["split"].table)  # the same in every round: written once
     if "simulation" not in out:
-        out["simulation"] = _simulate(out, scenario)
+        out["simulation"] = _simulate(split, _read_by_simulation(out["schedule"]), scenario)
     base = out["requirements"].table
     extra = pd.Series(0, index=pd.MultiIndex.from_frame(base[_KEYS]), dtype=np.int64)
     table = [_round_row(0, out, 0, 0, time.perf_counter() - t0)]
@@ -108,10 +114,13 @@ def correct_by_simulation(
         if raise_by.empty:
             break
         extra = extra.add(raise_by, fill_value=0).astype(np.int64)
-        req = raised_requirements(base, extra, scenario)
+        # a round's tables are written once, as the solve and the simulation read them and
+        # as the plan folder holds them (the schedule's other tables: the last round's only)
+        req = as_written(raised_requirements(base, extra, scenario))
         out["requirements"] = replace(out["requirements"], table=req)
-        out["schedule"] = _timed(lambda req=req: schedule_shifts(as_written(req), scenario))
-        out["simulation"] = _simulate(out, scenario)
+        schedule = _timed(lambda req=req: schedule_shifts(req, scenario))
+        out["schedule"] = _read_by_simulation(schedule)
+        out["simulation"] = _simulate(split, out["schedule"], scenario)
         raised = extra[extra > 0]
         table.append(_round_row(r, out, len(raised), int(raised.sum()), time.perf_counter() - t0))
         log.info("correction round %d: %s", r, table[-1])
@@ -189,12 +198,24 @@ def _timed(fn) -> StageResult:
     return replace(res, wall_s=time.perf_counter() - t0)
 
 
-def _simulate(results: dict[str, StageResult], scenario: Scenario) -> StageResult:
-    """Simulate the plan as the pipeline does, on the tables as written."""
-    side = results["schedule"].tables
-    reads = ("pool_agents", "overflow", "coverage", "allocation")
-    tables = {k: as_written(side[k]) for k in reads if k in side}
-    tables["split"] = as_written(results["split"].table)
+def _read_by_simulation(schedule: StageResult) -> StageResult:
+    """The schedule with the side tables the simulation reads as written."""
+    side = {k: as_written(v) if k in _SIMULATION_READS else v for k, v in schedule.tables.items()}
+    return replace(schedule, tables=side)
+
+
+def _schedule_filed(schedule: StageResult, name: str = "schedule") -> StageResult:
+    """A round's schedule (:func:`_read_by_simulation`) as the plan folder holds it: its other
+    tables written, every table in file order."""
+    side = {k: v if k in _SIMULATION_READS else as_written(v) for k, v in schedule.tables.items()}
+    return in_file_order(replace(schedule, table=as_written(schedule.table), tables=side), name)
+
+
+def _simulate(split: pd.DataFrame, schedule: StageResult, scenario: Scenario) -> StageResult:
+    """Simulate the plan as the pipeline does, on the tables as written (``split`` and the
+    tables of the ``schedule`` it reads already are)."""
+    tables = {k: schedule.tables[k] for k in _SIMULATION_READS if k in schedule.tables}
+    tables["split"] = split
     return _timed(lambda: simulate_tables(tables, scenario))
 
 
@@ -251,5 +272,9 @@ def _corrected(
     out["simulation"] = replace(
         sim, tables={**sim.tables, "correction": rounds}, notes=(*sim.notes, note)
     )
-    return {name: filed(out[name], name) if out[name] is not results[name] else results[name]
-            for name in results}  # fmt: skip
+    # the rounds wrote the requirements and what the simulation reads; the rest is written here
+    file_as = {"requirements": in_file_order, "schedule": _schedule_filed, "simulation": filed}
+    return {
+        name: file_as[name](out[name], name) if out[name] is not results[name] else results[name]
+        for name in results
+    }

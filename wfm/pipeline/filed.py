@@ -19,10 +19,26 @@ from wfm.io.tables import FLOAT_FORMAT
 
 def filed(res: StageResult, name: str) -> StageResult:
     """A stage result with its tables as the plan folder holds them (precision, row order)."""
+    return in_file_order(written(res), name)
+
+
+def written(res: StageResult) -> StageResult:
+    """A stage result with its tables at the precision the plan folder holds
+    (:func:`as_written`), rows in the order the stage made them."""
     return replace(
         res,
-        table=as_filed(as_written(res.table), name),
-        tables={k: as_filed(as_written(v), k) for k, v in res.tables.items()},
+        table=as_written(res.table),
+        tables={k: as_written(v) for k, v in res.tables.items()},
+    )
+
+
+def in_file_order(res: StageResult, name: str) -> StageResult:
+    """A stage result already :func:`written`, its tables in the row order their files hold
+    (:func:`as_filed`)."""
+    return replace(
+        res,
+        table=as_filed(res.table, name),
+        tables={k: as_filed(v, k) for k, v in res.tables.items()},
     )
 
 

@@ -44,13 +44,8 @@ from wfm.io.files import (
     write_json_atomic,
 )
 from wfm.io.nightly import file_log_handler, nightly_lock, read_actuals_files
-from wfm.io.plan_folder import (
-    NIGHTLY_RECORD,
-    nightly_files,
-    write_export,
-    write_plan,
-    write_report,
-)
+from wfm.io.plan_folder import write_export, write_plan, write_report
+from wfm.io.records import NIGHTLY_RECORD, nightly_files
 from wfm.io.scenario import load_scenario
 from wfm.io.tables import read_history, write_table
 from wfm.pipeline import runstore
