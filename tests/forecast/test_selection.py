@@ -114,6 +114,40 @@ def test_a_small_backtest_bias_does_not_decide_the_choice():
     assert choose([median, pooled]).model == "top_down_pooled"
 
 
+def test_a_median_far_below_the_actuals_stays_out_of_the_ensemble():
+    # backtest of the Cincinnati 311 phone potholes before 2025-11-10 (three origins, 14
+    # days): on counts that are mostly 0 the weekday-interval median, 80 % low, wins wMAPE
+    # by about as much as its bias costs at a weight of 1, and joined the ensemble
+    from wfm.forecast.selection import choose, ensemble_members, selection_score
+
+    scores = [
+        _score("seasonal_naive", 1.881, bias_rate=0.119),
+        _score("week_average", 1.907, bias_rate=0.169),
+        _score("week_median", 1.119, bias_rate=-0.797),
+        _score("top_down_ets", 1.812, bias_rate=-0.025),
+        _score("top_down_pooled", 1.878, bias_rate=0.144),
+    ]
+    median, ets = scores[2], scores[3]
+    assert selection_score(median) == pytest.approx(1.119 + 2 * 0.747)
+    assert selection_score(ets) == pytest.approx(1.812)
+    members, _ = ensemble_members(scores, 3, 3)
+    assert members == ("top_down_ets", "seasonal_naive", "top_down_pooled")
+    assert choose(scores).model == "top_down_ets"
+
+
+def test_sparse_counts_are_not_forecast_below_their_recent_level():
+    # real phone potholes, 2025-08-18 to 2025-11-09: 42 requests in the last four weeks
+    # (10.5 a week); the selection chose an ensemble with the 80 %-low median, 14.8 in two
+    # weeks (−30 %); 28 were received
+    hist = read_history(DATA / "cincinnati_311_phone_pothole_2025_08_18_to_11_09.csv")
+    res = forecast_history(hist, days=14, tz=NY)
+    local = hist["interval_start"].dt.tz_convert(NY)
+    last4 = hist.loc[local.dt.date >= dt.date(2025, 10, 13), "contacts"].sum() / 4
+    assert last4 == pytest.approx(10.5)
+    assert res.table["contacts"].sum() == pytest.approx(2 * last4, rel=0.1)
+    assert "week_median" not in res.figures["chosen_model"]["phone/pothole"]
+
+
 def test_a_month_of_history_chooses_by_backtest_and_follows_the_recent_level():
     # 18 days of history whose last week runs at 60 % of the first: too short for weekly
     # origins 14 days apart, but daily origins over its last two weeks can still choose.

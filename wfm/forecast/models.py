@@ -193,21 +193,22 @@ def top_down_ets(panel: DayPanel, targets: np.ndarray, config: ForecastConfig) -
     -----
     The daily totals T_d of the open weekdays (p of them, the season) form one series in date
     order; missing or holiday days are imputed from nearby same-weekday totals. It is fitted
-    with additive damped trend and multiplicative weekly season (additive when a total is 0):
+    with a level and a multiplicative weekly season (additive when a total is 0), no trend:
 
-        ℓ_t = α T_t / s_{t−p} + (1 − α)(ℓ_{t−1} + φ b_{t−1}),
-        b_t = β (ℓ_t − ℓ_{t−1}) + (1 − β) φ b_{t−1},
-        s_t = γ T_t / (ℓ_{t−1} + φ b_{t−1}) + (1 − γ) s_{t−p},
-        T̂_{t+h} = (ℓ_t + (φ + … + φ^h) b_t) s_{t+h−p(k+1)},
+        ℓ_t = α T_t / s_{t−p} + (1 − α) ℓ_{t−1},
+        s_t = γ T_t / ℓ_{t−1} + (1 − γ) s_{t−p},
+        T̂_{t+h} = ℓ_t s_{t+h−p(k+1)},
 
-    with parameters by maximum likelihood (statsmodels). The interval forecast is
+    with parameters by maximum likelihood (statsmodels). A damped trend (Holt-Winters
+    damped) cut the bias of a month of declining calls but cost accuracy on the bank calls
+    (docs/forecast-panel.md); it is not fitted. The interval forecast is
     ŷ(d, s) = T̂_d · π_{w(d)}(s) with π the weekday profile of
     :func:`~wfm.forecast.intraday.weekday_profiles` over ``profile_weeks``.
 
     References
     ----------
     .. [1] R. J. Hyndman, G. Athanasopoulos, *Forecasting: Principles and Practice*, 3rd ed.,
-       OTexts, 2021, section 8.3 (Holt-Winters damped method).
+       OTexts, 2021, section 8.3 (Holt-Winters method).
     .. [2] H. Shen, J. Z. Huang, "Interday forecasting and intraday updating of call center
        arrivals", Manuf. Serv. Oper. Manag., 10(3), 391–410, 2008 (top-down daily × profile).
     """

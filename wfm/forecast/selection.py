@@ -23,20 +23,30 @@ DEFAULT_MARGIN = 0.05
 
 BIAS_TOLERANCE_RATE = 0.05
 """Backtest bias (share of the total) the selection score forgives (:func:`selection_score`)."""
+BIAS_WEIGHT = 2.0
+"""Weight of the bias beyond ``BIAS_TOLERANCE_RATE`` in the selection score. Scaling a
+forecast below 1 contact an interval down by a share x of the actuals lowers its wMAPE by
+x (2 P(0) − 1) on counts that are 0 with probability P(0), up to x: at a weight of 1 the
+score rose by only 2 (1 − P(0)) x (a fifth of x at P(0) = 0.9), at 2 it rises by at
+least x."""
 
 
 def selection_score(sc: ModelScore) -> float:
-    """What the selection minimises: wMAPE plus the absolute bias of the total beyond
-    ``BIAS_TOLERANCE_RATE``.
+    """What the selection minimises: wMAPE plus ``BIAS_WEIGHT`` times the absolute bias of
+    the total beyond ``BIAS_TOLERANCE_RATE``.
 
     Judging by bias as well as wMAPE keeps the expected count (a mean) ahead of a median
     on sparse series, where the median is mostly 0 and wins wMAPE while under-staffing
-    (a bias of −50 % and more). A bias of a few percent over a few origins is mostly the
-    level drifting between them, which every level-following model suffers alike; counted
-    in full it rewards the model that chased the last drift, and loses out of sample.
+    (a bias of −50 % and more). The bias weighs twice: on counts that are mostly 0, a
+    forecast scaled down by a share x of the actuals gains nearly x in wMAPE, so at a
+    weight of 1 a median 80 % low scored as well as the expected count and joined the
+    ensembles (Cincinnati 311 phone potholes, 14 days: −30 % against the last four weeks).
+    A bias of a few percent over a few origins is mostly the level drifting between them,
+    which every level-following model suffers alike; counted in full it rewards the model
+    that chased the last drift, and loses out of sample.
     """
     bias = sc.bias_rate if np.isfinite(sc.bias_rate) else 0.0
-    return float(sc.wmape + max(0.0, abs(bias) - BIAS_TOLERANCE_RATE))
+    return float(sc.wmape + BIAS_WEIGHT * max(0.0, abs(bias) - BIAS_TOLERANCE_RATE))
 
 
 def choose(eligible: list[ModelScore]) -> ModelScore:
