@@ -127,7 +127,7 @@ def solve_roster(
         steps = 0
         if status == cp_model.FEASIBLE and lns:
             assignment, steps, proven = improve(
-                problem, rm, assignment, t0 + time_limit_s, int(workers), int(seed)
+                problem, assignment, t0 + time_limit_s, int(workers), int(seed)
             )
             name = "OPTIMAL" if proven else name
     elif not check_roster(problem, quick).violations:
