@@ -1,7 +1,8 @@
 """Large-neighbourhood search: re-roster a part of a valid roster, the rest held fixed.
 
 Each step frees a part of the roster — a few people over the whole horizon, or half the
-people over a window of days, in turn — builds the exact roster model of that part alone (the
+people over a window of days placed around a day drawn in proportion to its cover cost, in
+turn — builds the exact roster model of that part alone (the
 people outside it enter as constants: their cover and their fairness counts, see
 :class:`wfm.roster.model.Outside`), hints it with the current roster and solves it with one
 CP-SAT worker and its full linear relaxation (``linearization_level = 2``: on the Curtois &
@@ -11,6 +12,8 @@ of its kind, one cut by the time limit shrinks by 15 %, so parts stay about as l
 be solved exactly. A result is kept when the independent checker prices the whole roster no
 higher (equal cost moves the search along a plateau). One search thread runs per worker;
 CP-SAT releases the interpreter while it solves, so 2 threads make about twice the steps.
+The threads differ in their longest sub-search (1 s, 3 s, …): short steps make many small
+moves, long ones solve larger parts to optimality.
 """
 
 from __future__ import annotations
@@ -29,7 +32,8 @@ from wfm.roster.problem import RosterProblem
 
 Roster = dict[tuple[str, int], str]
 
-STEP_S = 1.5  # longest sub-search [s]
+STEP_S = 1.0  # longest sub-search of the first thread [s]; thread i allows (1 + 2 i) times it
+
 START_PEOPLE = 3  # people in the first whole-horizon part
 START_WINDOW_DAYS = 7  # days in the first window part (half the people)
 GROW, SHRINK = 1.1, 0.85  # part size after a step solved to optimality / cut by its limit
@@ -123,9 +127,22 @@ class _Best:
                 self.roster, self.objective = merged, check.objective
 
 
-def _search(best: _Best, deadline: float, seed: int) -> None:
+def _day_costs(pb: RosterProblem, roster: Roster) -> list[float]:
+    """Each day's cover cost under ``roster`` plus one: where a window is most worth
+    re-rostering (a day without cost keeps a small chance)."""
+    count = Counter((d, t) for (_, d), t in roster.items())
+    cost = [1.0] * pb.days
+    for c in pb.cover:
+        have = count[c.day, c.shift]
+        cost[c.day] += c.weight_under * max(0, c.requirement - have)
+        cost[c.day] += c.weight_over * max(0, have - c.requirement)
+    return cost
+
+
+def _search(best: _Best, deadline: float, seed: int, step_s: float) -> None:
     """One thread: whole-horizon parts of a few people and window parts of half the people,
-    in turn, each sized by how the last part of its kind went."""
+    in turn, each sized by how the last part of its kind went; a window is placed around a
+    day drawn in proportion to its cover cost. Each sub-search stops after ``step_s``."""
     pb, rng = best.pb, random.Random(seed)
     n, k = len(pb.staff), 0
     size = [float(START_PEOPLE), max(2.0, n / 2)]
@@ -134,13 +151,14 @@ def _search(best: _Best, deadline: float, seed: int) -> None:
         kind, k = k % 2, k + 1
         people = rng.sample(range(n), max(1, min(n, round(size[kind]))))
         days = range(pb.days)
-        if kind == 1:
-            w = max(2, min(pb.days, round(width)))
-            lo = rng.randrange(0, pb.days - w + 1)
-            days = range(lo, lo + w)
         with best.lock:
             roster = best.roster
-        limit_s = min(STEP_S, deadline - time.perf_counter())
+        if kind == 1:
+            w = max(2, min(pb.days, round(width)))
+            centre = rng.choices(range(pb.days), weights=_day_costs(pb, roster))[0]
+            lo = min(max(0, centre - rng.randrange(w)), pb.days - w)
+            days = range(lo, lo + w)
+        limit_s = min(step_s, deadline - time.perf_counter())
         found, optimal = part_step(pb, roster, people, days, limit_s, seed * 7919 + k)
         f = GROW if optimal else SHRINK
         size[kind] = min(float(n), max(2.0, size[kind] * f))
@@ -160,7 +178,9 @@ def improve(
     steps; whether a step with the whole roster free proved it optimal."""
     best = _Best(pb, assignment)
     threads = [
-        threading.Thread(target=_search, args=(best, deadline, seed + i), daemon=True)
+        threading.Thread(
+            target=_search, args=(best, deadline, seed + i, STEP_S * (1 + 2 * i)), daemon=True
+        )
         for i in range(max(1, int(workers)))
     ]
     for t in threads:
