@@ -73,3 +73,29 @@ def test_two_search_threads_keep_every_rule_and_never_lose_ground():
     check = check_roster(pb, best)
     assert check.violations == ()
     assert check.objective == 40 and proven
+
+
+def test_a_day_by_day_roster_the_search_improved_is_not_reported_as_unoptimised(monkeypatch):
+    # when the first search's roster costs more than the day-by-day one, the search starts
+    # from the latter; once it has changed that roster the status said GREEDY all the same,
+    # and the roster stage told the planner it was "not optimised: raise the time limit"
+    import wfm.roster.solve as solve
+    from wfm.roster import Contract, Cover, RosterProblem, ShiftType, Staff, Weights, solve_roster
+    from wfm.roster.greedy import greedy_roster
+
+    shifts = (ShiftType("E", 7 * 60, 480, 480), ShiftType("L", 14 * 60, 480, 480))
+    staff = tuple(Staff(f"p{i}", Contract(max_days_per_week=5)) for i in range(12))
+    cover = tuple(Cover(d, s.id, 4 + (d % 3 == 0), 100, 1) for d in range(14) for s in shifts)
+    weights = Weights(start_change=5, isolated_day_off=20, weekend_spread=30)
+    pb = RosterProblem(days=14, shifts=shifts, staff=staff, cover=cover, weights=weights)
+    quick = greedy_roster(pb)
+    moved = dict(quick)
+    moved.pop(next(iter(moved)))  # any roster other than the day-by-day one
+    monkeypatch.setattr(solve, "FIRST_SEARCH_RATE", 0.0)  # stop at the first roster found
+    monkeypatch.setattr(solve, "_better", lambda *a: True)  # the day-by-day one is kept
+    monkeypatch.setattr(solve, "improve", lambda *a: (moved, 1, False))
+    sol = solve_roster(pb, time_limit_s=10, workers=1, seed=1)
+    assert sol.assignment == moved
+    assert sol.solve.status == "FEASIBLE"
+    monkeypatch.setattr(solve, "improve", lambda pb, a, *rest: (a, 0, False))
+    assert solve_roster(pb, time_limit_s=10, workers=1, seed=1).solve.status == "GREEDY"

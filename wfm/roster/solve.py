@@ -129,7 +129,10 @@ def solve_roster(
             assignment, steps, proven = improve(
                 problem, assignment, t0 + time_limit_s, int(workers), int(seed)
             )
-            name = "OPTIMAL" if proven else name
+            if proven:
+                name = "OPTIMAL"
+            elif name == "GREEDY" and assignment != quick:
+                name = "FEASIBLE"  # the search improved the day-by-day roster it started from
     elif not check_roster(problem, quick).violations:
         # no CP-SAT solution in time: the day-by-day roster, which meets every hard rule
         assignment, name, raw, steps = quick, "GREEDY", None, 0
