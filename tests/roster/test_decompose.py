@@ -93,7 +93,6 @@ def test_decomposed_rerostering_keeps_pins_and_moves_the_sick_days():
 def test_large_neighbourhood_search_improves_a_valid_roster_to_the_optimum():
     from wfm.roster.greedy import greedy_roster
     from wfm.roster.lns import improve
-    from wfm.roster.model import build_model
 
     # two people, early and late every day; the day-by-day roster gives both early shifts to
     # the same first person and leaves the 11 h rest to block the second
@@ -103,7 +102,7 @@ def test_large_neighbourhood_search_improves_a_valid_roster_to_the_optimum():
     start = greedy_roster(pb)
     before = check_roster(pb, start)
     assert before.violations == ()
-    found, steps, proven = improve(pb, build_model(pb), start, time.perf_counter() + 60, 1, 1)
+    found, steps, proven = improve(pb, start, time.perf_counter() + 60, 1, 1)
     after = check_roster(pb, found)
     assert after.violations == ()
     exact = solve_roster(pb, time_limit_s=20, workers=1, seed=1, lns=False)

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import importlib.util
-import random
 import time
 from pathlib import Path
 
+from ortools.sat.python import cp_model
+
 from wfm.roster import check_roster
-from wfm.roster.lns import KINDS, _free, improve, sub_model
+from wfm.roster.lns import improve, part_problem, part_step
 from wfm.roster.model import build_model
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "roster"
@@ -22,53 +23,79 @@ def _tiny():
     return mod.read_curtois(DATA / "tiny_instance.txt")
 
 
-def _bigger():
-    """The tiny instance's problem with 8 people (copies of A and B) over 28 days."""
-    from dataclasses import replace
+POOR = {("A", d): "D" for d in (0, 1, 2, 5, 6)} | {("B", d): "D" for d in (2, 3, 4)}
 
+
+def test_a_part_sees_the_people_outside_it_as_constants():
     pb = _tiny()
-    staff = tuple(replace(s, id=f"{s.id}{i}") for i in range(4) for s in pb.staff)
-    return replace(pb, days=28, staff=staff, requests=())
+    part, outside = part_problem(pb, POOR, [1])
+    assert [s.id for s in part.staff] == ["B"]
+    assert [r.staff for r in part.requests] == ["B"]
+    assert outside.cover == {(d, "D"): 1 for d in (0, 1, 2, 5, 6)}  # A's days
+    assert outside.weekends == {"": [1]} and outside.nights == {"": [0]}
 
 
-def test_each_kind_of_neighbourhood_frees_what_it_says():
-    pb = _bigger()
-    n, days, rng = len(pb.staff), pb.days, random.Random(3)
-    assert KINDS == 3
-    people = _free(pb, rng, 0, 0.25)  # a quarter of the people, every day
-    assert len({p for p, _ in people}) == 2 and len(people) == 2 * days
-    window = _free(pb, rng, 1, 0.25)  # everyone, 7 consecutive days
-    span = sorted({d for _, d in window})
-    assert len({p for p, _ in window}) == n and span == list(range(span[0], span[0] + 7))
-    block = _free(pb, rng, 2, 0.25)  # half the people over 14 consecutive days
-    span = sorted({d for _, d in block})
-    assert len({p for p, _ in block}) == n // 2 and span == list(range(span[0], span[0] + 14))
-    assert len(block) == (n // 2) * 14
-
-
-def test_sub_model_fixes_everything_outside_the_neighbourhood_by_domain():
+def test_the_model_of_a_part_prices_its_share_of_the_whole_roster():
     pb = _tiny()
-    rm = build_model(pb)
-    roster = {("A", 0): "D", ("B", 1): "D"}
-    free = {(1, d) for d in range(pb.days)}  # B free, A fixed
-    sub = sub_model(rm, roster, free, ["A", "B"])
-    constraints = len(rm.model.proto.constraints)
-    assert len(sub.proto.constraints) == constraints  # nothing added
-    for (p, d, t), v in rm.x.items():
-        domain = list(sub.proto.variables[v.index].domain)
-        if p == 0:
-            assert domain == [int(roster.get(("A", d)) == t)] * 2
-        else:
-            assert domain == [0, 1]
-    assert list(rm.model.proto.variables[rm.x[0, 0, "D"].index].domain) == [0, 1]  # a copy
+    assert check_roster(pb, POOR).violations == () and check_roster(pb, POOR).objective == 53
+    part, outside = part_problem(pb, POOR, [0])
+    rm = build_model(part, outside)
+    for (_, d, t), v in rm.x.items():
+        rm.model.add(v == int(POOR.get(("A", d)) == t))
+    solver = cp_model.CpSolver()
+    assert solver.solve(rm.model) == cp_model.OPTIMAL
+    # everything but B's missed on-request (day 1, weight 2): the cover with B held fixed
+    assert solver.objective_value == 53 - 2
+
+
+def test_a_window_step_changes_only_the_window_of_its_people():
+    pb = _tiny()
+    found, optimal = part_step(pb, POOR, [0, 1], range(2, 5), 10.0, 1)
+    assert found is not None and optimal
+    assert {k: t for k, t in found.items() if not 2 <= k[1] < 5} == {
+        k: t for k, t in POOR.items() if not 2 <= k[1] < 5
+    }
+    assert check_roster(pb, found).violations == ()
+    assert check_roster(pb, found).objective <= 53
 
 
 def test_improve_reaches_the_tiny_optimum_from_a_poor_roster():
     pb = _tiny()
-    rm = build_model(pb)
-    poor = {("A", d): "D" for d in (0, 1, 2, 5, 6)} | {("B", d): "D" for d in (2, 3, 4)}
-    assert check_roster(pb, poor).objective == 53
-    best, steps, proven = improve(pb, rm, poor, time.perf_counter() + 30, workers=1, seed=1)
+    best, steps, proven = improve(pb, POOR, time.perf_counter() + 30, workers=1, seed=1)
     check = check_roster(pb, best)
     assert check.violations == ()
     assert check.objective == 40 and steps >= 1 and proven
+
+
+def test_two_search_threads_keep_every_rule_and_never_lose_ground():
+    pb = _tiny()
+    best, steps, proven = improve(pb, POOR, time.perf_counter() + 30, workers=2, seed=2)
+    check = check_roster(pb, best)
+    assert check.violations == ()
+    assert check.objective == 40 and proven
+
+
+def test_a_day_by_day_roster_the_search_improved_is_not_reported_as_unoptimised(monkeypatch):
+    # when the first search's roster costs more than the day-by-day one, the search starts
+    # from the latter; once it has changed that roster the status said GREEDY all the same,
+    # and the roster stage told the planner it was "not optimised: raise the time limit"
+    import wfm.roster.solve as solve
+    from wfm.roster import Contract, Cover, RosterProblem, ShiftType, Staff, Weights, solve_roster
+    from wfm.roster.greedy import greedy_roster
+
+    shifts = (ShiftType("E", 7 * 60, 480, 480), ShiftType("L", 14 * 60, 480, 480))
+    staff = tuple(Staff(f"p{i}", Contract(max_days_per_week=5)) for i in range(12))
+    cover = tuple(Cover(d, s.id, 4 + (d % 3 == 0), 100, 1) for d in range(14) for s in shifts)
+    weights = Weights(start_change=5, isolated_day_off=20, weekend_spread=30)
+    pb = RosterProblem(days=14, shifts=shifts, staff=staff, cover=cover, weights=weights)
+    quick = greedy_roster(pb)
+    moved = dict(quick)
+    moved.pop(next(iter(moved)))  # any roster other than the day-by-day one
+    monkeypatch.setattr(solve, "FIRST_SEARCH_RATE", 0.0)  # stop at the first roster found
+    monkeypatch.setattr(solve, "_better", lambda *a: True)  # the day-by-day one is kept
+    monkeypatch.setattr(solve, "improve", lambda *a: (moved, 1, False))
+    sol = solve_roster(pb, time_limit_s=10, workers=1, seed=1)
+    assert sol.assignment == moved
+    assert sol.solve.status == "FEASIBLE"
+    monkeypatch.setattr(solve, "improve", lambda pb, a, *rest: (a, 0, False))
+    assert solve_roster(pb, time_limit_s=10, workers=1, seed=1).solve.status == "GREEDY"

@@ -27,8 +27,30 @@ class RosterModel:
     by_person: dict[int, list[tuple[int, str, cp_model.IntVar]]] = field(default_factory=dict)
 
 
-def build_model(problem: RosterProblem) -> RosterModel:
-    """Build the CP-SAT model: hard rules as constraints, soft terms in the objective."""
+@dataclass(frozen=True)
+class Outside:
+    """What the people left out of a model contribute: the roster of the rest held fixed.
+
+    Attributes
+    ----------
+    cover : dict of (int, str) to int
+        (day, shift id) → people outside the model working it.
+    weekends, nights : dict of str to list of int
+        Fairness group → weekends worked / night shifts of each person outside the model.
+    """
+
+    cover: dict[tuple[int, str], int] = field(default_factory=dict)
+    weekends: dict[str, list[int]] = field(default_factory=dict)
+    nights: dict[str, list[int]] = field(default_factory=dict)
+
+
+def build_model(problem: RosterProblem, outside: Outside | None = None) -> RosterModel:
+    """Build the CP-SAT model: hard rules as constraints, soft terms in the objective.
+
+    ``outside`` holds the fixed contribution of people not in ``problem.staff`` (a part of a
+    larger roster re-optimised alone): their cover counts and fairness counts are constants.
+    """
+    outside = outside or Outside()
     m = cp_model.CpModel()
     x: dict[tuple[int, int, str], cp_model.IntVar] = {}
     w: dict[tuple[int, int], cp_model.IntVar] = {}
@@ -47,10 +69,10 @@ def build_model(problem: RosterProblem) -> RosterModel:
     forbidden = problem.forbidden_successions()
     for p, person in enumerate(problem.staff):
         _person_rules(rm, problem, p, person, forbidden)
-    _cover(rm, problem)
+    _cover(rm, problem, outside.cover)
     _requests(rm, problem)
     _pattern_terms(rm, problem)
-    _fairness(rm, problem)
+    _fairness(rm, problem, outside)
     _published(rm, problem)
     m.minimize(sum(wt * e for wt, e, _ in rm.terms) + rm.constant)
     return rm
@@ -130,14 +152,15 @@ def _weekend_var(rm: RosterModel, p: int, weekend: list[int]) -> cp_model.IntVar
     return rm.w[key]
 
 
-def _cover(rm: RosterModel, pb: RosterProblem) -> None:
+def _cover(rm: RosterModel, pb: RosterProblem, present: dict[tuple[int, str], int]) -> None:
     m = rm.model
     by_day_shift: dict[tuple[int, str], list] = {}
     for (_, d, t), v in rm.x.items():
         by_day_shift.setdefault((d, t), []).append(v)
     for c in pb.cover:
-        have = sum(by_day_shift.get((c.day, c.shift), []))
-        n = len(pb.staff)
+        base = present.get((c.day, c.shift), 0)
+        have = sum(by_day_shift.get((c.day, c.shift), [])) + base
+        n = len(pb.staff) + base
         under = m.new_int_var(0, c.requirement, f"u_{c.day}_{c.shift}")
         over = m.new_int_var(0, n, f"o_{c.day}_{c.shift}")
         m.add(have + under - over == c.requirement)
@@ -191,7 +214,7 @@ def _pattern_terms(rm: RosterModel, pb: RosterProblem) -> None:
                 rm.terms.append((wt.start_change, extra, f"starts:{person.id}:{k}"))
 
 
-def _fairness(rm: RosterModel, pb: RosterProblem) -> None:
+def _fairness(rm: RosterModel, pb: RosterProblem, outside: Outside) -> None:
     wt = pb.weights
     groups: dict[str, list[int]] = {}
     for p, person in enumerate(pb.staff):
@@ -199,13 +222,15 @@ def _fairness(rm: RosterModel, pb: RosterProblem) -> None:
     nights = {s.id for s in pb.shifts if s.night}
     ends = pb.weekends()
     for g, members in groups.items():
-        if len(members) < 2:
+        if len(members) + len(outside.weekends.get(g, ())) < 2:
             continue
         if wt.weekend_spread and ends:
             counts = [sum(_weekend_var(rm, p, we) for we in ends) for p in members]
+            counts += outside.weekends.get(g, [])
             _spread(rm, counts, len(ends), wt.weekend_spread, f"weekends:{g}")
         if wt.night_spread and nights:
             counts = [sum(v for _, t, v in rm.by_person.get(p, []) if t in nights) for p in members]
+            counts += outside.nights.get(g, [])
             _spread(rm, counts, pb.days, wt.night_spread, f"nights:{g}")
 
 

@@ -127,9 +127,12 @@ def solve_roster(
         steps = 0
         if status == cp_model.FEASIBLE and lns:
             assignment, steps, proven = improve(
-                problem, rm, assignment, t0 + time_limit_s, int(workers), int(seed)
+                problem, assignment, t0 + time_limit_s, int(workers), int(seed)
             )
-            name = "OPTIMAL" if proven else name
+            if proven:
+                name = "OPTIMAL"
+            elif name == "GREEDY" and assignment != quick:
+                name = "FEASIBLE"  # the search improved the day-by-day roster it started from
     elif not check_roster(problem, quick).violations:
         # no CP-SAT solution in time: the day-by-day roster, which meets every hard rule
         assignment, name, raw, steps = quick, "GREEDY", None, 0
