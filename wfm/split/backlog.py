@@ -13,9 +13,14 @@ before the horizon leaves, so totals are conserved; the stage reports how many w
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
+
+from wfm.core.config import Scenario
+from wfm.core.units import MIN_PER_H
+from wfm.split.grid import SeriesGrid
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -113,3 +118,39 @@ def move_backlog(backlog_out: np.ndarray, moves: BacklogMoves) -> np.ndarray:
         # add along the interval axis of a transposed view (repeated destinations add up)
         np.add.at(backlog_in.T, moves.dst, (out[:, moves.src] * moves.share_rate).T)
     return backlog_in
+
+
+@dataclass(frozen=True)
+class BacklogRoutes:
+    """Where contacts needing a person outside opening hours go, per site."""
+
+    moves: dict[str, BacklogMoves]
+    site_rows: dict[str, np.ndarray]  # series of each site
+    stranded: np.ndarray  # series whose backlog has no opening to go to
+    closed: np.ndarray  # (series, intervals) closed, and the backlog moves
+
+    def moved(self, values: np.ndarray) -> np.ndarray:
+        """``values`` of closed intervals moved to the openings that answer them."""
+        out = np.zeros_like(values)
+        for site, m in self.moves.items():
+            out[self.site_rows[site]] = move_backlog(values[self.site_rows[site]], m)
+        return out
+
+
+def backlog_routes(grid: SeriesGrid, scenario: Scenario) -> BacklogRoutes:
+    """Backlog moves of each site within ``split.backlog_deadline_h``."""
+    deadline_intervals = math.ceil(
+        scenario.split.backlog_deadline_h * MIN_PER_H / grid.interval_min - 1e-9
+    )
+    moves: dict[str, BacklogMoves] = {
+        site: backlog_moves(
+            grid.is_open[(grid.series["site"] == site).to_numpy()][0], deadline_intervals
+        )
+        for site in grid.series["site"].unique()
+    }
+    site_rows = {site: (grid.series["site"] == site).to_numpy() for site in moves}
+    stranded = np.zeros(len(grid.series), dtype=bool)
+    for site, m in moves.items():
+        stranded[site_rows[site]] = m.stranded
+    closed = ~grid.is_open & ~stranded[:, None]
+    return BacklogRoutes(moves=moves, site_rows=site_rows, stranded=stranded, closed=closed)
