@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
-from wfm.roster.problem import RosterProblem, Staff, shift_allowed
+from wfm.roster.problem import Cover, RosterProblem, Staff, shift_allowed
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,11 +134,9 @@ def check_roster(problem: RosterProblem, assignment: dict[tuple[str, int], str])
             terms["on_requests"] += r.weight
         if not r.on and hit:
             terms["off_requests"] += r.weight
-    count = Counter((d, t) for (_, d), t in assignment.items())
-    for cv in pb.cover:
-        have = count[cv.day, cv.shift]
-        terms["cover_under"] += cv.weight_under * max(0, cv.requirement - have)
-        terms["cover_over"] += cv.weight_over * max(0, have - cv.requirement)
+    for cv, under, over in cover_gaps(pb, assignment):
+        terms["cover_under"] += cv.weight_under * under
+        terms["cover_over"] += cv.weight_over * over
     terms.update(_pattern_penalties(pb, per))
     if wt.change:
         changed = sum(
@@ -155,6 +153,21 @@ def check_roster(problem: RosterProblem, assignment: dict[tuple[str, int], str])
             short += max(0, (person.contract.min_total_min or 0) - paid)
         terms["contract_short"] = wt.short_per_min * short
     return RosterCheck(tuple(violations), int(sum(terms.values())), terms)
+
+
+def cover_gaps(
+    pb: RosterProblem, assignment: dict[tuple[str, int], str]
+) -> list[tuple[Cover, int, int]]:
+    """Each cover line with the people it lacks and the people above it under ``assignment``."""
+    count = Counter((d, t) for (_, d), t in assignment.items())
+    return [
+        (
+            cv,
+            max(0, cv.requirement - count[cv.day, cv.shift]),
+            max(0, count[cv.day, cv.shift] - cv.requirement),
+        )
+        for cv in pb.cover
+    ]
 
 
 def _pattern_penalties(pb: RosterProblem, per: dict[str, dict[int, str]]) -> dict[str, int]:
@@ -183,12 +196,12 @@ def _pattern_penalties(pb: RosterProblem, per: dict[str, dict[int, str]]) -> dic
         (
             "weekend_spread",
             wt.weekend_spread,
-            lambda days: sum(1 for we in pb.weekends() if any(d in days for d in we)),
+            pb.weekends_worked,
         ),
         (
             "night_spread",
             wt.night_spread,
-            lambda days: sum(1 for t in days.values() if by_id[t].night),
+            pb.nights_worked,
         ),
     ):
         if not weight:

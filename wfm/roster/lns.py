@@ -26,7 +26,7 @@ from dataclasses import replace
 
 from ortools.sat.python import cp_model
 
-from wfm.roster.check import check_roster
+from wfm.roster.check import check_roster, cover_gaps
 from wfm.roster.model import Outside, build_model
 from wfm.roster.problem import RosterProblem
 
@@ -58,17 +58,13 @@ def part_problem(
         if sid not in keep:
             cover[d, t] += 1
             worked.setdefault(sid, {})[d] = t
-    night_ids = {s.id for s in pb.shifts if s.night}
-    ends = [set(we) for we in pb.weekends()]
     weekends: dict[str, list[int]] = {}
     nights: dict[str, list[int]] = {}
     for person in pb.staff:
         if person.id not in keep:
             mine = worked.get(person.id, {})
-            weekends.setdefault(person.group, []).append(sum(1 for e in ends if e & mine.keys()))
-            nights.setdefault(person.group, []).append(
-                sum(1 for t in mine.values() if t in night_ids)
-            )
+            weekends.setdefault(person.group, []).append(pb.weekends_worked(mine))
+            nights.setdefault(person.group, []).append(pb.nights_worked(mine))
     return part, Outside(dict(cover), weekends, nights)
 
 
@@ -130,12 +126,9 @@ class _Best:
 def _day_costs(pb: RosterProblem, roster: Roster) -> list[float]:
     """Each day's cover cost under ``roster`` plus one: where a window is most worth
     re-rostering (a day without cost keeps a small chance)."""
-    count = Counter((d, t) for (_, d), t in roster.items())
     cost = [1.0] * pb.days
-    for c in pb.cover:
-        have = count[c.day, c.shift]
-        cost[c.day] += c.weight_under * max(0, c.requirement - have)
-        cost[c.day] += c.weight_over * max(0, have - c.requirement)
+    for c, under, over in cover_gaps(pb, roster):
+        cost[c.day] += c.weight_under * under + c.weight_over * over
     return cost
 
 

@@ -239,6 +239,15 @@ class RosterProblem:
             out[-1].append(d)
         return out
 
+    def weekends_worked(self, days: dict[int, str] | set[int]) -> int:
+        """Weekends with at least one of ``days`` (a person's worked days) in them."""
+        return sum(1 for we in self.weekends() if any(d in days for d in we))
+
+    def nights_worked(self, days: dict[int, str]) -> int:
+        """Night shifts among ``days`` (day → shift id of a person's worked days)."""
+        nights = {s.id for s in self.shifts if s.night}
+        return sum(1 for t in days.values() if t in nights)
+
     def weekends(self) -> list[list[int]]:
         """Saturday/Sunday day pairs (or single days at the edges) inside the horizon."""
         out: list[list[int]] = []
