@@ -27,7 +27,7 @@ from dataclasses import replace
 from ortools.sat.python import cp_model
 
 from wfm.roster.check import check_roster, cover_gaps
-from wfm.roster.model import Outside, build_model
+from wfm.roster.model import Outside, build_model, read_roster
 from wfm.roster.problem import RosterProblem
 
 Roster = dict[tuple[str, int], str]
@@ -93,9 +93,7 @@ def part_step(
         return None, False
     mine = set(ids)
     found = {key: t for key, t in roster.items() if key[0] not in mine}
-    for (p, d, t), v in rm.x.items():
-        if solver.boolean_value(v):
-            found[ids[p], d] = t
+    found.update(read_roster(rm, ids, solver))
     return found, status == cp_model.OPTIMAL
 
 

@@ -44,6 +44,12 @@ class Outside:
     nights: dict[str, list[int]] = field(default_factory=dict)
 
 
+def read_roster(rm: RosterModel, ids: list[str], solver: cp_model.CpSolver) -> dict:
+    """The roster of a solved model: (staff id, day) → shift id of every worked day
+    (``ids`` are the model's staff ids in order)."""
+    return {(ids[p], d): t for (p, d, t), v in rm.x.items() if solver.boolean_value(v)}
+
+
 def build_model(problem: RosterProblem, outside: Outside | None = None) -> RosterModel:
     """Build the CP-SAT model: hard rules as constraints, soft terms in the objective.
 

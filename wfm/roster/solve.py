@@ -14,7 +14,7 @@ from wfm.roster.check import check_roster
 from wfm.roster.decompose import solve_decomposed
 from wfm.roster.greedy import greedy_roster
 from wfm.roster.lns import improve
-from wfm.roster.model import build_model
+from wfm.roster.model import build_model, read_roster
 from wfm.roster.problem import RosterProblem
 
 # above this many (person, day, shift type) triples a problem is solved by days then shifts
@@ -118,9 +118,7 @@ def solve_roster(
             "days, weekends, pinned shifts); relax a contract or a pin"
         )
     if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        assignment = {
-            (problem.staff[p].id, d): t for (p, d, t), v in rm.x.items() if solver.boolean_value(v)
-        }
+        assignment = read_roster(rm, [s.id for s in problem.staff], solver)
         raw: float | None = float(solver.objective_value)
         if status == cp_model.FEASIBLE and _better(problem, quick, assignment):
             assignment, name = quick, "GREEDY"  # the time limit cut CP-SAT short of the hint
