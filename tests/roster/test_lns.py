@@ -92,7 +92,7 @@ def test_a_day_by_day_roster_the_search_improved_is_not_reported_as_unoptimised(
     moved = dict(quick)
     moved.pop(next(iter(moved)))  # any roster other than the day-by-day one
     monkeypatch.setattr(solve, "FIRST_SEARCH_RATE", 0.0)  # stop at the first roster found
-    monkeypatch.setattr(solve, "_better", lambda *a: True)  # the day-by-day one is kept
+    monkeypatch.setattr(solve, "_greedy_wins", lambda *a: True)  # the day-by-day one is kept
     monkeypatch.setattr(solve, "improve", lambda *a: (moved, 1, False))
     sol = solve_roster(pb, time_limit_s=10, workers=1, seed=1)
     assert sol.assignment == moved

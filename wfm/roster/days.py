@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from ortools.sat.python import cp_model
 
-from wfm.roster.model import work_day_rules
+from wfm.roster.model import isolated_days_off, spread, work_day_rules
 from wfm.roster.problem import RosterProblem, shift_allowed
 
 
@@ -64,10 +64,8 @@ def _soft(m, w, pb: RosterProblem, p: int, paid: list[int], terms: list) -> int:
     """Day-level soft terms of person ``p`` (appended to ``terms``); returns a constant."""
     person, wt, const = pb.staff[p], pb.weights, 0
     if wt.isolated_day_off:
-        for d in range(1, pb.days - 1):
-            iso = m.new_bool_var(f"iso_{p}_{d}")
-            m.add(iso >= w[p, d - 1] + w[p, d + 1] - w[p, d] - 1)
-            terms.append((wt.isolated_day_off, iso))
+        worked = [w[p, d] for d in range(pb.days)]
+        terms += [(wt.isolated_day_off, iso) for _, iso in isolated_days_off(m, worked, f"iso_{p}")]
     lo = person.contract.min_total_min or 0
     if lo and wt.short_per_min:
         short = m.new_int_var(0, lo, f"short_{p}")
@@ -123,11 +121,8 @@ def plan_days(
         top = len(weekends)
         for g, ends in groups.items():
             if len(ends) > 1:
-                hi, lo = m.new_int_var(0, top, f"hi_{g}"), m.new_int_var(0, top, f"lo_{g}")
-                for e in ends:
-                    m.add(hi >= sum(e))
-                    m.add(lo <= sum(e))
-                terms.append((pb.weights.weekend_spread, hi - lo))
+                counts = [sum(e) for e in ends]
+                terms.append((pb.weights.weekend_spread, spread(m, counts, top, g)))
     m.minimize(sum(c * e for c, e in terms) + const)
     for (p, d), v in w.items():
         m.add_hint(v, 1 if (pb.staff[p].id, d) in hint else 0)

@@ -27,7 +27,7 @@ from dataclasses import replace
 from ortools.sat.python import cp_model
 
 from wfm.roster.check import check_roster, cover_gaps
-from wfm.roster.model import Outside, build_model, read_roster
+from wfm.roster.model import Outside, build_model, hint_roster, read_roster
 from wfm.roster.problem import RosterProblem
 
 Roster = dict[tuple[str, int], str]
@@ -77,12 +77,7 @@ def part_step(
     part, outside = part_problem(pb, roster, people)
     rm = build_model(part, outside)
     ids = [s.id for s in part.staff]
-    for (p, d, t), v in rm.x.items():
-        val = 1 if roster.get((ids[p], d)) == t else 0
-        rm.model.add_hint(v, val)
-        if d not in days:
-            domain = rm.model.proto.variables[v.index].domain
-            domain[0] = domain[1] = val
+    hint_roster(rm, ids, roster, free_days=days)
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = max(0.01, limit_s)
     solver.parameters.num_workers = 1

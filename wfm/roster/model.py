@@ -50,6 +50,20 @@ def read_roster(rm: RosterModel, ids: list[str], solver: cp_model.CpSolver) -> d
     return {(ids[p], d): t for (p, d, t), v in rm.x.items() if solver.boolean_value(v)}
 
 
+def hint_roster(
+    rm: RosterModel, ids: list[str], roster: dict, free_days: range | None = None
+) -> None:
+    """Hint the model with ``roster`` ((staff id, day) → shift id; ``ids`` are the model's
+    staff ids in order); when ``free_days`` is given, every other day is fixed to ``roster``
+    through the variables' domains."""
+    for (p, d, t), v in rm.x.items():
+        val = 1 if roster.get((ids[p], d)) == t else 0
+        rm.model.add_hint(v, val)
+        if free_days is not None and d not in free_days:
+            domain = rm.model.proto.variables[v.index].domain
+            domain[0] = domain[1] = val
+
+
 def build_model(problem: RosterProblem, outside: Outside | None = None) -> RosterModel:
     """Build the CP-SAT model: hard rules as constraints, soft terms in the objective.
 
@@ -197,9 +211,8 @@ def _pattern_terms(rm: RosterModel, pb: RosterProblem) -> None:
     m, wt = rm.model, pb.weights
     for p, person in enumerate(pb.staff):
         if wt.isolated_day_off:
-            for d in range(1, pb.days - 1):
-                iso = m.new_bool_var(f"iso_{p}_{d}")
-                m.add(iso >= rm.w[p, d - 1] + rm.w[p, d + 1] - rm.w[p, d] - 1)
+            worked = [rm.w[p, d] for d in range(pb.days)]
+            for d, iso in isolated_days_off(m, worked, f"iso_{p}"):
                 rm.terms.append((wt.isolated_day_off, iso, f"isolated:{person.id}:{d}"))
         if wt.start_change:
             for k, week in enumerate(pb.weeks()):
@@ -220,6 +233,27 @@ def _pattern_terms(rm: RosterModel, pb: RosterProblem) -> None:
                 rm.terms.append((wt.start_change, extra, f"starts:{person.id}:{k}"))
 
 
+def isolated_days_off(m: cp_model.CpModel, worked: list, name: str) -> list[tuple[int, object]]:
+    """(day, indicator) of each day that may be a day off between two worked days
+    (``worked``: one person's worked-day literals in day order)."""
+    out = []
+    for d in range(1, len(worked) - 1):
+        iso = m.new_bool_var(f"{name}_{d}")
+        m.add(iso >= worked[d - 1] + worked[d + 1] - worked[d] - 1)
+        out.append((d, iso))
+    return out
+
+
+def spread(m: cp_model.CpModel, counts: list, top: int, name: str):
+    """The spread (largest less smallest) of ``counts`` (expressions or constants, each in
+    0..``top``) as an expression to minimise."""
+    hi, lo = m.new_int_var(0, top, f"hi_{name}"), m.new_int_var(0, top, f"lo_{name}")
+    for c in counts:
+        m.add(hi >= c)
+        m.add(lo <= c)
+    return hi - lo
+
+
 def _fairness(rm: RosterModel, pb: RosterProblem, outside: Outside) -> None:
     wt = pb.weights
     groups: dict[str, list[int]] = {}
@@ -233,20 +267,13 @@ def _fairness(rm: RosterModel, pb: RosterProblem, outside: Outside) -> None:
         if wt.weekend_spread and ends:
             counts = [sum(_weekend_var(rm, p, we) for we in ends) for p in members]
             counts += outside.weekends.get(g, [])
-            _spread(rm, counts, len(ends), wt.weekend_spread, f"weekends:{g}")
+            spread_ = spread(rm.model, counts, len(ends), f"weekends:{g}")
+            rm.terms.append((wt.weekend_spread, spread_, f"spread:weekends:{g}"))
         if wt.night_spread and nights:
             counts = [sum(v for _, t, v in rm.by_person.get(p, []) if t in nights) for p in members]
             counts += outside.nights.get(g, [])
-            _spread(rm, counts, pb.days, wt.night_spread, f"nights:{g}")
-
-
-def _spread(rm: RosterModel, counts: list, top: int, weight: int, name: str) -> None:
-    m = rm.model
-    hi, lo = m.new_int_var(0, top, f"hi_{name}"), m.new_int_var(0, top, f"lo_{name}")
-    for c in counts:
-        m.add(hi >= c)
-        m.add(lo <= c)
-    rm.terms.append((weight, hi - lo, f"spread:{name}"))
+            spread_ = spread(rm.model, counts, pb.days, f"nights:{g}")
+            rm.terms.append((wt.night_spread, spread_, f"spread:nights:{g}"))
 
 
 def _published(rm: RosterModel, pb: RosterProblem) -> None:

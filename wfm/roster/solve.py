@@ -10,11 +10,11 @@ from ortools.sat.python import cp_model
 
 from wfm.core.errors import InfeasibleError, SolverError
 from wfm.core.results import SolveResult
-from wfm.roster.check import check_roster
+from wfm.roster.check import RosterCheck, check_roster
 from wfm.roster.decompose import solve_decomposed
 from wfm.roster.greedy import greedy_roster
 from wfm.roster.lns import improve
-from wfm.roster.model import build_model, read_roster
+from wfm.roster.model import build_model, hint_roster, read_roster
 from wfm.roster.problem import RosterProblem
 
 # above this many (person, day, shift type) triples a problem is solved by days then shifts
@@ -101,9 +101,10 @@ def solve_roster(
     rm = build_model(problem)
     lns = lns and len(rm.x) > LNS_ABOVE
     quick = greedy_roster(problem)
+    quick_check = check_roster(problem, quick)  # the day-by-day roster: a fallback if valid
+    quick_ok = not quick_check.violations
     start = hint or quick
-    for (p, d, t), v in rm.x.items():
-        rm.model.add_hint(v, 1 if start.get((problem.staff[p].id, d)) == t else 0)
+    hint_roster(rm, [s.id for s in problem.staff], start)
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = float(time_limit_s)
     solver.parameters.num_workers = max(int(workers), FIRST_SEARCH_WORKERS if lns else 1)
@@ -120,7 +121,7 @@ def solve_roster(
     if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         assignment = read_roster(rm, [s.id for s in problem.staff], solver)
         raw: float | None = float(solver.objective_value)
-        if status == cp_model.FEASIBLE and _better(problem, quick, assignment):
+        if status == cp_model.FEASIBLE and _greedy_wins(problem, quick_check, assignment):
             assignment, name = quick, "GREEDY"  # the time limit cut CP-SAT short of the hint
         steps = 0
         if status == cp_model.FEASIBLE and lns:
@@ -131,7 +132,7 @@ def solve_roster(
                 name = "OPTIMAL"
             elif name == "GREEDY" and assignment != quick:
                 name = "FEASIBLE"  # the search improved the day-by-day roster it started from
-    elif not check_roster(problem, quick).violations:
+    elif quick_ok:
         # no CP-SAT solution in time: the day-by-day roster, which meets every hard rule
         assignment, name, raw, steps = quick, "GREEDY", None, 0
     else:
@@ -165,6 +166,12 @@ def solve_roster(
     return RosterSolution(assignment=assignment, solve=result)
 
 
+def _greedy_wins(problem: RosterProblem, quick: RosterCheck, assignment: dict) -> bool:
+    """The day-by-day roster (checked as ``quick``) is valid and costs less than
+    ``assignment``."""
+    return not quick.violations and quick.objective < check_roster(problem, assignment).objective
+
+
 class _StopAfter(cp_model.CpSolverSolutionCallback):
     """Stops the search at the first roster found after ``at`` (a ``perf_counter`` value)."""
 
@@ -175,12 +182,6 @@ class _StopAfter(cp_model.CpSolverSolutionCallback):
     def on_solution_callback(self) -> None:
         if time.perf_counter() >= self.at:
             self.stop_search()
-
-
-def _better(problem: RosterProblem, a: dict, b: dict) -> bool:
-    """Roster ``a`` meets every hard rule and costs less than ``b``."""
-    ca = check_roster(problem, a)
-    return not ca.violations and ca.objective < check_roster(problem, b).objective
 
 
 def _solve_decomposed(problem, time_limit_s, workers, seed, hint, t0) -> RosterSolution:
