@@ -99,6 +99,7 @@ AGENT_SUMMARY = TableSchema(
         Column("days", "int", min_value=0),
         Column("weekends", "int", min_value=0),
         Column("nights", "int", min_value=0),
+        Column("evenings", "int", min_value=0, required=False),
         Column("preferences_met", "int", min_value=0),
         Column("preferences", "int", min_value=0),
         Column("changed_days", "int", min_value=0, required=False),

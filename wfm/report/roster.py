@@ -8,7 +8,7 @@ site-pool of the day only, cut at that many rows, and says so. A week by agent g
 the roster's first seven days, each agent's local start–end, "off", or "time off" (a day the
 time off the roster kept to overlaps). The figures: agent-shifts rostered against the
 schedule's, the shifts left open with the rules that stopped the candidates, the spread of
-weekends, nights and paid hours within each pool, and the preferences met.
+weekends, nights, evenings and paid hours within each pool, and the preferences met.
 """
 
 from __future__ import annotations
@@ -237,8 +237,8 @@ def _spread(values: pd.Series, decimals: int = 0) -> str:
 
 
 def fairness_per_pool(summary: pd.DataFrame) -> pd.DataFrame:
-    """Per site and pool: agents, and the spread of paid hours, weekends and nights worked
-    over the roster, and the preferences met."""
+    """Per site and pool: agents, and the spread of paid hours, weekends, nights and evenings
+    worked over the roster, and the preferences met."""
     rows = []
     for (site, pool), g in summary.groupby(["site", "pool"], sort=True):
         n, met = int(g["preferences"].sum()), int(g["preferences_met"].sum())
@@ -250,6 +250,9 @@ def fairness_per_pool(summary: pd.DataFrame) -> pd.DataFrame:
                 "paid hours min–max": _spread(g["paid_h"], 1),
                 "weekends worked min–max": _spread(g["weekends"]),
                 "nights worked min–max": _spread(g["nights"]),
+                "evenings worked min–max": (
+                    _spread(g["evenings"]) if "evenings" in g else "not recorded"
+                ),
                 "preferences met": f"{met:,d} of {n:,d}" if n else "none given",
             }
         )

@@ -37,6 +37,7 @@ NIGHT_START_MIN, NIGHT_END_MIN = (
     6 * 60,
     22 * 60,
 )  # a night shift starts before 06:00 or ends after 22:00
+EVENING_END_MIN = 19 * 60  # an evening shift ends after 19:00 (and is not a night shift)
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +59,7 @@ def default_weights(change_penalty: int) -> Weights:
         start_change=5,
         weekend_spread=30,
         night_spread=30,
+        evening_spread=30,
         change=int(change_penalty),
         short_per_min=1,
     )
@@ -88,7 +90,8 @@ def _shift_types(rows: pd.DataFrame, scenario: Scenario) -> tuple[list[ShiftType
         breaks = parse_breaks(r["breaks"], source="schedule.csv", line=int(g.index[0]) + 2)
         paid = paid_minutes(length, breaks, scenario.shifts.breaks)
         night = start < NIGHT_START_MIN or start + length > NIGHT_END_MIN
-        types.append(ShiftType(str(name), start, length, paid, night=night))
+        evening = not night and start + length > EVENING_END_MIN
+        types.append(ShiftType(str(name), start, length, paid, night=night, evening=evening))
         info[str(name)] = {
             "start": str(r["shift_start_local"]),
             "length_min": length,

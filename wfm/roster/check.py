@@ -192,23 +192,17 @@ def _pattern_penalties(pb: RosterProblem, per: dict[str, dict[int, str]]) -> dic
     groups: dict[str, list[str]] = {}
     for s in pb.staff:
         groups.setdefault(s.group, []).append(s.id)
-    for name, weight, count in (
+    for name, weight, count, present in (
+        ("weekend_spread", wt.weekend_spread, pb.weekends_worked, bool(pb.weekends())),
+        ("night_spread", wt.night_spread, pb.nights_worked, any(s.night for s in pb.shifts)),
         (
-            "weekend_spread",
-            wt.weekend_spread,
-            pb.weekends_worked,
-        ),
-        (
-            "night_spread",
-            wt.night_spread,
-            pb.nights_worked,
+            "evening_spread",
+            wt.evening_spread,
+            pb.evenings_worked,
+            any(s.evening for s in pb.shifts),
         ),
     ):
-        if not weight:
-            continue
-        if name == "night_spread" and not any(s.night for s in pb.shifts):
-            continue
-        if name == "weekend_spread" and not pb.weekends():
+        if not weight or not present:
             continue
         total = 0
         for members in groups.values():

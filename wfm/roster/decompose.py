@@ -8,7 +8,9 @@ once), shift-type caps, minutes per week and over the horizon (a person keeps ro
 shortest shift on each later worked day of the week), pinned and published shifts. Greedy
 (one day at a time, so approximated): stable start times (a start not yet used in the week
 costs the weight), contract minimum (a shift earns its minutes while the person is short),
-shift preferences and night fairness (not sought). A person the day plan puts to work but no
+shift preferences, and night and evening fairness (an evening or night shift costs its
+spread weight per such shift the person already holds beyond the fewest among the day's
+workers). A person the day plan puts to work but no
 shift fits stays off. The fill pass then gives each agent-shift still open to a free person
 whose whole roster stays within every hard rule.
 """
@@ -56,10 +58,17 @@ def _room(pb, p: int, d: int, t, state: dict, budget: tuple[float, float], ctx: 
     return t.paid_min <= budget[0] and t.paid_min <= budget[1]
 
 
-def _pair_cost(pb, p: int, d: int, t, state: dict, ctx: dict) -> int:
-    """Soft cost of person ``p`` on shift ``t`` on day ``d`` (without the cover reward)."""
+def _pair_cost(pb, p: int, d: int, t, state: dict, ctx: dict, fewest: dict) -> int:
+    """Soft cost of person ``p`` on shift ``t`` on day ``d`` (without the cover reward);
+    ``fewest``: the fewest night and evening shifts held by any of the day's workers."""
     person, wt = pb.staff[p], pb.weights
     cost = ctx["prefs"].get((person.id, d, t.id), 0)
+    for kind, weight, hit in (
+        ("nights", wt.night_spread, t.night),
+        ("evenings", wt.evening_spread, t.evening),
+    ):
+        if weight and hit:
+            cost += weight * (state[kind][p] - fewest[kind])
     pub = pb.published.get((person.id, d), "")
     if wt.change and pub != "" and pub != t.id:
         cost += wt.change
@@ -78,6 +87,8 @@ def _take(pb, p: int, d: int, t, state: dict, ctx: dict) -> None:
     state["week_min"][p][ctx["week"][d]] += t.paid_min
     state["total"][p] += t.paid_min
     state["starts"][p][ctx["week"][d]].add(t.start_min)
+    state["nights"][p] += t.night
+    state["evenings"][p] += t.evening
 
 
 def _assign_day(pb, d: int, works: dict, state: dict, ctx: dict) -> None:
@@ -98,13 +109,15 @@ def _assign_day(pb, d: int, works: dict, state: dict, ctx: dict) -> None:
     if not people or not slots:
         return
     types = sorted(set(slots))
+    fewest = {k: min(state[k][p] for p in people) for k in ("nights", "evenings")}
     cost_pt = np.full((len(people), len(types)), BIG, dtype=np.int64)
     for i, p in enumerate(people):
         budget = _budget(pb, p, d, state, works, ctx)
         for j, tid in enumerate(types):
             t = by_id[tid]
             if _room(pb, p, d, t, state, budget, ctx):
-                cost_pt[i, j] = _pair_cost(pb, p, d, t, state, ctx) - need[tid].weight_under
+                soft = _pair_cost(pb, p, d, t, state, ctx, fewest)
+                cost_pt[i, j] = soft - need[tid].weight_under
     col = np.array([types.index(t) for t in slots])
     off = np.full((len(people), len(people)), BIG, dtype=np.int64)
     np.fill_diagonal(off, 0)
@@ -179,6 +192,8 @@ def solve_decomposed(
         "week_min": [defaultdict(int) for _ in range(n)],
         "total": [0] * n,
         "starts": [defaultdict(set) for _ in range(n)],
+        "nights": [0] * n,
+        "evenings": [0] * n,
     }
     for d in range(pb.days):
         _assign_day(pb, d, works, state, ctx)

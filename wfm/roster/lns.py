@@ -60,12 +60,14 @@ def part_problem(
             worked.setdefault(sid, {})[d] = t
     weekends: dict[str, list[int]] = {}
     nights: dict[str, list[int]] = {}
+    evenings: dict[str, list[int]] = {}
     for person in pb.staff:
         if person.id not in keep:
             mine = worked.get(person.id, {})
             weekends.setdefault(person.group, []).append(pb.weekends_worked(mine))
             nights.setdefault(person.group, []).append(pb.nights_worked(mine))
-    return part, Outside(dict(cover), weekends, nights)
+            evenings.setdefault(person.group, []).append(pb.evenings_worked(mine))
+    return part, Outside(dict(cover), weekends, nights, evenings)
 
 
 def part_step(

@@ -35,13 +35,15 @@ class Outside:
     ----------
     cover : dict of (int, str) to int
         (day, shift id) → people outside the model working it.
-    weekends, nights : dict of str to list of int
-        Fairness group → weekends worked / night shifts of each person outside the model.
+    weekends, nights, evenings : dict of str to list of int
+        Fairness group → weekends worked / night shifts / evening shifts of each person
+        outside the model.
     """
 
     cover: dict[tuple[int, str], int] = field(default_factory=dict)
     weekends: dict[str, list[int]] = field(default_factory=dict)
     nights: dict[str, list[int]] = field(default_factory=dict)
+    evenings: dict[str, list[int]] = field(default_factory=dict)
 
 
 def read_roster(rm: RosterModel, ids: list[str], solver: cp_model.CpSolver) -> dict:
@@ -259,7 +261,10 @@ def _fairness(rm: RosterModel, pb: RosterProblem, outside: Outside) -> None:
     groups: dict[str, list[int]] = {}
     for p, person in enumerate(pb.staff):
         groups.setdefault(person.group, []).append(p)
-    nights = {s.id for s in pb.shifts if s.night}
+    kinds = (  # (name, weight, shift ids, counts of the people outside the model)
+        ("nights", wt.night_spread, {s.id for s in pb.shifts if s.night}, outside.nights),
+        ("evenings", wt.evening_spread, {s.id for s in pb.shifts if s.evening}, outside.evenings),
+    )
     ends = pb.weekends()
     for g, members in groups.items():
         if len(members) + len(outside.weekends.get(g, ())) < 2:
@@ -269,11 +274,14 @@ def _fairness(rm: RosterModel, pb: RosterProblem, outside: Outside) -> None:
             counts += outside.weekends.get(g, [])
             spread_ = spread(rm.model, counts, len(ends), f"weekends:{g}")
             rm.terms.append((wt.weekend_spread, spread_, f"spread:weekends:{g}"))
-        if wt.night_spread and nights:
-            counts = [sum(v for _, t, v in rm.by_person.get(p, []) if t in nights) for p in members]
-            counts += outside.nights.get(g, [])
-            spread_ = spread(rm.model, counts, pb.days, f"nights:{g}")
-            rm.terms.append((wt.night_spread, spread_, f"spread:nights:{g}"))
+        for name, weight, ids, out in kinds:
+            if weight and ids:
+                counts = [
+                    sum(v for _, t, v in rm.by_person.get(p, []) if t in ids) for p in members
+                ]
+                counts += out.get(g, [])
+                spread_ = spread(rm.model, counts, pb.days, f"{name}:{g}")
+                rm.terms.append((weight, spread_, f"spread:{name}:{g}"))
 
 
 def _published(rm: RosterModel, pb: RosterProblem) -> None:

@@ -29,6 +29,8 @@ class ShiftType:
         Paid minutes (counted against contracts) [min].
     night : bool
         A night shift (counted for night fairness; refused to staff without nights).
+    evening : bool
+        An evening shift (counted for evening fairness).
     pool : str
         Skill or pool a person must hold to work it ("" = anyone).
     """
@@ -39,6 +41,7 @@ class ShiftType:
     paid_min: int
     night: bool = False
     pool: str = ""
+    evening: bool = False
 
     @property
     def end_min(self) -> int:
@@ -152,8 +155,9 @@ class Weights:
         Per single day off between two working days (days off come in pairs).
     start_change : int
         Per extra distinct start time a person has within a calendar week.
-    weekend_spread, night_spread : int
-        Per unit of (most − fewest) weekends / night shifts within a fairness group.
+    weekend_spread, night_spread, evening_spread : int
+        Per unit of (most − fewest) weekends / night shifts / evening shifts within a
+        fairness group.
     change : int
         Per day whose assignment differs from the published roster.
     short_per_min : int
@@ -164,6 +168,7 @@ class Weights:
     start_change: int = 0
     weekend_spread: int = 0
     night_spread: int = 0
+    evening_spread: int = 0
     change: int = 0
     short_per_min: int = 0
 
@@ -247,6 +252,11 @@ class RosterProblem:
         """Night shifts among ``days`` (day → shift id of a person's worked days)."""
         nights = {s.id for s in self.shifts if s.night}
         return sum(1 for t in days.values() if t in nights)
+
+    def evenings_worked(self, days: dict[int, str]) -> int:
+        """Evening shifts among ``days`` (day → shift id of a person's worked days)."""
+        evenings = {s.id for s in self.shifts if s.evening}
+        return sum(1 for t in days.values() if t in evenings)
 
     def weekends(self) -> list[list[int]]:
         """Saturday/Sunday day pairs (or single days at the edges) inside the horizon."""

@@ -59,6 +59,7 @@ def agent_summary(
                 "days": len(days),
                 "weekends": pb.weekends_worked(days),
                 "nights": pb.nights_worked(days),
+                "evenings": pb.evenings_worked(days),
                 "preferences_met": int(met),
                 "preferences": len(prefs),
                 "changed_days": int(changed),
@@ -84,7 +85,7 @@ def _pool_figures(pr: PoolRoster, assignment: dict, rows: list[dict]) -> dict:
         "preferences_met": int(df["preferences_met"].sum()) if len(df) else 0,
         "changed_days": int(df["changed_days"].sum()) if len(df) else 0,
     }
-    for col in ("weekends", "nights", "paid_h"):
+    for col in ("weekends", "nights", "evenings", "paid_h"):
         if len(df):
             fig[f"{col}_min"] = float(df[col].min())
             fig[f"{col}_max"] = float(df[col].max())
