@@ -217,6 +217,10 @@ def test_a_scenario_without_roster_has_no_roster_section(centre, tmp_path):
         ),
         ('[roster]\nagents = "people/agents.csv"\nmin_rest_h = 30\n', ["roster.min_rest_h"]),
         ('[roster]\nagents = "people/agents.csv"\ntime_limit_s = 0\n', ["roster.time_limit_s"]),
+        (
+            '[roster]\nagents = "people/agents.csv"\nweeks = 2\nrotation_weeks = 2\n',
+            ["roster.rotation_weeks", "from 1 to weeks - 1 = 1", "got 2"],
+        ),
     ],
 )
 def test_a_bad_roster_section_exits_2_naming_the_key(centre, tmp_path, block, words):

@@ -149,3 +149,13 @@ def test_sample_agents_sized_from_a_schedule_cover_its_agent_shifts(tmp_path):
     assert len(df[(df["site"] == "lille") & (df["pool"] == "generalist")]) == 150
     # contract minimum within what 8 h shifts give: 80 % of the days at 8 h
     assert (mine["min_h_per_week"] <= 0.8 * mine["max_days_per_week"] * 8 + 1e-9).all()
+
+
+def test_a_rotation_as_long_as_the_roster_exits_2(tmp_path):
+    plan, agents_csv = _inputs(tmp_path)
+    args = ["roster", str(DEMO), "--plan", str(plan), "--agents", str(agents_csv)]
+    args += ["--weeks", "2", "--rotation-weeks", "2", "--out", str(tmp_path / "r")]
+    res = CliRunner().invoke(main, args)
+    assert res.exit_code == 2, res.output
+    assert "--rotation-weeks" in res.output and "0 (none) or 1 to 1" in res.output
+    assert not (tmp_path / "r").exists()

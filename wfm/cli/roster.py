@@ -48,6 +48,14 @@ def register(group: click.Group) -> None:
     help="Roster length [weeks]; the schedule's days repeat when it is shorter.",
 )
 @click.option(
+    "--rotation-weeks",
+    type=click.IntRange(min=0),
+    default=0,
+    show_default=True,
+    help="Each agent's days should repeat every N weeks (a rotation, soft; below --weeks); "
+    "0 = none.",
+)
+@click.option(
     "--published",
     "published_path",
     type=click.Path(dir_okay=False),
@@ -88,6 +96,7 @@ def roster(
     time_off_path,
     preferences_path,
     weeks,
+    rotation_weeks,
     published_path,
     pins,
     change_penalty,
@@ -99,7 +108,8 @@ def roster(
     Hard: time off, contract hours per week, days per week, consecutive days, rest between
     shifts (shifts.min_rest_h), earliest start / latest end, nights, pool. Soft: cover (an
     unfilled shift is listed in unassigned.csv with the rules that stopped each candidate),
-    preferences, days off in pairs, stable start times, fair weekends and nights.
+    preferences, days off in pairs, stable start times, fair weekends, evenings and nights,
+    and a rotation of --rotation-weeks when asked.
     """
     from pathlib import Path
 
@@ -120,6 +130,12 @@ def roster(
 
     if pins and not published_path:
         raise InputError("--pin needs --published", key="--pin", expected="a published roster")
+    if rotation_weeks and rotation_weeks >= weeks:
+        raise InputError(
+            f"a rotation repeats within the roster; got {rotation_weeks} with --weeks {weeks}",
+            key="--rotation-weeks",
+            expected=f"0 (none) or 1 to {weeks - 1}",
+        )
     schedule_path = Path(plan_dir) / "schedule.csv"
     inputs = [
         p
@@ -142,6 +158,7 @@ def roster(
         time_off=read_time_off(time_off_path) if time_off_path else None,
         preferences=read_preferences(preferences_path) if preferences_path else None,
         weeks=weeks,
+        rotation_weeks=rotation_weeks,
         published=read_roster(published_path) if published_path else None,
         pinned=frozenset(pins),
         change_penalty=change_penalty,

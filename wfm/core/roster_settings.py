@@ -47,6 +47,9 @@ class RosterConfig:
     time_limit_s : float, optional
         CP-SAT time limit per site and pool for the roster [s]; default
         ``solver.time_limit_s``. A run's ``--time-limit-s`` wins over both.
+    rotation_weeks : int
+        Each agent's days (shifts and days off) should repeat every ``rotation_weeks`` weeks,
+        a rotation (soft); 0 = none, else below ``weeks``.
     """
 
     agents: str
@@ -55,6 +58,7 @@ class RosterConfig:
     weeks: int = 4
     min_rest_h: float | None = None
     time_limit_s: float | None = None
+    rotation_weeks: int = 0
 
     def __post_init__(self) -> None:
         if not self.agents.strip():
@@ -70,6 +74,12 @@ class RosterConfig:
                 raise ConfigError(f"must be below 24 h; got {self.min_rest_h}", key="min_rest_h")
         if self.time_limit_s is not None:
             check_positive("time_limit_s", self.time_limit_s)
+        if self.rotation_weeks and not 1 <= self.rotation_weeks < self.weeks:
+            raise ConfigError(
+                f"must be 0 (no rotation) or from 1 to weeks - 1 = {self.weeks - 1} (a rotation "
+                f"repeats within the roster); got {self.rotation_weeks}",
+                key="rotation_weeks",
+            )
 
     def files(self) -> dict[str, str]:
         """The files named, by key (``agents`` always; ``time_off``, ``preferences`` when

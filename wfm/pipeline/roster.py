@@ -128,6 +128,7 @@ def roster_stage(
         time_off=tables.get("time_off"),
         preferences=tables.get("preferences"),
         weeks=cfg.weeks,
+        rotation_weeks=cfg.rotation_weeks,
         time_limit_s=_time_limit_s(cfg, scenario, options),
     )
     figures = dict(res.figures)

@@ -52,9 +52,14 @@ class PoolRoster:
     rows: dict[str, dict]  # shift id → schedule fields (start text, length, breaks, paid)
 
 
-def default_weights(change_penalty: int) -> Weights:
-    """Weights of the soft terms of a wfm roster (see docs/roster.md)."""
+ROTATION_WEIGHT = 20  # per agent-day that breaks the rotation the scenario asks for
+
+
+def default_weights(change_penalty: int, rotation: bool = False) -> Weights:
+    """Weights of the soft terms of a wfm roster (see docs/roster.md); ``rotation``: the
+    scenario asks for a rotation."""
     return Weights(
+        rotation=ROTATION_WEIGHT if rotation else 0,
         isolated_day_off=20,
         start_change=5,
         weekend_spread=30,
@@ -208,9 +213,11 @@ def pool_problems(
     preferences=None,
     published=None,
     pinned: frozenset[str] = frozenset(),
+    rotation_weeks: int = 0,
 ) -> list[PoolRoster]:
     """One roster problem per site and pool of the schedule (agents of that site and pool are
-    its candidates)."""
+    its candidates); each person's days should repeat every ``rotation_weeks`` weeks
+    (0 = no rotation)."""
     days = 7 * int(weeks)
     schedule = schedule.reset_index(drop=True)  # row i: line i + 2 of schedule.csv
     first = min(dt.date.fromisoformat(d) for d in schedule["local_date"])
@@ -246,6 +253,7 @@ def pool_problems(
             weights=weights,
             published=pub,
             pinned=pins,
+            rotation_days=7 * int(rotation_weeks),
         )
         out.append(PoolRoster(site, pool, tz, first, problem, info))
     return out

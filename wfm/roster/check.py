@@ -189,6 +189,8 @@ def _pattern_penalties(pb: RosterProblem, per: dict[str, dict[int, str]]) -> dic
                 starts = {by_id[days[d]].start_min for d in week if d in days}
                 n += max(0, len(starts) - 1)
         out["start_changes"] = wt.start_change * n
+    if wt.rotation and pb.rotation_days > 0:
+        out["rotation_breaks"] = wt.rotation * sum(pb.rotation_breaks(d) for d in per.values())
     groups: dict[str, list[str]] = {}
     for s in pb.staff:
         groups.setdefault(s.group, []).append(s.id)

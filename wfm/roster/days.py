@@ -3,7 +3,8 @@
 A CP-SAT model over ``w[p, d]`` only (people × days, no shift types): every day-level hard rule
 exactly (days per week, consecutive days, minimum runs, weekends, whole days off, pinned days)
 and the day-level soft terms exactly (days off in pairs, day-off requests, fair weekends,
-changes of worked/off against a published roster). Two terms are approximated: cover is
+changes of worked/off against a published roster, worked/off against the same day a rotation
+earlier). Two terms are approximated: cover is
 counted per day (people working against the day's agent-shifts) instead of per shift, and a
 worked day counts the day's mean paid minutes of the schedule towards the contract minimum.
 """
@@ -78,6 +79,13 @@ def _soft(m, w, pb: RosterProblem, p: int, paid: list[int], terms: list) -> int:
                 terms.append((-r.weight, w[p, r.day]))
             else:
                 terms.append((r.weight, w[p, r.day]))
+    n = pb.rotation_days
+    if n > 0 and wt.rotation:  # worked against off the same day a rotation earlier
+        for d in range(n, pb.days):
+            dev = m.new_bool_var(f"rot_{p}_{d}")
+            m.add(dev >= w[p, d] - w[p, d - n])
+            m.add(dev >= w[p, d - n] - w[p, d])
+            terms.append((wt.rotation, dev))
     for d in range(pb.days):
         key = (person.id, d)
         if wt.change and key in pb.published and key not in pb.pinned:

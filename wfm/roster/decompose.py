@@ -8,7 +8,8 @@ once), shift-type caps, minutes per week and over the horizon (a person keeps ro
 shortest shift on each later worked day of the week), pinned and published shifts. Greedy
 (one day at a time, so approximated): stable start times (a start not yet used in the week
 costs the weight), contract minimum (a shift earns its minutes while the person is short),
-shift preferences, and night and evening fairness (an evening or night shift costs its
+shift preferences, a shift other than the one a rotation earlier, and night and evening
+fairness (an evening or night shift costs its
 spread weight per such shift the person already holds beyond the fewest among the day's
 workers). A person the day plan puts to work but no
 shift fits stays off. The fill pass then gives each agent-shift still open to a free person
@@ -72,6 +73,9 @@ def _pair_cost(pb, p: int, d: int, t, state: dict, ctx: dict, fewest: dict) -> i
     pub = pb.published.get((person.id, d), "")
     if wt.change and pub != "" and pub != t.id:
         cost += wt.change
+    before = state["days"][p].get(d - pb.rotation_days) if pb.rotation_days > 0 else None
+    if wt.rotation and before is not None and before != t.id:
+        cost += wt.rotation  # another shift than a rotation earlier (days: the day model)
     starts = state["starts"][p][ctx["week"][d]]
     if wt.start_change and starts and t.start_min not in starts:
         cost += wt.start_change

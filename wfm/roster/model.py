@@ -94,6 +94,7 @@ def build_model(problem: RosterProblem, outside: Outside | None = None) -> Roste
     _cover(rm, problem, outside.cover)
     _requests(rm, problem)
     _pattern_terms(rm, problem)
+    _rotation_terms(rm, problem)
     _fairness(rm, problem, outside)
     _published(rm, problem)
     m.minimize(sum(wt * e for wt, e, _ in rm.terms) + rm.constant)
@@ -233,6 +234,23 @@ def _pattern_terms(rm: RosterModel, pb: RosterProblem) -> None:
                 extra = m.new_int_var(0, len(used), f"stx_{p}_{k}")
                 m.add(extra >= sum(used) - 1)
                 rm.terms.append((wt.start_change, extra, f"starts:{person.id}:{k}"))
+
+
+def _rotation_terms(rm: RosterModel, pb: RosterProblem) -> None:
+    """A day whose shift (or day off) differs from the same day ``rotation_days`` earlier
+    costs ``weights.rotation``."""
+    n, m = pb.rotation_days, rm.model
+    if n <= 0 or not pb.weights.rotation:
+        return
+    for p, person in enumerate(pb.staff):
+        for d in range(n, pb.days):
+            dev = m.new_bool_var(f"rot_{p}_{d}")
+            m.add(dev >= rm.w[p, d - n] - rm.w[p, d])  # worked then, off now
+            for s in pb.shifts:
+                now = rm.x.get((p, d, s.id))
+                if now is not None:  # a shift now that was not worked then
+                    m.add(dev >= now - rm.x.get((p, d - n, s.id), 0))
+            rm.terms.append((pb.weights.rotation, dev, f"rotation:{person.id}:{d}"))
 
 
 def isolated_days_off(m: cp_model.CpModel, worked: list, name: str) -> list[tuple[int, object]]:

@@ -160,6 +160,9 @@ class Weights:
         fairness group.
     change : int
         Per day whose assignment differs from the published roster.
+    rotation : int
+        Per day whose assignment (the shift, or off) differs from the same day
+        ``RosterProblem.rotation_days`` earlier (the roster repeats as a rotation).
     short_per_min : int
         Per paid minute short of ``Contract.min_total_min``; 0 makes the minimum hard.
     """
@@ -170,6 +173,7 @@ class Weights:
     night_spread: int = 0
     evening_spread: int = 0
     change: int = 0
+    rotation: int = 0
     short_per_min: int = 0
 
 
@@ -198,6 +202,9 @@ class RosterProblem:
         Published roster (staff, day) → shift id (None = off) for re-rostering.
     pinned : frozenset of (str, int)
         (staff, day) kept exactly as published (hard).
+    rotation_days : int
+        Period of the rotation each person's days should repeat with [days] (a whole number
+        of weeks; 0 = no rotation). Each day that breaks it costs ``Weights.rotation``.
     """
 
     days: int
@@ -211,6 +218,7 @@ class RosterProblem:
     weights: Weights = field(default_factory=Weights)
     published: dict[tuple[str, int], str | None] = field(default_factory=dict)
     pinned: frozenset[tuple[str, int]] = frozenset()
+    rotation_days: int = 0
 
     def shift(self, shift_id: str) -> ShiftType:
         """The shift type called ``shift_id``."""
@@ -230,6 +238,14 @@ class RosterProblem:
                     if MIN_PER_DAY + b.start_min - a.end_min < rest_min:
                         pairs.add((a.id, b.id))
         return frozenset(pairs)
+
+    def rotation_breaks(self, days: dict[int, str]) -> int:
+        """Days of one person (``days``: day → shift id of the worked days) whose shift, or
+        day off, differs from the same day ``rotation_days`` earlier (0 without rotation)."""
+        n = self.rotation_days
+        if n <= 0:
+            return 0
+        return sum(1 for d in range(n, self.days) if days.get(d) != days.get(d - n))
 
     def weekday(self, day: int) -> int:
         """Weekday of ``day`` (0 = Monday)."""

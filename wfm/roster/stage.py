@@ -34,6 +34,7 @@ def roster_agents(
     time_off: pd.DataFrame | None = None,
     preferences: pd.DataFrame | None = None,
     weeks: int = 4,
+    rotation_weeks: int = 0,
     published: pd.DataFrame | None = None,
     pinned: frozenset[str] | set[str] = frozenset(),
     change_penalty: int = CHANGE_PENALTY,
@@ -55,6 +56,9 @@ def roster_agents(
         The time-off (hard) and preferences (soft) contracts.
     weeks : int
         Roster length [weeks]; the schedule's days repeat when it is shorter.
+    rotation_weeks : int
+        Each agent's days should repeat every ``rotation_weeks`` weeks (a rotation; each
+        agent-day that breaks it costs ``ROTATION_WEIGHT``); 0 = no rotation.
     published : pandas.DataFrame, optional
         A published roster (the roster contract) to re-optimise: each day whose assignment
         changes costs ``change_penalty``.
@@ -80,11 +84,12 @@ def roster_agents(
         agents,
         scenario,
         weeks=weeks,
-        weights=default_weights(change_penalty),
+        weights=default_weights(change_penalty, rotation=rotation_weeks > 0),
         time_off=time_off,
         preferences=preferences,
         published=published,
         pinned=frozenset(pinned),
+        rotation_weeks=rotation_weeks,
     )
     roster, unassigned, summary, figures, solves, notes = [], [], [], {}, [], []
     for pr in pools:
