@@ -139,16 +139,25 @@ def demo_roster(
     time_limit_s: float = 60.0,
     scale: float = 1.0,
     sick: bool = True,
+    rotation_weeks: int = 0,
 ) -> None:
     """Roster every agent of the demo (agents sized from the schedule by ``wfm sample``'s
     rule, seeded preferences) over ``weeks`` weeks on the schedule of a demo plan folder
-    (agents per shift × ``scale``); then one agent's sick week re-rostered."""
+    (agents per shift × ``scale``), with a rotation of ``rotation_weeks`` if not 0; then one
+    agent's sick week re-rostered."""
     from wfm.roster.stage import roster_agents
 
     sc, schedule, agents, prefs = _demo_inputs(plan_dir, scale)
     t0 = time.perf_counter()
     res = roster_agents(
-        schedule, agents, sc, preferences=prefs, weeks=weeks, time_limit_s=time_limit_s, workers=2
+        schedule,
+        agents,
+        sc,
+        preferences=prefs,
+        weeks=weeks,
+        rotation_weeks=rotation_weeks,
+        time_limit_s=time_limit_s,
+        workers=2,
     )
     wall = time.perf_counter() - t0
     violations = _violations(res, schedule, agents, sc, weeks, prefs)
@@ -168,17 +177,46 @@ def demo_roster(
         f"preferences met {tot['preferences_met']} of {tot['preferences']} "
         f"({100 * tot['preferences_met_rate']:.1f} %)"
     )
+    if rotation_weeks:
+        days = len(res.table.groupby(["agent_id", "local_date"]))
+        print(
+            f"rotation of {rotation_weeks} weeks: {_rotation_breaks(res.table, rotation_weeks)} "
+            f"agent-days break it (worked or off, or another start, than {rotation_weeks} "
+            f"weeks earlier), of {len(set(res.table['agent_id']))} agents × "
+            f"{7 * (weeks - rotation_weeks)} days that follow a rotation ({days} worked days)"
+        )
     _pool_table(res)
     if sick:
         _sick_week(res, schedule, agents, sc, weeks, prefs, time_limit_s)
 
 
+def _rotation_breaks(table, rotation_weeks: int) -> int:
+    """Agent-days whose start (or day off) differs from the same day ``rotation_weeks``
+    weeks earlier, from the written roster."""
+    first = dt.date.fromisoformat(table["local_date"].min())
+    last = dt.date.fromisoformat(table["local_date"].max())
+    n = 7 * rotation_weeks
+    start = {
+        (a, (dt.date.fromisoformat(d) - first).days): s
+        for a, d, s in zip(
+            table["agent_id"], table["local_date"], table["shift_start_local"], strict=True
+        )
+    }
+    span = (last - first).days + 1
+    return sum(
+        1
+        for a in set(table["agent_id"])
+        for d in range(n, span)
+        if start.get((a, d)) != start.get((a, d - n))
+    )
+
+
 def _pool_table(res) -> None:
     print(
-        "| pool | agents | coverage % | weekends min–max (mean) | nights min–max | paid h "
-        "min–max (mean) | status | wall s |"
+        "| pool | agents | coverage % | weekends min–max (mean) | nights min–max | evenings "
+        "min–max (mean) | paid h min–max (mean) | status | wall s |"
     )
-    print("| --- | --- | --- | --- | --- | --- | --- | --- |")
+    print("| --- | --- | --- | --- | --- | --- | --- | --- | --- |")
     for name, f in res.figures.items():
         if name == "total":
             continue
@@ -186,7 +224,9 @@ def _pool_table(res) -> None:
             f"| {name} | {f['agents']} | {100 * f['coverage_rate']:.2f} | "
             f"{f.get('weekends_min', 0):.0f}–{f.get('weekends_max', 0):.0f} "
             f"({f.get('weekends_mean', 0):.2f}) | {f.get('nights_min', 0):.0f}–"
-            f"{f.get('nights_max', 0):.0f} | {f.get('paid_h_min', 0):.0f}–"
+            f"{f.get('nights_max', 0):.0f} | {f.get('evenings_min', 0):.0f}–"
+            f"{f.get('evenings_max', 0):.0f} ({f.get('evenings_mean', 0):.2f}) | "
+            f"{f.get('paid_h_min', 0):.0f}–"
             f"{f.get('paid_h_max', 0):.0f} ({f.get('paid_h_mean', 0):.1f}) | {f['status']} | "
             f"{f['wall_s']:.1f} |"
         )
@@ -250,6 +290,7 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--plan", default=None, help="demo plan folder holding schedule.csv")
     ap.add_argument("--scale", type=float, default=1.0, help="demo: agents per shift × this")
     ap.add_argument("--no-sick", action="store_true", help="demo: skip the sick-week re-roster")
+    ap.add_argument("--rotation-weeks", type=int, default=0, help="demo: a rotation of N weeks")
     args = ap.parse_args(argv if argv is not None else [])
     if "curtois" in args.what:
         curtois_table(_range(args.instances), args.time_limit_s, seed=args.seed)
@@ -262,6 +303,7 @@ def main(argv: list[str] | None = None) -> None:
                 time_limit_s=args.time_limit_s,
                 scale=args.scale,
                 sick=not args.no_sick,
+                rotation_weeks=args.rotation_weeks,
             )
 
 

@@ -2,7 +2,8 @@
 its time limit (a large pool on a busy machine).
 
 Days are filled in order; each cover line takes, among the people free that day, those
-furthest below their contract minimum first, as long as the upper-bound rules stay met (rest
+furthest below their contract minimum first (with a rotation asked for, those who worked that
+shift a rotation earlier before anyone), as long as the upper-bound rules stay met (rest
 after yesterday's shift, consecutive days, days and minutes per week, total minutes, shift
 caps, weekends). Minimum runs and minimum contract minutes are not sought, so the result is
 checked before it is used as an answer.
@@ -77,6 +78,7 @@ def greedy_roster(pb: RosterProblem) -> dict[tuple[str, int], str]:
             lines[c.day].append(c)
     states = {p.id: _State() for p in pb.staff}
     out: dict[tuple[str, int], str] = {}
+    n = pb.rotation_days if pb.weights.rotation else 0
     for d in range(pb.days):
         taken: dict[str, int] = defaultdict(int)
         for p in pb.staff:
@@ -89,7 +91,11 @@ def greedy_roster(pb: RosterProblem) -> dict[tuple[str, int], str]:
             s = by_id[c.shift]
             order = sorted(
                 pb.staff,
-                key=lambda p: (states[p.id].total_min - (p.contract.min_total_min or 0), p.id),
+                key=lambda p: (
+                    not (n and d >= n and out.get((p.id, d - n)) == c.shift),
+                    states[p.id].total_min - (p.contract.min_total_min or 0),
+                    p.id,
+                ),
             )
             for p in order:
                 if taken[c.shift] >= c.requirement:
