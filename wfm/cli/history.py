@@ -155,7 +155,8 @@ def from_contacts(log, out_path, scenario, interval_min, source_tz, max_gap_days
     from wfm.core.schemas import HISTORY
     from wfm.io import contacts as logs
     from wfm.io.scenario import load_scenario
-    from wfm.io.tables import check_series_keys, write_table
+    from wfm.io.series_checks import check_series_keys
+    from wfm.io.tables import write_table
 
     sc = load_scenario(scenario) if scenario else None
     tz = source_tz or (sc.source_tz if sc else "") or None
