@@ -15,7 +15,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from wfm.io.contacts import ContactColumns, contact_totals, history_from_contacts, read_contacts
+from wfm.io.contact_history import contact_totals, history_from_contacts
+from wfm.io.contacts import ContactColumns, read_contacts
 from wfm.io.scenario import load_scenario
 from wfm.sample import sample_history
 

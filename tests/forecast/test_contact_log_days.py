@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from wfm.io.contacts import ContactColumns, history_from_contacts, read_contacts
+from wfm.io.contact_history import history_from_contacts
+from wfm.io.contacts import ContactColumns, read_contacts
 
 LOG = Path(__file__).resolve().parents[1] / "data" / "forecast"
 LOG = LOG / "anonymous_bank_ne_calls_1999_08_01_09.csv"

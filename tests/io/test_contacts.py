@@ -14,12 +14,8 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 from wfm.cli import main
 from wfm.core.errors import ConfigError, InputError
 from wfm.core.schemas import HISTORY, check_table
-from wfm.io.contacts import (
-    ContactColumns,
-    contact_totals,
-    history_from_contacts,
-    read_contacts,
-)
+from wfm.io.contact_history import contact_totals, history_from_contacts
+from wfm.io.contacts import ContactColumns, read_contacts
 from wfm.io.tables import read_table, write_table
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "io"

@@ -153,9 +153,10 @@ def from_contacts(log, out_path, scenario, interval_min, source_tz, max_gap_days
     included. Prints the contacts of each outcome per channel and segment.
     """
     from wfm.core.schemas import HISTORY
-    from wfm.io import contacts as logs
+    from wfm.io import contact_history, contacts as logs
     from wfm.io.scenario import load_scenario
-    from wfm.io.tables import check_series_keys, write_table
+    from wfm.io.series_checks import check_series_keys
+    from wfm.io.tables import write_table
 
     sc = load_scenario(scenario) if scenario else None
     tz = source_tz or (sc.source_tz if sc else "") or None
@@ -167,7 +168,7 @@ def from_contacts(log, out_path, scenario, interval_min, source_tz, max_gap_days
         check_series_keys(contacts, sc, source=name)
     step = int(interval_min) if interval_min else (sc.interval_min if sc else 30)
     day_tz = tz or (sc.sites[sc.home_site()].tz if sc else "UTC")
-    table = logs.history_from_contacts(
+    table = contact_history.history_from_contacts(
         contacts,
         step,
         day_tz=day_tz,
@@ -176,7 +177,7 @@ def from_contacts(log, out_path, scenario, interval_min, source_tz, max_gap_days
         arrival_column=columns.arrival_column,
     )
     write_table(table, out_path, HISTORY)
-    click.echo(logs.contact_totals(contacts).to_string(index=False))
+    click.echo(contact_history.contact_totals(contacts).to_string(index=False))
     click.echo(f"history: {len(table)} rows, {step}-minute intervals → {out_path}")
     for day in table.attrs.get("partial_days_dropped", []):
         click.echo(f"note: {day} left out: the log was cut inside that day", err=True)

@@ -37,7 +37,8 @@ from wfm.io.files import (
     write_text_atomic,
 )
 from wfm.io.records import PLAN_RECORD, plan_files, read_manifest, register_added_file
-from wfm.io.tables import parse_times, read_csv_strings, read_table, write_table
+from wfm.io.tables import read_csv_strings, read_table, write_table
+from wfm.io.timestamps import parse_times
 
 SCENARIO_COPY = "scenario.toml"
 """Name of the copy of its scenario that ``wfm plan`` keeps in the plan folder."""

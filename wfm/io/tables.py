@@ -4,6 +4,8 @@ Reading translates a CSV into a contract table and checks it at the edge, with e
 name the file, the line (header = line 1), the column and what was expected. Writing sorts
 rows by key, formats floats with a fixed format and replaces the target atomically, so two
 runs on the same input give byte-identical files and a failed run leaves no half-written file.
+Timestamps are parsed in :mod:`wfm.io.timestamps`; the checks against a scenario's series
+and interval grid live in :mod:`wfm.io.series_checks`.
 """
 
 from __future__ import annotations
@@ -11,7 +13,6 @@ from __future__ import annotations
 import csv
 import os
 import re
-from collections.abc import Mapping
 from pathlib import Path
 
 import numpy as np
@@ -20,20 +21,12 @@ import pandas as pd
 from wfm.core.checks import check_requirements
 from wfm.core.config import Scenario
 from wfm.core.errors import InputError, raise_at_first
-from wfm.core.schemas import (
-    HISTORY,
-    TIME_END_UTC,
-    TIME_MIN_UTC,
-    TIME_SPAN,
-    TableSchema,
-    check_table,
-    order_table,
-)
+from wfm.core.schemas import HISTORY, TableSchema, check_table, order_table
 from wfm.io.files import atomic_path
+from wfm.io.series_checks import check_history_grid, check_series_keys, history_day_tz
+from wfm.io.timestamps import parse_times
 
 FLOAT_FORMAT = "%.6f"
-_OFFSET = re.compile(r"(?:Z|[+-]\d{2}:?\d{2})$")
-_ISO = "an ISO 8601 time with offset, e.g. 2025-03-03T08:30:00+01:00"
 
 
 def read_table(
@@ -233,199 +226,6 @@ def convert_columns(
                     s == "", "missing value", source=name, key=col_name, expected="a value"
                 )
     return pd.DataFrame(out)
-
-
-def parse_times(values: pd.Series, source: str, column: str, tz: str | None) -> pd.Series:
-    """Parse ISO 8601 strings into UTC timestamps, line-aware.
-
-    Strings with an offset (``+01:00``, ``Z``) are exact. Naive strings are read in ``tz``
-    when given; a wall-clock time that does not exist (spring-forward gap) or exists twice
-    (fall-back) is an error naming the line, since guessing would misplace an hour of volume.
-    """
-    s = values.astype(str).str.strip()
-    raise_at_first(s == "", "missing timestamp", source=source, key=column, expected=_ISO)
-    has_offset = s.str.contains(_OFFSET).to_numpy()
-    if tz is None:
-        raise_at_first(
-            ~has_offset,
-            "timestamp without a UTC offset",
-            source=source,
-            key=column,
-            got=s,
-            expected=_ISO + " (or set source_tz in the scenario)",
-        )
-    result = pd.Series(pd.NaT, index=s.index, dtype="datetime64[ns, UTC]")
-    if has_offset.any():
-        part = s[has_offset]
-        parsed = pd.to_datetime(part, format="ISO8601", utc=True, errors="coerce")
-        _raise_first_nat(parsed, part, source, column)
-        _raise_out_of_span(parsed, part, source, column, TIME_MIN_UTC, TIME_END_UTC)
-        result[has_offset] = parsed
-    if (~has_offset).any():
-        part = s[~has_offset]
-        naive = pd.to_datetime(part, format="ISO8601", errors="coerce")
-        _raise_first_nat(naive, part, source, column)
-        span = (TIME_MIN_UTC.tz_localize(None), TIME_END_UTC.tz_localize(None))
-        _raise_out_of_span(naive, part, source, column, *span)
-        idx = pd.DatetimeIndex(naive)
-        local = idx.tz_localize(tz, ambiguous="NaT", nonexistent="NaT")
-        bad = np.asarray(local.isna())
-        if bad.any():
-            i = int(np.argmax(bad))
-            row = int(part.index[i])
-            try:
-                idx[i : i + 1].tz_localize(tz, ambiguous="raise", nonexistent="raise")
-                why = "occurs twice"
-            except Exception as err:  # noqa: BLE001 — ValueError (pandas 3), pytz errors (pandas 2)
-                text = f"{type(err).__name__} {err}".lower()
-                why = "does not exist" if "nonexistent" in text else "occurs twice"
-            kind = "DST gap" if why == "does not exist" else "DST change, ambiguous"
-            raise InputError(
-                f"{s.iloc[row]!r} {why} in {tz} ({kind})",
-                source=source,
-                line=row + 2,
-                key=column,
-                expected=_ISO,
-            )
-        result[~has_offset] = local.tz_convert("UTC")
-    return result
-
-
-def _raise_first_nat(parsed: pd.Series, raw: pd.Series, source: str, column: str) -> None:
-    bad = pd.isna(parsed).to_numpy() if hasattr(parsed, "to_numpy") else np.asarray(pd.isna(parsed))
-    if bad.any():
-        i = int(np.argmax(bad))
-        row = int(raw.index[i])
-        raise InputError(
-            "not a valid timestamp",
-            source=source,
-            line=row + 2,
-            key=column,
-            got=raw.iloc[i],
-            expected=_ISO,
-        )
-
-
-def _raise_out_of_span(
-    parsed: pd.Series, raw: pd.Series, source: str, column: str, lo, end
-) -> None:
-    """Refuse times outside the span a plan may cover (a mistyped year), naming the line."""
-    bad = ((parsed < lo) | (parsed >= end)).to_numpy()
-    if bad.any():
-        i = int(np.argmax(bad))
-        raise InputError(
-            "timestamp outside the span a plan may cover (a mistyped year?)",
-            source=source,
-            line=int(raw.index[i]) + 2,
-            key=column,
-            got=raw.iloc[i],
-            expected=TIME_SPAN,
-        )
-
-
-def check_series_keys(df: pd.DataFrame, scenario: Scenario, *, source: str) -> None:
-    """Raise on unknown channels, segments or sites, or a channel the segment may not use."""
-    checks: list[tuple[str, Mapping[str, object]]] = [
-        ("channel", scenario.channels),
-        ("segment", scenario.segments),
-    ]
-    if "site" in df.columns:
-        checks.append(("site", scenario.sites))
-    for col, known in checks:
-        bad = ~df[col].isin(list(known)).to_numpy()
-        if bad.any():
-            row = int(np.argmax(bad))
-            raise InputError(
-                f"unknown {col} {df[col].iloc[row]!r}",
-                source=source,
-                line=row + 2,
-                key=col,
-                expected="one of " + ", ".join(sorted(known)),
-            )
-    allowed = {(ch, seg.name) for seg in scenario.segments.values() for ch in seg.channels}
-    pairs = list(zip(df["channel"], df["segment"], strict=True))
-    bad = np.array([p not in allowed for p in pairs], dtype=bool)
-    if bad.any():
-        row = int(np.argmax(bad))
-        ch, seg = pairs[row]
-        raise InputError(
-            f"segment {seg!r} does not use channel {ch!r}",
-            source=source,
-            line=row + 2,
-            key="channel",
-            expected=f"one of {', '.join(scenario.segments[seg].channels)} "
-            f"(segments.{seg}.channels)",
-        )
-
-
-def history_day_tz(df: pd.DataFrame, scenario: Scenario) -> np.ndarray:
-    """Time zone whose local days each history row belongs to: its site's, or the home
-    site's for rows without a site (the site the forecast gives them)."""
-    home = scenario.sites[scenario.home_site()].tz
-    if "site" not in df.columns:
-        return np.full(len(df), home, dtype=object)
-    tzs = {name: site.tz for name, site in scenario.sites.items()}
-    return df["site"].map(tzs).fillna(home).to_numpy(dtype=object)
-
-
-def check_history_grid(
-    df: pd.DataFrame, interval_min: int, *, source: str, day_tz: str | np.ndarray = "UTC"
-) -> None:
-    """Raise when a timestamp is off the interval grid or a local day of a series has a hole.
-
-    Whole days may be missing (an outage, a closed day: the forecast treats them as gaps and
-    keeps the weekly phase from the real timestamps); an interval missing between the first
-    and last rows of a local day of a series is an export error. ``day_tz`` is the IANA
-    zone of those days, one for all rows or one per row (``history_day_tz``): a hole at
-    UTC midnight lies inside a Paris day.
-    """
-    ts = df["interval_start"]
-    step_ns = interval_min * 60 * 1_000_000_000
-    off = (ts.astype("int64").to_numpy() % step_ns) != 0
-    if off.any():
-        row = int(np.argmax(off))
-        raise InputError(
-            f"{ts.iloc[row].isoformat()} is off the {interval_min}-minute grid",
-            source=source,
-            line=row + 2,
-            key="interval_start",
-            expected=f"interval starts on multiples of {interval_min} minutes in UTC, the "
-            "plan's grid for every site (a +05:30 site at 60 minutes starts its intervals "
-            "at hh:30 local)",
-        )
-    keys = [k for k in ("channel", "segment", "site") if k in df.columns]
-    tzs = np.full(len(df), day_tz, dtype=object) if isinstance(day_tz, str) else day_tz
-    day = np.empty(len(df), dtype="datetime64[ns]")
-    for tz in pd.unique(tzs):
-        at = tzs == tz
-        day[at] = ts[at].dt.tz_convert(tz).dt.tz_localize(None).dt.floor("D").to_numpy()
-    work = pd.DataFrame({"t": ts.astype("int64").to_numpy() // step_ns, "day": day})
-    for k in keys:
-        work[k] = df[k].to_numpy()
-    g = work.groupby(keys + ["day"], sort=False)["t"]
-    span = g.max() - g.min() + 1
-    holes = span[span != g.count()]
-    if not len(holes):
-        return
-    key = holes.index[0]
-    part = work.set_index(keys + ["day"]).loc[[key], "t"]
-    have = set(np.asarray(part).tolist())
-    first_missing = next(t for t in range(min(have), max(have) + 1) if t not in have)
-    when = pd.Timestamp(first_missing * step_ns, tz="UTC")
-    series = ", ".join(f"{k}={v}" for k, v in zip(keys, key[:-1], strict=True))
-    in_series = (work[keys] == pd.Series(dict(zip(keys, key[:-1], strict=True)))).all(axis=1)
-    before = int(np.argmax((in_series & (work["t"] == first_missing - 1)).to_numpy()))
-    tz = tzs[before]
-    local = when.tz_convert(tz)
-    raise InputError(
-        f"missing interval {when.isoformat()} ({local:%H:%M} in {tz}) for {series}: the "
-        f"local day {local.date()} has rows before and after it (this row is the last "
-        "before the hole)",
-        source=source,
-        line=before + 2,
-        key="interval_start",
-        expected="one row per interval inside each local day of data (write 0 for no contacts)",
-    )
 
 
 def write_table(
