@@ -26,7 +26,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from wfm.staffing import erlang, erlang_a
+from wfm.staffing import agents_search, erlang, erlang_a
 from wfm.staffing.patience import estimate_patience
 
 N_INTERVALS = 100_000
@@ -170,7 +170,7 @@ def bench_erlang_a() -> None:
         rng = np.random.default_rng(SEED + 1)
         load, aht, thr, target, patience = _workload(rng, max_load)
         cpu, wall, n = _best_of(
-            partial(erlang_a.agents_for_target, load, aht, patience, thr, target), repeat=2
+            partial(agents_search.agents_for_target, load, aht, patience, thr, target), repeat=2
         )
         n = np.asarray(n)
         ok = erlang_a.service_level(n, load, aht, patience, thr) >= target
@@ -201,7 +201,9 @@ def bench_erlang_a() -> None:
 def bench_huge() -> None:
     a, aht = 100_000.0, 180.0
     wall_c, _, n_c = _best_of(lambda: int(erlang.agents_for_target(a, aht, 20.0, 0.8)))
-    wall_a, _, n_a = _best_of(lambda: int(erlang_a.agents_for_target(a, aht, 120.0, 20.0, 0.8)))
+    wall_a, _, n_a = _best_of(
+        lambda: int(agents_search.agents_for_target(a, aht, 120.0, 20.0, 0.8))
+    )
     rows = [
         {
             "model": "erlang_c",

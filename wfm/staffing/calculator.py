@@ -13,7 +13,7 @@ import pandas as pd
 from wfm.core.errors import InputError
 from wfm.core.schemas import Column, TableSchema
 from wfm.core.units import S_PER_MIN
-from wfm.staffing import erlang, erlang_a
+from wfm.staffing import agents_search, erlang, erlang_a
 
 
 def _num(name: str, **kw) -> Column:
@@ -224,7 +224,7 @@ def _solve_a(
     max_ab = _column(cases, "max_abandon_rate")
     _fail(max_ab <= 0, "must be in (0, 1]", source, "max_abandon_rate", max_ab)
     if find.any():
-        n[find] = erlang_a.agents_for_target(
+        n[find] = agents_search.agents_for_target(
             load[find],
             aht[find],
             patience[find],

@@ -16,7 +16,7 @@ import numpy as np
 
 from wfm.core.config import ServiceTarget
 from wfm.core.units import interval_s
-from wfm.staffing import concurrency, erlang, erlang_a
+from wfm.staffing import agents_search, concurrency, erlang, erlang_a
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -77,7 +77,7 @@ def _erlang_a(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     if patience_s is None:
         raise ValueError("Erlang A needs patience_s")
-    slots = erlang_a.agents_for_target(
+    slots = agents_search.agents_for_target(
         load,
         aht,
         patience_s,
