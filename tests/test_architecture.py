@@ -17,7 +17,6 @@ SIDEWAYS = {
     ("simulate", "wfm.staffing.erlang_a"),
     ("schedule", "wfm.staffing.erlang"),
     ("schedule", "wfm.staffing.erlang_a"),
-    ("schedule", "wfm.staffing.agents_search"),
 }
 # third-party packages confined to one layer (or file)
 CONFINED = {
