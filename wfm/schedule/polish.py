@@ -18,14 +18,9 @@ from ortools.linear_solver import linear_solver_pb2, pywraplp
 from wfm.core.config import SolverConfig
 from wfm.core.errors import SolverError
 from wfm.core.workers import terminate, worker_pool
-from wfm.schedule.model import (
-    STATUS_NAMES,
-    BuiltModel,
-    Problem,
-    build_schedule_model,
-    new_solver,
-    resolve_lp,
-)
+from wfm.schedule.model import BuiltModel, build_schedule_model
+from wfm.schedule.problem_data import Problem
+from wfm.schedule.solvers import STATUS_NAMES, new_solver, resolve_lp
 from wfm.schedule.tuning import TUNING
 
 log = logging.getLogger(__name__)
