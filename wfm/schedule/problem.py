@@ -21,8 +21,9 @@ from wfm.schedule.overflow import (
     overflow_arcs,
     receiver_line_tabled,
 )
+from wfm.schedule.patterns import Pattern, site_patterns
 from wfm.schedule.problem_data import AiMove, Arc, PatternColumn, PoolSpec, Receiver
-from wfm.schedule.templates import Pattern, shift_templates, site_patterns
+from wfm.schedule.templates import shift_templates
 
 log = logging.getLogger(__name__)
 
