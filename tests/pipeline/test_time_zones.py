@@ -215,7 +215,8 @@ def test_interval_across_local_midnight_opens_with_the_next_day():
 
 
 def test_shift_covers_the_open_part_of_an_edge_interval_in_full():
-    from wfm.schedule.templates import ShiftTemplate, site_patterns
+    from wfm.schedule.patterns import site_patterns
+    from wfm.schedule.templates import ShiftTemplate
 
     # Kathmandu "08:00-18:00" on a 60-minute UTC grid: the 07:45 and 17:45 intervals are
     # open for 15 minutes; a 08:00-18:00 shift is on queue for all of that open time

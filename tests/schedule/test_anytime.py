@@ -18,8 +18,8 @@ from ortools.linear_solver import pywraplp
 from wfm.cli import main
 from wfm.core.schemas import REQUIREMENTS
 from wfm.io.tables import write_table
-from wfm.schedule import model, optimiser, polish, schedule_shifts, search
-from wfm.schedule.model import PatternColumn, PoolSpec, Problem
+from wfm.schedule import optimiser, polish, schedule_shifts, search, solvers
+from wfm.schedule.problem_data import PatternColumn, PoolSpec, Problem
 from wfm.schedule.rounding import round_fast
 
 from .conftest import make_requirements
@@ -140,7 +140,7 @@ def test_dive_cut_midway_rounds_from_its_current_lp_point(two_sites, build, monk
     # few LP rounds, then the deadline passes with counts still fractional (deterministic)
     ticks = itertools.count()
     clock = SimpleNamespace(perf_counter=lambda: float(next(ticks)))
-    for module in (optimiser, search, model, polish):
+    for module in (optimiser, search, solvers, polish):
         monkeypatch.setattr(module, "time", clock)
     sc = build(_tight(two_sites, LIMIT_TICKS))
     res = schedule_shifts(_tight_requirements(sc), sc)

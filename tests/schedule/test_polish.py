@@ -12,7 +12,7 @@ from ortools.linear_solver import pywraplp
 from wfm.core.config import SolverConfig
 from wfm.core.errors import ConfigError
 from wfm.schedule import model, polish, schedule_shifts
-from wfm.schedule.model import PatternColumn, PoolSpec, Problem
+from wfm.schedule.problem_data import PatternColumn, PoolSpec, Problem
 
 from .conftest import make_requirements
 

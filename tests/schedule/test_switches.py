@@ -7,7 +7,7 @@ import pytest
 from ortools.linear_solver import pywraplp
 
 from wfm.schedule import model, search
-from wfm.schedule.model import Arc, PatternColumn, PoolSpec, Problem, Receiver
+from wfm.schedule.problem_data import Arc, PatternColumn, PoolSpec, Problem, Receiver
 
 
 def _column(pool: int) -> PatternColumn:

@@ -10,14 +10,8 @@ import pytest
 
 from wfm.core.config import BreakRule, PoolConfig, ShiftRules, SiteConfig
 from wfm.core.errors import ConfigError, InfeasibleError
-from wfm.schedule.templates import (
-    ShiftTemplate,
-    check_break_rules,
-    check_site_shifts,
-    local_start_utc,
-    shift_templates,
-    site_patterns,
-)
+from wfm.schedule.patterns import check_site_shifts, local_start_utc, site_patterns
+from wfm.schedule.templates import ShiftTemplate, check_break_rules, shift_templates
 
 ALL_WEEK = {d: "00:00-24:00" for d in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")}
 

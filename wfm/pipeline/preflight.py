@@ -20,7 +20,8 @@ from wfm.core.calendar import check_country, local_dates, local_midnight_utc
 from wfm.core.config import Scenario
 from wfm.core.errors import ConfigError
 from wfm.pipeline.roster import check_people
-from wfm.schedule.templates import check_break_rules, check_site_shifts
+from wfm.schedule.patterns import check_site_shifts
+from wfm.schedule.templates import check_break_rules
 
 _ANY_WEEK = dt.date(2001, 1, 1)  # a Monday: the week checked when the dates are not known
 

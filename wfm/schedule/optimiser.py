@@ -1,4 +1,4 @@
-"""Solve a shift and overflow :class:`~wfm.schedule.model.Problem`: the LP bound, then the
+"""Solve a shift and overflow :class:`~wfm.schedule.problem_data.Problem`: the LP bound, then the
 ``lp_guided`` heuristics (dive, switch closing, local search, MIP polish) or one MIP."""
 
 from __future__ import annotations
@@ -11,19 +11,12 @@ from ortools.linear_solver import pywraplp
 
 from wfm.core.config import SolverConfig
 from wfm.core.errors import InfeasibleError, SolverError
-from wfm.schedule.model import (
-    SOLVER_NAMES,
-    STATUS_NAMES,
-    BuiltModel,
-    Problem,
-    Solution,
-    build_schedule_model,
-    extract_solution,
-    mip_parameters,
-    new_solver,
-)
+from wfm.schedule.model import BuiltModel, build_schedule_model
 from wfm.schedule.polish import polish_schedule
+from wfm.schedule.problem_data import Problem
 from wfm.schedule.search import close_switches, finish_fast, local_search, lp_dive
+from wfm.schedule.solution import Solution, extract_solution
+from wfm.schedule.solvers import SOLVER_NAMES, STATUS_NAMES, mip_parameters, new_solver
 
 log = logging.getLogger(__name__)
 

@@ -18,87 +18,13 @@ from ortools.linear_solver import linear_solver_pb2, pywraplp
 from wfm.core.config import SolverConfig
 from wfm.core.errors import SolverError
 from wfm.core.workers import terminate, worker_pool
-from wfm.schedule.model import (
-    STATUS_NAMES,
-    BuiltModel,
-    Problem,
-    build_schedule_model,
-    new_solver,
-    resolve_lp,
-)
+from wfm.schedule.model import BuiltModel
+from wfm.schedule.problem_data import Problem
+from wfm.schedule.restricted_mips import WholeModel, group_columns, whole_model
+from wfm.schedule.solvers import STATUS_NAMES, resolve_lp
 from wfm.schedule.tuning import TUNING
 
 log = logging.getLogger(__name__)
-
-
-class _Matrix:
-    """A linear model exported to a proto, as sparse arrays, to cut restricted models from."""
-
-    def __init__(self, model: linear_solver_pb2.MPModelProto) -> None:
-        from scipy import sparse
-
-        self.n_vars = len(model.variable)
-        self.lower = np.array([v.lower_bound for v in model.variable])
-        self.upper = np.array([v.upper_bound for v in model.variable])
-        self.cost = np.array([v.objective_coefficient for v in model.variable])
-        self.integer = np.array([v.is_integer for v in model.variable])
-        rows, cols, data = [], [], []
-        for r, con in enumerate(model.constraint):
-            rows.extend([r] * len(con.var_index))
-            cols.extend(con.var_index)
-            data.extend(con.coefficient)
-        shape = (len(model.constraint), self.n_vars)
-        coo = sparse.coo_matrix((data, (rows, cols)), shape=shape)
-        self.csc, self.csr = coo.tocsc(), coo.tocsr()
-        self.row_lower = np.array([c.lower_bound for c in model.constraint])
-        self.row_upper = np.array([c.upper_bound for c in model.constraint])
-        self.offset = model.objective_offset
-
-    def restricted(
-        self, cols: np.ndarray, values: np.ndarray, lower: np.ndarray, upper: np.ndarray
-    ) -> linear_solver_pb2.MPModelRequest:
-        """SCIP request over ``cols`` (bounds ``lower``/``upper``), every other column fixed
-        at ``values``; rows without a free column are dropped, ``values[cols]`` is the hint.
-        Its objective is the whole model's."""
-        sub_cols = self.csc[:, cols]
-        rows = np.unique(sub_cols.indices)
-        fixed = values.copy()
-        fixed[cols] = 0.0
-        shift = self.csr[rows] @ fixed
-        block = sub_cols[rows].tocsr()
-        request = linear_solver_pb2.MPModelRequest()
-        request.solver_type = linear_solver_pb2.MPModelRequest.SCIP_MIXED_INTEGER_PROGRAMMING
-        model = request.model
-        model.objective_offset = self.offset + float(self.cost @ fixed)
-        for c in cols:
-            var = model.variable.add()
-            var.lower_bound, var.upper_bound = float(lower[c]), float(upper[c])
-            var.objective_coefficient = float(self.cost[c])
-            var.is_integer = bool(self.integer[c])
-        for r in range(len(rows)):
-            con = model.constraint.add()
-            lo, hi = block.indptr[r], block.indptr[r + 1]
-            con.var_index.extend(block.indices[lo:hi].tolist())
-            con.coefficient.extend(block.data[lo:hi].tolist())
-            con.lower_bound = float(self.row_lower[rows[r]] - shift[r])
-            con.upper_bound = float(self.row_upper[rows[r]] - shift[r])
-        model.solution_hint.var_index.extend(range(len(cols)))
-        model.solution_hint.var_value.extend(values[cols].tolist())
-        return request
-
-
-@dataclass
-class _Cut:
-    """The whole model as an integer model in sparse arrays, with the incumbent's values
-    and, per (site, interval), the columns a restricted MIP may free there."""
-
-    whole: _Matrix
-    values: np.ndarray  # the incumbent's value of every column of ``whole``
-    x_idx: list[int]  # columns of the shift counts, in ``Problem.columns`` order
-    z_idx: list[int]  # columns of the receiving switches, in ``BuiltModel.z`` order
-    by_cell: dict[tuple[str, int], list[int]]  # continuous columns per (site, interval)
-    z_cells: dict[tuple[str, int], list[int]]  # open switches per (site, interval)
-    partners: dict[str, set[str]]  # sites exchanging overflow with a site
 
 
 @dataclass
@@ -130,7 +56,7 @@ def polish_schedule(
     the LP relaxation or the incumbent uses, within ``TUNING.polish_reach`` agents of the
     incumbent's; the continuous columns of that site and its overflow partners over the
     intervals those patterns cover, and the open receiving switches there (they may close).
-    Every other column stays at the incumbent's value (``_Matrix.restricted``). SCIP solves
+    Every other column stays at the incumbent's value (``SparseModel.restricted``). SCIP solves
     it from the incumbent as hint with a node limit and a share of the remaining time;
     groups that share no row are solved at once (``_solve_all``) and a batch's better
     schedules are taken over before the next batch is cut. At the end the best schedule replaces the
@@ -151,7 +77,7 @@ def polish_schedule(
     current = np.array([round(v.lb()) for v in b.x], dtype=np.int64)
     z_keys = list(b.z)
     z_now = np.array([b.z[k].lb() for k in z_keys])
-    cut = _cut(problem, b, config, seed, z_keys, z_now, current)
+    cut = whole_model(problem, b, config, seed, z_keys, z_now, current)
     support = (relaxed > TUNING.integral_tol) | (current > 0)
     params = f"randomization/randomseedshift = {seed}\nlimits/totalnodes = {TUNING.polish_nodes}\n"
     params += TUNING.polish_scip
@@ -183,57 +109,8 @@ def polish_schedule(
     return out
 
 
-def _cut(
-    problem: Problem,
-    b: BuiltModel,
-    config: SolverConfig,
-    seed: int,
-    z_keys: list,
-    z_now: np.ndarray,
-    current: np.ndarray,
-) -> _Cut:
-    """Export the whole model as an integer model and index its columns by site and
-    interval; the incumbent's values come from the solved LP ``b`` (counts ``current``)."""
-    mip = new_solver("SCIP", config, seed)
-    mb = build_schedule_model(problem, mip, integer=True)
-    model = linear_solver_pb2.MPModelProto()
-    mip.ExportModelToProto(model)
-    x_idx = [v.index() for v in mb.x]
-    z_idx = [mb.z[k].index() for k in z_keys]
-    # continuous columns by site and interval: outside a group's sites (its own and those
-    # it exchanges overflow with) and the intervals its patterns cover they stay at the
-    # incumbent's values
-    by_cell: dict[tuple[str, int], list[int]] = {}
-    partners: dict[str, set[str]] = {}
-    for (p, _, i), var in mb.y.items():
-        by_cell.setdefault((problem.pools[p].site, i), []).append(var.index())
-    for cell_key, var in list(mb.short.items()) + list(mb.over.items()):
-        by_cell.setdefault((cell_key[0], cell_key[2]), []).append(var.index())
-    for (a_idx, i), var in mb.flow.items():
-        arc = problem.arcs[a_idx]
-        by_cell.setdefault((arc.from_site, i), []).append(var.index())
-        by_cell.setdefault((arc.to_site, i), []).append(var.index())
-        partners.setdefault(arc.from_site, set()).add(arc.to_site)
-        partners.setdefault(arc.to_site, set()).add(arc.from_site)
-    for (m_idx, i), var in mb.ai.items():
-        by_cell.setdefault((problem.ai_moves[m_idx].site, i), []).append(var.index())
-    z_cells: dict[tuple[str, int], list[int]] = {}
-    for k, on in zip(z_keys, z_now, strict=True):
-        if on > 0.5:  # an open switch may close; a closed one stays closed
-            z_cells.setdefault((k[0], k[2]), []).append(mb.z[k].index())
-    del mip, mb
-    whole = _Matrix(model)
-    values = np.zeros(whole.n_vars)
-    for var in b.x + list(b.z.values()) + list(b.y.values()) + list(b.short.values()):
-        values[var.index()] = var.solution_value()
-    for var in list(b.over.values()) + list(b.flow.values()) + list(b.ai.values()):
-        values[var.index()] = var.solution_value()
-    values[x_idx] = current
-    return _Cut(whole, values, x_idx, z_idx, by_cell, z_cells, partners)
-
-
 def _passes(
-    cut: _Cut,
+    cut: WholeModel,
     problem: Problem,
     config: SolverConfig,
     support: np.ndarray,
@@ -277,7 +154,7 @@ def _passes(
 
 
 def _batch(
-    cut: _Cut,
+    cut: WholeModel,
     problem: Problem,
     groups: dict[tuple[str, int], list[int]],
     pending: list[tuple[str, int]],
@@ -294,7 +171,7 @@ def _batch(
         if len(batch) == run.workers:
             break
         if key not in free_of:
-            free = _group_columns(
+            free = group_columns(
                 groups[key], key[0], cut.partners, problem, cut.by_cell, cut.z_cells, cut.x_idx
             )
             free_of[key] = (free, set(np.unique(cut.whole.csc[:, free].indices)))
@@ -321,7 +198,7 @@ _OK = (
 
 
 def _solve_batch(
-    cut: _Cut, batch: list[tuple[tuple[str, int], np.ndarray, Any]], run: _Run
+    cut: WholeModel, batch: list[tuple[tuple[str, int], np.ndarray, Any]], run: _Run
 ) -> None:
     """Solve one batch and take its better schedules over into ``cut.values`` and ``run``."""
     t_batch = time.perf_counter()
@@ -396,27 +273,6 @@ def _by_site(groups: dict[tuple[str, int], list[int]]) -> list[list[tuple[str, i
     for key in sorted(groups):
         per_site.setdefault(key[0], []).append(key)
     return list(per_site.values())
-
-
-def _group_columns(
-    js: list[int],
-    site: str,
-    partners: dict[str, set[str]],
-    problem: Problem,
-    by_cell: dict[tuple[str, int], list[int]],
-    z_cells: dict[tuple[str, int], list[int]],
-    x_idx: list[int],
-) -> np.ndarray:
-    """Free columns of one group: its counts, and the continuous columns and open switches
-    of the site and its overflow partners over the intervals the group's patterns cover."""
-    sites = {site} | partners.get(site, set())
-    cells = {int(i) for j in js for i in problem.columns[j].intervals}
-    free: set[int] = {x_idx[j] for j in js}
-    for st in sites:
-        for i in cells:
-            free.update(by_cell.get((st, i), ()))
-            free.update(z_cells.get((st, i), ()))
-    return np.array(sorted(free), dtype=np.int64)
 
 
 def _solve_one(request: linear_solver_pb2.MPModelRequest) -> linear_solver_pb2.MPSolutionResponse:

@@ -14,13 +14,6 @@ from wfm.core.calendar import local_dates
 from wfm.core.config import Scenario
 from wfm.core.errors import InfeasibleError
 from wfm.core.units import S_PER_MIN
-from wfm.schedule.model import (
-    AiMove,
-    Arc,
-    PatternColumn,
-    PoolSpec,
-    Receiver,
-)
 from wfm.schedule.overflow import (
     calibrate,
     marginal_agents,
@@ -28,7 +21,9 @@ from wfm.schedule.overflow import (
     overflow_arcs,
     receiver_line_tabled,
 )
-from wfm.schedule.templates import Pattern, shift_templates, site_patterns
+from wfm.schedule.patterns import Pattern, site_patterns
+from wfm.schedule.problem_data import AiMove, Arc, PatternColumn, PoolSpec, Receiver
+from wfm.schedule.templates import shift_templates
 
 log = logging.getLogger(__name__)
 

@@ -11,11 +11,9 @@ import pandas as pd
 from wfm.core.config import Scenario
 from wfm.core.routing import ALLOCATED_MIN_AGENTS, ALLOCATION
 from wfm.core.schemas import COVERAGE, OVERFLOW, POOL_AGENTS, SCHEDULE, order_table
-from wfm.schedule.model import (
-    Problem,
-    Solution,
-)
-from wfm.schedule.templates import Pattern
+from wfm.schedule.patterns import Pattern
+from wfm.schedule.problem_data import Problem
+from wfm.schedule.solution import Solution
 
 log = logging.getLogger(__name__)
 

@@ -12,7 +12,8 @@ import heapq
 
 import numpy as np
 
-from wfm.schedule.model import Problem, hard_rows
+from wfm.schedule.model import hard_rows
+from wfm.schedule.problem_data import Problem
 from wfm.schedule.tuning import TUNING
 
 

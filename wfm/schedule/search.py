@@ -10,14 +10,10 @@ import numpy as np
 from ortools.linear_solver import pywraplp
 
 from wfm.core.errors import SolverError
-from wfm.schedule.model import (
-    STATUS_NAMES,
-    BuiltModel,
-    Problem,
-    fix_and_solve,
-    resolve_lp,
-)
+from wfm.schedule.model import BuiltModel
+from wfm.schedule.problem_data import Problem
 from wfm.schedule.rounding import round_fast
+from wfm.schedule.solvers import STATUS_NAMES, fix_and_solve, resolve_lp
 from wfm.schedule.tuning import TUNING
 
 log = logging.getLogger(__name__)

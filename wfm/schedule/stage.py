@@ -1,7 +1,7 @@
 """Stage entry: requirements → shifts per site and pool, overflow between regions, coverage.
 
 ``schedule_shifts`` turns the REQUIREMENTS table into the arrays of
-:class:`wfm.schedule.model.Problem` (shift patterns per site-local day, pools with their
+:class:`wfm.schedule.problem_data.Problem` (shift patterns per site-local day, pools with their
 skills, gross requirement per site and skill, overflow arcs priced through the queue model),
 solves it, and returns the SCHEDULE table with the coverage, overflow, pool_agents and cost
 side tables and the solver outcome.
@@ -18,10 +18,6 @@ from wfm.core.calendar import open_mask, whole_local_days
 from wfm.core.checks import check_requirements
 from wfm.core.config import Scenario
 from wfm.core.results import SolveResult, StageResult
-from wfm.schedule.model import (
-    Problem,
-    Solution,
-)
 from wfm.schedule.optimiser import cut_note, solve
 from wfm.schedule.problem import (
     build_ai_moves,
@@ -31,6 +27,7 @@ from wfm.schedule.problem import (
     pools_and_columns,
     requirement_grid,
 )
+from wfm.schedule.problem_data import Problem
 from wfm.schedule.results import (
     allocation_table,
     cost_table,
@@ -39,6 +36,7 @@ from wfm.schedule.results import (
     pool_agents_table,
     schedule_table,
 )
+from wfm.schedule.solution import Solution
 
 log = logging.getLogger(__name__)
 
