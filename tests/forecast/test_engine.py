@@ -11,7 +11,7 @@ import pytest
 from forecast.helpers import history, scenario
 from wfm.core.run_options import RunOptions
 from wfm.forecast.engine import forecast_series, run_jobs
-from wfm.forecast.stage import _job
+from wfm.forecast.series import series_job
 
 
 def _jobs(tiny_dict, n=4):
@@ -19,7 +19,7 @@ def _jobs(tiny_dict, n=4):
     series = [("voice", f"s{i}") for i in range(n)]
     hist = history(days=28, series=series, noise_seed=11)
     return [
-        _job(
+        series_job(
             ("voice", seg), part, sc.sites["lyon"], 30, dt.date(2025, 2, 3), 7, 7, sc.forecast, None
         )
         for (_, seg), part in hist.groupby(["channel", "segment"])

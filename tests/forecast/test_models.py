@@ -11,8 +11,9 @@ import pytest
 from forecast.helpers import history, pattern
 from wfm.core.calendar import interval_grid
 from wfm.core.config import ForecastConfig
+from wfm.forecast.baselines import seasonal_naive
 from wfm.forecast.intraday import day_panel
-from wfm.forecast.models import MODELS, ModelUnfitError, direct_mstl, seasonal_naive
+from wfm.forecast.models import MODELS, ModelUnfitError, direct_mstl
 
 CFG = ForecastConfig()
 START = dt.date(2025, 1, 6)

@@ -5,6 +5,9 @@ so it pickles cheaply); :func:`forecast_series` turns it into a :class:`SeriesOu
 Series are independent, so :func:`run_jobs` maps them over local processes by default, or
 over a Dask cluster when the run's options give a scheduler address; both run the same
 function and give the same numbers.
+
+The model a series is forecast with is chosen and fitted in :mod:`wfm.forecast.chosen_model`;
+its special days are applied by :func:`wfm.forecast.events.apply_events`.
 """
 
 from __future__ import annotations
@@ -22,10 +25,9 @@ from wfm.core.calendar import interval_grid, open_mask, public_holidays
 from wfm.core.config import ForecastConfig, SiteConfig
 from wfm.core.run_options import RunOptions
 from wfm.core.workers import stopping, worker_pool
-from wfm.forecast.backtest import BacktestResult, rolling_backtest
+from wfm.forecast.chosen_model import fit_chosen_model
 from wfm.forecast.cluster import cluster_workers, dask_client, where
-from wfm.forecast.events import Event
-from wfm.forecast.honesty import naive_note, no_backtest_note, sq_by_target
+from wfm.forecast.events import Event, apply_events
 from wfm.forecast.intervals import prediction_bounds
 from wfm.forecast.intraday import (
     DayPanel,
@@ -34,10 +36,8 @@ from wfm.forecast.intraday import (
     local_slots,
     weekday_of,
 )
-from wfm.forecast.models import ENSEMBLE, MODELS, ModelUnfitError
 from wfm.forecast.scores import ModelScore
-from wfm.forecast.screening import SetAside, describe, level_break, screen_days
-from wfm.forecast.selection import SELECTED, selection_score
+from wfm.forecast.screening import SetAside, describe, screen_days
 
 log = logging.getLogger(__name__)
 
@@ -158,7 +158,14 @@ def _forecast_series(job: SeriesJob) -> SeriesOutcome:
         panel, work, set_aside = _panels(job, int(targets.min()))
         if set_aside:
             notes.append(f"{label}: {describe(set_aside)}")
-        model, fmat, error_sq, scores, more = _choose_and_fit(panel, job, targets)
+        model, fmat, error_sq, scores, more = fit_chosen_model(
+            panel,
+            targets,
+            cfg,
+            site=job.site,
+            interval_min=job.interval_min,
+            horizon_days=job.horizon_days,
+        )
         notes.extend(f"{label}: {n}" for n in more)
         mean = np.where(is_open, fmat[row_of, g_slot], 0.0)
         aht, aht_note = _aht(job, panel, work, g_ord, g_slot)
@@ -167,7 +174,7 @@ def _forecast_series(job: SeriesJob) -> SeriesOutcome:
     lo, hi = prediction_bounds(
         mean, np.broadcast_to(error_sq, (len(targets),))[row_of], cfg.level_rate
     )
-    mean, lo, hi = _apply_events(job.events, g_ord, is_open, mean, lo, hi)
+    mean, lo, hi = apply_events(job.events, g_ord, is_open, mean, lo, hi)
     lo = np.where(is_open, np.minimum(lo, mean), 0.0)
     hi = np.where(is_open, np.maximum(hi, mean), 0.0)
     return SeriesOutcome(
@@ -249,95 +256,6 @@ def _panels(
     return panel, work, set_aside
 
 
-def _open_cells(panel: DayPanel, site: SiteConfig, interval_min: int) -> np.ndarray:
-    start = dt.date.fromordinal(panel.day0)
-    grid = interval_grid(start, panel.n_days, interval_min, site.tz)
-    ords, slots = local_slots(grid, site.tz, interval_min)
-    cells = np.zeros(panel.values.shape, dtype=bool)
-    ok = (ords - panel.day0 >= 0) & (ords - panel.day0 < panel.n_days)
-    cells[ords[ok] - panel.day0, slots[ok]] = open_mask(grid, site, interval_min)[ok]
-    return cells
-
-
-def _choose_and_fit(
-    panel: DayPanel, job: SeriesJob, targets: np.ndarray
-) -> tuple[str, np.ndarray, np.ndarray, tuple[ModelScore, ...], list[str]]:
-    """Chosen model, its forecast (targets × slots), φ² per target day, scores and notes."""
-    cfg = job.config
-    notes: list[str] = []
-    valid = np.flatnonzero(panel.valid)
-    weeks = (valid[-1] - valid[0] + 1) / 7 if valid.size else 0.0
-    volume = float(np.nansum(panel.values))
-    result: BacktestResult | None = None
-    fallback_sq = np.full(len(targets), cfg.fallback_error_rate**2)
-    if valid.size == 0:
-        notes.append("no usable history day (all holidays or events); forecast 0")
-        return (
-            cfg.fallback_model,
-            np.zeros((len(targets), panel.values.shape[1])),
-            (fallback_sq),
-            (),
-            notes,
-        )
-    if volume <= 0:
-        notes.append(f"no contacts in the history; {cfg.fallback_model} forecasts 0")
-    elif weeks < cfg.min_history_weeks:
-        notes.append(
-            f"short history ({weeks:.1f} weeks < min_history_weeks "
-            f"{cfg.min_history_weeks:g}): {cfg.fallback_model} without backtest, "
-            f"intervals from fallback_error_rate {cfg.fallback_error_rate:g}"
-        )
-    else:
-        result = rolling_backtest(
-            panel, _open_cells(panel, job.site, job.interval_min), cfg, job.horizon_days
-        )
-        if result is None:
-            notes.append(no_backtest_note(panel, cfg, job.horizon_days))
-    end = panel.day0 + panel.n_days
-    recent = panel.between(end - 7 * cfg.history_weeks, end)
-    brk = level_break(panel)
-    if brk:
-        notes.append(f"warning: {brk}")
-    if result is None:
-        fmat = MODELS[cfg.fallback_model](recent, targets, cfg)
-        return cfg.fallback_model, fmat, fallback_sq, (), notes
-    notes.extend(result.notes)
-    n = len(result.origins)
-    ranked = sorted(
-        (
-            s
-            for s in result.scores
-            if np.isfinite(s.wmape) and s.origins == n and s.model != SELECTED
-        ),
-        key=lambda s: (s.model != result.chosen, selection_score(s)),
-    )
-    for sc in ranked:
-        try:
-            if sc.model == ENSEMBLE:
-                fmat = np.sum(
-                    [
-                        w * MODELS[m](recent, targets, cfg)
-                        for m, w in zip(result.members, result.weights, strict=True)
-                    ],
-                    axis=0,
-                )
-            else:
-                fmat = MODELS[sc.model](recent, targets, cfg)
-        except ModelUnfitError as err:
-            notes.append(f"{sc.model} won the backtest but failed on the full history ({err})")
-            continue
-        chosen = sc.model if sc.model != ENSEMBLE else f"{ENSEMBLE}({'+'.join(result.members)})"
-        notes.extend(naive_note(result, sc))
-        # intervals from the errors of the selection itself (nested): the chosen model's
-        # own backtest errors are those of a winner, smaller than its errors to come
-        nested = next((s for s in result.scores if s.model == SELECTED), None)
-        calib = nested if nested is not None and nested.error_sq_by_lead else sc
-        sq = sq_by_target(calib, targets, fallback_sq)
-        return chosen, fmat, sq, result.scores, notes
-    fmat = MODELS[cfg.fallback_model](recent, targets, cfg)
-    return cfg.fallback_model, fmat, fallback_sq, result.scores, notes
-
-
 def _aht(
     job: SeriesJob,
     panel: DayPanel,
@@ -354,42 +272,6 @@ def _aht(
         work[0], work[1], cfg.profile_weeks, cfg.aht_prior_contacts, cfg.default_aht_s
     )
     return prof[weekday_of(g_ord), g_slot], ""
-
-
-def _apply_events(
-    events: tuple[Event, ...],
-    g_ord: np.ndarray,
-    is_open: np.ndarray,
-    mean: np.ndarray,
-    lo: np.ndarray,
-    hi: np.ndarray,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    if not events:
-        return mean, lo, hi
-    mean, lo, hi = mean.copy(), lo.copy(), hi.copy()
-    for o, m, v in events:
-        day = (g_ord == o) & is_open
-        if not day.any():
-            continue
-        if v is None:
-            factor = np.full(day.sum(), float(m or 0.0))
-        else:
-            total = mean[day].sum()
-            if total > 0:
-                factor = np.full(day.sum(), v / total)
-            else:
-                base = np.full(day.sum(), v / day.sum())
-                width = hi[day] - lo[day]
-                mean[day], lo[day], hi[day] = (
-                    base,
-                    np.maximum(base - width / 2, 0),
-                    base + width / 2,
-                )
-                continue
-        mean[day] *= factor
-        lo[day] *= factor
-        hi[day] *= factor
-    return mean, lo, hi
 
 
 # -- running many series ----------------------------------------------------------------------

@@ -85,6 +85,62 @@ def events_for(
     return tuple(found[o] for o in sorted(found))
 
 
+def apply_events(
+    events: tuple[Event, ...],
+    g_ord: np.ndarray,
+    is_open: np.ndarray,
+    mean: np.ndarray,
+    lo: np.ndarray,
+    hi: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """A series' forecast with its special days applied, on its interval grid.
+
+    Parameters
+    ----------
+    events : tuple of Event
+        Special days of the series (:func:`events_for`).
+    g_ord : numpy.ndarray
+        Site-local date ordinal of each interval.
+    is_open : numpy.ndarray
+        Whether each interval is open (bool).
+    mean, lo, hi : numpy.ndarray
+        Forecast and prediction bounds per interval [contacts].
+
+    Returns
+    -------
+    (mean, lo, hi) : tuple of numpy.ndarray
+        Copies, scaled on an event day's open intervals by its multiplier or to its
+        absolute contacts (spread evenly, bounds as wide as before around it, where the
+        forecast day is 0) [contacts]; the inputs themselves when there is no event.
+    """
+    if not events:
+        return mean, lo, hi
+    mean, lo, hi = mean.copy(), lo.copy(), hi.copy()
+    for o, m, v in events:
+        day = (g_ord == o) & is_open
+        if not day.any():
+            continue
+        if v is None:
+            factor = np.full(day.sum(), float(m or 0.0))
+        else:
+            total = mean[day].sum()
+            if total > 0:
+                factor = np.full(day.sum(), v / total)
+            else:
+                base = np.full(day.sum(), v / day.sum())
+                width = hi[day] - lo[day]
+                mean[day], lo[day], hi[day] = (
+                    base,
+                    np.maximum(base - width / 2, 0),
+                    base + width / 2,
+                )
+                continue
+        mean[day] *= factor
+        lo[day] *= factor
+        hi[day] *= factor
+    return mean, lo, hi
+
+
 def _matches(scope: str, channel: str, segment: str, site: str | None) -> bool:
     scope = scope.strip().lower()
     if scope in ("all", "*", ""):

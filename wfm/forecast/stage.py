@@ -1,31 +1,36 @@
 """Forecast stage: contact history → forecast per interval and series, chosen by backtest.
 
 A series is one (channel, segment) pair, or (channel, segment, site) when the history has a
-``site`` column. Each series is cleaned (public holidays of its site's country and special
-days left out), its candidate models are scored by a rolling-origin backtest, the best is
-fitted on the recent history and its forecast bounded by a prediction interval measured in
-the backtest. Closed intervals are 0.
+``site`` column (:mod:`wfm.forecast.series`). Each series is cleaned (public holidays of its
+site's country and special days left out), its candidate models are scored by a
+rolling-origin backtest, the best is fitted on the recent history and its forecast bounded
+by a prediction interval measured in the backtest. Closed intervals are 0.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import math
-from dataclasses import replace
 
 import numpy as np
 import pandas as pd
 
-from wfm.core.calendar import plan_grid
 from wfm.core.config import WEEKDAYS, ForecastConfig, Scenario, SiteConfig
 from wfm.core.errors import ConfigError, InputError
 from wfm.core.results import StageResult
 from wfm.core.run_options import RunOptions
 from wfm.core.schemas import FORECAST, order_table
 from wfm.forecast.engine import SeriesJob, SeriesOutcome, run_jobs
-from wfm.forecast.events import check_events, events_for
+from wfm.forecast.events import check_events
 from wfm.forecast.intraday import local_slots
 from wfm.forecast.localdays import offset_disagreements, zone_from_offsets
+from wfm.forecast.series import (
+    arrival_site,
+    history_series,
+    on_plan_grid,
+    seed_jobs,
+    series_job,
+)
 
 BACKTEST_COLUMNS = (
     "model",
@@ -98,41 +103,16 @@ def forecast_contacts(
     horizon = cfg.backtest_horizon_days or min(max(days, 7), 14)
     jobs: list[SeriesJob] = []
     keys = ["channel", "segment", "site"] if has_site else ["channel", "segment"]
-    for key, part in _groups(history, keys):
-        site = _arrival_site(scenario, key[0], key[2] if has_site else home)
-        jobs.append(_job(key, part, site, scenario.interval_min, start, days, horizon, cfg, events))
+    for key, part in history_series(history, keys):
+        site = arrival_site(scenario, key[0], key[2] if has_site else home)
+        jobs.append(
+            series_job(key, part, site, scenario.interval_min, start, days, horizon, cfg, events)
+        )
     seen = {(k[0], k[1]) for k in (j.key for j in jobs)}
-    for seg in scenario.segments.values():
-        for ch in seg.channels:
-            if (ch, seg.name) in seen:
-                continue
-            site_name, seed = _seed(cfg, ch, seg.name, home)
-            if seed is None:
-                raise InputError(
-                    f"no history for channel {ch!r} of segment {seg.name!r}",
-                    source="history",
-                    key="channel",
-                    expected=f"history rows for it, or forecast.seed_contacts_per_day."
-                    f'"{ch}/{seg.name}" in the scenario',
-                )
-            key = (ch, seg.name, site_name) if has_site else (ch, seg.name)
-            jobs.append(
-                SeriesJob(
-                    key=key,
-                    intervals=np.zeros(0, dtype=np.int64),
-                    contacts=np.zeros(0),
-                    aht_s=None,
-                    site=_arrival_site(scenario, ch, site_name),
-                    interval_min=scenario.interval_min,
-                    start=start,
-                    days=days,
-                    horizon_days=horizon,
-                    config=cfg,
-                    events=events_for(events, ch, seg.name, site_name if has_site else None),
-                    seed_contacts_per_day=seed,
-                )
-            )
-    jobs = _on_plan_grid(jobs, scenario.interval_min, start, days)
+    jobs += seed_jobs(
+        scenario, seen, has_site=has_site, start=start, days=days, horizon=horizon, events=events
+    )
+    jobs = on_plan_grid(jobs, scenario.interval_min, start, days)
     outcomes = run_jobs(jobs, options)
     return _assemble(outcomes, keys, cfg, _zone_notes(history, scenario, offsets_min))
 
@@ -154,23 +134,6 @@ def _zone_notes(
     return notes
 
 
-def _on_plan_grid(
-    jobs: list[SeriesJob], interval_min: int, start: dt.date, days: int
-) -> list[SeriesJob]:
-    """Every series on one UTC grid covering the horizon's local days at each of their sites.
-
-    Series of sites at different UTC offsets would otherwise each cover their own local
-    days, and the split could not line them up interval by interval.
-    """
-    zones = sorted({j.site.tz for j in jobs})
-    if len(zones) <= 1:
-        return jobs
-    grid = plan_grid(start, days, interval_min, zones)
-    end = grid[-1] + pd.Timedelta(minutes=interval_min)
-    window = (int(grid[0].value), int(end.value))
-    return [replace(j, window_ns=window) for j in jobs]
-
-
 def _series_zones(history: pd.DataFrame, scenario: Scenario) -> pd.Series:
     """IANA zone of each history row's site (the home site's without a ``site`` column)."""
     home_tz = scenario.sites[scenario.home_site()].tz
@@ -178,16 +141,6 @@ def _series_zones(history: pd.DataFrame, scenario: Scenario) -> pd.Series:
         return pd.Series(home_tz, index=history.index)
     zones = {name: site.tz for name, site in scenario.sites.items()}
     return history["site"].astype(str).map(zones).fillna(home_tz)
-
-
-def _arrival_site(scenario: Scenario, channel: str, site: str) -> SiteConfig:
-    """The site as the channel's arrivals see it: open all day when contacts arrive while it
-    is closed (they are answered after opening: the split stage's backlog), its own opening
-    hours otherwise (closed intervals forecast as 0)."""
-    own = scenario.sites[site]
-    if not scenario.channels[channel].arrivals_when_closed():
-        return own
-    return replace(own, hours=dict.fromkeys(WEEKDAYS, "00:00-24:00"), closed_on_holidays=False)
 
 
 def forecast_history(
@@ -259,8 +212,8 @@ def forecast_history(
     horizon = cfg.backtest_horizon_days or min(max(days, 7), 14)
     keys = [k for k in ("channel", "segment", "site") if k in history.columns]
     jobs = [
-        _job(key, part, site, step, start, days, horizon, cfg, events)
-        for key, part in _groups(history, keys)
+        series_job(key, part, site, step, start, days, horizon, cfg, events)
+        for key, part in history_series(history, keys)
     ]
     outcomes = run_jobs(jobs, options)
     return _assemble(outcomes, keys, cfg, zone_notes)
@@ -290,46 +243,6 @@ def infer_interval_min(history: pd.DataFrame) -> int:
             expected="15, 30 or 60-minute intervals",
         )
     return step
-
-
-def _groups(history: pd.DataFrame, keys: list[str]):
-    for key, part in history.groupby(keys, sort=True):
-        yield tuple(str(k) for k in key), part
-
-
-def _job(
-    key: tuple[str, ...],
-    part: pd.DataFrame,
-    site: SiteConfig,
-    interval_min: int,
-    start: dt.date,
-    days: int,
-    horizon: int,
-    cfg: ForecastConfig,
-    events: pd.DataFrame | None,
-) -> SeriesJob:
-    aht = part["aht_s"].to_numpy(dtype=float, na_value=np.nan) if "aht_s" in part else None
-    return SeriesJob(
-        key=key,
-        intervals=part["interval_start"].dt.as_unit("ns").astype("int64").to_numpy(),
-        contacts=part["contacts"].to_numpy(dtype=float),
-        aht_s=aht,
-        site=site,
-        interval_min=interval_min,
-        start=start,
-        days=days,
-        horizon_days=horizon,
-        config=cfg,
-        events=events_for(events, key[0], key[1], key[2] if len(key) > 2 else None),
-    )
-
-
-def _seed(cfg: ForecastConfig, channel: str, segment: str, home: str) -> tuple[str, float | None]:
-    for k, v in cfg.seed_contacts_per_day.items():
-        parts = k.split("/")
-        if parts[0] == channel and parts[1] == segment:
-            return (parts[2] if len(parts) == 3 else home), v
-    return home, None
 
 
 def _day_after(history: pd.DataFrame, zones: pd.Series) -> dt.date:
