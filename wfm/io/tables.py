@@ -19,6 +19,7 @@ import pandas as pd
 
 from wfm.core.checks import check_requirements
 from wfm.core.config import Scenario
+from wfm.core.contract_checks import check_table
 from wfm.core.errors import InputError, raise_at_first
 from wfm.core.schemas import (
     HISTORY,
@@ -26,7 +27,6 @@ from wfm.core.schemas import (
     TIME_MIN_UTC,
     TIME_SPAN,
     TableSchema,
-    check_table,
     order_table,
 )
 from wfm.io.files import atomic_path
