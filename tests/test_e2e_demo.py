@@ -16,8 +16,9 @@ import pytest
 from click.testing import CliRunner
 
 from wfm.cli import main
+from wfm.core.contract_checks import check_table
 from wfm.core.mapping import set_key
-from wfm.core.schemas import SCHEMAS, check_table
+from wfm.core.schemas import SCHEMAS
 from wfm.io.scenario import load_scenario_dict
 from wfm.io.tables import read_table, write_table
 

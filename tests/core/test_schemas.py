@@ -5,8 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
+from wfm.core.contract_checks import check_table
 from wfm.core.errors import InputError
-from wfm.core.schemas import SCHEMAS, check_table, order_table
+from wfm.core.schemas import SCHEMAS, order_table
 
 PINNED = {
     "history": ["interval_start", "channel", "segment", "site", "contacts", "aht_s", "abandoned"],

@@ -12,9 +12,10 @@ import pytest
 from forecast.helpers import FAST_MODELS, history, pattern, scenario
 from wfm.core.calendar import interval_grid
 from wfm.core.config import ForecastConfig
+from wfm.core.contract_checks import check_table
 from wfm.core.errors import InputError
 from wfm.core.run_options import RunOptions
-from wfm.core.schemas import FORECAST, check_table
+from wfm.core.schemas import FORECAST
 from wfm.forecast import forecast_contacts, forecast_history
 
 ALL_TINY = (("voice", "open"), ("chat", "open"), ("email", "open"), ("voice", "premium"))

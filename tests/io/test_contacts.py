@@ -12,8 +12,9 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from wfm.cli import main
+from wfm.core.contract_checks import check_table
 from wfm.core.errors import ConfigError, InputError
-from wfm.core.schemas import HISTORY, check_table
+from wfm.core.schemas import HISTORY
 from wfm.io.contact_history import contact_totals, history_from_contacts
 from wfm.io.contacts import ContactColumns, read_contacts
 from wfm.io.tables import read_table, write_table

@@ -75,7 +75,8 @@ def test_a_shift_without_breaks_reads_back(tmp_path):
 
 def test_a_measure_empty_in_every_row_reads_back_as_numbers(tmp_path):
     # a horizon without contacts: the simulated service levels are NaN in every row
-    from wfm.core.plan import Manifest, Parameters, Plan
+    from wfm.core.manifest import Manifest, Parameters
+    from wfm.core.plan import Plan
     from wfm.core.results import StageResult
     from wfm.io.plan_folder import read_plan, write_plan
 

@@ -14,7 +14,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from wfm.core.plan import Manifest, Parameters, Plan, StageRecord
+from wfm.core.manifest import Manifest, Parameters, StageRecord
+from wfm.core.plan import Plan
 from wfm.core.results import StageResult
 
 

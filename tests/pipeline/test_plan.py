@@ -17,8 +17,9 @@ import pandas as pd
 import pytest
 
 from wfm.core.errors import ConfigError, InputError
+from wfm.core.manifest import Manifest
 from wfm.core.mapping import scenario_from_dict, set_key
-from wfm.core.plan import Manifest, Plan
+from wfm.core.plan import Plan
 from wfm.core.tables import PLAN_TABLE_NAMES, ROSTER_TABLES, STAGE_TABLES, stage_of
 from wfm.io import read_history, read_plan, write_plan, write_report
 from wfm.io.plan_folder import read_plan_folder

@@ -8,7 +8,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from wfm.core.schemas import HISTORY, check_table
+from wfm.core.contract_checks import check_table
+from wfm.core.schemas import HISTORY
 from wfm.pipeline import runstore
 
 

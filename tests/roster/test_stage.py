@@ -6,8 +6,8 @@ import pandas as pd
 import pytest
 
 from tests.roster.conftest import agent, agents, schedule
+from wfm.core.contract_checks import check_table
 from wfm.core.people import AGENT_SUMMARY, ROSTER, UNASSIGNED
-from wfm.core.schemas import check_table
 from wfm.roster.stage import roster_agents
 
 

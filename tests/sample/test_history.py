@@ -11,9 +11,10 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings, strategies as st
 
 from wfm.core.calendar import open_mask
+from wfm.core.contract_checks import check_table
 from wfm.core.errors import ConfigError
 from wfm.core.mapping import scenario_from_dict
-from wfm.core.schemas import HISTORY, check_table
+from wfm.core.schemas import HISTORY
 from wfm.sample import sample_history
 
 MONDAY = dt.date(2025, 3, 3)  # no French public holiday in March 2025 (holidays package)

@@ -8,8 +8,8 @@ import datetime as dt
 import numpy as np
 import pytest
 
+from wfm.core.contract_checks import check_table
 from wfm.core.routing import ALLOCATION
-from wfm.core.schemas import check_table
 from wfm.schedule import schedule_shifts
 
 from .conftest import make_requirements

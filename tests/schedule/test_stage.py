@@ -9,8 +9,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from wfm.core.contract_checks import check_table
 from wfm.core.errors import InfeasibleError
-from wfm.core.schemas import COVERAGE, OVERFLOW, POOL_AGENTS, SCHEDULE, check_table
+from wfm.core.schemas import COVERAGE, OVERFLOW, POOL_AGENTS, SCHEDULE
 from wfm.schedule import schedule_shifts
 
 from .conftest import make_requirements

@@ -8,8 +8,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from wfm.core.contract_checks import check_table
 from wfm.core.mapping import scenario_from_dict
-from wfm.core.schemas import SPLIT, check_table
+from wfm.core.schemas import SPLIT
 from wfm.simulate import simulate_plan
 from wfm.simulate.stage import SIMULATION_COLUMNS
 

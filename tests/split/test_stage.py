@@ -11,8 +11,9 @@ import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
+from wfm.core.contract_checks import check_table
 from wfm.core.errors import ConfigError, InputError
-from wfm.core.schemas import SPLIT, check_table
+from wfm.core.schemas import SPLIT
 from wfm.split import split_contacts
 
 

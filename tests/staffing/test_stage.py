@@ -9,9 +9,10 @@ import pandas as pd
 import pytest
 
 from wfm.core.calendar import deadline_index, open_mask
+from wfm.core.contract_checks import check_table
 from wfm.core.errors import InputError
 from wfm.core.mapping import scenario_from_dict
-from wfm.core.schemas import REQUIREMENTS, check_table
+from wfm.core.schemas import REQUIREMENTS
 from wfm.staffing import staffing_requirements
 
 INTERVALS = pd.date_range("2026-03-02 06:00", periods=8, freq="30min", tz="UTC")

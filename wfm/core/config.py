@@ -7,8 +7,10 @@ from the plain mapping of a TOML file and adds the key path (``sites.lyon.tz``) 
 
 The parts live in modules named after their domain — :mod:`wfm.core.channels`,
 :mod:`wfm.core.policy` (segments, AI), :mod:`wfm.core.sites` (sites, regions, pools, skills,
-overflow), :mod:`wfm.core.workforce` (shrinkage, shifts), :mod:`wfm.core.settings` (stage
-settings) — and are re-exported here, the one place the rest of the code imports them from.
+overflow), :mod:`wfm.core.workforce` (shrinkage, shifts), :mod:`wfm.core.settings` (solver,
+simulation and synthetic-history settings), :mod:`wfm.core.forecast_settings`,
+:mod:`wfm.core.nightly_settings`, :mod:`wfm.core.roster_settings` — and are re-exported
+here, the one place the rest of the code imports them from.
 """
 
 from __future__ import annotations
@@ -31,6 +33,14 @@ from wfm.core.checks import (
     check_known,
 )
 from wfm.core.errors import ConfigError
+from wfm.core.forecast_settings import (  # re-exported: config types are imported from here
+    FORECAST_MODELS as FORECAST_MODELS,
+    ForecastConfig as ForecastConfig,
+    ForecastModel as ForecastModel,
+)
+from wfm.core.nightly_settings import (  # re-exported: the one place config types are imported from
+    NightlyConfig as NightlyConfig,
+)
 from wfm.core.policy import (  # re-exported: the one place config types are imported from
     AiCapacityConfig as AiCapacityConfig,
     AiPolicy as AiPolicy,
@@ -45,11 +55,7 @@ from wfm.core.routing import (  # re-exported: the one place config types are im
     check_routing,
 )
 from wfm.core.settings import (  # re-exported: the one place config types are imported from
-    FORECAST_MODELS as FORECAST_MODELS,
     MAX_HORIZON_DAYS,
-    ForecastConfig as ForecastConfig,
-    ForecastModel as ForecastModel,
-    NightlyConfig as NightlyConfig,
     SampleConfig as SampleConfig,
     SamplePattern as SamplePattern,
     SimulationConfig as SimulationConfig,

@@ -1,7 +1,7 @@
-"""One schema per data contract of ``DESIGN.md`` and the check every table passes.
+"""One schema per data contract of ``DESIGN.md``, its valid ranges, and the order of its table.
 
-``check_table`` raises :class:`InputError` naming the source, the CSV line of the first
-offending row (row index + 2: the header is line 1) and the rule it breaks.
+What a table must meet is declared here; the check every table passes is
+:func:`wfm.core.contract_checks.check_table`.
 
 Valid ranges (README, "Data contracts"): every number is finite; contacts per row lie in
 [0, ``MAX_CONTACTS``]; handle times in [0, ``MAX_AHT_S``] and > 0 on a row with answered
@@ -14,10 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-import numpy as np
 import pandas as pd
-
-from wfm.core.errors import InputError, raise_at_first
 
 Dtype = Literal["time", "str", "float", "int"]
 
@@ -277,148 +274,6 @@ SCHEMAS = {
     s.name: s
     for s in (HISTORY, FORECAST, SPLIT, REQUIREMENTS, SCHEDULE, COVERAGE, OVERFLOW, POOL_AGENTS)
 }
-
-
-def check_table(df: pd.DataFrame, schema: TableSchema, *, source: str | None = None) -> None:
-    """Raise :class:`InputError` unless ``df`` meets ``schema``.
-
-    Checks required columns, dtypes, missing values, finite numbers and
-    bounds, the timestamp span, the rules across columns (``at_most``,
-    ``positive_when_answered``) and duplicate keys. Extra columns are allowed (stages may
-    carry more). The line given is the CSV line of the row.
-    """
-    src = source or schema.name
-    for col in schema.columns:
-        if col.required and col.name not in df.columns:
-            raise InputError(
-                f"missing column {col.name!r}",
-                source=src,
-                line=1,
-                expected=f"columns {', '.join(c.name for c in schema.columns if c.required)}",
-            )
-    for col in schema.columns:
-        if col.name in df.columns:
-            _check_column(df[col.name], col, src)
-    _check_rules(df, schema, src)
-    _check_duplicates(df, schema, src)
-
-
-def _range_text(col: Column) -> str:
-    lo = "" if col.min_value is None else f"≥ {col.min_value:g}"
-    hi = "" if col.max_value is None else f"≤ {col.max_value:g}"
-    return "a finite number" + (f" {lo}" if lo else "") + (f" and {hi}" if lo and hi else hi)
-
-
-def _check_column(s: pd.Series, col: Column, src: str) -> None:
-    if col.dtype == "time":
-        if not isinstance(s.dtype, pd.DatetimeTZDtype) or str(s.dtype.tz) != "UTC":
-            raise InputError(
-                f"column {col.name!r} must hold UTC timestamps", source=src, got=str(s.dtype)
-            )
-    elif col.dtype in ("float", "int"):
-        if not pd.api.types.is_numeric_dtype(s) or pd.api.types.is_bool_dtype(s):
-            raise InputError(f"column {col.name!r} must be numeric", source=src, got=str(s.dtype))
-    if not col.nullable:
-        raise_at_first(
-            s.isna(),
-            "missing value",
-            source=src,
-            key=col.name,
-            expected="a value" if col.dtype != "time" else "a timestamp",
-        )
-    if col.dtype == "time":
-        bad = ((s < TIME_MIN_UTC) | (s >= TIME_END_UTC)).to_numpy()
-        if bad.any():
-            row = int(np.argmax(bad))
-            raise InputError(
-                "timestamp outside the span a plan may cover",
-                source=src,
-                line=row + 2,
-                key=col.name,
-                got=s.iloc[row].isoformat(),
-                expected=TIME_SPAN,
-            )
-    elif col.dtype in ("float", "int"):
-        _check_numbers(s.to_numpy(dtype=float, na_value=np.nan), col, src)
-
-
-def _check_numbers(values: np.ndarray, col: Column, src: str) -> None:
-    checks = [
-        (np.isinf(values), "not a finite number"),
-        (values < col.min_value if col.min_value is not None else None, "value below its minimum"),
-        (values > col.max_value if col.max_value is not None else None, "value above its maximum"),
-    ]
-    for bad, why in checks:
-        if bad is not None:
-            raise_at_first(
-                bad, why, source=src, key=col.name, got=values, expected=_range_text(col)
-            )
-    if col.dtype == "int":
-        raise_at_first(
-            ~np.isnan(values) & (values != np.round(values)),
-            "expected a whole number",
-            source=src,
-            key=col.name,
-            got=values,
-            expected="a whole number",
-        )
-
-
-def _check_rules(df: pd.DataFrame, schema: TableSchema, src: str) -> None:
-    """Rules across the columns of a row: ``a ≤ b``; handle time > 0 where answered."""
-    for a, b in schema.at_most:
-        if a in df.columns and b in df.columns:
-            bad = df[a].to_numpy(dtype=float) > df[b].to_numpy(dtype=float) + 1e-9
-            if bad.any():
-                row = int(np.argmax(bad))
-                raise InputError(
-                    f"{a} greater than {b} ({df[a].iloc[row]:g} > {df[b].iloc[row]:g})",
-                    source=src,
-                    line=row + 2,
-                    key=a,
-                    expected=f"{a} at most {b} on every row",
-                )
-    if "contacts" not in df.columns:
-        return
-    answered = df["contacts"].to_numpy(dtype=float)
-    if "abandoned" in df.columns:
-        answered = answered - df["abandoned"].to_numpy(dtype=float)
-    for c in schema.positive_when_answered:
-        if c not in df.columns:
-            continue
-        bad = (answered > 1e-9) & (df[c].to_numpy(dtype=float, na_value=np.nan) <= 0)
-        if bad.any():
-            row = int(np.argmax(bad))
-            raise InputError(
-                f"{c} of 0 on a row with {answered[row]:g} answered contacts",
-                source=src,
-                line=row + 2,
-                key=c,
-                expected=f"{c} > 0 where contacts were answered "
-                "(leave it empty on rows without answered contacts)",
-            )
-
-
-def _check_duplicates(df: pd.DataFrame, schema: TableSchema, src: str) -> None:
-    keys = list(schema.present_keys(df))
-    if not keys:
-        return
-    dup = df.duplicated(keys, keep="first").to_numpy()
-    if dup.any():
-        row = int(np.argmax(dup))
-        first = int(
-            np.argmax(
-                df.duplicated(keys, keep="last").to_numpy()
-                & (df[keys] == df[keys].iloc[row]).all(axis=1).to_numpy()
-            )
-        )
-        values = ", ".join(f"{k}={df[k].iloc[row]}" for k in keys)
-        raise InputError(
-            f"duplicate key ({values}); first seen on line {first + 2}",
-            source=src,
-            line=row + 2,
-            expected="one row per key",
-        )
 
 
 def order_table(df: pd.DataFrame, schema: TableSchema) -> pd.DataFrame:

@@ -1,13 +1,16 @@
-"""Settings of the forecast, solver, simulation, synthetic-history and nightly stages."""
+"""Settings of the solver, simulation and synthetic-history stages, and the longest plan.
+
+The forecast's settings live in :mod:`wfm.core.forecast_settings`, the nightly job's in
+:mod:`wfm.core.nightly_settings` and the roster's in :mod:`wfm.core.roster_settings`;
+:mod:`wfm.core.config` re-exports them all.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import ClassVar, Literal
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from typing import Literal
 
 from wfm.core.checks import (
-    check_between,
     check_choice,
     check_known,
     check_positive,
@@ -16,129 +19,8 @@ from wfm.core.checks import (
 from wfm.core.errors import ConfigError
 from wfm.core.sites import WEEKDAYS
 
-ForecastModel = Literal[
-    "seasonal_naive",
-    "week_average",
-    "week_median",
-    "top_down_ets",
-    "top_down_factors",
-    "direct_mstl",
-    "ensemble",
-]
-FORECAST_MODELS: tuple[str, ...] = (
-    "seasonal_naive",
-    "week_average",
-    "week_median",
-    "top_down_ets",
-    "top_down_factors",
-    "direct_mstl",
-    "ensemble",
-)
-
 MAX_HORIZON_DAYS = 366
 """Longest plan: a year of days; longer horizons are a typo, not a plan [days]."""
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class ForecastConfig:
-    """Forecast stage settings.
-
-    Attributes
-    ----------
-    models : tuple of str
-        Candidate models tried by the backtest (registry names of ``wfm.forecast``).
-    level_rate : float
-        Prediction-interval level (0.8 → 10 %–90 % quantiles).
-    history_weeks : int
-        Weeks of history used (most recent).
-    backtest_origins : int
-        Rolling origins of the backtest that selects the model per series.
-    backtest_step_days : int
-        Days between two backtest origins [days].
-    backtest_horizon_days : int, optional
-        Days forecast from each origin [days]; default the scenario's ``horizon_days``.
-    average_weeks : int
-        Weeks averaged by ``week_average`` and ``week_median``.
-    profile_weeks : int
-        Recent weeks of each weekday that shape the intraday profile of ``top_down_ets``.
-    ensemble_size : int
-        Best candidates (by backtest wMAPE) averaged with equal weights by ``ensemble``.
-    min_history_weeks : float
-        Shorter histories skip the backtest and use ``fallback_model`` (noted) [weeks].
-    fallback_model : str
-        Model of short histories; a baseline (not ``ensemble``).
-    fallback_error_rate : float
-        Relative error (coefficient of variation beyond Poisson noise) that sizes prediction
-        intervals when no backtest could measure it.
-    default_aht_s : float
-        Handle time of series whose history has none (noted when used) [s].
-    aht_prior_contacts : float
-        Credibility weight of the intraday AHT profile: a weekday-interval with this many
-        contacts gets half its own mean and half the profile [contacts].
-    seed_contacts_per_day : dict of str to float
-        Daily contacts of new series without history, keyed ``"channel/segment"`` or
-        ``"channel/segment/site"``; spread evenly over open intervals [contacts].
-    events_file : str
-        CSV of special days (``date``, ``scope``, ``multiplier`` or ``contacts``), next to the
-        scenario file; empty for none.
-
-    Where the series are forecast (local processes, a Dask scheduler) is not a scenario
-    setting but an option of the run (:class:`wfm.core.run_options.RunOptions`); the
-    former keys ``workers`` and ``dask_scheduler`` are errors that say so.
-    """
-
-    MOVED_KEYS: ClassVar[dict[str, str]] = {
-        "workers": "is no longer a scenario key: the number of local processes is an option "
-        "of the run; give --workers N to wfm plan, forecast, backtest or whatif, or "
-        "workers = N in the nightly config",
-        "dask_scheduler": "is no longer a scenario key (a scenario file must not choose where "
-        "a run sends its work); give --dask-scheduler ADDRESS to wfm plan, forecast, "
-        'backtest or whatif, or dask_scheduler = "ADDRESS" in the nightly config',
-    }
-
-    models: tuple[ForecastModel, ...] = FORECAST_MODELS  # type: ignore[assignment]
-    level_rate: float = 0.80
-    history_weeks: int = 8
-    backtest_origins: int = 3
-    backtest_step_days: int = 7
-    backtest_horizon_days: int | None = None
-    average_weeks: int = 4
-    profile_weeks: int = 6
-    ensemble_size: int = 3
-    min_history_weeks: float = 2.0
-    fallback_model: ForecastModel = "week_average"
-    fallback_error_rate: float = 0.15
-    default_aht_s: float = 300.0
-    aht_prior_contacts: float = 20.0
-    seed_contacts_per_day: dict[str, float] = field(default_factory=dict)
-    events_file: str = ""
-
-    def __post_init__(self) -> None:
-        check_rate("level_rate", self.level_rate, low_open=True, high_open=True)
-        check_positive("history_weeks", self.history_weeks)
-        if not self.models:
-            raise ConfigError("needs at least one model", key="models")
-        for i, m in enumerate(self.models):
-            check_choice(f"models[{i}]", m, FORECAST_MODELS)
-        check_positive("backtest_origins", self.backtest_origins)
-        check_positive("backtest_step_days", self.backtest_step_days)
-        if self.backtest_horizon_days is not None:
-            check_positive("backtest_horizon_days", self.backtest_horizon_days)
-        check_positive("average_weeks", self.average_weeks)
-        check_positive("profile_weeks", self.profile_weeks)
-        check_positive("ensemble_size", self.ensemble_size)
-        check_positive("min_history_weeks", self.min_history_weeks, allow_zero=True)
-        check_choice("fallback_model", self.fallback_model, FORECAST_MODELS[:-1])
-        check_positive("fallback_error_rate", self.fallback_error_rate, allow_zero=True)
-        check_positive("default_aht_s", self.default_aht_s)
-        check_positive("aht_prior_contacts", self.aht_prior_contacts, allow_zero=True)
-        for k, v in self.seed_contacts_per_day.items():
-            if not 2 <= len(k.split("/")) <= 3:
-                raise ConfigError(
-                    f"key must be 'channel/segment' or 'channel/segment/site'; got {k!r}",
-                    key="seed_contacts_per_day",
-                )
-            check_positive(f"seed_contacts_per_day.{k}", v, allow_zero=True)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -321,89 +203,3 @@ class SampleConfig:
     def weekday_factor(self, weekday: str) -> float:
         """Relative volume of ``weekday`` (``mon``..``sun``); 1 when not listed."""
         return self.weekday_factors.get(weekday, 1.0)
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class NightlyConfig:
-    """Settings of the nightly job (its own TOML file, not part of a scenario).
-
-    Relative paths are resolved against the folder of the config file by the loader.
-
-    Attributes
-    ----------
-    scenario_path : str
-        Scenario TOML file to plan.
-    actuals_path : str
-        New actuals: one history CSV, or a folder whose ``*.csv`` files are all read.
-    out_root : str
-        Folder that receives one dated plan folder per night (``out_root/YYYY-MM-DD``).
-    store_path : str
-        DuckDB run store (runs, actuals, forecast snapshots, accuracy).
-    lock_path : str
-        Lock file that keeps two nightly runs from overlapping; empty →
-        ``out_root/.nightly.lock``.
-    log_path : str
-        Log file the run appends to; empty → ``out_root/nightly.log``.
-    horizon_days : int, optional
-        Days to plan; overrides the scenario's ``horizon_days`` when set [days].
-    exports : tuple of str
-        Export layouts written to ``exports/`` in each dated folder.
-    export_tz : str
-        IANA zone of local-time exports (Calabrio); empty → the scenario's home site.
-    report : bool
-        Whether to write ``report.html`` in each dated folder.
-    workers : int, optional
-        Local processes forecasting series, and the solver's threads (over the scenario's
-        ``solver.num_workers``); default every core and the scenario's threads.
-    dask_scheduler : str
-        Address of a Dask scheduler (``tcp://host:8786``) that forecasts the series; empty
-        for local processes. Only a scheduler you trust: Dask exchanges pickled objects.
-    time_limit_s : float, optional
-        Wall-time limit of the shift solve; default the scenario's ``solver.time_limit_s``
-        [s].
-    """
-
-    scenario_path: str
-    actuals_path: str
-    out_root: str
-    store_path: str
-    lock_path: str = ""
-    log_path: str = ""
-    horizon_days: int | None = None
-    exports: tuple[str, ...] = ("genesys-historical", "amazon-connect-forecast", "calabrio")
-    export_tz: str = ""
-    report: bool = True
-    workers: int | None = None
-    dask_scheduler: str = ""
-    time_limit_s: float | None = None
-
-    def __post_init__(self) -> None:
-        for name in ("scenario_path", "actuals_path", "out_root", "store_path"):
-            if not getattr(self, name).strip():
-                raise ConfigError("must be a path; got an empty string", key=name)
-        if self.horizon_days is not None:
-            check_between("horizon_days", self.horizon_days, 1, MAX_HORIZON_DAYS)
-        if self.export_tz:
-            try:
-                ZoneInfo(self.export_tz)
-            except (ZoneInfoNotFoundError, ValueError):
-                raise ConfigError(
-                    f"unknown time zone {self.export_tz!r}; expected an IANA name such as "
-                    "'Europe/Paris', or empty for the scenario's home site",
-                    key="export_tz",
-                ) from None
-        if len(set(self.exports)) != len(self.exports):
-            raise ConfigError("lists a layout twice", key="exports")
-        self.run_options(dask_scheduler_from="dask_scheduler")  # checks the run's options
-
-    def run_options(self, *, dask_scheduler_from: str = "nightly config key dask_scheduler"):
-        """The :class:`~wfm.core.run_options.RunOptions` of every nightly run."""
-        from wfm.core.run_options import RunOptions
-
-        return RunOptions(
-            workers=self.workers,
-            dask_scheduler=self.dask_scheduler.strip(),
-            dask_scheduler_from=dask_scheduler_from,
-            solver_num_workers=self.workers,
-            time_limit_s=self.time_limit_s,
-        )

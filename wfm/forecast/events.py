@@ -22,8 +22,9 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
+from wfm.core.contract_checks import check_table
 from wfm.core.errors import InputError
-from wfm.core.schemas import Column, TableSchema, check_table
+from wfm.core.schemas import Column, TableSchema
 
 EVENTS = TableSchema(
     "events",

@@ -15,9 +15,10 @@ import pandas as pd
 
 from wfm.core.checks import check_hhmm
 from wfm.core.config import WEEKDAYS
+from wfm.core.contract_checks import check_table
 from wfm.core.errors import ConfigError, InputError, raise_at_first
 from wfm.core.people import AGENTS, PREFERENCE_KINDS, PREFERENCES, ROSTER, TIME_OFF
-from wfm.core.schemas import TableSchema, check_table
+from wfm.core.schemas import TableSchema
 from wfm.io.tables import convert_columns, read_csv_strings
 
 _WINDOW = re.compile(r"^(\d{2}:\d{2})-(\d{2}:\d{2})$")

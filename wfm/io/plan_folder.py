@@ -24,7 +24,8 @@ import pandas as pd
 
 from wfm.core.config import Scenario
 from wfm.core.errors import InputError
-from wfm.core.plan import Manifest, Parameters, Plan, grid_interval_min
+from wfm.core.manifest import Manifest, Parameters
+from wfm.core.plan import Plan, grid_interval_min
 from wfm.core.results import StageResult
 from wfm.core.tables import EXTRA_TABLES, PLAN_TABLE_NAMES, STAGE_TABLES, STAGES, schema_of
 from wfm.io.files import (

@@ -13,7 +13,7 @@ import os
 from pathlib import Path
 
 from wfm.core.errors import InputError
-from wfm.core.plan import PLAN_KEYS
+from wfm.core.manifest import PLAN_KEYS
 from wfm.io.files import write_json_atomic
 
 PLAN_RECORD = "manifest.json"

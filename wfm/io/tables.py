@@ -20,8 +20,9 @@ import pandas as pd
 
 from wfm.core.checks import check_requirements
 from wfm.core.config import Scenario
+from wfm.core.contract_checks import check_table
 from wfm.core.errors import InputError, raise_at_first
-from wfm.core.schemas import HISTORY, TableSchema, check_table, order_table
+from wfm.core.schemas import HISTORY, TableSchema, order_table
 from wfm.io.files import atomic_path
 from wfm.io.series_checks import check_history_grid, check_series_keys, history_day_tz
 from wfm.io.timestamps import parse_times

@@ -35,7 +35,8 @@ import pandas as pd
 
 from wfm.core.config import NightlyConfig, Scenario
 from wfm.core.errors import ConfigError
-from wfm.core.plan import Plan, table_sha256
+from wfm.core.manifest import table_sha256
+from wfm.core.plan import Plan
 from wfm.io.files import (
     atomic_dir,
     list_files,

@@ -21,7 +21,8 @@ import pandas as pd
 
 from wfm.core.config import Scenario
 from wfm.core.errors import ConfigError, InputError
-from wfm.core.plan import Manifest, Parameters, Plan, StageRecord, table_sha256, versions
+from wfm.core.manifest import Manifest, Parameters, StageRecord, table_sha256, versions
+from wfm.core.plan import Plan
 from wfm.core.results import StageResult
 from wfm.core.run_options import RunOptions
 from wfm.core.tables import STAGE_TABLES, STAGES, check_stage
