@@ -64,7 +64,7 @@ def default_weights(change_penalty: int, rotation: bool = False) -> Weights:
         start_change=5,
         weekend_spread=30,
         night_spread=30,
-        evening_spread=30,
+        evening_spread=10,
         change=int(change_penalty),
         short_per_min=1,
     )

@@ -9,9 +9,9 @@ shortest shift on each later worked day of the week), pinned and published shift
 (one day at a time, so approximated): stable start times (a start not yet used in the week
 costs the weight), contract minimum (a shift earns its minutes while the person is short),
 shift preferences, a shift other than the one a rotation earlier, and night and evening
-fairness (an evening or night shift costs its
-spread weight per such shift the person already holds beyond the fewest among the day's
-workers). A person the day plan puts to work but no
+fairness (an evening or night shift costs its spread weight when it would take the person
+above the most any member of the pool holds so far, as it widens the spread by one; and 1 per
+such shift the person holds beyond the fewest among the day's workers, so they go round). A person the day plan puts to work but no
 shift fits stays off. The fill pass then gives each agent-shift still open to a free person
 whose whole roster stays within every hard rule.
 """
@@ -59,9 +59,10 @@ def _room(pb, p: int, d: int, t, state: dict, budget: tuple[float, float], ctx: 
     return t.paid_min <= budget[0] and t.paid_min <= budget[1]
 
 
-def _pair_cost(pb, p: int, d: int, t, state: dict, ctx: dict, fewest: dict) -> int:
+def _pair_cost(pb, p: int, d: int, t, state: dict, ctx: dict, counts: dict) -> int:
     """Soft cost of person ``p`` on shift ``t`` on day ``d`` (without the cover reward);
-    ``fewest``: the fewest night and evening shifts held by any of the day's workers."""
+    ``counts``: kind → (fewest night or evening shifts held by any of the day's workers, most
+    held by anyone in the pool)."""
     person, wt = pb.staff[p], pb.weights
     cost = ctx["prefs"].get((person.id, d, t.id), 0)
     for kind, weight, hit in (
@@ -69,7 +70,9 @@ def _pair_cost(pb, p: int, d: int, t, state: dict, ctx: dict, fewest: dict) -> i
         ("evenings", wt.evening_spread, t.evening),
     ):
         if weight and hit:
-            cost += weight * (state[kind][p] - fewest[kind])
+            fewest, most = counts[kind]
+            held = state[kind][p]
+            cost += (weight if held + 1 > most else 0) + held - fewest
     pub = pb.published.get((person.id, d), "")
     if wt.change and pub != "" and pub != t.id:
         cost += wt.change
@@ -113,14 +116,16 @@ def _assign_day(pb, d: int, works: dict, state: dict, ctx: dict) -> None:
     if not people or not slots:
         return
     types = sorted(set(slots))
-    fewest = {k: min(state[k][p] for p in people) for k in ("nights", "evenings")}
+    counts = {
+        k: (min(state[k][p] for p in people), max(state[k])) for k in ("nights", "evenings")
+    }
     cost_pt = np.full((len(people), len(types)), BIG, dtype=np.int64)
     for i, p in enumerate(people):
         budget = _budget(pb, p, d, state, works, ctx)
         for j, tid in enumerate(types):
             t = by_id[tid]
             if _room(pb, p, d, t, state, budget, ctx):
-                soft = _pair_cost(pb, p, d, t, state, ctx, fewest)
+                soft = _pair_cost(pb, p, d, t, state, ctx, counts)
                 cost_pt[i, j] = soft - need[tid].weight_under
     col = np.array([types.index(t) for t in slots])
     off = np.full((len(people), len(people)), BIG, dtype=np.int64)
