@@ -13,7 +13,13 @@ from __future__ import annotations
 
 from ortools.sat.python import cp_model
 
-from wfm.roster.model import isolated_days_off, spread, work_day_rules
+from wfm.roster.model import (
+    isolated_days_off,
+    max_weekends_rule,
+    spread,
+    weekend_var,
+    work_day_rules,
+)
 from wfm.roster.problem import RosterProblem, shift_allowed
 
 
@@ -49,15 +55,9 @@ def _open_days(pb: RosterProblem) -> dict[tuple[int, int], bool]:
 
 def _rules(m, w, pb: RosterProblem, p: int, weekends: list[list[int]]) -> list:
     """Day-level hard rules of person ``p``; returns the person's weekend indicators."""
-    c = pb.staff[p].contract
     work_day_rules(m, w, pb, p)
-    ends = []
-    for we in weekends:
-        v = m.new_bool_var(f"we_{p}_{we[0]}")
-        m.add_max_equality(v, [w[p, d] for d in we])
-        ends.append(v)
-    if c.max_weekends is not None and c.max_weekends < len(ends):
-        m.add(sum(ends) <= c.max_weekends)
+    ends = [weekend_var(m, w, p, we) for we in weekends]
+    max_weekends_rule(m, pb, p, ends)
     return ends
 
 

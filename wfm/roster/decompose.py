@@ -11,9 +11,9 @@ costs the weight), contract minimum (a shift earns its minutes while the person 
 shift preferences, a shift other than the one a rotation earlier, and night and evening
 fairness (an evening or night shift costs its spread weight when it would take the person
 above the most any member of the pool holds so far, as it widens the spread by one; and 1 per
-such shift the person holds beyond the fewest among the day's workers, so they go round). A person the day plan puts to work but no
-shift fits stays off. The fill pass then gives each agent-shift still open to a free person
-whose whole roster stays within every hard rule.
+such shift the person holds beyond the fewest among the day's workers, so they go round). A
+person the day plan puts to work but no shift fits stays off. The fill pass then gives each
+agent-shift still open to a free person whose whole roster stays within every hard rule.
 """
 
 from __future__ import annotations
@@ -116,9 +116,7 @@ def _assign_day(pb, d: int, works: dict, state: dict, ctx: dict) -> None:
     if not people or not slots:
         return
     types = sorted(set(slots))
-    counts = {
-        k: (min(state[k][p] for p in people), max(state[k])) for k in ("nights", "evenings")
-    }
+    counts = {k: (min(state[k][p] for p in people), max(state[k])) for k in ("nights", "evenings")}
     cost_pt = np.full((len(people), len(types)), BIG, dtype=np.int64)
     for i, p in enumerate(people):
         budget = _budget(pb, p, d, state, works, ctx)

@@ -130,10 +130,8 @@ def _person_rules(
         for week in pb.weeks():
             m.add(sum(paid_of[t] * v for d, t, v in mine if d in week) <= c.max_min_per_week)
     work_day_rules(m, w, pb, p)
-    if c.max_weekends is not None:
-        ends = pb.weekends()
-        if c.max_weekends < len(ends):
-            m.add(sum(_weekend_var(rm, p, we) for we in ends) <= c.max_weekends)
+    if c.max_weekends is not None and c.max_weekends < len(pb.weekends()):
+        max_weekends_rule(m, pb, p, [_weekend_var(rm, p, we) for we in pb.weekends()])
 
 
 def work_day_rules(m: cp_model.CpModel, w, pb: RosterProblem, p: int) -> None:
@@ -166,12 +164,25 @@ def min_runs(m: cp_model.CpModel, lits: list, length: int) -> None:
             m.add_bool_or(clause)
 
 
+def weekend_var(m: cp_model.CpModel, w, p: int, weekend: list[int]) -> cp_model.IntVar:
+    """A new indicator: person ``p`` works on some day of ``weekend`` (``w[p, d]``: works on
+    day ``d``)."""
+    v = m.new_bool_var(f"we_{p}_{weekend[0]}")
+    m.add_max_equality(v, [w[p, d] for d in weekend])
+    return v
+
+
+def max_weekends_rule(m: cp_model.CpModel, pb: RosterProblem, p: int, ends: list) -> None:
+    """Person ``p`` works at most the contract's weekends (``ends``: one indicator each)."""
+    most = pb.staff[p].contract.max_weekends
+    if most is not None and most < len(ends):
+        m.add(sum(ends) <= most)
+
+
 def _weekend_var(rm: RosterModel, p: int, weekend: list[int]) -> cp_model.IntVar:
-    key = (p, -1 - weekend[0])  # negative day keys hold weekend indicators
+    key = (p, -1 - weekend[0])  # negative day keys hold weekend indicators, made once
     if key not in rm.w:
-        v = rm.model.new_bool_var(f"we_{p}_{weekend[0]}")
-        rm.model.add_max_equality(v, [rm.w[p, d] for d in weekend])
-        rm.w[key] = v
+        rm.w[key] = weekend_var(rm.model, rm.w, p, weekend)
     return rm.w[key]
 
 
