@@ -148,7 +148,7 @@ def _blocked(agent: str, time_off, spans: dict) -> frozenset:
     if not spans:
         return frozenset()
     mine = time_off[time_off["agent_id"] == agent]
-    out = set()
+    out: set[tuple[int, str]] = set()
     for r in mine.itertuples(index=False):
         out.update(k for k, (s, e) in spans.items() if s < r.end and r.start < e)
     return frozenset(out)

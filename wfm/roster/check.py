@@ -128,8 +128,8 @@ def check_roster(problem: RosterProblem, assignment: dict[tuple[str, int], str])
         ]
     terms = {"on_requests": 0, "off_requests": 0, "cover_under": 0, "cover_over": 0}
     for r in pb.requests:
-        t = per.get(r.staff, {}).get(r.day)
-        hit = t is not None and (r.shift is None or t == r.shift)
+        held = per.get(r.staff, {}).get(r.day)
+        hit = held is not None and (r.shift is None or held == r.shift)
         if r.on and not hit:
             terms["on_requests"] += r.weight
         if not r.on and hit:

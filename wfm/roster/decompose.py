@@ -136,7 +136,7 @@ def _assign_day(pb, d: int, works: dict, state: dict, ctx: dict) -> None:
 
 def _fill(pb: RosterProblem, state: dict, ctx: dict) -> None:
     """Give each agent-shift still open to a free person whose roster stays valid."""
-    have = defaultdict(int)
+    have: defaultdict[tuple[int, str], int] = defaultdict(int)
     for days in state["days"]:
         for d, t in days.items():
             have[d, t] += 1
@@ -193,7 +193,7 @@ def solve_decomposed(
     if not works:
         return {}, status
     n, ctx = len(pb.staff), _context(pb)
-    state = {
+    state: dict[str, list] = {
         "days": [dict() for _ in range(n)],
         "per_type": [defaultdict(int) for _ in range(n)],
         "week_min": [defaultdict(int) for _ in range(n)],

@@ -9,6 +9,7 @@ where no static rule forbids it (time off, pool, nights, earliest start, latest 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from ortools.sat.python import cp_model
 
@@ -22,7 +23,7 @@ class RosterModel:
     model: cp_model.CpModel
     x: dict[tuple[int, int, str], cp_model.IntVar]
     w: dict[tuple[int, int], cp_model.IntVar]
-    terms: list[tuple[int, object, str]] = field(default_factory=list)
+    terms: list[tuple[int, Any, str]] = field(default_factory=list)  # (weight, expression, name)
     constant: int = 0
     by_person: dict[int, list[tuple[int, str, cp_model.IntVar]]] = field(default_factory=dict)
 
@@ -264,7 +265,9 @@ def _rotation_terms(rm: RosterModel, pb: RosterProblem) -> None:
             rm.terms.append((pb.weights.rotation, dev, f"rotation:{person.id}:{d}"))
 
 
-def isolated_days_off(m: cp_model.CpModel, worked: list, name: str) -> list[tuple[int, object]]:
+def isolated_days_off(
+    m: cp_model.CpModel, worked: list, name: str
+) -> list[tuple[int, cp_model.IntVar]]:
     """(day, indicator) of each day that may be a day off between two worked days
     (``worked``: one person's worked-day literals in day order)."""
     out = []
@@ -299,7 +302,7 @@ def _fairness(rm: RosterModel, pb: RosterProblem, outside: Outside) -> None:
         if len(members) + len(outside.weekends.get(g, ())) < 2:
             continue
         if wt.weekend_spread and ends:
-            counts = [sum(_weekend_var(rm, p, we) for we in ends) for p in members]
+            counts: list = [sum(_weekend_var(rm, p, we) for we in ends) for p in members]
             counts += outside.weekends.get(g, [])
             spread_ = spread(rm.model, counts, len(ends), f"weekends:{g}")
             rm.terms.append((wt.weekend_spread, spread_, f"spread:weekends:{g}"))
@@ -308,7 +311,7 @@ def _fairness(rm: RosterModel, pb: RosterProblem, outside: Outside) -> None:
                 counts = [
                     sum(v for _, t, v in rm.by_person.get(p, []) if t in ids) for p in members
                 ]
-                counts += out.get(g, [])
+                counts += out.get(g, [])  # constants of the people outside the model
                 spread_ = spread(rm.model, counts, pb.days, f"{name}:{g}")
                 rm.terms.append((weight, spread_, f"spread:{name}:{g}"))
 

@@ -216,7 +216,7 @@ def _unassigned_rows(pr: PoolRoster, assignment: dict) -> list[dict]:
     return out
 
 
-def _pool_notes(pr, status: str, violations: list[str], limit_s: float) -> list[str]:
+def _pool_notes(pr, status: str, violations: tuple[str, ...], limit_s: float) -> list[str]:
     """What the planner must know of one site-pool's roster."""
     where = f"{pr.site}/{pr.pool}"
     notes = []

@@ -106,7 +106,7 @@ def total_figures(figures: dict) -> dict:
         "changed_days",
         "violations",
     )
-    tot = {k: int(sum(f.get(k, 0) for f in figures.values())) for k in keys}
+    tot: dict[str, float] = {k: int(sum(f.get(k, 0) for f in figures.values())) for k in keys}
     tot["coverage_rate"] = (
         tot["shifts_assigned"] / tot["shifts_required"] if tot["shifts_required"] else 1.0
     )
