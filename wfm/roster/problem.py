@@ -266,13 +266,16 @@ class RosterProblem:
 
     def nights_worked(self, days: dict[int, str]) -> int:
         """Night shifts among ``days`` (day → shift id of a person's worked days)."""
-        nights = {s.id for s in self.shifts if s.night}
-        return sum(1 for t in days.values() if t in nights)
+        return self._kind_worked("night", days)
 
     def evenings_worked(self, days: dict[int, str]) -> int:
         """Evening shifts among ``days`` (day → shift id of a person's worked days)."""
-        evenings = {s.id for s in self.shifts if s.evening}
-        return sum(1 for t in days.values() if t in evenings)
+        return self._kind_worked("evening", days)
+
+    def _kind_worked(self, kind: str, days: dict[int, str]) -> int:
+        """Shifts among ``days`` whose type is flagged ``kind`` ("night", "evening")."""
+        ids = {s.id for s in self.shifts if getattr(s, kind)}
+        return sum(1 for t in days.values() if t in ids)
 
     def weekends(self) -> list[list[int]]:
         """Saturday/Sunday day pairs (or single days at the edges) inside the horizon."""
