@@ -105,8 +105,8 @@ def _demo_inputs(plan_dir: Path, scale: float):
     return sc, schedule, agents, prefs
 
 
-def _violations(res, schedule, agents, sc, weeks, prefs, **kw) -> int:
-    """Hard-rule violations of the written roster, by the independent checker."""
+def _pool_rosters(res, schedule, agents, sc, weeks, prefs, **kw) -> list:
+    """(problem, assignment) of each site-pool, read back from the written roster."""
     from wfm.roster.build import default_weights, pool_problems
     from wfm.roster.stage import CHANGE_PENALTY
 
@@ -119,7 +119,7 @@ def _violations(res, schedule, agents, sc, weeks, prefs, **kw) -> int:
         weights=default_weights(CHANGE_PENALTY),
         **kw,
     )
-    violations = 0
+    out = []
     for pr in problems:
         mine = res.table[(res.table["site"] == pr.site) & (res.table["pool"] == pr.pool)]
         by_form = {(v["start"], v["length_min"], v["breaks"]): k for k, v in pr.rows.items()}
@@ -129,8 +129,25 @@ def _violations(res, schedule, agents, sc, weeks, prefs, **kw) -> int:
             length = int((r.shift_end - r.shift_start).total_seconds() // 60)
             breaks = r.breaks if isinstance(r.breaks, str) else ""
             asg[r.agent_id, d] = by_form[(r.shift_start_local, length, breaks)]
-        violations += len(check_roster(pr.problem, asg).violations)
-    return violations
+        out.append((pr.problem, asg))
+    return out
+
+
+def _violations(pools: list) -> int:
+    """Hard-rule violations of the written roster, by the independent checker."""
+    return sum(len(check_roster(pb, asg).violations) for pb, asg in pools)
+
+
+def _rotation_breaks(pools: list) -> int:
+    """Agent-days whose shift (or day off) differs from the same day a rotation earlier, by
+    the problem's own rule."""
+    total = 0
+    for pb, asg in pools:
+        per: dict[str, dict[int, str]] = {s.id: {} for s in pb.staff}
+        for (a, d), t in asg.items():
+            per[a][d] = t
+        total += sum(pb.rotation_breaks(days) for days in per.values())
+    return total
 
 
 def demo_roster(
@@ -160,7 +177,8 @@ def demo_roster(
         workers=2,
     )
     wall = time.perf_counter() - t0
-    violations = _violations(res, schedule, agents, sc, weeks, prefs)
+    pools = _pool_rosters(res, schedule, agents, sc, weeks, prefs, rotation_weeks=rotation_weeks)
+    violations = _violations(pools)
     tot = res.figures["total"]
     print(
         f"demo roster (schedule × {scale:g}): {tot['agents']} agents, {weeks} weeks, "
@@ -180,35 +198,14 @@ def demo_roster(
     if rotation_weeks:
         days = len(res.table.groupby(["agent_id", "local_date"]))
         print(
-            f"rotation of {rotation_weeks} weeks: {_rotation_breaks(res.table, rotation_weeks)} "
-            f"agent-days break it (worked or off, or another start, than {rotation_weeks} "
+            f"rotation of {rotation_weeks} weeks: {_rotation_breaks(pools)} "
+            f"agent-days break it (worked or off, or another shift, than {rotation_weeks} "
             f"weeks earlier), of {len(set(res.table['agent_id']))} agents × "
             f"{7 * (weeks - rotation_weeks)} days that follow a rotation ({days} worked days)"
         )
     _pool_table(res)
     if sick:
         _sick_week(res, schedule, agents, sc, weeks, prefs, time_limit_s)
-
-
-def _rotation_breaks(table, rotation_weeks: int) -> int:
-    """Agent-days whose start (or day off) differs from the same day ``rotation_weeks``
-    weeks earlier, from the written roster."""
-    first = dt.date.fromisoformat(table["local_date"].min())
-    last = dt.date.fromisoformat(table["local_date"].max())
-    n = 7 * rotation_weeks
-    start = {
-        (a, (dt.date.fromisoformat(d) - first).days): s
-        for a, d, s in zip(
-            table["agent_id"], table["local_date"], table["shift_start_local"], strict=True
-        )
-    }
-    span = (last - first).days + 1
-    return sum(
-        1
-        for a in set(table["agent_id"])
-        for d in range(n, span)
-        if start.get((a, d)) != start.get((a, d - n))
-    )
 
 
 def _pool_table(res) -> None:
