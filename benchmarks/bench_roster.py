@@ -44,9 +44,9 @@ def curtois_table(
     best = _best_known()
     print(
         "| instance | days | staff | shift types | objective | best known | gap % | status "
-        "| bound | LNS steps | violations | wall s | load |"
+        "| bound | pattern rounds | relaxation | LNS steps | violations | wall s | load |"
     )
-    print("| --- " * 13 + "|", flush=True)
+    print("| --- " * 15 + "|", flush=True)
     rows = []
     for n in instances:
         name = f"Instance{n}"
@@ -57,7 +57,7 @@ def curtois_table(
         except Exception as err:  # noqa: BLE001 — a row per instance whatever happens
             print(
                 f"| {n} | {pb.days} | {len(pb.staff)} | {len(pb.shifts)} | – | {best[name]} "
-                f"| – | {type(err).__name__} | – | – | {time.perf_counter() - t0:.1f} |"
+                f"| – | {type(err).__name__} | – | – | – | – | – | {time.perf_counter() - t0:.1f} | – |"
             )
             continue
         check = check_roster(pb, sol.assignment)
@@ -81,7 +81,8 @@ def curtois_table(
         print(
             f"| {n} | {pb.days} | {len(pb.staff)} | {len(pb.shifts)} | {check.objective} | "
             f"{best[name]} | {gap:.2f} | {sol.solve.status} | {sol.solve.best_bound:.0f} | "
-            f"{row['lns_steps']} | "
+            f"{sol.solve.detail.get('pattern_rounds', 0)} | "
+            f"{sol.solve.detail.get('relaxation_value') or 0:.1f} | {row['lns_steps']} | "
             f"{len(check.violations)} | {sol.solve.wall_s:.1f} | {os.getloadavg()[0]:.1f} |",
             flush=True,
         )

@@ -11,6 +11,7 @@ from ortools.sat.python import cp_model
 from wfm.core.errors import InfeasibleError, SolverError
 from wfm.core.results import SolveResult
 from wfm.roster.check import RosterCheck, check_roster
+from wfm.roster.columns import dive, relax
 from wfm.roster.decompose import solve_decomposed
 from wfm.roster.greedy import greedy_roster
 from wfm.roster.lns import improve
@@ -32,6 +33,9 @@ FIRST_SEARCH_WORKERS = 8
 # with the workers asked for (one worker: the same roster on every run)
 LNS_ABOVE = 300
 LINEARIZATION_LEVEL = 2
+# shares of the time limit by which the pattern relaxation must end, and the search with
+# the dive after it (:mod:`wfm.roster.columns`); the neighbourhood search has the rest
+RELAX_RATE, DIVE_RATE = 0.45, 0.25
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,8 +127,12 @@ def solve_roster(
         raw: float | None = float(solver.objective_value)
         if status == cp_model.FEASIBLE and _greedy_wins(problem, quick_check, assignment):
             assignment, name = quick, "GREEDY"  # the time limit cut CP-SAT short of the hint
-        steps = 0
+        steps, relaxation = 0, None
         if status == cp_model.FEASIBLE and lns:
+            assignment, relaxation = _from_patterns(
+                problem, assignment, t0, time_limit_s, int(workers), int(seed)
+            )
+        if status == cp_model.FEASIBLE and lns and not _proven(problem, assignment, relaxation):
             assignment, steps, proven = improve(
                 problem, assignment, t0 + time_limit_s, int(workers), int(seed)
             )
@@ -134,13 +142,17 @@ def solve_roster(
                 name = "FEASIBLE"  # the search improved the day-by-day roster it started from
     elif quick_ok:
         # no CP-SAT solution in time: the day-by-day roster, which meets every hard rule
-        assignment, name, raw, steps = quick, "GREEDY", None, 0
+        assignment, name, raw, steps, relaxation = quick, "GREEDY", None, 0, None
     else:
         raise SolverError(f"CP-SAT found no roster within {time_limit_s:.0f} s (status {name})")
     # the roster's own cost: a feasible (not optimal) solution may carry slack in the
     # under/over and spread variables that its assignment does not need
     obj = float(check_roster(problem, assignment).objective)
     bound = float(solver.best_objective_bound)
+    if relaxation is not None and relaxation.lower_bound is not None:
+        bound = max(bound, math.ceil(relaxation.lower_bound - 1e-6))
+    if bound >= obj and name in ("FEASIBLE", "GREEDY"):
+        name = "OPTIMAL"  # the pattern relaxation's bound proves it
     if name == "OPTIMAL":  # proved by the first search or by the last neighbourhood
         bound = obj
     elif not math.isfinite(bound) or bound > obj:
@@ -161,9 +173,30 @@ def solve_roster(
             "conflicts": int(solver.num_conflicts),
             "solver_objective": raw,
             "lns_steps": steps,  # improving neighbourhood searches
+            "pattern_rounds": relaxation.rounds if relaxation else 0,
+            "patterns": relaxation.patterns if relaxation else 0,
+            "relaxation_value": relaxation.value if relaxation else None,
         },
     )
     return RosterSolution(assignment=assignment, solve=result)
+
+
+def _from_patterns(pb, assignment, t0: float, limit_s: float, workers: int, seed: int):
+    """The pattern relaxation from ``assignment`` and the roster its fixings lead to when it
+    is valid and cheaper (:mod:`wfm.roster.columns`)."""
+    master, relaxation = relax(pb, assignment, t0 + RELAX_RATE * limit_s, workers)
+    found = dive(master, relaxation, t0 + (RELAX_RATE + DIVE_RATE) * limit_s, workers, seed)
+    if found is not None:
+        check = check_roster(pb, found)
+        if not check.violations and check.objective < check_roster(pb, assignment).objective:
+            assignment = found
+    return assignment, relaxation
+
+
+def _proven(pb, assignment, relaxation) -> bool:
+    """The relaxation's lower bound shows ``assignment`` optimal (costs are integers)."""
+    lb = None if relaxation is None else relaxation.lower_bound
+    return lb is not None and math.ceil(lb - 1e-6) >= check_roster(pb, assignment).objective
 
 
 def _greedy_wins(problem: RosterProblem, quick: RosterCheck, assignment: dict) -> bool:

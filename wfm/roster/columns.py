@@ -1,0 +1,357 @@
+"""Working patterns per person priced against the cover, and the roster they point to.
+
+A roster is one working pattern (the shift or day off of each day) per person. The master
+problem chooses patterns: one per person, and per cover line the people its chosen
+patterns put there, plus under- and over-cover at their weights. Its linear relaxation is
+solved with GLOP over the patterns known so far; the cover lines' duals price each
+person's next pattern, found by that person's exact model alone (their hard rules and own
+soft terms, :func:`wfm.roster.model.build_model`) with CP-SAT. Patterns of negative reduced
+cost join the master (column generation); when pricing finds none for anyone, the
+relaxation is optimal over all patterns, and its value plus the least reduced costs is a
+lower bound of every roster (Lagrangian bound; the fairness spreads, which are not
+separable by person, are left out).
+
+The relaxation is then turned into a roster the way relaxation-guided heuristics of integer
+programming do (RENS, Berthold 2014, Math. Prog. Comp. 6): every (person, day) that the
+relaxation works or rests for certain is fixed so, and the exact model of the whole roster
+is searched over what is left, hinted with the pattern each person uses most. On the
+Curtois & Qu instances the relaxation is within 0.1–0.3 % of the best known objectives
+(the method behind the published optima is branch and price on these patterns), and the
+fixed model finds rosters the neighbourhood search of :mod:`wfm.roster.lns` reaches late or
+not at all, because a pattern moves one person's whole horizon and the fixings move many
+people's weekends together.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections import defaultdict
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field, replace
+
+from ortools.linear_solver import pywraplp
+from ortools.sat.python import cp_model
+
+from wfm.roster.check import check_roster
+from wfm.roster.lns import part_problem
+from wfm.roster.model import RosterModel, build_model, hint_roster, read_roster
+from wfm.roster.problem import RosterProblem
+
+Roster = dict[tuple[str, int], str]
+Pattern = tuple[tuple[int, str], ...]  # ((day, shift id), ...) of one person's worked days
+
+DUAL_SCALE = 1000  # a dual is priced in CP-SAT's integers at this many units per weight
+PATTERNS_PER_PRICING = 4  # most patterns one pricing search adds (its last improving ones)
+PRICING_S = 1.0  # longest pricing search of one person [s]
+DIVE_WEIGHT = 0.7  # a diving step fixes every person whose most used pattern weighs this
+DIVE_PARTS = 4  # a diving step fixes at least this share (1 / parts) of the people left
+DIVE_ROUNDS = 2  # most pricing rounds after a diving step
+PART_SHARE = 0.3  # share of the dive's time kept for rostering the people it left free
+DIVE_RISE = 0.01  # diving stops before the relaxation rises above this share of its start
+EPS = 1e-6
+
+
+@dataclass
+class _Person:
+    """One person's pricing model and the patterns known for them (pattern → own cost)."""
+
+    alone: RosterProblem
+    model: RosterModel
+    patterns: dict[Pattern, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Relaxation:
+    """The master's linear relaxation over the patterns generated.
+
+    Attributes
+    ----------
+    value : float
+        Its optimal value (cover and person-separable terms).
+    lower_bound : float or None
+        Lagrangian lower bound of every roster's cost without the spreads (None when a
+        pricing search was cut by its time limit in the last round).
+    rounds : int
+        Pricing rounds.
+    patterns : int
+        Patterns generated over all people.
+    use : list of list of (float, Pattern)
+        Per person (in ``problem.staff`` order), each pattern's weight in the relaxation.
+    """
+
+    value: float
+    lower_bound: float | None
+    rounds: int
+    patterns: int
+    use: list[list[tuple[float, Pattern]]]
+
+
+def _pattern_of(roster: Roster, sid: str) -> Pattern:
+    return tuple(sorted((d, t) for (s, d), t in roster.items() if s == sid))
+
+
+def _alone(pb: RosterProblem, p: int) -> RosterProblem:
+    """Person ``p``'s problem without cover and spreads: what a pattern costs by itself."""
+    sid = pb.staff[p].id
+    return replace(
+        pb,
+        staff=(pb.staff[p],),
+        cover=(),
+        requests=tuple(r for r in pb.requests if r.staff == sid),
+        published={k: v for k, v in pb.published.items() if k[0] == sid},
+        pinned=frozenset(k for k in pb.pinned if k[0] == sid),
+        weights=replace(pb.weights, weekend_spread=0, night_spread=0, evening_spread=0),
+    )
+
+
+def _own_cost(alone: RosterProblem, pattern: Pattern) -> int:
+    sid = alone.staff[0].id
+    return check_roster(alone, {(sid, d): t for d, t in pattern}).objective
+
+
+class _Collect(cp_model.CpSolverSolutionCallback):
+    """Keeps each improving pattern a pricing search finds."""
+
+    def __init__(self, rm: RosterModel) -> None:
+        super().__init__()
+        self.rm, self.found = rm, []
+
+    def on_solution_callback(self) -> None:
+        x = self.rm.x
+        self.found.append(tuple(sorted((d, t) for (_, d, t), v in x.items() if self.value(v))))
+
+
+def _price(person: _Person, duals: dict, mu: float, limit_s: float) -> tuple[int, float | None]:
+    """Add ``person``'s patterns of negative reduced cost under the cover ``duals`` and the
+    person's own dual ``mu``: how many were added, and the least reduced cost (None unless
+    the search was optimal)."""
+    rm = person.model
+    own = sum(wt * e for wt, e, _ in rm.terms) + rm.constant
+    price = [
+        (round(duals[d, t] * DUAL_SCALE), v) for (_, d, t), v in rm.x.items() if duals.get((d, t))
+    ]
+    rm.model.minimize(DUAL_SCALE * own - sum(c * v for c, v in price))
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = max(0.01, limit_s)
+    solver.parameters.num_workers = 1
+    solver.parameters.linearization_level = 2
+    collect = _Collect(rm)
+    status = solver.solve(rm.model, collect)
+    added = 0
+    for pattern in collect.found[-PATTERNS_PER_PRICING:]:
+        if pattern in person.patterns:
+            continue
+        cost = _own_cost(person.alone, pattern)
+        if cost - sum(duals.get(k, 0.0) for k in pattern) - mu < -EPS:
+            person.patterns[pattern] = cost
+            added += 1
+    if status != cp_model.OPTIMAL:
+        return added, None
+    return added, solver.objective_value / DUAL_SCALE - mu
+
+
+def _master_lp(pb: RosterProblem, people: list[_Person]):
+    """The master's relaxation: value, cover duals, person duals, pattern weights."""
+    lp = pywraplp.Solver.CreateSolver("GLOP")
+    obj, rows = lp.Objective(), {}
+    for c in pb.cover:
+        row = rows[c.day, c.shift] = lp.Constraint(c.requirement, c.requirement)
+        under, over = lp.NumVar(0, lp.infinity(), ""), lp.NumVar(0, lp.infinity(), "")
+        row.SetCoefficient(under, 1)
+        row.SetCoefficient(over, -1)
+        obj.SetCoefficient(under, c.weight_under)
+        obj.SetCoefficient(over, c.weight_over)
+    own_rows, columns = [], []
+    for person in people:
+        row = lp.Constraint(1, 1)
+        own_rows.append(row)
+        mine = []
+        for pattern, cost in person.patterns.items():
+            v = lp.NumVar(0, lp.infinity(), "")
+            mine.append((v, pattern))
+            row.SetCoefficient(v, 1)
+            obj.SetCoefficient(v, cost)
+            for key in pattern:
+                if key in rows:
+                    rows[key].SetCoefficient(v, 1)
+        columns.append(mine)
+    obj.SetMinimization()
+    lp.Solve()
+    duals = {k: r.dual_value() for k, r in rows.items()}
+    use = [[(v.solution_value(), pat) for v, pat in mine] for mine in columns]
+    return obj.Value(), duals, [r.dual_value() for r in own_rows], use
+
+
+class _Master:
+    """The people's pricing models, their patterns, and the master problem over them."""
+
+    def __init__(self, pb: RosterProblem, start: Roster) -> None:
+        self.pb, self.people = pb, []
+        for p, person in enumerate(pb.staff):
+            alone = _alone(pb, p)
+            rm = build_model(alone)
+            hint_roster(rm, [person.id], start)
+            mine = _pattern_of(start, person.id)
+            self.people.append(_Person(alone, rm, {mine: _own_cost(alone, mine)}))
+        self.rounds, self.bound = 0, None
+
+    def solve(self):
+        """The relaxation: value, cover duals, person duals, pattern weights."""
+        return _master_lp(self.pb, self.people)
+
+    def generate(self, active: list[int], deadline: float, pool, most_rounds: int):
+        """Price the ``active`` people until no pattern joins, the bound meets the value,
+        ``most_rounds`` or ``deadline``; the relaxation's value and pattern weights."""
+        for _ in range(most_rounds):
+            value, duals, mus, use = self.solve()
+            # costs are whole numbers: a bound within one of the value closes the relaxation
+            closed = self.bound is not None and math.ceil(self.bound - EPS) >= value - EPS
+            if time.perf_counter() >= deadline or closed:
+                return value, use
+            self.rounds += 1
+            limit = min(PRICING_S, max(0.01, deadline - time.perf_counter()))
+            jobs = [(self.people[p], duals, mus[p], limit) for p in active]
+            priced = list(pool.map(lambda job: _price(*job), jobs))
+            if len(active) == len(self.people) and all(r is not None for _, r in priced):
+                lagrange = value + sum(min(0.0, r) for _, r in priced if r is not None)
+                self.bound = max(self.bound or lagrange, lagrange)
+            if not sum(n for n, _ in priced):
+                break
+        value, _, _, use = self.solve()
+        return value, use
+
+
+def relax(pb: RosterProblem, start: Roster, deadline: float, workers: int = 2):
+    """Generate patterns from ``start`` (a roster meeting every hard rule: one pattern per
+    person to begin with) until pricing finds none, the relaxation stalls, or ``deadline``
+    (``perf_counter``) passes; ``workers`` people are priced at once. Returns the master
+    (for :func:`dive`) and the :class:`Relaxation`."""
+    master = _Master(pb, start)
+    with ThreadPoolExecutor(max(1, int(workers))) as pool:
+        value, use = master.generate(list(range(len(pb.staff))), deadline, pool, 10_000)
+    patterns = sum(len(p.patterns) for p in master.people)
+    return master, Relaxation(value, master.bound, master.rounds, patterns, use)
+
+
+def dive(
+    master: _Master, relaxation: Relaxation, deadline: float, workers: int = 2, seed: int = 1
+) -> Roster | None:
+    """A roster from the relaxation by diving: fix the people whose most used pattern
+    weighs at least ``DIVE_WEIGHT`` (else the one most settled) to that pattern, price the
+    rest again, and repeat while the relaxation stays within ``DIVE_RISE`` of where it
+    began; the people left free are then rostered exactly around the fixed ones
+    (:func:`wfm.roster.lns.part_step`) until ``deadline``."""
+    pb, people = master.pb, master.people
+    fixed: set[int] = set()
+    steps_end = deadline - PART_SHARE * max(0.0, deadline - time.perf_counter())
+    use, top = relaxation.use, relaxation.value * (1 + DIVE_RISE) + EPS
+    most = len(people)  # most people a step may fix: halved after each step undone
+    with ThreadPoolExecutor(max(1, int(workers))) as pool:
+        while len(fixed) < len(people) and time.perf_counter() < steps_end:
+            heaviest = sorted(
+                (
+                    (*max(use[p], key=lambda u: u[0]), p)
+                    for p in range(len(people))
+                    if p not in fixed
+                ),
+                reverse=True,
+            )
+            many = max(sum(h[0] >= DIVE_WEIGHT for h in heaviest), -(-len(heaviest) // DIVE_PARTS))
+            step = heaviest[: min(many, most)]
+            saved = {p: people[p].patterns for _, _, p in step}
+            for _, pattern, p in step:
+                people[p].patterns = {pattern: people[p].patterns[pattern]}
+                fixed.add(p)
+            free = [p for p in range(len(people)) if p not in fixed]
+            value, new_use = master.generate(free, steps_end, pool, DIVE_ROUNDS)
+            if value > top:  # this step cost too much: undo it; stop after a single one
+                for p, patterns in saved.items():
+                    people[p].patterns = patterns
+                    fixed.discard(p)
+                if len(step) == 1:
+                    break
+                most = len(step) // 2
+                continue
+            use = new_use
+    roster: Roster = {}
+    for p in range(len(people)):
+        pattern = max(use[p], key=lambda u: u[0])[1]
+        roster.update({(pb.staff[p].id, d): t for d, t in pattern})
+    free = [p for p in range(len(people)) if p not in fixed]
+    if free:
+        left = deadline - time.perf_counter()
+        roster = _choose(pb, people, roster, left / 2, workers, seed) or roster
+        left = deadline - time.perf_counter()
+        if left > 0:
+            roster = _settled_search(pb, roster, free, use, left, workers, seed) or roster
+    return roster
+
+
+def _settled_search(pb, roster: Roster, free: list[int], use, limit_s, workers, seed):
+    """Re-roster the ``free`` people exactly around the others (held at ``roster``), with
+    each (person, day) the relaxation settles (``use``) fixed so (RENS, Berthold 2014): a
+    shift it works there for certain, a day off where none of its patterns works."""
+    part, outside = part_problem(pb, roster, free)
+    rm = build_model(part, outside)
+    ids = [s.id for s in part.staff]
+    hint_roster(rm, ids, roster)
+    for i, p in enumerate(free):
+        worked: dict[tuple[int, str], float] = defaultdict(float)
+        for weight, pattern in use[p]:
+            for key in pattern:
+                worked[key] += weight
+        for d in range(pb.days):
+            day = [worked.get((d, s.id), 0.0) for s in pb.shifts]
+            if sum(day) < EPS:
+                rm.model.add(rm.w[i, d] == 0)
+            for s, share in zip(pb.shifts, day, strict=True):
+                if share > 1 - EPS and (i, d, s.id) in rm.x:
+                    rm.model.add(rm.x[i, d, s.id] == 1)
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = max(0.01, limit_s)
+    solver.parameters.num_workers = max(1, int(workers))
+    solver.parameters.linearization_level = 2
+    solver.parameters.random_seed = int(seed)
+    if solver.solve(rm.model) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return None
+    found = {k: t for k, t in roster.items() if k[0] not in set(ids)}
+    found.update(read_roster(rm, ids, solver))
+    return found
+
+
+def _choose(pb, people: list[_Person], hint: Roster, limit_s: float, workers: int, seed: int):
+    """The best roster choosing one known pattern per person (CP-SAT), hinted with
+    ``hint``; None if none is found within ``limit_s``."""
+    m = cp_model.CpModel()
+    have: dict[tuple[int, str], list] = {}
+    terms, choice = [], []
+    for p, person in enumerate(people):
+        mine = _pattern_of(hint, pb.staff[p].id)
+        lits = []
+        for pattern, cost in person.patterns.items():
+            v = m.new_bool_var("")
+            m.add_hint(v, pattern == mine)
+            lits.append((v, pattern))
+            terms.append(cost * v)
+            for key in pattern:
+                have.setdefault(key, []).append(v)
+        m.add_exactly_one(v for v, _ in lits)
+        choice.append(lits)
+    for c in pb.cover:
+        under = m.new_int_var(0, c.requirement, "")
+        over = m.new_int_var(0, len(people), "")
+        m.add(sum(have.get((c.day, c.shift), [])) + under - over == c.requirement)
+        terms += [c.weight_under * under, c.weight_over * over]
+    m.minimize(sum(terms))
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = max(0.01, limit_s)
+    solver.parameters.num_workers = max(1, int(workers))
+    solver.parameters.random_seed = int(seed)
+    if solver.solve(m) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return None
+    out: Roster = {}
+    for p, lits in enumerate(choice):
+        pattern = next(pat for v, pat in lits if solver.boolean_value(v))
+        out.update({(pb.staff[p].id, d): t for d, t in pattern})
+    return out
