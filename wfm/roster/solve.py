@@ -82,9 +82,12 @@ def solve_roster(
         shifts (:mod:`wfm.roster.decompose`, status ``DECOMPOSED``) instead of one exact model.
     lns : bool
         Stop the search over the whole roster at its first roster after
-        ``FIRST_SEARCH_RATE`` of the time limit and spend the rest improving that roster part
-        by part (:mod:`wfm.roster.lns`); models of at most ``LNS_ABOVE`` booleans are
-        searched whole to the time limit.
+        ``FIRST_SEARCH_RATE`` of the time limit, price working patterns against the cover
+        and dive from their relaxation until ``RELAX_RATE`` and ``RELAX_RATE + DIVE_RATE``
+        of it (:mod:`wfm.roster.columns`; its Lagrangian bound can prove the roster
+        optimal), and spend the rest improving the roster part by part
+        (:mod:`wfm.roster.lns`); models of at most ``LNS_ABOVE`` booleans are searched whole
+        to the time limit.
 
     Returns
     -------
