@@ -43,10 +43,27 @@ def _exact(pb: RosterProblem) -> float:
     return solver.objective_value
 
 
+SHIFTS = (ShiftType("E", 6 * 60, 480, 480), ShiftType("L", 14 * 60, 480, 480))
+
+
+def _requests(rng: random.Random, people: int, n: int) -> tuple[Request, ...]:
+    """``n`` random on/off requests of people ``p0``… over 14 days."""
+    return tuple(
+        Request(
+            f"p{rng.randrange(people)}",
+            rng.randrange(14),
+            rng.choice(["E", "L", None]),
+            rng.randint(1, 3),
+            rng.random() < 0.5,
+        )
+        for _ in range(n)
+    )
+
+
 def _random_problem(seed: int) -> RosterProblem:
     """A small problem with requests, contract limits and weekends (no spreads)."""
     rng = random.Random(seed)
-    shifts = (ShiftType("E", 6 * 60, 480, 480), ShiftType("L", 14 * 60, 480, 480))
+    shifts = SHIFTS
     staff = tuple(
         Staff(
             f"p{i}",
@@ -63,16 +80,7 @@ def _random_problem(seed: int) -> RosterProblem:
         for i in range(5)
     )
     cover = tuple(Cover(d, s.id, rng.randint(1, 2), 100, 1) for d in range(14) for s in shifts)
-    requests = tuple(
-        Request(
-            f"p{rng.randrange(5)}",
-            rng.randrange(14),
-            rng.choice(["E", "L", None]),
-            rng.randint(1, 3),
-            rng.random() < 0.5,
-        )
-        for _ in range(10)
-    )
+    requests = _requests(rng, 5, 10)
     return RosterProblem(
         days=14, shifts=shifts, staff=staff, cover=cover, requests=requests, min_rest_h=11.0
     )
@@ -127,16 +135,7 @@ def _twelve_people(seed: int) -> RosterProblem:
         for i in range(12)
     )
     cover = tuple(Cover(d, s.id, rng.randint(2, 4), 100, 1) for d in range(14) for s in shifts)
-    requests = tuple(
-        Request(
-            f"p{rng.randrange(12)}",
-            rng.randrange(14),
-            rng.choice(["E", "L", None]),
-            rng.randint(1, 3),
-            rng.random() < 0.5,
-        )
-        for _ in range(20)
-    )
+    requests = _requests(rng, 12, 20)
     return RosterProblem(days=14, shifts=shifts, staff=staff, cover=cover, requests=requests)
 
 
