@@ -98,5 +98,5 @@ def test_a_day_by_day_roster_the_search_improved_is_not_reported_as_unoptimised(
     assert sol.assignment == moved
     assert sol.solve.status == "FEASIBLE"
     monkeypatch.setattr(solve, "improve", lambda pb, a, *rest: (a, 0, False))
-    monkeypatch.setattr(solve, "_from_patterns", lambda pb, a, *rest: (a, None))
+    monkeypatch.setattr(solve, "_from_patterns", lambda pb, a, *rest: (a, None, False))
     assert solve_roster(pb, time_limit_s=10, workers=1, seed=1).solve.status == "GREEDY"

@@ -29,13 +29,14 @@ import time
 from collections import defaultdict
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 from ortools.linear_solver import pywraplp
 from ortools.sat.python import cp_model
 
 from wfm.roster.check import check_roster
-from wfm.roster.lns import part_problem
-from wfm.roster.model import RosterModel, build_model, hint_roster, read_roster
+from wfm.roster.lns import part_problem, part_step
+from wfm.roster.model import RosterModel, build_model, hint_roster
 from wfm.roster.problem import RosterProblem
 
 Roster = dict[tuple[str, int], str]
@@ -59,6 +60,7 @@ class _Person:
     alone: RosterProblem
     model: RosterModel
     patterns: dict[Pattern, int] = field(default_factory=dict)
+    own: Any = 0  # the person's own soft terms as one expression of the model
 
 
 @dataclass(frozen=True)
@@ -86,6 +88,11 @@ class Relaxation:
     patterns: int
     use: list[list[tuple[float, Pattern]]]
 
+    def proves(self, cost: float) -> bool:
+        """The lower bound shows a roster of ``cost`` optimal (costs are whole numbers)."""
+        lb = self.lower_bound
+        return lb is not None and math.ceil(lb - EPS) >= cost
+
 
 def _pattern_of(roster: Roster, sid: str) -> Pattern:
     return tuple(sorted((d, t) for (s, d), t in roster.items() if s == sid))
@@ -93,16 +100,9 @@ def _pattern_of(roster: Roster, sid: str) -> Pattern:
 
 def _alone(pb: RosterProblem, p: int) -> RosterProblem:
     """Person ``p``'s problem without cover and spreads: what a pattern costs by itself."""
-    sid = pb.staff[p].id
-    return replace(
-        pb,
-        staff=(pb.staff[p],),
-        cover=(),
-        requests=tuple(r for r in pb.requests if r.staff == sid),
-        published={k: v for k, v in pb.published.items() if k[0] == sid},
-        pinned=frozenset(k for k in pb.pinned if k[0] == sid),
-        weights=replace(pb.weights, weekend_spread=0, night_spread=0, evening_spread=0),
-    )
+    part, _ = part_problem(pb, {}, [p])
+    spreads = {"weekend_spread": 0, "night_spread": 0, "evening_spread": 0}
+    return replace(part, cover=(), weights=replace(pb.weights, **spreads))
 
 
 def _own_cost(alone: RosterProblem, pattern: Pattern) -> int:
@@ -127,11 +127,10 @@ def _price(person: _Person, duals: dict, mu: float, limit_s: float) -> tuple[int
     person's own dual ``mu``: how many were added, and the least reduced cost (None unless
     the search was optimal)."""
     rm = person.model
-    own = sum(wt * e for wt, e, _ in rm.terms) + rm.constant
     price = [
         (round(duals[d, t] * DUAL_SCALE), v) for (_, d, t), v in rm.x.items() if duals.get((d, t))
     ]
-    rm.model.minimize(DUAL_SCALE * own - sum(c * v for c, v in price))
+    rm.model.minimize(DUAL_SCALE * person.own - sum(c * v for c, v in price))
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = max(0.01, limit_s)
     solver.parameters.num_workers = 1
@@ -193,7 +192,8 @@ class _Master:
             rm = build_model(alone)
             hint_roster(rm, [person.id], start)
             mine = _pattern_of(start, person.id)
-            self.people.append(_Person(alone, rm, {mine: _own_cost(alone, mine)}))
+            own = sum(wt * e for wt, e, _ in rm.terms) + rm.constant
+            self.people.append(_Person(alone, rm, {mine: _own_cost(alone, mine)}, own))
         self.rounds, self.bound = 0, None
 
     def solve(self):
@@ -215,7 +215,7 @@ class _Master:
             priced = list(pool.map(lambda job: _price(*job), jobs))
             if len(active) == len(self.people) and all(r is not None for _, r in priced):
                 lagrange = value + sum(min(0.0, r) for _, r in priced if r is not None)
-                self.bound = max(self.bound or lagrange, lagrange)
+                self.bound = lagrange if self.bound is None else max(self.bound, lagrange)
             if not sum(n for n, _ in priced):
                 break
         value, _, _, use = self.solve()
@@ -224,7 +224,8 @@ class _Master:
 
 def relax(pb: RosterProblem, start: Roster, deadline: float, workers: int = 2):
     """Generate patterns from ``start`` (a roster meeting every hard rule: one pattern per
-    person to begin with) until pricing finds none, the relaxation stalls, or ``deadline``
+    person to begin with) until pricing finds none, the Lagrangian bound meets the value, or
+    ``deadline``
     (``perf_counter``) passes; ``workers`` people are priced at once. Returns the master
     (for :func:`dive`) and the :class:`Relaxation`."""
     master = _Master(pb, start)
@@ -240,7 +241,8 @@ def dive(
     """A roster from the relaxation by diving: fix the people whose most used pattern
     weighs at least ``DIVE_WEIGHT`` (else the one most settled) to that pattern, price the
     rest again, and repeat while the relaxation stays within ``DIVE_RISE`` of where it
-    began; the people left free are then rostered exactly around the fixed ones
+    began; the people left free then get the best choice among their patterns, and are
+    rostered exactly around the fixed ones with the days the relaxation settles fixed
     (:func:`wfm.roster.lns.part_step`) until ``deadline``."""
     pb, people = master.pb, master.people
     fixed: set[int] = set()
@@ -291,32 +293,26 @@ def dive(
 def _settled_search(pb, roster: Roster, free: list[int], use, limit_s, workers, seed):
     """Re-roster the ``free`` people exactly around the others (held at ``roster``), with
     each (person, day) the relaxation settles (``use``) fixed so (RENS, Berthold 2014): a
-    shift it works there for certain, a day off where none of its patterns works."""
-    part, outside = part_problem(pb, roster, free)
-    rm = build_model(part, outside)
-    ids = [s.id for s in part.staff]
-    hint_roster(rm, ids, roster)
-    for i, p in enumerate(free):
+    day off where none of its patterns works (time off of the search's problem), a shift it
+    works there for certain (pinned)."""
+    staff, pins = list(pb.staff), {}
+    for p in free:
         worked: dict[tuple[int, str], float] = defaultdict(float)
         for weight, pattern in use[p]:
             for key in pattern:
                 worked[key] += weight
-        for d in range(pb.days):
-            day = [worked.get((d, s.id), 0.0) for s in pb.shifts]
-            if sum(day) < EPS:
-                rm.model.add(rm.w[i, d] == 0)
-            for s, share in zip(pb.shifts, day, strict=True):
-                if share > 1 - EPS and (i, d, s.id) in rm.x:
-                    rm.model.add(rm.x[i, d, s.id] == 1)
-    solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = max(0.01, limit_s)
-    solver.parameters.num_workers = max(1, int(workers))
-    solver.parameters.linearization_level = 2
-    solver.parameters.random_seed = int(seed)
-    if solver.solve(rm.model) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return None
-    found = {k: t for k, t in roster.items() if k[0] not in set(ids)}
-    found.update(read_roster(rm, ids, solver))
+        off = {
+            d for d in range(pb.days) if sum(worked.get((d, s.id), 0.0) for s in pb.shifts) < EPS
+        }
+        staff[p] = replace(staff[p], days_off=staff[p].days_off | off)
+        pins.update({(staff[p].id, d): t for (d, t), share in worked.items() if share > 1 - EPS})
+    settled = replace(
+        pb,
+        staff=tuple(staff),
+        published={**pb.published, **pins},
+        pinned=pb.pinned | frozenset(pins),
+    )
+    found, _ = part_step(settled, roster, free, range(pb.days), limit_s, seed, workers)
     return found
 
 

@@ -71,18 +71,25 @@ def part_problem(
 
 
 def part_step(
-    pb: RosterProblem, roster: Roster, people: list[int], days: range, limit_s: float, seed: int
+    pb: RosterProblem,
+    roster: Roster,
+    people: list[int],
+    days: range,
+    limit_s: float,
+    seed: int,
+    workers: int = 1,
 ) -> tuple[Roster | None, bool]:
     """Re-roster ``people`` on ``days`` (their other days fixed through the variables'
-    domains), everything else held at ``roster``: the whole roster found (None if none in
-    ``limit_s`` seconds) and whether that part was solved to optimality."""
+    domains), everything else held at ``roster``, with ``workers`` CP-SAT workers: the whole
+    roster found (None if none in ``limit_s`` seconds) and whether that part was solved to
+    optimality."""
     part, outside = part_problem(pb, roster, people)
     rm = build_model(part, outside)
     ids = [s.id for s in part.staff]
     hint_roster(rm, ids, roster, free_days=days)
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = max(0.01, limit_s)
-    solver.parameters.num_workers = 1
+    solver.parameters.num_workers = max(1, int(workers))
     solver.parameters.linearization_level = 2
     solver.parameters.random_seed = int(seed)
     status = solver.solve(rm.model)

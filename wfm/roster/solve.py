@@ -131,11 +131,12 @@ def solve_roster(
         if status == cp_model.FEASIBLE and _greedy_wins(problem, quick_check, assignment):
             assignment, name = quick, "GREEDY"  # the time limit cut CP-SAT short of the hint
         steps, relaxation = 0, None
+        proven = False
         if status == cp_model.FEASIBLE and lns:
-            assignment, relaxation = _from_patterns(
+            assignment, relaxation, proven = _from_patterns(
                 problem, assignment, t0, time_limit_s, int(workers), int(seed)
             )
-        if status == cp_model.FEASIBLE and lns and not _proven(problem, assignment, relaxation):
+        if status == cp_model.FEASIBLE and lns and not proven:
             assignment, steps, proven = improve(
                 problem, assignment, t0 + time_limit_s, int(workers), int(seed)
             )
@@ -185,21 +186,17 @@ def solve_roster(
 
 
 def _from_patterns(pb, assignment, t0: float, limit_s: float, workers: int, seed: int):
-    """The pattern relaxation from ``assignment`` and the roster its fixings lead to when it
-    is valid and cheaper (:mod:`wfm.roster.columns`)."""
+    """The roster the pattern relaxation from ``assignment`` leads to when it is valid and
+    cheaper (:mod:`wfm.roster.columns`), the relaxation, and whether its Lagrangian bound
+    proves that roster optimal."""
     master, relaxation = relax(pb, assignment, t0 + RELAX_RATE * limit_s, workers)
     found = dive(master, relaxation, t0 + (RELAX_RATE + DIVE_RATE) * limit_s, workers, seed)
+    cost = check_roster(pb, assignment).objective
     if found is not None:
         check = check_roster(pb, found)
-        if not check.violations and check.objective < check_roster(pb, assignment).objective:
-            assignment = found
-    return assignment, relaxation
-
-
-def _proven(pb, assignment, relaxation) -> bool:
-    """The relaxation's lower bound shows ``assignment`` optimal (costs are integers)."""
-    lb = None if relaxation is None else relaxation.lower_bound
-    return lb is not None and math.ceil(lb - 1e-6) >= check_roster(pb, assignment).objective
+        if not check.violations and check.objective < cost:
+            assignment, cost = found, check.objective
+    return assignment, relaxation, relaxation.proves(cost)
 
 
 def _greedy_wins(problem: RosterProblem, quick: RosterCheck, assignment: dict) -> bool:
