@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import itertools
 import random
 import time
 from pathlib import Path
@@ -20,7 +21,7 @@ from wfm.roster import (
     check_roster,
     solve_roster,
 )
-from wfm.roster.columns import _alone, _own_cost, dive, relax
+from wfm.roster.columns import DUAL_SCALE, _alone, _own_cost, dive, relax
 from wfm.roster.model import build_model
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "roster"
@@ -103,6 +104,36 @@ def test_the_relaxation_never_costs_more_than_its_start_and_bounds_the_optimum()
     assert relaxation.lower_bound <= 40 + 1e-6  # the hand-checked optimum
     for use in relaxation.use:  # one convex combination of patterns per person
         assert sum(w for w, _ in use) == pytest.approx(1.0)
+
+
+def _least_reduced_cost(alone: RosterProblem, prices: dict) -> float:
+    """Every pattern of one person enumerated: the least of own cost minus the prices of
+    the (day, shift)s it works, over the patterns that meet the person's hard rules."""
+    sid, options = alone.staff[0].id, [None, *(s.id for s in alone.shifts)]
+    least = float("inf")
+    for days in itertools.product(options, repeat=alone.days):
+        roster = {(sid, d): t for d, t in enumerate(days) if t}
+        check = check_roster(alone, roster)
+        if not check.violations:
+            least = min(
+                least,
+                check.objective - sum(prices.get((d, t), 0.0) for (_, d), t in roster.items()),
+            )
+    return least
+
+
+def test_the_lagrangian_bound_is_that_of_the_prices_it_was_priced_at():
+    """L(pi) = sum of pi * requirement + each person's least reduced cost, by enumeration of
+    all 3^7 patterns per person: exact for the rounded prices CP-SAT priced, not only for
+    the master's own duals (a bound mixing the two is not a bound)."""
+    pb = _tiny()
+    master, relaxation = relax(pb, POOR, time.perf_counter() + 30, workers=1)
+    prices = {k: v / DUAL_SCALE for k, v in master.center.items()}
+    lagrange = sum(prices[c.day, c.shift] * c.requirement for c in pb.cover) + sum(
+        _least_reduced_cost(_alone(pb, p), prices) for p in range(len(pb.staff))
+    )
+    assert relaxation.lower_bound == pytest.approx(lagrange, abs=1e-9)
+    assert lagrange <= 40 + 1e-9  # the hand-checked optimum
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])

@@ -42,7 +42,7 @@ from wfm.roster.problem import RosterProblem
 Roster = dict[tuple[str, int], str]
 Pattern = tuple[tuple[int, str], ...]  # ((day, shift id), ...) of one person's worked days
 
-DUAL_SCALE = 1000  # a dual is priced in CP-SAT's integers at this many units per weight
+DUAL_SCALE = 100  # a dual is priced in CP-SAT's integers at this many units per weight
 PATTERNS_PER_PRICING = 4  # most patterns one pricing search adds (its last improving ones)
 PRICING_S = 1.0  # longest pricing search of one person [s]
 DIVE_WEIGHT = 0.7  # a diving step fixes every person whose most used pattern weighs this
@@ -50,6 +50,7 @@ DIVE_PARTS = 4  # a diving step fixes at least this share (1 / parts) of the peo
 DIVE_ROUNDS = 2  # most pricing rounds after a diving step
 PART_SHARE = 0.3  # share of the dive's time kept for rostering the people it left free
 DIVE_RISE = 0.01  # diving stops before the relaxation rises above this share of its start
+SMOOTHING = 0.5  # share of the best bound's duals in the duals priced at the root
 EPS = 1e-6
 
 
@@ -122,14 +123,13 @@ class _Collect(cp_model.CpSolverSolutionCallback):
         self.found.append(tuple(sorted((d, t) for (_, d, t), v in x.items() if self.value(v))))
 
 
-def _price(person: _Person, duals: dict, mu: float, limit_s: float) -> tuple[int, float | None]:
-    """Add ``person``'s patterns of negative reduced cost under the cover ``duals`` and the
-    person's own dual ``mu``: how many were added, and the least reduced cost (None unless
-    the search was optimal)."""
+def _price(person: _Person, duals: dict, limit_s: float) -> tuple[list[Pattern], int | None]:
+    """``person``'s patterns of least reduced cost under the cover ``duals``, priced in
+    whole units of ``1 / DUAL_SCALE``: the last improving ones the search found, and the
+    least reduced cost without the person's own dual in those units (None unless the
+    search was optimal)."""
     rm = person.model
-    price = [
-        (round(duals[d, t] * DUAL_SCALE), v) for (_, d, t), v in rm.x.items() if duals.get((d, t))
-    ]
+    price = [(duals[d, t], v) for (_, d, t), v in rm.x.items() if duals.get((d, t))]
     rm.model.minimize(DUAL_SCALE * person.own - sum(c * v for c, v in price))
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = max(0.01, limit_s)
@@ -137,17 +137,8 @@ def _price(person: _Person, duals: dict, mu: float, limit_s: float) -> tuple[int
     solver.parameters.linearization_level = 2
     collect = _Collect(rm)
     status = solver.solve(rm.model, collect)
-    added = 0
-    for pattern in collect.found[-PATTERNS_PER_PRICING:]:
-        if pattern in person.patterns:
-            continue
-        cost = _own_cost(person.alone, pattern)
-        if cost - sum(duals.get(k, 0.0) for k in pattern) - mu < -EPS:
-            person.patterns[pattern] = cost
-            added += 1
-    if status != cp_model.OPTIMAL:
-        return added, None
-    return added, solver.objective_value / DUAL_SCALE - mu
+    found = collect.found[-PATTERNS_PER_PRICING:]
+    return found, round(solver.objective_value) if status == cp_model.OPTIMAL else None
 
 
 def _master_lp(pb: RosterProblem, people: list[_Person]):
@@ -194,7 +185,7 @@ class _Master:
             mine = _pattern_of(start, person.id)
             own = sum(wt * e for wt, e, _ in rm.terms) + rm.constant
             self.people.append(_Person(alone, rm, {mine: _own_cost(alone, mine)}, own))
-        self.rounds, self.bound = 0, None
+        self.rounds, self.bound, self.center = 0, None, {}
 
     def solve(self):
         """The relaxation: value, cover duals, person duals, pattern weights."""
@@ -202,7 +193,13 @@ class _Master:
 
     def generate(self, active: list[int], deadline: float, pool, most_rounds: int):
         """Price the ``active`` people until no pattern joins, the bound meets the value,
-        ``most_rounds`` or ``deadline``; the relaxation's value and pattern weights."""
+        ``most_rounds`` or ``deadline``; the relaxation's value and pattern weights.
+
+        Pricing everyone (the root relaxation) uses the duals smoothed towards those of the
+        best Lagrangian bound so far (Wentges 1997, ITOR 4(2)); a round that adds nothing
+        so is priced again at the master's own duals."""
+        whole = len(active) == len(self.people)
+        smooth = SMOOTHING if whole else 0.0
         for _ in range(most_rounds):
             value, duals, mus, use = self.solve()
             # costs are whole numbers: a bound within one of the value closes the relaxation
@@ -210,16 +207,46 @@ class _Master:
             if time.perf_counter() >= deadline or closed:
                 return value, use
             self.rounds += 1
+            prices = {k: round(v * DUAL_SCALE) for k, v in duals.items()}
+            if smooth and self.center:
+                prices = {
+                    k: round(smooth * self.center[k] + (1 - smooth) * v) for k, v in prices.items()
+                }
             limit = min(PRICING_S, max(0.01, deadline - time.perf_counter()))
-            jobs = [(self.people[p], duals, mus[p], limit) for p in active]
+            jobs = [(self.people[p], prices, limit) for p in active]
             priced = list(pool.map(lambda job: _price(*job), jobs))
-            if len(active) == len(self.people) and all(r is not None for _, r in priced):
-                lagrange = value + sum(min(0.0, r) for _, r in priced if r is not None)
-                self.bound = lagrange if self.bound is None else max(self.bound, lagrange)
-            if not sum(n for n, _ in priced):
+            added = sum(
+                self._add(p, found, duals, mus[p])
+                for p, (found, _) in zip(active, priced, strict=True)
+            )
+            if whole and all(z is not None for _, z in priced):
+                self._lagrange(prices, sum(z for _, z in priced))
+            if not added and not smooth:
                 break
+            smooth = SMOOTHING if whole and added else 0.0
         value, _, _, use = self.solve()
         return value, use
+
+    def _add(self, p: int, found: list[Pattern], duals: dict, mu: float) -> int:
+        """Add person ``p``'s ``found`` patterns of negative reduced cost: how many."""
+        person, added = self.people[p], 0
+        for pattern in found:
+            if pattern in person.patterns:
+                continue
+            cost = _own_cost(person.alone, pattern)
+            if cost - sum(duals.get(k, 0.0) for k in pattern) - mu < -EPS:
+                person.patterns[pattern] = cost
+                added += 1
+        return added
+
+    def _lagrange(self, prices: dict, least: int) -> None:
+        """The Lagrangian bound at the cover ``prices`` (units of ``1 / DUAL_SCALE``), given
+        the sum of everyone's ``least`` reduced cost there: keep it, and the prices, if best."""
+        bound = (
+            sum(prices[c.day, c.shift] * c.requirement for c in self.pb.cover) + least
+        ) / DUAL_SCALE
+        if self.bound is None or bound > self.bound:
+            self.bound, self.center = bound, prices
 
 
 def relax(pb: RosterProblem, start: Roster, deadline: float, workers: int = 2):
