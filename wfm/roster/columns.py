@@ -42,7 +42,7 @@ from wfm.roster.problem import RosterProblem
 Roster = dict[tuple[str, int], str]
 Pattern = tuple[tuple[int, str], ...]  # ((day, shift id), ...) of one person's worked days
 
-DUAL_SCALE = 100  # a dual is priced in CP-SAT's integers at this many units per weight
+DUAL_SCALE = 1000  # a dual is priced in CP-SAT's integers at this many units per weight
 PATTERNS_PER_PRICING = 4  # most patterns one pricing search adds (its last improving ones)
 PRICING_S = 1.0  # longest pricing search of one person [s]
 DIVE_WEIGHT = 0.7  # a diving step fixes every person whose most used pattern weighs this
