@@ -38,7 +38,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import special
 
-from wfm.staffing import erlang
+from wfm.staffing import erlang, poisson
 
 _LOG_TINY = -600.0
 
@@ -109,7 +109,7 @@ def kpis_kernel(
         a = nl * ratio
         y = x * np.exp(-thr[live] / patience[live])  # x·e^{−θT}
         b = erlang.erlang_b_kernel(nl, al)
-        lp = erlang.poisson_log_pmf_kernel(a, x)
+        lp = poisson.poisson_log_pmf_kernel(a, x)
         p_a = special.gammainc(a, x)
         p_a1 = special.gammainc(a + 1.0, x)
         p_y1 = special.gammainc(a + 1.0, y)
@@ -229,12 +229,12 @@ def _wait_weight(s: np.ndarray, x: np.ndarray) -> np.ndarray:
 
 
 def validated_inputs(*arrays: object) -> list[np.ndarray]:
-    """Broadcast float arrays, as ``erlang.validated_arrays``, with AHT and patience positive.
+    """Broadcast float arrays, as ``poisson.validated_arrays``, with AHT and patience positive.
 
     The third array is the AHT and the fourth the patience [s]; ValueError where either is
     not positive.
     """
-    out = erlang.validated_arrays(*arrays)
+    out = poisson.validated_arrays(*arrays)
     if (out[2] <= 0.0).any():
         raise ValueError("aht_s must be positive")
     if (out[3] <= 0.0).any():
