@@ -6,6 +6,8 @@ expected. Exit codes are chosen by the CLI, not here.
 
 from __future__ import annotations
 
+from typing import Any
+
 
 class WfmError(Exception):
     """Base class of every error `wfm` raises on purpose."""
@@ -82,7 +84,7 @@ def raise_at_first(
     *,
     source: str | None,
     key: str | None = None,
-    got: object = None,
+    got: Any = None,
     expected: str | None = None,
 ) -> None:
     """Raise :class:`InputError` at the first row where ``bad`` is true; nothing if none is.

@@ -140,7 +140,7 @@ def _forecast_series(job: SeriesJob) -> SeriesOutcome:
     row_of = np.searchsorted(targets, g_ord)
     scores: tuple[ModelScore, ...] = ()
     set_aside: tuple[SetAside, ...] = ()
-    error_sq = cfg.fallback_error_rate**2
+    error_sq: float | np.ndarray = cfg.fallback_error_rate**2
     if job.intervals.size == 0:
         if job.seed_contacts_per_day is None:
             raise ValueError(f"series {label} has no history and no seed volume")

@@ -81,10 +81,10 @@ def screen_days(
         same = wds[first : last + 1] == wds[r]
         if not valid[r] and valid[first : last + 1][same].mean() >= 0.5:
             out[r] = "missing"  # a day without data of a weekday that usually has data
-    for r in np.flatnonzero(valid):
-        if panel.day0 + r in holidays:
-            out[int(r)] = "holiday"
-            valid[r] = False
+    for h in np.flatnonzero(valid):
+        if panel.day0 + h in holidays:
+            out[int(h)] = "holiday"
+            valid[h] = False
     values[~valid] = np.nan
     for r in _partial_rows(values, panel.weekdays):
         out[int(r)] = "partial"
@@ -160,7 +160,7 @@ def _anomalous_rows(values: np.ndarray, weekdays: np.ndarray) -> list[int]:
     # the level of a day's own week: the median ratio of the other days within three days
     week = np.full(n, 0.0)
     for r in np.flatnonzero(ok):
-        near = np.arange(max(0, r - 3), min(n, r + 4))
+        near = np.arange(max(0, int(r) - 3), min(n, int(r) + 4))
         near = near[(near != r) & ok[near]]
         if near.size >= 2:
             week[r] = np.median(ratio[near])

@@ -92,8 +92,8 @@ def wfm_record(
         except InputError:
             data = None
     ok = isinstance(data, dict) and all(k in data for k in keys)
-    files = [*data.get("files", ()), *data.get("added_files", ())] if ok else []
-    if not ok or not all(isinstance(f, str) for f in files):
+    files = [*data.get("files", ()), *data.get("added_files", ())] if data and ok else []
+    if not data or not ok or not all(isinstance(f, str) for f in files):
         raise InputError(
             f"{record} was not written by wfm; the folder was left as it is",
             source=str(folder),

@@ -31,7 +31,9 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
 from dataclasses import replace
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -273,7 +275,11 @@ def _corrected(
         sim, tables={**sim.tables, "correction": rounds}, notes=(*sim.notes, note)
     )
     # the rounds wrote the requirements and what the simulation reads; the rest is written here
-    file_as = {"requirements": in_file_order, "schedule": _schedule_filed, "simulation": filed}
+    file_as: dict[str, Callable[..., Any]] = {
+        "requirements": in_file_order,
+        "schedule": _schedule_filed,
+        "simulation": filed,
+    }
     return {
         name: file_as[name](out[name], name) if out[name] is not results[name] else results[name]
         for name in results

@@ -107,7 +107,7 @@ def make_plan(
                 key="forecast.events_file",
                 source=scenario_file or None,
             )
-    if rosters(scenario, stop_after) and not (people and "agents" in people):
+    if rosters(scenario, stop_after) and scenario.roster and not (people and "agents" in people):
         raise ConfigError(
             f"the scenario names the agents file {scenario.roster.agents!r}; read it and give "
             "it as people= (run_plan reads it beside the scenario)",

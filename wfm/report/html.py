@@ -39,7 +39,7 @@ from wfm.report.kpis import (
     overall_target,
     service_against_targets,
 )
-from wfm.report.markup import render_page
+from wfm.report.markup import Section, render_page
 from wfm.report.people import Staffing, coverage_section, schedule_section
 from wfm.report.provenance import provenance_section
 from wfm.report.roster import roster_section
@@ -247,7 +247,7 @@ def _sections(
     zones: Mapping[str, str],
     home: str,
     gantt_day: str,
-) -> list[str]:
+) -> list[Section]:
     """The report's sections in page order (those without their tables are empty; the
     roster's is left out of a plan without a roster); ``zones`` maps each site to its IANA
     zone, ``home`` is the zone of charts of all sites."""

@@ -264,8 +264,10 @@ def roster_figures(
 ) -> list[tuple[str, str]]:
     """The roster's key figures as (label, text): from the stage's figures in the manifest,
     else counted from the tables."""
-    figs = stage.get("figures") if isinstance(stage.get("figures"), Mapping) else {}
-    total = figs.get("total") if isinstance(figs.get("total"), Mapping) else None
+    figs = stage.get("figures")
+    figs = figs if isinstance(figs, Mapping) else {}
+    total = figs.get("total")
+    total = total if isinstance(total, Mapping) else None
     if total is None:
         open_ = int(unassigned["unassigned"].sum()) if unassigned is not None else 0
         total = {"shifts_assigned": len(roster), "shifts_unassigned": open_}

@@ -116,7 +116,8 @@ class _Collect(cp_model.CpSolverSolutionCallback):
 
     def __init__(self, rm: RosterModel) -> None:
         super().__init__()
-        self.rm, self.found = rm, []
+        self.rm = rm
+        self.found: list[Pattern] = []
 
     def on_solution_callback(self) -> None:
         x = self.rm.x
@@ -185,7 +186,8 @@ class _Master:
             mine = _pattern_of(start, person.id)
             own = sum(wt * e for wt, e, _ in rm.terms) + rm.constant
             self.people.append(_Person(alone, rm, {mine: _own_cost(alone, mine)}, own))
-        self.rounds, self.bound, self.center = 0, None, {}
+        self.rounds, self.bound = 0, None
+        self.center: dict[tuple[int, str], int] = {}  # the prices of the best bound
 
     def solve(self):
         """The relaxation: value, cover duals, person duals, pattern weights."""

@@ -165,7 +165,7 @@ def _overflow_columns(
     inf = solver.infinity()
     objective = solver.Objective()
     for a_idx, arc in enumerate(problem.arcs):
-        for i in np.flatnonzero(arc.cap_contacts > 1e-9):
+        for i in map(int, np.flatnonzero(arc.cap_contacts > 1e-9)):
             fv = solver.NumVar(0.0, float(arc.cap_contacts[i]), f"f{a_idx}_{i}")
             b.flow[(a_idx, int(i))] = fv
             objective.SetCoefficient(fv, problem.overflow_cost_per_contact)
