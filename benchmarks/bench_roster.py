@@ -57,7 +57,8 @@ def curtois_table(
         except Exception as err:  # noqa: BLE001 — a row per instance whatever happens
             print(
                 f"| {n} | {pb.days} | {len(pb.staff)} | {len(pb.shifts)} | – | {best[name]} "
-                f"| – | {type(err).__name__} | – | – | – | – | – | {time.perf_counter() - t0:.1f} | – |"
+                f"| – | {type(err).__name__} | – | – | – | – | – "
+                f"| {time.perf_counter() - t0:.1f} | – |"
             )
             continue
         check = check_roster(pb, sol.assignment)
