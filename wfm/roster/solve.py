@@ -109,9 +109,7 @@ def solve_roster(
     lns = lns and len(rm.x) > LNS_ABOVE
     quick = greedy_roster(problem)
     quick_check = check_roster(problem, quick)  # the day-by-day roster: a fallback if valid
-    quick_ok = not quick_check.violations
-    start = hint or quick
-    hint_roster(rm, [s.id for s in problem.staff], start)
+    hint_roster(rm, [s.id for s in problem.staff], hint or quick)
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = float(time_limit_s)
     solver.parameters.num_workers = max(int(workers), FIRST_SEARCH_WORKERS if lns else 1)
@@ -125,33 +123,53 @@ def solve_roster(
             "the roster's hard rules cannot all be met (contract hours, rest, consecutive "
             "days, weekends, pinned shifts); relax a contract or a pin"
         )
+    steps, relaxation, raw = 0, None, None
     if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         assignment = read_roster(rm, [s.id for s in problem.staff], solver)
-        raw: float | None = float(solver.objective_value)
+        raw = float(solver.objective_value)
         if status == cp_model.FEASIBLE and _greedy_wins(problem, quick_check, assignment):
             assignment, name = quick, "GREEDY"  # the time limit cut CP-SAT short of the hint
-        steps, relaxation = 0, None
-        proven = False
         if status == cp_model.FEASIBLE and lns:
-            assignment, relaxation, proven = _from_patterns(
-                problem, assignment, t0, time_limit_s, int(workers), int(seed)
-            )
-        if status == cp_model.FEASIBLE and lns and not proven:
-            assignment, steps, proven = improve(
-                problem, assignment, t0 + time_limit_s, int(workers), int(seed)
-            )
+            limits = (t0, float(time_limit_s), int(workers), int(seed))
+            assignment, steps, relaxation, proven = _improve(problem, assignment, *limits)
             if proven:
                 name = "OPTIMAL"
             elif name == "GREEDY" and assignment != quick:
                 name = "FEASIBLE"  # the search improved the day-by-day roster it started from
-    elif quick_ok:
-        # no CP-SAT solution in time: the day-by-day roster, which meets every hard rule
-        assignment, name, raw, steps, relaxation = quick, "GREEDY", None, 0, None
+    elif not quick_check.violations:
+        assignment, name = quick, "GREEDY"  # no CP-SAT roster in time: the day-by-day one
     else:
         raise SolverError(f"CP-SAT found no roster within {time_limit_s:.0f} s (status {name})")
-    # the roster's own cost: a feasible (not optimal) solution may carry slack in the
-    # under/over and spread variables that its assignment does not need
-    obj = float(check_roster(problem, assignment).objective)
+    detail = {
+        "variables": len(rm.x),
+        "solver_wall_s": float(solver.wall_time),
+        "conflicts": int(solver.num_conflicts),
+        "solver_objective": raw,
+        "lns_steps": steps,  # improving neighbourhood searches
+        "pattern_rounds": relaxation.rounds if relaxation else 0,
+        "patterns": relaxation.patterns if relaxation else 0,
+        "relaxation_value": relaxation.value if relaxation else None,
+    }
+    result = _result(problem, assignment, name, solver, relaxation, t0, seed, detail)
+    return RosterSolution(assignment=assignment, solve=result)
+
+
+def _improve(pb, assignment, t0: float, limit_s: float, workers: int, seed: int):
+    """The pattern phase, then the neighbourhood search unless the pattern's bound proved
+    the roster optimal: the roster, the search's improving steps, the relaxation, and
+    whether the last neighbourhood (the whole roster free) proved it optimal."""
+    assignment, relaxation, proven = _from_patterns(pb, assignment, t0, limit_s, workers, seed)
+    if proven:  # the status follows from the bound (see _result)
+        return assignment, 0, relaxation, False
+    assignment, steps, proven = improve(pb, assignment, t0 + limit_s, workers, seed)
+    return assignment, steps, relaxation, proven
+
+
+def _result(pb, assignment, name: str, solver, relaxation, t0: float, seed: int, detail):
+    """The solve's outcome: the roster's own cost (a feasible, not optimal, CP-SAT solution
+    may carry slack in the under/over and spread variables that its assignment does not
+    need), and the higher of CP-SAT's and the pattern relaxation's bound."""
+    obj = float(check_roster(pb, assignment).objective)
     bound = float(solver.best_objective_bound)
     if relaxation is not None and relaxation.lower_bound is not None:
         bound = max(bound, math.ceil(relaxation.lower_bound - 1e-6))
@@ -162,7 +180,7 @@ def solve_roster(
     elif not math.isfinite(bound) or bound > obj:
         bound = 0.0
     gap = max(0.0, obj - bound) / max(abs(obj), 1e-9) if obj else 0.0
-    result = SolveResult(
+    return SolveResult(
         status=name,
         objective=obj,
         best_bound=bound,
@@ -171,18 +189,8 @@ def solve_roster(
         num_workers=int(solver.parameters.num_workers),
         seed=int(seed),
         solver="CP-SAT",
-        detail={
-            "variables": len(rm.x),
-            "solver_wall_s": float(solver.wall_time),
-            "conflicts": int(solver.num_conflicts),
-            "solver_objective": raw,
-            "lns_steps": steps,  # improving neighbourhood searches
-            "pattern_rounds": relaxation.rounds if relaxation else 0,
-            "patterns": relaxation.patterns if relaxation else 0,
-            "relaxation_value": relaxation.value if relaxation else None,
-        },
+        detail=detail,
     )
-    return RosterSolution(assignment=assignment, solve=result)
 
 
 def _from_patterns(pb, assignment, t0: float, limit_s: float, workers: int, seed: int):
