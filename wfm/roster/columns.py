@@ -95,8 +95,23 @@ class Relaxation:
         return lb is not None and math.ceil(lb - EPS) >= cost
 
 
-def _pattern_of(roster: Roster, sid: str) -> Pattern:
-    return tuple(sorted((d, t) for (s, d), t in roster.items() if s == sid))
+def _patterns(roster: Roster, ids: list[str]) -> list[Pattern]:
+    """Each person's pattern in ``roster``, in the order of ``ids`` (one pass over it)."""
+    days: dict[str, list[tuple[int, str]]] = {sid: [] for sid in ids}
+    for (sid, d), t in roster.items():
+        if sid in days:
+            days[sid].append((d, t))
+    return [tuple(sorted(days[sid])) for sid in ids]
+
+
+def _roster_of(ids: list[str], patterns: list[Pattern]) -> Roster:
+    """The roster of one pattern per person (``ids`` in the same order)."""
+    return {(sid, d): t for sid, pattern in zip(ids, patterns, strict=True) for d, t in pattern}
+
+
+def _top(use: list[tuple[float, Pattern]]) -> tuple[float, Pattern]:
+    """A person's most used pattern in the relaxation, with its weight."""
+    return max(use, key=lambda u: u[0])
 
 
 def _alone(pb: RosterProblem, p: int) -> RosterProblem:
@@ -107,8 +122,7 @@ def _alone(pb: RosterProblem, p: int) -> RosterProblem:
 
 
 def _own_cost(alone: RosterProblem, pattern: Pattern) -> int:
-    sid = alone.staff[0].id
-    return check_roster(alone, {(sid, d): t for d, t in pattern}).objective
+    return check_roster(alone, _roster_of([alone.staff[0].id], [pattern])).objective
 
 
 class _Collect(cp_model.CpSolverSolutionCallback):
@@ -179,11 +193,11 @@ class _Master:
 
     def __init__(self, pb: RosterProblem, start: Roster) -> None:
         self.pb, self.people = pb, []
-        for p, person in enumerate(pb.staff):
+        ids = [s.id for s in pb.staff]
+        for p, mine in enumerate(_patterns(start, ids)):
             alone = _alone(pb, p)
             rm = build_model(alone)
-            hint_roster(rm, [person.id], start)
-            mine = _pattern_of(start, person.id)
+            hint_roster(rm, [ids[p]], start)
             own = sum(wt * e for wt, e, _ in rm.terms) + rm.constant
             self.people.append(_Person(alone, rm, {mine: _own_cost(alone, mine)}, own))
         self.rounds, self.bound = 0, None
@@ -281,11 +295,7 @@ def dive(
     with ThreadPoolExecutor(max(1, int(workers))) as pool:
         while len(fixed) < len(people) and time.perf_counter() < steps_end:
             heaviest = sorted(
-                (
-                    (*max(use[p], key=lambda u: u[0]), p)
-                    for p in range(len(people))
-                    if p not in fixed
-                ),
+                ((*_top(use[p]), p) for p in range(len(people)) if p not in fixed),
                 reverse=True,
             )
             many = max(sum(h[0] >= DIVE_WEIGHT for h in heaviest), -(-len(heaviest) // DIVE_PARTS))
@@ -305,10 +315,8 @@ def dive(
                 most = len(step) // 2
                 continue
             use = new_use
-    roster: Roster = {}
-    for p in range(len(people)):
-        pattern = max(use[p], key=lambda u: u[0])[1]
-        roster.update({(pb.staff[p].id, d): t for d, t in pattern})
+    ids = [s.id for s in pb.staff]
+    roster = _roster_of(ids, [_top(u)[1] for u in use])
     free = [p for p in range(len(people)) if p not in fixed]
     if free:
         left = deadline - time.perf_counter()
@@ -351,8 +359,8 @@ def _choose(pb, people: list[_Person], hint: Roster, limit_s: float, workers: in
     m = cp_model.CpModel()
     have: dict[tuple[int, str], list] = {}
     terms, choice = [], []
-    for p, person in enumerate(people):
-        mine = _pattern_of(hint, pb.staff[p].id)
+    ids = [s.id for s in pb.staff]
+    for person, mine in zip(people, _patterns(hint, ids), strict=True):
         lits = []
         for pattern, cost in person.patterns.items():
             v = m.new_bool_var("")
@@ -375,8 +383,5 @@ def _choose(pb, people: list[_Person], hint: Roster, limit_s: float, workers: in
     solver.parameters.random_seed = int(seed)
     if solver.solve(m) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None
-    out: Roster = {}
-    for p, lits in enumerate(choice):
-        pattern = next(pat for v, pat in lits if solver.boolean_value(v))
-        out.update({(pb.staff[p].id, d): t for d, t in pattern})
-    return out
+    chosen = [next(pat for v, pat in lits if solver.boolean_value(v)) for lits in choice]
+    return _roster_of(ids, chosen)
