@@ -11,12 +11,14 @@ import pytest
 from wfm.core.config import ForecastConfig
 from wfm.forecast import forecast_history
 from wfm.forecast.intraday import day_panel
-from wfm.forecast.screening import screen_days
+from wfm.forecast.screening import outage_days, screen_days
 from wfm.io.tables import read_history
 
 from .helpers import FAST_MODELS
 
-BANK = Path(__file__).resolve().parents[1] / "data" / "forecast" / "bank_calls_30min_2003_05.csv"
+DATA = Path(__file__).resolve().parents[1] / "data" / "forecast"
+BANK = DATA / "bank_calls_30min_2003_05.csv"
+CINCINNATI = DATA / "cincinnati_311_three_series_2025_10_27_to_12_18.csv"
 NY = "America/New_York"
 CFG = ForecastConfig(models=tuple(FAST_MODELS))
 
@@ -69,3 +71,38 @@ def test_a_quiet_normal_week_is_not_set_aside(bank):
     panel = day_panel(pd.DatetimeIndex(ords), hist["contacts"].to_numpy(), NY, 30)
     _, found = screen_days(panel)
     assert [s.reason for s in found] == ["missing"]  # Memorial Day only
+
+
+def _panels(hist: pd.DataFrame) -> dict[str, object]:
+    return {
+        f"{c}/{s}": day_panel(
+            pd.DatetimeIndex(part["interval_start"]), part["contacts"].to_numpy(), NY, 60
+        )
+        for (c, s), part in hist.groupby(["channel", "segment"])
+    }
+
+
+def test_a_day_empty_in_every_series_of_a_site_is_an_outage_of_all():
+    # Cincinnati 311, three sparse series: Sunday 2025-12-14 holds no request anywhere,
+    # the six Sundays before 7-14 in all; alone, no series can tell it from a quiet Sunday
+    hist = read_history(CINCINNATI)
+    panels = _panels(hist)
+    for panel in panels.values():
+        assert not screen_days(panel)[1]
+    sunday = pd.Timestamp("2025-12-14").toordinal()
+    assert outage_days(list(panels.values())) == {sunday}
+    res = forecast_history(hist, days=7, tz=NY, config=CFG)
+    aside = res.figures["days_set_aside"]
+    assert {k: v.get("2025-12-14") for k, v in aside.items()} == dict.fromkeys(panels, "outage")
+    assert any("1 outage (2025-12-14)" in n for n in res.notes)
+
+
+def test_one_series_empty_for_a_day_is_not_an_outage_of_its_site():
+    hist = read_history(CINCINNATI)
+    day = hist["interval_start"].dt.tz_convert(NY).dt.date.astype(str)
+    hist = hist[day != "2025-12-14"].copy()  # the real outage left out: a day without data
+    day = day[day != "2025-12-14"]
+    busiest = (hist["channel"] == "web") & (hist["segment"] == "street_disorder")
+    hist.loc[busiest & (day == "2025-12-10"), "contacts"] = 0.0  # 12 requests there before
+    assert outage_days(list(_panels(hist).values())) == frozenset()
+    assert outage_days([_panels(hist)["web/street_disorder"]]) == frozenset()  # one series

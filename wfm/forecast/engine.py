@@ -79,6 +79,9 @@ class SeriesJob:
         The plan's UTC grid as [first, end) interval starts in nanoseconds since the epoch,
         when sites at other UTC offsets widen it beyond this series' own local days; by
         default the local days ``[start, start + days)`` of the site.
+    outages : frozenset of int
+        Local date ordinals on which the series' whole site fell far below its level
+        (:func:`wfm.forecast.screening.outage_days`), set aside as ``outage``.
     """
 
     key: tuple[str, ...]
@@ -94,6 +97,7 @@ class SeriesJob:
     events: tuple[Event, ...] = ()
     seed_contacts_per_day: float | None = None
     window_ns: tuple[int, int] | None = None
+    outages: frozenset[int] = frozenset()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -238,7 +242,7 @@ def _panels(
         if v is not None or m == 0:
             excluded.add(o)
     panel, set_aside = screen_days(
-        day_panel(idx, contacts, job.site.tz, job.interval_min), frozenset(excluded)
+        day_panel(idx, contacts, job.site.tz, job.interval_min), frozenset(excluded), job.outages
     )
     for o, m, v in job.events:
         if v is None and m and panel.day0 <= o < panel.day0 + panel.n_days:

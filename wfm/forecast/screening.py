@@ -15,7 +15,11 @@ Before they see it, each day with data is screened:
   shift of a whole week is not an anomaly): |log((T + 1) / (E + 1)) − w| above
   max(4 σ, log 1.6), with w the median log ratio of the other days within three days and σ
   the robust (1.4826 × MAD) spread of these deviations over the series; days expected at 0
-  are not judged.
+  are not judged;
+- **outage**: the same test, low side only, on the summed day totals of every series of a
+  site (:func:`outage_days`, two series or more): a day the whole site fell far below its
+  level (a system down, an export that lost a day) is set aside in each of its series,
+  even where one series alone is too sparse to tell it from noise.
 
 Days set aside become missing rows; the models impute them from nearby days of the same
 weekday. Days without data, of a weekday that has data in at least half of its weeks, are
@@ -55,7 +59,7 @@ class SetAside:
 
 
 def screen_days(
-    panel: DayPanel, holidays: frozenset[int] = frozenset()
+    panel: DayPanel, holidays: frozenset[int] = frozenset(), outages: frozenset[int] = frozenset()
 ) -> tuple[DayPanel, tuple[SetAside, ...]]:
     """Set aside holidays, partial and anomalous days of a history panel.
 
@@ -65,6 +69,8 @@ def screen_days(
         History; rows of ``NaN`` are days without data.
     holidays : frozenset of int
         Local date ordinals of public holidays and zero or absolute events.
+    outages : frozenset of int
+        Local date ordinals of the site's outages (:func:`outage_days`).
 
     Returns
     -------
@@ -84,6 +90,9 @@ def screen_days(
     for h in np.flatnonzero(valid):
         if panel.day0 + h in holidays:
             out[int(h)] = "holiday"
+            valid[h] = False
+        elif panel.day0 + h in outages:
+            out[int(h)] = "outage"
             valid[h] = False
     values[~valid] = np.nan
     for r in _partial_rows(values, panel.weekdays):
@@ -144,7 +153,15 @@ def _partial_rows(values: np.ndarray, weekdays: np.ndarray) -> list[int]:
 
 def _anomalous_rows(values: np.ndarray, weekdays: np.ndarray) -> list[int]:
     valid = ~np.isnan(values).all(axis=1)
-    tot = np.where(valid, np.nansum(values, axis=1), np.nan)
+    dev, limit = _deviations(np.where(valid, np.nansum(values, axis=1), np.nan))
+    return [int(r) for r in np.flatnonzero(np.abs(dev) > limit)]
+
+
+def _deviations(tot: np.ndarray) -> tuple[np.ndarray, float]:
+    """Each day total's log deviation from its expected level, net of its week's level
+    (``NaN`` where it cannot be judged), and the limit beyond which it is anomalous
+    (``inf`` with fewer than 10 days judged)."""
+    valid = np.isfinite(tot)
     n = len(tot)
     expected = np.full(n, np.nan)
     for r in np.flatnonzero(valid):
@@ -156,7 +173,7 @@ def _anomalous_rows(values: np.ndarray, weekdays: np.ndarray) -> list[int]:
     ratio = np.log((tot + 1.0) / (expected + 1.0))
     ok = np.isfinite(ratio)
     if ok.sum() < 10:
-        return []
+        return np.full(n, np.nan), float("inf")
     # the level of a day's own week: the median ratio of the other days within three days
     week = np.full(n, 0.0)
     for r in np.flatnonzero(ok):
@@ -166,14 +183,32 @@ def _anomalous_rows(values: np.ndarray, weekdays: np.ndarray) -> list[int]:
             week[r] = np.median(ratio[near])
     dev = np.where(expected > 0, ratio - week, 0.0)  # a day expected closed is not judged
     sigma = 1.4826 * float(np.median(np.abs(dev[ok] - np.median(dev[ok]))))
-    limit = max(ANOMALY_SIGMAS * sigma, ANOMALY_MIN_LOG)
-    return [int(r) for r in np.flatnonzero(ok & (np.abs(dev) > limit))]
+    return np.where(ok, dev, np.nan), max(ANOMALY_SIGMAS * sigma, ANOMALY_MIN_LOG)
+
+
+def outage_days(panels: list[DayPanel]) -> frozenset[int]:
+    """Local date ordinals on which the summed volume of ``panels`` (the series of one
+    site, two or more) fell far below its level: the low side of the anomalous-day test of
+    :func:`screen_days` applied to the site's day totals. A day without data in any series
+    counts the others' volume only."""
+    panels = [p for p in panels if p.n_days and p.valid.any()]
+    if len(panels) < 2:
+        return frozenset()
+    day0 = min(p.day0 for p in panels)
+    n = max(p.day0 + p.n_days for p in panels) - day0
+    tot, seen = np.zeros(n), np.zeros(n, dtype=bool)
+    for p in panels:
+        rows = slice(p.day0 - day0, p.day0 - day0 + p.n_days)
+        tot[rows] += np.nansum(p.values, axis=1)
+        seen[rows] |= p.valid
+    dev, limit = _deviations(np.where(seen, tot, np.nan))
+    return frozenset(int(day0 + r) for r in np.flatnonzero(dev < -limit))
 
 
 def describe(found: tuple[SetAside, ...], shown: int = 6) -> str:
     """One line for the notes: days set aside per reason, with their dates."""
     parts = []
-    for why in ("holiday", "partial", "anomalous", "missing"):
+    for why in ("holiday", "outage", "partial", "anomalous", "missing"):
         days = [s.date.isoformat() for s in found if s.reason == why]
         if days:
             more = f" and {len(days) - shown} more" if len(days) > shown else ""

@@ -21,6 +21,8 @@ from wfm.core.config import WEEKDAYS, ForecastConfig, Scenario, SiteConfig
 from wfm.core.errors import InputError
 from wfm.forecast.engine import SeriesJob
 from wfm.forecast.events import events_for
+from wfm.forecast.intraday import day_panel
+from wfm.forecast.screening import outage_days
 
 
 def history_series(
@@ -145,3 +147,28 @@ def _seed(cfg: ForecastConfig, channel: str, segment: str, home: str) -> tuple[s
         if parts[0] == channel and parts[1] == segment:
             return (parts[2] if len(parts) == 3 else home), v
     return home, None
+
+
+def with_site_outages(jobs: list[SeriesJob]) -> list[SeriesJob]:
+    """``jobs`` with the outages of their site (:func:`wfm.forecast.screening.outage_days`
+    over the series of the same site and zone) to set aside in each."""
+    sites: dict[tuple[str, str], list[int]] = {}
+    for i, job in enumerate(jobs):
+        name = job.key[2] if len(job.key) > 2 else job.site.name
+        sites.setdefault((name, job.site.tz), []).append(i)
+    out = list(jobs)
+    for (_, tz), members in sites.items():
+        panels = [
+            day_panel(
+                pd.DatetimeIndex(pd.to_datetime(jobs[i].intervals, utc=True)),
+                jobs[i].contacts,
+                tz,
+                jobs[i].interval_min,
+            )
+            for i in members
+            if len(jobs[i].contacts)
+        ]
+        found = outage_days(panels)
+        for i in members if found else ():
+            out[i] = replace(jobs[i], outages=found)
+    return out

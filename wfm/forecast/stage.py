@@ -30,6 +30,7 @@ from wfm.forecast.series import (
     on_plan_grid,
     seed_jobs,
     series_job,
+    with_site_outages,
 )
 
 BACKTEST_COLUMNS = (
@@ -112,7 +113,7 @@ def forecast_contacts(
     jobs += seed_jobs(
         scenario, seen, has_site=has_site, start=start, days=days, horizon=horizon, events=events
     )
-    jobs = on_plan_grid(jobs, scenario.interval_min, start, days)
+    jobs = with_site_outages(on_plan_grid(jobs, scenario.interval_min, start, days))
     outcomes = run_jobs(jobs, options)
     return _assemble(outcomes, keys, cfg, _zone_notes(history, scenario, offsets_min))
 
@@ -215,7 +216,7 @@ def forecast_history(
         series_job(key, part, site, step, start, days, horizon, cfg, events)
         for key, part in history_series(history, keys)
     ]
-    outcomes = run_jobs(jobs, options)
+    outcomes = run_jobs(with_site_outages(jobs), options)
     return _assemble(outcomes, keys, cfg, zone_notes)
 
 
