@@ -61,7 +61,7 @@ class SetAside:
 def screen_days(
     panel: DayPanel, holidays: frozenset[int] = frozenset(), outages: frozenset[int] = frozenset()
 ) -> tuple[DayPanel, tuple[SetAside, ...]]:
-    """Set aside holidays, partial and anomalous days of a history panel.
+    """Set aside holidays, the site's outages, partial and anomalous days of a history panel.
 
     Parameters
     ----------

@@ -169,6 +169,7 @@ def with_site_outages(jobs: list[SeriesJob]) -> list[SeriesJob]:
             if len(jobs[i].contacts)
         ]
         found = outage_days(panels)
-        for i in members if found else ():
-            out[i] = replace(jobs[i], outages=found)
+        if found:
+            for i in members:
+                out[i] = replace(jobs[i], outages=found)
     return out
