@@ -99,7 +99,7 @@ def screen_days(
         out[int(r)] = "partial"
         valid[r] = False
     values[~valid] = np.nan
-    for r in _anomalous_rows(values, panel.weekdays):
+    for r in _anomalous_rows(values):
         out[int(r)] = "anomalous"
     for r, why in out.items():
         if why != "missing":
@@ -151,7 +151,7 @@ def _partial_rows(values: np.ndarray, weekdays: np.ndarray) -> list[int]:
     return found
 
 
-def _anomalous_rows(values: np.ndarray, weekdays: np.ndarray) -> list[int]:
+def _anomalous_rows(values: np.ndarray) -> list[int]:
     valid = ~np.isnan(values).all(axis=1)
     dev, limit = _deviations(np.where(valid, np.nansum(values, axis=1), np.nan))
     return [int(r) for r in np.flatnonzero(np.abs(dev) > limit)]

@@ -167,9 +167,9 @@ def _overflow_columns(
     for a_idx, arc in enumerate(problem.arcs):
         for i in map(int, np.flatnonzero(arc.cap_contacts > 1e-9)):
             fv = solver.NumVar(0.0, float(arc.cap_contacts[i]), f"f{a_idx}_{i}")
-            b.flow[(a_idx, int(i))] = fv
+            b.flow[(a_idx, i)] = fv
             objective.SetCoefficient(fv, problem.overflow_cost_per_contact)
-            cover_terms.setdefault((arc.from_site, arc.skill, int(i)), []).append(
+            cover_terms.setdefault((arc.from_site, arc.skill, i), []).append(
                 (fv, float(arc.save_agents_per_contact[i]))
             )
     out_rows: dict[tuple[str, str, int], Any] = {}
