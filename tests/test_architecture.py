@@ -28,6 +28,7 @@ CONFINED = {
     "dask": {"forecast", "pipeline"},
     "distributed": {"forecast", "pipeline"},
     "matplotlib": {"report"},
+    "numba": {"roster/labels.py"},
 }
 FILE_CALLS = {
     "open",
