@@ -52,7 +52,7 @@ PATTERNS_PER_PRICING = 4  # most patterns one pricing search adds (its last impr
 PRICING_S = 1.0  # longest CP-SAT pricing search of one person [s]
 DIVE_WEIGHT = 0.7  # a diving step fixes every person whose most used pattern weighs this
 DIVE_PARTS = 4  # a diving step fixes at least this share (1 / parts) of the people left
-DIVE_ROUNDS = 2  # most pricing rounds after a diving step
+DIVE_ROUNDS = 10  # most pricing rounds after a diving step
 PART_SHARE = 0.3  # share of the dive's time kept for rostering the people it left free
 DIVE_RISE = 0.01  # diving stops before the relaxation rises above this share of its start
 SMOOTHING = 0.5  # share of the best bound's duals in the duals priced at the root
@@ -309,8 +309,8 @@ def dive(
     """A roster from the relaxation by diving: fix the people whose most used pattern
     weighs at least ``DIVE_WEIGHT`` (else the one most settled) to that pattern, price the
     rest again, and repeat while the relaxation stays within ``DIVE_RISE`` of where it
-    began; the people left free then get the best choice among their patterns, and are
-    rostered exactly around the fixed ones with the days the relaxation settles fixed
+    began; the people left free are then rostered exactly around the fixed ones, hinted
+    with their most used patterns, with the days the relaxation settles fixed
     (:func:`wfm.roster.lns.part_step`) until ``deadline``."""
     pb, people = master.pb, master.people
     fixed: set[int] = set()
@@ -343,12 +343,9 @@ def dive(
     ids = [s.id for s in pb.staff]
     roster = _roster_of(ids, [_top(u)[1] for u in use])
     free = [p for p in range(len(people)) if p not in fixed]
-    if free:
-        left = deadline - time.perf_counter()
-        roster = _choose(pb, people, roster, left / 2, workers, seed) or roster
-        left = deadline - time.perf_counter()
-        if left > 0:
-            roster = _settled_search(pb, roster, free, use, left, workers, seed) or roster
+    left = deadline - time.perf_counter()
+    if free and left > 0:
+        roster = _settled_search(pb, roster, free, use, left, workers, seed) or roster
     return roster
 
 
@@ -376,37 +373,3 @@ def _settled_search(pb, roster: Roster, free: list[int], use, limit_s, workers, 
     )
     found, _ = part_step(settled, roster, free, range(pb.days), limit_s, seed, workers)
     return found
-
-
-def _choose(pb, people: list[_Person], hint: Roster, limit_s: float, workers: int, seed: int):
-    """The best roster choosing one known pattern per person (CP-SAT), hinted with
-    ``hint``; None if none is found within ``limit_s``."""
-    m = cp_model.CpModel()
-    have: dict[tuple[int, str], list] = {}
-    terms, choice = [], []
-    ids = [s.id for s in pb.staff]
-    for person, mine in zip(people, _patterns(hint, ids), strict=True):
-        lits = []
-        for pattern, cost in person.patterns.items():
-            v = m.new_bool_var("")
-            m.add_hint(v, pattern == mine)
-            lits.append((v, pattern))
-            terms.append(cost * v)
-            for key in pattern:
-                have.setdefault(key, []).append(v)
-        m.add_exactly_one(v for v, _ in lits)
-        choice.append(lits)
-    for c in pb.cover:
-        under = m.new_int_var(0, c.requirement, "")
-        over = m.new_int_var(0, len(people), "")
-        m.add(sum(have.get((c.day, c.shift), [])) + under - over == c.requirement)
-        terms += [c.weight_under * under, c.weight_over * over]
-    m.minimize(sum(terms))
-    solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = max(0.01, limit_s)
-    solver.parameters.num_workers = max(1, int(workers))
-    solver.parameters.random_seed = int(seed)
-    if solver.solve(m) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return None
-    chosen = [next(pat for v, pat in lits if solver.boolean_value(v)) for lits in choice]
-    return _roster_of(ids, chosen)
