@@ -190,3 +190,18 @@ def test_the_relaxation_bound_proves_an_optimum_the_first_search_could_not():
     assert not relaxation.proves(check_roster(pb, start).objective) or (
         check_roster(pb, start).objective == 201
     )
+
+
+def test_people_with_too_many_labels_are_priced_by_cp_sat_to_the_same_relaxation(monkeypatch):
+    from wfm.roster import labels
+
+    pb = _random_problem(1)
+    start = solve_roster(pb, time_limit_s=5, workers=1, seed=1, lns=False).assignment
+    master, by_labels = relax(pb, start, time.perf_counter() + 30, workers=1)
+    assert all(p.data is not None and p.model is None for p in master.people)
+    monkeypatch.setattr(labels, "CAPACITY", 4)
+    monkeypatch.setattr(labels, "MOST_LABELS", 8)  # every search overflows
+    master, by_cp_sat = relax(pb, start, time.perf_counter() + 30, workers=1)
+    assert all(p.data is None and p.model is not None for p in master.people)
+    assert by_cp_sat.value == pytest.approx(by_labels.value, abs=1e-6)
+    assert by_cp_sat.lower_bound is not None and by_labels.lower_bound is not None

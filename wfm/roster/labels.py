@@ -26,11 +26,14 @@ import numpy as np
 from numba import njit, types
 from numba.typed import Dict
 
-from wfm.roster.problem import RosterProblem, shift_allowed
+from wfm.roster.problem import Contract, RosterProblem, ShiftType, Staff, shift_allowed
 
 NONE = 1 << 40  # "no limit" of a resource, in its own units
 INF = 1 << 62  # a cost no pattern reaches
-CAPACITY = 1 << 17  # labels allotted to begin with; doubled while a search runs out
+CAPACITY = 1 << 14  # labels allotted to begin with; doubled while a search runs out
+# most labels one search may keep: past this (a person with many shift types, start times
+# and weekly limits, such as the demo's pools) labelling is slower than CP-SAT's model
+MOST_LABELS = 1 << 17
 
 
 @dataclass(frozen=True, eq=False)
@@ -139,6 +142,24 @@ def pricing_data(alone: RosterProblem) -> PricingData | None:
     )  # fmt: skip
 
 
+def compile_kernel() -> None:
+    """Compile the labelling (or load it from numba's cache), once per process. Called
+    before a solve's clock starts: compiling takes about 10 s the first time on a machine,
+    loading the cached kernel about 0.3 s, and neither should spend a time limit."""
+    global _COMPILED
+    if not _COMPILED:
+        one = RosterProblem(
+            days=2, shifts=(ShiftType("a", 0, 60, 60),), staff=(Staff("a", Contract()),)
+        )
+        data = pricing_data(one)
+        assert data is not None
+        cheapest_patterns(data, np.zeros((2, 2), dtype=np.int64), 1, 1)
+        _COMPILED = True
+
+
+_COMPILED = False
+
+
 def _limit(most: int | None, reach: int) -> int:
     """A limit as the kernel takes it: ``NONE`` where it cannot bind (at least ``reach``)."""
     return NONE if most is None or most >= reach else most
@@ -185,14 +206,14 @@ def _published(pb: RosterProblem, index: dict[str, int], allowed, cost) -> None:
 
 def cheapest_patterns(
     data: PricingData, prices: np.ndarray, scale: int, most: int, bound: int = NONE
-) -> list[tuple[tuple[tuple[int, str], ...], int]]:
+) -> list[tuple[tuple[tuple[int, str], ...], int]] | None:
     """Up to ``most`` of the person's patterns of least cost, cheapest first, each with its
     cost: ``scale`` × its own cost less the ``prices`` (days × (shifts + 1), 0 for the day
     off) of its worked (day, shift). A pattern is ((day, shift id), ...) of its worked days.
 
     Only patterns costing at most ``bound`` are looked for (the cost of a pattern known to
     meet the rules keeps the search exact and smaller): none when no pattern meets the rules
-    at that cost."""
+    at that cost. None when the search would keep more than ``MOST_LABELS`` labels."""
     cost = scale * data.day_cost - prices
     ints = data.ints.copy()
     for k in ("short_w", "iso_w", "start_w"):
@@ -206,6 +227,8 @@ def cheapest_patterns(
         )  # fmt: skip
         if ok:
             break
+        if capacity >= MOST_LABELS:
+            return None
         capacity *= 2
     ids = data.shift_ids
     return [

@@ -14,6 +14,7 @@ from wfm.roster.check import RosterCheck, check_roster
 from wfm.roster.columns import dive, relax
 from wfm.roster.decompose import solve_decomposed
 from wfm.roster.greedy import greedy_roster
+from wfm.roster.labels import compile_kernel
 from wfm.roster.lns import improve
 from wfm.roster.model import build_model, hint_roster, read_roster
 from wfm.roster.problem import RosterProblem
@@ -102,6 +103,8 @@ def solve_roster(
         roster of :func:`greedy_roster` is returned with status ``GREEDY`` if it meets every
         hard rule).
     """
+    if lns:
+        compile_kernel()  # before the clock: the pattern phase prices with it
     t0 = time.perf_counter()
     if len(problem.staff) * problem.days * len(problem.shifts) > decompose_above:
         return _solve_decomposed(problem, time_limit_s, workers, seed, hint, t0)
