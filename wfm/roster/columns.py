@@ -5,13 +5,13 @@ problem chooses patterns: one per person, and per cover line the people its chos
 patterns put there, plus under- and over-cover at their weights. Its linear relaxation is
 solved with GLOP over the patterns known so far; the cover lines' duals price each
 person's next pattern, the least-cost one under their hard rules and own soft terms, found
-exactly by labelling over the days (:mod:`wfm.roster.labels`; with the person's CP-SAT model,
-:func:`wfm.roster.model.build_model`, where a rotation is asked for). On Curtois & Qu
-instance 8 (30 people, 28 days, one worker) the labelling prices a person in 22 ms on
-average (median 11 ms) against 57 ms (44 ms) for CP-SAT, and the relaxation closes in 19 s
-instead of 47 s. Patterns of negative reduced
-cost join the master (column generation); when pricing finds none for anyone, the
-relaxation is optimal over all patterns, and its value plus the least reduced costs is a
+exactly by labelling over the days (:mod:`wfm.roster.labels`; with the person's CP-SAT
+model, :func:`wfm.roster.model.build_model`, where a rotation is asked for or the labels
+grow too many). On Curtois & Qu instance 8 (30 people, 28 days, one worker) the labelling
+prices a person in 22 ms on average (median 11 ms) against 57 ms (44 ms) for CP-SAT, and
+the relaxation closes in 19 s instead of 47 s. Patterns of negative reduced cost join the
+master (column generation); when pricing finds none for anyone, the relaxation is optimal
+over all patterns, and its value plus the least reduced costs is a
 lower bound of every roster (Lagrangian bound; the fairness spreads, which are not
 separable by person, are left out).
 
@@ -49,7 +49,8 @@ Roster = dict[tuple[str, int], str]
 Pattern = tuple[tuple[int, str], ...]  # ((day, shift id), ...) of one person's worked days
 
 DUAL_SCALE = 1000  # a dual is priced in CP-SAT's integers at this many units per weight
-PATTERNS_PER_PRICING = 4  # most patterns one pricing search adds (its last improving ones)
+# most patterns one pricing adds: the cheapest the labelling keeps, or CP-SAT's last improving
+PATTERNS_PER_PRICING = 4
 PRICING_S = 1.0  # longest CP-SAT pricing search of one person [s]
 DIVE_WEIGHT = 0.7  # a diving step fixes every person whose most used pattern weighs this
 DIVE_PARTS = 4  # a diving step fixes at least this share (1 / parts) of the people left

@@ -14,8 +14,10 @@ What survives the last day is exact: the least-cost pattern over every one meeti
 person's hard rules, priced with the person's own soft terms.
 
 The rules are those of :func:`wfm.roster.model.build_model` for one person; a rotation
-(which compares each day with one weeks earlier) is not a label's state, and a person whose
-problem asks for one is priced with CP-SAT instead (:func:`pricing_data` returns None).
+(which compares each day with the same day some weeks earlier) is not a label's state, and
+a person whose problem asks for one is priced with CP-SAT instead (:func:`pricing_data`
+returns None), as is a person whose search would keep more than ``MOST_LABELS`` labels
+(many shift types with their own start times under weekly limits, as in the demo's pools).
 """
 
 from __future__ import annotations
