@@ -343,40 +343,13 @@ def _label(
                         m |= bit
                 if short_w == 0 and t + most_left[d + 1] < min_total:
                     continue
-                # the least the days left can cost, working as many days as the contract needs
-                k_lo = 0 if short_w else max(0, min_total - t + paid_hi - 1) // paid_hi
-                k_hi = days - d - 1
-                if max_total < NONE:
-                    k_hi = min(k_hi, (max_total - t) // paid_lo)
-                least = INF
-                for k in range(k_lo, k_hi + 1):
-                    least = min(least, rest[d + 1, k])
-                if c + least > bound:
+                if c + _least_rest(rest, d, t, ints, paid_lo, paid_hi) > bound:
                     continue
                 key = (((t * n_opts + o) * (days + 1) + r) * 2 + f) * 2 + cnt
                 for k in range(n_res):
                     tdom[k] = max(0, tmp[k] - slack[d, k])
-                # dominance against the labels of the same key so far
-                beaten = False
-                j = heads[key] if key in heads else -1
-                while j >= 0:
-                    if alive[j]:
-                        le, ge = value[j] <= c, value[j] >= c
-                        if le or ge:
-                            for k in range(n_res):
-                                if dom[j, k] > tdom[k]:
-                                    le = False
-                                elif dom[j, k] < tdom[k]:
-                                    ge = False
-                            le = le and (mask[j] & m) == mask[j]
-                            ge = ge and (mask[j] & m) == m
-                        if le:
-                            beaten = True
-                            break
-                        if ge:
-                            alive[j] = False
-                    j = chain[j]
-                if beaten:
+                head = heads[key] if key in heads else -1
+                if _dominated(head, c, tdom, m, value, dom, mask, alive, chain):
                     continue
                 if size == capacity:
                     return np.zeros((0, days), np.int64), np.zeros(0, np.int64), False
@@ -387,10 +360,59 @@ def _label(
                 for k in range(n_res):
                     res[s, k] = tmp[k]
                     dom[s, k] = tdom[k]
-                chain[s] = heads[key] if key in heads else -1
+                chain[s] = head
                 heads[key] = s
         lo, hi = hi, size
-    # the contract minimum, then the cheapest ends
+    opts, costs = _cheapest_ends(
+        lo, hi, most, min_total, short_w, value, total, alive, opt, parent, days
+    )
+    return opts, costs, True
+
+
+@njit(cache=True, nogil=True)
+def _dominated(j, c, tdom, m, value, dom, mask, alive, chain) -> bool:
+    """Whether a label of cost ``c``, resource use ``tdom`` and start times ``m`` is
+    dominated by one of the chain from ``j`` (labels of the same key); the chain's labels
+    it dominates are dropped on the way."""
+    while j >= 0:
+        if alive[j]:
+            le, ge = value[j] <= c, value[j] >= c
+            if le or ge:
+                for k in range(tdom.shape[0]):
+                    if dom[j, k] > tdom[k]:
+                        le = False
+                    elif dom[j, k] < tdom[k]:
+                        ge = False
+                le = le and (mask[j] & m) == mask[j]
+                ge = ge and (mask[j] & m) == m
+            if le:
+                return True
+            if ge:
+                alive[j] = False
+        j = chain[j]
+    return False
+
+
+@njit(cache=True, nogil=True)
+def _least_rest(rest, d, t, ints, paid_lo, paid_hi):
+    """The least the days after ``d`` can cost a label with ``t`` paid minutes, working as
+    many of them as the contract's minimum needs and its maximum allows."""
+    min_total, max_total, short_w = ints[0], ints[1], ints[2]
+    days = rest.shape[0] - 1
+    k_lo = 0 if short_w else max(0, min_total - t + paid_hi - 1) // paid_hi
+    k_hi = days - d - 1
+    if max_total < NONE:
+        k_hi = min(k_hi, (max_total - t) // paid_lo)
+    least = INF
+    for k in range(k_lo, k_hi + 1):
+        least = min(least, rest[d + 1, k])
+    return least
+
+
+@njit(cache=True, nogil=True)
+def _cheapest_ends(lo, hi, most, min_total, short_w, value, total, alive, opt, parent, days):
+    """The ``most`` cheapest of the last day's labels ``lo``..``hi`` that meet the contract
+    minimum (or pay for the minutes short): their options per day, and their costs."""
     ends = []
     for i in range(lo, hi):
         if not alive[i]:
@@ -411,7 +433,7 @@ def _label(
         for d in range(days - 1, -1, -1):
             opts[a, d] = opt[i]
             i = parent[i]
-    return opts, costs, True
+    return opts, costs
 
 
 @njit(cache=True, nogil=True)
