@@ -15,8 +15,9 @@ import pytest
 from ortools.sat.python import cp_model
 
 from wfm.roster import Contract, Request, RosterProblem, ShiftType, Staff, Weights, check_roster
-from wfm.roster.labels import cheapest_patterns, pricing_data
+from wfm.roster.labels import cheapest_patterns
 from wfm.roster.model import build_model
+from wfm.roster.pricing import pricing_data
 
 SCALE = 1000
 # early 06:00 and late 14:00, 8 h; a night 22:00 for 10 h: late→early and night→anything

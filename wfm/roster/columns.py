@@ -40,9 +40,10 @@ from ortools.linear_solver import pywraplp
 from ortools.sat.python import cp_model
 
 from wfm.roster.check import check_roster
-from wfm.roster.labels import PricingData, cheapest_patterns, pricing_data
+from wfm.roster.labels import cheapest_patterns
 from wfm.roster.lns import part_problem, part_step
 from wfm.roster.model import RosterModel, build_model, hint_roster
+from wfm.roster.pricing import PricingData, pricing_data
 from wfm.roster.problem import RosterProblem
 
 Roster = dict[tuple[str, int], str]

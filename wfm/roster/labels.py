@@ -15,133 +15,26 @@ person's hard rules, priced with the person's own soft terms.
 
 The rules are those of :func:`wfm.roster.model.build_model` for one person; a rotation
 (which compares each day with the same day some weeks earlier) is not a label's state, and
-a person whose problem asks for one is priced with CP-SAT instead (:func:`pricing_data`
-returns None), as is a person whose search would keep more than ``MOST_LABELS`` labels
-(many shift types with their own start times under weekly limits, as in the demo's pools).
+a person whose problem asks for one is priced with CP-SAT instead
+(:func:`wfm.roster.pricing.pricing_data` returns None), as is a person whose search would
+keep more than ``MOST_LABELS`` labels (many shift types with their own start times under
+weekly limits, as in the demo's pools).
 """
 
 from __future__ import annotations
-
-from dataclasses import dataclass
 
 import numpy as np
 from numba import njit, types
 from numba.typed import Dict
 
-from wfm.roster.problem import Contract, RosterProblem, ShiftType, Staff, shift_allowed
+from wfm.roster.pricing import INTS, NONE, PricingData, pricing_data
+from wfm.roster.problem import Contract, RosterProblem, ShiftType, Staff
 
-NONE = 1 << 40  # "no limit" of a resource, in its own units
 INF = 1 << 62  # a cost no pattern reaches
 CAPACITY = 1 << 14  # labels allotted to begin with; doubled while a search runs out
 # most labels one search may keep: past this (a person with many shift types, start times
 # and weekly limits, such as the demo's pools) labelling is slower than CP-SAT's model
 MOST_LABELS = 1 << 17
-
-
-@dataclass(frozen=True, eq=False)
-class PricingData:
-    """One person's rules as arrays for :func:`cheapest_patterns` (build with
-    :func:`pricing_data`).
-
-    Attributes
-    ----------
-    shift_ids : tuple of str
-        Shift ids in option order (option ``k + 1`` is ``shift_ids[k]``; option 0 is off).
-    allowed : ndarray of bool, shape (days, shifts + 1)
-        Options each day allows (time off, pools, nights, start and end limits, pins).
-    day_cost : ndarray of int64, shape (days, shifts + 1)
-        Each option's own cost on each day (requests, changes from the published roster)
-        [weight units].
-    ints : ndarray of int64
-        The person's limits and weights, in the order of ``_INTS``.
-    forbid, paid, cap_col, caps, start_bit, week_of, weekend_of, most_left
-        Forbidden successions (shifts × shifts), paid minutes per shift [min], resource
-        column of each capped shift type (−1: not capped) and its cap, start-time bit per
-        shift, calendar week and weekend (−1: none) of each day, and the most paid minutes
-        the days from each day on can still add [min].
-    """
-
-    shift_ids: tuple[str, ...]
-    allowed: np.ndarray
-    day_cost: np.ndarray
-    ints: np.ndarray
-    forbid: np.ndarray
-    paid: np.ndarray
-    cap_col: np.ndarray
-    caps: np.ndarray
-    start_bit: np.ndarray
-    week_of: np.ndarray
-    weekend_of: np.ndarray
-    most_left: np.ndarray
-
-
-# order of PricingData.ints
-_INTS = (
-    "min_total", "max_total", "short_w", "max_cons", "min_cons", "min_off", "max_week_days",
-    "max_week_min", "max_weekends", "iso_w", "start_w", "n_caps",
-)  # fmt: skip
-
-
-def pricing_data(alone: RosterProblem) -> PricingData | None:
-    """The arrays of the single person of ``alone`` (a problem without cover and spreads),
-    or None when a rule is not a label's state (a rotation)."""
-    if alone.rotation_days > 0 and alone.weights.rotation:
-        return None
-    person, wt = alone.staff[0], alone.weights
-    c, shifts, days = person.contract, alone.shifts, alone.days
-    n = len(shifts)
-    index = {s.id: k + 1 for k, s in enumerate(shifts)}
-    allowed = np.zeros((days, n + 1), dtype=np.bool_)
-    allowed[:, 0] = True
-    for d in range(days):
-        for k, s in enumerate(shifts):
-            allowed[d, k + 1] = not shift_allowed(alone, person, d, s)
-    cost = np.zeros((days, n + 1), dtype=np.int64)
-    _requests(alone, index, cost)
-    _published(alone, index, allowed, cost)
-    ways = {s.id: k for k, s in enumerate(shifts)}
-    forbid = np.zeros((n, n), dtype=np.bool_)
-    for a, b in alone.forbidden_successions():
-        if a in ways and b in ways:
-            forbid[ways[a], ways[b]] = True
-    paid = np.array([s.paid_min for s in shifts], dtype=np.int64)
-    cap_col, caps = np.full(n, -1, dtype=np.int64), np.zeros(n, dtype=np.int64)
-    cols = 0
-    for k, s in enumerate(shifts):
-        cap = c.max_shifts.get(s.id)
-        if cap is not None and cap < int(allowed[:, k + 1].sum()):
-            cap_col[k], caps[k], cols = cols, cap, cols + 1
-    starts = sorted({s.start_min for s in shifts})
-    start_bit = np.array([1 << starts.index(s.start_min) for s in shifts], dtype=np.int64)
-    week_of = np.zeros(days, dtype=np.int64)
-    for k, week in enumerate(alone.weeks()):
-        week_of[week] = k
-    weekend_of = np.full(days, -1, dtype=np.int64)
-    ends = alone.weekends()
-    for k, we in enumerate(ends):
-        weekend_of[we] = k
-    best_day = np.where(allowed[:, 1:], paid[None, :], 0).max(axis=1, initial=0)
-    most_left = np.concatenate([np.cumsum(best_day[::-1])[::-1], [0]]).astype(np.int64)
-    short_w = wt.short_per_min if (c.min_total_min or 0) > 0 else 0
-    values = {
-        "min_total": c.min_total_min or 0,
-        "max_total": NONE if c.max_total_min is None else c.max_total_min,
-        "short_w": short_w,
-        "max_cons": c.max_consecutive_days or 0,
-        "min_cons": c.min_consecutive_days or 0,
-        "min_off": c.min_consecutive_days_off or 0,
-        "max_week_days": _limit(c.max_days_per_week, 7),
-        "max_week_min": _limit(c.max_min_per_week, NONE),
-        "max_weekends": _limit(c.max_weekends, len(ends)),
-        "iso_w": wt.isolated_day_off,
-        "start_w": wt.start_change if len(starts) > 1 else 0,
-        "n_caps": cols,
-    }
-    ints = np.array([values[k] for k in _INTS], dtype=np.int64)
-    return PricingData(
-        tuple(s.id for s in shifts), allowed, cost, ints, forbid, paid, cap_col, caps,
-        start_bit, week_of, weekend_of, most_left,
-    )  # fmt: skip
 
 
 def compile_kernel() -> None:
@@ -162,50 +55,6 @@ def compile_kernel() -> None:
 _COMPILED = False
 
 
-def _limit(most: int | None, reach: int) -> int:
-    """A limit as the kernel takes it: ``NONE`` where it cannot bind (at least ``reach``)."""
-    return NONE if most is None or most >= reach else most
-
-
-def _requests(pb: RosterProblem, index: dict[str, int], cost: np.ndarray) -> None:
-    """Add each request's weight to the options that do not meet it."""
-    for r in pb.requests:
-        if r.staff != pb.staff[0].id or not r.weight or not 0 <= r.day < pb.days:
-            continue
-        row = cost[r.day]
-        if r.shift is None:
-            if r.on:
-                row[0] += r.weight
-            else:
-                row[1:] += r.weight
-        elif r.on:
-            k = index.get(r.shift, -1)
-            row += r.weight
-            if k >= 0:
-                row[k] -= r.weight
-        elif r.shift in index:
-            row[index[r.shift]] += r.weight
-
-
-def _published(pb: RosterProblem, index: dict[str, int], allowed, cost) -> None:
-    """Pinned days allow their published option only (unless it is now impossible);
-    other published days charge a change to every other option."""
-    sid = pb.staff[0].id
-    for (who, d), t in pb.published.items():
-        if who != sid or not 0 <= d < pb.days:
-            continue
-        k = 0 if t is None else index.get(t, -1)
-        possible = k >= 0 and bool(allowed[d, k])
-        if (who, d) in pb.pinned and possible:
-            keep = allowed[d, k]
-            allowed[d, :] = False
-            allowed[d, k] = keep
-        elif pb.weights.change:
-            cost[d] += pb.weights.change
-            if possible:
-                cost[d, k] -= pb.weights.change
-
-
 def cheapest_patterns(
     data: PricingData, prices: np.ndarray, scale: int, most: int, bound: int = NONE
 ) -> list[tuple[tuple[tuple[int, str], ...], int]] | None:
@@ -219,7 +68,7 @@ def cheapest_patterns(
     cost = scale * data.day_cost - prices
     ints = data.ints.copy()
     for k in ("short_w", "iso_w", "start_w"):
-        ints[_INTS.index(k)] *= scale
+        ints[INTS.index(k)] *= scale
     capacity = CAPACITY
     while True:
         opts, costs, ok = _label(
@@ -247,14 +96,10 @@ def _label(
     """The labelling itself: (options per day of the ``most`` cheapest patterns, their
     costs, True) or (…, False) when ``capacity`` labels did not suffice."""
     days, n_opts = cost.shape
-    min_total, max_total, short_w, max_cons, min_cons, min_off = ints[0:6]
-    max_wdays, max_wmin, max_we, iso_w, start_w, n_caps = ints[6:12]
+    min_total, short_w, n_caps = ints[0], ints[2], ints[11]
     rest = _rest(allowed, cost)
     paid_lo, paid_hi = max(1, paid.min()), max(1, paid.max())
-    wcap = max_cons if max_cons > 0 else max(min_cons, 1)
-    ocap = max(min_off, 2)
     n_res = n_caps + 3  # capped shift counts, weekends, days this week, minutes this week
-    track_we, track_wd, track_wm = max_we < NONE, max_wdays < NONE, max_wmin < NONE
     parent = np.empty(capacity, np.int64)
     opt = np.empty(capacity, np.int64)
     last = np.empty(capacity, np.int64)
@@ -287,26 +132,12 @@ def _label(
                 if not allowed[d, o]:
                     continue
                 work = o > 0
-                c = value[i] + cost[d, o]
-                # runs of working days and of days off
-                if d == 0:
-                    r, f = 1, 1
-                elif work == (last[i] > 0):
-                    r, f = run[i] + 1, first[i]
-                    if work and max_cons > 0 and r > max_cons:
-                        continue
-                    r = min(r, wcap if work else ocap)
-                else:
-                    if first[i] == 0:
-                        if work and min_off > 0 and run[i] < min_off:
-                            continue
-                        if not work and min_cons > 0 and run[i] < min_cons:
-                            continue
-                        if work and run[i] == 1:
-                            c += iso_w
-                    r, f = 1, 0
                 if work and last[i] > 0 and d > 0 and forbid[last[i] - 1, o - 1]:
                     continue
+                r, f, iso, ok = _run_step(d, work, last[i], run[i], first[i], ints)
+                if not ok:
+                    continue
+                c = value[i] + cost[d, o] + iso
                 for k in range(n_res):
                     tmp[k] = res[i, k]
                 m = mask[i]
@@ -315,32 +146,12 @@ def _label(
                 cnt = 0 if new_weekend or weekend_of[d] < 0 else counted[i]
                 t = total[i]
                 if work:
-                    col = cap_col[o - 1]
-                    if col >= 0:
-                        tmp[col] += 1
-                        if tmp[col] > caps[o - 1]:
-                            continue
-                    t += paid[o - 1]
-                    if t > max_total:
+                    ok, t, m, cnt, change = _work(
+                        o, d, t, m, cnt, tmp, ints, paid, cap_col, caps, start_bit, weekend_of
+                    )
+                    if not ok:
                         continue
-                    if track_wd:
-                        tmp[n_caps + 1] += 1
-                        if tmp[n_caps + 1] > max_wdays:
-                            continue
-                    if track_wm:
-                        tmp[n_caps + 2] += paid[o - 1]
-                        if tmp[n_caps + 2] > max_wmin:
-                            continue
-                    if track_we and weekend_of[d] >= 0 and cnt == 0:
-                        cnt = 1
-                        tmp[n_caps] += 1
-                        if tmp[n_caps] > max_we:
-                            continue
-                    if start_w > 0:
-                        bit = start_bit[o - 1]
-                        if m != 0 and (m & bit) == 0:
-                            c += start_w
-                        m |= bit
+                    c += change
                 if short_w == 0 and t + most_left[d + 1] < min_total:
                     continue
                 if c + _least_rest(rest, d, t, ints, paid_lo, paid_hi) > bound:
@@ -367,6 +178,69 @@ def _label(
         lo, hi, most, min_total, short_w, value, total, alive, opt, parent, days
     )
     return opts, costs, True
+
+
+@njit(cache=True, nogil=True)
+def _run_step(d, work, last_i, run_i, first_i, ints):
+    """The run a label enters on day ``d`` by working (``work``) or not, after a run of
+    ``run_i`` days that touches day 0 (``first_i``) and ended on ``last_i`` (0: off):
+    (its length, capped where no rule reads it further; whether it touches day 0; the
+    cost of the isolated day off it closes; whether the run rules allow it)."""
+    max_cons, min_cons, min_off, iso_w = ints[3], ints[4], ints[5], ints[9]
+    if d == 0:
+        return 1, 1, 0, True
+    if work == (last_i > 0):
+        r = run_i + 1
+        if work and max_cons > 0 and r > max_cons:
+            return 0, 0, 0, False
+        cap = (max_cons if max_cons > 0 else max(min_cons, 1)) if work else max(min_off, 2)
+        return min(r, cap), first_i, 0, True
+    iso = 0
+    if first_i == 0:  # the run that ends is inside the horizon: its shortest length holds
+        if work and min_off > 0 and run_i < min_off:
+            return 0, 0, 0, False
+        if not work and min_cons > 0 and run_i < min_cons:
+            return 0, 0, 0, False
+        if work and run_i == 1:
+            iso = iso_w
+    return 1, 0, iso, True
+
+
+@njit(cache=True, nogil=True)
+def _work(o, d, t, m, cnt, tmp, ints, paid, cap_col, caps, start_bit, weekend_of):
+    """Add shift option ``o`` worked on day ``d`` to a label's resources (``tmp``, in
+    place), paid minutes ``t``, week's start times ``m`` and weekend counted ``cnt``:
+    (whether every limit holds, ``t``, ``m``, ``cnt``, the cost of a new start time)."""
+    max_total, max_wdays, max_wmin, max_we = ints[1], ints[6], ints[7], ints[8]
+    start_w, n_caps = ints[10], ints[11]
+    col = cap_col[o - 1]
+    if col >= 0:
+        tmp[col] += 1
+        if tmp[col] > caps[o - 1]:
+            return False, t, m, cnt, 0
+    t += paid[o - 1]
+    if t > max_total:
+        return False, t, m, cnt, 0
+    if max_wdays < NONE:
+        tmp[n_caps + 1] += 1
+        if tmp[n_caps + 1] > max_wdays:
+            return False, t, m, cnt, 0
+    if max_wmin < NONE:
+        tmp[n_caps + 2] += paid[o - 1]
+        if tmp[n_caps + 2] > max_wmin:
+            return False, t, m, cnt, 0
+    if max_we < NONE and weekend_of[d] >= 0 and cnt == 0:
+        cnt = 1
+        tmp[n_caps] += 1
+        if tmp[n_caps] > max_we:
+            return False, t, m, cnt, 0
+    change = 0
+    if start_w > 0:
+        bit = start_bit[o - 1]
+        if m != 0 and (m & bit) == 0:
+            change = start_w
+        m |= bit
+    return True, t, m, cnt, change
 
 
 @njit(cache=True, nogil=True)
