@@ -20,6 +20,7 @@ import datetime as dt
 import os
 import sys
 import time
+from collections.abc import Sequence
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -40,7 +41,7 @@ def _best_known() -> dict[str, int]:
 
 
 def curtois_table(
-    instances: list[int], time_limit_s: float, workers: int = 2, seeds: list[int] = (1,)
+    instances: list[int], time_limit_s: float, workers: int = 2, seeds: Sequence[int] = (1,)
 ) -> list[dict]:
     """Solve each instance once per seed and compare with the best-known objective; with
     several seeds, a line per instance gives how many runs came within 2 % of it."""
