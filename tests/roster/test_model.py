@@ -218,3 +218,21 @@ def test_greedy_roster_meets_the_upper_rules_and_covers_what_it_can():
     assert not any(
         quick.get((s, d)) == "L" and quick.get((s, d + 1)) == "E" for s in "abc" for d in range(6)
     )
+
+
+@pytest.mark.parametrize(
+    ("shift", "on", "held", "paid"),
+    [
+        (None, True, None, 5),  # wish to work, day off: unmet
+        (None, True, "E", 0),  # any shift meets it
+        (None, False, None, 0),  # wish for a day off, day off: met
+        (None, False, "E", 5),  # any shift breaks it
+        ("E", True, "L", 5),  # another shift does not meet a wish for E
+        ("E", True, "E", 0),
+        ("E", False, "L", 0),  # a wish not to work E is met by L and by a day off
+        ("E", False, None, 0),
+        ("E", False, "E", 5),
+    ],
+)
+def test_request_penalty_is_paid_only_when_the_wish_is_unmet(shift, on, held, paid):
+    assert Request("a", 0, shift, 5, on).penalty(held) == paid

@@ -206,20 +206,30 @@ def _cover(rm: RosterModel, pb: RosterProblem, present: dict[tuple[int, str], in
 
 
 def _requests(rm: RosterModel, pb: RosterProblem) -> None:
+    """Each request's penalty (:meth:`wfm.roster.problem.Request.penalty`): its value on a
+    day off as a constant, and each allowed shift's difference from it on that shift's
+    literal (on the worked-day literal when every allowed shift differs alike)."""
     index = {s.id: p for p, s in enumerate(pb.staff)}
     for r in pb.requests:
         p = index.get(r.staff)
-        if p is None or r.weight == 0:
+        if p is None or r.weight == 0 or not 0 <= r.day < pb.days:
             continue
-        lit = rm.w[p, r.day] if r.shift is None else rm.x.get((p, r.day, r.shift))
-        if lit is None:  # the shift is impossible for this person: an on-request always fails
-            rm.constant += r.weight if r.on else 0
+        base = r.penalty(None)
+        rm.constant += base
+        extra = {
+            s.id: (r.penalty(s.id) - base, rm.x[p, r.day, s.id])
+            for s in pb.shifts
+            if (p, r.day, s.id) in rm.x
+        }
+        alike = {e for e, _ in extra.values()}
+        if len(alike) == 1:  # the worked-day literal is the sum of the shifts' literals
+            e = alike.pop()
+            if e:
+                rm.terms.append((e, rm.w[p, r.day], f"request:{r.staff}:{r.day}"))
             continue
-        if r.on:
-            rm.constant += r.weight
-            rm.terms.append((-r.weight, lit, f"on:{r.staff}:{r.day}"))
-        else:
-            rm.terms.append((r.weight, lit, f"off:{r.staff}:{r.day}"))
+        for sid, (e, lit) in extra.items():
+            if e:
+                rm.terms.append((e, lit, f"request:{r.staff}:{r.day}:{sid}"))
 
 
 def _pattern_terms(rm: RosterModel, pb: RosterProblem) -> None:

@@ -129,23 +129,14 @@ def _limit(most: int | None, reach: int) -> int:
 
 
 def _requests(pb: RosterProblem, index: dict[str, int], cost: np.ndarray) -> None:
-    """Add each request's weight to the options that do not meet it."""
+    """Add each request's penalty (:meth:`wfm.roster.problem.Request.penalty`) to every
+    option of its day."""
     for r in pb.requests:
         if r.staff != pb.staff[0].id or not r.weight or not 0 <= r.day < pb.days:
             continue
-        row = cost[r.day]
-        if r.shift is None:
-            if r.on:
-                row[0] += r.weight
-            else:
-                row[1:] += r.weight
-        elif r.on:
-            k = index.get(r.shift, -1)
-            row += r.weight
-            if k >= 0:
-                row[k] -= r.weight
-        elif r.shift in index:
-            row[index[r.shift]] += r.weight
+        cost[r.day, 0] += r.penalty(None)
+        for sid, k in index.items():
+            cost[r.day, k] += r.penalty(sid)
 
 
 def _published(pb: RosterProblem, index: dict[str, int], allowed, cost) -> None:

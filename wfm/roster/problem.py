@@ -132,6 +132,13 @@ class Request:
     weight: int
     on: bool
 
+    def penalty(self, held: str | None) -> int:
+        """The weight paid when the person holds ``held`` on the request's day (a shift id;
+        None: a day off): a wish to work is met by the shift asked (any shift when
+        ``shift`` is None), a wish not to work by anything else."""
+        hit = held is not None and (self.shift is None or held == self.shift)
+        return self.weight if hit != self.on else 0
+
 
 @dataclass(frozen=True, slots=True)
 class Cover:
