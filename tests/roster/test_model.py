@@ -236,3 +236,29 @@ def test_greedy_roster_meets_the_upper_rules_and_covers_what_it_can():
 )
 def test_request_penalty_is_paid_only_when_the_wish_is_unmet(shift, on, held, paid):
     assert Request("a", 0, shift, 5, on).penalty(held) == paid
+
+
+def test_the_model_prices_requests_as_the_checker_does():
+    """Each request enters the model at the checker's value, including one for a shift the
+    person cannot hold and one for a day outside the horizon (both unmet whatever the
+    roster; before the request rule was shared the model failed on the latter)."""
+    from ortools.sat.python import cp_model
+
+    from wfm.roster.model import build_model, read_roster
+
+    a = Staff("a", Contract(), days_off=frozenset({3}), blocked=frozenset({(1, "E")}))
+    reqs = (
+        Request("a", 3, "E", 4, on=True),  # a day off: unmet
+        Request("a", 1, "E", 5, on=True),  # E is blocked that day: unmet
+        Request("a", 20, None, 6, on=True),  # outside the 7 days: unmet
+        Request("a", 2, "L", 2, on=False),
+        Request("a", 4, None, 3, on=False),
+    )
+    pb = _problem([a], {(d, "L"): 1 for d in range(7)}, requests=reqs)
+    rm = build_model(pb)
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    assert solver.solve(rm.model) == cp_model.OPTIMAL
+    roster = read_roster(rm, ["a"], solver)
+    assert solver.objective_value == check_roster(pb, roster).objective
+    assert solver.objective_value >= 4 + 5 + 6

@@ -212,10 +212,12 @@ def _requests(rm: RosterModel, pb: RosterProblem) -> None:
     index = {s.id: p for p, s in enumerate(pb.staff)}
     for r in pb.requests:
         p = index.get(r.staff)
-        if p is None or r.weight == 0 or not 0 <= r.day < pb.days:
+        if p is None or r.weight == 0:
             continue
         base = r.penalty(None)
-        rm.constant += base
+        rm.constant += base  # a day outside the horizon is held off, as the checker counts it
+        if not 0 <= r.day < pb.days:
+            continue
         extra = {
             s.id: (r.penalty(s.id) - base, rm.x[p, r.day, s.id])
             for s in pb.shifts
