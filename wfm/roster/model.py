@@ -9,6 +9,7 @@ where no static rule forbids it (time off, pool, nights, earliest start, latest 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from ortools.sat.python import cp_model
@@ -206,32 +207,38 @@ def _cover(rm: RosterModel, pb: RosterProblem, present: dict[tuple[int, str], in
 
 
 def _requests(rm: RosterModel, pb: RosterProblem) -> None:
-    """Each request's penalty (:meth:`wfm.roster.problem.Request.penalty`): its value on a
-    day off as a constant, and each allowed shift's difference from it on that shift's
-    literal (on the worked-day literal when every allowed shift differs alike)."""
+    """Each request's penalty (:meth:`wfm.roster.problem.Request.penalty`); a day outside
+    the horizon is held off, as the checker counts it."""
     index = {s.id: p for p, s in enumerate(pb.staff)}
     for r in pb.requests:
         p = index.get(r.staff)
         if p is None or r.weight == 0:
             continue
-        base = r.penalty(None)
-        rm.constant += base  # a day outside the horizon is held off, as the checker counts it
         if not 0 <= r.day < pb.days:
+            rm.constant += r.penalty(None)
             continue
-        extra = {
-            s.id: (r.penalty(s.id) - base, rm.x[p, r.day, s.id])
-            for s in pb.shifts
-            if (p, r.day, s.id) in rm.x
-        }
-        alike = {e for e, _ in extra.values()}
-        if len(alike) == 1:  # the worked-day literal is the sum of the shifts' literals
-            e = alike.pop()
-            if e:
-                rm.terms.append((e, rm.w[p, r.day], f"request:{r.staff}:{r.day}"))
-            continue
-        for sid, (e, lit) in extra.items():
-            if e:
-                rm.terms.append((e, lit, f"request:{r.staff}:{r.day}:{sid}"))
+        _option_terms(rm, pb, p, r.day, r.penalty, f"request:{r.staff}:{r.day}")
+
+
+def _option_terms(rm: RosterModel, pb: RosterProblem, p: int, d: int, penalty, name: str):
+    """A soft term on person ``p``'s option of day ``d`` (``penalty(shift id or None)``):
+    its value on a day off as a constant, and each allowed shift's difference from it on
+    that shift's literal (on the worked-day literal when every allowed shift differs
+    alike: that literal is the sum of the shifts' literals)."""
+    base = penalty(None)
+    rm.constant += base
+    extra = {
+        s.id: (penalty(s.id) - base, rm.x[p, d, s.id]) for s in pb.shifts if (p, d, s.id) in rm.x
+    }
+    alike = {e for e, _ in extra.values()}
+    if len(alike) == 1:
+        e = alike.pop()
+        if e:
+            rm.terms.append((e, rm.w[p, d], name))
+        return
+    for sid, (e, lit) in extra.items():
+        if e:
+            rm.terms.append((e, lit, f"{name}:{sid}"))
 
 
 def _pattern_terms(rm: RosterModel, pb: RosterProblem) -> None:
@@ -329,20 +336,17 @@ def _fairness(rm: RosterModel, pb: RosterProblem, outside: Outside) -> None:
 
 
 def _published(rm: RosterModel, pb: RosterProblem) -> None:
+    """Pinned days keep their published option (hard) unless it is now impossible (e.g.
+    sick); every other published day pays :meth:`RosterProblem.change_penalty`."""
     index = {s.id: p for p, s in enumerate(pb.staff)}
-    m = rm.model
-    for (sid, d), t in pb.published.items():
+    for sid, d in pb.published:
         p = index.get(sid)
         if p is None or not 0 <= d < pb.days:
             continue
+        t = pb.published[sid, d]
         keep = rm.w[p, d].Not() if t is None else rm.x.get((p, d, t))
-        pinned = (sid, d) in pb.pinned
-        if keep is None:  # the published shift is now impossible (e.g. sick): it must change
-            if pb.weights.change:
-                rm.constant += pb.weights.change
-            continue
-        if pinned:
-            m.add(keep == 1)
+        if keep is not None and (sid, d) in pb.pinned:
+            rm.model.add(keep == 1)
         elif pb.weights.change:
-            rm.constant += pb.weights.change
-            rm.terms.append((-pb.weights.change, keep, f"change:{sid}:{d}"))
+            change = partial(pb.change_penalty, sid, d)
+            _option_terms(rm, pb, p, d, change, f"change:{sid}:{d}")

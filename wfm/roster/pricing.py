@@ -9,6 +9,7 @@ limits and the soft terms' weights as integers.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 
 import numpy as np
 
@@ -134,25 +135,27 @@ def _requests(pb: RosterProblem, index: dict[str, int], cost: np.ndarray) -> Non
     for r in pb.requests:
         if r.staff != pb.staff[0].id or not r.weight or not 0 <= r.day < pb.days:
             continue
-        cost[r.day, 0] += r.penalty(None)
-        for sid, k in index.items():
-            cost[r.day, k] += r.penalty(sid)
+        _add_costs(cost, r.day, index, r.penalty)
 
 
 def _published(pb: RosterProblem, index: dict[str, int], allowed, cost) -> None:
     """Pinned days allow their published option only (unless it is now impossible);
-    other published days charge a change to every other option."""
+    other published days add :meth:`RosterProblem.change_penalty` to every option."""
     sid = pb.staff[0].id
-    for (who, d), t in pb.published.items():
+    for who, d in pb.published:
         if who != sid or not 0 <= d < pb.days:
             continue
+        t = pb.published[who, d]
         k = 0 if t is None else index.get(t, -1)
-        possible = k >= 0 and bool(allowed[d, k])
-        if (who, d) in pb.pinned and possible:
-            keep = allowed[d, k]
+        if (who, d) in pb.pinned and k >= 0 and allowed[d, k]:
             allowed[d, :] = False
-            allowed[d, k] = keep
+            allowed[d, k] = True
         elif pb.weights.change:
-            cost[d] += pb.weights.change
-            if possible:
-                cost[d, k] -= pb.weights.change
+            _add_costs(cost, d, index, partial(pb.change_penalty, sid, d))
+
+
+def _add_costs(cost: np.ndarray, d: int, index: dict[str, int], penalty) -> None:
+    """Add ``penalty(shift id or None)`` to each option of day ``d``."""
+    cost[d, 0] += penalty(None)
+    for shift_id, k in index.items():
+        cost[d, k] += penalty(shift_id)

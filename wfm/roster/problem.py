@@ -227,6 +227,15 @@ class RosterProblem:
     pinned: frozenset[tuple[str, int]] = frozenset()
     rotation_days: int = 0
 
+    def change_penalty(self, staff: str, day: int, held: str | None) -> int:
+        """The weight paid when ``staff`` holds ``held`` on ``day`` (a shift id; None: a
+        day off) against the published roster: ``weights.change`` where a published day
+        differs, 0 on the published option and on days not published."""
+        key = (staff, day)
+        if key not in self.published or self.published[key] == held:
+            return 0
+        return self.weights.change
+
     def shift(self, shift_id: str) -> ShiftType:
         """The shift type called ``shift_id``."""
         for s in self.shifts:
