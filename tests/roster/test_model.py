@@ -262,3 +262,11 @@ def test_the_model_prices_requests_as_the_checker_does():
     roster = read_roster(rm, ["a"], solver)
     assert solver.objective_value == check_roster(pb, roster).objective
     assert solver.objective_value >= 4 + 5 + 6
+
+
+def test_change_penalty_is_paid_on_published_days_that_differ():
+    a = Staff("a", Contract())
+    pb = _problem([a], {}, published={("a", 0): "E", ("a", 1): None}, weights=Weights(change=4))
+    assert [pb.change_penalty("a", 0, h) for h in ("E", "L", None)] == [0, 4, 4]
+    assert [pb.change_penalty("a", 1, h) for h in (None, "E")] == [0, 4]
+    assert pb.change_penalty("a", 2, "E") == 0  # not published: free
