@@ -43,7 +43,7 @@ from wfm.roster.check import check_roster
 from wfm.roster.labels import cheapest_patterns
 from wfm.roster.lns import part_problem, part_step
 from wfm.roster.model import RosterModel, build_model, hint_roster
-from wfm.roster.pricing import PricingData, pricing_data
+from wfm.roster.pricing import PricingData, price_table, pricing_data
 from wfm.roster.problem import RosterProblem
 
 Roster = dict[tuple[str, int], str]
@@ -184,7 +184,7 @@ def _pricing_model(person: _Person) -> RosterModel:
     person.model = rm = build_model(person.alone)
     first = next(iter(person.patterns))
     hint_roster(rm, [person.alone.staff[0].id], _roster_of([person.alone.staff[0].id], [first]))
-    person.own = sum(wt * e for wt, e, _ in rm.terms) + rm.constant
+    person.own = rm.objective()
     return rm
 
 
@@ -232,7 +232,6 @@ class _Master:
             if person.data is None:
                 _pricing_model(person)
             self.people.append(person)
-        self.column = {s.id: k + 1 for k, s in enumerate(pb.shifts)}
         self.rounds, self.bound = 0, None
         self.center: dict[tuple[int, str], int] = {}  # the prices of the best bound
 
@@ -262,9 +261,7 @@ class _Master:
                     k: round(smooth * self.center[k] + (1 - smooth) * v) for k, v in prices.items()
                 }
             limit = min(PRICING_S, max(0.01, deadline - time.perf_counter()))
-            table = np.zeros((self.pb.days, len(self.pb.shifts) + 1), dtype=np.int64)
-            for (d, t), v in prices.items():
-                table[d, self.column[t]] = v
+            table = price_table(self.pb, prices)
             jobs = [(self.people[p], prices, table, limit) for p in active]
             priced = list(pool.map(lambda job: _price(*job), jobs))
             added = sum(

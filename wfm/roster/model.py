@@ -28,6 +28,10 @@ class RosterModel:
     constant: int = 0
     by_person: dict[int, list[tuple[int, str, cp_model.IntVar]]] = field(default_factory=dict)
 
+    def objective(self) -> Any:
+        """The weighted sum of the soft terms and the constant: what the roster costs."""
+        return sum(wt * e for wt, e, _ in self.terms) + self.constant
+
 
 @dataclass(frozen=True)
 class Outside:
@@ -99,7 +103,7 @@ def build_model(problem: RosterProblem, outside: Outside | None = None) -> Roste
     _rotation_terms(rm, problem)
     _fairness(rm, problem, outside)
     _published(rm, problem)
-    m.minimize(sum(wt * e for wt, e, _ in rm.terms) + rm.constant)
+    m.minimize(rm.objective())
     return rm
 
 

@@ -70,7 +70,7 @@ def pricing_data(alone: RosterProblem) -> PricingData | None:
     person, wt = alone.staff[0], alone.weights
     c, shifts, days = person.contract, alone.shifts, alone.days
     n = len(shifts)
-    index = {s.id: k + 1 for k, s in enumerate(shifts)}
+    index = option_index(shifts)
     allowed = np.zeros((days, n + 1), dtype=np.bool_)
     allowed[:, 0] = True
     for d in range(days):
@@ -122,6 +122,21 @@ def pricing_data(alone: RosterProblem) -> PricingData | None:
         tuple(s.id for s in shifts), allowed, cost, ints, forbid, paid, cap_col, caps,
         start_bit, week_of, weekend_of, most_left,
     )  # fmt: skip
+
+
+def option_index(shifts) -> dict[str, int]:
+    """Each shift type's option in the labelling's arrays, by id (option 0 is the day off)."""
+    return {s.id: k + 1 for k, s in enumerate(shifts)}
+
+
+def price_table(pb: RosterProblem, prices: dict[tuple[int, str], int]) -> np.ndarray:
+    """The cover ``prices`` ((day, shift id) → price) as the labelling reads them: days ×
+    (day off, shifts in problem order)."""
+    index = option_index(pb.shifts)
+    table = np.zeros((pb.days, len(pb.shifts) + 1), dtype=np.int64)
+    for (d, t), v in prices.items():
+        table[d, index[t]] = v
+    return table
 
 
 def _limit(most: int | None, reach: int) -> int:
