@@ -21,7 +21,8 @@ from wfm.roster import (
     check_roster,
     solve_roster,
 )
-from wfm.roster.columns import DUAL_SCALE, _alone, _own_cost, dive, relax
+from wfm.roster.columns import DUAL_SCALE, _alone, own_cost, relax
+from wfm.roster.diving import dive
 from wfm.roster.model import build_model
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "roster"
@@ -91,8 +92,8 @@ def test_a_pattern_costs_what_the_checker_prices_for_its_person_alone():
     pb = _tiny()
     alone = _alone(pb, 1)  # B: on-request day 1 shift D weight 2, no cover, no spreads
     assert [s.id for s in alone.staff] == ["B"] and alone.cover == ()
-    assert _own_cost(alone, ((2, "D"), (3, "D"), (4, "D"))) == 2  # day 1 not worked
-    assert _own_cost(alone, ((1, "D"), (2, "D"))) == 0
+    assert own_cost(alone, ((2, "D"), (3, "D"), (4, "D"))) == 2  # day 1 not worked
+    assert own_cost(alone, ((1, "D"), (2, "D"))) == 0
 
 
 def test_the_relaxation_never_costs_more_than_its_start_and_bounds_the_optimum():

@@ -1,4 +1,4 @@
-"""Working patterns per person priced against the cover, and the roster they point to.
+"""Working patterns per person priced against the cover, and the relaxation over them.
 
 A roster is one working pattern (the shift or day off of each day) per person. The master
 problem chooses patterns: one per person, and per cover line the people its chosen
@@ -15,22 +15,13 @@ over all patterns, and its value plus the least reduced costs is a
 lower bound of every roster (Lagrangian bound; the fairness spreads, which are not
 separable by person, are left out).
 
-The relaxation is then turned into a roster the way relaxation-guided heuristics of integer
-programming do (RENS, Berthold 2014, Math. Prog. Comp. 6): every (person, day) that the
-relaxation works or rests for certain is fixed so, and the exact model of the whole roster
-is searched over what is left, hinted with the pattern each person uses most. On the
-Curtois & Qu instances the relaxation is within 0.1–0.3 % of the best known objectives
-(the method behind the published optima is branch and price on these patterns), and the
-fixed model finds rosters the neighbourhood search of :mod:`wfm.roster.lns` reaches late or
-not at all, because a pattern moves one person's whole horizon and the fixings move many
-people's weekends together.
+The relaxation is turned into a roster by :mod:`wfm.roster.diving`.
 """
 
 from __future__ import annotations
 
 import math
 import time
-from collections import defaultdict
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -41,7 +32,7 @@ from ortools.sat.python import cp_model
 
 from wfm.roster.check import check_roster
 from wfm.roster.labels import cheapest_patterns
-from wfm.roster.lns import part_problem, part_step
+from wfm.roster.lns import part_problem
 from wfm.roster.model import RosterModel, build_model, hint_roster
 from wfm.roster.pricing import PricingData, price_table, pricing_data
 from wfm.roster.problem import RosterProblem
@@ -53,11 +44,6 @@ DUAL_SCALE = 1000  # a dual is priced in CP-SAT's integers at this many units pe
 # most patterns one pricing adds: the cheapest the labelling keeps, or CP-SAT's last improving
 PATTERNS_PER_PRICING = 4
 PRICING_S = 1.0  # longest CP-SAT pricing search of one person [s]
-DIVE_WEIGHT = 0.7  # a diving step fixes every person whose most used pattern weighs this
-DIVE_PARTS = 4  # a diving step fixes at least this share (1 / parts) of the people left
-DIVE_ROUNDS = 10  # most pricing rounds after a diving step
-PART_SHARE = 0.3  # share of the dive's time kept for rostering the people it left free
-DIVE_RISE = 0.01  # diving stops before the relaxation rises above this share of its start
 SMOOTHING = 0.5  # share of the best bound's duals in the duals priced at the root
 EPS = 1e-6
 
@@ -114,14 +100,9 @@ def _patterns(roster: Roster, ids: list[str]) -> list[Pattern]:
     return [tuple(sorted(days[sid])) for sid in ids]
 
 
-def _roster_of(ids: list[str], patterns: list[Pattern]) -> Roster:
+def roster_of(ids: list[str], patterns: list[Pattern]) -> Roster:
     """The roster of one pattern per person (``ids`` in the same order)."""
     return {(sid, d): t for sid, pattern in zip(ids, patterns, strict=True) for d, t in pattern}
-
-
-def _top(use: list[tuple[float, Pattern]]) -> tuple[float, Pattern]:
-    """A person's most used pattern in the relaxation, with its weight."""
-    return max(use, key=lambda u: u[0])
 
 
 def _alone(pb: RosterProblem, p: int) -> RosterProblem:
@@ -131,8 +112,8 @@ def _alone(pb: RosterProblem, p: int) -> RosterProblem:
     return replace(part, cover=(), weights=replace(pb.weights, **spreads))
 
 
-def _own_cost(alone: RosterProblem, pattern: Pattern) -> int:
-    return check_roster(alone, _roster_of([alone.staff[0].id], [pattern])).objective
+def own_cost(alone: RosterProblem, pattern: Pattern) -> int:
+    return check_roster(alone, roster_of([alone.staff[0].id], [pattern])).objective
 
 
 class _Collect(cp_model.CpSolverSolutionCallback):
@@ -183,7 +164,7 @@ def _pricing_model(person: _Person) -> RosterModel:
     """Build ``person``'s CP-SAT pricing model, hinted with their first known pattern."""
     person.model = rm = build_model(person.alone)
     first = next(iter(person.patterns))
-    hint_roster(rm, [person.alone.staff[0].id], _roster_of([person.alone.staff[0].id], [first]))
+    hint_roster(rm, [person.alone.staff[0].id], roster_of([person.alone.staff[0].id], [first]))
     person.own = rm.objective()
     return rm
 
@@ -220,7 +201,7 @@ def _master_lp(pb: RosterProblem, people: list[_Person]):
     return obj.Value(), duals, [r.dual_value() for r in own_rows], use
 
 
-class _Master:
+class Master:
     """The people's pricing models, their patterns, and the master problem over them."""
 
     def __init__(self, pb: RosterProblem, start: Roster) -> None:
@@ -228,7 +209,7 @@ class _Master:
         ids = [s.id for s in pb.staff]
         for p, mine in enumerate(_patterns(start, ids)):
             alone = _alone(pb, p)
-            person = _Person(alone, pricing_data(alone), {mine: _own_cost(alone, mine)})
+            person = _Person(alone, pricing_data(alone), {mine: own_cost(alone, mine)})
             if person.data is None:
                 _pricing_model(person)
             self.people.append(person)
@@ -239,14 +220,18 @@ class _Master:
         """The relaxation: value, cover duals, person duals, pattern weights."""
         return _master_lp(self.pb, self.people)
 
-    def generate(self, active: list[int], deadline: float, pool, most_rounds: int):
+    def generate(
+        self, active: list[int], deadline: float, pool, most_rounds: int, root: bool = False
+    ):
         """Price the ``active`` people until no pattern joins, the bound meets the value,
         ``most_rounds`` or ``deadline``; the relaxation's value and pattern weights.
 
-        Pricing everyone (the root relaxation) uses the duals smoothed towards those of the
-        best Lagrangian bound so far (Wentges 1997, ITOR 4(2)); a round that adds nothing
-        so is priced again at the master's own duals."""
-        whole = len(active) == len(self.people)
+        The ``root`` relaxation (everyone priced, nobody fixed or branched) keeps the best
+        Lagrangian bound and uses the duals smoothed towards that bound's (Wentges 1997,
+        ITOR 4(2)); a round that adds nothing so is priced again at the master's own duals.
+        Elsewhere the duals are the master's own and no bound is kept (it would bound the
+        branch, not the roster)."""
+        whole = root and len(active) == len(self.people)
         smooth = SMOOTHING if whole else 0.0
         for _ in range(most_rounds):
             value, duals, mus, use = self.solve()
@@ -282,7 +267,7 @@ class _Master:
         for pattern in found:
             if pattern in person.patterns:
                 continue
-            cost = _own_cost(person.alone, pattern)
+            cost = own_cost(person.alone, pattern)
             if cost - sum(duals.get(k, 0.0) for k in pattern) - mu < -EPS:
                 person.patterns[pattern] = cost
                 added += 1
@@ -304,80 +289,8 @@ def relax(pb: RosterProblem, start: Roster, deadline: float, workers: int = 2):
     ``deadline``
     (``perf_counter``) passes; ``workers`` people are priced at once. Returns the master
     (for :func:`dive`) and the :class:`Relaxation`."""
-    master = _Master(pb, start)
+    master = Master(pb, start)
     with ThreadPoolExecutor(max(1, int(workers))) as pool:
-        value, use = master.generate(list(range(len(pb.staff))), deadline, pool, 10_000)
+        value, use = master.generate(list(range(len(pb.staff))), deadline, pool, 10_000, root=True)
     patterns = sum(len(p.patterns) for p in master.people)
     return master, Relaxation(value, master.bound, master.rounds, patterns, use)
-
-
-def dive(
-    master: _Master, relaxation: Relaxation, deadline: float, workers: int = 2, seed: int = 1
-) -> Roster | None:
-    """A roster from the relaxation by diving: fix the people whose most used pattern
-    weighs at least ``DIVE_WEIGHT`` (else the one most settled) to that pattern, price the
-    rest again, and repeat while the relaxation stays within ``DIVE_RISE`` of where it
-    began; the people left free are then rostered exactly around the fixed ones, hinted
-    with their most used patterns, with the days the relaxation settles fixed
-    (:func:`wfm.roster.lns.part_step`) until ``deadline``."""
-    pb, people = master.pb, master.people
-    fixed: set[int] = set()
-    steps_end = deadline - PART_SHARE * max(0.0, deadline - time.perf_counter())
-    use, top = relaxation.use, relaxation.value * (1 + DIVE_RISE) + EPS
-    most = len(people)  # most people a step may fix: halved after each step undone
-    with ThreadPoolExecutor(max(1, int(workers))) as pool:
-        while len(fixed) < len(people) and time.perf_counter() < steps_end:
-            heaviest = sorted(
-                ((*_top(use[p]), p) for p in range(len(people)) if p not in fixed),
-                reverse=True,
-            )
-            many = max(sum(h[0] >= DIVE_WEIGHT for h in heaviest), -(-len(heaviest) // DIVE_PARTS))
-            step = heaviest[: min(many, most)]
-            saved = {p: people[p].patterns for _, _, p in step}
-            for _, pattern, p in step:
-                people[p].patterns = {pattern: people[p].patterns[pattern]}
-                fixed.add(p)
-            free = [p for p in range(len(people)) if p not in fixed]
-            value, new_use = master.generate(free, steps_end, pool, DIVE_ROUNDS)
-            if value > top:  # this step cost too much: undo it; stop after a single one
-                for p, patterns in saved.items():
-                    people[p].patterns = patterns
-                    fixed.discard(p)
-                if len(step) == 1:
-                    break
-                most = len(step) // 2
-                continue
-            use = new_use
-    ids = [s.id for s in pb.staff]
-    roster = _roster_of(ids, [_top(u)[1] for u in use])
-    free = [p for p in range(len(people)) if p not in fixed]
-    left = deadline - time.perf_counter()
-    if free and left > 0:
-        roster = _settled_search(pb, roster, free, use, left, workers, seed) or roster
-    return roster
-
-
-def _settled_search(pb, roster: Roster, free: list[int], use, limit_s, workers, seed):
-    """Re-roster the ``free`` people exactly around the others (held at ``roster``), with
-    each (person, day) the relaxation settles (``use``) fixed so (RENS, Berthold 2014): a
-    day off where none of its patterns works (time off of the search's problem), a shift it
-    works there for certain (pinned)."""
-    staff, pins = list(pb.staff), {}
-    for p in free:
-        worked: dict[tuple[int, str], float] = defaultdict(float)
-        for weight, pattern in use[p]:
-            for key in pattern:
-                worked[key] += weight
-        off = {
-            d for d in range(pb.days) if sum(worked.get((d, s.id), 0.0) for s in pb.shifts) < EPS
-        }
-        staff[p] = replace(staff[p], days_off=staff[p].days_off | off)
-        pins.update({(staff[p].id, d): t for (d, t), share in worked.items() if share > 1 - EPS})
-    settled = replace(
-        pb,
-        staff=tuple(staff),
-        published={**pb.published, **pins},
-        pinned=pb.pinned | frozenset(pins),
-    )
-    found, _ = part_step(settled, roster, free, range(pb.days), limit_s, seed, workers)
-    return found

@@ -11,8 +11,9 @@ from ortools.sat.python import cp_model
 from wfm.core.errors import InfeasibleError, SolverError
 from wfm.core.results import SolveResult
 from wfm.roster.check import RosterCheck, check_roster
-from wfm.roster.columns import dive, relax
+from wfm.roster.columns import relax
 from wfm.roster.decompose import solve_decomposed
+from wfm.roster.diving import dive
 from wfm.roster.greedy import greedy_roster
 from wfm.roster.labels import compile_kernel
 from wfm.roster.lns import improve
