@@ -16,8 +16,8 @@ Last, every (person, day) that the relaxation works or rests for certain is fixe
 searched around the others, hinted with the pattern each uses most.
 
 On Curtois & Qu instance 8 (60 s, 2 workers) branching on weekends for 70 % of the
-dive's time took the runs within 2 % of the best known from 20 of 30 to 13 of 14 (median
-gap 0.15 %); for 50 % of it, 13 of 18 (docs/roster.md).
+dive's time took the runs within 2 % of the best known from 20 of 30 to 17 of 22 (median
+gap 0.19 %); for 50 % of it, 13 of 18 (docs/roster.md).
 """
 
 from __future__ import annotations
