@@ -36,7 +36,8 @@ FIRST_SEARCH_WORKERS = 8
 LNS_ABOVE = 300
 LINEARIZATION_LEVEL = 2
 # shares of the time limit by which the pattern relaxation must end, and the search with
-# the dive after it (:mod:`wfm.roster.columns`); the neighbourhood search has the rest
+# the dive after it (:mod:`wfm.roster.columns`, :mod:`wfm.roster.diving`); the
+# neighbourhood search has the rest
 RELAX_RATE, DIVE_RATE = 0.45, 0.25
 
 
@@ -199,8 +200,8 @@ def _result(pb, assignment, name: str, solver, relaxation, t0: float, seed: int,
 
 def _from_patterns(pb, assignment, t0: float, limit_s: float, workers: int, seed: int):
     """The roster the pattern relaxation from ``assignment`` leads to when it is valid and
-    cheaper (:mod:`wfm.roster.columns`), the relaxation, and whether its Lagrangian bound
-    proves that roster optimal."""
+    cheaper (:mod:`wfm.roster.columns`, :mod:`wfm.roster.diving`), the relaxation, and
+    whether its Lagrangian bound proves that roster optimal."""
     master, relaxation = relax(pb, assignment, t0 + RELAX_RATE * limit_s, workers)
     found = dive(master, relaxation, t0 + (RELAX_RATE + DIVE_RATE) * limit_s, workers, seed)
     cost = check_roster(pb, assignment).objective
