@@ -160,8 +160,12 @@ def _weekend_cells(master: Master, use, done: set[tuple[int, int]]) -> list[Cell
     for p, person in enumerate(master.people):
         if person.data is None:
             continue
+        shares: dict[int, float] = defaultdict(float)  # day → share of the relaxation working it
+        for w, pattern in use[p]:
+            for day, _ in pattern:
+                shares[day] += w
         for d in days:
-            share = sum(w for w, pattern in use[p] if any(day == d for day, _ in pattern))
+            share = shares[d]
             if (p, d) not in done and EPS < share < 1 - EPS:
                 cells.append((max(share, 1 - share), p, d, share >= 0.5))
     return sorted(cells, reverse=True)
