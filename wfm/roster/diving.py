@@ -13,11 +13,14 @@ Then whole patterns: every person whose most used pattern weighs at least ``DIVE
 is fixed to it, the rest priced again, while the relaxation stays within ``DIVE_RISE``.
 Last, every (person, day) that the relaxation works or rests for certain is fixed so
 (RENS, Berthold 2014, Math. Prog. Comp. 6), and the exact model of the people left free is
-searched around the others, hinted with the pattern each uses most.
+searched around the others, hinted with the pattern each uses most, for the time the caller
+gives it (held to what the branching and the fixing left, 1-2 s on instance 8, it was cut
+short in the runs that missed).
 
 On Curtois & Qu instance 8 (60 s, 2 workers) branching on weekends for 70 % of the
 dive's time took the runs within 2 % of the best known from 20 of 30 to 17 of 22 (median
-gap 0.19 %); for 50 % of it, 13 of 18 (docs/roster.md).
+gap 0.19 %); for 50 % of it, 13 of 18. With the exact search given 15 % of the time limit
+of its own, 11 of 11 (docs/roster.md).
 """
 
 from __future__ import annotations
@@ -38,7 +41,6 @@ from wfm.roster.problem import RosterProblem
 DIVE_WEIGHT = 0.7  # a diving step fixes every person whose most used pattern weighs this
 DIVE_PARTS = 4  # a diving step fixes at least this share (1 / parts) of the people left
 DIVE_ROUNDS = 10  # most pricing rounds after a diving step
-PART_SHARE = 0.3  # share of the dive's time kept for rostering the people it left free
 DIVE_RISE = 0.01  # diving stops before the relaxation rises above this share of its start
 WEEKEND_SHARE = 0.7  # share of the dive's time for branching on weekend days first
 WEEKEND_ROUNDS = 3  # most pricing rounds after a weekend branching step
@@ -51,24 +53,29 @@ def most_used(use: list[tuple[float, Pattern]]) -> tuple[float, Pattern]:
 
 
 def dive(
-    master: Master, relaxation: Relaxation, deadline: float, workers: int = 2, seed: int = 1
+    master: Master,
+    relaxation: Relaxation,
+    deadline: float,
+    workers: int = 2,
+    seed: int = 1,
+    search_deadline: float | None = None,
 ) -> Roster | None:
     """A roster from the relaxation (see the module): weekend days branched on for
-    ``WEEKEND_SHARE`` of the time, whole patterns fixed, then the people left free rostered
-    exactly around the fixed ones with the days the relaxation settles fixed
-    (:func:`wfm.roster.lns.part_step`) until ``deadline`` (``perf_counter``)."""
+    ``WEEKEND_SHARE`` of the time to ``deadline`` (``perf_counter``), whole patterns fixed
+    until it, then the people left free rostered exactly around the fixed ones with the
+    days the relaxation settles fixed (:func:`wfm.roster.lns.part_step`) until
+    ``search_deadline`` (``deadline`` if None)."""
     pb, people = master.pb, master.people
     top = relaxation.value * (1 + DIVE_RISE) + EPS
     with ThreadPoolExecutor(max(1, int(workers))) as pool:
         now = time.perf_counter()
         weekends_end = now + WEEKEND_SHARE * max(0.0, deadline - now)
         use = _branch_weekends(master, relaxation.use, top, weekends_end, pool)
-        steps_end = deadline - PART_SHARE * max(0.0, deadline - time.perf_counter())
-        use, fixed = _fix_patterns(master, use, top, steps_end, pool)
+        use, fixed = _fix_patterns(master, use, top, deadline, pool)
     ids = [s.id for s in pb.staff]
     roster = roster_of(ids, [most_used(u)[1] for u in use])
     free = [p for p in range(len(people)) if p not in fixed]
-    left = deadline - time.perf_counter()
+    left = (search_deadline or deadline) - time.perf_counter()
     if free and left > 0:
         roster = _settled_search(pb, roster, free, use, left, workers, seed) or roster
     return roster
