@@ -13,9 +13,9 @@ Then whole patterns: every person whose most used pattern weighs at least ``DIVE
 is fixed to it, the rest priced again, while the relaxation stays within ``DIVE_RISE``.
 Last, every (person, day) that the relaxation works or rests for certain is fixed so
 (RENS, Berthold 2014, Math. Prog. Comp. 6), and the exact model of the people left free is
-searched around the others, hinted with the pattern each uses most, for the time the caller
-gives it (held to what the branching and the fixing left, 1-2 s on instance 8, it was cut
-short in the runs that missed).
+searched around the others, hinted with the pattern each uses most, until a deadline of its
+own: held to what the branching and the fixing left (1-2 s on instance 8), it was cut short
+in every run that missed.
 
 On Curtois & Qu instance 8 (60 s, 2 workers) branching on weekends for 70 % of the
 dive's time took the runs within 2 % of the best known from 20 of 30 to 17 of 22 (median
@@ -75,7 +75,7 @@ def dive(
     ids = [s.id for s in pb.staff]
     roster = roster_of(ids, [most_used(u)[1] for u in use])
     free = [p for p in range(len(people)) if p not in fixed]
-    left = (search_deadline or deadline) - time.perf_counter()
+    left = (deadline if search_deadline is None else search_deadline) - time.perf_counter()
     if free and left > 0:
         roster = _settled_search(pb, roster, free, use, left, workers, seed) or roster
     return roster

@@ -89,8 +89,9 @@ def solve_roster(
         ``FIRST_SEARCH_RATE`` of the time limit, price working patterns against the cover
         and dive from their relaxation until ``RELAX_RATE`` and ``RELAX_RATE + DIVE_RATE``
         of it (:mod:`wfm.roster.columns`; its Lagrangian bound can prove the roster
-        optimal), search the people the dive leaves free exactly until they are proved or
-        the time limit, and spend what is left improving the roster part by part
+        optimal), search the people the dive leaves free exactly until their part is proved
+        optimal or ``RELAX_RATE + DIVE_RATE + SEARCH_RATE`` of it, and spend what is left
+        improving the roster part by part
         (:mod:`wfm.roster.lns`); models of at most ``LNS_ABOVE`` booleans are searched whole
         to the time limit.
 
