@@ -20,7 +20,7 @@ in every run that missed.
 On Curtois & Qu instance 8 (60 s, 2 workers) branching on weekends for 70 % of the
 dive's time took the runs within 2 % of the best known from 20 of 30 to 17 of 22 (median
 gap 0.19 %); for 50 % of it, 13 of 18. With the exact search given 15 % of the time limit
-of its own, 22 of 23 (median gap 0.23 %; docs/roster.md).
+of its own, 33 of 35 (median gap 0.23 %; docs/roster.md).
 """
 
 from __future__ import annotations
