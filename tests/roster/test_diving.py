@@ -8,6 +8,7 @@ from concurrent.futures import ThreadPoolExecutor
 import numpy as np
 import pytest
 
+import wfm.roster.diving as diving
 from tests.roster.test_columns import _random_problem
 from wfm.roster import check_roster, solve_roster
 from wfm.roster.columns import relax
@@ -93,8 +94,6 @@ def test_the_people_the_dive_leaves_free_are_searched_until_the_search_deadline(
     """The exact search over the people left free is the dive's most productive step (on
     Curtois & Qu instance 8 it turned misses of about 1400 into 1300-1304 when given 5-15 s
     instead of 1-2 s): it runs to ``search_deadline``, not to the branching's deadline."""
-    import wfm.roster.diving as diving
-
     pb, master, relaxation = _relaxed(1)
     limits: list[float] = []
     real = diving.part_step
