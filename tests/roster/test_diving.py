@@ -107,3 +107,40 @@ def test_the_people_the_dive_leaves_free_are_searched_until_the_search_deadline(
     roster = dive(master, relaxation, now, workers=1, seed=1, search_deadline=now + 8)
     assert len(limits) == 1 and limits[0] > 5  # no branching time; the search keeps its own
     assert check_roster(pb, roster).violations == ()
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_a_weekend_branching_step_takes_at_least_its_fewest_days_while_as_many_are_left(
+    monkeypatch, seed
+):
+    """The branching's last steps took one day each (on Curtois & Qu instance 8, six of its
+    fourteen steps), each priced again for up to three rounds: on a machine at half speed
+    the clock stopped it with 7-11 weekend days still fractional, and those runs missed by a
+    weekend person-shift. A step takes ``WEEKEND_STEP`` days while as many are left (fewer
+    only after a step was undone)."""
+    pb, master, relaxation = _relaxed(seed)
+    steps: list[tuple[int, int, bool]] = []  # (days in the step, days left, undone)
+    real_cells, real_try = diving._weekend_cells, diving._try_branch
+    left: list[int] = []
+
+    def cells(*args):
+        found = real_cells(*args)
+        left.append(len(found))
+        return found
+
+    def trying(master, step, *args):
+        value, use = real_try(master, step, *args)
+        steps.append((len(step), left[-1], use is None))
+        return value, use
+
+    monkeypatch.setattr(diving, "_weekend_cells", cells)
+    monkeypatch.setattr(diving, "_try_branch", trying)
+    top = relaxation.value * (1 + diving.DIVE_RISE) + 1e-6
+    with ThreadPoolExecutor(1) as pool:
+        diving._branch_weekends(master, relaxation.use, top, time.perf_counter() + 30, pool)
+    assert steps
+    for (size, days_left, _), (_, _, undone_before) in zip(
+        steps, [(0, 0, False), *steps[:-1]], strict=True
+    ):
+        if not undone_before:
+            assert size >= min(diving.WEEKEND_STEP, days_left)

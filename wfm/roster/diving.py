@@ -20,7 +20,10 @@ in every run that missed.
 On Curtois & Qu instance 8 (60 s, 2 workers) branching on weekends for 70 % of the
 dive's time took the runs within 2 % of the best known from 20 of 30 to 17 of 22 (median
 gap 0.19 %); for 50 % of it, 13 of 18. With the exact search given 15 % of the time limit
-of its own, 33 of 35 (median gap 0.23 %; docs/roster.md).
+of its own, 33 of 35 (median gap 0.23 %; docs/roster.md). A branching step takes at least
+four days: the last steps took one day each, each priced again, and at half a machine's
+speed the clock stopped the branching with 7-11 days still fractional, which is how those
+runs missed.
 """
 
 from __future__ import annotations
@@ -44,6 +47,7 @@ DIVE_ROUNDS = 10  # most pricing rounds after a diving step
 DIVE_RISE = 0.01  # diving stops before the relaxation rises above this share of its start
 WEEKEND_SHARE = 0.7  # share of the dive's time for branching on weekend days first
 WEEKEND_ROUNDS = 3  # most pricing rounds after a weekend branching step
+WEEKEND_STEP = 4  # fewest weekend days a branching step takes (while as many are left)
 Cell = tuple[float, int, int, bool]  # (certainty, person, day, worked): a weekend day to branch
 
 
@@ -115,7 +119,8 @@ def _fix_patterns(master: Master, use, top: float, end: float, pool):
 
 def _branch_weekends(master: Master, use, top: float, end: float, pool):
     """Branch on the weekend days the relaxation works in part (:func:`_weekend_cells`),
-    the most certain first and a quarter of them a step, each the way the relaxation leans;
+    the most certain first and a quarter of them a step (at least ``WEEKEND_STEP``), each
+    the way the relaxation leans;
     price everyone again and keep the step while the relaxation stays at most ``top``, else
     undo it and halve it; a single day that passes ``top`` both ways ends the branching.
     The pattern weights after the last step kept."""
@@ -126,7 +131,7 @@ def _branch_weekends(master: Master, use, top: float, end: float, pool):
         cells = _weekend_cells(master, use, done)
         if not cells:
             break
-        step = cells[: most or max(1, len(cells) // DIVE_PARTS)]
+        step = cells[: most or max(WEEKEND_STEP, len(cells) // DIVE_PARTS)]
         value, new_use = _try_branch(master, step, top, end, pool, everyone)
         if value > top and len(step) == 1:  # the other way, or stop
             _, p, d, worked = step[0]
