@@ -23,7 +23,7 @@ gap 0.19 %); for 50 % of it, 13 of 18. With the exact search given 15 % of the t
 of its own, 33 of 35 (median gap 0.23 %; docs/roster.md). A branching step takes at least
 four days: the last steps took one day each, each priced again, and at half a machine's
 speed the clock stopped the branching with 7-11 days still fractional, which is how those
-runs missed.
+runs missed; with the four-day step, 47 of 48 runs within 2 %, 16 of 16 at half speed.
 """
 
 from __future__ import annotations
