@@ -31,9 +31,9 @@ def test_agents_read_with_booleans_and_optional_seniority(tmp_path):
         + "a0,lyon,all,0,20,4,5,08:00,24:00,no,\n",
     )
     df = read_agents(p)
-    assert df["agent_id"].tolist() == ["a0", "a1"]
-    assert df["nights_allowed"].tolist() == [False, True]
-    assert df["seniority"].iloc[1] == 3.0
+    assert df["agent_id"].tolist() == ["a1", "a0"]  # file order: row i is on line i + 2
+    assert df["nights_allowed"].tolist() == [True, False]
+    assert df["seniority"].iloc[0] == 3.0
 
 
 @pytest.mark.parametrize(

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import click
 
+from wfm.cli.options import FiniteRange
+
 
 def register(group: click.Group) -> None:
     """Add the ``erlang`` group to the main group."""
@@ -16,39 +18,39 @@ def register(group: click.Group) -> None:
 
 # the queue of one case and its service target
 _QUEUE_OPTIONS = (
-    click.option("--contacts", type=click.FloatRange(min=0), help="Contacts per interval."),
+    click.option("--contacts", type=FiniteRange(min=0), help="Contacts per interval."),
     click.option(
         "--interval-min",
-        type=click.FloatRange(min=0, min_open=True),
+        type=FiniteRange(min=0, min_open=True),
         default=30.0,
         show_default=True,
         help="Interval length [min].",
     ),
     click.option(
-        "--aht-s", type=click.FloatRange(min=0, min_open=True), help="Average handle time [s]."
+        "--aht-s", type=FiniteRange(min=0, min_open=True), help="Average handle time [s]."
     ),
     click.option(
         "--sl-threshold-s",
-        type=click.FloatRange(min=0),
+        type=FiniteRange(min=0),
         default=20.0,
         show_default=True,
         help="Answer-within threshold [s].",
     ),
     click.option(
         "--sl-target-rate",
-        type=click.FloatRange(0, 1, min_open=True, max_open=True),
+        type=FiniteRange(0, 1, min_open=True, max_open=True),
         default=0.8,
         show_default=True,
         help="Service-level target (0–1).",
     ),
     click.option(
         "--asa-target-s",
-        type=click.FloatRange(min=0, min_open=True),
+        type=FiniteRange(min=0, min_open=True),
         help="Largest acceptable ASA [s].",
     ),
     click.option(
         "--max-occupancy-rate",
-        type=click.FloatRange(0, 1, min_open=True),
+        type=FiniteRange(0, 1, min_open=True),
         help="Largest acceptable occupancy (0–1).",
     ),
 )
@@ -61,19 +63,19 @@ _STAFF_OPTIONS = (
     ),
     click.option(
         "--shrinkage-rate",
-        type=click.FloatRange(0, 1, max_open=True),
+        type=FiniteRange(0, 1, max_open=True),
         default=0.0,
         show_default=True,
         help="Share of paid time off queue (0–1): agents paid = agents / (1 − rate), rounded up.",
     ),
     click.option(
         "--open-h-per-week",
-        type=click.FloatRange(0, 168, min_open=True),
+        type=FiniteRange(0, 168, min_open=True),
         help="Hours a week the queue is open [h]; with --fte-h-per-week gives the weekly FTE.",
     ),
     click.option(
         "--fte-h-per-week",
-        type=click.FloatRange(min=0, min_open=True),
+        type=FiniteRange(min=0, min_open=True),
         help="Contract hours of one full-time equivalent [h/week], e.g. 35.",
     ),
 )
@@ -128,11 +130,11 @@ def erlang_c(**options):
 @erlang.command("a")
 @_case_options
 @click.option(
-    "--patience-s", type=click.FloatRange(min=0, min_open=True), help="Mean time to abandon [s]."
+    "--patience-s", type=FiniteRange(min=0, min_open=True), help="Mean time to abandon [s]."
 )
 @click.option(
     "--max-abandon-rate",
-    type=click.FloatRange(0, 1, min_open=True),
+    type=FiniteRange(0, 1, min_open=True),
     help="Largest acceptable abandonment (0–1).",
 )
 @click.option(

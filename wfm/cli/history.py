@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from wfm.cli.choices import INTERVAL_MIN, REPEATED_HOUR
+from wfm.cli.options import FiniteRange
 
 
 def register(group: click.Group) -> None:
@@ -132,7 +133,7 @@ def _codes(ctx: click.Context, param: click.Parameter, value: str) -> tuple[str,
 )
 @click.option(
     "--abandon-after-s",
-    type=float,
+    type=FiniteRange(min=0),
     default=0.0,
     show_default=True,
     help="Abandoned contacts count only after waiting longer than this [s].",

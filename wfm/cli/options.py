@@ -2,7 +2,23 @@
 
 from __future__ import annotations
 
+import math
+
 import click
+
+
+class FiniteRange(click.FloatRange):
+    """A :class:`click.FloatRange` that also refuses ``nan`` and ``inf`` (a range check alone
+    lets ``nan`` through, and ``inf`` would run a solver or a search for ever)."""
+
+    name = "finite float range"
+
+    def convert(self, value, param, ctx):
+        number = super().convert(value, param, ctx)
+        if not math.isfinite(number):
+            self.fail(f"{value!r} is not a finite number", param, ctx)
+        return number
+
 
 WORKERS = click.option(
     "--workers",
@@ -18,7 +34,7 @@ DASK_SCHEDULER = click.option(
 )
 TIME_LIMIT_S = click.option(
     "--time-limit-s",
-    type=click.FloatRange(min=0, min_open=True),
+    type=FiniteRange(min=0, min_open=True),
     help="Wall-time limit of the shift solve of this run [s] (default: the scenario's "
     "solver.time_limit_s).",
 )

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import click
 
+from wfm.cli.options import FiniteRange
+
 
 def register(group: click.Group) -> None:
     """Add ``roster`` to the main group."""
@@ -70,14 +72,14 @@ def register(group: click.Group) -> None:
 )
 @click.option(
     "--change-penalty",
-    type=click.IntRange(min=0),
+    type=click.IntRange(0, 1_000_000),
     default=200,
     show_default=True,
     help="Penalty per day changed from the published roster (an unfilled shift: 1000).",
 )
 @click.option(
     "--time-limit-s",
-    type=click.FloatRange(min=1),
+    type=FiniteRange(min=1),
     default=None,
     help="CP-SAT time limit per site and pool [s] (default: the scenario's solver).",
 )
@@ -115,17 +117,10 @@ def roster(
 
     from wfm.core.errors import InputError
     from wfm.core.people import PEOPLE_SCHEMAS, ROSTER
-    from wfm.core.schemas import SCHEMAS
     from wfm.io.files import atomic_dir, check_out_dir, list_files, write_json_atomic
-    from wfm.io.people import (
-        read_agents,
-        read_preferences,
-        read_roster,
-        read_time_off,
-        roster_files,
-    )
+    from wfm.io.people import roster_files
     from wfm.io.scenario import load_scenario
-    from wfm.io.tables import read_table, write_table
+    from wfm.io.tables import write_table
     from wfm.roster.stage import roster_agents
 
     if pins and not published_path:
@@ -136,30 +131,26 @@ def roster(
             key="--rotation-weeks",
             expected=f"0 (none) or 1 to {weeks - 1}",
         )
-    schedule_path = Path(plan_dir) / "schedule.csv"
-    inputs = [
-        p
-        for p in (
-            scenario,
-            schedule_path,
-            agents_path,
-            time_off_path,
-            preferences_path,
-            published_path,
-        )
-        if p
-    ]
+    paths = {
+        "schedule": Path(plan_dir) / "schedule.csv",
+        "agents": agents_path,
+        "time_off": time_off_path,
+        "preferences": preferences_path,
+        "published": published_path,
+    }
+    inputs = [p for p in (scenario, *paths.values()) if p]
     check_out_dir(out_dir, owned=roster_files, inputs=inputs)
     sc = load_scenario(scenario)
+    tables = _read_inputs(sc, paths, pins)
     res = roster_agents(
-        read_table(schedule_path, SCHEMAS["schedule"]),
-        read_agents(agents_path),
+        tables["schedule"],
+        tables["agents"],
         sc,
-        time_off=read_time_off(time_off_path) if time_off_path else None,
-        preferences=read_preferences(preferences_path) if preferences_path else None,
+        time_off=tables.get("time_off"),
+        preferences=tables.get("preferences"),
         weeks=weeks,
         rotation_weeks=rotation_weeks,
-        published=read_roster(published_path) if published_path else None,
+        published=tables.get("published"),
         pinned=frozenset(pins),
         change_penalty=change_penalty,
         time_limit_s=time_limit_s,
@@ -189,3 +180,32 @@ def roster(
         f"{tot['shifts_required']}, {tot['violations']} hard-rule violations, "
         f"{tot['changed_days']} changed days → {out_dir}"
     )
+
+
+def _read_inputs(scenario, paths: dict, pins) -> dict:
+    """The schedule and people tables the roster takes, read and checked against the
+    scenario and each other (file, line and column named) before anything is solved."""
+    from pathlib import Path
+
+    from wfm.core.schemas import SCHEMAS
+    from wfm.io.people import read_agents, read_preferences, read_roster, read_time_off
+    from wfm.io.tables import read_table
+    from wfm.pipeline.roster import check_people, check_schedule_places
+
+    readers = {
+        "agents": read_agents,
+        "time_off": read_time_off,
+        "preferences": read_preferences,
+        "published": read_roster,
+    }
+    schedule = read_table(paths["schedule"], SCHEMAS["schedule"], ordered=False)
+    check_schedule_places(schedule, scenario, "schedule.csv")
+    people = {k: read(paths[k]) for k, read in readers.items() if paths[k]}
+    check_people(
+        scenario,
+        people,
+        sources={k: Path(paths[k]).name for k in people},
+        schedule=schedule,
+        pinned=pins,
+    )
+    return {"schedule": schedule, **people}

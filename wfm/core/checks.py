@@ -8,7 +8,9 @@ value, so that the scenario loader only has to prefix the key path. Table checks
 
 from __future__ import annotations
 
+import datetime as dt
 import math
+import re
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
@@ -16,6 +18,8 @@ import numpy as np
 import pandas as pd
 
 from wfm.core.errors import ConfigError, InputError
+
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 if TYPE_CHECKING:
     from wfm.core.config import Scenario
@@ -91,6 +95,29 @@ def check_hhmm(name: str, value: str) -> int:
             f"must be a time HH:MM between 00:00 and 24:00; got {value!r}", key=name
         ) from None
     return minutes
+
+
+def is_hhmm(text: object) -> bool:
+    """True when ``text`` is a clock time ``HH:MM`` from 00:00 to 24:00
+    (:func:`check_hhmm`)."""
+    try:
+        check_hhmm("time", str(text))
+    except ConfigError:
+        return False
+    return True
+
+
+def is_iso_date(text: object) -> bool:
+    """True when ``text`` is a real calendar date written ``YYYY-MM-DD`` (spaces around
+    allowed): ``2026-02-30`` and ``30/11/2026`` are not."""
+    value = str(text).strip()
+    if not _ISO_DATE.fullmatch(value):
+        return False
+    try:
+        dt.date.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
 
 
 def check_requirements(df: pd.DataFrame, scenario: Scenario, *, source: str) -> None:

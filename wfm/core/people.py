@@ -55,7 +55,7 @@ PREFERENCES = TableSchema(
         Column("agent_id", "str", key=True),
         Column("kind", "str", key=True),
         Column("value", "str", key=True),
-        Column("weight", "float", min_value=0.0),
+        Column("weight", "float", min_value=0.0, max_value=1000.0),
     ),
 )
 

@@ -162,9 +162,10 @@ def check_out_dir(
 ) -> set[str] | None:
     """Check that a folder may be written (replaced); return the files wfm wrote in it.
 
-    Refused with :class:`InputError` (nothing written or removed): a path that is a file; the
-    current folder or one of its parents; a folder holding one of ``inputs`` (at any depth);
-    an existing, non-empty folder that ``owned`` does not recognise.
+    Refused with :class:`InputError` (nothing written or removed): a path that is a file or
+    lies below one; the current folder or one of its parents; a folder holding one of
+    ``inputs`` (at any depth); an existing, non-empty folder that ``owned`` does not
+    recognise.
 
     Returns
     -------
@@ -190,12 +191,27 @@ def check_out_dir(
                 expected="an output folder that holds neither the scenario nor the history",
             )
     if not path.exists() and not path.is_symlink():
+        _check_parents(path)
         return None
     if not path.is_dir():
         raise InputError("exists and is not a folder", source=str(path), expected="a folder")
     if not any(path.iterdir()):
         return set()
     return owned(path)
+
+
+def _check_parents(path: Path) -> None:
+    """The nearest existing parent of a new folder must be a folder (a file there would only
+    fail once the run is done)."""
+    parent = path.parent
+    while not parent.exists() and parent != parent.parent:
+        parent = parent.parent
+    if not parent.is_dir():
+        raise InputError(
+            f"cannot make a folder inside {parent}: it is a file",
+            source=str(path),
+            expected="an output folder whose parents are folders",
+        )
 
 
 @contextmanager

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from wfm.core.checks import check_hhmm
+from wfm.core.checks import check_hhmm, is_hhmm, is_iso_date
 from wfm.core.config import WEEKDAYS
 from wfm.core.contract_checks import check_table
 from wfm.core.errors import ConfigError, InputError, raise_at_first
@@ -45,11 +45,12 @@ def _minutes(text: str) -> int | None:
 
 
 def read_agents(path: str | os.PathLike) -> pd.DataFrame:
-    """Read an agents file (the ``agents`` contract); ``nights_allowed`` becomes a bool."""
+    """Read an agents file (the ``agents`` contract), in file order; ``nights_allowed``
+    becomes a bool."""
     path = Path(path)
     df = _read(path, AGENTS)
     for col in ("earliest_start_local", "latest_end_local"):
-        ok = df[col].map(_minutes).notna()
+        ok = df[col].map(is_hhmm)
         raise_at_first(
             ~ok,
             "not a clock time",
@@ -77,7 +78,7 @@ def read_agents(path: str | os.PathLike) -> pd.DataFrame:
         expected="true or false",
     )
     df["nights_allowed"] = flag.isin(_TRUE)
-    return df.sort_values("agent_id").reset_index(drop=True)
+    return df
 
 
 def read_time_off(path: str | os.PathLike) -> pd.DataFrame:
@@ -86,7 +87,7 @@ def read_time_off(path: str | os.PathLike) -> pd.DataFrame:
     df = _read(path, TIME_OFF)
     raise_at_first(
         df["end"] <= df["start"],
-        "ends before it starts",
+        "does not end after it starts",
         source=path.name,
         key="end",
         got=df["end"],
@@ -119,7 +120,7 @@ def read_preferences(path: str | os.PathLike) -> pd.DataFrame:
         expected="HH:MM-HH:MM, e.g. 08:00-10:00",
     )
     day = df["kind"] == "day_off"
-    ok = df["value"].str.lower().isin(WEEKDAYS) | df["value"].map(_date_ok)
+    ok = df["value"].str.lower().isin(WEEKDAYS) | df["value"].map(is_iso_date)
     raise_at_first(
         day & ~ok,
         "not a day",
@@ -139,17 +140,28 @@ def _window_ok(text: str) -> bool:
     return first is not None and last is not None and first <= last
 
 
-def _date_ok(text: str) -> bool:
-    try:
-        pd.Timestamp(text)
-    except ValueError:
-        return False
-    return bool(re.match(r"^\d{4}-\d{2}-\d{2}$", text.strip()))
-
-
 def read_roster(path: str | os.PathLike) -> pd.DataFrame:
-    """Read a published roster (the ``roster`` contract)."""
-    return _read(Path(path), ROSTER)
+    """Read a published roster (the ``roster`` contract): ``local_date`` a date
+    ``YYYY-MM-DD``, each shift ending after it starts."""
+    path = Path(path)
+    df = _read(path, ROSTER)
+    raise_at_first(
+        ~df["local_date"].map(is_iso_date),
+        "not a date",
+        source=path.name,
+        key="local_date",
+        got=df["local_date"],
+        expected="a date YYYY-MM-DD",
+    )
+    raise_at_first(
+        df["shift_end"] <= df["shift_start"],
+        "does not end after the shift starts",
+        source=path.name,
+        key="shift_end",
+        got=df["shift_end"],
+        expected="a shift_end after shift_start",
+    )
+    return df
 
 
 ROSTER_RECORD = "roster.json"

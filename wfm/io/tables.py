@@ -36,6 +36,7 @@ def read_table(
     *,
     scenario: Scenario | None = None,
     source_tz: str | None = None,
+    ordered: bool = True,
 ) -> pd.DataFrame:
     """Read a CSV file into a validated contract table.
 
@@ -54,6 +55,9 @@ def read_table(
         ``scenario.source_tz``.
     source_tz : str, optional
         IANA zone of naive timestamps (overrides ``scenario.source_tz``).
+    ordered : bool
+        Rows in key order (default), or with False in file order (row i on line i + 2, for
+        checks that name the line).
 
     Returns
     -------
@@ -69,7 +73,9 @@ def read_table(
     path = Path(path)
     if not path.exists():
         raise InputError("file not found", source=str(path), expected=f"a {schema.name} CSV file")
-    return validated_table(read_csv_strings(path), schema, path.name, scenario, source_tz)
+    return validated_table(
+        read_csv_strings(path), schema, path.name, scenario, source_tz, ordered=ordered
+    )
 
 
 def validated_table(

@@ -11,14 +11,16 @@ the plan's schedule with the run's solver settings.
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
+from wfm.core.checks import is_hhmm, is_iso_date
 from wfm.core.config import RosterConfig, Scenario
-from wfm.core.errors import ConfigError, InputError
+from wfm.core.errors import ConfigError, InputError, raise_at_first
 from wfm.core.results import StageResult
 from wfm.core.roster_settings import ROSTER_FILE_KEYS
 from wfm.core.run_options import RunOptions
@@ -65,31 +67,208 @@ def read_people(scenario_path: str | os.PathLike, scenario: Scenario) -> dict[st
     return out
 
 
-def check_people(scenario: Scenario, people: Mapping[str, pd.DataFrame]) -> None:
-    """Raise :class:`InputError` when an agent's site or pool is not in the scenario (a typo
-    would leave the agent out of every roster without a word)."""
+def check_people(
+    scenario: Scenario,
+    people: Mapping[str, pd.DataFrame],
+    *,
+    sources: Mapping[str, str] | None = None,
+    schedule: pd.DataFrame | None = None,
+    pinned: Iterable[str] = (),
+) -> None:
+    """Check the people tables against the scenario and each other before a roster is solved
+    (a typo would otherwise leave an agent, a day off or a preference out without a word).
+
+    Parameters
+    ----------
+    scenario : Scenario
+        Its sites and their pools.
+    people : mapping of str to pandas.DataFrame
+        ``agents`` (in file order) and, when given, ``time_off``, ``preferences`` and
+        ``published`` (a published roster).
+    sources : mapping of str to str, optional
+        File name per table for the messages (default: the scenario's ``[roster]`` files).
+    schedule : pandas.DataFrame, optional
+        The schedule the roster covers: each ``avoid_shift`` must name one of its shifts at
+        the agent's site and pool.
+    pinned : iterable of str
+        Agents pinned to the published roster: each must have published rows.
+
+    Raises
+    ------
+    InputError
+        Naming the file, line (header = line 1) and column, or ``--pin``.
+    """
     agents = people.get("agents")
-    if agents is None or scenario.roster is None:
+    if agents is None:
         return
-    source = Path(scenario.roster.agents).name
-    for row in agents[["agent_id", "site", "pool"]].itertuples(index=False):
-        site = scenario.sites.get(row.site)
-        if site is None:
-            raise InputError(
-                f"agent {row.agent_id!r} works at an unknown site",
-                source=source,
-                key="site",
-                got=row.site,
-                expected="one of the scenario's sites: " + ", ".join(scenario.sites),
+    names = _source_names(scenario, sources)
+    _check_agent_places(scenario, agents, names["agents"])
+    known = agents["agent_id"]
+    for table in ("time_off", "preferences", "published"):
+        rows = people.get(table)
+        if rows is not None:
+            raise_at_first(
+                ~rows["agent_id"].isin(known),
+                "an agent the agents file does not have",
+                source=names[table],
+                key="agent_id",
+                got=rows["agent_id"],
+                expected=f"an agent_id of {names['agents']}",
             )
-        if row.pool not in site.pools:
+    if people.get("published") is not None:
+        _check_published_places(people["published"], agents, names["published"])
+        _check_published_times(people["published"], scenario, names["published"])
+    if people.get("preferences") is not None and schedule is not None:
+        _check_avoided_shifts(people["preferences"], agents, schedule, names["preferences"])
+    _check_pins(pinned, agents, people.get("published"))
+
+
+def _source_names(scenario: Scenario, sources: Mapping[str, str] | None) -> dict[str, str]:
+    files = scenario.roster.files() if scenario.roster is not None else {}
+    out = {name: Path(file).name for name, file in files.items()}
+    out.update(sources or {})
+    for table in ("agents", "time_off", "preferences", "published"):
+        out.setdefault(table, f"the {table.replace('_', '-')} file")
+    return out
+
+
+def _check_agent_places(scenario: Scenario, rows: pd.DataFrame, source: str) -> None:
+    """Each row's ``site`` is the scenario's and its ``pool`` one of that site's."""
+    raise_at_first(
+        ~rows["site"].isin(list(scenario.sites)),
+        "an unknown site",
+        source=source,
+        key="site",
+        got=rows["site"],
+        expected="one of the scenario's sites: " + ", ".join(scenario.sites),
+    )
+    for site, pools in ((k, v.pools) for k, v in scenario.sites.items()):
+        raise_at_first(
+            (rows["site"] == site) & ~rows["pool"].isin(list(pools)),
+            f"a pool site {site!r} does not have",
+            source=source,
+            key="pool",
+            got=rows["pool"],
+            expected=f"one of the pools of sites.{site}: " + ", ".join(pools),
+        )
+
+
+def _check_published_places(published: pd.DataFrame, agents: pd.DataFrame, source: str) -> None:
+    home = agents.set_index("agent_id")
+    for col in ("site", "pool"):
+        theirs = published["agent_id"].map(home[col])
+        raise_at_first(
+            published[col] != theirs,
+            f"not the agent's {col} in the agents file",
+            source=source,
+            key=col,
+            got=published[col],
+            expected=f"the {col} the agents file gives the row's agent_id",
+        )
+
+
+def unknown_avoided_shifts(
+    preferences: pd.DataFrame, agents: pd.DataFrame, schedule: pd.DataFrame
+) -> np.ndarray:
+    """Rows of ``preferences`` that avoid a shift the schedule does not have at the agent's
+    site and pool (a typo, or a shift this schedule does not use); agents must be known."""
+    offered = set(
+        zip(schedule["site"], schedule["pool"], schedule["shift"].astype(str), strict=True)
+    )
+    home = agents.set_index("agent_id").loc[preferences["agent_id"]]
+    value = preferences["value"].astype(str).str.strip()
+    places = zip(home["site"], home["pool"], value, strict=True)
+    avoid = (preferences["kind"] == "avoid_shift").to_numpy()
+    return avoid & np.array([place not in offered for place in places], dtype=bool)
+
+
+def _check_published_times(published: pd.DataFrame, scenario: Scenario, source: str) -> None:
+    """``shift_start`` in the site's zone is ``local_date`` at ``shift_start_local``."""
+    local = pd.Series("", index=published.index)
+    for site, rows in published.groupby("site"):
+        wall = rows["shift_start"].dt.tz_convert(scenario.sites[site].tz)
+        local[rows.index] = wall.dt.strftime("%Y-%m-%d %H:%M")
+    said = published["local_date"].str.strip() + " " + published["shift_start_local"].str.strip()
+    raise_at_first(
+        local != said,
+        "shift_start is not local_date at shift_start_local in the site's time zone",
+        source=source,
+        key="shift_start",
+        got=published["shift_start"],
+        expected="the UTC time of local_date and shift_start_local at the row's site",
+    )
+
+
+def _check_avoided_shifts(
+    preferences: pd.DataFrame, agents: pd.DataFrame, schedule: pd.DataFrame, source: str
+) -> None:
+    raise_at_first(
+        unknown_avoided_shifts(preferences, agents, schedule),
+        "not a shift the schedule has at the agent's site and pool",
+        source=source,
+        key="value",
+        got=preferences["value"],
+        expected="a shift name of schedule.csv for that site and pool",
+    )
+
+
+def _check_pins(pinned: Iterable[str], agents: pd.DataFrame, published: pd.DataFrame | None):
+    listed = set() if published is None else set(published["agent_id"])
+    for who in pinned:
+        if who not in set(agents["agent_id"]):
             raise InputError(
-                f"agent {row.agent_id!r} is in a pool site {row.site!r} does not have",
-                source=source,
-                key="pool",
-                got=row.pool,
-                expected=f"one of the pools of sites.{row.site}: " + ", ".join(site.pools),
+                "not an agent of the agents file", key="--pin", got=who, expected="an agent_id"
             )
+        if who not in listed:
+            raise InputError(
+                "the agent has no shift in the published roster, so nothing can be kept",
+                key="--pin",
+                got=who,
+                expected="an agent with rows in the published roster",
+            )
+
+
+def check_schedule_places(schedule: pd.DataFrame, scenario: Scenario, source: str) -> None:
+    """The schedule a roster covers has rows, each of a site and pool of the scenario, a
+    ``local_date`` ``YYYY-MM-DD`` and a ``shift_start_local`` ``HH:MM``, and each shift name
+    of a site and pool one start and length (a schedule written by hand or for another
+    scenario)."""
+    if not len(schedule):
+        raise InputError(
+            "no data rows (the file has a header only)",
+            source=source,
+            line=2,
+            expected="the schedule's shifts: rows of site, pool, local_date, shift, agents",
+        )
+    _check_agent_places(scenario, schedule, source)
+    raise_at_first(
+        ~schedule["local_date"].astype(str).map(is_iso_date),
+        "not a date",
+        source=source,
+        key="local_date",
+        got=schedule["local_date"],
+        expected="a date YYYY-MM-DD",
+    )
+    raise_at_first(
+        ~schedule["shift_start_local"].astype(str).map(is_hhmm),
+        "not a clock time",
+        source=source,
+        key="shift_start_local",
+        got=schedule["shift_start_local"],
+        expected="HH:MM between 00:00 and 24:00",
+    )
+    form = ["site", "pool", "shift", "shift_start_local", "shift_length_min"]
+    first = schedule.drop_duplicates(["site", "pool", "shift"])[form]
+    same = schedule[form].merge(first, how="left", on=form[:3], suffixes=("", "_first"))
+    raise_at_first(
+        (same["shift_start_local"] != same["shift_start_local_first"])
+        | (same["shift_length_min"] != same["shift_length_min_first"]),
+        "the shift starts or lasts otherwise than on its first row",
+        source=source,
+        key="shift",
+        got=schedule["shift"],
+        expected="one start and length per shift name at a site and pool",
+    )
 
 
 def _time_limit_s(cfg: RosterConfig, scenario: Scenario, options: RunOptions | None) -> float:
@@ -98,6 +277,26 @@ def _time_limit_s(cfg: RosterConfig, scenario: Scenario, options: RunOptions | N
     if cfg.time_limit_s is not None:
         return float(cfg.time_limit_s)
     return float(scenario.solver.time_limit_s)
+
+
+def _preferences_for(tables: Mapping[str, pd.DataFrame], cfg: RosterConfig):
+    """The preferences without the ``avoid_shift`` rows of shifts the plan's schedule does not
+    have at the agent's site and pool (the schedule's shifts change from plan to plan), and a
+    note that names them."""
+    prefs = tables.get("preferences")
+    if prefs is None or not len(prefs):
+        return prefs, ()
+    gone = unknown_avoided_shifts(prefs, tables["agents"], tables["schedule"])
+    if not gone.any():
+        return prefs, ()
+    first = int(gone.argmax())
+    note = (
+        f"{Path(cfg.preferences or '').name}: {int(gone.sum())} avoid_shift preference(s) "
+        f"name a shift this schedule does not have at the agent's site and pool (first on "
+        f"line {first + 2}: {prefs['value'].iloc[first]!r}); left out of the roster and its "
+        "preference figures"
+    )
+    return prefs[~gone].reset_index(drop=True), (note,)
 
 
 def roster_stage(
@@ -121,16 +320,18 @@ def roster_stage(
         )
     if cfg.min_rest_h is not None:
         scenario = replace(scenario, shifts=replace(scenario.shifts, min_rest_h=cfg.min_rest_h))
+    preferences, notes = _preferences_for(tables, cfg)
     res = roster_agents(
         tables["schedule"],
         tables["agents"],
         scenario,
         time_off=tables.get("time_off"),
-        preferences=tables.get("preferences"),
+        preferences=preferences,
         weeks=cfg.weeks,
         rotation_weeks=cfg.rotation_weeks,
         time_limit_s=_time_limit_s(cfg, scenario, options),
     )
+    res = replace(res, notes=(*notes, *res.notes))
     figures = dict(res.figures)
     if res.solve is not None:  # the manifest keeps the roster solver's outcome with its figures
         figures["solve"] = res.solve.to_dict()

@@ -20,6 +20,7 @@ from wfm.core.breaks import paid_minutes, parse_breaks
 from wfm.core.calendar import weekday_name
 from wfm.core.checks import check_hhmm
 from wfm.core.config import Scenario
+from wfm.core.errors import InputError
 from wfm.roster.problem import (
     Contract,
     Cover,
@@ -202,6 +203,20 @@ def _published(
     return out
 
 
+def _check_pins(pins, published: dict, site: str, pool: str, first: dt.date) -> None:
+    """A pinned day must keep a shift the schedule has (a pin cannot be kept otherwise)."""
+    for who, d in sorted(pins):
+        if published[who, d] == "?":
+            day = (first + dt.timedelta(days=d)).isoformat()
+            raise InputError(
+                f"pinned agent {who!r} has a published shift on {day} that is not a shift "
+                f"of the schedule of {site}/{pool} (start, length and breaks)",
+                key="--pin",
+                got=who,
+                expected="pinned agents whose published shifts are the schedule's, or no pin",
+            )
+
+
 def pool_problems(
     schedule: pd.DataFrame,
     agents: pd.DataFrame,
@@ -220,6 +235,7 @@ def pool_problems(
     (0 = no rotation)."""
     days = 7 * int(weeks)
     schedule = schedule.reset_index(drop=True)  # row i: line i + 2 of schedule.csv
+    agents = agents.sort_values("agent_id", kind="stable")  # results do not hang on file order
     first = min(dt.date.fromisoformat(d) for d in schedule["local_date"])
     out = []
     for (site, pool), rows in schedule.groupby(["site", "pool"], sort=True):
@@ -242,6 +258,7 @@ def pool_problems(
             requests += _requests(str(a.agent_id), preferences, types, first, days)
         pub = _published(ids, published, info, first, days)
         pins = frozenset(k for k in pub if k[0] in pinned)
+        _check_pins(pins, pub, site, pool, first)
         problem = RosterProblem(
             days=days,
             shifts=tuple(types),

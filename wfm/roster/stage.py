@@ -91,7 +91,8 @@ def roster_agents(
         pinned=frozenset(pinned),
         rotation_weeks=rotation_weeks,
     )
-    roster, unassigned, summary, figures, solves, notes = [], [], [], {}, [], []
+    roster, unassigned, summary, figures, solves = [], [], [], {}, []
+    notes = _published_notes(published, pools)
     for pr in pools:
         sol = solve_roster(
             pr.problem, time_limit_s=limit, workers=n_workers, seed=rng_seed, hint=_hint(pr)
@@ -120,6 +121,24 @@ def roster_agents(
         figures=figures,
         solve=combine_solves(solves, n_workers, rng_seed, time.perf_counter() - t0),
     )
+
+
+def _published_notes(published: pd.DataFrame | None, pools: list[PoolRoster]) -> list[str]:
+    """A note when a published roster was given but none of its days lies in the roster's
+    (nothing to keep: every day is planned afresh)."""
+    if published is None or any(pr.problem.published for pr in pools) or not pools:
+        return []
+    first = min(pr.first_date for pr in pools)
+    last = first + dt.timedelta(days=pools[0].problem.days - 1)
+    span = (
+        f"{min(published['local_date'])} to {max(published['local_date'])}"
+        if len(published)
+        else "no rows"
+    )
+    return [
+        f"the published roster ({span}) has no day of this roster's agents from {first} to "
+        f"{last}: nothing was kept from it and no change is counted"
+    ]
 
 
 def _frame(rows: list[dict], schema: TableSchema) -> pd.DataFrame:
