@@ -43,3 +43,27 @@ def test_breaks_that_cannot_be_read_name_the_schedule_line(tiny_scenario, bad):
     with pytest.raises(InputError) as err:
         _problems(sch, _with_breaks(tiny_scenario))
     assert (err.value.source, err.value.line, err.value.key) == ("schedule.csv", 3, "breaks")
+
+
+def test_a_small_positive_preference_weight_still_costs_something(tiny_scenario):
+    """A weight of 0.04 rounded to a cost of 0: the preference had no effect at all."""
+    import pandas as pd
+
+    prefs = pd.DataFrame(
+        {
+            "agent_id": ["a1"] * 2,
+            "kind": ["day_off"] * 2,
+            "value": ["mon", "tue"],
+            "weight": [0.04, 0.0],
+        }
+    )
+    (pool,) = pool_problems(
+        schedule({(0, "early"): 1}),
+        agents(agent("a1")),
+        tiny_scenario,
+        weeks=1,
+        weights=default_weights(100),
+        preferences=prefs,
+    )
+    costs = {r.day: r.weight for r in pool.problem.requests}
+    assert costs == {0: 1, 1: 0}  # Monday's 0.04 × 10 costs 1; a weight of 0 stays free

@@ -240,3 +240,25 @@ def test_the_plan_leaves_out_avoided_shifts_its_schedule_lacks_with_a_note():
         for n in res.notes
     ), res.notes
     assert res.figures["total"]["preferences"] == 1  # the one kept: p1 avoids late
+
+
+def test_a_day_off_asked_outside_the_roster_is_not_counted_as_met():
+    scenario = load_scenario(DEMO)
+    scenario = replace(scenario, roster=RosterConfig(agents="a.csv", preferences="p.csv", weeks=1))
+    prefs = pd.DataFrame(
+        {
+            "agent_id": ["p1", "p1"],
+            "kind": ["day_off", "day_off"],
+            "value": ["2025-03-04", "2025-12-25"],  # inside the week of 3 March; outside it
+            "weight": [1.0, 1.0],
+        }
+    )
+    tables = {
+        "schedule": schedule({(d, "early"): 1 for d in range(5)}, pool="premium"),
+        "agents": agents(agent("p1", pool="premium"), agent("p2", pool="premium")),
+        "preferences": prefs,
+    }
+    res = roster_stage(tables, scenario)
+    p1 = res.tables["agent_summary"].set_index("agent_id").loc["p1"]
+    assert p1["preferences"] == 1  # Christmas was counted as met before
+    assert p1["preferences_met"] == 1  # p2 covers the Tuesday

@@ -160,7 +160,8 @@ def _requests(agent: str, prefs, types, first, days) -> list[Request]:
         return []
     out = []
     for r in prefs[prefs["agent_id"] == agent].itertuples(index=False):
-        w = int(round(float(r.weight) * PREFERENCE_SCALE))
+        # a positive weight costs at least 1 (0.04 would round to nothing)
+        w = max(int(round(float(r.weight) * PREFERENCE_SCALE)), int(float(r.weight) > 0))
         v = str(r.value).strip()
         avoid: list[str] = []  # shift types asked against on every day
         if r.kind == "avoid_shift":

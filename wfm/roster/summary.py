@@ -29,6 +29,15 @@ def _pref_met(pr: PoolRoster, days: dict[int, str], kind: str, value: str) -> bo
     return all(lo <= pr.problem.shift(t).start_min <= hi for t in days.values())
 
 
+def _applies(pr: PoolRoster, kind: str, value: str) -> bool:
+    """False for a day off asked on a date outside the roster (it can be neither met nor
+    broken here, so it is not counted)."""
+    v = value.strip()
+    if kind != "day_off" or len(v) != 10 or v.count("-") != 2:
+        return True
+    return 0 <= (dt.date.fromisoformat(v) - pr.first_date).days < pr.problem.days
+
+
 def agent_summary(
     pr: PoolRoster, assignment: dict, preferences: pd.DataFrame | None
 ) -> tuple[list[dict], dict]:
@@ -45,10 +54,12 @@ def agent_summary(
             if preferences is not None and len(preferences)
             else pd.DataFrame(columns=["kind", "value"])
         )
-        met = sum(
-            _pref_met(pr, days, k, str(v))
+        asked = [
+            (k, str(v))
             for k, v in zip(prefs["kind"], prefs["value"], strict=True)
-        )
+            if _applies(pr, k, str(v))
+        ]
+        met = sum(_pref_met(pr, days, k, v) for k, v in asked)
         changed = sum(1 for (a, d), t in pb.published.items() if a == s.id and days.get(d) != t)
         rows.append(
             {
@@ -61,7 +72,7 @@ def agent_summary(
                 "nights": pb.nights_worked(days),
                 "evenings": pb.evenings_worked(days),
                 "preferences_met": int(met),
-                "preferences": len(prefs),
+                "preferences": len(asked),
                 "changed_days": int(changed),
             }
         )
