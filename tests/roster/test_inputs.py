@@ -262,3 +262,61 @@ def test_a_day_off_asked_outside_the_roster_is_not_counted_as_met():
     p1 = res.tables["agent_summary"].set_index("agent_id").loc["p1"]
     assert p1["preferences"] == 1  # Christmas was counted as met before
     assert p1["preferences_met"] == 1  # p2 covers the Tuesday
+
+
+@pytest.mark.parametrize(
+    ("monday", "start"),
+    [("2025-03-24", "02:30"), ("2025-03-03", "24:00"), ("2025-03-03", "7:00")],
+)
+def test_a_roster_wfm_wrote_is_read_back_as_published(tmp_path, monday, start):
+    """02:30 on the Paris spring-forward Sunday (written as 03:30), 24:00 (the next
+    midnight) and 7:00: the first check compared text and refused wfm's own roster."""
+    plan = tmp_path / "plan"
+    plan.mkdir()
+    days = pd.date_range(monday, periods=7).strftime("%Y-%m-%d")
+    pd.DataFrame(
+        {
+            "site": "lyon",
+            "pool": "premium",
+            "local_date": days,
+            "shift": "n",
+            "shift_start_local": start,
+            "shift_length_min": 240,
+            "breaks": "",
+            "agents": 1,
+        }
+    ).to_csv(plan / "schedule.csv", index=False)
+    window = (
+        {"earliest_start_local": "20:00", "latest_end_local": "06:00"} if start == "24:00" else {}
+    )
+    agents(*[agent(f"a{i}", pool="premium", **window) for i in (1, 2)]).to_csv(
+        tmp_path / "agents.csv", index=False
+    )
+    assert _run(tmp_path).exit_code == 0
+    (tmp_path / "out" / "roster.csv").rename(tmp_path / "published.csv")
+    published = pd.read_csv(tmp_path / "published.csv")
+    assert len(published) == 7
+    pin = published["agent_id"].iloc[0]
+    again = _run(tmp_path, "--published", str(tmp_path / "published.csv"), "--pin", pin)
+    assert again.exit_code == 0, again.output
+    assert "0 changed days" in again.output
+
+
+def test_the_first_bad_pool_in_file_order_is_named(tmp_path):
+    _files(tmp_path)
+    text = (tmp_path / "agents.csv").read_text()
+    text = text.replace("p1,lyon,premium", "p1,lille,nope").replace("p2,lyon,premium", "p2,lyon,x")
+    (tmp_path / "agents.csv").write_text(text)
+    result = _run(tmp_path)
+    assert result.exit_code == 2
+    assert "agents.csv, line 2, column pool: a pool site 'lille' does not have" in result.output
+
+
+def test_an_out_folder_below_a_link_to_nothing_is_refused_before_the_solve(tmp_path):
+    _files(tmp_path)
+    (tmp_path / "link").symlink_to(tmp_path / "nothing")
+    args = ["roster", str(DEMO), "--plan", str(tmp_path / "plan"), "--agents"]
+    args += [str(tmp_path / "agents.csv"), "--out", str(tmp_path / "link" / "out")]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 2, result.output
+    assert "it is a link to nothing" in result.output

@@ -51,3 +51,22 @@ def test_mixed_rows_and_errors_name_the_line() -> None:
         erlang_cases(bad, "c", source="cases.csv")
     with pytest.raises(InputError, match="patience_s"):
         erlang_cases(cases, "a")
+
+
+@pytest.mark.parametrize("model", ["c", "a"])
+def test_a_load_beyond_the_kernels_range_is_refused_not_searched_for_ever(model):
+    """--aht-s 1e22 failed with an internal error and 1e25 never ended."""
+    cases = pd.DataFrame(
+        {
+            "contacts": [100.0, 100.0],
+            "interval_min": [30.0] * 2,
+            "aht_s": [180.0, 1e25],
+            "sl_threshold_s": [20.0] * 2,
+            "sl_target_rate": [0.8] * 2,
+            "patience_s": [60.0] * 2,
+        }
+    )
+    with pytest.raises(InputError) as err:
+        erlang_cases(cases, model, source="cases.csv")
+    assert (err.value.line, err.value.key) == (3, "aht_s")
+    assert "above 100,000 Erlangs" in str(err.value)

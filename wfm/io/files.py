@@ -204,11 +204,12 @@ def _check_parents(path: Path) -> None:
     """The nearest existing parent of a new folder must be a folder (a file there would only
     fail once the run is done)."""
     parent = path.parent
-    while not parent.exists() and parent != parent.parent:
+    while not parent.exists() and not parent.is_symlink() and parent != parent.parent:
         parent = parent.parent
     if not parent.is_dir():
+        what = "a link to nothing" if parent.is_symlink() and not parent.exists() else "a file"
         raise InputError(
-            f"cannot make a folder inside {parent}: it is a file",
+            f"cannot make a folder inside {parent}: it is {what}",
             source=str(path),
             expected="an output folder whose parents are folders",
         )

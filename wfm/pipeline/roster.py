@@ -10,6 +10,7 @@ the plan's schedule with the run's solver settings.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
@@ -25,6 +26,7 @@ from wfm.core.results import StageResult
 from wfm.core.roster_settings import ROSTER_FILE_KEYS
 from wfm.core.run_options import RunOptions
 from wfm.io.people import read_agents, read_preferences, read_time_off
+from wfm.roster.build import clock_of, local_span_utc
 from wfm.roster.stage import roster_agents
 
 PEOPLE_TABLES = ROSTER_FILE_KEYS
@@ -133,7 +135,8 @@ def _source_names(scenario: Scenario, sources: Mapping[str, str] | None) -> dict
 
 
 def _check_agent_places(scenario: Scenario, rows: pd.DataFrame, source: str) -> None:
-    """Each row's ``site`` is the scenario's and its ``pool`` one of that site's."""
+    """Each row's ``site`` is the scenario's and its ``pool`` one of that site's (the first
+    bad row in file order is named)."""
     raise_at_first(
         ~rows["site"].isin(list(scenario.sites)),
         "an unknown site",
@@ -142,15 +145,19 @@ def _check_agent_places(scenario: Scenario, rows: pd.DataFrame, source: str) -> 
         got=rows["site"],
         expected="one of the scenario's sites: " + ", ".join(scenario.sites),
     )
-    for site, pools in ((k, v.pools) for k, v in scenario.sites.items()):
-        raise_at_first(
-            (rows["site"] == site) & ~rows["pool"].isin(list(pools)),
-            f"a pool site {site!r} does not have",
-            source=source,
-            key="pool",
-            got=rows["pool"],
-            expected=f"one of the pools of sites.{site}: " + ", ".join(pools),
-        )
+    pools = {site: list(cfg.pools) for site, cfg in scenario.sites.items()}
+    bad = np.array(
+        [p not in pools[s] for s, p in zip(rows["site"], rows["pool"], strict=True)], dtype=bool
+    )
+    site = rows["site"].iloc[int(bad.argmax())] if bad.any() else ""
+    raise_at_first(
+        bad,
+        f"a pool site {site!r} does not have",
+        source=source,
+        key="pool",
+        got=rows["pool"],
+        expected=f"one of the pools of sites.{site}: " + ", ".join(pools.get(site, ())),
+    )
 
 
 def _check_published_places(published: pd.DataFrame, agents: pd.DataFrame, source: str) -> None:
@@ -183,14 +190,25 @@ def unknown_avoided_shifts(
 
 
 def _check_published_times(published: pd.DataFrame, scenario: Scenario, source: str) -> None:
-    """``shift_start`` in the site's zone is ``local_date`` at ``shift_start_local``."""
-    local = pd.Series("", index=published.index)
-    for site, rows in published.groupby("site"):
-        wall = rows["shift_start"].dt.tz_convert(scenario.sites[site].tz)
-        local[rows.index] = wall.dt.strftime("%Y-%m-%d %H:%M")
-    said = published["local_date"].str.strip() + " " + published["shift_start_local"].str.strip()
+    """``shift_start`` is ``local_date`` at ``shift_start_local`` in the site's zone, as
+    :func:`wfm.roster.build.local_span_utc` writes it (a start in a spring-forward gap moves
+    on by the gap; ``24:00`` is the next midnight)."""
     raise_at_first(
-        local != said,
+        ~published["shift_start_local"].map(is_hhmm),
+        "not a clock time",
+        source=source,
+        key="shift_start_local",
+        got=published["shift_start_local"],
+        expected="HH:MM between 00:00 and 24:00",
+    )
+    starts = [
+        local_span_utc(dt.date.fromisoformat(d.strip()), clock_of(t), 0, scenario.sites[s].tz)[0]
+        for d, t, s in zip(
+            published["local_date"], published["shift_start_local"], published["site"], strict=True
+        )
+    ]
+    raise_at_first(
+        published["shift_start"].to_numpy() != pd.DatetimeIndex(starts, tz="UTC").to_numpy(),
         "shift_start is not local_date at shift_start_local in the site's time zone",
         source=source,
         key="shift_start",

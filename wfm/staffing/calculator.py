@@ -144,6 +144,13 @@ def erlang_cases(
         raise ValueError(f"model must be 'c' or 'a'; got {model!r}")
     v = _checked_columns(cases, CASE_SCHEMAS[model], source)
     v["load"] = v["contacts"] * v["aht_s"] / (v["interval_min"] * S_PER_MIN)
+    _fail(  # beyond it the least-agents search would run for ever
+        ~(v["load"] <= erlang.MAX_TRAFFIC_ERLANGS),
+        f"offered load contacts × aht_s / interval above {erlang.MAX_TRAFFIC_ERLANGS:,.0f} Erlangs",
+        source,
+        "aht_s",
+        v["aht_s"],
+    )
     out = cases.copy()
     out["traffic_erlangs"] = v["load"]
     return _SOLVERS[model](cases, out, v, abandoned_in_sl, source)

@@ -34,6 +34,9 @@ from scipy import special
 
 from wfm.staffing.poisson import poisson_log_pmf_kernel, validated_arrays
 
+MAX_TRAFFIC_ERLANGS = 100_000.0
+"""Largest offered load the kernels are checked for [Erlang] (module docstring)."""
+
 # below this log-probability the Poisson distribution function may leave the normal range
 _LOG_TINY = -600.0
 
