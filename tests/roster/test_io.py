@@ -103,12 +103,18 @@ def test_time_off_whole_and_part_days_and_errors(tmp_path):
         ("a1,start_window,10:00-08:00,1", "value", "not a start window"),
         ("a1,day_off,someday,1", "value", "not a day"),
         ("a1,avoid_shift,s0700,-1", "weight", "below its minimum"),
+        ("a1,day_off,sat,1001", "weight", "above its maximum"),
+        ("A0,day_off,2025-03-05,2", "", ""),  # another agent id: no error (marked below)
+        ("a0,DAY_OFF,2025-03-05,5", "value", "the same preference as an earlier line"),
     ],
 )
 def test_preferences_errors_name_file_line_and_column(tmp_path, row, column, what):
     p = _write(
         tmp_path, "prefs.csv", "agent_id,kind,value,weight\na0,day_off,2025-03-05,2\n" + row + "\n"
     )
+    if not column:
+        assert len(read_preferences(p)) == 2
+        return
     with pytest.raises(InputError) as err:
         read_preferences(p)
     assert (err.value.source, err.value.line, err.value.key) == ("prefs.csv", 3, column)

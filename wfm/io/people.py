@@ -129,6 +129,22 @@ def read_preferences(path: str | os.PathLike) -> pd.DataFrame:
         got=df["value"],
         expected="mon…sun or a date YYYY-MM-DD",
     )
+    # the key check is exact: "mon" and "MON" (kind "DAY_OFF") would count one wish twice
+    same = pd.Series(
+        [
+            (a, k, v.strip().lower() if k == "day_off" else v.strip())
+            for a, k, v in zip(df["agent_id"], df["kind"], df["value"], strict=True)
+        ]
+    )
+    first = same.map({key: i + 2 for i, key in reversed(list(enumerate(same)))})
+    raise_at_first(
+        same.duplicated(),
+        "the same preference as an earlier line",
+        source=path.name,
+        key="value",
+        got=df["value"] + " (as line " + first.astype(str) + ")",
+        expected="each preference of an agent once (kinds and days in any case)",
+    )
     return df
 
 
