@@ -217,9 +217,23 @@ def test_a_number_option_must_be_finite(args):
     assert "is not a finite number" in result.output
 
 
-def test_the_plan_leaves_out_avoided_shifts_its_schedule_lacks_with_a_note():
+def _roster_scenario():
     scenario = load_scenario(DEMO)
-    scenario = replace(scenario, roster=RosterConfig(agents="a.csv", preferences="p.csv", weeks=1))
+    return replace(scenario, roster=RosterConfig(agents="a.csv", preferences="p.csv", weeks=1))
+
+
+def _plan_tables(prefs: pd.DataFrame) -> dict:
+    """What a plan hands its roster stage: one early shift a weekday at lyon/premium, two
+    agents, the preferences."""
+    return {
+        "schedule": schedule({(d, "early"): 1 for d in range(5)}, pool="premium"),
+        "agents": agents(agent("p1", pool="premium"), agent("p2", pool="premium")),
+        "preferences": prefs,
+    }
+
+
+def test_the_plan_leaves_out_avoided_shifts_its_schedule_lacks_with_a_note():
+    scenario = _roster_scenario()
     prefs = pd.DataFrame(
         {
             "agent_id": ["p1", "p2"],
@@ -228,12 +242,7 @@ def test_the_plan_leaves_out_avoided_shifts_its_schedule_lacks_with_a_note():
             "weight": [1.0, 1.0],
         }
     )
-    tables = {
-        "schedule": schedule({(d, "early"): 1 for d in range(5)}, pool="premium"),
-        "agents": agents(agent("p1", pool="premium"), agent("p2", pool="premium")),
-        "preferences": prefs,
-    }
-    res = roster_stage(tables, scenario)
+    res = roster_stage(_plan_tables(prefs), scenario)
     assert any(
         "p.csv: 1 avoid_shift preference(s) name a shift this schedule does not have" in n
         and "line 3: 's0700'" in n
@@ -243,8 +252,7 @@ def test_the_plan_leaves_out_avoided_shifts_its_schedule_lacks_with_a_note():
 
 
 def test_a_day_off_asked_outside_the_roster_is_not_counted_as_met():
-    scenario = load_scenario(DEMO)
-    scenario = replace(scenario, roster=RosterConfig(agents="a.csv", preferences="p.csv", weeks=1))
+    scenario = _roster_scenario()
     prefs = pd.DataFrame(
         {
             "agent_id": ["p1", "p1"],
@@ -253,12 +261,7 @@ def test_a_day_off_asked_outside_the_roster_is_not_counted_as_met():
             "weight": [1.0, 1.0],
         }
     )
-    tables = {
-        "schedule": schedule({(d, "early"): 1 for d in range(5)}, pool="premium"),
-        "agents": agents(agent("p1", pool="premium"), agent("p2", pool="premium")),
-        "preferences": prefs,
-    }
-    res = roster_stage(tables, scenario)
+    res = roster_stage(_plan_tables(prefs), scenario)
     p1 = res.tables["agent_summary"].set_index("agent_id").loc["p1"]
     assert p1["preferences"] == 1  # Christmas was counted as met before
     assert p1["preferences_met"] == 1  # p2 covers the Tuesday

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from wfm.core.errors import ConfigError, InputError
+from wfm.core.errors import ConfigError, InputError, raise_at_first
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
@@ -118,6 +118,32 @@ def is_iso_date(text: object) -> bool:
     except ValueError:
         return False
     return True
+
+
+def check_date_column(values: pd.Series, *, source: str, key: str) -> None:
+    """Raise at the first value of a table column that is not a date ``YYYY-MM-DD``
+    (:func:`is_iso_date`), naming the file, line and column."""
+    raise_at_first(
+        ~values.astype(str).map(is_iso_date),
+        "not a date",
+        source=source,
+        key=key,
+        got=values,
+        expected="a date YYYY-MM-DD",
+    )
+
+
+def check_clock_column(values: pd.Series, *, source: str, key: str) -> None:
+    """Raise at the first value of a table column that is not a clock time ``HH:MM``
+    (:func:`is_hhmm`), naming the file, line and column."""
+    raise_at_first(
+        ~values.astype(str).map(is_hhmm),
+        "not a clock time",
+        source=source,
+        key=key,
+        got=values,
+        expected="HH:MM between 00:00 and 24:00",
+    )
 
 
 def check_requirements(df: pd.DataFrame, scenario: Scenario, *, source: str) -> None:

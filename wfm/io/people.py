@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from wfm.core.checks import check_hhmm, is_hhmm, is_iso_date
+from wfm.core.checks import check_clock_column, check_date_column, check_hhmm, is_iso_date
 from wfm.core.config import WEEKDAYS
 from wfm.core.contract_checks import check_table
 from wfm.core.errors import ConfigError, InputError, raise_at_first
@@ -50,15 +50,7 @@ def read_agents(path: str | os.PathLike) -> pd.DataFrame:
     path = Path(path)
     df = _read(path, AGENTS)
     for col in ("earliest_start_local", "latest_end_local"):
-        ok = df[col].map(is_hhmm)
-        raise_at_first(
-            ~ok,
-            "not a clock time",
-            source=path.name,
-            key=col,
-            got=df[col],
-            expected="HH:MM between 00:00 and 24:00",
-        )
+        check_clock_column(df[col], source=path.name, key=col)
     # a latest end at or before the earliest start is a window across midnight (22:00-06:00)
     raise_at_first(
         df["min_h_per_week"] > df["max_h_per_week"],
@@ -161,14 +153,7 @@ def read_roster(path: str | os.PathLike) -> pd.DataFrame:
     ``YYYY-MM-DD``, each shift ending after it starts."""
     path = Path(path)
     df = _read(path, ROSTER)
-    raise_at_first(
-        ~df["local_date"].map(is_iso_date),
-        "not a date",
-        source=path.name,
-        key="local_date",
-        got=df["local_date"],
-        expected="a date YYYY-MM-DD",
-    )
+    check_date_column(df["local_date"], source=path.name, key="local_date")
     raise_at_first(
         df["shift_end"] <= df["shift_start"],
         "does not end after the shift starts",

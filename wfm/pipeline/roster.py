@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from wfm.core.checks import is_hhmm, is_iso_date
+from wfm.core.checks import check_clock_column, check_date_column
 from wfm.core.config import RosterConfig, Scenario
 from wfm.core.errors import ConfigError, InputError, raise_at_first
 from wfm.core.results import StageResult
@@ -193,14 +193,7 @@ def _check_published_times(published: pd.DataFrame, scenario: Scenario, source: 
     """``shift_start`` is ``local_date`` at ``shift_start_local`` in the site's zone, as
     :func:`wfm.roster.build.local_span_utc` writes it (a start in a spring-forward gap moves
     on by the gap; ``24:00`` is the next midnight)."""
-    raise_at_first(
-        ~published["shift_start_local"].map(is_hhmm),
-        "not a clock time",
-        source=source,
-        key="shift_start_local",
-        got=published["shift_start_local"],
-        expected="HH:MM between 00:00 and 24:00",
-    )
+    check_clock_column(published["shift_start_local"], source=source, key="shift_start_local")
     starts = [
         local_span_utc(dt.date.fromisoformat(d.strip()), clock_of(t), 0, scenario.sites[s].tz)[0]
         for d, t, s in zip(
@@ -259,22 +252,8 @@ def check_schedule_places(schedule: pd.DataFrame, scenario: Scenario, source: st
             expected="the schedule's shifts: rows of site, pool, local_date, shift, agents",
         )
     _check_agent_places(scenario, schedule, source)
-    raise_at_first(
-        ~schedule["local_date"].astype(str).map(is_iso_date),
-        "not a date",
-        source=source,
-        key="local_date",
-        got=schedule["local_date"],
-        expected="a date YYYY-MM-DD",
-    )
-    raise_at_first(
-        ~schedule["shift_start_local"].astype(str).map(is_hhmm),
-        "not a clock time",
-        source=source,
-        key="shift_start_local",
-        got=schedule["shift_start_local"],
-        expected="HH:MM between 00:00 and 24:00",
-    )
+    check_date_column(schedule["local_date"], source=source, key="local_date")
+    check_clock_column(schedule["shift_start_local"], source=source, key="shift_start_local")
     form = ["site", "pool", "shift", "shift_start_local", "shift_length_min"]
     first = schedule.drop_duplicates(["site", "pool", "shift"])[form]
     same = schedule[form].merge(first, how="left", on=form[:3], suffixes=("", "_first"))
