@@ -116,11 +116,9 @@ def roster(
     from pathlib import Path
 
     from wfm.core.errors import InputError
-    from wfm.core.people import PEOPLE_SCHEMAS, ROSTER
-    from wfm.io.files import atomic_dir, check_out_dir, list_files, write_json_atomic
+    from wfm.io.files import check_out_dir
     from wfm.io.people import roster_files
     from wfm.io.scenario import load_scenario
-    from wfm.io.tables import write_table
     from wfm.roster.stage import roster_agents
 
     if pins and not published_path:
@@ -155,6 +153,29 @@ def roster(
         change_penalty=change_penalty,
         time_limit_s=time_limit_s,
     )
+    _write(res, out_dir, inputs)
+    s, tot = res.solve, res.figures["total"]
+    click.echo(
+        f"roster: {s.status}, objective {s.objective:.0f}, bound {s.best_bound:.0f}, "
+        f"gap {100 * s.gap_rate:.2f} %, {s.wall_s:.1f} s (CP-SAT)"
+    )
+    for note in res.notes:
+        click.echo(f"note: {note}")
+    click.echo(
+        f"{len(res.table)} agent shifts, {tot['shifts_unassigned']} unassigned of "
+        f"{tot['shifts_required']}, {tot['violations']} hard-rule violations, "
+        f"{tot['changed_days']} changed days → {out_dir}"
+    )
+
+
+def _write(res, out_dir: str, inputs: list) -> None:
+    """roster.csv, unassigned.csv, agent_summary.csv and roster.json (the solve, notes,
+    figures and files) into ``out_dir``, all at once or not at all."""
+    from wfm.core.people import PEOPLE_SCHEMAS, ROSTER
+    from wfm.io.files import atomic_dir, list_files, write_json_atomic
+    from wfm.io.people import roster_files
+    from wfm.io.tables import write_table
+
     with atomic_dir(out_dir, owned=roster_files, inputs=inputs) as tmp:
         write_table(res.table, tmp / "roster.csv", ROSTER)
         for name, table in res.tables.items():
@@ -168,18 +189,6 @@ def roster(
                 "files": [*list_files(tmp), "roster.json"],
             },
         )
-    s, tot = res.solve, res.figures["total"]
-    click.echo(
-        f"roster: {s.status}, objective {s.objective:.0f}, bound {s.best_bound:.0f}, "
-        f"gap {100 * s.gap_rate:.2f} %, {s.wall_s:.1f} s (CP-SAT)"
-    )
-    for note in res.notes:
-        click.echo(f"note: {note}")
-    click.echo(
-        f"{len(res.table)} agent shifts, {tot['shifts_unassigned']} unassigned of "
-        f"{tot['shifts_required']}, {tot['violations']} hard-rule violations, "
-        f"{tot['changed_days']} changed days → {out_dir}"
-    )
 
 
 def _read_inputs(scenario, paths: dict, pins) -> dict:
