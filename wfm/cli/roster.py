@@ -197,19 +197,12 @@ def _read_inputs(scenario, paths: dict, pins) -> dict:
     from pathlib import Path
 
     from wfm.core.schemas import SCHEMAS
-    from wfm.io.people import read_agents, read_preferences, read_roster, read_time_off
     from wfm.io.tables import read_table
-    from wfm.pipeline.roster import check_people, check_schedule_places
+    from wfm.pipeline.roster import PEOPLE_READERS, check_people, check_schedule_places
 
-    readers = {
-        "agents": read_agents,
-        "time_off": read_time_off,
-        "preferences": read_preferences,
-        "published": read_roster,
-    }
     schedule = read_table(paths["schedule"], SCHEMAS["schedule"], ordered=False)
     check_schedule_places(schedule, scenario, "schedule.csv")
-    people = {k: read(paths[k]) for k, read in readers.items() if paths[k]}
+    people = {k: read(paths[k]) for k, read in PEOPLE_READERS.items() if paths[k]}
     check_people(
         scenario,
         people,

@@ -97,14 +97,18 @@ def check_hhmm(name: str, value: str) -> int:
     return minutes
 
 
-def is_hhmm(text: object) -> bool:
-    """True when ``text`` is a clock time ``HH:MM`` from 00:00 to 24:00
-    (:func:`check_hhmm`)."""
+def hhmm_minutes(text: object) -> int | None:
+    """``HH:MM`` (00:00–24:00) → minutes after midnight by :func:`check_hhmm`; None when
+    ``text`` is not such a time."""
     try:
-        check_hhmm("time", str(text))
+        return check_hhmm("time", str(text))
     except ConfigError:
-        return False
-    return True
+        return None
+
+
+def is_hhmm(text: object) -> bool:
+    """True when ``text`` is a clock time ``HH:MM`` from 00:00 to 24:00."""
+    return hhmm_minutes(text) is not None
 
 
 def is_iso_date(text: object) -> bool:

@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from wfm.core.checks import check_clock_column, check_date_column, check_hhmm, is_iso_date
+from wfm.core.checks import check_clock_column, check_date_column, hhmm_minutes, is_iso_date
 from wfm.core.config import WEEKDAYS
 from wfm.core.contract_checks import check_table
-from wfm.core.errors import ConfigError, InputError, raise_at_first
+from wfm.core.errors import InputError, raise_at_first
 from wfm.core.people import AGENTS, PREFERENCE_KINDS, PREFERENCES, ROSTER, TIME_OFF
 from wfm.core.schemas import TableSchema
 from wfm.io.tables import convert_columns, read_csv_strings
@@ -33,15 +33,6 @@ def _read(path: Path, schema: TableSchema) -> pd.DataFrame:
     df = convert_columns(read_csv_strings(path), schema, path.name, None)
     check_table(df, schema, source=path.name)
     return df.reset_index(drop=True)
-
-
-def _minutes(text: str) -> int | None:
-    """``HH:MM`` (00:00–24:00) → minutes after midnight by :func:`wfm.core.checks.check_hhmm`;
-    None when it is not such a time."""
-    try:
-        return check_hhmm("time", text)
-    except ConfigError:
-        return None
 
 
 def read_agents(path: str | os.PathLike) -> pd.DataFrame:
@@ -128,7 +119,8 @@ def read_preferences(path: str | os.PathLike) -> pd.DataFrame:
             for a, k, v in zip(df["agent_id"], df["kind"], df["value"], strict=True)
         ]
     )
-    first = same.map({key: i + 2 for i, key in reversed(list(enumerate(same)))})
+    once = ~same.duplicated()
+    first = same.map(dict(zip(same[once], same.index[once] + 2, strict=True)))  # its line
     raise_at_first(
         same.duplicated(),
         "the same preference as an earlier line",
@@ -144,7 +136,7 @@ def _window_ok(text: str) -> bool:
     m = _WINDOW.match(text.strip())
     if not m:
         return False
-    first, last = _minutes(m.group(1)), _minutes(m.group(2))
+    first, last = hhmm_minutes(m.group(1)), hhmm_minutes(m.group(2))
     return first is not None and last is not None and first <= last
 
 

@@ -25,14 +25,20 @@ from wfm.core.errors import ConfigError, InputError, raise_at_first
 from wfm.core.results import StageResult
 from wfm.core.roster_settings import ROSTER_FILE_KEYS
 from wfm.core.run_options import RunOptions
-from wfm.io.people import read_agents, read_preferences, read_time_off
+from wfm.io.people import read_agents, read_preferences, read_roster, read_time_off
 from wfm.roster.build import clock_of, local_span_utc
 from wfm.roster.stage import roster_agents
 
 PEOPLE_TABLES = ROSTER_FILE_KEYS
 """Names of the people tables a plan's roster takes (``agents`` needed, the others not)."""
 
-_READERS = {"agents": read_agents, "time_off": read_time_off, "preferences": read_preferences}
+PEOPLE_READERS = {
+    "agents": read_agents,
+    "time_off": read_time_off,
+    "preferences": read_preferences,
+    "published": read_roster,
+}
+"""Reader of each people table (``published``: a published roster, for re-rostering)."""
 
 
 def people_paths(scenario_path: str | os.PathLike, scenario: Scenario) -> dict[str, Path]:
@@ -65,7 +71,7 @@ def read_people(scenario_path: str | os.PathLike, scenario: Scenario) -> dict[st
                 key=f"roster.{name}",
                 source=Path(scenario_path).name,
             )
-        out[name] = _READERS[name](path)
+        out[name] = PEOPLE_READERS[name](path)
     return out
 
 
@@ -224,9 +230,10 @@ def _check_avoided_shifts(
 
 
 def _check_pins(pinned: Iterable[str], agents: pd.DataFrame, published: pd.DataFrame | None):
+    known = set(agents["agent_id"])
     listed = set() if published is None else set(published["agent_id"])
     for who in pinned:
-        if who not in set(agents["agent_id"]):
+        if who not in known:
             raise InputError(
                 "not an agent of the agents file", key="--pin", got=who, expected="an agent_id"
             )

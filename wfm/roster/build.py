@@ -204,7 +204,7 @@ def _published(
     return out
 
 
-def _check_pins(pins, published: dict, site: str, pool: str, first: dt.date) -> None:
+def _check_pinned_shifts(pins, published: dict, site: str, pool: str, first: dt.date) -> None:
     """A pinned day must keep a shift the schedule has (a pin cannot be kept otherwise)."""
     for who, d in sorted(pins):
         if published[who, d] == "?":
@@ -259,7 +259,7 @@ def pool_problems(
             requests += _requests(str(a.agent_id), preferences, types, first, days)
         pub = _published(ids, published, info, first, days)
         pins = frozenset(k for k in pub if k[0] in pinned)
-        _check_pins(pins, pub, site, pool, first)
+        _check_pinned_shifts(pins, pub, site, pool, first)
         problem = RosterProblem(
             days=days,
             shifts=tuple(types),

@@ -8,6 +8,7 @@ from collections import Counter
 import pandas as pd
 
 from wfm.core.calendar import weekday_name
+from wfm.core.checks import is_iso_date
 from wfm.core.results import SolveResult
 from wfm.roster.build import PoolRoster, clock_of
 
@@ -32,10 +33,9 @@ def _pref_met(pr: PoolRoster, days: dict[int, str], kind: str, value: str) -> bo
 def _applies(pr: PoolRoster, kind: str, value: str) -> bool:
     """False for a day off asked on a date outside the roster (it can be neither met nor
     broken here, so it is not counted)."""
-    v = value.strip()
-    if kind != "day_off" or len(v) != 10 or v.count("-") != 2:
+    if kind != "day_off" or not is_iso_date(value):
         return True
-    return 0 <= (dt.date.fromisoformat(v) - pr.first_date).days < pr.problem.days
+    return 0 <= (dt.date.fromisoformat(value.strip()) - pr.first_date).days < pr.problem.days
 
 
 def agent_summary(
