@@ -25,6 +25,7 @@ from wfm.core.calendar import interval_grid, open_mask, public_holidays
 from wfm.core.config import ForecastConfig, SiteConfig
 from wfm.core.run_options import RunOptions
 from wfm.core.workers import stopping, worker_pool
+from wfm.forecast.catchup import CatchUp, catch_up_events, learn_catch_up
 from wfm.forecast.chosen_model import fit_chosen_model
 from wfm.forecast.cluster import cluster_workers, dask_client, where
 from wfm.forecast.events import Event, apply_events
@@ -114,6 +115,8 @@ class SeriesOutcome:
     scores: tuple[ModelScore, ...]
     notes: tuple[str, ...]
     set_aside: tuple[SetAside, ...] = ()
+    catch_up: tuple[CatchUp, tuple[int, ...]] | None = None
+    """The catch-up learnt after public holidays and the forecast days it applies to."""
 
 
 def forecast_series(job: SeriesJob) -> SeriesOutcome:
@@ -144,6 +147,7 @@ def _forecast_series(job: SeriesJob) -> SeriesOutcome:
     row_of = np.searchsorted(targets, g_ord)
     scores: tuple[ModelScore, ...] = ()
     set_aside: tuple[SetAside, ...] = ()
+    catch_up: tuple[CatchUp, tuple[int, ...]] | None = None
     error_sq: float | np.ndarray = cfg.fallback_error_rate**2
     if job.intervals.size == 0:
         if job.seed_contacts_per_day is None:
@@ -159,6 +163,9 @@ def _forecast_series(job: SeriesJob) -> SeriesOutcome:
         aht = np.full(len(grid), cfg.default_aht_s)
         panel = None
     else:
+        job, catch_up = _with_catch_up(job, targets, np.unique(g_ord[is_open]))
+        if catch_up is not None:
+            notes.append(f"{label}: {catch_up[0].describe(catch_up[1])}")
         panel, work, set_aside = _panels(job, int(targets.min()))
         if set_aside:
             notes.append(f"{label}: {describe(set_aside)}")
@@ -192,6 +199,7 @@ def _forecast_series(job: SeriesJob) -> SeriesOutcome:
         scores=scores,
         notes=tuple(notes),
         set_aside=set_aside,
+        catch_up=catch_up,
     )
 
 
@@ -235,9 +243,7 @@ def _panels(
     first_kept = int(ords.max()) - span + 1
     keep = ords >= first_kept
     idx, contacts = idx[keep], job.contacts[keep]
-    years = sorted({dt.date.fromordinal(int(o)).year for o in (ords.min(), ords.max())})
-    years = list(range(years[0], years[-1] + 1))
-    excluded = {d.toordinal() for d in public_holidays(job.site.country, years)}
+    excluded = set(_holiday_ordinals(job.site.country, int(ords.min()), int(ords.max())))
     for o, m, v in job.events:
         if v is not None or m == 0:
             excluded.add(o)
@@ -258,6 +264,44 @@ def _panels(
                 day_panel(idx, c * np.nan_to_num(aht), job.site.tz, job.interval_min),
             )
     return panel, work, set_aside
+
+
+def _holiday_ordinals(country: str, first: int, last: int) -> frozenset[int]:
+    """Local date ordinals of ``country``'s public holidays in the years of [first, last]."""
+    years = range(dt.date.fromordinal(first).year, dt.date.fromordinal(last).year + 1)
+    return frozenset(d.toordinal() for d in public_holidays(country, list(years)))
+
+
+def _with_catch_up(
+    job: SeriesJob, targets: np.ndarray, open_targets: np.ndarray
+) -> tuple[SeriesJob, tuple[CatchUp, tuple[int, ...]] | None]:
+    """The job with the catch-up after public holidays that its history shows added to its
+    events (:mod:`wfm.forecast.catchup`), and the catch-up with the forecast days it
+    applies to; the job itself where the site has no country or no catch-up is learnt.
+
+    ``targets`` are the local date ordinals of the forecast, ``open_targets`` those with an
+    open interval.
+    """
+    first = int(targets.min())
+    if not job.site.country or job.intervals.size == 0:
+        return job, None
+    idx = pd.DatetimeIndex(pd.to_datetime(job.intervals, utc=True))
+    ords, _ = local_slots(idx, job.site.tz, job.interval_min)
+    before = ords < first
+    if not before.any():
+        return job, None
+    days, inv = np.unique(ords[before], return_inverse=True)
+    totals = np.bincount(inv, weights=job.contacts[before])
+    days, totals = days[totals > 0], totals[totals > 0]
+    if days.size == 0:
+        return job, None
+    holidays = _holiday_ordinals(job.site.country, int(days.min()), int(targets.max()))
+    catch = learn_catch_up(days, totals, holidays)
+    if catch is None:
+        return job, None
+    open_days = set(days.tolist()) | set(open_targets.tolist())
+    events, applied = catch_up_events(catch, open_days, set(targets.tolist()), holidays, job.events)
+    return replace(job, events=events), (catch, applied)
 
 
 def _aht(

@@ -268,6 +268,7 @@ def _assemble(
     frames = []
     score_rows = []
     aside: dict[str, dict[str, str]] = {}
+    catch_up: dict[str, dict] = {}
     notes = list(notes)
     chosen: dict[str, str] = {}
     num = den = 0.0
@@ -288,6 +289,8 @@ def _assemble(
         chosen[label] = out.model
         if out.set_aside:
             aside[label] = {d.date.isoformat(): d.reason for d in out.set_aside}
+        if out.catch_up is not None:
+            catch_up[label] = out.catch_up[0].figure(out.catch_up[1])
         base = out.model.split("(")[0]
         for sc in out.scores:
             score_rows.append(
@@ -318,6 +321,7 @@ def _assemble(
         "backtest_wmape_rate": (num / den) if den > 0 else None,
         "level_rate": cfg.level_rate,
         "days_set_aside": aside,
+        "catch_up": catch_up,
     }
     return StageResult(
         table=table,

@@ -1,0 +1,144 @@
+"""The day after a public holiday: a catch-up learnt when it recurs, applied as an event."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import holidays
+import numpy as np
+import pandas as pd
+import pytest
+
+from wfm.core.calendar import public_holidays
+from wfm.core.config import ForecastConfig
+from wfm.forecast import forecast_history
+from wfm.forecast.catchup import learn_catch_up
+
+DATA = Path(__file__).resolve().parents[1] / "data" / "forecast"
+NY = "America/New_York"
+LEVEL = {0: 1200.0, 1: 1000.0, 2: 950.0, 3: 900.0, 4: 800.0}  # Mon … Fri [contacts a day]
+CFG = ForecastConfig(models=("week_average",))
+
+
+def _bank(first: str, last: str, catch_up: float) -> pd.DataFrame:
+    """A weekday centre (09:00–17:00, 30 min) closed on US public holidays, whose next
+    open day after one receives ``catch_up`` times its usual volume; no noise."""
+    hol = set(holidays.country_holidays("US", years=range(2023, 2025)))
+    rows, after = [], False
+    for day in pd.date_range(first, last, freq="D"):
+        d = day.date()
+        if d.weekday() >= 5:
+            continue
+        if d in hol:
+            after = True
+            continue
+        level = LEVEL[d.weekday()] * (catch_up if after else 1.0)
+        after = False
+        local = pd.date_range(day + pd.Timedelta(hours=9), periods=16, freq="30min")
+        shape = np.linspace(1.0, 2.0, 16) / np.linspace(1.0, 2.0, 16).sum()
+        rows += list(zip(local, level * shape, strict=True))
+    frame = pd.DataFrame(rows, columns=["local", "contacts"])
+    start = frame["local"].dt.tz_localize(NY).dt.tz_convert("UTC")
+    return pd.DataFrame(
+        {
+            "interval_start": start,
+            "channel": "voice",
+            "segment": "open",
+            "contacts": frame["contacts"],
+        }
+    )
+
+
+def _days(table: pd.DataFrame) -> pd.Series:
+    local = table["interval_start"].dt.tz_convert(NY).dt.date.astype(str)
+    return table.groupby(local)["contacts"].sum()
+
+
+@pytest.fixture(scope="module")
+def recurring():
+    hist = _bank("2024-01-02", "2024-08-16", 1.3)
+    return forecast_history(
+        hist, start=dt.date(2024, 8, 19), days=21, tz=NY, config=CFG, country="US"
+    )
+
+
+def test_a_recurring_catch_up_is_learnt_and_applied_to_the_day_after_labor_day(recurring):
+    fig = recurring.figures["catch_up"]["voice/open"]
+    assert fig["multiplier"] == pytest.approx(1.3, abs=1e-4)
+    # MLK, Presidents', Memorial Day, Juneteenth, Independence Day (Wed → Thu, a weekday)
+    assert list(fig["learnt_from"]) == [
+        "2024-01-16",
+        "2024-02-20",
+        "2024-05-28",
+        "2024-06-20",
+        "2024-07-05",
+    ]
+    assert fig["applied_to"] == ["2024-09-03"]  # Labor Day is Monday 2 Sep
+    day = _days(recurring.table)
+    assert day["2024-09-03"] == pytest.approx(1.3 * LEVEL[1], rel=1e-9)
+    assert day["2024-08-27"] == pytest.approx(LEVEL[1], rel=1e-9)
+    note = "catch-up after public holidays: the next open day ×1.30"
+    assert any(note in n for n in recurring.notes)
+
+
+def test_the_catch_up_days_of_history_do_not_lift_the_level():
+    hist = _bank("2024-01-02", "2024-07-26", 1.3)
+    res = forecast_history(
+        hist, start=dt.date(2024, 7, 29), days=7, tz=NY, config=CFG, country="US"
+    )
+    assert "2024-07-05" in res.figures["catch_up"]["voice/open"]["learnt_from"]
+    # Friday 5 July (×1.3) is one of the four Fridays week_average reads for Friday 2 August:
+    # learnt as a usual Friday it would give (3 × 800 + 1040) / 4 = 860, not 800
+    assert _days(res.table)["2024-08-02"] == pytest.approx(LEVEL[4], rel=1e-9)
+
+
+def test_without_a_country_no_catch_up_is_learnt():
+    hist = _bank("2024-01-02", "2024-08-16", 1.3)
+    res = forecast_history(hist, start=dt.date(2024, 8, 19), days=21, tz=NY, config=CFG)
+    assert res.figures["catch_up"] == {}
+    assert _days(res.table)["2024-09-03"] == pytest.approx(LEVEL[1], rel=1e-9)
+
+
+def test_a_user_event_on_the_day_wins_over_the_catch_up():
+    hist = _bank("2024-01-02", "2024-08-16", 1.3)
+    events = pd.DataFrame({"date": ["2024-09-03"], "scope": ["all"], "multiplier": [2.0]})
+    res = forecast_history(
+        hist, start=dt.date(2024, 8, 19), days=21, tz=NY, config=CFG, country="US", events=events
+    )
+    assert _days(res.table)["2024-09-03"] == pytest.approx(2.0 * LEVEL[1], rel=1e-9)
+    assert res.figures["catch_up"]["voice/open"]["applied_to"] == []
+
+
+def test_one_holiday_is_not_a_recurrence():
+    hist = _bank("2024-04-01", "2024-06-14", 1.3)  # Memorial Day only
+    res = forecast_history(
+        hist, start=dt.date(2024, 6, 17), days=7, tz=NY, config=CFG, country="US"
+    )
+    assert res.figures["catch_up"] == {}
+
+
+def _learn(totals: pd.Series, country: str = "US"):
+    ords = np.array([dt.date.fromisoformat(d).toordinal() for d in totals.index])
+    years = range(dt.date.fromordinal(ords.min()).year, dt.date.fromordinal(ords.max()).year + 1)
+    hol = frozenset(d.toordinal() for d in public_holidays(country, list(years)))
+    return learn_catch_up(ords, totals.to_numpy(dtype=float), hol)
+
+
+def test_poisson_noise_alone_learns_no_catch_up():
+    rng = np.random.default_rng(7)
+    days = [d for d in pd.date_range("2023-01-02", "2024-12-31").date if d.weekday() < 5]
+    learnt = 0
+    for _ in range(50):
+        counts = rng.poisson([LEVEL[d.weekday()] / 25 for d in days])  # 32–48 a day
+        learnt += _learn(pd.Series(counts, index=[d.isoformat() for d in days])) is not None
+    assert learnt <= 2  # 50 series of two years each, no effect in them
+
+
+@pytest.mark.parametrize("name", ["seattle", "cincinnati"])
+def test_public_services_open_on_holidays_show_no_catch_up(name):
+    daily = pd.read_csv(DATA / "public_services_daily_totals.csv", dtype={"channel": str})
+    daily = daily[daily["set"] == name]
+    for _, series in daily.groupby(["channel", "segment"]):
+        totals = series.set_index("date")["contacts"]
+        assert _learn(totals[totals > 0]) is None
