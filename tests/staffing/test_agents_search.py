@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given, settings, strategies as st
 
 from wfm.staffing import agents_search, erlang, erlang_a
@@ -41,3 +42,17 @@ def test_agents_for_target_is_least(a: float, patience: float, target: float) ->
     n = int(agents_search.agents_for_target(a, 240.0, patience, 20.0, target))
     assert float(erlang_a.service_level(n, a, 240.0, patience, 20.0)) >= target
     assert n == 1 or float(erlang_a.service_level(n - 1, a, 240.0, patience, 20.0)) < target
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        ((float("inf"), 180.0, 60.0, 20.0, 0.8), "at most 100,000 Erlangs"),
+        ((10.0, 180.0, float("inf"), 20.0, 0.8), "patience_s must be finite"),
+        ((10.0, 180.0, 60.0, float("inf"), 0.8), "sl_threshold_s must be finite"),
+    ],
+)
+def test_the_erlang_a_search_refuses_inputs_it_would_walk_for_ever_on(args, message):
+    # an infinite load or patience walked for ever; an infinite threshold gave 800,000,000
+    with pytest.raises(ValueError, match=message):
+        agents_search.agents_for_target(*args)

@@ -278,3 +278,17 @@ def test_littles_law_against_birth_death_chain(a: float, extra: int) -> None:
     queue = float(np.sum(np.maximum(k - n, 0) * p))
     assert float(erlang.wait_probability(n, a)) == pytest.approx(p[k >= n].sum(), rel=1e-8)
     assert queue == pytest.approx(a / aht * float(erlang.asa_s(n, a, aht)), rel=1e-8, abs=1e-12)
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        ((float("inf"), 180.0, 20.0, 0.8), "at most 100,000 Erlangs"),
+        ((1e6, 180.0, 20.0, 0.8), "at most 100,000 Erlangs"),
+        ((10.0, 180.0, float("inf"), 0.8), "sl_threshold_s must be finite"),
+    ],
+)
+def test_the_least_agents_search_refuses_inputs_it_would_walk_for_ever_on(args, message):
+    # each of these walked N up one agent at a time without end
+    with pytest.raises(ValueError, match=message):
+        erlang.agents_for_target(*args)

@@ -21,6 +21,7 @@ from collections.abc import Callable
 
 import numpy as np
 
+from wfm.staffing.erlang import check_search_inputs
 from wfm.staffing.erlang_a import kpis_kernel, validated_inputs
 
 
@@ -100,6 +101,7 @@ def agents_for_target(
     )
     flat = [x.ravel() for x in arrays]
     _check_targets(flat[4], flat[6] if use_ab else None, flat[7])
+    check_search_inputs(flat[0], sl_threshold_s=flat[1], aht_s=flat[2], patience_s=flat[3])
     result = np.zeros(flat[0].shape, dtype=np.int64)
     live = np.flatnonzero(flat[0] > 0.0)
     if live.size:

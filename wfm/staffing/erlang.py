@@ -37,6 +37,32 @@ from wfm.staffing.poisson import poisson_log_pmf_kernel, validated_arrays
 MAX_TRAFFIC_ERLANGS = 100_000.0
 """Largest offered load the kernels are checked for [Erlang] (module docstring)."""
 
+
+
+def check_search_inputs(traffic_erlangs: np.ndarray, **finite: np.ndarray) -> None:
+    """Raise ValueError unless a least-agents search can end on these inputs.
+
+    The searches walk N from a first guess, one agent (or one gallop) at a time: an offered
+    load above ``MAX_TRAFFIC_ERLANGS`` or any infinite input would walk for ever. Used by the
+    Erlang C search here and the Erlang A search (:mod:`wfm.staffing.agents_search`).
+
+    Parameters
+    ----------
+    traffic_erlangs : numpy.ndarray
+        Offered loads [Erlang].
+    **finite : numpy.ndarray
+        Other inputs, by name, that must be finite.
+    """
+    if not (traffic_erlangs <= MAX_TRAFFIC_ERLANGS).all():
+        raise ValueError(
+            f"traffic_erlangs must be at most {MAX_TRAFFIC_ERLANGS:,.0f} Erlangs "
+            f"(got {float(np.max(traffic_erlangs)):g})"
+        )
+    for name, values in finite.items():
+        if not np.isfinite(values).all():
+            raise ValueError(f"{name} must be finite")
+
+
 # below this log-probability the Poisson distribution function may leave the normal range
 _LOG_TINY = -600.0
 
@@ -349,6 +375,7 @@ def agents_for_target(
     shape = arrays[0].shape
     a, aht, thr, target, asa_t, max_occ = (x.ravel() for x in arrays)
     _check_targets(aht, target, asa_t, max_occ, use_asa)
+    check_search_inputs(a, aht_s=aht, sl_threshold_s=thr)
     result = np.zeros(a.shape, dtype=np.int64)
     live = np.flatnonzero(a > 0.0)
     if live.size:
