@@ -38,7 +38,6 @@ MAX_TRAFFIC_ERLANGS = 100_000.0
 """Largest offered load the kernels are checked for [Erlang] (module docstring)."""
 
 
-
 def check_search_inputs(traffic_erlangs: np.ndarray, **finite: np.ndarray) -> None:
     """Raise ValueError unless a least-agents search can end on these inputs.
 
