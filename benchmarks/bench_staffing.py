@@ -26,7 +26,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from wfm.staffing import agents_search, erlang, erlang_a
+from wfm.staffing import agents_search, erlang, erlang_a, erlang_c_search
 from wfm.staffing.patience import estimate_patience
 
 N_INTERVALS = 100_000
@@ -68,7 +68,7 @@ def _loop_erlang_c(load: float, aht: float, thr: float, target: float) -> int:
 
 def _loop_erlang_a(load: float, aht: float, patience: float, thr: float, target: float) -> int:
     """Per-interval bisection on the scalar closed form (one kernel call per step)."""
-    lo, hi = 0, max(1, int(erlang.agents_for_target(load, aht, thr, target)))
+    lo, hi = 0, max(1, int(erlang_c_search.agents_for_target(load, aht, thr, target)))
     while hi - lo > 1:
         mid = (lo + hi) // 2
         if float(erlang_a.service_level(mid, load, aht, patience, thr)) >= target:
@@ -99,7 +99,7 @@ def _pyworkforce_sample(load, aht, thr, target, interval_min=30):
         except (OverflowError, ValueError, ZeroDivisionError):
             failed += 1
             continue
-        agree += int(n == int(erlang.agents_for_target(a, h, t, s)))
+        agree += int(n == int(erlang_c_search.agents_for_target(a, h, t, s)))
     return time.process_time() - t0, agree, failed
 
 
@@ -127,7 +127,7 @@ def bench_erlang_c() -> None:
     for max_load in (2_000.0, 20_000.0):
         rng = np.random.default_rng(SEED)
         load, aht, thr, target, _ = _workload(rng, max_load)
-        cpu, wall, n = _best_of(partial(erlang.agents_for_target, load, aht, thr, target))
+        cpu, wall, n = _best_of(partial(erlang_c_search.agents_for_target, load, aht, thr, target))
         n = np.asarray(n)
         ok = erlang.service_level(n, load, aht, thr) >= target
         prev = erlang.service_level(n - 1, load, aht, thr) < target
@@ -200,7 +200,7 @@ def bench_erlang_a() -> None:
 
 def bench_huge() -> None:
     a, aht = 100_000.0, 180.0
-    wall_c, _, n_c = _best_of(lambda: int(erlang.agents_for_target(a, aht, 20.0, 0.8)))
+    wall_c, _, n_c = _best_of(lambda: int(erlang_c_search.agents_for_target(a, aht, 20.0, 0.8)))
     wall_a, _, n_a = _best_of(
         lambda: int(agents_search.agents_for_target(a, aht, 120.0, 20.0, 0.8))
     )

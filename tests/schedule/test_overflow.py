@@ -110,7 +110,7 @@ def test_small_load_costs_more_per_contact_than_large():
 def test_tabled_receiver_line_covers_erlang_c_everywhere(base, max_in, aht_s):
     from wfm.core.config import ServiceTarget
     from wfm.schedule.overflow import receiver_line_tabled
-    from wfm.staffing.erlang import agents_for_target
+    from wfm.staffing.erlang_c_search import agents_for_target
 
     target = ServiceTarget(sl_target_rate=0.8, sl_threshold_s=20.0, max_occupancy_rate=0.85)
     fixed, slope = receiver_line_tabled(
@@ -140,7 +140,7 @@ def test_skill_target_is_the_strictest(two_sites, build):
 
 def _exact_rows(loads: np.ndarray, aht_s: float, interval_min: int) -> dict[str, np.ndarray]:
     """Requirement rows whose net agents are the exact Erlang C least agents (80 % in 20 s)."""
-    from wfm.staffing.erlang import agents_for_target
+    from wfm.staffing.erlang_c_search import agents_for_target
 
     net = agents_for_target(loads, aht_s, 20.0, 0.8, max_occupancy_rate=0.85).astype(float)
     return {
@@ -157,7 +157,7 @@ def test_overflow_priced_at_or_above_the_exact_erlang_need(two_sites, build):
     import pandas as pd
 
     from wfm.schedule.problem import build_arcs
-    from wfm.staffing.erlang import agents_for_target
+    from wfm.staffing.erlang_c_search import agents_for_target
 
     sc = build(two_sites)
     aht, ivl = 300.0, sc.interval_min

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from wfm.staffing import agents_search, erlang, erlang_a
+from wfm.staffing import agents_search, erlang_a, erlang_c_search
 
 
 def test_least_n_can_be_below_load() -> None:
@@ -15,7 +15,7 @@ def test_least_n_can_be_below_load() -> None:
     assert n < a
     assert float(erlang_a.service_level(n, a, 180.0, 120.0, 20.0)) >= 0.8
     assert float(erlang_a.service_level(n - 1, a, 180.0, 120.0, 20.0)) < 0.8
-    assert int(erlang.agents_for_target(a, 180.0, 20.0, 0.8)) > n
+    assert int(erlang_c_search.agents_for_target(a, 180.0, 20.0, 0.8)) > n
 
 
 def test_other_targets_bind() -> None:

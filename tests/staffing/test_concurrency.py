@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from wfm.core.config import ServiceTarget
-from wfm.staffing import concurrency, erlang
+from wfm.staffing import concurrency, erlang, erlang_c_search
 from wfm.staffing.queues import queue_requirement
 
 
@@ -34,7 +34,7 @@ def test_requirement_is_erlang_c_on_slots() -> None:
         concurrency_aht_factor=0.1,
     )
     load = 200 * 330.0 / 1800.0
-    slots = int(erlang.agents_for_target(load, 330.0, 60.0, 0.8, max_occupancy_rate=0.9))
+    slots = int(erlang_c_search.agents_for_target(load, 330.0, 60.0, 0.8, max_occupancy_rate=0.9))
     assert int(req.agents_required[0]) == -(-slots // 2)
     n = 2 * int(req.agents_required[0])
     assert float(req.service_level_rate[0]) == pytest.approx(

@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 from hypothesis import assume, given, settings, strategies as st
 
-from wfm.staffing import erlang, poisson
+from wfm.staffing import erlang, erlang_c_search, poisson
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "staffing"
 
@@ -37,7 +37,7 @@ CASES = pd.read_csv(DATA / "erlang_c_cases.csv")
 def test_erlang_c_reference_case(case_id: str) -> None:
     row = CASES.set_index("case_id").loc[case_id]
     a = _load(row)
-    n = erlang.agents_for_target(a, row.aht_s, row.sl_threshold_s, row.sl_target_rate)
+    n = erlang_c_search.agents_for_target(a, row.aht_s, row.sl_threshold_s, row.sl_target_rate)
     assert int(n) == row.agents_required
     n = int(row.agents_required)
     rel = 1e-9
@@ -51,7 +51,7 @@ def test_erlang_c_reference_case(case_id: str) -> None:
 def test_erlang_c_reference_cases_vectorised() -> None:
     # the same six cases in one call give the same answers as one by one
     a = (CASES.contacts * CASES.aht_s / (CASES.interval_min * 60.0)).to_numpy()
-    n = erlang.agents_for_target(
+    n = erlang_c_search.agents_for_target(
         a, CASES.aht_s.to_numpy(), CASES.sl_threshold_s.to_numpy(), CASES.sl_target_rate.to_numpy()
     )
     assert n.dtype == np.int64
@@ -61,7 +61,7 @@ def test_erlang_c_reference_cases_vectorised() -> None:
 def test_style_guide_worked_cases() -> None:
     # STYLE.md §6: 100 contacts / 30 min, AHT 180 s, 80/20 → 14 agents, P_w 0.1741,
     # SL 0.8884, ASA 7.8 s, occupancy 0.714 (Call Centre Helper inputs, exact fractions)
-    assert int(erlang.agents_for_target(10.0, 180.0, 20.0, 0.8)) == 14
+    assert int(erlang_c_search.agents_for_target(10.0, 180.0, 20.0, 0.8)) == 14
     assert float(erlang.wait_probability(14, 10.0)) == pytest.approx(0.1741, abs=5e-5)
     assert float(erlang.service_level(14, 10.0, 180.0, 20.0)) == pytest.approx(0.8884, abs=5e-5)
     assert float(erlang.asa_s(14, 10.0, 180.0)) == pytest.approx(7.8, abs=0.05)
@@ -120,9 +120,9 @@ def test_published_erlang_c() -> None:
     sl14 = float(erlang.service_level(14, a, aht, thr))
     assert sl14 == pytest.approx(_value("C2"), abs=_tol("C2"))
     assert float(erlang.occupancy(14, a)) == pytest.approx(_value("C3"), abs=_tol("C3"))
-    n = erlang.agents_for_target(a, aht, thr, 0.8, max_occupancy_rate=0.85)
+    n = erlang_c_search.agents_for_target(a, aht, thr, 0.8, max_occupancy_rate=0.85)
     assert int(n) == _value("C4")
-    n = erlang.agents_for_target(a, aht, thr, 0.8, max_occupancy_rate=0.70)
+    n = erlang_c_search.agents_for_target(a, aht, thr, 0.8, max_occupancy_rate=0.70)
     assert int(n) == _value("C6")
     sl15 = float(erlang.service_level(15, a, aht, thr))
     assert sl15 == pytest.approx(_value("C7"), abs=_tol("C7"))
@@ -184,12 +184,12 @@ def test_fewer_agents_than_load() -> None:
 
 def test_whole_number_load_with_full_occupancy_allowed() -> None:
     # a peer crashes when the load is whole and max occupancy is 1
-    n = erlang.agents_for_target(10.0, 180.0, 20.0, 0.5, max_occupancy_rate=1.0)
+    n = erlang_c_search.agents_for_target(10.0, 180.0, 20.0, 0.5, max_occupancy_rate=1.0)
     assert int(n) > 10
 
 
 def test_no_load_needs_no_agents() -> None:
-    n = erlang.agents_for_target(np.array([0.0, 0.0]), 180.0, 20.0, 0.8, asa_target_s=5.0)
+    n = erlang_c_search.agents_for_target(np.array([0.0, 0.0]), 180.0, 20.0, 0.8, asa_target_s=5.0)
     assert n.tolist() == [0, 0]
     assert float(erlang.service_level(3, 0.0, 180.0, 20.0)) == 1.0
     assert float(erlang.asa_s(3, 0.0, 180.0)) == 0.0
@@ -197,17 +197,17 @@ def test_no_load_needs_no_agents() -> None:
 
 def test_asa_and_occupancy_targets_bind() -> None:
     a = 48.0
-    n_sl = int(erlang.agents_for_target(a, 240.0, 15.0, 0.8))
-    n_asa = int(erlang.agents_for_target(a, 240.0, 15.0, 0.8, asa_target_s=2.0))
+    n_sl = int(erlang_c_search.agents_for_target(a, 240.0, 15.0, 0.8))
+    n_asa = int(erlang_c_search.agents_for_target(a, 240.0, 15.0, 0.8, asa_target_s=2.0))
     assert n_asa > n_sl
     assert float(erlang.asa_s(n_asa, a, 240.0)) <= 2.0 < float(erlang.asa_s(n_asa - 1, a, 240.0))
-    n_occ = int(erlang.agents_for_target(a, 240.0, 15.0, 0.5, max_occupancy_rate=0.75))
+    n_occ = int(erlang_c_search.agents_for_target(a, 240.0, 15.0, 0.5, max_occupancy_rate=0.75))
     assert n_occ == 64  # least N with 48 / N ≤ 0.75
 
 
 def test_hundred_thousand_erlangs() -> None:
     a = 100_000.0
-    n = int(erlang.agents_for_target(a, 180.0, 20.0, 0.8))
+    n = int(erlang_c_search.agents_for_target(a, 180.0, 20.0, 0.8))
     assert n > a
     assert float(erlang.service_level(n, a, 180.0, 20.0)) >= 0.8
     assert float(erlang.service_level(n - 1, a, 180.0, 20.0)) < 0.8
@@ -217,7 +217,7 @@ def test_hundred_thousand_erlangs() -> None:
 
 def test_bad_targets_raise() -> None:
     with pytest.raises(ValueError):
-        erlang.agents_for_target(10.0, 180.0, 20.0, 1.0)
+        erlang_c_search.agents_for_target(10.0, 180.0, 20.0, 1.0)
     with pytest.raises(ValueError):
         erlang.erlang_b(-1, 3.0)
 
@@ -252,7 +252,7 @@ def test_service_level_rises_and_asa_falls_with_agents(a: float, aht: float, thr
 def test_agents_for_target_is_least_and_above_load(
     a: float, aht: float, thr: float, target: float
 ) -> None:
-    n = int(erlang.agents_for_target(a, aht, thr, target))
+    n = int(erlang_c_search.agents_for_target(a, aht, thr, target))
     assert n > a
     assert float(erlang.service_level(n, a, aht, thr)) >= target
     assert n - 1 <= a or float(erlang.service_level(n - 1, a, aht, thr)) < target
@@ -291,4 +291,4 @@ def test_littles_law_against_birth_death_chain(a: float, extra: int) -> None:
 def test_the_least_agents_search_refuses_inputs_it_would_walk_for_ever_on(args, message):
     # each of these walked N up one agent at a time without end
     with pytest.raises(ValueError, match=message):
-        erlang.agents_for_target(*args)
+        erlang_c_search.agents_for_target(*args)

@@ -9,7 +9,7 @@ import pandas as pd
 
 from wfm.core.config import ServiceTarget
 from wfm.core.mapping import scenario_from_dict
-from wfm.staffing import erlang
+from wfm.staffing import erlang_c_search
 from wfm.staffing.multiskill import POOLING_COLUMNS, pooling_table
 
 
@@ -37,7 +37,7 @@ def test_pooling_two_realtime_skills_with_one_target(tiny_dict) -> None:
     rows = []
     for skill, (contacts, aht) in skills.items():
         load = contacts * aht / 1800.0
-        n = int(erlang.agents_for_target(load, aht, 20.0, 0.8)) if contacts else 0
+        n = int(erlang_c_search.agents_for_target(load, aht, 20.0, 0.8)) if contacts else 0
         rows.append(
             {
                 "interval_start": t0,
@@ -55,8 +55,8 @@ def test_pooling_two_realtime_skills_with_one_target(tiny_dict) -> None:
     phones = out[out.pool == "phones"].iloc[0]
     # separately: 10 Erlang → 14 agents (erlang_c_cases.csv C1), 5 Erlang → 8 agents;
     # pooled: 15 Erlang at the same target, fewer agents (square-root staffing)
-    separate = 14 + int(erlang.agents_for_target(5.0, 180.0, 20.0, 0.8))
-    pooled = int(erlang.agents_for_target(15.0, 180.0, 20.0, 0.8))
+    separate = 14 + int(erlang_c_search.agents_for_target(5.0, 180.0, 20.0, 0.8))
+    pooled = int(erlang_c_search.agents_for_target(15.0, 180.0, 20.0, 0.8))
     assert phones.agents_required_separate == separate
     assert phones.agents_required_pooled == pooled
     assert phones.pooling_gain == separate - pooled > 0
@@ -71,7 +71,7 @@ def test_pooling_gain_never_negative_under_one_target(tiny_dict) -> None:
     rows = []
     for skill in ("voice_open", "callback_open"):
         contacts = rng.uniform(0, 300, t.size)
-        n = erlang.agents_for_target(contacts * 200 / 1800, 200.0, 20.0, 0.8)
+        n = erlang_c_search.agents_for_target(contacts * 200 / 1800, 200.0, 20.0, 0.8)
         rows.append(
             pd.DataFrame(
                 {

@@ -176,11 +176,11 @@ def test_answered_only_convention_is_stated_and_used(tiny_dict) -> None:
 def test_concurrent_channel_staffed_on_slots(tiny_scenario) -> None:
     # tiny chat: 2 conversations per agent, no slowdown; 120 chats / 30 min at 300 s = 20
     # Erlang of slots → least slots for 80/20 and occupancy ≤ 85 %, halved and rounded up
-    from wfm.staffing import erlang
+    from wfm.staffing import erlang_c_search
 
     res = staffing_requirements(_split([("chat", "open", [120.0], 300.0)]), tiny_scenario)
     chat = res.table[res.table.skill == "chat_open"].iloc[0]
-    slots = int(erlang.agents_for_target(20.0, 300.0, 20.0, 0.8, max_occupancy_rate=0.85))
+    slots = int(erlang_c_search.agents_for_target(20.0, 300.0, 20.0, 0.8, max_occupancy_rate=0.85))
     assert chat.agents_required == -(-slots // 2)
     assert chat.occupancy_rate == pytest.approx(20.0 / (2 * chat.agents_required))
 

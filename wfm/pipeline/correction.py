@@ -45,7 +45,7 @@ from wfm.core.units import S_PER_MIN
 from wfm.pipeline.filed import as_written, filed, in_file_order
 from wfm.schedule.stage import schedule_shifts
 from wfm.simulate.stage import simulate_tables
-from wfm.staffing.erlang import agents_for_target
+from wfm.staffing.erlang_c_search import agents_for_target
 
 log = logging.getLogger(__name__)
 

@@ -20,7 +20,7 @@ g is concave, the linear terms the optimiser uses are conservative:
 
 * at the origin, moving δ Erlang away saves s · δ agents, where s is the least average
   saving of the exact Erlang C requirement over the allowed range: with N(A) tabled by the
-  least-agents search (``wfm.staffing.erlang.agents_for_target``, the skill's strictest
+  least-agents search (``wfm.staffing.erlang_c_search.agents_for_target``, the skill's strictest
   target) at the nine kept loads A − δ_k, δ_k = k δ_max / 8,
   s = min_k (N(A) − N(A − δ_k)) / δ_k (``origin_line_tabled``). The priced requirement
   N_row − s δ is then at least the exact need N_row − (N(A) − N(A − δ_k)) at every table
@@ -29,7 +29,7 @@ g is concave, the linear terms the optimiser uses are conservative:
   N stays flat). Between table points the step function may exceed the line by less than one
   agent step; a row whose first table point releases no agent saves nothing by overflow;
 * at the receiving site, taking I ≥ 0 more load costs h(I) = N(A_r + I) − N(A_r) agents,
-  tabled with the Erlang C least-agents search (``wfm.staffing.erlang.agents_for_target``,
+  tabled with the Erlang C least-agents search (``wfm.staffing.erlang_c_search.agents_for_target``,
   the skill's strictest target) at nine loads I_k = k I_max / 8; the line a + m I with m the
   secant slope over the upper half and a = max_k (h(I_k) − m I_{k−1}) lies above the
   (non-decreasing) step function on all of (0, I_max]. The fixed charge a is paid only when
@@ -56,7 +56,7 @@ import numpy as np
 
 from wfm.core.config import Scenario, ServiceTarget
 from wfm.core.units import S_PER_MIN
-from wfm.staffing.erlang import agents_for_target
+from wfm.staffing.erlang_c_search import agents_for_target
 
 _TABLE_POINTS = 8
 

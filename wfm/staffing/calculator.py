@@ -13,7 +13,7 @@ import pandas as pd
 from wfm.core.errors import InputError
 from wfm.core.schemas import Column, TableSchema
 from wfm.core.units import S_PER_MIN
-from wfm.staffing import agents_search, erlang, erlang_a
+from wfm.staffing import agents_search, erlang, erlang_a, erlang_c_search
 
 
 def _num(name: str, **kw) -> Column:
@@ -204,7 +204,7 @@ def _solve_c(
     load, aht, thr, find = v["load"], v["aht_s"], v["sl_threshold_s"], v["find"]
     n = np.where(find, 0.0, v["agents"])
     if find.any():
-        n[find] = erlang.agents_for_target(
+        n[find] = erlang_c_search.agents_for_target(
             load[find],
             aht[find],
             thr[find],

@@ -16,7 +16,7 @@ import numpy as np
 
 from wfm.core.config import ServiceTarget
 from wfm.core.units import interval_s
-from wfm.staffing import agents_search, concurrency, erlang, erlang_a
+from wfm.staffing import agents_search, concurrency, erlang, erlang_a, erlang_c_search
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -51,7 +51,7 @@ def _erlang_c(
     slots_per_agent: int,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     del patience_s, abandoned_in_sl  # no abandonment in M/M/N
-    slots = erlang.agents_for_target(
+    slots = erlang_c_search.agents_for_target(
         load,
         aht,
         target.sl_threshold_s,
