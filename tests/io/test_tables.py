@@ -112,6 +112,21 @@ BAD = [
         1,
         "appears twice",
     ),
+    (  # an optional column written wrong was read as an extra column: its handle times lost
+        "misspelt optional column",
+        [
+            "interval_start,channel,segment,contacts,aht",
+            "2025-03-03T08:00:00+01:00,voice,open,1,180",
+        ],
+        1,
+        "column aht: unknown column (did you mean 'aht_s'?)",
+    ),
+    (
+        "misspelt column in another case",
+        ["interval_start,channel,segment,contacts,AHT_S", GOOD[0]],
+        1,
+        "did you mean 'aht_s'?",
+    ),
 ]
 
 
@@ -351,3 +366,9 @@ def test_requirements_horizon_allows_the_local_days_of_every_site(tmp_path, tiny
     msg = str(info.value)
     assert msg.startswith("requirements.csv, line 194, column interval_start: "), msg
     assert "beyond the scenario's horizon of 2 days" in msg and "horizon_days = 2" in msg
+
+
+def test_a_column_wfm_does_not_read_is_allowed_when_it_is_no_misspelling(tmp_path, tiny_scenario):
+    lines = ["interval_start,channel,segment,contacts,aht_s,queue_name", GOOD[0] + ",main"]
+    df = read_history(_write(tmp_path, lines), tiny_scenario)
+    assert df["contacts"].tolist() == [12.0]

@@ -9,6 +9,8 @@ columns, or a duplicate key.
 
 from __future__ import annotations
 
+import difflib
+
 import numpy as np
 import pandas as pd
 
@@ -38,6 +40,49 @@ def check_table(df: pd.DataFrame, schema: TableSchema, *, source: str | None = N
             _check_column(df[col.name], col, src)
     _check_rules(df, schema, src)
     _check_duplicates(df, schema, src)
+
+
+MISSPELT_CUTOFF = 0.8
+"""Least similarity (difflib ratio, case ignored) of a file's unknown column to a column
+of the contract that the file lacks for the unknown one to be read as a misspelling."""
+UNIT_SUFFIXES = ("_s", "_min", "_rate", "_h")
+"""Unit endings of column names; a file column named without its unit (``aht`` for
+``aht_s``) is a misspelling too."""
+
+
+def check_column_names(columns: list[str], schema: TableSchema, *, source: str) -> None:
+    """Raise :class:`InputError` for a file column that looks like a misspelt column of the
+    contract which the file lacks (``senority`` for ``seniority``, ``AHT_S`` or ``aht`` for
+    ``aht_s``).
+
+    A file may carry columns wfm does not read; but an optional column written wrong would be
+    ignored like them, and its data lost without a word. Only a near match (ratio ≥
+    ``MISSPELT_CUTOFF``, or the same name without its unit ending) to a contract column
+    absent from the file counts.
+    """
+    known = {c.name for c in schema.columns}
+    absent = [c.name for c in schema.columns if c.name not in columns]
+    for name in columns:
+        if name not in known and (meant := _meant(name, absent)):
+            raise InputError(
+                f"unknown column (did you mean {meant!r}?)",
+                source=source,
+                line=1,
+                key=name,
+                expected=f"{schema.name} columns: {', '.join(c.name for c in schema.columns)}",
+            )
+
+
+def _meant(name: str, absent: list[str]) -> str | None:
+    """The absent contract column that ``name`` misspells, if any."""
+    low = name.strip().lower()
+    for col in absent:
+        bare = next((col[: -len(u)] for u in UNIT_SUFFIXES if col.endswith(u)), col)
+        if low == bare:
+            return col
+    lows = {c.lower(): c for c in absent}
+    match = difflib.get_close_matches(low, list(lows), n=1, cutoff=MISSPELT_CUTOFF)
+    return lows[match[0]] if match else None
 
 
 def _range_text(col: Column) -> str:

@@ -20,7 +20,7 @@ import pandas as pd
 
 from wfm.core.checks import check_requirements
 from wfm.core.config import Scenario
-from wfm.core.contract_checks import check_table
+from wfm.core.contract_checks import check_column_names, check_table
 from wfm.core.errors import InputError, raise_at_first
 from wfm.core.schemas import HISTORY, TableSchema, order_table
 from wfm.io.files import atomic_path
@@ -184,6 +184,7 @@ def convert_columns(
     dup = raw.columns[raw.columns.duplicated()]
     if len(dup):
         raise InputError(f"column {dup[0]!r} appears twice in the header", source=name, line=1)
+    check_column_names(list(raw.columns), schema, source=name)
     for col in schema.columns:
         if col.required and col.name not in raw.columns:
             raise InputError(
