@@ -106,3 +106,12 @@ def test_one_series_empty_for_a_day_is_not_an_outage_of_its_site():
     hist.loc[busiest & (day == "2025-12-10"), "contacts"] = 0.0  # 12 requests there before
     assert outage_days(list(_panels(hist).values())) == frozenset()
     assert outage_days([_panels(hist)["web/street_disorder"]]) == frozenset()  # one series
+
+
+def test_a_public_holiday_without_data_is_closed_not_missing(bank):
+    # Memorial Day is absent from the bank's calls: with its country known, the day is a
+    # holiday the bank closed, not a day of data gone missing
+    us = forecast_history(bank, days=7, tz=NY, config=CFG, country="US")
+    assert "2003-05-26" not in us.figures["days_set_aside"].get("voice/open", {})
+    plain = forecast_history(bank, days=7, tz=NY, config=CFG)
+    assert plain.figures["days_set_aside"]["voice/open"]["2003-05-26"] == "missing"

@@ -25,7 +25,7 @@ from wfm.core.calendar import interval_grid, open_mask, public_holidays
 from wfm.core.config import ForecastConfig, SiteConfig
 from wfm.core.run_options import RunOptions
 from wfm.core.workers import stopping, worker_pool
-from wfm.forecast.catchup import CatchUp, catch_up_events, learn_catch_up
+from wfm.forecast.catchup import CatchUp, add_catch_up
 from wfm.forecast.chosen_model import fit_chosen_model
 from wfm.forecast.cluster import cluster_workers, dask_client, where
 from wfm.forecast.events import Event, apply_events
@@ -247,12 +247,12 @@ def _panels(
     for o, m, v in job.events:
         if v is not None or m == 0:
             excluded.add(o)
-    panel, set_aside = screen_days(
-        day_panel(idx, contacts, job.site.tz, job.interval_min), frozenset(excluded), job.outages
-    )
+    raw = day_panel(idx, contacts, job.site.tz, job.interval_min)
+    # an event's day is brought to a usual day before screening, which would set it aside
     for o, m, v in job.events:
-        if v is None and m and panel.day0 <= o < panel.day0 + panel.n_days:
-            panel.values[o - panel.day0] /= m
+        if v is None and m and raw.day0 <= o < raw.day0 + raw.n_days:
+            raw.values[o - raw.day0] /= m
+    panel, set_aside = screen_days(raw, frozenset(excluded), job.outages)
     work = None
     if job.aht_s is not None:
         aht = job.aht_s[keep]
@@ -276,32 +276,22 @@ def _with_catch_up(
     job: SeriesJob, targets: np.ndarray, open_targets: np.ndarray
 ) -> tuple[SeriesJob, tuple[CatchUp, tuple[int, ...]] | None]:
     """The job with the catch-up after public holidays that its history shows added to its
-    events (:mod:`wfm.forecast.catchup`), and the catch-up with the forecast days it
-    applies to; the job itself where the site has no country or no catch-up is learnt.
+    events, and the catch-up with the forecast days it applies to
+    (:func:`wfm.forecast.catchup.add_catch_up`); the job itself where the site has no
+    country or no catch-up is learnt.
 
     ``targets`` are the local date ordinals of the forecast, ``open_targets`` those with an
     open interval.
     """
-    first = int(targets.min())
     if not job.site.country or job.intervals.size == 0:
         return job, None
     idx = pd.DatetimeIndex(pd.to_datetime(job.intervals, utc=True))
     ords, _ = local_slots(idx, job.site.tz, job.interval_min)
-    before = ords < first
-    if not before.any():
-        return job, None
-    days, inv = np.unique(ords[before], return_inverse=True)
-    totals = np.bincount(inv, weights=job.contacts[before])
-    days, totals = days[totals > 0], totals[totals > 0]
-    if days.size == 0:
-        return job, None
-    holidays = _holiday_ordinals(job.site.country, int(days.min()), int(targets.max()))
-    catch = learn_catch_up(days, totals, holidays)
-    if catch is None:
-        return job, None
-    open_days = set(days.tolist()) | set(open_targets.tolist())
-    events, applied = catch_up_events(catch, open_days, set(targets.tolist()), holidays, job.events)
-    return replace(job, events=events), (catch, applied)
+    holidays = _holiday_ordinals(job.site.country, int(ords.min()), int(targets.max()))
+    events, found = add_catch_up(
+        ords, job.contacts, holidays, targets, open_targets, job.events, job.outages
+    )
+    return replace(job, events=events), found
 
 
 def _aht(

@@ -85,7 +85,8 @@ def screen_days(
     wds = panel.weekdays
     for r in range(first, last + 1):
         same = wds[first : last + 1] == wds[r]
-        if not valid[r] and valid[first : last + 1][same].mean() >= 0.5:
+        usual = valid[first : last + 1][same].mean() >= 0.5
+        if not valid[r] and usual and panel.day0 + r not in holidays:
             out[r] = "missing"  # a day without data of a weekday that usually has data
     for h in np.flatnonzero(valid):
         if panel.day0 + h in holidays:
