@@ -40,6 +40,8 @@ def test_agents_read_with_booleans_and_optional_seniority(tmp_path):
     ("row", "line", "column", "what"),
     [
         ("a2,lyon,all,20,35,5,6,7h00,21:00,true", 3, "earliest_start_local", "not a clock time"),
+        # 24:00 as a start was read as a window no shift fits, without a word
+        ("a2,lyon,all,20,35,5,6,24:00,21:00,true", 3, "earliest_start_local", "end of a day"),
         ("a2,lyon,all,20,35,5,6,07:00,21:00,maybe", 3, "nights_allowed", "not a yes/no value"),
         ("a2,lyon,all,40,35,5,6,07:00,21:00,true", 3, "min_h_per_week", "above max_h_per_week"),
         ("a2,lyon,all,20,35,8,6,07:00,21:00,true", 3, "max_days_per_week", "above its maximum"),

@@ -42,6 +42,14 @@ def read_agents(path: str | os.PathLike) -> pd.DataFrame:
     df = _read(path, AGENTS)
     for col in ("earliest_start_local", "latest_end_local"):
         check_clock_column(df[col], source=path.name, key=col)
+    raise_at_first(
+        df["earliest_start_local"].str.strip() == "24:00",
+        "24:00 is the end of a day: no shift starts then",
+        source=path.name,
+        key="earliest_start_local",
+        got=df["earliest_start_local"],
+        expected="a start from 00:00 to 23:59 (00:00 for the start of the day)",
+    )
     # a latest end at or before the earliest start is a window across midnight (22:00-06:00)
     raise_at_first(
         df["min_h_per_week"] > df["max_h_per_week"],
