@@ -46,6 +46,13 @@ def test_agents_read_with_booleans_and_optional_seniority(tmp_path):
         ("a2,lyon,all,40,35,5,6,07:00,21:00,true", 3, "min_h_per_week", "above max_h_per_week"),
         ("a2,lyon,all,20,35,8,6,07:00,21:00,true", 3, "max_days_per_week", "above its maximum"),
         ("a2,lyon,all,20,x,5,6,07:00,21:00,true", 3, "max_h_per_week", "not a number"),
+        # beyond int64 the value wrapped round and was reported as -9.2e18, below 0
+        (
+            "a2,lyon,all,20,35,99999999999999999999,6,07:00,21:00,true",
+            3,
+            "max_days_per_week",
+            "whole number too large",
+        ),
         ("a1,lyon,all,20,35,5,6,07:00,21:00,true", 3, None, "duplicate key"),
     ],
 )

@@ -28,6 +28,9 @@ from wfm.io.series_checks import check_history_grid, check_series_keys, history_
 from wfm.io.timestamps import parse_times
 
 FLOAT_FORMAT = "%.6f"
+MAX_WHOLE = 2**53
+"""Largest whole number a CSV column of integers may hold (exact as a float; beyond int64
+the value wrapped round to a negative one)."""
 
 
 def read_table(
@@ -222,6 +225,14 @@ def convert_columns(
                     key=col_name,
                     got=s,
                     expected="a whole number",
+                )
+                raise_at_first(  # beyond this a float is no longer exact, and int64 wraps
+                    values.astype("float64").abs() > MAX_WHOLE,
+                    "whole number too large",
+                    source=name,
+                    key=col_name,
+                    got=s,
+                    expected=f"a whole number of at most {MAX_WHOLE:,}",
                 )
                 values = values.astype("int64")
             else:
