@@ -517,6 +517,45 @@ CASES = [
         "simulation.replications",
         "(0, ∞)",
     ),
+    # -- bounds past which a plan is absurd or never ends (each passed validate before) ------
+    _case(  # a plan with a hundred million replications ran for ever
+        "replications_huge",
+        "replications = 2",
+        "replications = 100000000",
+        "simulation.replications",
+        "at most 1,000",
+        plan=True,
+    ),
+    _case(  # staffing crashed on a load of infinite Erlangs
+        "escalation_factor_huge",
+        "ai.chat = { ai_first_rate = 0.5, containment_rate = 0.3 }",
+        "ai.chat = { ai_first_rate = 0.5, containment_rate = 0.3, escalation_aht_factor = 1e308 }",
+        "segments.open.ai.chat.escalation_aht_factor",
+        "at most 10",
+        plan=True,
+    ),
+    _case(  # staffing crashed on a load of 659,209 Erlangs
+        "concurrency_huge",
+        "max_concurrency = 2",
+        "max_concurrency = 1000000",
+        "channels.chat.max_concurrency",
+        "at most 100",
+    ),
+    _case(  # 77 million paid agents in an interval, refused later by the plan's own reader
+        "shrinkage_near_one",
+        "default_rate = 0.3",
+        "default_rate = 0.999999",
+        "shrinkage.default_rate",
+        "at most 0.9",
+        plan=True,
+    ),
+    _case(  # the schedule's LP ended ABNORMAL, naming no key
+        "cost_huge",
+        "cost_per_h = 30.0",
+        "cost_per_h = 1e308",
+        "sites.lyon.cost_per_h",
+        "at most 1e+06",
+    ),
     # -- not TOML at all -----------------------------------------------------------------------
     _case("toml_garbled", "horizon_days = 7", "horizon_days = ", "line 3", "not valid TOML"),
 ]

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from wfm.core.checks import (
+    MAX_FACTOR,
     check_choice,
     check_positive,
     check_rate,
@@ -16,6 +17,11 @@ from wfm.core.errors import ConfigError
 
 QueueModel = Literal["realtime", "concurrent", "deferred"]
 RealtimeModel = Literal["erlang_c", "erlang_a"]
+
+
+MAX_CONCURRENCY = 100
+"""Most conversations one agent may hold at once on a concurrent channel (a million made
+a load of 659,209 Erlangs that no search could staff)."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -57,8 +63,10 @@ class ChannelConfig:
         check_slug("name", self.name)
         check_choice("queue_model", self.queue_model, ("realtime", "concurrent", "deferred"))
         check_choice("realtime_model", self.realtime_model, ("erlang_c", "erlang_a"))
-        check_positive("max_concurrency", self.max_concurrency)
-        check_positive("concurrency_aht_factor", self.concurrency_aht_factor, allow_zero=True)
+        check_positive("max_concurrency", self.max_concurrency, most=MAX_CONCURRENCY)
+        check_positive(
+            "concurrency_aht_factor", self.concurrency_aht_factor, allow_zero=True, most=MAX_FACTOR
+        )
         if self.queue_model == "concurrent" and self.max_concurrency < 2:
             raise ConfigError(
                 "a concurrent channel needs max_concurrency ≥ 2", key="max_concurrency"

@@ -34,12 +34,40 @@ def check_rate(name: str, value: float, *, low_open: bool = False, high_open: bo
         raise ConfigError(f"must be a fraction in {lo}0, 1{hi}; got {value}", key=name)
 
 
-def check_positive(name: str, value: float, *, allow_zero: bool = False) -> None:
-    """Raise unless ``value`` > 0 (or ≥ 0 with ``allow_zero``) and finite."""
+def check_positive(
+    name: str, value: float, *, allow_zero: bool = False, most: float | None = None
+) -> None:
+    """Raise unless ``value`` > 0 (or ≥ 0 with ``allow_zero``), finite, and at most
+    ``most`` when given (a bound past which a plan is absurd or a solve cannot end)."""
     bad = (value < 0) if allow_zero else (value <= 0)
     if bad or math.isnan(value) or math.isinf(value):
         interval = "[0, ∞)" if allow_zero else "(0, ∞)"
         raise ConfigError(f"must be in {interval}; got {value}", key=name)
+    if most is not None and value > most:
+        raise ConfigError(f"must be at most {most:,g}; got {value:,g}", key=name)
+
+
+MAX_COST = 1e6
+"""Largest cost per hour, contact or escalation a scenario may give [currency]: far above
+any wage or penalty, and below what makes a solver's arithmetic fail (1e308 per hour ended
+the schedule's LP ABNORMAL)."""
+MAX_FACTOR = 10.0
+"""Largest handle-time factor (escalation, concurrency, service-time spread)."""
+MAX_SHRINKAGE_RATE = 0.9
+"""Largest shrinkage: above it less than a tenth of paid time is on queue, and the paid
+agents (on-queue / (1 − rate)) leave every bound a plan's tables hold (0.999999 gave
+77 million paid agents in an interval)."""
+
+
+def check_shrinkage(name: str, value: float) -> None:
+    """Raise unless ``value`` is a shrinkage rate in [0, ``MAX_SHRINKAGE_RATE``]."""
+    check_rate(name, value, high_open=True)
+    if value > MAX_SHRINKAGE_RATE:
+        raise ConfigError(
+            f"must be at most {MAX_SHRINKAGE_RATE:g} (then under a tenth of paid time is on "
+            f"queue); got {value}",
+            key=name,
+        )
 
 
 def check_between(name: str, value: int, low: int, high: int, *, high_open: bool = False) -> None:

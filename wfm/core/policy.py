@@ -8,6 +8,8 @@ from typing import Literal
 
 from wfm.core.channels import ServiceTarget
 from wfm.core.checks import (
+    MAX_COST,
+    MAX_FACTOR,
     check_known,
     check_positive,
     check_rate,
@@ -63,11 +65,15 @@ class AiPolicy:
     def __post_init__(self) -> None:
         check_rate("ai_first_rate", self.ai_first_rate)
         check_rate("containment_rate", self.containment_rate)
-        check_positive("escalation_aht_factor", self.escalation_aht_factor)
+        check_positive("escalation_aht_factor", self.escalation_aht_factor, most=MAX_FACTOR)
         check_positive("escalation_delay_s", self.escalation_delay_s, allow_zero=True)
         check_rate("max_ai_share_rate", self.max_ai_share_rate)
-        check_positive("cost_per_ai_contact", self.cost_per_ai_contact, allow_zero=True)
-        check_positive("cost_per_escalation", self.cost_per_escalation, allow_zero=True)
+        check_positive(
+            "cost_per_ai_contact", self.cost_per_ai_contact, allow_zero=True, most=MAX_COST
+        )
+        check_positive(
+            "cost_per_escalation", self.cost_per_escalation, allow_zero=True, most=MAX_COST
+        )
         check_rate("min_ai_share_rate", self.min_ai_share_rate)
         if self.min_ai_share_rate > self.max_ai_share_rate:
             raise ConfigError(

@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from wfm.core.checks import (
+    MAX_COST,
+    MAX_FACTOR,
     check_choice,
     check_known,
     check_positive,
@@ -21,6 +23,13 @@ from wfm.core.sites import WEEKDAYS
 
 MAX_HORIZON_DAYS = 366
 """Longest plan: a year of days; longer horizons are a typo, not a plan [days]."""
+
+
+MAX_REPLICATIONS = 1000
+"""Most simulation replications of a plan (the demo's week takes about a second each: a
+hundred million ran for ever)."""
+MAX_CORRECTION_ROUNDS = 20
+"""Most rounds of correction by simulation (each one simulates and schedules again)."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -63,8 +72,12 @@ class SolverConfig:
         check_positive("time_limit_s", self.time_limit_s)
         check_rate("gap_target_rate", self.gap_target_rate)
         check_positive("num_workers", self.num_workers)
-        check_positive("shortfall_cost_per_h", self.shortfall_cost_per_h, allow_zero=True)
-        check_positive("overstaff_cost_per_h", self.overstaff_cost_per_h, allow_zero=True)
+        check_positive(
+            "shortfall_cost_per_h", self.shortfall_cost_per_h, allow_zero=True, most=MAX_COST
+        )
+        check_positive(
+            "overstaff_cost_per_h", self.overstaff_cost_per_h, allow_zero=True, most=MAX_COST
+        )
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -103,10 +116,12 @@ class SimulationConfig:
     correction_rounds: int = 0
 
     def __post_init__(self) -> None:
-        check_positive("replications", self.replications)
-        check_positive("correction_rounds", self.correction_rounds, allow_zero=True)
+        check_positive("replications", self.replications, most=MAX_REPLICATIONS)
+        check_positive(
+            "correction_rounds", self.correction_rounds, allow_zero=True, most=MAX_CORRECTION_ROUNDS
+        )
         check_choice("service_time", self.service_time, ("exponential", "lognormal"))
-        check_positive("service_cv", self.service_cv)
+        check_positive("service_cv", self.service_cv, most=MAX_FACTOR)
         check_choice("shrinkage_draw", self.shrinkage_draw, ("binomial", "expected", "none"))
         if self.overflow_wait_s is not None:
             check_positive("overflow_wait_s", self.overflow_wait_s, allow_zero=True)

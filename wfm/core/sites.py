@@ -7,10 +7,12 @@ from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from wfm.core.checks import (
+    MAX_COST,
     check_hhmm,
     check_known,
     check_positive,
     check_rate,
+    check_shrinkage,
     check_slug,
 )
 from wfm.core.errors import ConfigError
@@ -156,9 +158,9 @@ class SiteConfig:
         for day in self.hours:
             self.open_span_min(day)  # validates
         self._check_no_overlap()
-        check_positive("cost_per_h", self.cost_per_h, allow_zero=True)
+        check_positive("cost_per_h", self.cost_per_h, allow_zero=True, most=MAX_COST)
         if self.shrinkage_rate is not None:
-            check_rate("shrinkage_rate", self.shrinkage_rate, high_open=True)
+            check_shrinkage("shrinkage_rate", self.shrinkage_rate)
 
     def open_span_min(self, weekday: str) -> tuple[int, int] | None:
         """Opening span of ``weekday`` as (open, close) minutes after local midnight, or None.

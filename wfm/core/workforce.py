@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from wfm.core.checks import (
     check_hhmm,
     check_positive,
-    check_rate,
+    check_shrinkage,
 )
 from wfm.core.errors import ConfigError
 
@@ -26,9 +26,9 @@ class ShrinkageConfig:
     by_channel: dict[str, float] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        check_rate("default_rate", self.default_rate, high_open=True)
+        check_shrinkage("default_rate", self.default_rate)
         for k, v in self.by_channel.items():
-            check_rate(f"by_channel.{k}", v, high_open=True)
+            check_shrinkage(f"by_channel.{k}", v)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
