@@ -332,6 +332,18 @@ def test_cli_from_contacts_on_the_bank_slice(tmp_path):
     assert history["abandoned"].sum() == 88
 
 
+def test_cli_refuses_to_write_the_history_over_its_own_log(tmp_path):
+    log = tmp_path / "log.csv"
+    log.write_bytes(BANK_SLICE.read_bytes())
+    res = CliRunner().invoke(
+        main, ["history", "from-contacts", str(log), "--out", str(log), *BANK_CLI]
+    )
+    # the contact log was replaced by the history it made
+    assert res.exit_code == 2, res.output
+    assert "would replace an input of the same run" in res.output
+    assert log.read_bytes() == BANK_SLICE.read_bytes()
+
+
 def test_cli_checks_the_log_against_a_scenario(tmp_path):
     scenario = Path(__file__).resolve().parents[2] / "wfm" / "examples" / "demo" / "scenario.toml"
     out = tmp_path / "history.csv"

@@ -153,12 +153,14 @@ def from_contacts(log, out_path, scenario, interval_min, source_tz, max_gap_days
     UTC); aht_s = mean handle time of the answered; every interval of the days covered, zeros
     included. Prints the contacts of each outcome per channel and segment.
     """
+    from wfm.cli.stage_output import check_outputs
     from wfm.core.schemas import HISTORY
     from wfm.io import contact_history, contacts as logs
     from wfm.io.scenario import load_scenario
     from wfm.io.series_checks import check_series_keys
     from wfm.io.tables import write_table
 
+    check_outputs(out_path, "history", folder=False, inputs=(log, scenario))
     sc = load_scenario(scenario) if scenario else None
     tz = source_tz or (sc.source_tz if sc else "") or None
     repeated = mapping.pop("repeated_hour")
