@@ -237,6 +237,9 @@ HEADER = "arrival_start,channel,segment,wait_s,handle_s,outcome"
         ("2025-03-03T09:05:00Z,voice,open,5,60,transferred", 3, "outcome", "unknown outcome", None),
         ("2025-03-03T09:05:00Z,voice,open,5,abc,answered", 3, "handle_s", "not a duration", None),
         ("2025-03-03T09:05:00Z,voice,open,-5,60,answered", 3, "wait_s", "not a duration", None),
+        # 90 minutes in the minutes' place was read as 2:30:00
+        ("2025-03-03T09:05:00Z,voice,open,1:90:00,60,answered", 3, "wait_s", "not a duration",
+         None),
         ("2025-03-03T09:05:00Z,voice,open,5,,answered", 3, "handle_s", "answered contact", None),
         ("2025-03-03T09:05:00Z,voice,open,,,abandoned", 3, "wait_s", "abandoned contact", None),
         ("2025-03-03 9h05,voice,open,5,60,answered", 3, "arrival_start", "timestamp", None),

@@ -308,7 +308,8 @@ def _durations(values: pd.Series, source: str, column: str, max_s: float) -> pd.
     s = values.astype(str).str.strip()
     empty = s == ""
     seconds = pd.to_numeric(s.where(~empty, None), errors="coerce").astype(float)
-    clock = seconds.isna() & ~empty & s.str.fullmatch(r"\d+:\d{2}:\d{2}(\.\d+)?")
+    # minutes and seconds below 60: pandas reads 1:90:00 as 2:30:00
+    clock = seconds.isna() & ~empty & s.str.fullmatch(r"\d+:[0-5]\d:[0-5]\d(\.\d+)?")
     if clock.any():
         seconds[clock] = pd.to_timedelta(s[clock], errors="coerce").dt.total_seconds()
     raise_at_first(
