@@ -43,6 +43,25 @@ def test_validate_demo_scenario():
     assert "5 channels, 3 segments, 3 sites, 7 skills" in result.output
 
 
+def test_validate_reads_the_events_file_as_plan_does(tmp_path):
+    # validate said "valid" for a scenario whose events file was missing; plan then exited 2
+    text = DEMO_SCENARIO.read_text().replace(
+        "[forecast]", '[forecast]\nevents_file = "events.csv"', 1
+    )
+    scenario = tmp_path / "scenario.toml"
+    scenario.write_text(text)
+    missing = CliRunner().invoke(main, ["validate", str(scenario)])
+    assert missing.exit_code == 2, missing.output
+    assert "events.csv: file not found" in missing.output
+    (tmp_path / "events.csv").write_text("date,scope,multiplier,contacts\n2026-12-03,all,2.0,\n")
+    found = CliRunner().invoke(main, ["validate", str(scenario)])
+    assert found.exit_code == 0, found.output
+    assert "events: 1 special day (events.csv) — valid" in found.output
+    (tmp_path / "events.csv").write_text("date,scope,multiplier,contacts\n2026-02-30,all,2.0,\n")
+    bad = CliRunner().invoke(main, ["validate", str(scenario)])
+    assert bad.exit_code == 2 and "events.csv, line 2" in bad.output, bad.output
+
+
 def test_bad_scenario_exits_2_with_key_path(tmp_path):
     bad = tmp_path / "scenario.toml"
     bad.write_text(DEMO_SCENARIO.read_text().replace('tz = "Africa/Tunis"', 'tz = "Africa/Tunnis"'))

@@ -24,10 +24,14 @@ def validate(scenario, history):
     from wfm.io.tables import read_history
     from wfm.pipeline.preflight import check_plan_inputs
     from wfm.pipeline.roster import read_people
+    from wfm.pipeline.run import read_events
 
     sc = load_scenario(scenario)
     df = read_history(history, sc) if history else None
     people = read_people(scenario, sc)  # the [roster] files, when the scenario names them
+    events = None
+    if sc.forecast.events_file:  # read and checked as `wfm plan` reads it
+        events = read_events(Path(scenario).parent / sc.forecast.events_file)
     check_plan_inputs(sc, df, source=Path(scenario).name, people=people)  # as `wfm plan` does
     click.echo(
         f"scenario {sc.name}: {len(sc.channels)} channels, {len(sc.segments)} segments, "
@@ -43,6 +47,11 @@ def validate(scenario, history):
                 if k != "agents"
             )
             + f", {sc.roster.weeks} week{'s' if sc.roster.weeks > 1 else ''} — valid"
+        )
+    if events is not None:
+        n = len(events)
+        click.echo(
+            f"events: {n} special day{'s' if n != 1 else ''} ({sc.forecast.events_file}) — valid"
         )
     if df is not None:
         first, last = df["interval_start"].min(), df["interval_start"].max()

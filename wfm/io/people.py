@@ -29,7 +29,9 @@ _FALSE = {"false", "no", "0", "n"}
 def _read(path: Path, schema: TableSchema) -> pd.DataFrame:
     """Typed and checked table in file order (row i is on line i + 2)."""
     if not path.exists():
-        raise InputError("file not found", source=str(path), expected=f"a {schema.name} CSV file")
+        raise InputError(
+            "file not found", source=str(path), expected=f"a CSV file of {schema.name}"
+        )
     df = convert_columns(read_csv_strings(path), schema, path.name, None)
     check_table(df, schema, source=path.name)
     return df.reset_index(drop=True)

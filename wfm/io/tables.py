@@ -75,7 +75,9 @@ def read_table(
     """
     path = Path(path)
     if not path.exists():
-        raise InputError("file not found", source=str(path), expected=f"a {schema.name} CSV file")
+        raise InputError(
+            "file not found", source=str(path), expected=f"a CSV file of {schema.name}"
+        )
     return validated_table(
         read_csv_strings(path), schema, path.name, scenario, source_tz, ordered=ordered
     )
