@@ -36,10 +36,12 @@ def report(plan_dir, out_file, scenario, history, actuals, gantt_day):
     """Write one self-contained HTML report of a plan folder (charts inline, no network).
 
     Times on the charts are in each site's local time (the scenario's zones; UTC without a
-    scenario). An accuracy.csv of the nightly job in the folder is shown too.
+    scenario). An accuracy.csv of the nightly job in the folder is shown too. The report
+    never replaces a file the run reads (exit 2, nothing written).
     """
     from pathlib import Path
 
+    from wfm.cli.stage_output import check_outputs
     from wfm.core.schemas import ACCURACY
     from wfm.io import load_scenario, read_history, read_plan, write_report
     from wfm.io.plan_folder import plan_scenario_file, read_manifest
@@ -48,18 +50,34 @@ def report(plan_dir, out_file, scenario, history, actuals, gantt_day):
 
     manifest = read_manifest(plan_dir)
     scenario = scenario or plan_scenario_file(plan_dir, manifest)
+    actuals = actuals or (Path(plan_dir) / "actuals.csv")
+    accuracy = Path(plan_dir) / "accuracy.csv"
+    inputs = _inputs(plan_dir, scenario, history, actuals, accuracy)
+    check_outputs(out_file, "report", folder=False, inputs=inputs)
     sc = load_scenario(scenario) if scenario else None
     plan = read_plan(plan_dir, sc, manifest=manifest)
     hist = read_history(history, sc) if history else None
     extra = {}
-    actuals = actuals or (Path(plan_dir) / "actuals.csv")
     if Path(actuals).is_file():
         extra["actuals"] = read_history(actuals, sc)
-    if (Path(plan_dir) / "accuracy.csv").is_file():
-        extra["accuracy"] = read_table(Path(plan_dir) / "accuracy.csv", ACCURACY)
+    if accuracy.is_file():
+        extra["accuracy"] = read_table(accuracy, ACCURACY)
     page = render_plan_report(plan, history=hist, extra=extra, gantt_day=gantt_day)
     write_report(page, out_file, plan_dir=plan_dir, manifest=manifest)
     missing = [t for t in ("forecast", "coverage", "simulation") if t not in plan.tables]
     if missing:
         click.echo(f"note: not run in this plan: {', '.join(missing)}", err=True)
     click.echo(f"report written to {out_file}")
+
+
+def _inputs(plan_dir: str, *files) -> list:
+    """The files the report reads, as far as they exist: the plan folder's manifest and plan
+    tables, and ``files`` (its scenario, history, actuals and accuracy; None for none)."""
+    from pathlib import Path
+
+    from wfm.core.tables import EXTRA_TABLES, PLAN_TABLE_NAMES
+    from wfm.io.records import PLAN_RECORD
+
+    folder = Path(plan_dir)
+    tables = [folder / f"{name}.csv" for name in (*PLAN_TABLE_NAMES, *EXTRA_TABLES)]
+    return [Path(f) for f in (folder / PLAN_RECORD, *tables, *files) if f and Path(f).is_file()]

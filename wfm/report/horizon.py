@@ -1,15 +1,21 @@
-"""What the report says on top when sites are closed for the whole planned horizon.
+"""The planned horizon in the report: what it says on top when sites are closed for the whole
+horizon, and which days a chosen Gantt day may be.
 
 A plan for a day on which every site is closed (a Sunday, a public holiday with
 ``closed_on_holidays``) is a valid plan with no shift in it; the report says so plainly
 rather than leaving the reader to wonder at empty charts. With the scenario's sites the
 report names the sites that never open; without them it can only see that no shift is
 scheduled and no agent required.
+
+The day of the shift Gantt (``wfm report --gantt-day``) must be a date ``YYYY-MM-DD`` between
+the horizon's first and last site-local day (:func:`planned_days`); a day of it without shifts
+is drawn as a sentence saying so.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -17,9 +23,13 @@ import numpy as np
 import pandas as pd
 
 from wfm.core.calendar import open_mask
+from wfm.core.errors import InputError
 from wfm.core.sites import SiteConfig
 
 _TIMED_TABLES = ("forecast", "split", "coverage", "requirements", "simulation")
+_DAY_TABLES = ("schedule", "roster")
+"""Tables with a site-local ``local_date``; a roster spans whole weeks, past the schedule."""
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 def _horizon_intervals(tables: Mapping[str, pd.DataFrame]) -> pd.DatetimeIndex:
@@ -104,3 +114,96 @@ def horizon_notices(
             "it, or no contact needs a person (the scenario's opening hours tell which)."
         ]
     return []
+
+
+def planned_days(
+    tables: Mapping[str, pd.DataFrame],
+    manifest: Mapping[str, Any],
+    zones: Mapping[str, str],
+) -> tuple[dt.date, dt.date] | None:
+    """First and last site-local day of a plan (None when nothing in it tells).
+
+    The run's ``start_date`` and ``horizon_days`` when its manifest has both, else the local
+    dates of its intervals in every site's zone (UTC without zones); widened to the
+    ``local_date`` of every row of ``schedule`` and ``roster`` (a roster spans whole weeks,
+    repeating the schedule's).
+
+    Parameters
+    ----------
+    tables : mapping of str to pandas.DataFrame
+        Plan tables by file stem.
+    manifest : mapping
+        The run's ``manifest.json`` (``parameters.start_date`` and ``horizon_days``).
+    zones : mapping of str to str
+        IANA time zone of each site.
+
+    Returns
+    -------
+    tuple of datetime.date, or None
+        The first and the last day, both planned.
+    """
+    params = manifest.get("parameters")
+    params = params if isinstance(params, Mapping) else {}
+    days: list[dt.date] = []
+    try:
+        first = dt.date.fromisoformat(str(params.get("start_date")))
+        n_days = int(str(params.get("horizon_days")))
+    except ValueError:
+        intervals = _horizon_intervals(tables)
+        for zone in set(zones.values()) or {"UTC"}:
+            days += [t.date() for t in intervals.tz_convert(zone)]
+    else:
+        if n_days >= 1:
+            days += [first, first + dt.timedelta(days=n_days - 1)]
+    for name in _DAY_TABLES:
+        df = tables.get(name)
+        if df is not None and "local_date" in df.columns and len(df):
+            local = pd.to_datetime(df["local_date"].astype(str), format="%Y-%m-%d", errors="coerce")
+            days += [t.date() for t in local.dropna()]
+    return (min(days), max(days)) if days else None
+
+
+def check_gantt_day(
+    day: str,
+    tables: Mapping[str, pd.DataFrame],
+    manifest: Mapping[str, Any],
+    zones: Mapping[str, str],
+) -> str:
+    """``day`` if it is a day of the plan (see :func:`planned_days`) or empty (the busiest).
+
+    Parameters
+    ----------
+    day : str
+        The chosen day of the shift Gantt (``--gantt-day``), ``YYYY-MM-DD``; "" for none.
+    tables, manifest, zones
+        As for :func:`planned_days`.
+
+    Returns
+    -------
+    str
+        ``day``, stripped of surrounding blanks.
+
+    Raises
+    ------
+    InputError
+        ``day`` is not a calendar date written ``YYYY-MM-DD`` (``2026-02-30``, ``20260301``),
+        or lies outside the planned days; the message gives the first and the last.
+    """
+    day = str(day).strip()
+    if not day:
+        return day
+    span = planned_days(tables, manifest, zones)
+    expected = "a day YYYY-MM-DD"
+    if span is not None:
+        expected += f" from {span[0].isoformat()} to {span[1].isoformat()} (the plan's horizon)"
+    try:
+        date = dt.date.fromisoformat(day) if _ISO_DAY.fullmatch(day) else None
+    except ValueError:
+        date = None
+    if date is None:
+        raise InputError("not a date", key="--gantt-day", got=day, expected=expected)
+    if span is not None and not span[0] <= date <= span[1]:
+        raise InputError(
+            "not a day of the plan's horizon", key="--gantt-day", got=day, expected=expected
+        )
+    return day

@@ -32,7 +32,7 @@ from wfm.core.sites import SiteConfig
 from wfm.report import numbers as fmt
 from wfm.report.accuracy import accuracy_section
 from wfm.report.charts import plain_text
-from wfm.report.horizon import horizon_notices
+from wfm.report.horizon import check_gantt_day, horizon_notices
 from wfm.report.kpis import (
     cost_per_contact,
     overall_service_level,
@@ -196,8 +196,9 @@ def render_report(
         channels and segments, the contract week (``shifts.max_h_per_week``) for FTE, the
         pools' headcount and the home site, whose zone is that of charts of all sites.
     gantt_day : str, optional
-        Site-local date (``YYYY-MM-DD``) of the shift Gantt and the roster's; default the
-        busiest day of each.
+        Site-local date (``YYYY-MM-DD``) of the shift Gantt and the roster's, a day of the
+        plan's horizon (:func:`wfm.report.horizon.planned_days`); default the busiest day of
+        each. A day without shifts is named as such instead of a Gantt.
 
     Returns
     -------
@@ -207,7 +208,8 @@ def render_report(
     Raises
     ------
     InputError
-        A present table lacks a column the report uses.
+        A present table lacks a column the report uses; ``gantt_day`` is not a date
+        ``YYYY-MM-DD`` of the plan's horizon (the message names ``--gantt-day``).
     """
     params = manifest.get("parameters")
     params = params if isinstance(params, Mapping) else {}
@@ -218,6 +220,7 @@ def render_report(
     if site_regions is None and scenario is not None:
         site_regions = {s.name: s.region for s in scenario.sites.values()}
     zones, home = _zones(sites, scenario)
+    gantt_day = check_gantt_day(gantt_day, tables, manifest, zones)
     with plain_text():
         sections = _sections(
             tables, manifest, params, history, site_regions, scenario, zones, home, gantt_day

@@ -159,6 +159,7 @@ def schedule_section(tables: Mapping[str, pd.DataFrame], st: Staffing) -> Sectio
     if day is not None:
         bars = day_bars(sched, day)
         data["chart"] = gantt_chart(bars, day, st.zones) if len(bars) else None
+        data["weekday"] = _weekday(day)
     paid = sched.assign(
         paid_h=sched["agents"].to_numpy(dtype=float)
         * sched["shift_length_min"].to_numpy(dtype=float)
@@ -173,6 +174,14 @@ def schedule_section(tables: Mapping[str, pd.DataFrame], st: Staffing) -> Sectio
     return Section(anchor, title, source, "schedule.html.j2", data)
 
 
+def _weekday(day: str) -> str:
+    """``"Monday "`` for ``"2025-03-03"``; "" when ``day`` is not a date."""
+    try:
+        return dt.date.fromisoformat(day).strftime("%A ")
+    except ValueError:
+        return ""
+
+
 def gantt_chart(bars: pd.DataFrame, day: str, zones: Mapping[str, str]) -> Chart:
     """One axis per site; one bar per shift (its agents written on it), breaks hatched.
 
@@ -184,10 +193,7 @@ def gantt_chart(bars: pd.DataFrame, day: str, zones: Mapping[str, str]) -> Chart
     fig = Figure(figsize=(11, sum(heights) + 0.3), layout="constrained")
     axes = fig.subplots(len(sites), 1, squeeze=False, height_ratios=heights).ravel()
     pools = list(dict.fromkeys(bars["pool"]))
-    try:
-        weekday = dt.date.fromisoformat(day).strftime("%A ")
-    except ValueError:
-        weekday = ""
+    weekday = _weekday(day)
     n_shift = n_break = 0
     for ax, site in zip(axes, sites, strict=True):
         rows = bars[bars["site"] == site].reset_index(drop=True)

@@ -69,7 +69,7 @@ def day_bars(sched: pd.DataFrame, day: str) -> pd.DataFrame:
     (start, length) [min]) and ``agents``; sorted by site, pool and start."""
     rows = sched[sched["local_date"].astype(str) == day]
     starts = [_start_min(s) for s in rows["shift_start_local"]]
-    rows = rows[[s is not None for s in starts]]
+    rows = rows[np.array([s is not None for s in starts], dtype=bool)]  # [] picks columns
     start = np.array([s for s in starts if s is not None], dtype=int)
     out = pd.DataFrame(
         {
