@@ -8,6 +8,10 @@ import click
 
 from wfm.cli.options import DASK_SCHEDULER, WORKERS, run_options
 
+MAX_DAYS = 366
+"""Most ``--days``: a scenario's ``horizon_days`` limit (``wfm.core.settings.MAX_HORIZON_DAYS``,
+not imported here: it loads pandas) [days]."""
+
 
 def register(group: click.Group) -> None:
     """Add ``forecast`` to the main group."""
@@ -32,8 +36,8 @@ def forecast_options(fn):
         ),
         click.option(
             "--days",
-            type=click.IntRange(min=1),
-            help="Forecast days (default: scenario horizon_days, else 7).",
+            type=click.IntRange(min=1, max=MAX_DAYS),
+            help=f"Forecast days, 1 to {MAX_DAYS} (default: scenario horizon_days, else 7).",
         ),
         click.option(
             "--events",
@@ -61,11 +65,18 @@ def forecast_options(fn):
 def run_forecast(
     scenario, history, start, days, events, tz, country, source_tz, workers, dask_scheduler
 ):
-    """Read the inputs, forecast, and return the stage result and the files read."""
+    """Read the inputs, forecast, and return the stage result and the files read.
+
+    Every error names its file and line, or the option: the events rows are checked as
+    soon as read; without a scenario the history is checked on the interval inferred from
+    it (off-grid rows, holes inside a local day) with the line of the file.
+    """
+    from functools import partial
+
     from wfm.core.config import ForecastConfig
     from wfm.forecast import forecast_contacts, forecast_history
-    from wfm.forecast.events import EVENTS
-    from wfm.io.history_offsets import read_history_offsets
+    from wfm.forecast.events import EVENTS, check_events
+    from wfm.io.history_offsets import check_inferred_grid, read_history_offsets
     from wfm.io.scenario import load_scenario
     from wfm.io.tables import read_table
 
@@ -75,9 +86,13 @@ def run_forecast(
         events = Path(scenario).parent / sc.forecast.events_file
     inputs = tuple(p for p in (scenario, history, events) if p)
     ev = read_table(events, EVENTS) if events else None
-    hist, offsets = read_history_offsets(history, sc, source_tz=source_tz)
+    if ev is not None:
+        check_events(ev, source=Path(events).name)
+    # without a scenario the rows stay in the file's order: the grid check names their line
+    hist, offsets = read_history_offsets(history, sc, source_tz=source_tz, ordered=bool(sc))
     day = start.date() if start else None
     if sc is None:
+        name = Path(history).name
         res = forecast_history(
             hist,
             start=day,
@@ -88,10 +103,20 @@ def run_forecast(
             options=options,
             offsets_min=offsets,
             country=country,
+            source=name,
+            start_from="--start",
+            check_grid=partial(check_inferred_grid, source=name),
         )
     else:
         res = forecast_contacts(
-            hist, sc, start=day, days=days, events=ev, options=options, offsets_min=offsets
+            hist,
+            sc,
+            start=day,
+            days=days,
+            events=ev,
+            options=options,
+            offsets_min=offsets,
+            start_from="--start",
         )
     return res, inputs
 

@@ -11,18 +11,19 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
 
 from wfm.core.config import WEEKDAYS, ForecastConfig, Scenario, SiteConfig
-from wfm.core.errors import ConfigError, InputError
+from wfm.core.errors import ConfigError
 from wfm.core.results import StageResult
 from wfm.core.run_options import RunOptions
-from wfm.core.schemas import FORECAST, order_table
+from wfm.core.schemas import FORECAST, HISTORY, order_table
 from wfm.forecast.engine import SeriesJob, SeriesOutcome, run_jobs
 from wfm.forecast.events import check_events
-from wfm.forecast.intraday import local_slots
+from wfm.forecast.history_checks import check_window, history_days, infer_interval_min
 from wfm.forecast.localdays import offset_disagreements, zone_from_offsets
 from wfm.forecast.series import (
     arrival_site,
@@ -45,6 +46,9 @@ BACKTEST_COLUMNS = (
 )
 """Value columns of the backtest table (after the series keys)."""
 
+GridCheck = Callable[[pd.DataFrame, int, str], None]
+"""``check_grid(history, interval_min, tz)``: raises on a history off its interval grid."""
+
 
 def forecast_contacts(
     history: pd.DataFrame,
@@ -55,6 +59,7 @@ def forecast_contacts(
     events: pd.DataFrame | None = None,
     options: RunOptions | None = None,
     offsets_min: np.ndarray | None = None,
+    start_from: str = "start",
 ) -> StageResult:
     """Forecast contacts per interval for every series of the scenario.
 
@@ -77,6 +82,9 @@ def forecast_contacts(
     offsets_min : numpy.ndarray, optional
         UTC offset written with each history row [min]; the sites' zones win, and rows
         that disagree with them are reported in the notes.
+    start_from : str
+        How errors name ``start`` (``--start`` from the command line); a start taken from
+        the scenario is named ``start_date``.
 
     Returns
     -------
@@ -89,16 +97,18 @@ def forecast_contacts(
     ------
     InputError
         A (channel, segment) of the scenario has no history and no seed volume.
+    ConfigError
+        A forecast window outside the span a plan holds, or starting on or before the
+        history's first day (:func:`~wfm.forecast.history_checks.check_window`).
     """
     cfg = scenario.forecast
     has_site = "site" in history.columns
     home = scenario.home_site()
-    if start is None:
-        if scenario.start_date:
-            start = dt.date.fromisoformat(scenario.start_date)
-        else:
-            start = _day_after(history, _series_zones(history, scenario))
+    if start is None and scenario.start_date:
+        start, start_from = dt.date.fromisoformat(scenario.start_date), "start_date"
     days = days or scenario.horizon_days
+    zones = _series_zones(history, scenario)
+    start, window_notes = _window(history, zones, start, days, start_from)
     if events is not None:
         check_events(events)
     horizon = cfg.backtest_horizon_days or min(max(days, 7), 14)
@@ -115,7 +125,8 @@ def forecast_contacts(
     )
     jobs = with_site_outages(on_plan_grid(jobs, scenario.interval_min, start, days))
     outcomes = run_jobs(jobs, options)
-    return _assemble(outcomes, keys, cfg, _zone_notes(history, scenario, offsets_min))
+    notes = _zone_notes(history, scenario, offsets_min) + window_notes
+    return _assemble(outcomes, keys, cfg, notes)
 
 
 def _zone_notes(
@@ -156,6 +167,9 @@ def forecast_history(
     options: RunOptions | None = None,
     offsets_min: np.ndarray | None = None,
     country: str = "",
+    source: str = "history",
+    start_from: str = "start",
+    check_grid: GridCheck | None = None,
 ) -> StageResult:
     """Forecast every series of a history without a scenario (defaults, open all day).
 
@@ -168,7 +182,8 @@ def forecast_history(
     days : int
         Forecast days [days].
     interval_min : int, optional
-        Interval length; default inferred as the smallest step between history times [min].
+        Interval length; default inferred from the history's times
+        (:func:`~wfm.forecast.history_checks.infer_interval_min`) [min].
     tz : str, optional
         IANA zone whose local days carry the weekly pattern (the centre's zone); default
         the zone that fits the history's own UTC offsets (``offsets_min``), else UTC.
@@ -183,22 +198,29 @@ def forecast_history(
         ``tz``, a row's local day is the wall-clock date of its own offset.
     country : str
         ISO 3166 code whose public holidays are set aside from fitting; empty for none.
+    source, start_from : str
+        How errors name the history (its file name) and ``start`` (``--start``).
+    check_grid : callable, optional
+        ``check_grid(history, interval_min, tz)``, called on the history as given before any
+        forecast: the reader's grid check (``wfm.io.history_offsets.check_inferred_grid``).
 
     Returns
     -------
     StageResult
         As :func:`forecast_contacts`; every interval counts as open (no public holidays).
+
+    Raises
+    ------
+    InputError, ConfigError
+        No interval length to infer, a history ``check_grid`` refuses; a window as in
+        :func:`forecast_contacts`.
     """
     cfg = config or ForecastConfig()
-    zone_notes: list[str] = []
-    if tz is None:
-        tz = "UTC"
-        if offsets_min is not None and len(offsets_min) == len(history):
-            t = history["interval_start"].dt.as_unit("ns").astype("int64").to_numpy()
-            found = zone_from_offsets(t, np.asarray(offsets_min, dtype=float))
-            tz = found.tz
-            zone_notes.append(found.note)
-    step = interval_min or infer_interval_min(history)
+    tz, zone_notes = _history_zone(history, tz, offsets_min)
+    step = interval_min or infer_interval_min(history, source=source)
+    if check_grid is not None:
+        check_grid(history, step, tz)
+    history = order_table(history, HISTORY)
     site = SiteConfig(
         name="all",
         region="all",
@@ -207,7 +229,8 @@ def forecast_history(
         closed_on_holidays=False,
         hours=dict.fromkeys(WEEKDAYS, "00:00-24:00"),
     )
-    start = start or _day_after(history, pd.Series(tz, index=history.index))
+    zones = pd.Series(tz, index=history.index)
+    start, window_notes = _window(history, zones, start, days, start_from)
     if events is not None:
         check_events(events)
     horizon = cfg.backtest_horizon_days or min(max(days, 7), 14)
@@ -217,49 +240,37 @@ def forecast_history(
         for key, part in history_series(history, keys)
     ]
     outcomes = run_jobs(with_site_outages(jobs), options)
-    return _assemble(outcomes, keys, cfg, zone_notes)
+    return _assemble(outcomes, keys, cfg, zone_notes + window_notes)
 
 
-def infer_interval_min(history: pd.DataFrame) -> int:
-    """Interval length of a history: the smallest step between distinct times [min].
+def _history_zone(
+    history: pd.DataFrame, tz: str | None, offsets_min: np.ndarray | None
+) -> tuple[str, list[str]]:
+    """Zone of a history's local days without a scenario, and the note naming it if found."""
+    if tz is not None:
+        return tz, []
+    if offsets_min is None or len(offsets_min) != len(history):
+        return "UTC", []
+    t = history["interval_start"].dt.as_unit("ns").astype("int64").to_numpy()
+    found = zone_from_offsets(t, np.asarray(offsets_min, dtype=float))
+    return found.tz, [found.note]
 
-    Raises
-    ------
-    InputError
-        Fewer than two distinct times, or a step that does not divide a day.
+
+def _window(
+    history: pd.DataFrame, zones: pd.Series, start: dt.date | None, days: int, key: str
+) -> tuple[dt.date, list[str]]:
+    """The first forecast day and the notes of the window, checked (``check_window``).
+
+    The default start is the day after the last history day, each row read on its site's
+    local calendar: a history whose sites lie at different UTC offsets ends at each site's
+    own local midnight, and the forecast starts on the first day none of them has data for.
     """
-    ts = np.unique(history["interval_start"].dt.as_unit("ns").astype("int64").to_numpy())
-    if ts.size < 2:
-        raise InputError(
-            "cannot infer the interval length from fewer than two times",
-            source="history",
-            key="interval_start",
-        )
-    step = int(np.diff(ts).min() // 60_000_000_000)
-    if step <= 0 or 1440 % step:
-        raise InputError(
-            f"inferred interval of {step} min does not divide a day",
-            source="history",
-            key="interval_start",
-            expected="15, 30 or 60-minute intervals",
-        )
-    return step
-
-
-def _day_after(history: pd.DataFrame, zones: pd.Series) -> dt.date:
-    """The day after the last history day, each row read on its site's local calendar.
-
-    A history whose sites lie at different UTC offsets ends at each site's own local
-    midnight; the forecast starts on the first day none of them has data for.
-    """
-    if history.empty:
-        raise ConfigError("the history is empty; give a start date", key="start_date")
-    last = 0
-    times = history["interval_start"]
-    for tz, rows in times.groupby(zones.to_numpy(), sort=True):
-        ords, _ = local_slots(pd.DatetimeIndex([rows.max()]), str(tz), 1)
-        last = max(last, int(ords[0]))
-    return dt.date.fromordinal(last + 1)
+    span = history_days(history, zones) if not history.empty else None
+    if start is None:
+        if span is None:
+            raise ConfigError("the history is empty; give a start date", key="start_date")
+        start = span[1] + dt.timedelta(days=1)
+    return start, check_window(start, days, span, key=key)
 
 
 def _assemble(

@@ -17,13 +17,18 @@ import pandas as pd
 from wfm.core.config import Scenario
 from wfm.core.errors import InputError
 from wfm.core.schemas import HISTORY, order_table
+from wfm.io.series_checks import check_history_grid
 from wfm.io.tables import read_csv_strings, validated_table
 
 _OFFSET = r"(?P<z>Z)$|(?P<sign>[+-])(?P<h>\d{2}):?(?P<m>\d{2})$"
 
 
 def read_history_offsets(
-    path: str | os.PathLike, scenario: Scenario | None = None, *, source_tz: str | None = None
+    path: str | os.PathLike,
+    scenario: Scenario | None = None,
+    *,
+    source_tz: str | None = None,
+    ordered: bool = True,
 ) -> tuple[pd.DataFrame, np.ndarray]:
     """A history CSV read once: its table and the UTC offset of each row's ``interval_start``.
 
@@ -35,6 +40,10 @@ def read_history_offsets(
         Checks as in :func:`wfm.io.tables.read_history`.
     source_tz : str, optional
         IANA zone of naive timestamps.
+    ordered : bool
+        Rows in key order, as :func:`~wfm.io.tables.read_history` returns them; with
+        ``False`` in the file's order (row ``i`` is line ``i + 2``), for checks that name
+        the line.
 
     Returns
     -------
@@ -55,8 +64,46 @@ def read_history_offsets(
     while key in df.columns:  # a history column of that name is kept as it is
         key = f"_{key}"
     df[key] = parse_offsets_min(stamps)
-    df = order_table(df, HISTORY)  # the rows in the order of the history table
+    if ordered:
+        df = order_table(df, HISTORY)  # the rows in the order of the history table
     return df.drop(columns=key), df[key].to_numpy()
+
+
+def check_inferred_grid(history: pd.DataFrame, interval_min: int, tz: str, *, source: str) -> None:
+    """Check a history without a scenario on the interval inferred from it.
+
+    The rule of a history read with a scenario (:func:`~wfm.io.series_checks.check_history_grid`):
+    no row off the grid of ``interval_min``, no interval missing inside a local day (in
+    ``tz``) of a series; whole days and the hours before a day's first row or after its last
+    (a centre's nights) may be missing.
+
+    Parameters
+    ----------
+    history : pandas.DataFrame
+        HISTORY table in the file's order (row ``i`` is line ``i + 2``).
+    interval_min : int
+        Interval length inferred from the history (``wfm.forecast`` ``infer_interval_min``) [min].
+    tz : str
+        IANA zone of the local days the forecast reads.
+    source : str
+        The history's file name.
+
+    Raises
+    ------
+    InputError
+        Naming the file, the line and the inferred interval.
+    """
+    try:
+        check_history_grid(history, interval_min, source=source, day_tz=tz)
+    except InputError as err:
+        raise InputError(
+            f"{err.reason}; the interval inferred from the history's times is {interval_min} min",
+            source=err.source,
+            line=err.line,
+            key=err.key,
+            got=err.got,
+            expected=err.expected,
+        ) from None
 
 
 def parse_offsets_min(values: np.ndarray) -> np.ndarray:
