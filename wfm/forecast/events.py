@@ -24,15 +24,33 @@ import pandas as pd
 
 from wfm.core.contract_checks import check_table
 from wfm.core.errors import InputError
-from wfm.core.schemas import Column, TableSchema
+from wfm.core.schemas import MAX_CONTACTS, Column, TableSchema
+
+MAX_MULTIPLIER = 100.0
+"""Largest multiplier of a usual day an event may give (1e308 wrote ``inf`` contacts into the
+forecast; a million, 2.3e8 contacts an interval)."""
 
 EVENTS = TableSchema(
     "events",
     (
         Column("date", "str", key=True),
         Column("scope", "str", key=True),
-        Column("multiplier", "float", required=False, nullable=True, min_value=0.0),
-        Column("contacts", "float", required=False, nullable=True, min_value=0.0),
+        Column(
+            "multiplier",
+            "float",
+            required=False,
+            nullable=True,
+            min_value=0.0,
+            max_value=MAX_MULTIPLIER,
+        ),
+        Column(
+            "contacts",
+            "float",
+            required=False,
+            nullable=True,
+            min_value=0.0,
+            max_value=MAX_CONTACTS,
+        ),
     ),
 )
 """Contract of the special-days table."""
@@ -41,8 +59,10 @@ Event = tuple[int, float | None, float | None]
 """(local date ordinal, multiplier, contacts) of one event for one series."""
 
 
-def check_events(events: pd.DataFrame, *, source: str = "events") -> None:
-    """Raise :class:`InputError` unless ``events`` meets :data:`EVENTS` and its row rules."""
+def check_events(events: pd.DataFrame, *, source: str | None = None) -> None:
+    """Raise :class:`InputError` unless ``events`` meets :data:`EVENTS` and its row rules;
+    ``source`` defaults to the file the table was read from."""
+    source = source or str(events.attrs.get("source", "events"))
     check_table(events, EVENTS, source=source)
     mult = _column(events, "multiplier")
     vol = _column(events, "contacts")
@@ -58,6 +78,18 @@ def check_events(events: pd.DataFrame, *, source: str = "events") -> None:
                 got=events["date"].iloc[i],
                 expected="YYYY-MM-DD",
             ) from None
+        scope = str(events["scope"].iloc[i]).strip()
+        if scope.lower() not in ("all", "*") and (
+            not scope or len(scope.split("/")) > 3 or "" in scope.split("/")
+        ):
+            raise InputError(
+                "not a scope",
+                source=source,
+                line=i + 2,
+                key="scope",
+                got=scope,
+                expected="all, channel, channel/segment or channel/segment/site ('*' for any)",
+            )
         if np.isnan(mult[i]) == np.isnan(vol[i]):
             raise InputError(
                 "give exactly one of multiplier and contacts",
@@ -65,6 +97,32 @@ def check_events(events: pd.DataFrame, *, source: str = "events") -> None:
                 line=i + 2,
                 key="multiplier",
                 expected="a multiplier (e.g. 1.5) or the day's contacts",
+            )
+
+
+def check_event_scopes(
+    events: pd.DataFrame | None, keys: list[tuple[str, ...]], *, source: str | None = None
+) -> None:
+    """Raise :class:`InputError` at the first event whose scope matches none of the series
+    ``keys`` ((channel, segment) or (channel, segment, site)): a misspelt scope (``voise``)
+    would otherwise be dropped without a word. ``source`` defaults to the file the table
+    was read from."""
+    if events is None or events.empty:
+        return
+    source = source or str(events.attrs.get("source", "events"))
+    for i in range(len(events)):
+        scope = str(events["scope"].iloc[i])
+        if not any(_matches(scope, k[0], k[1], k[2] if len(k) > 2 else None) for k in keys):
+            names = sorted({"/".join(k) for k in keys})
+            raise InputError(
+                "matches no series of the forecast",
+                source=source,
+                line=i + 2,
+                key="scope",
+                got=scope,
+                expected="all, or channel[/segment[/site]] of "
+                + ", ".join(names[:8])
+                + (", …" if len(names) > 8 else ""),
             )
 
 

@@ -22,7 +22,7 @@ from wfm.core.results import StageResult
 from wfm.core.run_options import RunOptions
 from wfm.core.schemas import FORECAST, HISTORY, order_table
 from wfm.forecast.engine import SeriesJob, SeriesOutcome, run_jobs
-from wfm.forecast.events import check_events
+from wfm.forecast.events import check_event_scopes, check_events
 from wfm.forecast.history_checks import check_window, history_days, infer_interval_min
 from wfm.forecast.localdays import offset_disagreements, zone_from_offsets
 from wfm.forecast.series import (
@@ -124,6 +124,7 @@ def forecast_contacts(
         scenario, seen, has_site=has_site, start=start, days=days, horizon=horizon, events=events
     )
     jobs = with_site_outages(on_plan_grid(jobs, scenario.interval_min, start, days))
+    check_event_scopes(events, [j.key for j in jobs])
     outcomes = run_jobs(jobs, options)
     notes = _zone_notes(history, scenario, offsets_min) + window_notes
     return _assemble(outcomes, keys, cfg, notes)
@@ -239,6 +240,7 @@ def forecast_history(
         series_job(key, part, site, step, start, days, horizon, cfg, events)
         for key, part in history_series(history, keys)
     ]
+    check_event_scopes(events, [j.key for j in jobs])
     outcomes = run_jobs(with_site_outages(jobs), options)
     return _assemble(outcomes, keys, cfg, zone_notes + window_notes)
 

@@ -111,7 +111,9 @@ def validated_table(
         check_history_grid(df, scenario.interval_min, source=name, day_tz=day_tz)
     if scenario is not None and schema.name == "requirements":
         check_requirements(df, scenario, source=name)
-    return order_table(df, schema) if ordered else df
+    out = order_table(df, schema) if ordered else df
+    out.attrs["source"] = name  # the file, for checks made later (an event's scope)
+    return out
 
 
 def _check_fields(path: Path) -> None:
