@@ -9,6 +9,12 @@ from pathlib import Path
 import click
 
 from wfm.cli.options import FiniteRange
+from wfm.core.checks import MAX_SHRINKAGE_RATE
+from wfm.core.schemas import MAX_AGENTS
+
+# bounds of the options (the batch columns have the same: wfm.staffing.calculator)
+_MIN_OCCUPANCY_RATE = 0.1  # below it the agents are over ten times the load
+_FTE_H_PER_WEEK = (1.0, 168.0)  # contract hours of one FTE
 
 
 def register(group: click.Group) -> None:
@@ -50,23 +56,24 @@ _QUEUE_OPTIONS = (
     ),
     click.option(
         "--max-occupancy-rate",
-        type=FiniteRange(0, 1, min_open=True),
-        help="Largest acceptable occupancy (0–1).",
+        type=FiniteRange(_MIN_OCCUPANCY_RATE, 1),
+        help=f"Largest acceptable occupancy ({_MIN_OCCUPANCY_RATE:g}–1).",
     ),
 )
 # a staffing to evaluate, and paid agents and FTE from on-queue agents
 _STAFF_OPTIONS = (
     click.option(
         "--agents",
-        type=click.IntRange(min=0),
-        help="Give a staffing and get its KPIs instead of the least agents.",
+        type=click.IntRange(min=0, max=int(MAX_AGENTS)),
+        help="Give a staffing and get its KPIs instead of the least agents (not with a target).",
     ),
     click.option(
         "--shrinkage-rate",
-        type=FiniteRange(0, 1, max_open=True),
+        type=FiniteRange(0, MAX_SHRINKAGE_RATE),
         default=0.0,
         show_default=True,
-        help="Share of paid time off queue (0–1): agents paid = agents / (1 − rate), rounded up.",
+        help=f"Share of paid time off queue (0–{MAX_SHRINKAGE_RATE:g}): agents paid = agents / "
+        "(1 − rate), rounded up.",
     ),
     click.option(
         "--open-h-per-week",
@@ -75,8 +82,9 @@ _STAFF_OPTIONS = (
     ),
     click.option(
         "--fte-h-per-week",
-        type=FiniteRange(min=0, min_open=True),
-        help="Contract hours of one full-time equivalent [h/week], e.g. 35.",
+        type=FiniteRange(*_FTE_H_PER_WEEK),
+        help="Contract hours of one full-time equivalent [h/week, "
+        f"{_FTE_H_PER_WEEK[0]:g}–{_FTE_H_PER_WEEK[1]:g}], e.g. 35.",
     ),
 )
 # output format and batch files
@@ -88,13 +96,14 @@ _BATCH_OPTIONS = (
         type=click.Path(dir_okay=False),
         help="Batch: CSV with one case per row, columns named like the options "
         "(contacts, interval_min, aht_s, sl_threshold_s, sl_target_rate or "
-        "agents, shrinkage_rate, ...).",
+        "agents — one or the other —, shrinkage_rate, ...).",
     ),
     click.option(
         "--out",
         "out_path",
         type=click.Path(dir_okay=False),
-        help="Batch: CSV to write (default: print CSV).",
+        help="Batch: CSV to write, not the --input (default: print CSV). An empty asa_s: no "
+        "steady state (Erlang C with agents ≤ load, the queue grows without bound).",
     ),
 )
 
@@ -123,6 +132,9 @@ def erlang_c(**options):
     Example: wfm erlang c --contacts 100 --interval-min 30 --aht-s 180 --sl-threshold-s 20
     --sl-target-rate 0.8 prints 14 agents, wait probability 17.4 %, service level 88.8 %;
     with --shrinkage-rate 0.25, 19 agents paid (14 / 0.75 = 18.7, rounded up).
+
+    With agents at or below the load there is no steady state: the ASA is unbounded (null in
+    JSON, an empty asa_s cell in a batch CSV). Abandonment (patience_s) is for erlang a.
     """
     _run("c", options)
 
@@ -152,21 +164,34 @@ def erlang_a(answered_only, **options):
 
 def _run(model: str, options: dict, abandoned_in_sl: bool = True) -> None:
     """One case from the options, or a batch from --input."""
+    from wfm.core.errors import InputError
+
     as_json, input_path, out_path = (options.pop(k) for k in ("as_json", "input_path", "out_path"))
     if input_path:
         _run_batch(model, input_path, out_path, abandoned_in_sl)
-    else:
-        _run_one(model, options, as_json, abandoned_in_sl)
+        return
+    if out_path:
+        raise InputError(
+            "--out writes the results of a batch; give --input too (one case is printed)"
+        )
+    _run_one(model, options, as_json, abandoned_in_sl)
 
 
 def _run_batch(model: str, input_path: str, out_path: str | None, abandoned_in_sl: bool) -> None:
+    import numpy as np
+
+    from wfm.cli.stage_output import check_outputs
     from wfm.io.tables import read_table, write_table
     from wfm.staffing.calculator import CASE_SCHEMAS, erlang_cases, with_paid_agents
 
+    if out_path:  # refused before anything is read: never replace the input
+        check_outputs(out_path, "erlang", folder=False, inputs=(input_path,))
     cases = read_table(input_path, CASE_SCHEMAS[model])
     name = Path(input_path).name
     out = erlang_cases(cases, model, abandoned_in_sl=abandoned_in_sl, source=name)
     out = with_paid_agents(out, source=name)
+    # an unbounded ASA (no steady state) is an empty cell, never inf
+    out = out.replace([np.inf, -np.inf], np.nan)
     if out_path:
         write_table(out, out_path)
         click.echo(f"{len(out)} cases written to {out_path}")
@@ -179,6 +204,7 @@ def _run_one(model: str, options: dict, as_json: bool, abandoned_in_sl: bool) ->
 
     from wfm.core.errors import InputError
     from wfm.staffing.calculator import (
+        OPTIONS,
         OUTPUT_COLUMNS,
         PAID_COLUMNS,
         erlang_cases,
@@ -195,9 +221,15 @@ def _run_one(model: str, options: dict, as_json: bool, abandoned_in_sl: bool) ->
         )
     case = {k: [v] for k, v in options.items() if v is not None}
     if options.get("agents") is not None:
+        given = click.get_current_context().get_parameter_source("sl_target_rate")
+        if given is not click.core.ParameterSource.DEFAULT:  # the target would be ignored
+            raise InputError(
+                "--agents asks the KPIs of a staffing, --sl-target-rate the least agents for a "
+                "target: give one or the other"
+            )
         case.pop("sl_target_rate", None)
-    out = erlang_cases(pd.DataFrame(case), model, abandoned_in_sl=abandoned_in_sl, source="options")
-    out = with_paid_agents(out, source="options")
+    out = erlang_cases(pd.DataFrame(case), model, abandoned_in_sl=abandoned_in_sl, source=OPTIONS)
+    out = with_paid_agents(out, source=OPTIONS)
     columns = [c for c in OUTPUT_COLUMNS[model] if c != "traffic_erlangs"] + list(PAID_COLUMNS)
     result = {c: _plain(out[c].iloc[0]) for c in columns}
     load = float(out["traffic_erlangs"].iloc[0])
