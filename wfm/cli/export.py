@@ -39,6 +39,23 @@ def scenario_for(plan_dir: str, scenario: str | None, manifest: dict, needed: bo
     return None
 
 
+def export_inputs(plan_dir: str, scenario: str | None, *files) -> list:
+    """The files an export may read, as far as they exist: the plan folder's manifest and
+    plan tables, its scenario (``scenario`` given, else the one the folder serves) and
+    ``files`` (history, queue map, agent map; None for none). ``--out`` must be none of them."""
+    from pathlib import Path
+
+    from wfm.core.tables import EXTRA_TABLES, PLAN_TABLE_NAMES
+    from wfm.io.plan_folder import SCENARIO_COPY, plan_scenario_file
+    from wfm.io.records import PLAN_RECORD, read_manifest
+
+    folder = Path(plan_dir)
+    tables = [folder / f"{name}.csv" for name in (*PLAN_TABLE_NAMES, *EXTRA_TABLES)]
+    served = plan_scenario_file(folder, read_manifest(folder))
+    candidates = (folder / PLAN_RECORD, *tables, folder / SCENARIO_COPY, served, scenario, *files)
+    return [Path(f) for f in candidates if f and Path(f).is_file()]
+
+
 def _queue_ids(queue_map: str | None, queue_ids: tuple[str, ...]) -> dict[str, str]:
     from pathlib import Path
 
@@ -191,9 +208,12 @@ def export(
     """Write a plan as an import file of a WFM suite, a schedule file, or one of our tables.
 
     Cells a spreadsheet would take for a formula (= + - @) are neutralised. Without
-    --scenario the scenario copy the plan folder keeps is used.
+    --scenario the scenario copy the plan folder keeps is used. The export never replaces
+    a file the run reads (exit 2, nothing written).
     """
+    from wfm.cli.stage_output import check_outputs
     from wfm.core.errors import ConfigError
+    from wfm.io.contacts import check_tz
     from wfm.io.plan_folder import (
         read_plan_folder,
         write_export,
@@ -218,6 +238,10 @@ def export(
             "follows the suite's documented comma-separated layout",
             key="--csv-dialect",
         )
+    if tz:
+        check_tz(tz, "--tz")
+    inputs = export_inputs(plan_dir, scenario, history, queue_map, agent_map)
+    check_outputs(out_file, "export", folder=False, inputs=inputs)
     needs = LAYOUT_SOURCES.get(layout, table if layout == "tidy" else volumes)
     tables, manifest = read_plan_folder(plan_dir, only=[] if needs == "history" else [needs])
     sc = scenario_for(plan_dir, scenario, manifest, needed=layout != "tidy")

@@ -15,17 +15,49 @@ def register(group: click.Group) -> None:
 
 def _read_plan(plan_dir: Path, scenario) -> dict:
     """The tables the simulation reads (split and pool_agents; overflow, coverage and
-    allocation when present)."""
+    allocation when present), each in file order (row i is line i + 2 of the file its
+    ``attrs["source"]`` names, for the simulation's checks)."""
     from wfm.core.errors import ConfigError
     from wfm.core.tables import STAGE_TABLES
-    from wfm.io.plan_folder import read_plan_tables
 
     stage = STAGE_TABLES["simulation"]
+    tables = {}
     for stem in stage.reads:
         path = plan_dir / f"{stem}.csv"
-        if stem not in stage.optional and not path.exists():
-            raise ConfigError(f"{path} is missing; run `wfm plan` (through schedule) first")
-    return read_plan_tables(plan_dir, stage.reads, scenario)
+        if not path.exists():
+            if stem not in stage.optional:
+                raise ConfigError(f"{path} is missing; run `wfm plan` (through schedule) first")
+            continue
+        tables[stem] = _in_file_order(path, stem, scenario)
+    return tables
+
+
+def _in_file_order(path: Path, name: str, scenario):
+    """One plan table as :func:`wfm.io.plan_folder.read_plan_table` reads it (a contract
+    table validated, the columns a stage adds beyond it as a side table's), rows in file
+    order."""
+    import pandas as pd
+
+    from wfm.core.tables import schema_of
+    from wfm.io.plan_folder import read_side_table
+    from wfm.io.tables import read_table
+
+    schema = schema_of(name)
+    if schema is None:
+        table = read_side_table(path)
+    else:
+        table = read_table(path, schema, scenario=scenario, ordered=False)
+        extra = [
+            col
+            for col in table.columns
+            if col not in schema.names and pd.api.types.is_string_dtype(table[col])
+        ]
+        if extra:
+            side = read_side_table(path)  # the same rows, in the same order
+            for col in extra:
+                table[col] = side[col].to_numpy()
+    table.attrs["source"] = path.name
+    return table
 
 
 @click.command()

@@ -19,6 +19,7 @@ from wfm.core.calendar import deadline_index, open_mask
 from wfm.core.config import Scenario
 from wfm.core.errors import InputError
 from wfm.core.units import S_PER_H, interval_s
+from wfm.simulate.inputs import check_simulation_inputs
 from wfm.simulate.kpis import ratio
 from wfm.simulate.network import Network
 from wfm.simulate.pools import (
@@ -76,7 +77,8 @@ def build_model(
     coverage: pd.DataFrame | None = None,
     allocation: pd.DataFrame | None = None,
 ) -> PlanModel:
-    """Check the split and pool-agent tables and build the model every replication reads.
+    """Check the plan's tables (:func:`wfm.simulate.inputs.check_simulation_inputs`: each
+    refusal names the file, line and column) and build the model every replication reads.
 
     Under ``routing.deferred_work = "allocated"``, the agents of each pool that may work on
     deferred contacts at once are capped per interval by the schedule's allocation
@@ -85,6 +87,14 @@ def build_model(
     contacts ``coverage.ai_moved_contacts`` moved to AI are taken out of the human contacts;
     ``allocation`` orders the pools answering each queue (:func:`routing_tiers`).
     """
+    check_simulation_inputs(
+        split,
+        pool_agents,
+        scenario,
+        overflow=overflow,
+        coverage=coverage,
+        allocation=allocation,
+    )
     ivl = float(interval_s(scenario.interval_min))
     sp = _checked_split(split, pool_agents, scenario)
     times = pd.concat([sp["interval_start"], pool_agents["interval_start"]])
