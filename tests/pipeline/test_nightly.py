@@ -170,7 +170,8 @@ def test_a_failed_plan_leaves_store_and_folders_as_they_were(tmp_path, monkeypat
     assert _hashes(tmp_path / "plans" / "2025-03-04") == before_files
     assert not [p for p in (tmp_path / "plans").iterdir() if p.suffix == ".tmp"]
     assert "failed, nothing changed" in Path(cfg.log_path).read_text()
-    # the same run of the same day again, on the same day, also fails: still unchanged
+    # the same run of the same day again (without the later actuals) also fails: unchanged
+    (tmp_path / "actuals" / "2025-03-04.csv").unlink()
     with pytest.raises(RuntimeError):
         run_nightly(cfg, run_date=DAY1, plan=standin_plan)
     assert _hashes(tmp_path / "plans" / "2025-03-04") == before_files

@@ -16,7 +16,10 @@ def register(group: click.Group) -> None:
     "--date",
     "run_date",
     type=click.DateTime(["%Y-%m-%d"]),
-    help="Run date (default today, UTC); a second run of a day replaces the first.",
+    help=(
+        "Run date (default today, UTC): after the last day of actuals and at most 7 days "
+        "after it; a second run of a day replaces the first."
+    ),
 )
 def nightly(config, run_date):
     """Load new actuals, re-plan, export to a dated folder, snapshot, update accuracy.
@@ -26,7 +29,11 @@ def nightly(config, run_date):
     from wfm.io.nightly import load_nightly_config
     from wfm.pipeline.nightly import run_nightly
 
-    res = run_nightly(load_nightly_config(config), run_date=run_date.date() if run_date else None)
+    res = run_nightly(
+        load_nightly_config(config),
+        run_date=run_date.date() if run_date else None,
+        config_file=config,
+    )
     for note in res.notes:
         click.echo(f"note: {note}", err=True)
     click.echo(

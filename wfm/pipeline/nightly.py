@@ -2,8 +2,12 @@
 
 One run, for a run date D (default: today, UTC):
 
+0. check, before writing anything, that the lock, the log and the store are the job's own
+   files (:mod:`wfm.pipeline.nightly_inputs`): none is one of the run's inputs, and one that
+   exists is of its kind;
 1. take the lock (a second, overlapping run stops at once and changes nothing);
-2. read and validate the new actuals;
+2. read and validate the new actuals; D must come after their last day, at most a week
+   after it (:func:`~wfm.pipeline.nightly_inputs.check_run_date`);
 3. in one run-store transaction: upsert the actuals, plan the scenario (with the config's
    ``horizon_days``) in memory on every stored actual, write the plan, the export files and
    the report into a hidden temporary folder, snapshot the forecast under date D,
@@ -26,6 +30,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -34,7 +39,7 @@ from pathlib import Path
 import pandas as pd
 
 from wfm.core.config import NightlyConfig, Scenario
-from wfm.core.errors import ConfigError
+from wfm.core.errors import ConfigError, WfmError
 from wfm.core.manifest import table_sha256
 from wfm.core.plan import Plan
 from wfm.io.files import (
@@ -49,7 +54,7 @@ from wfm.io.plan_folder import write_export, write_plan, write_report
 from wfm.io.records import NIGHTLY_RECORD, nightly_files
 from wfm.io.scenario import load_scenario
 from wfm.io.tables import read_history, write_table
-from wfm.pipeline import runstore
+from wfm.pipeline import nightly_inputs, runstore
 from wfm.report.exports import LAYOUTS, ExportOptions, export_layout
 from wfm.report.plan_entry import render_plan_report
 
@@ -107,7 +112,11 @@ def _default_plan() -> PlanFn:
 
 
 def run_nightly(
-    config: NightlyConfig, *, run_date: dt.date | None = None, plan: PlanFn | None = None
+    config: NightlyConfig,
+    *,
+    run_date: dt.date | None = None,
+    plan: PlanFn | None = None,
+    config_file: str | os.PathLike | None = None,
 ) -> NightlyResult:
     """Run the nightly job once (see the module docstring for the steps and guarantees).
 
@@ -116,20 +125,37 @@ def run_nightly(
     config : NightlyConfig
         Paths, horizon and exports.
     run_date : datetime.date, optional
-        Date of the run; default today (UTC).
+        Date of the run; default today (UTC). It must fit the actuals
+        (:func:`~wfm.pipeline.nightly_inputs.check_run_date`).
     plan : callable, optional
         Plan function with the signature of :func:`wfm.pipeline.run.make_plan`; default
         that.
+    config_file : path-like, optional
+        The config file ``config`` was read from: named in errors, and never taken as one
+        of the job's own files.
 
     Returns
     -------
     NightlyResult
+
+    Raises
+    ------
+    ConfigError
+        Before anything is written: an unknown export layout; a lock, log or store path
+        that is one of the run's inputs or an existing file of another kind
+        (:func:`check_own_files`). Under the lock, changing nothing: a run date that does
+        not fit the actuals.
     """
+    source = Path(config_file).name if config_file is not None else "nightly config"
     unknown = [name for name in config.exports if name not in LAYOUTS]
     if unknown:
         raise ConfigError(
-            f"unknown layout {unknown[0]!r}; expected one of {', '.join(LAYOUTS)}", key="exports"
+            f"unknown layout {unknown[0]!r}; expected one of {', '.join(LAYOUTS)}",
+            key="exports",
+            source=source,
         )
+    check_own_files(config, config_file=config_file)
+    given = run_date is not None
     run_date = run_date or dt.datetime.now(dt.UTC).date()
     handler = file_log_handler(config.log_path)
     root_log = logging.getLogger("wfm")
@@ -140,7 +166,7 @@ def run_nightly(
         with nightly_lock(config.lock_path):
             log.info("nightly %s: start", run_date.isoformat())
             try:
-                result = _run_locked(config, run_date, plan or _default_plan())
+                result = _run_locked(config, run_date, given, plan or _default_plan())
             except Exception as err:
                 log.error("nightly %s failed, nothing changed: %s", run_date.isoformat(), err)
                 raise
@@ -155,6 +181,34 @@ def run_nightly(
         root_log.removeHandler(handler)
         root_log.setLevel(previous_level)
         handler.close()
+
+
+def check_own_files(config: NightlyConfig, *, config_file: str | os.PathLike | None = None) -> None:
+    """Raise unless the lock, the log and the store are paths of the job's own files.
+
+    None may be one of the run's inputs (the config, the scenario, the actuals, the events
+    and people files) or another of the three; one that exists must be of its kind (a
+    nightly lock, a nightly log, a DuckDB file). Reads only; see
+    :mod:`wfm.pipeline.nightly_inputs`.
+
+    Raises
+    ------
+    ConfigError
+        Naming the config file, the key and the file.
+    """
+    source = Path(config_file).name if config_file is not None else "nightly config"
+    try:
+        scenario: Scenario | None = _nightly_scenario(config)
+    except WfmError:
+        scenario = None  # the run stops on it under the lock, and logs why
+    inputs = nightly_inputs.input_paths(config, scenario, config_file)
+    nightly_inputs.check_own_paths(config, inputs, source=source)
+    for key in nightly_inputs.OWN_FILES:
+        path = Path(getattr(config, key))
+        if path.is_file():
+            with open(path, "rb") as fh:
+                head = fh.read(nightly_inputs.HEAD_BYTES)
+            nightly_inputs.check_own_kind(key, path, head, source=source)
 
 
 def _nightly_scenario(config: NightlyConfig) -> Scenario:
@@ -223,7 +277,9 @@ def _write_outputs(
     return written, timings
 
 
-def _run_locked(config: NightlyConfig, run_date: dt.date, plan_fn: PlanFn) -> NightlyResult:
+def _run_locked(
+    config: NightlyConfig, run_date: dt.date, given: bool, plan_fn: PlanFn
+) -> NightlyResult:
     t_start = time.perf_counter()
     timings: dict[str, float] = {}
     notes: list[str] = []
@@ -240,6 +296,8 @@ def _run_locked(config: NightlyConfig, run_date: dt.date, plan_fn: PlanFn) -> Ni
     new_actuals = read_actuals_files(config.actuals_path, scenario)
     timings["read_actuals"] = time.perf_counter() - t0
     log.info("read %d rows of actuals from %s", len(new_actuals), config.actuals_path)
+    if not Path(config.store_path).exists():  # refused before the store is created
+        nightly_inputs.check_run_date(new_actuals, scenario, run_date, given=given)
 
     con = runstore.connect(config.store_path)
     try:
@@ -247,6 +305,7 @@ def _run_locked(config: NightlyConfig, run_date: dt.date, plan_fn: PlanFn) -> Ni
             t0 = time.perf_counter()
             n_actuals = runstore.load_actuals(con, new_actuals)
             history = runstore.read_actuals(con)
+            nightly_inputs.check_run_date(history, scenario, run_date, given=given)
             timings["load_actuals"] = time.perf_counter() - t0
             inputs = (config.scenario_path, config.actuals_path, config.store_path)
             with atomic_dir(dated, owned=nightly_files, inputs=inputs) as tmp:
