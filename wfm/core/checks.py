@@ -240,3 +240,25 @@ def check_requirements(df: pd.DataFrame, scenario: Scenario, *, source: str) -> 
             expected=f"rows within horizon_days = {scenario.horizon_days} days of each other "
             "(check this row's date, or raise horizon_days in the scenario)",
         )
+    _check_complete(df, step, source)
+
+
+def _check_complete(df: pd.DataFrame, step: pd.Timedelta, source: str) -> None:
+    """Raise where a (site, skill) of a REQUIREMENTS table lacks a row between its own first
+    and last rows: the scheduler would read the missing interval as needing no agent (a
+    deleted row of 17 agents was planned at 0). Each pair keeps its own span, so sites of
+    other time zones may cover other local days."""
+    for (site, skill), part in df.groupby(["site", "skill"], sort=True):
+        ts = pd.DatetimeIndex(part["interval_start"])
+        grid = pd.date_range(ts.min(), ts.max(), freq=step)
+        if len(ts.unique()) >= len(grid):
+            continue
+        missing = grid.difference(ts)
+        raise InputError(
+            f"no row for site {site!r}, skill {skill!r} at {missing[0].isoformat()}",
+            source=source,
+            key="interval_start",
+            expected=f"a row in every interval from {ts.min().isoformat()} to "
+            f"{ts.max().isoformat()} for this site and skill (agents_required 0 where none "
+            "is needed)",
+        )

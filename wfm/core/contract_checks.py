@@ -160,6 +160,19 @@ def _check_rules(df: pd.DataFrame, schema: TableSchema, src: str) -> None:
                     key=a,
                     expected=f"{a} at most {b} on every row",
                 )
+    for c, count in schema.positive_where:
+        if c in df.columns and count in df.columns:
+            n = df[count].to_numpy(dtype=float)
+            bad = (n > 1e-9) & ~(df[c].to_numpy(dtype=float, na_value=np.nan) > 0)
+            if bad.any():
+                row = int(np.argmax(bad))
+                raise InputError(
+                    f"{c} of {df[c].iloc[row]} on a row with {n[row]:g} {count}",
+                    source=src,
+                    line=row + 2,
+                    key=c,
+                    expected=f"{c} > 0 where {count} > 0",
+                )
     if "contacts" not in df.columns:
         return
     answered = df["contacts"].to_numpy(dtype=float)

@@ -80,6 +80,9 @@ class TableSchema:
     positive_when_answered : tuple of str
         Handle-time columns that must be > 0 on rows with answered contacts
         (``contacts`` − ``abandoned`` > 0); 0 or empty is allowed elsewhere.
+    positive_where : tuple of (str, str)
+        Column pairs ``(aht, count)``: handle time ``aht`` > 0 on rows where ``count`` > 0
+        (``human_aht_s`` where there are ``human_contacts``).
     """
 
     name: str
@@ -87,6 +90,7 @@ class TableSchema:
     min_rows: int = 0
     at_most: tuple[tuple[str, str], ...] = ()
     positive_when_answered: tuple[str, ...] = ()
+    positive_where: tuple[tuple[str, str], ...] = ()
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -161,6 +165,8 @@ FORECAST = TableSchema(
         Column("model", "str"),
     ),
     min_rows=1,
+    at_most=(("contacts_lo", "contacts"), ("contacts", "contacts_hi")),
+    positive_where=(("aht_s", "contacts"),),
 )
 
 SPLIT = TableSchema(
@@ -177,6 +183,8 @@ SPLIT = TableSchema(
         _rate("ai_max_rate", required=False),
     ),
     min_rows=1,
+    at_most=(("ai_min_rate", "ai_max_rate"),),
+    positive_where=(("human_aht_s", "human_contacts"),),
 )
 
 REQUIREMENTS = TableSchema(
@@ -198,6 +206,7 @@ REQUIREMENTS = TableSchema(
         _contacts("ai_sessions_used", required=False),
     ),
     min_rows=1,
+    at_most=(("agents_required", "agents_required_gross"),),
     positive_when_answered=("aht_s",),
 )
 

@@ -12,6 +12,7 @@ from wfm.core.errors import InputError
 from wfm.core.results import StageResult
 from wfm.core.schemas import REQUIREMENTS
 from wfm.core.units import MIN_PER_H, interval_s
+from wfm.staffing.erlang import MAX_TRAFFIC_ERLANGS
 from wfm.staffing.multiskill import pooling_table
 from wfm.staffing.shrinkage import gross_agents
 from wfm.staffing.sizing import QUEUE_MODELS, SkillLoad, SkillStaffing
@@ -143,6 +144,7 @@ def staffing_requirements(split: pd.DataFrame, scenario: Scenario) -> StageResul
     sites = sorted(df["site"].unique())
     skills = list(scenario.skill_names())
     grouped = df.groupby(["site", "skill", "interval_start"])[["human_contacts", "work_s"]].sum()
+    _check_loads(grouped, interval_min, str(split.attrs.get("source", "split")))
     frames = []
     for site in sites:
         for skill in skills:
@@ -160,6 +162,25 @@ def staffing_requirements(split: pd.DataFrame, scenario: Scenario) -> StageResul
     log.info("staffing: %d rows, %.0f net agent-hours", len(table), figures["agent_hours_net"])
     return StageResult(
         table=table, tables={"pooling": pooling}, notes=tuple(notes), figures=figures
+    )
+
+
+def _check_loads(grouped: pd.DataFrame, interval_min: int, source: str) -> None:
+    """Raise :class:`InputError` where a skill's offered load in an interval (work /
+    interval) is above ``MAX_TRAFFIC_ERLANGS``: no queue model staffs it (beyond 100,000
+    agents), and the least-agents searches refuse it."""
+    load = grouped["work_s"] / (interval_min * 60.0)
+    over = load[load > MAX_TRAFFIC_ERLANGS]
+    if over.empty:
+        return
+    (site, skill, when), erlangs = next(iter(over.items()))
+    raise InputError(
+        f"offered load of {erlangs:,.0f} Erlangs for skill {skill!r} at site {site!r} in the "
+        f"interval {when.isoformat()}",
+        source=source,
+        key="human_contacts",
+        expected=f"at most {MAX_TRAFFIC_ERLANGS:,.0f} Erlangs (human_contacts × human_aht_s / "
+        "interval, summed over the skill's segments)",
     )
 
 
