@@ -245,7 +245,7 @@ def main() -> None:
             plan = _standin(tables, manifest)
         kind = "real plan" if plan is None else "stand-in plan"
         for night in (1, 2):
-            res = run_nightly(cfg, run_date=dt.date(2025, 3, 3), plan=plan)
+            res = run_nightly(cfg, run_date=dt.date(2025, 3, 4), plan=plan)
             rows.append(
                 (
                     f"nightly run {night} of the same day ({kind})",
