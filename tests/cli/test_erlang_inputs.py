@@ -14,7 +14,7 @@ from click.testing import CliRunner
 from wfm.cli import erlang as erlang_cli, main
 from wfm.core.checks import MAX_SHRINKAGE_RATE
 from wfm.core.schemas import MAX_AGENTS
-from wfm.staffing import calculator
+from wfm.staffing import erlang_cases
 
 HEADER = "contacts,interval_min,aht_s,sl_threshold_s"
 C1 = ["--contacts", "100", "--aht-s", "180"]  # 10 Erlang
@@ -167,8 +167,8 @@ def test_a_load_too_large_from_options_names_the_options_and_the_load() -> None:
 
 
 def test_option_bounds_are_the_calculator_bounds() -> None:
-    assert erlang_cli._MIN_OCCUPANCY_RATE == calculator.MIN_OCCUPANCY_RATE
-    assert erlang_cli._FTE_H_PER_WEEK == calculator.FTE_H_PER_WEEK
-    schema = {c.name: c for c in calculator.CASE_SCHEMAS["c"].columns}
+    assert erlang_cli._MIN_OCCUPANCY_RATE == erlang_cases.MIN_OCCUPANCY_RATE
+    assert erlang_cli._FTE_H_PER_WEEK == erlang_cases.FTE_H_PER_WEEK
+    schema = {c.name: c for c in erlang_cases.CASE_SCHEMAS["c"].columns}
     assert schema["shrinkage_rate"].max_value == MAX_SHRINKAGE_RATE
     assert schema["agents"].max_value == MAX_AGENTS

@@ -9,7 +9,8 @@ import pandas as pd
 import pytest
 
 from wfm.core.errors import InputError
-from wfm.staffing.calculator import OPTIONS, erlang_cases, with_paid_agents
+from wfm.staffing.calculator import erlang_cases, with_paid_agents
+from wfm.staffing.erlang_cases import OPTIONS
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "staffing"
 

@@ -182,7 +182,8 @@ def _run_batch(model: str, input_path: str, out_path: str | None, abandoned_in_s
 
     from wfm.cli.stage_output import check_outputs
     from wfm.io.tables import read_table, write_table
-    from wfm.staffing.calculator import CASE_SCHEMAS, erlang_cases, with_paid_agents
+    from wfm.staffing.calculator import erlang_cases, with_paid_agents
+    from wfm.staffing.erlang_cases import CASE_SCHEMAS
 
     if out_path:  # refused before anything is read: never replace the input
         check_outputs(out_path, "erlang", folder=False, inputs=(input_path,))
@@ -204,12 +205,12 @@ def _run_one(model: str, options: dict, as_json: bool, abandoned_in_sl: bool) ->
 
     from wfm.core.errors import InputError
     from wfm.staffing.calculator import (
-        OPTIONS,
         OUTPUT_COLUMNS,
         PAID_COLUMNS,
         erlang_cases,
         with_paid_agents,
     )
+    from wfm.staffing.erlang_cases import OPTIONS
 
     for needed in ("contacts", "aht_s") + (("patience_s",) if model == "a" else ()):
         if options.get(needed) is None:

@@ -14,74 +14,22 @@ import numpy as np
 import pandas as pd
 
 from wfm.core.checks import MAX_SHRINKAGE_RATE
-from wfm.core.errors import InputError
-from wfm.core.schemas import MAX_AGENTS, Column, TableSchema
+from wfm.core.schemas import MAX_AGENTS
 from wfm.core.units import S_PER_MIN
 from wfm.staffing import agents_search, erlang, erlang_a, erlang_c_search
-
-#: Lowest ``max_occupancy_rate``: below it the least agents are more than ten times the load.
-MIN_OCCUPANCY_RATE = 0.1
-#: Range of ``fte_h_per_week``, the contract hours of one FTE [h/week].
-FTE_H_PER_WEEK = (1.0, 168.0)
-#: Source naming one case given as command-line options: errors name the options
-#: (``--aht-s``), not a line and column.
-OPTIONS = "options"
-#: Columns of Erlang A only: an Erlang C case would ignore them.
-ERLANG_A_ONLY = ("patience_s", "max_abandon_rate")
-#: Targets of the least-agents search: a row with ``agents`` has no use for them.
-TARGETS = ("sl_target_rate", "asa_target_s", "max_occupancy_rate", "max_abandon_rate")
-
-
-def _num(name: str, **kw) -> Column:
-    kw.setdefault("min_value", 0.0)
-    return Column(name, "float", **kw)
-
-
-_COMMON = (
-    _num("contacts"),
-    _num("interval_min"),
-    _num("aht_s"),
-    _num("sl_threshold_s"),
-    Column("sl_target_rate", "float", required=False, nullable=True, min_value=0.0, max_value=1.0),
-    _num("agents", required=False, nullable=True, max_value=MAX_AGENTS),
-    _num("asa_target_s", required=False, nullable=True),
-    _num(
-        "max_occupancy_rate",
-        required=False,
-        nullable=True,
-        min_value=MIN_OCCUPANCY_RATE,
-        max_value=1.0,
-    ),
-    # paid agents and FTE (see with_paid_agents)
-    _num("shrinkage_rate", required=False, nullable=True, max_value=MAX_SHRINKAGE_RATE),
-    _num("open_h_per_week", required=False, nullable=True, max_value=168.0),
-    _num(
-        "fte_h_per_week",
-        required=False,
-        nullable=True,
-        min_value=FTE_H_PER_WEEK[0],
-        max_value=FTE_H_PER_WEEK[1],
-    ),
+from wfm.staffing.erlang_cases import (
+    CASE_SCHEMAS,
+    FTE_H_PER_WEEK,
+    OPTIONS,
+    big_number,
+    case_error,
+    check_agents_found,
+    checked_columns,
+    column_values,
+    fail_at_first,
+    option_names,
+    refuse_erlang_a_columns,
 )
-
-CASE_SCHEMAS: dict[str, TableSchema] = {
-    "c": TableSchema("erlang_c_cases", _COMMON),
-    "a": TableSchema(
-        "erlang_a_cases",
-        _COMMON
-        + (
-            _num("patience_s"),
-            Column(
-                "max_abandon_rate",
-                "float",
-                required=False,
-                nullable=True,
-                min_value=0.0,
-                max_value=1.0,
-            ),
-        ),
-    ),
-}
 
 OUTPUT_COLUMNS = {
     "c": (
@@ -111,55 +59,6 @@ PAID_COLUMNS = ("shrinkage_rate", "agents_gross", "agents_paid", "fte_week")
 # a gross count within this of a whole number is that number: 21 / (1 − 0.3) is
 # 30.000000000000004 in floating point and must not round up to 31
 _WHOLE_TOL = 1e-9
-
-
-def _column(cases: pd.DataFrame, name: str) -> np.ndarray:
-    if name not in cases.columns:
-        return np.full(len(cases), np.nan)
-    return pd.to_numeric(cases[name], errors="coerce").to_numpy(dtype=np.float64)
-
-
-def _opt(name: str) -> str:
-    """The command-line option of a column: ``aht_s`` → ``--aht-s``."""
-    return "--" + name.replace("_", "-")
-
-
-def _error(
-    source: str,
-    row: int,
-    message: str,
-    key: str | None = None,
-    *,
-    got: object = None,
-    expected: str | None = None,
-) -> InputError:
-    """The error of one case: at its line and column in a file, or naming its options."""
-    if source == OPTIONS:
-        return InputError(message, key=key and _opt(key), got=got, expected=expected)
-    return InputError(message, source=source, line=row + 2, key=key, got=got, expected=expected)
-
-
-def _fail(
-    mask: np.ndarray,
-    message: str,
-    source: str,
-    key: str,
-    values: np.ndarray,
-    expected: str | None = None,
-) -> None:
-    if mask.any():
-        row = int(np.argmax(mask))
-        raise _error(source, row, message, key, got=values[row], expected=expected)
-
-
-def _names(source: str, *columns: str) -> list[str]:
-    """Columns as a message names them: options for one case, else column names."""
-    return [_opt(c) if source == OPTIONS else c for c in columns]
-
-
-def _big(value: float) -> str:
-    """A count or load for a message: ``1,400,000`` (never 300 digits)."""
-    return f"{value:,.0f}" if abs(value) < 1e15 else f"{value:.3g}"
 
 
 def erlang_cases(
@@ -212,17 +111,17 @@ def erlang_cases(
     if model not in CASE_SCHEMAS:
         raise ValueError(f"model must be 'c' or 'a'; got {model!r}")
     if model == "c":
-        _refuse_erlang_a_columns(cases, source)
-    v = _checked_columns(cases, CASE_SCHEMAS[model], source)
+        refuse_erlang_a_columns(cases, source)
+    v = checked_columns(cases, CASE_SCHEMAS[model], source)
     v["load"] = load = v["contacts"] * v["aht_s"] / (v["interval_min"] * S_PER_MIN)
     big = ~(load <= erlang.MAX_TRAFFIC_ERLANGS)  # beyond it the search would run for ever
     if big.any():
         row = int(np.argmax(big))
-        contacts, aht, interval = _names(source, "contacts", "aht_s", "interval_min")
-        raise _error(
+        contacts, aht, interval = option_names(source, "contacts", "aht_s", "interval_min")
+        raise case_error(
             source,
             row,
-            f"offered load {contacts} × {aht} / ({interval} × 60 s) = {_big(load[row])} "
+            f"offered load {contacts} × {aht} / ({interval} × 60 s) = {big_number(load[row])} "
             f"Erlangs is above {erlang.MAX_TRAFFIC_ERLANGS:,.0f} Erlangs, the most the "
             "calculator solves",
             # one case: the options together drive the load; a file: the column as before
@@ -232,117 +131,8 @@ def erlang_cases(
     out = cases.copy()
     out["traffic_erlangs"] = load
     out = _SOLVERS[model](cases, out, v, abandoned_in_sl, source)
-    _check_agents_found(out["agents"].to_numpy(), v, source)
+    check_agents_found(out["agents"].to_numpy(), v, source)
     return out
-
-
-def _refuse_erlang_a_columns(cases: pd.DataFrame, source: str) -> None:
-    """Erlang C has no abandonment: a patience or abandonment target given to it would be
-    ignored without a word."""
-    for name in ERLANG_A_ONLY:
-        if name in cases.columns:
-            given = cases[name].notna() & (cases[name].astype(str).str.strip() != "")
-            if given.any():
-                row = int(np.argmax(given.to_numpy()))
-                raise _error(
-                    source,
-                    row,
-                    "is an Erlang A column (abandonment), which Erlang C would ignore",
-                    name,
-                    got=cases[name].iloc[row],
-                    expected="wfm erlang a for a queue with abandonment, or the column removed",
-                )
-
-
-def _check_agents_found(n: np.ndarray, v: dict, source: str) -> None:
-    """Refuse a least-agents result above ``MAX_AGENTS``, naming the load and occupancy."""
-    big = v["find"] & (n > MAX_AGENTS)
-    if not big.any():
-        return
-    row = int(np.argmax(big))
-    load, occ = v["load"][row], v["max_occupancy_rate"][row]
-    contacts, aht, interval, occ_name = _names(
-        source, "contacts", "aht_s", "interval_min", "max_occupancy_rate"
-    )
-    why = f"an offered load of {load:,.1f} Erlangs ({contacts} × {aht} / {interval})"
-    if not np.isnan(occ):
-        why += f" at {occ_name} {occ:g} (at least load / {occ:g} = {_big(load / occ)} agents)"
-    raise _error(
-        source,
-        row,
-        f"{_big(n[row])} agents on queue needed for {why}, above {MAX_AGENTS:,.0f}, the "
-        "most agents a plan holds",
-        expected=f"a smaller load or a higher {occ_name}"
-        if not np.isnan(occ)
-        else "a smaller load (fewer contacts, a shorter AHT, a longer interval)",
-    )
-
-
-def _checked_columns(cases: pd.DataFrame, schema: TableSchema, source: str) -> dict:
-    """The columns common to both models as float arrays, each value checked."""
-    for col in schema.columns:
-        if col.required and col.name not in cases.columns:
-            raise InputError(
-                f"missing column {col.name!r}",
-                source=source,
-                line=1,
-                expected=", ".join(c.name for c in schema.columns if c.required),
-            )
-    names = ("contacts", "interval_min", "aht_s", "sl_threshold_s", "sl_target_rate", "agents")
-    v = {c: _column(cases, c) for c in (*names, "asa_target_s", "max_occupancy_rate")}
-    for name in ("contacts", "interval_min", "aht_s", "sl_threshold_s", "asa_target_s"):
-        _fail(np.isinf(v[name]), "must be a finite number", source, name, v[name])
-    for name in ("contacts", "sl_threshold_s"):
-        values = v[name]
-        _fail(np.isnan(values) | (values < 0), "must be a number ≥ 0", source, name, values)
-    for name in ("interval_min", "aht_s"):
-        _fail(~(v[name] > 0), "must be a number > 0", source, name, v[name])
-    target, agents = v["sl_target_rate"], v["agents"]
-    v["find"] = find = np.isnan(agents)
-    for name in TARGETS:  # a row asks one question: the least agents, or their KPIs
-        values = _column(cases, name)
-        target_name, agents_name = _names(source, name, "agents")
-        _fail(
-            ~find & ~np.isnan(values),
-            f"is a target of the least-agents search, but {agents_name} is given: give "
-            f"{target_name} to find the least agents, or {agents_name} for their KPIs, not both",
-            source,
-            name,
-            values,
-        )
-    _fail(
-        find & np.isnan(target),
-        "give sl_target_rate (to find agents) or agents",
-        source,
-        "sl_target_rate",
-        target,
-    )
-    _fail(
-        find & ((target <= 0) | (target >= 1)),
-        "must be in (0, 1)",
-        source,
-        "sl_target_rate",
-        target,
-    )
-    _fail(~find & (agents != np.round(agents)), "must be a whole number", source, "agents", agents)
-    _fail(
-        ~find & ((agents < 0) | (agents > MAX_AGENTS)),
-        f"must be in [0, {MAX_AGENTS:,.0f}] (the most agents a plan holds)",
-        source,
-        "agents",
-        agents,
-    )
-    max_occ, asa_t = v["max_occupancy_rate"], v["asa_target_s"]
-    _fail(
-        (max_occ < MIN_OCCUPANCY_RATE) | (max_occ > 1),
-        f"must be in [{MIN_OCCUPANCY_RATE:g}, 1] (below {MIN_OCCUPANCY_RATE:g} the agents "
-        f"are over {1 / MIN_OCCUPANCY_RATE:g} times the load)",
-        source,
-        "max_occupancy_rate",
-        max_occ,
-    )
-    _fail(asa_t <= 0, "must be > 0", source, "asa_target_s", asa_t)
-    return v
 
 
 def _solve_c(
@@ -375,10 +165,10 @@ def _solve_a(
     """Erlang A: patience and abandonment checked, least agents where asked, KPIs of all."""
     load, aht, thr, find = v["load"], v["aht_s"], v["sl_threshold_s"], v["find"]
     n = np.where(find, 0.0, v["agents"])
-    patience = _column(cases, "patience_s")
-    _fail(~(patience > 0), "must be a number > 0", source, "patience_s", patience)
-    max_ab = _column(cases, "max_abandon_rate")
-    _fail(max_ab <= 0, "must be in (0, 1]", source, "max_abandon_rate", max_ab)
+    patience = column_values(cases, "patience_s")
+    fail_at_first(~(patience > 0), "must be a number > 0", source, "patience_s", patience)
+    max_ab = column_values(cases, "max_abandon_rate")
+    fail_at_first(max_ab <= 0, "must be in (0, 1]", source, "max_abandon_rate", max_ab)
     if find.any():
         n[find] = agents_search.agents_for_target(
             load[find],
@@ -448,19 +238,23 @@ def with_paid_agents(out: pd.DataFrame, *, source: str = "cases") -> pd.DataFram
     >>> int(paid.agents_paid[0]), round(float(paid.fte_week[0]), 6)
     (19, 32.0)
     """
-    shrink = np.nan_to_num(_column(out, "shrinkage_rate"), nan=0.0)
-    _fail(
+    shrink = np.nan_to_num(column_values(out, "shrinkage_rate"), nan=0.0)
+    fail_at_first(
         ~((shrink >= 0) & (shrink <= MAX_SHRINKAGE_RATE)),
         f"must be in [0, {MAX_SHRINKAGE_RATE:g}] (above it under a tenth of paid time is on queue)",
         source,
         "shrinkage_rate",
         shrink,
     )
-    open_h, fte_h = _column(out, "open_h_per_week"), _column(out, "fte_h_per_week")
-    _fail(~(open_h > 0) & ~np.isnan(open_h), "must be > 0", source, "open_h_per_week", open_h)
-    _fail(open_h > 168, "must be ≤ 168 (hours in a week)", source, "open_h_per_week", open_h)
+    open_h, fte_h = column_values(out, "open_h_per_week"), column_values(out, "fte_h_per_week")
+    fail_at_first(
+        ~(open_h > 0) & ~np.isnan(open_h), "must be > 0", source, "open_h_per_week", open_h
+    )
+    fail_at_first(
+        open_h > 168, "must be ≤ 168 (hours in a week)", source, "open_h_per_week", open_h
+    )
     low, high = FTE_H_PER_WEEK
-    _fail(
+    fail_at_first(
         ~((fte_h >= low) & (fte_h <= high)) & ~np.isnan(fte_h),
         f"must be in [{low:g}, {high:g}] (contract hours of one FTE a week)",
         source,
@@ -471,19 +265,21 @@ def with_paid_agents(out: pd.DataFrame, *, source: str = "cases") -> pd.DataFram
     if one.any():
         row = int(np.argmax(one))
         key, other = ("open_h_per_week", "fte_h_per_week")[:: 1 if np.isnan(open_h[row]) else -1]
-        (other_name,) = _names(source, other)
-        raise _error(source, row, f"is empty but {other_name} is given; give both or neither", key)
+        (other_name,) = option_names(source, other)
+        raise case_error(
+            source, row, f"is empty but {other_name} is given; give both or neither", key
+        )
     agents = out["agents"].to_numpy(dtype=np.float64)
     gross = agents / (1.0 - shrink)
     paid_n = np.ceil(gross - _WHOLE_TOL)
     big = paid_n > MAX_AGENTS
     if big.any():
         row = int(np.argmax(big))
-        (shrink_name,) = _names(source, "shrinkage_rate")
-        raise _error(
+        (shrink_name,) = option_names(source, "shrinkage_rate")
+        raise case_error(
             source,
             row,
-            f"{_big(paid_n[row])} agents paid ({_big(agents[row])} on queue / (1 − "
+            f"{big_number(paid_n[row])} agents paid ({big_number(agents[row])} on queue / (1 − "
             f"{shrink[row]:g}), rounded up) is above {MAX_AGENTS:,.0f}, the most agents a "
             "plan holds",
             "shrinkage_rate",
