@@ -99,6 +99,8 @@ BAD = [
     ("extra field", [HEADER, GOOD[0] + ",oops"], 2, "fields where the header has"),
     ("missing value", [HEADER, "2025-03-03T08:00:00+01:00,voice,,1,180"], 2, "missing value"),
     ("empty timestamp", [HEADER, ",voice,open,1,180"], 2, "missing timestamp"),
+    # reported as a time without its UTC offset
+    ("no time at all", [HEADER, "yesterday,voice,open,1,180"], 2, "not a timestamp"),
     (
         "negative aht",
         [HEADER, "2025-03-03T08:00:00+01:00,voice,open,1,-180"],

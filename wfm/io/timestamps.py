@@ -30,6 +30,14 @@ def parse_times(values: pd.Series, source: str, column: str, tz: str | None) -> 
     s = values.astype(str).str.strip()
     raise_at_first(s == "", "missing timestamp", source=source, key=column, expected=_ISO)
     has_offset = s.str.contains(_OFFSET).to_numpy()
+    raise_at_first(  # 'yesterday' is no time at all, not a time without its offset
+        ~s.str.match(r"\d{4}-\d{2}-\d{2}"),
+        "not a timestamp",
+        source=source,
+        key=column,
+        got=s,
+        expected=_ISO,
+    )
     if tz is None:
         raise_at_first(
             ~has_offset,
