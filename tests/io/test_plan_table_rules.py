@@ -110,3 +110,22 @@ def test_a_load_no_queue_model_staffs_is_refused_naming_the_skill(tmp_path, tiny
     msg = str(info.value)
     assert msg.startswith("split.csv, human_contacts: offered load of 200,000 Erlangs"), msg
     assert "at most 100,000 Erlangs" in msg
+
+
+def test_a_requirements_table_of_open_hours_only_is_complete(tmp_path, tiny_scenario):
+    # another tool lists only the open hours of each day: no row is missing inside a day
+    header = (
+        "interval_start,site,skill,agents_required,agents_required_gross,"
+        "service_level_rate,asa_s,occupancy_rate"
+    )
+    days = [
+        pd.Timestamp("2025-03-03T07:00", tz="Europe/Paris"),
+        pd.Timestamp("2025-03-04T07:00", tz="Europe/Paris"),
+    ]
+    rows = [
+        f"{t.tz_convert('UTC').isoformat()},lyon,voice_open,3,4,,,"
+        for d in days
+        for t in pd.date_range(d, periods=28, freq="30min")  # 07:00-21:00 local
+    ]
+    path = _csv(tmp_path, "requirements", header, rows)
+    assert len(read_table(path, SCHEMAS["requirements"], scenario=tiny_scenario)) == 56

@@ -240,25 +240,31 @@ def check_requirements(df: pd.DataFrame, scenario: Scenario, *, source: str) -> 
             expected=f"rows within horizon_days = {scenario.horizon_days} days of each other "
             "(check this row's date, or raise horizon_days in the scenario)",
         )
-    _check_complete(df, step, source)
+    _check_complete(df, step, {n: site.tz for n, site in scenario.sites.items()}, source)
 
 
-def _check_complete(df: pd.DataFrame, step: pd.Timedelta, source: str) -> None:
-    """Raise where a (site, skill) of a REQUIREMENTS table lacks a row between its own first
-    and last rows: the scheduler would read the missing interval as needing no agent (a
-    deleted row of 17 agents was planned at 0). Each pair keeps its own span, so sites of
-    other time zones may cover other local days."""
+def _check_complete(
+    df: pd.DataFrame, step: pd.Timedelta, zones: dict[str, str], source: str
+) -> None:
+    """Raise where a (site, skill) of a REQUIREMENTS table lacks a row inside one of its
+    site-local days, between the day's first and last rows: the scheduler would read the
+    missing interval as needing no agent (a deleted row of 17 agents was planned at 0). A
+    table of another tool that lists only the open hours, some days or some skills is
+    complete."""
     for (site, skill), part in df.groupby(["site", "skill"], sort=True):
-        ts = pd.DatetimeIndex(part["interval_start"])
-        grid = pd.date_range(ts.min(), ts.max(), freq=step)
-        if len(ts.unique()) >= len(grid):
-            continue
-        missing = grid.difference(ts)
-        raise InputError(
-            f"no row for site {site!r}, skill {skill!r} at {missing[0].isoformat()}",
-            source=source,
-            key="interval_start",
-            expected=f"a row in every interval from {ts.min().isoformat()} to "
-            f"{ts.max().isoformat()} for this site and skill (agents_required 0 where none "
-            "is needed)",
-        )
+        ts = pd.DatetimeIndex(part["interval_start"]).unique()
+        days = ts.tz_convert(zones[site]).date
+        for day in sorted(set(days)):
+            have = ts[days == day]
+            grid = pd.date_range(have.min(), have.max(), freq=step)
+            if len(have) >= len(grid):
+                continue
+            missing = grid.difference(have)
+            raise InputError(
+                f"no row for site {site!r}, skill {skill!r} at {missing[0].isoformat()}",
+                source=source,
+                key="interval_start",
+                expected=f"a row in every interval of the site's day {day} from "
+                f"{have.min().isoformat()} to {have.max().isoformat()} (agents_required 0 "
+                "where none is needed)",
+            )
