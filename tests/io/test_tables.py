@@ -374,3 +374,14 @@ def test_a_column_wfm_does_not_read_is_allowed_when_it_is_no_misspelling(tmp_pat
     lines = ["interval_start,channel,segment,contacts,aht_s,queue_name", GOOD[0] + ",main"]
     df = read_history(_write(tmp_path, lines), tiny_scenario)
     assert df["contacts"].tolist() == [12.0]
+
+
+def test_a_column_inside_a_contract_name_is_another_quantity_not_a_misspelling():
+    # the Erlang calculator's own output column occupancy_rate was refused as a misspelt
+    # max_occupancy_rate when read back as cases
+    from wfm.core.contract_checks import check_column_names
+    from wfm.staffing.erlang_cases import CASE_SCHEMAS
+
+    check_column_names(["contacts", "occupancy_rate"], CASE_SCHEMAS["c"], source="cases.csv")
+    with pytest.raises(InputError, match="did you mean 'max_occupancy_rate'"):
+        check_column_names(["max_ocupancy_rate"], CASE_SCHEMAS["c"], source="cases.csv")

@@ -80,7 +80,12 @@ def _meant(name: str, absent: list[str]) -> str | None:
         bare = next((col[: -len(u)] for u in UNIT_SUFFIXES if col.endswith(u)), col)
         if low == bare:
             return col
-    lows = {c.lower(): c for c in absent}
+    # one name inside the other is another quantity (occupancy_rate, max_occupancy_rate)
+    lows = {
+        c.lower(): c
+        for c in absent
+        if low == c.lower() or (low not in c.lower() and c.lower() not in low)
+    }
     match = difflib.get_close_matches(low, list(lows), n=1, cutoff=MISSPELT_CUTOFF)
     return lows[match[0]] if match else None
 
