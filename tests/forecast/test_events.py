@@ -74,3 +74,15 @@ def test_scopes_that_reach_a_series_pass(tiny_dict):
         history(days=28, series=ALL_TINY), scenario(tiny_dict), events=events, days=7
     )
     assert len(res.table) > 0
+
+
+def test_an_event_error_names_its_own_line_though_the_file_is_not_in_date_order(
+    tmp_path, tiny_dict
+):
+    path = _events(tmp_path, "2025-02-06,all,2.0,", "2025-02-05,voise,2.0,", "2025-02-04,all,2.0,")
+    events = read_table(path, EVENTS, ordered=False)
+    with pytest.raises(InputError) as info:
+        forecast_contacts(
+            history(days=28, series=ALL_TINY), scenario(tiny_dict), events=events, days=7
+        )
+    assert str(info.value).startswith("events.csv, line 3, column scope")

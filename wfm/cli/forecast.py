@@ -85,7 +85,7 @@ def run_forecast(
     if events is None and sc and sc.forecast.events_file:
         events = Path(scenario).parent / sc.forecast.events_file
     inputs = tuple(p for p in (scenario, history, events) if p)
-    ev = read_table(events, EVENTS) if events else None
+    ev = read_table(events, EVENTS, ordered=False) if events else None
     if ev is not None:
         check_events(ev, source=Path(events).name)
     # without a scenario the rows stay in the file's order: the grid check names their line
