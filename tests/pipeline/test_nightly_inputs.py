@@ -136,27 +136,27 @@ def test_a_run_date_before_the_actuals_is_refused_naming_the_dates_accepted(tmp_
     assert message == (
         "wfm: config error: --date: 2020-01-01 does not fit the actuals: they end on "
         "2025-03-03 (the new actuals and the run store), and the plan of 2 days starts on "
-        "2025-03-04; accepted: a run date from 2025-03-04 to 2025-03-05 (after the last day "
-        "of actuals, at most 7 days after it, and not after the plan's last day)"
+        "2025-03-04; accepted: a run date from 2025-03-03 to 2025-03-05 (on or after the last "
+        "day of actuals, at most 7 days after it, and not after the plan's last day)"
     )
     assert not (tmp_path / "store").exists() and not (tmp_path / "plans" / "2020-01-01").exists()
     _refused(tmp_path, "--date", "2025-03-06")  # the plan ends the day before
-    _refused(tmp_path, "--date", "2025-03-03")  # the last day of actuals
+    _refused(tmp_path, "--date", "2025-03-02")  # the day before the last day of actuals
 
 
-def test_a_run_date_on_the_stored_last_day_is_refused_and_the_store_kept(tmp_path):
+def test_a_run_date_before_the_stored_last_day_is_refused_and_the_store_kept(tmp_path):
     cfg = load_nightly_config(_config(tmp_path))
     run_nightly(cfg, run_date=DAY1, plan=standin_plan)
     _actuals("2025-03-04").to_csv(tmp_path / "actuals" / "2025-03-04.csv", index=False)
     before = _store_state(Path(cfg.store_path))
     with pytest.raises(ConfigError, match="they end on 2025-03-04"):
-        run_nightly(cfg, run_date=DAY1, plan=standin_plan)
+        run_nightly(cfg, run_date=dt.date(2025, 3, 3), plan=standin_plan)
     assert _store_state(Path(cfg.store_path)) == before
     run_nightly(cfg, run_date=DAY2, plan=standin_plan)
     (tmp_path / "actuals" / "2025-03-04.csv").unlink()  # the store still holds that day
     before = _store_state(Path(cfg.store_path))
-    with pytest.raises(ConfigError, match="accepted: a run date from 2025-03-05 to 2025-03-06"):
-        run_nightly(cfg, run_date=DAY1, plan=standin_plan)
+    with pytest.raises(ConfigError, match="accepted: a run date from 2025-03-04 to 2025-03-06"):
+        run_nightly(cfg, run_date=dt.date(2025, 3, 3), plan=standin_plan)
     assert _store_state(Path(cfg.store_path)) == before
     res = run_nightly(cfg, run_date=dt.date(2025, 3, 6), plan=standin_plan)  # last accepted
     assert res.run_id == "nightly-2025-03-06"
@@ -178,8 +178,21 @@ def test_a_run_date_follows_the_scenarios_start_date_and_the_sites_calendar():
     scenario = load_scenario(CLOSED)  # start_date 2025-03-08, horizon 1 day, Europe/Paris
     check_run_date(_history("2025-03-06"), scenario, dt.date(2025, 3, 8), given=True)
     # 22:30Z on 03-07 is 23:30 in Paris: the actuals end on 03-07, the plan is of 03-08
-    with pytest.raises(ConfigError, match="accepted: the run date 2025-03-08 "):
+    with pytest.raises(ConfigError, match="accepted: a run date from 2025-03-07 to 2025-03-08 "):
         check_run_date(_history("2025-03-07"), scenario, dt.date(2025, 3, 9), given=True)
-    # 22:30Z on 03-08 is 03-08 in Paris: nothing is after the actuals and in the plan
-    with pytest.raises(ConfigError, match="start_date lies too far from the actuals"):
+    # 22:30Z on 03-08 is 03-08 in Paris: only the plan's own day, the last day of actuals
+    with pytest.raises(ConfigError, match="accepted: the run date 2025-03-08 "):
         check_run_date(_history("2025-03-08"), scenario, dt.date(2025, 3, 9), given=True)
+    check_run_date(_history("2025-03-08"), scenario, dt.date(2025, 3, 8), given=True)
+
+
+def test_the_jobs_own_older_lock_and_a_state_folder_are_its_own(tmp_path):
+    # a lock of a pid alone (written before the start time was added) was refused, and so
+    # was a lock under plans/.state, taken for a dated folder's scratch copy
+    check_own_kind("lock_path", tmp_path / "nightly.lock", b"12345\n", source="nightly.toml")
+    (tmp_path / "plans" / ".state").mkdir(parents=True)
+    cfg = load_nightly_config(_config(tmp_path, lock_path='"plans/.state/nightly.lock"'))
+    res = run_nightly(cfg, run_date=DAY1, plan=standin_plan)
+    assert res.run_id == "nightly-2025-03-04"
+    with pytest.raises(ConfigError, match="not a nightly lock|lock"):
+        check_own_kind("lock_path", tmp_path / "x.lock", b"scenario = 1\n", source="nightly.toml")

@@ -17,7 +17,7 @@ def register(group: click.Group) -> None:
     "run_date",
     type=click.DateTime(["%Y-%m-%d"]),
     help=(
-        "Run date (default today, UTC): after the last day of actuals and at most 7 days "
+        "Run date (default today, UTC): on or after the last day of actuals and at most 7 days "
         "after it; a second run of a day replaces the first."
     ),
 )

@@ -41,7 +41,8 @@ DUCKDB_MAGIC_OFFSET = 8
 RUN_DATE_MAX_LAG_DAYS = 7
 """Days a run date may lie after the last day of actuals (actuals a few days late) [days]."""
 
-_LOCK_TEXT = re.compile(rb"\d+ \d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z\n?")
+# a pid and the start time; a pid alone, as locks written before the start time was added
+_LOCK_TEXT = re.compile(rb"\d+( \d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z)?\n?")
 _LOG_LINE = re.compile(
     r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z (DEBUG|INFO|WARNING|ERROR|CRITICAL) wfm[\w.]*: "
 )
@@ -160,12 +161,14 @@ def _same(a: Path, b: Path) -> bool:
 
 
 def _in_dated_folder(path: Path, out_root: Path) -> bool:
-    """Whether ``path`` lies in ``out_root/YYYY-MM-DD/`` or a hidden scratch folder of it."""
+    """Whether ``path`` lies in ``out_root/YYYY-MM-DD/`` or a scratch folder of it
+    (``.*.tmp``, ``.*.old``); another hidden folder (``.state``) may hold the job's files."""
     try:
         parts = path.resolve().relative_to(out_root.resolve()).parts
     except ValueError:
         return False
-    return len(parts) > 1 and (bool(_DATED.fullmatch(parts[0])) or parts[0].startswith("."))
+    scratch = parts[0].startswith(".") and parts[0].endswith((".tmp", ".old"))
+    return len(parts) > 1 and (bool(_DATED.fullmatch(parts[0])) or scratch)
 
 
 def check_run_date(
@@ -175,8 +178,8 @@ def check_run_date(
 
     With L the last day of the history (each row on its site's local calendar, as the
     forecast reads it), S the plan's first day (the scenario's ``start_date``, else L + 1)
-    and H its days, the run date D is accepted from max(L + 1, S − 7) to
-    min(L + 7, S + H − 1): after the last actual, at most
+    and H its days, the run date D is accepted from max(L, S − 7) to
+    min(L + 7, S + H − 1): on or after the last day of actuals, at most
     :data:`RUN_DATE_MAX_LAG_DAYS` days after it, and not after the plan's last day.
 
     Parameters
@@ -201,7 +204,9 @@ def check_run_date(
     last = history_days(history, _zones(history, scenario))[1]
     start = scenario.first_date() or last + dt.timedelta(days=1)
     lag = dt.timedelta(days=RUN_DATE_MAX_LAG_DAYS)
-    first_ok = max(last + dt.timedelta(days=1), start - lag)
+    # the last day of actuals itself: an export up to now holds today's first intervals,
+    # and a site east of UTC has begun a day the default run date (UTC) has not
+    first_ok = max(last, start - lag)
     last_ok = min(last + lag, start + dt.timedelta(days=scenario.horizon_days - 1))
     if first_ok <= run_date <= last_ok:
         return
@@ -216,7 +221,7 @@ def check_run_date(
     raise ConfigError(
         f"{run_date} does not fit the actuals: they end on {last} (the new actuals and the "
         f"run store), and the plan of {scenario.horizon_days} day{plural} starts on {start}; "
-        f"accepted: {accepted} (after the last day of actuals, at most "
+        f"accepted: {accepted} (on or after the last day of actuals, at most "
         f"{RUN_DATE_MAX_LAG_DAYS} days after it, and not after the plan's last day)",
         key="--date" if given else "run date (today in UTC; choose one with --date)",
     )
