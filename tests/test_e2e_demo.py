@@ -164,6 +164,17 @@ def test_resume_from_requirements_gives_same_files(plan_dir, small_demo):
         assert (out / name).read_bytes() == (plan_dir / name).read_bytes(), name
 
 
+def test_resume_from_schedule_simulates_with_the_earlier_split(plan_dir, small_demo):
+    # it failed: "stage 'simulation' needs the split table(s)" (only requirements were read)
+    out = small_demo / "resumed_schedule"
+    args = ["plan", str(small_demo / "scenario.toml"), "--from", "schedule"]
+    args += ["--resume", str(plan_dir), "--out", str(out), "--run-id", "test"]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    for name in ("split.csv", "requirements.csv", "schedule.csv", "simulation.csv"):
+        assert (out / name).read_bytes() == (plan_dir / name).read_bytes(), name
+
+
 def test_resume_from_simulation_carries_the_solver_outcome(plan_dir, small_demo):
     out = small_demo / "resumed_sim"
     result = CliRunner().invoke(

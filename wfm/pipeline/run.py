@@ -296,6 +296,16 @@ def read_events(path: Path) -> pd.DataFrame:
     return events
 
 
+def _resume_reads(stage: str) -> tuple[str, ...]:
+    """The tables a run resumed at ``stage`` reads from the earlier plan: those its stage
+    and every later stage read that no stage of the run makes (``--from schedule`` needs
+    the split for the simulation too)."""
+    run = STAGES[STAGES.index(stage) :]
+    made = {t for s in run for t in (s, *STAGE_TABLES[s].side)}
+    names = [n for s in run for n in STAGE_TABLES[s].reads if n not in made and n != "history"]
+    return tuple(dict.fromkeys(names))
+
+
 def _read_resumed(src: Path, stage: str, scenario: Scenario, inputs: dict[str, str]) -> Plan:
     """The previous plan a run resumed at ``stage`` reads: the tables the stage reads
     (validated against the scenario) and the manifest; records their hashes in ``inputs``."""
@@ -306,8 +316,9 @@ def _read_resumed(src: Path, stage: str, scenario: Scenario, inputs: dict[str, s
             raise ConfigError(
                 f"cannot resume from {stage!r}: {f} is missing; run the earlier stages first"
             )
-    previous = read_plan(src, scenario, only=spec.reads, need_manifest=False)
-    for name in spec.reads:
+    reads = _resume_reads(stage)
+    previous = read_plan(src, scenario, only=reads, need_manifest=False)
+    for name in reads:
         if (src / f"{name}.csv").exists():
             inputs[f"{src.name}/{name}.csv"] = sha256_file(src / f"{name}.csv")
     return previous
