@@ -71,12 +71,11 @@ def run_forecast(
     soon as read; without a scenario the history is checked on the interval inferred from
     it (off-grid rows, holes inside a local day) with the line of the file.
     """
-    from functools import partial
 
     from wfm.core.config import ForecastConfig
     from wfm.forecast import forecast_contacts, forecast_history
     from wfm.forecast.events import EVENTS, check_events
-    from wfm.io.history_offsets import check_inferred_grid, read_history_offsets
+    from wfm.io.history_offsets import read_history_offsets
     from wfm.io.scenario import load_scenario
     from wfm.io.tables import read_table
 
@@ -105,7 +104,6 @@ def run_forecast(
             country=country,
             source=name,
             start_from="--start",
-            check_grid=partial(check_inferred_grid, source=name),
         )
     else:
         res = forecast_contacts(

@@ -42,6 +42,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from wfm.forecast.events import Event
+from wfm.forecast.intraday import weekday_of
 
 MIN_DAYS = 2
 """Least next open days after holidays seen in history for a catch-up to be learnt."""
@@ -119,7 +120,7 @@ class OpenDays:
     def next_after(self, day: int) -> int | None:
         """The first open day after ``day``, within ``MAX_GAP_DAYS``."""
         for d in range(day + 1, day + 1 + MAX_GAP_DAYS):
-            if d not in self.closed and _weekday(d) in self.weekdays:
+            if d not in self.closed and int(weekday_of(d)) in self.weekdays:
                 return d
         return None
 
@@ -130,13 +131,13 @@ def open_weekdays(ordinals: np.ndarray) -> frozenset[int]:
     if ordinals.size == 0:
         return frozenset()
     weeks = max(1.0, (int(ordinals.max()) - int(ordinals.min()) + 1) / 7.0)
-    wd = np.array([_weekday(o) for o in ordinals.tolist()])
+    wd = weekday_of(ordinals)
     return frozenset(w for w in range(7) if (wd == w).sum() >= OPEN_WEEK_SHARE * weeks)
 
 
 def closing_holidays(holidays: frozenset[int], days: OpenDays) -> list[int]:
     """The holidays that fall on an open weekday, in date order."""
-    return sorted(h for h in holidays if _weekday(h) in days.weekdays)
+    return sorted(h for h in holidays if int(weekday_of(h)) in days.weekdays)
 
 
 def learn_catch_up(
@@ -318,10 +319,6 @@ def _event_day_totals(
             totals[days == o] /= m
     keep = (totals > 0) & ~np.isin(days, list(drop))
     return days[keep], totals[keep]
-
-
-def _weekday(ordinal: int) -> int:
-    return (int(ordinal) - 1) % 7  # proleptic ordinal 1 (0001-01-01) was a Monday
 
 
 def _iso(ordinal: int) -> str:

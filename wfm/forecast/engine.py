@@ -163,10 +163,13 @@ def _forecast_series(job: SeriesJob) -> SeriesOutcome:
         aht = np.full(len(grid), cfg.default_aht_s)
         panel = None
     else:
-        job, catch_up = _with_catch_up(job, targets, np.unique(g_ord[is_open]))
+        # the history's local days and the holidays over it and the forecast, read once
+        h_ord, _ = local_slots(_history_index(job), job.site.tz, job.interval_min)
+        holidays = _holiday_ordinals(job.site.country, int(h_ord.min()), int(targets.max()))
+        job, catch_up = _with_catch_up(job, h_ord, holidays, targets, np.unique(g_ord[is_open]))
         if catch_up is not None:
             notes.append(f"{label}: {catch_up[0].describe(catch_up[1])}")
-        panel, work, set_aside = _panels(job, int(targets.min()))
+        panel, work, set_aside = _panels(job, h_ord, holidays, int(targets.min()))
         if set_aside:
             notes.append(f"{label}: {describe(set_aside)}")
         model, fmat, error_sq, scores, more = fit_chosen_model(
@@ -212,19 +215,24 @@ def _series_grid(job: SeriesJob) -> pd.DatetimeIndex:
     return pd.date_range(a, b, freq=step, inclusive="left", name="interval_start").as_unit("ns")
 
 
+def _history_index(job: SeriesJob) -> pd.DatetimeIndex:
+    """The UTC interval starts of the job's history rows."""
+    return pd.DatetimeIndex(pd.to_datetime(job.intervals, utc=True))
+
+
 def _panels(
-    job: SeriesJob, first_target: int
+    job: SeriesJob, ords: np.ndarray, holidays: frozenset[int], first_target: int
 ) -> tuple[DayPanel, tuple[DayPanel, DayPanel] | None, tuple[SetAside, ...]]:
     """History panel (days that are not normal set aside, :mod:`wfm.forecast.screening`),
     contacts and work panels of AHT, and the days set aside.
 
-    Only local days before ``first_target`` (the first forecast day) are kept: where the
-    plan's grid starts inside a day of the history (a site behind the others' offsets), that
-    partial day is forecast, not read as a day of few contacts.
+    ``ords`` are the local date ordinals of the job's history rows and ``holidays`` the
+    public holidays over them. Only local days before ``first_target`` (the first forecast
+    day) are kept: where the plan's grid starts inside a day of the history (a site behind
+    the others' offsets), that partial day is forecast, not read as a day of few contacts.
     """
     cfg = job.config
-    idx = pd.DatetimeIndex(pd.to_datetime(job.intervals, utc=True))
-    ords, _ = local_slots(idx, job.site.tz, job.interval_min)
+    idx = _history_index(job)
     before = ords < first_target
     if before.any():
         idx, ords = idx[before], ords[before]
@@ -243,7 +251,7 @@ def _panels(
     first_kept = int(ords.max()) - span + 1
     keep = ords >= first_kept
     idx, contacts = idx[keep], job.contacts[keep]
-    excluded = set(_holiday_ordinals(job.site.country, int(ords.min()), int(ords.max())))
+    excluded = set(holidays)
     for o, m, v in job.events:
         if v is not None or m == 0:
             excluded.add(o)
@@ -273,21 +281,22 @@ def _holiday_ordinals(country: str, first: int, last: int) -> frozenset[int]:
 
 
 def _with_catch_up(
-    job: SeriesJob, targets: np.ndarray, open_targets: np.ndarray
+    job: SeriesJob,
+    ords: np.ndarray,
+    holidays: frozenset[int],
+    targets: np.ndarray,
+    open_targets: np.ndarray,
 ) -> tuple[SeriesJob, tuple[CatchUp, tuple[int, ...]] | None]:
     """The job with the catch-up after public holidays that its history shows added to its
     events, and the catch-up with the forecast days it applies to
     (:func:`wfm.forecast.catchup.add_catch_up`); the job itself where the site has no
     country or no catch-up is learnt.
 
-    ``targets`` are the local date ordinals of the forecast, ``open_targets`` those with an
-    open interval.
+    ``ords`` are the local date ordinals of the history rows, ``targets`` those of the
+    forecast days and ``open_targets`` the forecast days with an open interval.
     """
-    if not job.site.country or job.intervals.size == 0:
+    if not job.site.country:
         return job, None
-    idx = pd.DatetimeIndex(pd.to_datetime(job.intervals, utc=True))
-    ords, _ = local_slots(idx, job.site.tz, job.interval_min)
-    holidays = _holiday_ordinals(job.site.country, int(ords.min()), int(targets.max()))
     events, found = add_catch_up(
         ords, job.contacts, holidays, targets, open_targets, job.events, job.outages
     )

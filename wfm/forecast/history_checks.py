@@ -3,8 +3,8 @@
 Without a scenario the interval length is read from the history's own times
 (:func:`infer_interval_min`): the longest interval that divides a day and holds nine times in
 ten of the history's interval starts, so that one row typed at 07:15 in a 30-minute history
-does not make the whole forecast 15-minute (the row is then refused as off the grid by the
-reader's grid check, :func:`wfm.io.history_offsets.check_inferred_grid`).
+does not make the whole forecast 15-minute (the row is then refused as off the grid,
+:func:`check_grid_phase`).
 
 A forecast window (:func:`check_window`) must lie inside the span a plan can hold
 (:data:`wfm.core.schemas.TIME_MIN_UTC` to :data:`~wfm.core.schemas.TIME_END_UTC`, with a day's
@@ -87,6 +87,37 @@ def infer_interval_min(history: pd.DataFrame, *, source: str = "history") -> int
         if np.mean(ts % (d * NS_PER_MIN) == 0) >= GRID_SHARE_RATE:
             return d
     return fits[0]
+
+
+def check_grid_phase(history: pd.DataFrame, interval_min: int, *, source: str) -> None:
+    """Raise unless every row of a history without a scenario lies on the grid of
+    ``interval_min`` set by its first row.
+
+    The grid's phase is the data's own: a +05:30 centre's hourly export at local hh:00 is on
+    its grid. Rows missing inside a day are not refused, unlike a history read with a
+    scenario (``wfm.io.series_checks.check_history_grid``): without a site's zone and hours
+    a day's span is not known (an export in UTC, sites in several zones, a sparse series
+    that omits zero intervals), and a missing interval reads as no contacts.
+
+    Raises
+    ------
+    InputError
+        Naming ``source``, the line (rows in file order) and the inferred interval.
+    """
+    ts = history["interval_start"]
+    t = ts.dt.as_unit("ns").astype("int64").to_numpy()
+    off = ((t - t.min()) % (interval_min * NS_PER_MIN)) != 0
+    if off.any():
+        row = int(np.argmax(off))
+        raise InputError(
+            f"{ts.iloc[row].isoformat()} is off the {interval_min}-minute grid of the other "
+            f"rows; the interval inferred from the history's times is {interval_min} min",
+            source=source,
+            line=row + 2,
+            key="interval_start",
+            expected=f"interval starts {interval_min} minutes apart, on the grid of "
+            f"{ts.min().isoformat()}",
+        )
 
 
 def history_days(history: pd.DataFrame, zones: pd.Series) -> tuple[dt.date, dt.date]:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
@@ -23,7 +22,12 @@ from wfm.core.run_options import RunOptions
 from wfm.core.schemas import FORECAST, HISTORY, order_table
 from wfm.forecast.engine import SeriesJob, SeriesOutcome, run_jobs
 from wfm.forecast.events import check_event_scopes, check_events
-from wfm.forecast.history_checks import check_window, history_days, infer_interval_min
+from wfm.forecast.history_checks import (
+    check_grid_phase,
+    check_window,
+    history_days,
+    infer_interval_min,
+)
 from wfm.forecast.localdays import offset_disagreements, zone_from_offsets
 from wfm.forecast.series import (
     arrival_site,
@@ -45,9 +49,6 @@ BACKTEST_COLUMNS = (
     "chosen",
 )
 """Value columns of the backtest table (after the series keys)."""
-
-GridCheck = Callable[[pd.DataFrame, int, str], None]
-"""``check_grid(history, interval_min, tz)``: raises on a history off its interval grid."""
 
 
 def forecast_contacts(
@@ -170,7 +171,6 @@ def forecast_history(
     country: str = "",
     source: str = "history",
     start_from: str = "start",
-    check_grid: GridCheck | None = None,
 ) -> StageResult:
     """Forecast every series of a history without a scenario (defaults, open all day).
 
@@ -201,9 +201,6 @@ def forecast_history(
         ISO 3166 code whose public holidays are set aside from fitting; empty for none.
     source, start_from : str
         How errors name the history (its file name) and ``start`` (``--start``).
-    check_grid : callable, optional
-        ``check_grid(history, interval_min, tz)``, called on the history as given before any
-        forecast: the reader's grid check (``wfm.io.history_offsets.check_inferred_grid``).
 
     Returns
     -------
@@ -213,14 +210,14 @@ def forecast_history(
     Raises
     ------
     InputError, ConfigError
-        No interval length to infer, a history ``check_grid`` refuses; a window as in
+        No interval length to infer, a row off the history's grid
+        (:func:`~wfm.forecast.history_checks.check_grid_phase`); a window as in
         :func:`forecast_contacts`.
     """
     cfg = config or ForecastConfig()
     tz, zone_notes = _history_zone(history, tz, offsets_min)
     step = interval_min or infer_interval_min(history, source=source)
-    if check_grid is not None:
-        check_grid(history, step, tz)
+    check_grid_phase(history, step, source=source)
     history = order_table(history, HISTORY)
     site = SiteConfig(
         name="all",

@@ -68,51 +68,6 @@ def read_history_offsets(
     return df.drop(columns=key), df[key].to_numpy()
 
 
-def check_inferred_grid(history: pd.DataFrame, interval_min: int, tz: str, *, source: str) -> None:
-    """Check a history without a scenario on the interval inferred from it: every row on the
-    grid of ``interval_min`` set by the history's first row.
-
-    The grid's phase is the data's own: a +05:30 centre's hourly export at local hh:00 is on
-    its grid. Rows missing inside a day are not refused here, unlike a history read with a
-    scenario (:func:`~wfm.io.series_checks.check_history_grid`): without a site's zone and
-    hours a day's span is not known (an export in UTC, sites in several zones, a sparse
-    series that omits zero intervals), and a missing interval reads as no contacts.
-
-    Parameters
-    ----------
-    history : pandas.DataFrame
-        HISTORY table in the file's order (row ``i`` is line ``i + 2``).
-    interval_min : int
-        Interval length inferred from the history (``wfm.forecast`` ``infer_interval_min``) [min].
-    tz : str
-        IANA zone of the local days the forecast reads (unused: kept for the caller's
-        signature).
-    source : str
-        The history's file name.
-
-    Raises
-    ------
-    InputError
-        Naming the file, the line and the inferred interval.
-    """
-    del tz
-    ts = history["interval_start"]
-    t = ts.astype("int64").to_numpy()
-    step_ns = interval_min * 60 * 1_000_000_000
-    off = ((t - t.min()) % step_ns) != 0
-    if off.any():
-        row = int(np.argmax(off))
-        raise InputError(
-            f"{ts.iloc[row].isoformat()} is off the {interval_min}-minute grid of the other "
-            f"rows; the interval inferred from the history's times is {interval_min} min",
-            source=source,
-            line=row + 2,
-            key="interval_start",
-            expected=f"interval starts {interval_min} minutes apart, on the grid of "
-            f"{ts.min().isoformat()}",
-        )
-
-
 def parse_offsets_min(values: np.ndarray) -> np.ndarray:
     """Offsets [min] of ISO 8601 strings; ``NaN`` for strings without one."""
     parts = pd.Series(values, dtype=str).str.extract(_OFFSET)
