@@ -23,6 +23,7 @@ import pandas as pd
 from wfm.core.config import NightlyConfig, Scenario
 from wfm.core.errors import ConfigError
 from wfm.forecast.history_checks import history_days
+from wfm.io.series_checks import history_day_tz
 
 OWN_FILES = {
     "lock_path": "a nightly lock (a process id and a UTC start time)",
@@ -201,7 +202,8 @@ def check_run_date(
     """
     if history.empty:
         return
-    last = history_days(history, _zones(history, scenario))[1]
+    zones = pd.Series(history_day_tz(history, scenario), index=history.index)
+    last = history_days(history, zones)[1]
     start = scenario.first_date() or last + dt.timedelta(days=1)
     lag = dt.timedelta(days=RUN_DATE_MAX_LAG_DAYS)
     # the last day of actuals itself: an export up to now holds today's first intervals,
@@ -225,12 +227,3 @@ def check_run_date(
         f"{RUN_DATE_MAX_LAG_DAYS} days after it, and not after the plan's last day)",
         key="--date" if given else "run date (today in UTC; choose one with --date)",
     )
-
-
-def _zones(history: pd.DataFrame, scenario: Scenario) -> pd.Series:
-    """IANA zone of each row's site (the home site's without a ``site`` column or a site)."""
-    home_tz = scenario.sites[scenario.home_site()].tz
-    if "site" not in history.columns:
-        return pd.Series(home_tz, index=history.index)
-    zones = {name: site.tz for name, site in scenario.sites.items()}
-    return history["site"].astype(str).map(zones).fillna(home_tz)

@@ -15,7 +15,6 @@ is drawn as a sentence saying so.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -23,13 +22,13 @@ import numpy as np
 import pandas as pd
 
 from wfm.core.calendar import open_mask
+from wfm.core.checks import is_iso_date
 from wfm.core.errors import InputError
 from wfm.core.sites import SiteConfig
 
 _TIMED_TABLES = ("forecast", "split", "coverage", "requirements", "simulation")
 _DAY_TABLES = ("schedule", "roster")
 """Tables with a site-local ``local_date``; a roster spans whole weeks, past the schedule."""
-_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 def _horizon_intervals(tables: Mapping[str, pd.DataFrame]) -> pd.DatetimeIndex:
@@ -150,8 +149,10 @@ def planned_days(
         n_days = int(str(params.get("horizon_days")))
     except ValueError:
         intervals = _horizon_intervals(tables)
-        for zone in set(zones.values()) or {"UTC"}:
-            days += [t.date() for t in intervals.tz_convert(zone)]
+        if len(intervals):  # the ends of the span suffice, in each site's zone
+            ends = pd.DatetimeIndex([intervals.min(), intervals.max()])
+            for zone in set(zones.values()) or {"UTC"}:
+                days += [t.date() for t in ends.tz_convert(zone)]
     else:
         if n_days >= 1:
             days += [first, first + dt.timedelta(days=n_days - 1)]
@@ -159,7 +160,8 @@ def planned_days(
         df = tables.get(name)
         if df is not None and "local_date" in df.columns and len(df):
             local = pd.to_datetime(df["local_date"].astype(str), format="%Y-%m-%d", errors="coerce")
-            days += [t.date() for t in local.dropna()]
+            if local.notna().any():
+                days += [local.min().date(), local.max().date()]
     return (min(days), max(days)) if days else None
 
 
@@ -196,12 +198,9 @@ def check_gantt_day(
     expected = "a day YYYY-MM-DD"
     if span is not None:
         expected += f" from {span[0].isoformat()} to {span[1].isoformat()} (the plan's horizon)"
-    try:
-        date = dt.date.fromisoformat(day) if _ISO_DAY.fullmatch(day) else None
-    except ValueError:
-        date = None
-    if date is None:
+    if not is_iso_date(day):
         raise InputError("not a date", key="--gantt-day", got=day, expected=expected)
+    date = dt.date.fromisoformat(day)
     if span is not None and not span[0] <= date <= span[1]:
         raise InputError(
             "not a day of the plan's horizon", key="--gantt-day", got=day, expected=expected
