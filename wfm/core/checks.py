@@ -251,20 +251,34 @@ def _check_complete(
     missing interval as needing no agent (a deleted row of 17 agents was planned at 0). A
     table of another tool that lists only the open hours, some days or some skills is
     complete."""
-    for (site, skill), part in df.groupby(["site", "skill"], sort=True):
-        ts = pd.DatetimeIndex(part["interval_start"]).unique()
-        days = ts.tz_convert(zones[site]).date
-        for day in sorted(set(days)):
-            have = ts[days == day]
-            grid = pd.date_range(have.min(), have.max(), freq=step)
-            if len(have) >= len(grid):
-                continue
-            missing = grid.difference(have)
-            raise InputError(
-                f"no row for site {site!r}, skill {skill!r} at {missing[0].isoformat()}",
-                source=source,
-                key="interval_start",
-                expected=f"a row in every interval of the site's day {day} from "
-                f"{have.min().isoformat()} to {have.max().isoformat()} (agents_required 0 "
-                "where none is needed)",
-            )
+    ts = pd.DatetimeIndex(df["interval_start"])
+    day = np.empty(len(df), dtype=object)
+    for site, rows in df.groupby("site", sort=False).indices.items():
+        day[rows] = ts[rows].tz_convert(zones[site]).date
+    step_ns = step.value
+    work = pd.DataFrame(
+        {
+            "site": df["site"].to_numpy(),
+            "skill": df["skill"].to_numpy(),
+            "day": day,
+            "t": ts.asi8 // step_ns,
+        }  # fmt: skip
+    )
+    g = work.groupby(["site", "skill", "day"], sort=True)["t"]
+    span = g.max() - g.min() + 1
+    holes = span[span != g.nunique()]
+    if holes.empty:
+        return
+    site, skill, local_day = holes.index[0]
+    at = (work["site"] == site) & (work["skill"] == skill) & (work["day"] == local_day)
+    have = ts[at.to_numpy()].unique()
+    grid = pd.date_range(have.min(), have.max(), freq=step)
+    missing = grid.difference(have)
+    raise InputError(
+        f"no row for site {site!r}, skill {skill!r} at {missing[0].isoformat()}",
+        source=source,
+        key="interval_start",
+        expected=f"a row in every interval of the site's day {local_day} from "
+        f"{have.min().isoformat()} to {have.max().isoformat()} (agents_required 0 "
+        "where none is needed)",
+    )
