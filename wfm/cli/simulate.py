@@ -19,6 +19,7 @@ def _read_plan(plan_dir: Path, scenario) -> dict:
     ``attrs["source"]`` names, for the simulation's checks)."""
     from wfm.core.errors import ConfigError
     from wfm.core.tables import STAGE_TABLES
+    from wfm.io.plan_folder import read_plan_table
 
     stage = STAGE_TABLES["simulation"]
     tables = {}
@@ -28,36 +29,8 @@ def _read_plan(plan_dir: Path, scenario) -> dict:
             if stem not in stage.optional:
                 raise ConfigError(f"{path} is missing; run `wfm plan` (through schedule) first")
             continue
-        tables[stem] = _in_file_order(path, stem, scenario)
+        tables[stem] = read_plan_table(path, stem, scenario, ordered=False)  # lines as in file
     return tables
-
-
-def _in_file_order(path: Path, name: str, scenario):
-    """One plan table as :func:`wfm.io.plan_folder.read_plan_table` reads it (a contract
-    table validated, the columns a stage adds beyond it as a side table's), rows in file
-    order."""
-    import pandas as pd
-
-    from wfm.core.tables import schema_of
-    from wfm.io.plan_folder import read_side_table
-    from wfm.io.tables import read_table
-
-    schema = schema_of(name)
-    if schema is None:
-        table = read_side_table(path)
-    else:
-        table = read_table(path, schema, scenario=scenario, ordered=False)
-        extra = [
-            col
-            for col in table.columns
-            if col not in schema.names and pd.api.types.is_string_dtype(table[col])
-        ]
-        if extra:
-            side = read_side_table(path)  # the same rows, in the same order
-            for col in extra:
-                table[col] = side[col].to_numpy()
-    table.attrs["source"] = path.name
-    return table
 
 
 @click.command()

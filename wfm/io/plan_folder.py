@@ -154,13 +154,19 @@ def read_plan_tables(
     return {n: read_plan_table(p, n, scenario) for n, p in paths.items() if p.exists()}
 
 
-def read_plan_table(path: str | os.PathLike, name: str, scenario=None) -> pd.DataFrame:
+def read_plan_table(
+    path: str | os.PathLike, name: str, scenario=None, *, ordered: bool = True
+) -> pd.DataFrame:
     """One table of a plan folder: a contract table validated (against the scenario when
-    given), a side table read by :func:`read_side_table`."""
+    given), a side table read by :func:`read_side_table`; rows in key order, or with
+    ``ordered=False`` in file order (row i on line i + 2, for checks that name the line).
+    The table keeps its file name in ``attrs["source"]``."""
     schema = schema_of(name)
     if schema is None:
-        return read_side_table(path)
-    df = read_table(path, schema, scenario=scenario)
+        side = read_side_table(path)
+        side.attrs["source"] = Path(path).name
+        return side
+    df = read_table(path, schema, scenario=scenario, ordered=ordered)
     for col in df.columns:  # columns a stage adds beyond its contract
         if col not in schema.names and pd.api.types.is_string_dtype(df[col]):
             df[col] = _side_column(df[col], Path(path).name, col)
