@@ -45,15 +45,12 @@ def export_inputs(plan_dir: str, scenario: str | None, *files) -> list:
     ``files`` (history, queue map, agent map; None for none). ``--out`` must be none of them."""
     from pathlib import Path
 
-    from wfm.core.tables import EXTRA_TABLES, PLAN_TABLE_NAMES
-    from wfm.io.plan_folder import SCENARIO_COPY, plan_scenario_file
-    from wfm.io.records import PLAN_RECORD, read_manifest
+    from wfm.io.plan_folder import SCENARIO_COPY, plan_folder_inputs, plan_scenario_file
+    from wfm.io.records import read_manifest
 
     folder = Path(plan_dir)
-    tables = [folder / f"{name}.csv" for name in (*PLAN_TABLE_NAMES, *EXTRA_TABLES)]
     served = plan_scenario_file(folder, read_manifest(folder))
-    candidates = (folder / PLAN_RECORD, *tables, folder / SCENARIO_COPY, served, scenario, *files)
-    return [Path(f) for f in candidates if f and Path(f).is_file()]
+    return plan_folder_inputs(folder, folder / SCENARIO_COPY, served, scenario, *files)
 
 
 def _queue_ids(queue_map: str | None, queue_ids: tuple[str, ...]) -> dict[str, str]:

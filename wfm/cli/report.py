@@ -44,7 +44,7 @@ def report(plan_dir, out_file, scenario, history, actuals, gantt_day):
     from wfm.cli.stage_output import check_outputs
     from wfm.core.schemas import ACCURACY
     from wfm.io import load_scenario, read_history, read_plan, write_report
-    from wfm.io.plan_folder import plan_scenario_file, read_manifest
+    from wfm.io.plan_folder import plan_folder_inputs, plan_scenario_file, read_manifest
     from wfm.io.tables import read_table
     from wfm.report.plan_entry import render_plan_report
 
@@ -52,7 +52,7 @@ def report(plan_dir, out_file, scenario, history, actuals, gantt_day):
     scenario = scenario or plan_scenario_file(plan_dir, manifest)
     actuals = actuals or (Path(plan_dir) / "actuals.csv")
     accuracy = Path(plan_dir) / "accuracy.csv"
-    inputs = _inputs(plan_dir, scenario, history, actuals, accuracy)
+    inputs = plan_folder_inputs(plan_dir, scenario, history, actuals, accuracy)
     check_outputs(out_file, "report", folder=False, inputs=inputs)
     sc = load_scenario(scenario) if scenario else None
     plan = read_plan(plan_dir, sc, manifest=manifest)
@@ -68,16 +68,3 @@ def report(plan_dir, out_file, scenario, history, actuals, gantt_day):
     if missing:
         click.echo(f"note: not run in this plan: {', '.join(missing)}", err=True)
     click.echo(f"report written to {out_file}")
-
-
-def _inputs(plan_dir: str, *files) -> list:
-    """The files the report reads, as far as they exist: the plan folder's manifest and plan
-    tables, and ``files`` (its scenario, history, actuals and accuracy; None for none)."""
-    from pathlib import Path
-
-    from wfm.core.tables import EXTRA_TABLES, PLAN_TABLE_NAMES
-    from wfm.io.records import PLAN_RECORD
-
-    folder = Path(plan_dir)
-    tables = [folder / f"{name}.csv" for name in (*PLAN_TABLE_NAMES, *EXTRA_TABLES)]
-    return [Path(f) for f in (folder / PLAN_RECORD, *tables, *files) if f and Path(f).is_file()]

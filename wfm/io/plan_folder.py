@@ -141,6 +141,15 @@ def _plan_dir(folder: str | os.PathLike) -> Path:
     return folder
 
 
+def plan_folder_inputs(folder: str | os.PathLike, *files) -> list[Path]:
+    """The files a command reading a plan folder reads, as far as they exist: the folder's
+    manifest and plan tables, then ``files`` (a scenario, a history, ...; None for none).
+    An ``--out`` must be none of them (``wfm report``, ``wfm export``)."""
+    folder = Path(folder)
+    tables = [folder / f"{name}.csv" for name in (*PLAN_TABLE_NAMES, *EXTRA_TABLES)]
+    return [Path(f) for f in (folder / PLAN_RECORD, *tables, *files) if f and Path(f).is_file()]
+
+
 def read_plan_tables(
     folder: str | os.PathLike,
     only: Iterable[str] | None = None,
